@@ -1,0 +1,32 @@
+namespace CodeForge.Cli.Tests;
+
+public sealed class ProgramTests
+{
+    [Fact]
+    public async Task Version_PrintsTheProductVersion()
+    {
+        var result = await ForgeProcess.RunAsync("--version");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("0.1.0", result.StdOut.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_DescribesForgeAndItsOptions()
+    {
+        var result = await ForgeProcess.RunAsync("--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("CodeForge", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("--version", result.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownOption_FailsWithAnErrorNamingIt()
+    {
+        var result = await ForgeProcess.RunAsync("--no-such-option");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--no-such-option", result.StdErr, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using CodeForge.Concurrency.Tests.Infrastructure;
+
+namespace CodeForge.Concurrency.Tests.Linearizability;
+
+/// <summary>
+/// Drives a component with random operations from several barrier-started threads (more threads than cores), records the
+/// history, and checks it; repeats short histories for a time budget, since one long history explodes the search while
+/// many short ones keep it cheap.
+/// </summary>
+public static class LinearizabilityRun
+{
+    public sealed record Summary(int Histories, int Linearizable, int Unknown, CheckResult? Violation)
+    {
+        public override string ToString() =>
+            $"{Histories} histories: {Linearizable} linearizable, {Unknown} unknown" +
+            (Violation is null ? "" : $"; violation: {Violation}");
+    }
+
+    /// <summary>Records one history: <paramref name="threads"/> clients each run <paramref name="opsPerThread"/> operations.</summary>
+    public static IReadOnlyList<Operation<TIn, TOut>> Record<TIn, TOut>(
+        int threads, int opsPerThread, Func<int, Random, TIn> generate, Func<TIn, TOut> execute, int seed)
+    {
+        var recorder = new HistoryRecorder<TIn, TOut>();
+        Stress.RunThreads(threads, client =>
+        {
+            var random = new Random(HashCode.Combine(seed, client));
+            for (var i = 0; i < opsPerThread; i++)
+            {
+                recorder.Record(client, generate(client, random), execute);
+            }
+        });
+        return recorder.History;
+    }
+
+    /// <summary>
+    /// Repeats: build a fresh system (<paramref name="createExecutor"/>), record a history, check it; until the budget is
+    /// spent or a violation is found (returned in <see cref="Summary.Violation"/>).
+    /// </summary>
+    public static Summary Repeat<TState, TIn, TOut>(
+        SequentialModel<TState, TIn, TOut> model,
+        Func<Func<TIn, TOut>> createExecutor,
+        Func<int, Random, TIn> generate,
+        TimeSpan budget,
+        int threads = 6,
+        int opsPerThread = 60,
+        Func<TIn, object?>? partitionBy = null,
+        int minHistories = 3)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        int histories = 0, ok = 0, unknown = 0;
+        while (histories < minHistories || stopwatch.Elapsed < budget)
+        {
+            var history = Record(threads, opsPerThread, generate, createExecutor(), seed: histories);
+            var result = LinearizabilityChecker.Check(model, history, partitionBy, TimeSpan.FromSeconds(5));
+            histories++;
+            switch (result.Verdict)
+            {
+                case Verdict.Linearizable:
+                    ok++;
+                    break;
+                case Verdict.Unknown:
+                    unknown++;
+                    break;
+                default:
+                    return new Summary(histories, ok, unknown, result);
+            }
+        }
+        return new Summary(histories, ok, unknown, null);
+    }
+
+    /// <summary>Asserts no violation and that at least one history was decided (an all-unknown run proves nothing).</summary>
+    public static Summary AssertLinearizable<TState, TIn, TOut>(
+        SequentialModel<TState, TIn, TOut> model,
+        Func<Func<TIn, TOut>> createExecutor,
+        Func<int, Random, TIn> generate,
+        TimeSpan? budget = null,
+        int threads = 6,
+        int opsPerThread = 60,
+        Func<TIn, object?>? partitionBy = null)
+    {
+        var summary = Repeat(model, createExecutor, generate, budget ?? TimeSpan.FromSeconds(1), threads, opsPerThread, partitionBy);
+        Assert.True(summary.Violation is null, summary.ToString());
+        Assert.True(summary.Linearizable > 0, $"no history was decided: {summary}");
+        return summary;
+    }
+
+    /// <summary>Asserts a violation is found within the budget (used on deliberately broken variants).</summary>
+    public static Summary AssertFindsViolation<TState, TIn, TOut>(
+        SequentialModel<TState, TIn, TOut> model,
+        Func<Func<TIn, TOut>> createExecutor,
+        Func<int, Random, TIn> generate,
+        TimeSpan? budget = null,
+        int threads = 6,
+        int opsPerThread = 60,
+        Func<TIn, object?>? partitionBy = null)
+    {
+        var summary = Repeat(model, createExecutor, generate, budget ?? TimeSpan.FromSeconds(10), threads, opsPerThread, partitionBy, minHistories: 1);
+        Assert.True(summary.Violation is not null, $"the broken variant was not caught: {summary}");
+        return summary;
+    }
+}
