@@ -63,6 +63,10 @@ public static class LinearizabilityRun
                     unknown++;
                     break;
                 default:
+                    if (Environment.GetEnvironmentVariable("FORGE_DUMP_HISTORY") is { } dump)
+                    {
+                        File.WriteAllLines(dump, history.OrderBy(o => o.Call).Select(o => $"{o.Call}\t{o.Return}\t{o.Client}\t{o.Input}\t{o.Output}"));
+                    }
                     return new Summary(histories, ok, unknown, result);
             }
         }

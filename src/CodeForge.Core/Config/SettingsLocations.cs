@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+
+namespace CodeForge.Core.Config;
+
+/// <summary>
+/// The settings files of one project, lowest precedence first. At each scope the Claude Code file is read before the
+/// CodeForge one, so an existing <c>.claude/</c> project works unchanged and <c>.forge/</c> wins where both set a value.
+/// </summary>
+/// <param name="HomeDirectory">The user's home (holds <c>.forge/</c> and <c>.claude/</c>).</param>
+/// <param name="ProjectDirectory">The project root.</param>
+/// <param name="ManagedSettingsPath">Administrator settings, applied last and unoverridable.</param>
+public sealed record SettingsLocations(string HomeDirectory, string ProjectDirectory, string ManagedSettingsPath = "/etc/forge/managed-settings.json")
+{
+    /// <summary>The settings files read before the command line, lowest precedence first.</summary>
+    public ImmutableArray<SettingsSource> FilesBeforeCommandLine =>
+    [
+        new(SettingsScope.User, Path.Combine(HomeDirectory, ".claude", "settings.json")),
+        new(SettingsScope.User, Path.Combine(HomeDirectory, ".forge", "settings.json")),
+        new(SettingsScope.Project, Path.Combine(ProjectDirectory, ".claude", "settings.json")),
+        new(SettingsScope.Project, Path.Combine(ProjectDirectory, ".forge", "settings.json")),
+        new(SettingsScope.Local, Path.Combine(ProjectDirectory, ".claude", "settings.local.json")),
+        new(SettingsScope.Local, Path.Combine(ProjectDirectory, ".forge", "settings.local.json")),
+    ];
+
+    /// <summary>The managed settings file.</summary>
+    public SettingsSource Managed => new(SettingsScope.Managed, ManagedSettingsPath);
+
+    /// <summary>Where "always allow in this project" answers are written.</summary>
+    public string LocalSettingsPath => Path.Combine(ProjectDirectory, ".forge", "settings.local.json");
+
+    /// <summary>The usual locations: <c>$HOME</c> and the given project directory.</summary>
+    public static SettingsLocations ForProject(string projectDirectory) =>
+        new(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), Path.GetFullPath(projectDirectory));
+}

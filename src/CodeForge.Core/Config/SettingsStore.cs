@@ -1,0 +1,178 @@
+using System.Collections.Immutable;
+
+namespace CodeForge.Core.Config;
+
+/// <summary>
+/// Loads the layered settings of a project and keeps them current: <see cref="Reload"/> re-reads every file, and
+/// <see cref="StartWatching"/> reloads when a settings file changes.
+/// </summary>
+/// <remarks>
+/// <para>Thread-safe. <see cref="Current"/> is one immutable <see cref="SettingsSnapshot"/> behind a volatile reference:
+/// readers never lock and never see a mix of two loads (no torn read).</para>
+/// <para>Reloads are serialized under one lock, and each reads the files <em>inside</em> it, so snapshots are published in
+/// the order their files were read: a reload that starts after a file change has completed publishes a snapshot that
+/// contains it, and no slower, older reload can overwrite it afterwards (no lost reload). Versions increase by one per
+/// reload.</para>
+/// <para><see cref="Changed"/> is raised after publication, outside the reload lock, one handler call at a time with
+/// strictly increasing versions (a snapshot superseded before its notification is skipped); a handler that reloads does
+/// not deadlock. A handler exception is contained and reported through <see cref="HandlerFailed"/>.</para>
+/// </remarks>
+public sealed class SettingsStore : IDisposable
+{
+    private readonly object _reloadGate = new();
+    private readonly object _notifyGate = new();
+    private readonly SettingsLocations _locations;
+    private readonly SettingsFragment _commandLine;
+    private readonly TimeProvider _time;
+    private readonly List<FileSystemWatcher> _watchers = [];
+    private SettingsSnapshot _current;
+    private ITimer? _debounce;
+    private long _notifiedVersion;
+    private bool _disposed;
+
+    public SettingsStore(SettingsLocations locations, SettingsFragment? commandLine = null, TimeProvider? timeProvider = null)
+    {
+        _locations = locations ?? throw new ArgumentNullException(nameof(locations));
+        _commandLine = commandLine ?? SettingsFragment.Empty;
+        _time = timeProvider ?? TimeProvider.System;
+        _current = Load(1);
+    }
+
+    /// <summary>The latest snapshot.</summary>
+    public SettingsSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>The files this store reads.</summary>
+    public SettingsLocations Locations => _locations;
+
+    /// <summary>Raised after each reload with the new snapshot.</summary>
+    public event Action<SettingsSnapshot>? Changed;
+
+    /// <summary>Raised when a <see cref="Changed"/> handler throws.</summary>
+    public event Action<Exception>? HandlerFailed;
+
+    /// <summary>Re-reads every settings file and publishes a new snapshot.</summary>
+    public SettingsSnapshot Reload()
+    {
+        SettingsSnapshot published;
+        lock (_reloadGate)
+        {
+            published = Load(_current.Version + 1);
+            Volatile.Write(ref _current, published);
+        }
+        Notify(published);
+        return published;
+    }
+
+    /// <summary>
+    /// Watches the settings directories that exist and reloads after a change, once the files have been quiet for
+    /// <paramref name="debounce"/> (zero reloads at once). A directory created later is not watched.
+    /// </summary>
+    public void StartWatching(TimeSpan debounce)
+    {
+        lock (_reloadGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_watchers.Count > 0)
+            {
+                return;
+            }
+            _debounce = _time.CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            var files = _locations.FilesBeforeCommandLine.Add(_locations.Managed);
+            foreach (var directory in files.Select(f => Path.GetDirectoryName(f.Path)!).Distinct(StringComparer.Ordinal))
+            {
+                if (!Directory.Exists(directory))
+                {
+                    continue;
+                }
+                var watcher = new FileSystemWatcher(directory, "*.json")
+                {
+                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+                };
+                FileSystemEventHandler onChange = (_, e) => OnFileEvent(e.FullPath, debounce);
+                watcher.Changed += onChange;
+                watcher.Created += onChange;
+                watcher.Deleted += onChange;
+                watcher.Renamed += (_, e) => OnFileEvent(e.FullPath, debounce);
+                watcher.EnableRaisingEvents = true;
+                _watchers.Add(watcher);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_reloadGate)
+        {
+            _disposed = true;
+            foreach (var w in _watchers)
+            {
+                w.Dispose();
+            }
+            _watchers.Clear();
+            _debounce?.Dispose();
+        }
+    }
+
+    private void OnFileEvent(string path, TimeSpan debounce)
+    {
+        var files = _locations.FilesBeforeCommandLine.Add(_locations.Managed);
+        if (!files.Any(f => string.Equals(f.Path, path, StringComparison.Ordinal)))
+        {
+            return;
+        }
+        if (debounce <= TimeSpan.Zero)
+        {
+            Reload();
+        }
+        else
+        {
+            _debounce?.Change(debounce, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private SettingsSnapshot Load(long version)
+    {
+        var fragments = ImmutableArray.CreateBuilder<SettingsFragment>();
+        var diagnostics = ImmutableArray.CreateBuilder<SettingsDiagnostic>();
+        foreach (var source in _locations.FilesBeforeCommandLine)
+        {
+            var (fragment, found) = SettingsParser.ParseFile(source);
+            fragments.Add(fragment);
+            diagnostics.AddRange(found);
+        }
+        fragments.Add(_commandLine);
+        var (managed, managedDiagnostics) = SettingsParser.ParseFile(_locations.Managed);
+        fragments.Add(managed);
+        diagnostics.AddRange(managedDiagnostics);
+        var settings = Settings.Merge(fragments);
+        if (settings.DisableBypassPermissionsMode && settings.DefaultMode == "bypassPermissions")
+        {
+            diagnostics.Add(new SettingsDiagnostic(_locations.Managed, 0, "permissions.defaultMode",
+                "bypassPermissions is disabled by managed settings; using default"));
+            settings = settings with { DefaultMode = "default" };
+        }
+        return new SettingsSnapshot(settings, diagnostics.ToImmutable(), version);
+    }
+
+    private void Notify(SettingsSnapshot snapshot)
+    {
+        // One notification at a time, versions strictly increasing: a snapshot already superseded is skipped. The reload
+        // lock is never held here, so a handler may reload (Monitor is re-entrant for this thread).
+        lock (_notifyGate)
+        {
+            if (snapshot.Version <= _notifiedVersion)
+            {
+                return;
+            }
+            _notifiedVersion = snapshot.Version;
+            try
+            {
+                Changed?.Invoke(snapshot);
+            }
+            catch (Exception ex)
+            {
+                HandlerFailed?.Invoke(ex);
+            }
+        }
+    }
+}
