@@ -1,0 +1,53 @@
+namespace CodeForge.Core.Tools;
+
+/// <summary>Where and under which limits a tool call runs.</summary>
+/// <remarks>
+/// Immutable (a record; derive variants with <c>with</c>) and safe to share between concurrent calls. Every value is
+/// checked when set: a bad value throws at once, naming the property.
+/// </remarks>
+public sealed record ToolContext
+{
+    /// <summary>The default per-call timeout, as in the original: 120 s.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>The default output cap, as in the original: 100,000 characters.</summary>
+    public const int DefaultMaxOutputSize = 100_000;
+
+    /// <summary>Creates a context; a relative <paramref name="workingDirectory"/> is made absolute against the current directory.</summary>
+    public ToolContext(string workingDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workingDirectory);
+        WorkingDirectory = Path.GetFullPath(workingDirectory);
+    }
+
+    /// <summary>The absolute directory relative paths and commands resolve against.</summary>
+    public string WorkingDirectory { get; }
+
+    /// <summary>The session the call belongs to, if any.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>How long the executor lets the tool run (positive, or <see cref="Timeout.InfiniteTimeSpan"/>).</summary>
+    public TimeSpan Timeout
+    {
+        get;
+        init
+        {
+            if (value <= TimeSpan.Zero && value != System.Threading.Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Timeout), value, "The tool timeout must be positive or Timeout.InfiniteTimeSpan.");
+            }
+            field = value;
+        }
+    } = DefaultTimeout;
+
+    /// <summary>The most characters of output a tool should return (positive).</summary>
+    public int MaxOutputSize
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, nameof(MaxOutputSize));
+            field = value;
+        }
+    } = DefaultMaxOutputSize;
+}
