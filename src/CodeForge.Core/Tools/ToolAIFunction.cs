@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
 namespace CodeForge.Core.Tools;
@@ -54,7 +52,7 @@ internal sealed class ToolAIFunction : AIFunction
         JsonElement json;
         try
         {
-            json = ToJson(arguments);
+            json = ToolArguments.ToJson(arguments, JsonSerializerOptions);
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException or ArgumentException)
         {
@@ -62,64 +60,5 @@ internal sealed class ToolAIFunction : AIFunction
         }
         var result = await _executor.ExecuteAsync(Name, json, context, cancellationToken).ConfigureAwait(false);
         return result.ToDisplay();
-    }
-
-    private JsonElement ToJson(AIFunctionArguments arguments)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var (key, value) in arguments)
-            {
-                writer.WritePropertyName(key);
-                WriteValue(writer, value);
-            }
-            writer.WriteEndObject();
-        }
-        return JsonElement.Parse(buffer.WrittenSpan);
-    }
-
-    private void WriteValue(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case JsonElement { ValueKind: JsonValueKind.Undefined }:
-                writer.WriteNullValue();
-                break;
-            case JsonElement element:
-                element.WriteTo(writer);
-                break;
-            case JsonNode node:
-                node.WriteTo(writer);
-                break;
-            case string s:
-                writer.WriteStringValue(s);
-                break;
-            case bool b:
-                writer.WriteBooleanValue(b);
-                break;
-            case int i:
-                writer.WriteNumberValue(i);
-                break;
-            case long l:
-                writer.WriteNumberValue(l);
-                break;
-            case double d:
-                writer.WriteNumberValue(d);
-                break;
-            case float f:
-                writer.WriteNumberValue(f);
-                break;
-            case decimal m:
-                writer.WriteNumberValue(m);
-                break;
-            default:
-                JsonSerializer.Serialize(writer, value, JsonSerializerOptions.GetTypeInfo(value.GetType()));
-                break;
-        }
     }
 }

@@ -1,0 +1,243 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using CodeForge.Core.Tools;
+using Microsoft.Extensions.AI;
+
+namespace CodeForge.Core.Agent;
+
+/// <summary>
+/// The agent: sends the conversation to the model, streams its answer, runs the tool calls it makes through the gate
+/// (authorization, then the <see cref="ToolExecutor"/>; parallel calls scheduled by <see cref="ToolCallScheduler"/>),
+/// returns the results, and repeats until the model answers without tool calls or the turn limit is reached.
+/// </summary>
+/// <remarks>
+/// <para>One run at a time per conversation: <see cref="RunAsync"/> holds the conversation's run lock for the whole run
+/// (a second concurrent run waits). Events are yielded in order from one producer; tool calls of one response run
+/// concurrently and their events interleave, but each call's <see cref="ToolCallStarted"/> precedes its
+/// <see cref="ToolCallFinished"/>, and results join the conversation in call order.</para>
+/// <para>Cancellation stops the turn and leaves the conversation valid for the next request: every tool call of the last
+/// assistant message gets a result (a "cancelled" one if it did not finish).</para>
+/// </remarks>
+public sealed class AgentLoop
+{
+    private readonly IChatClient _client;
+    private readonly ToolExecutor _executor;
+    private readonly IToolCallAuthorizer _authorizer;
+    private readonly ToolContext _toolContext;
+
+    public AgentLoop(IChatClient client, ToolExecutor executor, ToolContext toolContext, IToolCallAuthorizer? authorizer = null)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _executor = executor ?? throw new ArgumentNullException(nameof(executor));
+        _toolContext = toolContext ?? throw new ArgumentNullException(nameof(toolContext));
+        _authorizer = authorizer ?? AllowAllAuthorizer.Instance;
+    }
+
+    /// <summary>Adds <paramref name="prompt"/> to <paramref name="conversation"/> and runs until the model is done.</summary>
+    public async IAsyncEnumerable<AgentEvent> RunAsync(
+        Conversation conversation, string prompt, AgentOptions? options = null, IConversationSink? sink = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentNullException.ThrowIfNull(prompt);
+        var channel = Channel.CreateUnbounded<AgentEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var producer = ProduceAsync(conversation, prompt, options ?? new AgentOptions(), sink ?? NullConversationSink.Instance,
+            channel.Writer, cancellationToken);
+        await foreach (var e in channel.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            yield return e;
+        }
+        await producer.ConfigureAwait(false);
+    }
+
+    private async Task ProduceAsync(Conversation conversation, string prompt, AgentOptions options, IConversationSink sink,
+        ChannelWriter<AgentEvent> events, CancellationToken ct)
+    {
+        try
+        {
+            await ProduceCoreAsync(conversation, prompt, options, sink, events, ct).ConfigureAwait(false);
+            events.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            // A bug or a failing sink must end the consumer's enumeration with the error, never leave it waiting.
+            events.TryComplete(ex);
+        }
+    }
+
+    private async Task ProduceCoreAsync(Conversation conversation, string prompt, AgentOptions options, IConversationSink sink,
+        ChannelWriter<AgentEvent> events, CancellationToken ct)
+    {
+        var usage = new UsageDetails();
+        var modelCalls = 0;
+        var finalText = "";
+        var reason = AgentStopReason.Completed;
+        await conversation.RunLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await AddAsync(conversation, sink, new ChatMessage(ChatRole.User, prompt), CancellationToken.None).ConfigureAwait(false);
+            var tools = _executor.AsAITools(_toolContext).Cast<AITool>().ToList();
+            while (true)
+            {
+                if (options.MaxTurns is { } max && modelCalls >= max)
+                {
+                    reason = AgentStopReason.MaxTurns;
+                    break;
+                }
+                ct.ThrowIfCancellationRequested();
+                var chatOptions = options.ChatOptions?.Clone() ?? new ChatOptions();
+                chatOptions.Tools = tools;
+                chatOptions.AllowMultipleToolCalls ??= true;
+                var request = conversation.ForRequest(options.SystemPrompt);
+
+                var updates = new List<ChatResponseUpdate>();
+                modelCalls++;
+                try
+                {
+                    await foreach (var update in _client.GetStreamingResponseAsync(request, chatOptions, ct).ConfigureAwait(false))
+                    {
+                        updates.Add(update);
+                        if (!string.IsNullOrEmpty(update.Text))
+                        {
+                            await events.WriteAsync(new TextDelta(update.Text), CancellationToken.None).ConfigureAwait(false);
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    await events.WriteAsync(new AgentError(ex.Message, ex), CancellationToken.None).ConfigureAwait(false);
+                    reason = AgentStopReason.Failed;
+                    break;
+                }
+
+                var response = updates.ToChatResponse();
+                if (response.Usage is { } callUsage)
+                {
+                    usage.Add(callUsage);
+                }
+                var assistant = new ChatMessage(ChatRole.Assistant, response.Messages.SelectMany(m => m.Contents).ToList())
+                {
+                    MessageId = response.ResponseId,
+                };
+                await AddAsync(conversation, sink, assistant, CancellationToken.None).ConfigureAwait(false);
+                await events.WriteAsync(new AssistantMessage(assistant, response.Usage), CancellationToken.None).ConfigureAwait(false);
+
+                var calls = assistant.Contents.OfType<FunctionCallContent>().ToList();
+                if (calls.Count == 0)
+                {
+                    finalText = assistant.Text;
+                    break;
+                }
+                var results = await RunToolCallsAsync(calls, events, ct).ConfigureAwait(false);
+                var toolMessage = new ChatMessage(ChatRole.Tool, results.Cast<AIContent>().ToList());
+                await AddAsync(conversation, sink, toolMessage, CancellationToken.None).ConfigureAwait(false);
+                await events.WriteAsync(new ToolResultsMessage(toolMessage), CancellationToken.None).ConfigureAwait(false);
+                if (ct.IsCancellationRequested)
+                {
+                    reason = AgentStopReason.Cancelled;
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            reason = AgentStopReason.Cancelled;
+        }
+        finally
+        {
+            try
+            {
+                await sink.CommitTurnAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                conversation.RunLock.Release();
+            }
+        }
+        await events.WriteAsync(new TurnFinished(reason, modelCalls, usage, finalText), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task<FunctionResultContent[]> RunToolCallsAsync(
+        List<FunctionCallContent> calls, ChannelWriter<AgentEvent> events, CancellationToken ct)
+    {
+        var prepared = calls.Select(Prepare).ToList();
+        return await ToolCallScheduler.RunAsync(prepared, p => p.Access, p => RunOneAsync(p, events, ct)).ConfigureAwait(false);
+    }
+
+    private sealed record PreparedCall(FunctionCallContent Call, JsonElement Arguments, string? Malformed, ToolAccess Access);
+
+    private PreparedCall Prepare(FunctionCallContent call)
+    {
+        if (call.Exception is { } parseError)
+        {
+            return new PreparedCall(call, ToolArguments.Empty,
+                $"The arguments of this call to '{call.Name}' are not valid JSON ({parseError.Message}). Send the call again with a JSON object.",
+                ToolAccess.None);
+        }
+        JsonElement arguments;
+        try
+        {
+            arguments = ToolArguments.ToJson(call.Arguments, AIJsonUtilities.DefaultOptions);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            return new PreparedCall(call, ToolArguments.Empty, $"The arguments of this call to '{call.Name}' could not be read: {ex.Message}", ToolAccess.None);
+        }
+        var tool = _executor.Registry.Get(call.Name);
+        var access = tool is IToolAccessDescriber describer ? describer.DescribeAccess(arguments, _toolContext)
+            : tool is null ? ToolAccess.None
+            : ToolAccess.Everything;
+        return new PreparedCall(call, arguments, null, access);
+    }
+
+    private async Task<FunctionResultContent> RunOneAsync(PreparedCall p, ChannelWriter<AgentEvent> events, CancellationToken ct)
+    {
+        var call = p.Call;
+        await events.WriteAsync(new ToolCallStarted(call.CallId, call.Name, p.Arguments), CancellationToken.None).ConfigureAwait(false);
+        ToolResult result;
+        ToolCallOutcome outcome;
+        var arguments = p.Arguments;
+        if (p.Malformed is not null)
+        {
+            (result, outcome) = (ToolResult.Fail(p.Malformed), ToolCallOutcome.Malformed);
+        }
+        else if (ct.IsCancellationRequested)
+        {
+            (result, outcome) = (ToolResult.Fail("Cancelled by the user before it ran."), ToolCallOutcome.Cancelled);
+        }
+        else
+        {
+            try
+            {
+                var authorization = await _authorizer.AuthorizeAsync(call.Name, arguments, ct).ConfigureAwait(false);
+                if (!authorization.Allowed)
+                {
+                    (result, outcome) = (ToolResult.Fail($"Permission to use {call.Name} was denied: {authorization.Reason}"), ToolCallOutcome.Denied);
+                }
+                else
+                {
+                    arguments = authorization.UpdatedArguments ?? arguments;
+                    result = await _executor.ExecuteAsync(call.Name, arguments, _toolContext, ct).ConfigureAwait(false);
+                    outcome = ToolCallOutcome.Executed;
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                (result, outcome) = (ToolResult.Fail("Cancelled by the user."), ToolCallOutcome.Cancelled);
+            }
+        }
+        await events.WriteAsync(new ToolCallFinished(call.CallId, call.Name, arguments, result, outcome), CancellationToken.None).ConfigureAwait(false);
+        return new FunctionResultContent(call.CallId, result.ToDisplay());
+    }
+
+    private static async Task AddAsync(Conversation conversation, IConversationSink sink, ChatMessage message, CancellationToken ct)
+    {
+        conversation.Add(message);
+        await sink.AppendAsync(message, ct).ConfigureAwait(false);
+    }
+}
