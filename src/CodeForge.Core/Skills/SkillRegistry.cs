@@ -45,7 +45,10 @@ public sealed class SkillRegistry
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>The process-wide registry, created on first use (once, even under contention).</summary>
+    /// <summary>
+    /// The process-wide registry, created on first use. Under contention every caller gets the same instance (a racing
+    /// thread's spare is discarded before anyone can see it).
+    /// </summary>
     public static SkillRegistry Shared
     {
         get
