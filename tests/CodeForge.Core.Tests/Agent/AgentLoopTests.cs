@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using CodeForge.Core.Agent;
+using CodeForge.Core.Tools;
+using Microsoft.Extensions.AI;
+
+namespace CodeForge.Core.Tests.Agent;
+
+public sealed class AgentLoopTests
+{
+    private sealed class EchoTool(string name = "Echo") : ITool
+    {
+        public ConcurrentQueue<string> Seen { get; } = new();
+
+        public TaskCompletionSource? Gate { get; init; }
+
+        public string Name => name;
+
+        public string Description => "Echoes its text.";
+
+        public ToolCategory Category => ToolCategory.Other;
+
+        public ToolSchema Schema { get; } = new([new ToolParameter("text", ToolParameterType.String, "what to echo")]);
+
+        public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
+        {
+            var text = arguments.GetProperty("text").GetString()!;
+            Seen.Enqueue(text);
+            if (Gate is not null)
+            {
+                await Gate.Task.WaitAsync(cancellationToken);
+            }
+            return ToolResult.Ok($"echo: {text}");
+        }
+    }
+
+    private static (AgentLoop Loop, ToolRegistry Registry) Build(IChatClient client, IToolCallAuthorizer? authorizer = null, params ITool[] tools)
+    {
+        var registry = new ToolRegistry();
+        registry.RegisterMany(tools);
+        var loop = new AgentLoop(client, new ToolExecutor(registry), new ToolContext(Path.GetTempPath()), authorizer);
+        return (loop, registry);
+    }
+
+    private static async Task<List<AgentEvent>> Collect(IAsyncEnumerable<AgentEvent> events)
+    {
+        var list = new List<AgentEvent>();
+        await foreach (var e in events)
+        {
+            list.Add(e);
+        }
+        return list;
+    }
+
+    [Fact]
+    public async Task Run_WhenModelAnswersWithText_StreamsItAndCompletes()
+    {
+        var model = new ScriptedChatClient().Text("Hello there", chunks: 3);
+        var (loop, _) = Build(model);
+        var conversation = new Conversation();
+
+        var events = await Collect(loop.RunAsync(conversation, "hi", new AgentOptions { SystemPrompt = "You are CodeForge." }, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal("Hello there", string.Concat(events.OfType<TextDelta>().Select(d => d.Text)));
+        var finished = Assert.IsType<TurnFinished>(events[^1]);
+        Assert.Equal(AgentStopReason.Completed, finished.Reason);
+        Assert.Equal("Hello there", finished.FinalText);
+        Assert.Equal(ChatRole.System, model.Requests[0][0].Role);
+        Assert.Equal("You are CodeForge.", model.Requests[0][0].Text);
+        Assert.Equal([ChatRole.User, ChatRole.Assistant], conversation.Messages.Select(m => m.Role));
+    }
+
+    [Fact]
+    public async Task Run_WhenModelCallsTools_RunsThemAndSendsResultsBackInCallOrder()
+    {
+        var model = new ScriptedChatClient()
+            .ToolCalls(ScriptedChatClient.Call("c1", "Echo", ("text", "one")), ScriptedChatClient.Call("c2", "Echo", ("text", "two")))
+            .Text("done");
+        var echo = new EchoTool();
+        var (loop, _) = Build(model, null, echo);
+        var conversation = new Conversation();
+
+        var events = await Collect(loop.RunAsync(conversation, "go", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(2, model.Requests.Count);
+        var results = model.Requests[1][^1].Contents.OfType<FunctionResultContent>().ToList();
+        Assert.Equal(["c1", "c2"], results.Select(r => r.CallId));
+        Assert.Equal(["echo: one", "echo: two"], results.Select(r => r.Result as string));
+        Assert.Equal(2, events.OfType<ToolCallFinished>().Count(f => f.Outcome == ToolCallOutcome.Executed));
+        Assert.Contains(model.Options[0]!.Tools!, t => t.Name == "Echo");
+        Assert.Equal(AgentStopReason.Completed, ((TurnFinished)events[^1]).Reason);
+    }
+
+    [Fact]
+    public async Task Run_WhenToolIsUnknown_TellsTheModelInsteadOfFailing()
+    {
+        var model = new ScriptedChatClient().ToolCalls(ScriptedChatClient.Call("c1", "Nope")).Text("ok");
+        var (loop, _) = Build(model, null, new EchoTool());
+
+        await Collect(loop.RunAsync(new Conversation(), "go", cancellationToken: TestContext.Current.CancellationToken));
+
+        var result = Assert.Single(model.Requests[1][^1].Contents.OfType<FunctionResultContent>());
+        Assert.Contains("Nope", (string)result.Result!, StringComparison.Ordinal);
+        Assert.Contains("Echo", (string)result.Result!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WhenArgumentsAreMalformed_ReturnsAnErrorTheModelCanActOn()
+    {
+        var bad = new FunctionCallContent("c1", "Echo") { Exception = new JsonException("unexpected end of data") };
+        var model = new ScriptedChatClient().ToolCalls(bad).Text("sorry");
+        var echo = new EchoTool();
+        var (loop, _) = Build(model, null, echo);
+
+        var events = await Collect(loop.RunAsync(new Conversation(), "go", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Empty(echo.Seen);
+        Assert.Equal(ToolCallOutcome.Malformed, events.OfType<ToolCallFinished>().Single().Outcome);
+        var result = (string)model.Requests[1][^1].Contents.OfType<FunctionResultContent>().Single().Result!;
+        Assert.Contains("not valid JSON", result, StringComparison.Ordinal);
+    }
+
+    private sealed class DenyAll : IToolCallAuthorizer
+    {
+        public ValueTask<ToolCallAuthorization> AuthorizeAsync(string toolName, JsonElement arguments, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(ToolCallAuthorization.Deny("not allowed in this test"));
+    }
+
+    [Fact]
+    public async Task Run_WhenAuthorizerDenies_DoesNotRunTheToolAndTellsTheModelWhy()
+    {
+        var model = new ScriptedChatClient().ToolCalls(ScriptedChatClient.Call("c1", "Echo", ("text", "x"))).Text("ok");
+        var echo = new EchoTool();
+        var (loop, _) = Build(model, new DenyAll(), echo);
+
+        var events = await Collect(loop.RunAsync(new Conversation(), "go", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Empty(echo.Seen);
+        Assert.Equal(ToolCallOutcome.Denied, events.OfType<ToolCallFinished>().Single().Outcome);
+        Assert.Contains("not allowed in this test", (string)model.Requests[1][^1].Contents.OfType<FunctionResultContent>().Single().Result!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WhenMaxTurnsIsReached_StopsWithThatReason()
+    {
+        var model = new ScriptedChatClient()
+            .ToolCalls(ScriptedChatClient.Call("c1", "Echo", ("text", "1")))
+            .ToolCalls(ScriptedChatClient.Call("c2", "Echo", ("text", "2")));
+        var (loop, _) = Build(model, null, new EchoTool());
+
+        var events = await Collect(loop.RunAsync(new Conversation(), "go", new AgentOptions { MaxTurns = 2 }, cancellationToken: TestContext.Current.CancellationToken));
+
+        var finished = (TurnFinished)events[^1];
+        Assert.Equal(AgentStopReason.MaxTurns, finished.Reason);
+        Assert.Equal(2, finished.ModelCalls);
+    }
+
+    [Fact]
+    public async Task Run_WhenTheModelFails_ReportsTheErrorAndKeepsTheConversationValid()
+    {
+        var model = new ScriptedChatClient().Fails(new HttpRequestException("connection refused"));
+        var (loop, _) = Build(model);
+        var conversation = new Conversation();
+
+        var events = await Collect(loop.RunAsync(conversation, "go", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Contains("connection refused", events.OfType<AgentError>().Single().Message, StringComparison.Ordinal);
+        Assert.Equal(AgentStopReason.Failed, ((TurnFinished)events[^1]).Reason);
+        Assert.Equal([ChatRole.User], conversation.Messages.Select(m => m.Role));
+    }
+
+    [Fact]
+    public async Task Run_WhenCancelledDuringATool_GivesEveryCallAResultAndStops()
+    {
+        var gate = new TaskCompletionSource();
+        var echo = new EchoTool { Gate = gate };
+        var model = new ScriptedChatClient()
+            .ToolCalls(ScriptedChatClient.Call("c1", "Echo", ("text", "a")), ScriptedChatClient.Call("c2", "Echo", ("text", "b")));
+        var (loop, _) = Build(model, null, echo);
+        var conversation = new Conversation();
+        using var cts = new CancellationTokenSource();
+
+        var events = new List<AgentEvent>();
+        await foreach (var e in loop.RunAsync(conversation, "go", cancellationToken: cts.Token))
+        {
+            events.Add(e);
+            if (e is ToolCallStarted)
+            {
+                await cts.CancelAsync();
+            }
+        }
+
+        Assert.Equal(AgentStopReason.Cancelled, ((TurnFinished)events[^1]).Reason);
+        var toolMessage = conversation.Messages[^1];
+        Assert.Equal(ChatRole.Tool, toolMessage.Role);
+        Assert.Equal(["c1", "c2"], toolMessage.Contents.OfType<FunctionResultContent>().Select(r => r.CallId));
+        Assert.All(events.OfType<ToolCallFinished>(), f => Assert.Equal(ToolCallOutcome.Cancelled, f.Outcome));
+    }
+
+    private sealed class RecordingSink : IConversationSink
+    {
+        public List<ChatRole> Appended { get; } = [];
+
+        public int Commits { get; private set; }
+
+        public ValueTask AppendAsync(ChatMessage message, CancellationToken cancellationToken)
+        {
+            Appended.Add(message.Role);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask CommitTurnAsync(CancellationToken cancellationToken)
+        {
+            Commits++;
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task Run_RecordsEveryMessageInOrderAndCommitsTheTurn()
+    {
+        var model = new ScriptedChatClient().ToolCalls(ScriptedChatClient.Call("c1", "Echo", ("text", "x"))).Text("ok");
+        var (loop, _) = Build(model, null, new EchoTool());
+        var sink = new RecordingSink();
+
+        await Collect(loop.RunAsync(new Conversation(), "go", sink: sink, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal([ChatRole.User, ChatRole.Assistant, ChatRole.Tool, ChatRole.Assistant], sink.Appended);
+        Assert.Equal(1, sink.Commits);
+    }
+
+    [Fact]
+    public async Task Run_WhenResumed_SendsThePreviousConversationFirst()
+    {
+        var model = new ScriptedChatClient().Text("again");
+        var (loop, _) = Build(model);
+        var conversation = new Conversation([new ChatMessage(ChatRole.User, "first"), new ChatMessage(ChatRole.Assistant, "answer")]);
+
+        await Collect(loop.RunAsync(conversation, "second", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(["first", "answer", "second"], model.Requests[0].Select(m => m.Text));
+    }
+}
