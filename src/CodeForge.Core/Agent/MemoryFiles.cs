@@ -1,0 +1,136 @@
+using System.Text;
+
+namespace CodeForge.Core.Agent;
+
+/// <summary>One instruction file found for the system prompt.</summary>
+/// <param name="Path">Where it was read from.</param>
+/// <param name="Content">Its text with <c>@path</c> imports expanded.</param>
+public sealed record MemoryFile(string Path, string Content);
+
+/// <summary>
+/// Finds the project's instruction files: <c>AGENTS.md</c> and <c>CLAUDE.md</c> in every directory from the repository
+/// root down to the working directory (outermost first, so the nearest file is read last and wins on conflicts), plus the
+/// user's <c>~/.forge/AGENTS.md</c> and <c>~/.claude/CLAUDE.md</c> first. A line <c>@relative/or/absolute/path</c> imports
+/// that file in place (up to 5 levels, each file once). The total is capped; what does not fit is cut with a note.
+/// </summary>
+/// <remarks>Stateless and thread-safe; reads the file system on each call.</remarks>
+public static class MemoryFiles
+{
+    /// <summary>The names read in each directory, in order.</summary>
+    public static readonly string[] FileNames = ["AGENTS.md", "CLAUDE.md"];
+
+    private const int MaxImportDepth = 5;
+
+    /// <summary>Loads the files for <paramref name="workingDirectory"/>; <paramref name="maxChars"/> caps the total.</summary>
+    public static IReadOnlyList<MemoryFile> Load(string workingDirectory, string? homeDirectory = null, int maxChars = 40_000)
+    {
+        ArgumentNullException.ThrowIfNull(workingDirectory);
+        var cwd = System.IO.Path.GetFullPath(workingDirectory);
+        var candidates = new List<string>();
+        if (homeDirectory is not null)
+        {
+            candidates.Add(System.IO.Path.Combine(homeDirectory, ".forge", "AGENTS.md"));
+            candidates.Add(System.IO.Path.Combine(homeDirectory, ".claude", "CLAUDE.md"));
+        }
+        foreach (var dir in DirectoriesFromRoot(cwd))
+        {
+            candidates.AddRange(FileNames.Select(n => System.IO.Path.Combine(dir, n)));
+        }
+        var result = new List<MemoryFile>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var budget = maxChars;
+        foreach (var file in candidates.Where(File.Exists))
+        {
+            if (!seen.Add(System.IO.Path.GetFullPath(file)))
+            {
+                continue;
+            }
+            var content = Expand(file, seen, 0);
+            if (content.Length > budget)
+            {
+                content = content[..Math.Max(0, budget)] + $"\n[… truncated: the instruction files exceed {maxChars} characters]";
+                result.Add(new MemoryFile(file, content));
+                break;
+            }
+            budget -= content.Length;
+            result.Add(new MemoryFile(file, content));
+        }
+        return result;
+    }
+
+    /// <summary>The repository root (the nearest ancestor with <c>.git</c>), or the directory itself.</summary>
+    public static string FindRepositoryRoot(string directory)
+    {
+        for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(System.IO.Path.Combine(dir.FullName, ".git")) || File.Exists(System.IO.Path.Combine(dir.FullName, ".git")))
+            {
+                return dir.FullName;
+            }
+        }
+        return directory;
+    }
+
+    private static List<string> DirectoriesFromRoot(string cwd)
+    {
+        var root = FindRepositoryRoot(cwd);
+        var chain = new List<string>();
+        for (var dir = new DirectoryInfo(cwd); dir is not null; dir = dir.Parent)
+        {
+            chain.Add(dir.FullName);
+            if (string.Equals(dir.FullName, root, StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+        chain.Reverse();
+        return chain;
+    }
+
+    private static string Expand(string file, HashSet<string> seen, int depth)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"[could not read {file}: {ex.Message}]";
+        }
+        if (depth >= MaxImportDepth)
+        {
+            return text;
+        }
+        var output = new StringBuilder();
+        var inFence = false;
+        foreach (var line in text.Split('\n'))
+        {
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith("```", StringComparison.Ordinal))
+            {
+                inFence = !inFence;
+            }
+            if (!inFence && trimmed.Length > 1 && trimmed[0] == '@' && !trimmed.Contains(' ', StringComparison.Ordinal))
+            {
+                var target = ResolveImport(trimmed[1..], System.IO.Path.GetDirectoryName(file)!);
+                if (File.Exists(target) && seen.Add(target))
+                {
+                    output.Append(Expand(target, seen, depth + 1).TrimEnd()).Append('\n');
+                    continue;
+                }
+            }
+            output.Append(line).Append('\n');
+        }
+        return output.ToString().TrimEnd('\n');
+    }
+
+    private static string ResolveImport(string reference, string baseDirectory)
+    {
+        if (reference.StartsWith("~/", StringComparison.Ordinal))
+        {
+            reference = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), reference[2..]);
+        }
+        return System.IO.Path.GetFullPath(System.IO.Path.IsPathRooted(reference) ? reference : System.IO.Path.Combine(baseDirectory, reference));
+    }
+}
