@@ -33,6 +33,7 @@ public sealed class ToolExecutor
     public const int DefaultMaxHistory = 1000;
 
     private static readonly JsonElement EmptyObject = JsonElement.Parse("{}");
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     private readonly ToolRegistry? _registry;
     private readonly TimeProvider _time;
@@ -164,7 +165,8 @@ public sealed class ToolExecutor
 
     private async Task<ToolResult> RunAsync(ITool tool, JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
-        using var timeout = context.Timeout == Timeout.InfiniteTimeSpan
+        // Timers cannot wait longer than MaxTimerDelay; a longer timeout is as good as none.
+        using var timeout = context.Timeout == Timeout.InfiniteTimeSpan || context.Timeout > MaxTimerDelay
             ? new CancellationTokenSource()
             : new CancellationTokenSource(context.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);

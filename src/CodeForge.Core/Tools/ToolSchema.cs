@@ -32,8 +32,7 @@ public sealed class ToolSchema
     public ToolSchema(IEnumerable<ToolParameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var list = parameters.ToImmutableArray();
-        CheckProperties(list, prefix: "");
+        var list = CheckProperties(parameters.ToImmutableArray(), prefix: "");
         Parameters = list;
         JsonSchema = JsonElement.Parse(RenderObject(list).ToJsonString());
     }
@@ -41,7 +40,10 @@ public sealed class ToolSchema
     /// <summary>Builds a schema from the given parameters (see the constructor).</summary>
     public static ToolSchema Create(params ToolParameter[] parameters) => new(parameters);
 
-    /// <summary>The parameters, in declaration order.</summary>
+    /// <summary>
+    /// The parameters, in declaration order: private copies, so changing a list or node given to the constructor later
+    /// changes neither the schema nor its validation.
+    /// </summary>
     public ImmutableArray<ToolParameter> Parameters { get; }
 
     /// <summary>The JSON Schema of the arguments object (immutable, shared).</summary>
@@ -75,9 +77,10 @@ public sealed class ToolSchema
 
     // ---- definitions -------------------------------------------------------------------------------------------
 
-    private static void CheckProperties(ImmutableArray<ToolParameter> parameters, string prefix)
+    private static ImmutableArray<ToolParameter> CheckProperties(ImmutableArray<ToolParameter> parameters, string prefix)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var checkedParameters = ImmutableArray.CreateBuilder<ToolParameter>(parameters.Length);
         foreach (var p in parameters)
         {
             if (p is null)
@@ -90,8 +93,9 @@ public sealed class ToolSchema
             {
                 throw new ArgumentException($"Parameter '{path}' is declared more than once.", nameof(parameters));
             }
-            CheckParameter(p, path);
+            checkedParameters.Add(CheckParameter(p, path));
         }
+        return checkedParameters.MoveToImmutable();
     }
 
     private static void CheckName(string? name, string prefix)
@@ -103,7 +107,8 @@ public sealed class ToolSchema
         }
     }
 
-    private static void CheckParameter(ToolParameter p, string path)
+    /// <summary>Checks one definition and returns a private, immutable copy of it.</summary>
+    private static ToolParameter CheckParameter(ToolParameter p, string path)
     {
         void Fail(string why) => throw new ArgumentException($"Parameter '{path}': {why}.");
 
@@ -166,22 +171,30 @@ public sealed class ToolSchema
                 Fail($"minimum {Format(p.Minimum!.Value)} is greater than maximum {Format(p.Maximum!.Value)}");
             }
         }
+        ToolParameter? items = null;
         if (p.Items is not null)
         {
             if (p.Type != ToolParameterType.Array)
             {
                 Fail("items are only allowed on array parameters");
             }
-            CheckParameter(p.Items, path + "[]");
+            items = CheckParameter(p.Items, path + "[]");
         }
+        ImmutableArray<ToolParameter>? properties = null;
         if (p.Properties is not null)
         {
             if (p.Type != ToolParameterType.Object)
             {
                 Fail("properties are only allowed on object parameters");
             }
-            CheckProperties(p.Properties.ToImmutableArray(), path + ".");
+            properties = CheckProperties(p.Properties.ToImmutableArray(), path + ".");
         }
+        var copy = p with
+        {
+            EnumValues = p.EnumValues is null ? null : ImmutableArray.CreateRange(p.EnumValues),
+            Items = items,
+            Properties = properties,
+        };
         if (p.DefaultValue is not null)
         {
             var node = ToNode(p.DefaultValue);
@@ -189,13 +202,17 @@ public sealed class ToolSchema
             {
                 Fail($"the default value has unsupported type {p.DefaultValue.GetType().Name} (use a string, bool, number, JsonElement or JsonNode)");
             }
+            var element = JsonElement.Parse(node!.ToJsonString());
             var errors = new Errors();
-            ValidateValue(p, JsonElement.Parse(node!.ToJsonString()), path, errors);
+            ValidateValue(copy, element, path, errors);
             if (errors.Count > 0)
             {
                 Fail($"the default value is invalid: {string.Join("; ", errors.ToImmutable())}");
             }
+            // A mutable JsonNode default is frozen into an immutable JsonElement.
+            copy = copy with { DefaultValue = p.DefaultValue is JsonNode ? element : p.DefaultValue };
         }
+        return copy;
     }
 
     // ---- rendering ---------------------------------------------------------------------------------------------

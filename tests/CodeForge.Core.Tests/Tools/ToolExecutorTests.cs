@@ -254,6 +254,16 @@ public sealed class ToolExecutorTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_WithATimeoutBeyondWhatATimerSupports_RunsWithoutOne()
+    {
+        Add(new FakeTool("Ping"));
+
+        var result = await _executor.ExecuteAsync("Ping", default, _context with { Timeout = TimeSpan.MaxValue }, Ct);
+
+        Assert.True(result.Success, result.Error);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_WithNullNameOrContext_Throws()
     {
         await Assert.ThrowsAsync<ArgumentNullException>(() => _executor.ExecuteAsync(null!, default, _context, Ct));

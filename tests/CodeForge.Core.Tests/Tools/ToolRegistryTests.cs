@@ -319,7 +319,7 @@ public sealed class ToolRegistryTests
     public void RandomOperationSequences_BehaveLikeAnOrderedDictionaryModel()
     {
         var genOp = Gen.Select(Gen.Int[0, 10], Gen.Int[0, 4], (kind, name) => new Op(kind, name));
-        genOp.Array[1, 60].Sample(RunAgainstModel, iter: 2000, print: ops => string.Join(", ", ops));
+        genOp.Array[1, 60].Sample(RunAgainstModel, iter: 1000, print: ops => string.Join(", ", ops));
     }
 
     private static void RunAgainstModel(Op[] ops)

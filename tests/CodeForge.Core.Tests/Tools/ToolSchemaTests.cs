@@ -191,6 +191,29 @@ public sealed class ToolSchemaTests
     }
 
     [Fact]
+    public void Constructor_CopiesTheDefinitions_SoLaterChangesToTheCallersListsChangeNothing()
+    {
+        var allowed = new List<string> { "a", "b" };
+        var properties = new List<ToolParameter> { new("x", ToolParameterType.String, "") };
+        var defaultNode = new JsonObject { ["x"] = "a" };
+        var schema = ToolSchema.Create(
+            new ToolParameter("mode", ToolParameterType.String, "") { EnumValues = allowed },
+            new ToolParameter("obj", ToolParameterType.Object, "") { Required = false, Properties = properties, DefaultValue = defaultNode });
+        var before = schema.JsonSchema.GetRawText();
+
+        allowed.Add("c");
+        properties.Add(new ToolParameter("y", ToolParameterType.Integer, ""));
+        defaultNode["x"] = "changed";
+
+        Assert.Single(schema.Validate(Json("""{"mode":"c"}""")));
+        Assert.Empty(schema.Validate(Json("""{"mode":"a","obj":{"x":"s"}}""")));
+        Assert.Equal(before, schema.JsonSchema.GetRawText());
+        Assert.Equal(before, schema.ToJsonObject().ToJsonString());
+        Assert.Equal(["a", "b"], schema.Parameters[0].EnumValues!);
+        Assert.IsType<JsonElement>(schema.Parameters[1].DefaultValue);
+    }
+
+    [Fact]
     public void Constructor_WithNullList_ThrowsArgumentNullException()
     {
         Assert.Throws<ArgumentNullException>(() => new ToolSchema(null!));
