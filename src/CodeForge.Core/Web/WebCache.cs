@@ -20,11 +20,11 @@ namespace CodeForge.Core.Web;
 /// striped per-key lock, so memory and disk never hold different versions of a key written by this instance and a
 /// disk read never resurrects a version older than one already set. Files are written to a unique temp file and
 /// renamed over the old one, so no reader (in this or another process) sees a torn file; a corrupt, partial, foreign or
-/// expired file is deleted and read as a miss. After each write the directory is scanned and the oldest files (by
-/// modification time) are deleted until the directory is within its budget, so it is within budget at rest even with
-/// several instances or processes on one directory. Across instances there is no coherence: each instance's memory
-/// may keep serving its own version of a key until TTL or eviction, and a racing delete (expiry, corruption, budget)
-/// may drop another instance's newer file, which is then a miss.</para>
+/// expired file is deleted and read as a miss. After each write the oldest files are deleted until the directory is
+/// within its own budget, reconciling with files other instances wrote (see <see cref="WebCacheDiskTier"/>), so it is
+/// within budget at rest even with several instances or processes on one directory. Across instances there is no
+/// coherence: each instance's memory may keep serving its own version of a key until TTL or eviction, and a racing
+/// delete (expiry, corruption, budget) may drop another instance's newer file, which is then a miss.</para>
 /// <para>TTL is measured from the time of <see cref="Set"/> as given by the <see cref="TimeProvider"/>, stored inside
 /// the file (never the file's mtime). Returned responses are immutable, carry a private copy of the headers and have
 /// <see cref="FetchResponse.FromCache"/> set.</para>
@@ -32,14 +32,11 @@ namespace CodeForge.Core.Web;
 public sealed class WebCache
 {
     private const int StripeCount = 32;
-    private const string FileExtension = ".json";
-    private const string TempExtension = ".tmp";
 
     private readonly TimeProvider _time;
     private readonly long _maxMemoryBytes;
-    private readonly long _maxDiskBytes;
     private readonly long _ttlMs;
-    private readonly string? _directory;
+    private readonly WebCacheDiskTier? _disk;
 
     // Memory tier, all guarded by _gate.
     private readonly object _gate = new();
@@ -50,9 +47,8 @@ public sealed class WebCache
     private long _misses;
     private long _evictions;
 
-    // Disk tier: per-key stripes (taken before _gate, never after) and one gate for budget scans.
+    // Disk tier: per-key stripes, taken before _gate (never after) and before the disk tier's own lock.
     private readonly object[] _stripes;
-    private readonly object _diskScanGate = new();
 
     /// <summary>Creates a cache; with <see cref="WebCacheOptions.Directory"/> set, creates the directory too.</summary>
     /// <param name="options">Limits and location; <see langword="null"/> for the defaults (memory only).</param>
@@ -76,7 +72,6 @@ public sealed class WebCache
         }
         _time = timeProvider ?? TimeProvider.System;
         _maxMemoryBytes = options.MaxMemoryBytes;
-        _maxDiskBytes = options.MaxDiskBytes;
         _ttlMs = (long)Math.Min(options.Ttl.TotalMilliseconds, long.MaxValue / 2.0);
         _stripes = new object[StripeCount];
         for (var i = 0; i < StripeCount; i++)
@@ -89,8 +84,7 @@ public sealed class WebCache
             {
                 throw new ArgumentException("WebCacheOptions.Directory is blank; use null for a memory-only cache.", nameof(options));
             }
-            _directory = Path.GetFullPath(options.Directory);
-            System.IO.Directory.CreateDirectory(_directory);
+            _disk = new WebCacheDiskTier(Path.GetFullPath(options.Directory), options.MaxDiskBytes);
         }
     }
 
@@ -98,7 +92,7 @@ public sealed class WebCache
     public long MaxSize => _maxMemoryBytes;
 
     /// <summary>The disk tier's directory, or <see langword="null"/> when there is none.</summary>
-    public string? Directory => _directory;
+    public string? Directory => _disk?.Directory;
 
     /// <summary>Σ of the memory entries' sizes in UTF-8 bytes (memory tier only).</summary>
     public long Size
@@ -159,7 +153,7 @@ public sealed class WebCache
             return false;
         }
         var entry = new Entry(key, stored with { FromCache = true }, bytes.Length, storedAtMs);
-        if (_directory is null)
+        if (_disk is null)
         {
             lock (_gate)
             {
@@ -173,9 +167,8 @@ public sealed class WebCache
             {
                 InsertLocked(entry);
             }
-            WriteFile(key, bytes);
+            _disk.Write(key, bytes);
         }
-        EnforceDiskBudget(justWritten: FilePath(key));
         return true;
     }
 
@@ -194,7 +187,7 @@ public sealed class WebCache
             {
                 return hit;
             }
-            if (_directory is null)
+            if (_disk is null)
             {
                 _misses++;
                 return null;
@@ -210,7 +203,7 @@ public sealed class WebCache
                     return hit;
                 }
             }
-            var fromDisk = ReadFile(key, nowMs);
+            var fromDisk = ReadFromDisk(_disk, key, nowMs);
             lock (_gate)
             {
                 if (fromDisk is null)
@@ -234,7 +227,7 @@ public sealed class WebCache
     public bool Delete(string key)
     {
         ValidateKey(key);
-        if (_directory is null)
+        if (_disk is null)
         {
             lock (_gate)
             {
@@ -248,7 +241,7 @@ public sealed class WebCache
             {
                 removed = RemoveLocked(key);
             }
-            return TryDeleteFile(FilePath(key)) | removed;
+            return _disk.Delete(key) | removed;
         }
     }
 
@@ -258,7 +251,7 @@ public sealed class WebCache
     /// </summary>
     public void Clear()
     {
-        if (_directory is null)
+        if (_disk is null)
         {
             lock (_gate)
             {
@@ -278,10 +271,7 @@ public sealed class WebCache
             {
                 ClearLocked();
             }
-            foreach (var path in EnumerateOwnFiles(includeTemp: true))
-            {
-                TryDeleteFile(path);
-            }
+            _disk.Clear();
         }
         finally
         {
@@ -294,7 +284,7 @@ public sealed class WebCache
 
     /// <summary>
     /// Checks the memory tier's invariants at one instant (safe at any time, not only at rest): Σ entry sizes ==
-    /// <see cref="Size"/> ≤ budget, map and recency list hold the same entries, no key twice.
+    /// <see cref="Size"/> ≤ budget, map and recency list hold the same entries, no key twice; and the disk tier's index.
     /// </summary>
     /// <exception cref="InvalidOperationException">An invariant does not hold (the message says which).</exception>
     internal void CheckInvariants()
@@ -333,7 +323,11 @@ public sealed class WebCache
                 throw new InvalidOperationException($"The size {_size} exceeds the budget {_maxMemoryBytes}.");
             }
         }
+        _disk?.CheckInvariants();
     }
+
+    /// <summary>The disk tier, or null (for tests).</summary>
+    internal WebCacheDiskTier? DiskTier => _disk;
 
     /// <summary>The keys in memory from most to least recently used (for tests).</summary>
     internal IReadOnlyList<string> KeysByRecency()
@@ -408,161 +402,19 @@ public sealed class WebCache
     private object StripeFor(string key) =>
         _stripes[int.Parse(key.AsSpan(0, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) % StripeCount];
 
-    private string FilePath(string key) => Path.Combine(_directory!, key + FileExtension);
-
-    /// <summary>Writes the key's file atomically (unique temp file, then rename over); a file too big for the disk
-    /// budget, or a failed write, removes the key's old file so disk never holds an older version than memory.</summary>
-    private void WriteFile(string key, byte[] bytes)
+    /// <summary>The key's entry from disk, or null; an expired file is deleted (TTL from the time stored in the file).</summary>
+    private Entry? ReadFromDisk(WebCacheDiskTier disk, string key, long nowMs)
     {
-        var path = FilePath(key);
-        if (bytes.Length > _maxDiskBytes)
+        if (!disk.TryRead(key, out var document, out var size))
         {
-            TryDeleteFile(path);
-            return;
-        }
-        var temp = Path.Combine(_directory!, key + "." + Guid.NewGuid().ToString("N") + TempExtension);
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush();
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            TryDeleteFile(temp);
-            TryDeleteFile(path);
-        }
-    }
-
-    /// <summary>Reads the key's file: a missing file is a miss; a corrupt, partial, foreign or expired one is deleted
-    /// and is a miss.</summary>
-    private Entry? ReadFile(string key, long nowMs)
-    {
-        var path = FilePath(key);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null; // Missing (never written, evicted, deleted) or unreadable right now.
-        }
-        WebCacheEntryDocument? document;
-        try
-        {
-            document = JsonSerializer.Deserialize(bytes, WebCacheJsonContext.Relaxed.WebCacheEntryDocument);
-        }
-        catch (JsonException)
-        {
-            document = null;
-        }
-        if (document is null ||
-            document.FormatVersion != WebCacheEntryDocument.CurrentFormatVersion ||
-            document.Key != key ||
-            !IsComplete(document.Response) ||
-            IsExpired(document.StoredAtUnixMs, nowMs))
-        {
-            TryDeleteFile(path);
             return null;
         }
-        return new Entry(key, Freeze(document.Response, fromCache: true), bytes.Length, document.StoredAtUnixMs);
-    }
-
-    /// <summary>
-    /// Deletes the oldest entry files (by mtime, then name; the file just written last, since mtimes are coarse) until
-    /// the directory is within the disk budget.
-    /// </summary>
-    private void EnforceDiskBudget(string justWritten)
-    {
-        lock (_diskScanGate)
+        if (IsExpired(document.StoredAtUnixMs, nowMs))
         {
-            var files = new List<(string Path, long Length, DateTime Modified)>();
-            long total = 0;
-            foreach (var path in EnumerateOwnFiles(includeTemp: false))
-            {
-                try
-                {
-                    var info = new FileInfo(path);
-                    files.Add((path, info.Length, info.LastWriteTimeUtc));
-                    total += info.Length;
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // Deleted or replaced meanwhile: the writer that replaced it scans after us.
-                }
-            }
-            if (total <= _maxDiskBytes)
-            {
-                return;
-            }
-            files.Sort((a, b) =>
-            {
-                var aLast = a.Path == justWritten;
-                if (aLast != (b.Path == justWritten))
-                {
-                    return aLast ? 1 : -1;
-                }
-                return a.Modified != b.Modified ? a.Modified.CompareTo(b.Modified) : string.CompareOrdinal(a.Path, b.Path);
-            });
-            foreach (var (path, length, _) in files)
-            {
-                if (total <= _maxDiskBytes)
-                {
-                    break;
-                }
-                TryDeleteFile(path);
-                total -= length;
-            }
+            disk.Delete(key);
+            return null;
         }
-    }
-
-    /// <summary>The directory's entry files (named key.json) and optionally temp files (key.*.tmp); never other files.</summary>
-    private List<string> EnumerateOwnFiles(bool includeTemp)
-    {
-        var result = new List<string>();
-        try
-        {
-            foreach (var path in System.IO.Directory.EnumerateFiles(_directory!))
-            {
-                var name = Path.GetFileName(path);
-                if (name.Length < WebCacheKey.Length + 1 || !WebCacheKey.IsWellFormed(name[..WebCacheKey.Length]))
-                {
-                    continue;
-                }
-                var rest = name.AsSpan(WebCacheKey.Length);
-                if (rest.SequenceEqual(FileExtension) ||
-                    (includeTemp && rest.StartsWith(".") && rest.EndsWith(TempExtension, StringComparison.Ordinal) && rest.Length > TempExtension.Length + 1))
-                {
-                    result.Add(path);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The directory vanished or is unreadable: nothing to manage.
-        }
-        return result;
-    }
-
-    private static bool TryDeleteFile(string path)
-    {
-        try
-        {
-            if (!File.Exists(path))
-            {
-                return false;
-            }
-            File.Delete(path);
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
+        return new Entry(key, Freeze(document.Response, fromCache: true), size, document.StoredAtUnixMs);
     }
 
     private static void ValidateKey(string key)
@@ -587,7 +439,7 @@ public sealed class WebCache
         }
     }
 
-    private static bool IsComplete(FetchResponse? response) =>
+    internal static bool IsComplete(FetchResponse? response) =>
         response is not null &&
         response.Url is not null && response.FinalUrl is not null && response.ContentType is not null &&
         response.Content is not null && response.Headers is not null && response.Encoding is not null;

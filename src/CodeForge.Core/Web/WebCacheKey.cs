@@ -76,9 +76,12 @@ public static class WebCacheKey
     }
 
     /// <summary>Whether <paramref name="key"/> has the shape of a key: 64 lower-case hex characters.</summary>
-    public static bool IsWellFormed(string? key)
+    public static bool IsWellFormed(string? key) => key is not null && IsWellFormed(key.AsSpan());
+
+    /// <summary>Whether <paramref name="key"/> has the shape of a key: 64 lower-case hex characters.</summary>
+    internal static bool IsWellFormed(ReadOnlySpan<char> key)
     {
-        if (key is null || key.Length != Length)
+        if (key.Length != Length)
         {
             return false;
         }

@@ -439,22 +439,98 @@ public sealed class WebCacheTests : IDisposable
         Assert.Equal(0, cache.Count);
     }
 
+    private List<string> EntryFiles() =>
+        [.. Directory.GetFiles(CacheDir, "*.json").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+
+    private static List<string> FilesOf(params string[] names) =>
+        [.. names.Select(n => Key(n) + ".json").Order(StringComparer.Ordinal)];
+
+    private long DiskBytes() => Directory.GetFiles(CacheDir).Sum(f => new FileInfo(f).Length);
+
     [Fact]
     public void Set_WhenTheDiskBudgetIsExceeded_DeletesTheOldestFilesUntilItFits()
     {
         var size = SizeOf("p0", "content");
         var cache = DiskCache(maxDiskBytes: 3 * size + size / 2);
+
         for (var i = 0; i < 8; i++)
         {
             cache.Set(Key($"p{i}"), Page($"p{i}", "content"));
-            // mtimes are coarse; make the write order unambiguous (older files further in the past).
-            File.SetLastWriteTimeUtc(FileOf($"p{i}"), new DateTime(2020, 1, 1, 0, 0, i, DateTimeKind.Utc));
         }
 
-        var files = Directory.GetFiles(CacheDir, "*.json").Select(f => Path.GetFileName(f)).Order().ToList();
+        Assert.Equal(FilesOf("p5", "p6", "p7"), EntryFiles());
+        Assert.True(DiskBytes() <= 3 * size + size / 2);
+        Assert.Equal(DiskBytes(), cache.DiskTier!.TrackedBytes);
+        cache.DiskTier.CheckInvariants();
+    }
 
-        Assert.Equal(new[] { "p5", "p6", "p7" }.Select(n => Key(n) + ".json").Order().ToList(), files);
-        Assert.True(Directory.GetFiles(CacheDir).Sum(f => new FileInfo(f).Length) <= 3 * size + size / 2);
+    [Fact]
+    public void Get_WhenServedFromDisk_MakesTheFileTheLastToBeEvicted()
+    {
+        var size = SizeOf("p0", "content");
+        var cache = DiskCache(maxBytes: size, maxDiskBytes: 3 * size);
+        cache.Set(Key("p0"), Page("p0", "content"));
+        cache.Set(Key("p1"), Page("p1", "content"));
+        cache.Set(Key("p2"), Page("p2", "content"));
+
+        Assert.NotNull(cache.Get(Key("p0"))); // from disk (memory holds one entry: p2)
+        cache.Set(Key("p3"), Page("p3", "content"));
+
+        Assert.Equal(FilesOf("p0", "p2", "p3"), EntryFiles());
+    }
+
+    [Fact]
+    public void Constructor_WhenTheDirectoryIsOverBudget_DeletesTheOldestFilesByMtime()
+    {
+        var size = SizeOf("p0", "content");
+        var writer = DiskCache();
+        for (var i = 0; i < 5; i++)
+        {
+            writer.Set(Key($"p{i}"), Page($"p{i}", "content"));
+        }
+        // Make p4 the oldest on disk and p0 the newest.
+        for (var i = 0; i < 5; i++)
+        {
+            File.SetLastWriteTimeUtc(FileOf($"p{i}"), new DateTime(2020, 1, 1, 0, 0, 10 - i, DateTimeKind.Utc));
+        }
+
+        var reopened = DiskCache(maxDiskBytes: 2 * size);
+
+        Assert.Equal(FilesOf("p0", "p1"), EntryFiles());
+        Assert.Equal(2 * size, reopened.DiskTier!.TrackedBytes);
+    }
+
+    [Fact]
+    public void Set_WhenAnotherInstanceWroteToTheDirectory_CountsItsFilesAgainstTheBudget()
+    {
+        var size = SizeOf("p0", "content");
+        var first = DiskCache(maxDiskBytes: 3 * size);
+        var second = DiskCache(maxDiskBytes: 3 * size);
+        first.Set(Key("a0"), Page("a0", "content"));
+        first.Set(Key("a1"), Page("a1", "content"));
+
+        second.Set(Key("b0"), Page("b0", "content"));
+        second.Set(Key("b1"), Page("b1", "content"));
+
+        Assert.Equal(3, EntryFiles().Count);
+        Assert.True(DiskBytes() <= 3 * size);
+        Assert.Contains(Key("b1") + ".json", EntryFiles());
+        second.DiskTier!.CheckInvariants();
+    }
+
+    [Fact]
+    public void Set_WhenAnotherInstanceDeletedFiles_ForgetsThem()
+    {
+        var size = SizeOf("p0", "content");
+        var first = DiskCache(maxDiskBytes: 3 * size);
+        first.Set(Key("a0"), Page("a0", "content"));
+        first.Set(Key("a1"), Page("a1", "content"));
+        DiskCache().Clear();
+
+        first.Set(Key("a2"), Page("a2", "content"));
+
+        Assert.Equal(size, first.DiskTier!.TrackedBytes);
+        Assert.Equal(FilesOf("a2"), EntryFiles());
     }
 
     [Fact]
