@@ -47,9 +47,18 @@ internal sealed class WebCacheDiskTier
         {
             ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && IsEntryFileName(entry.FileName),
         };
+        List<(string Name, long Size, DateTimeOffset Modified)> existing;
+        try
+        {
+            existing = [.. found.OrderBy(f => f.Modified).ThenBy(f => f.Name, StringComparer.Ordinal)];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            existing = []; // A file vanished mid-scan (another instance at work): the first write's reconcile finds the rest.
+        }
         lock (_gate)
         {
-            foreach (var (name, size, _) in found.OrderBy(f => f.Modified).ThenBy(f => f.Name, StringComparer.Ordinal))
+            foreach (var (name, size, _) in existing)
             {
                 AddNewestLocked(name, size);
             }

@@ -7,4 +7,5 @@ namespace CodeForge.Core.Web;
 /// <param name="Hits">Gets answered from memory or disk.</param>
 /// <param name="Misses">Gets that found nothing valid.</param>
 /// <param name="Evictions">Entries evicted from memory to make room.</param>
+/// <remarks>Immutable; all fields were read under the cache's lock at one instant, so they are mutually consistent.</remarks>
 public sealed record WebCacheStatistics(int Count, long Size, long MaxSize, long Hits, long Misses, long Evictions);
