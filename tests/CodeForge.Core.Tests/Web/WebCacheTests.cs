@@ -480,60 +480,6 @@ public sealed class WebCacheTests : IDisposable
     }
 
     [Fact]
-    public void Constructor_WhenTheDirectoryIsOverBudget_DeletesTheOldestFilesByMtime()
-    {
-        var size = SizeOf("p0", "content");
-        var writer = DiskCache();
-        for (var i = 0; i < 5; i++)
-        {
-            writer.Set(Key($"p{i}"), Page($"p{i}", "content"));
-        }
-        // Make p4 the oldest on disk and p0 the newest.
-        for (var i = 0; i < 5; i++)
-        {
-            File.SetLastWriteTimeUtc(FileOf($"p{i}"), new DateTime(2020, 1, 1, 0, 0, 10 - i, DateTimeKind.Utc));
-        }
-
-        var reopened = DiskCache(maxDiskBytes: 2 * size);
-
-        Assert.Equal(FilesOf("p0", "p1"), EntryFiles());
-        Assert.Equal(2 * size, reopened.DiskTier!.TrackedBytes);
-    }
-
-    [Fact]
-    public void Set_WhenAnotherInstanceWroteToTheDirectory_CountsItsFilesAgainstTheBudget()
-    {
-        var size = SizeOf("p0", "content");
-        var first = DiskCache(maxDiskBytes: 3 * size);
-        var second = DiskCache(maxDiskBytes: 3 * size);
-        first.Set(Key("a0"), Page("a0", "content"));
-        first.Set(Key("a1"), Page("a1", "content"));
-
-        second.Set(Key("b0"), Page("b0", "content"));
-        second.Set(Key("b1"), Page("b1", "content"));
-
-        Assert.Equal(3, EntryFiles().Count);
-        Assert.True(DiskBytes() <= 3 * size);
-        Assert.Contains(Key("b1") + ".json", EntryFiles());
-        second.DiskTier!.CheckInvariants();
-    }
-
-    [Fact]
-    public void Set_WhenAnotherInstanceDeletedFiles_ForgetsThem()
-    {
-        var size = SizeOf("p0", "content");
-        var first = DiskCache(maxDiskBytes: 3 * size);
-        first.Set(Key("a0"), Page("a0", "content"));
-        first.Set(Key("a1"), Page("a1", "content"));
-        DiskCache().Clear();
-
-        first.Set(Key("a2"), Page("a2", "content"));
-
-        Assert.Equal(size, first.DiskTier!.TrackedBytes);
-        Assert.Equal(FilesOf("a2"), EntryFiles());
-    }
-
-    [Fact]
     public void Set_WhenTheEntryIsTooLargeForDiskButFitsMemory_KeepsItInMemoryAndRemovesTheOlderFile()
     {
         var size = SizeOf("a", "old");
