@@ -1,0 +1,168 @@
+using System.Text;
+using CodeForge.Core.Web;
+
+namespace CodeForge.Core.Tests.Web;
+
+/// <summary>The disk tier on its own: atomic files, the budget index, reconciliation with other instances.</summary>
+public sealed class WebCacheDiskTierTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "codeforge-webcache-tier-tests", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private static string Key(string name) => WebCacheTests.Key(name);
+
+    /// <summary>A whole entry document for <paramref name="name"/>, padded to exactly <paramref name="size"/> bytes.</summary>
+    private static byte[] Entry(string name, int size = 500)
+    {
+        var document = new WebCacheEntryDocument(
+            WebCacheEntryDocument.CurrentFormatVersion, Key(name), 0, WebCacheTests.Page(name, ""));
+        var bare = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, WebCacheJsonContext.Relaxed.WebCacheEntryDocument);
+        var padded = document with { Response = WebCacheTests.Page(name, new string('.', size - bare.Length)) };
+        var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(padded, WebCacheJsonContext.Relaxed.WebCacheEntryDocument);
+        Assert.Equal(size, bytes.Length);
+        return bytes;
+    }
+
+    private string PathOf(string name) => Path.Combine(_directory, Key(name) + ".json");
+
+    private List<string> EntryFiles() =>
+        [.. Directory.GetFiles(_directory, "*.json").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+
+    private static List<string> FilesOf(params string[] names) =>
+        [.. names.Select(n => Key(n) + ".json").Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public void TryRead_AfterWrite_ReturnsTheDocumentAndItsSize()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        tier.Write(Key("a"), Entry("a"));
+
+        Assert.True(tier.TryRead(Key("a"), out var document, out var size));
+
+        Assert.Equal(Key("a"), document.Key);
+        Assert.Equal(500, size);
+        Assert.Equal(500, tier.TrackedBytes);
+    }
+
+    [Fact]
+    public void TryRead_WhenThereIsNoFile_ReturnsFalse()
+    {
+        Assert.False(new WebCacheDiskTier(_directory, 10_000).TryRead(Key("a"), out _, out _));
+    }
+
+    [Fact]
+    public void Write_WhenTheFileIsLargerThanTheBudget_DeletesTheOlderFileInstead()
+    {
+        var tier = new WebCacheDiskTier(_directory, 1000);
+        tier.Write(Key("a"), Entry("a"));
+
+        tier.Write(Key("a"), Entry("a", 1500));
+
+        Assert.False(File.Exists(PathOf("a")));
+        Assert.Equal(0, tier.TrackedBytes);
+    }
+
+    [Fact]
+    public void Write_WhenOverBudget_DeletesTheOldestFilesFirst()
+    {
+        var tier = new WebCacheDiskTier(_directory, 1600);
+        foreach (var name in new[] { "a", "b", "c", "d", "e" })
+        {
+            tier.Write(Key(name), Entry(name));
+        }
+
+        Assert.Equal(FilesOf("c", "d", "e"), EntryFiles());
+        Assert.Equal(1500, tier.TrackedBytes);
+        tier.CheckInvariants();
+    }
+
+    [Fact]
+    public void Constructor_WhenTheDirectoryIsOverBudget_DeletesTheOldestFilesByMtime()
+    {
+        var writer = new WebCacheDiskTier(_directory, 10_000);
+        for (var i = 0; i < 5; i++)
+        {
+            writer.Write(Key($"p{i}"), Entry($"p{i}"));
+            // p4 the oldest on disk, p0 the newest.
+            File.SetLastWriteTimeUtc(PathOf($"p{i}"), new DateTime(2020, 1, 1, 0, 0, 10 - i, DateTimeKind.Utc));
+        }
+
+        var reopened = new WebCacheDiskTier(_directory, 1000);
+
+        Assert.Equal(FilesOf("p0", "p1"), EntryFiles());
+        Assert.Equal(1000, reopened.TrackedBytes);
+    }
+
+    [Fact]
+    public void Write_WhenAnotherInstanceWroteToTheDirectory_CountsItsFilesAgainstTheBudget()
+    {
+        var first = new WebCacheDiskTier(_directory, 1500);
+        var second = new WebCacheDiskTier(_directory, 1500);
+        first.Write(Key("a0"), Entry("a0"));
+        first.Write(Key("a1"), Entry("a1"));
+
+        second.Write(Key("b0"), Entry("b0"));
+        second.Write(Key("b1"), Entry("b1"));
+
+        Assert.Equal(3, EntryFiles().Count);
+        Assert.Contains(Key("b1") + ".json", EntryFiles());
+        Assert.Equal(1500, second.TrackedBytes);
+        second.CheckInvariants();
+    }
+
+    [Fact]
+    public void Write_WhenAnotherInstanceDeletedFiles_ForgetsThem()
+    {
+        var first = new WebCacheDiskTier(_directory, 1500);
+        first.Write(Key("a0"), Entry("a0"));
+        first.Write(Key("a1"), Entry("a1"));
+        new WebCacheDiskTier(_directory, 1500).Clear();
+
+        first.Write(Key("a2"), Entry("a2"));
+
+        Assert.Equal(500, first.TrackedBytes);
+        Assert.Equal(FilesOf("a2"), EntryFiles());
+    }
+
+    [Fact]
+    public void TryRead_WhenTheFileIsCorrupt_DeletesItAndForgetsIt()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        tier.Write(Key("a"), Entry("a"));
+        File.WriteAllText(PathOf("a"), "{\"formatVersion\":1,", Encoding.UTF8);
+
+        Assert.False(tier.TryRead(Key("a"), out _, out _));
+
+        Assert.False(File.Exists(PathOf("a")));
+        Assert.Equal(0, tier.TrackedBytes);
+    }
+
+    [Fact]
+    public void TryRead_WhenTheFormatVersionIsUnknown_DeletesTheFile()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        tier.Write(Key("a"), Entry("a"));
+        File.WriteAllText(PathOf("a"), File.ReadAllText(PathOf("a")).Replace("\"formatVersion\":1", "\"formatVersion\":2", StringComparison.Ordinal));
+
+        Assert.False(tier.TryRead(Key("a"), out _, out _));
+        Assert.False(File.Exists(PathOf("a")));
+    }
+
+    [Fact]
+    public void Delete_ReturnsWhetherThereWasAFile()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        tier.Write(Key("a"), Entry("a"));
+
+        Assert.True(tier.Delete(Key("a")));
+        Assert.False(tier.Delete(Key("a")));
+        Assert.Equal(0, tier.TrackedBytes);
+    }
+}

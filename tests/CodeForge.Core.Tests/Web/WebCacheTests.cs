@@ -1,0 +1,573 @@
+using System.Text;
+using CodeForge.Core.Web;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CodeForge.Core.Tests.Web;
+
+public sealed class WebCacheTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "codeforge-webcache-tests", Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider _time = new(Start);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    internal static string Url(string name) => $"http://example.com/{name}";
+
+    internal static string Key(string name) => WebCache.GenerateKey(Url(name));
+
+    internal static FetchResponse Page(string name, string content, Dictionary<string, string>? headers = null) =>
+        new(Url(name), Url(name), 200, "text/html", content, headers ?? [], "utf-8", Start);
+
+    /// <summary>The size the cache gives one entry (measured by a throwaway cache at the same clock reading).</summary>
+    private long SizeOf(string name, string content)
+    {
+        var probe = new WebCache(new WebCacheOptions { MaxMemoryBytes = 1 << 30 }, _time);
+        Assert.True(probe.Set(Key(name), Page(name, content)));
+        return probe.Size;
+    }
+
+    private WebCache MemoryCache(long maxBytes = 1 << 20, TimeSpan? ttl = null) =>
+        new(new WebCacheOptions { MaxMemoryBytes = maxBytes, Ttl = ttl ?? TimeSpan.FromMinutes(15) }, _time);
+
+    private string CacheDir => Path.Combine(_root, "cache");
+
+    private WebCache DiskCache(long maxBytes = 1 << 20, long maxDiskBytes = 1 << 20, TimeSpan? ttl = null) =>
+        new(new WebCacheOptions
+        {
+            MaxMemoryBytes = maxBytes,
+            MaxDiskBytes = maxDiskBytes,
+            Directory = CacheDir,
+            Ttl = ttl ?? TimeSpan.FromMinutes(15),
+        }, _time);
+
+    private string FileOf(string name) => Path.Combine(CacheDir, Key(name) + ".json");
+
+    // ---- memory tier ----
+
+    [Fact]
+    public void Get_AfterSet_ReturnsTheResponseMarkedFromCache()
+    {
+        var cache = MemoryCache();
+        var page = Page("a", "hello");
+
+        Assert.True(cache.Set(Key("a"), page));
+        var got = cache.Get(Key("a"));
+
+        Assert.NotNull(got);
+        Assert.True(got.FromCache);
+        Assert.Equal(page with { FromCache = true, Headers = got.Headers }, got);
+        Assert.Equal(1, cache.Count);
+        cache.CheckInvariants();
+    }
+
+    [Fact]
+    public void Get_WhenTheKeyWasNeverSet_ReturnsNull()
+    {
+        var cache = MemoryCache();
+
+        Assert.Null(cache.Get(Key("missing")));
+        Assert.Equal(1, cache.GetStatistics().Misses);
+    }
+
+    [Fact]
+    public void Set_WhenTheBudgetIsFull_EvictsTheLeastRecentlyUsedEntryNotTheOldestInserted()
+    {
+        var size = SizeOf("a", "content");
+        var cache = MemoryCache(maxBytes: 3 * size);
+        cache.Set(Key("a"), Page("a", "content"));
+        cache.Set(Key("b"), Page("b", "content"));
+        cache.Set(Key("c"), Page("c", "content"));
+
+        Assert.NotNull(cache.Get(Key("a"))); // a is now the most recently used; b the least.
+        cache.Set(Key("d"), Page("d", "content"));
+
+        Assert.NotNull(cache.Get(Key("a")));
+        Assert.Null(cache.Get(Key("b")));
+        Assert.NotNull(cache.Get(Key("c")));
+        Assert.NotNull(cache.Get(Key("d")));
+        Assert.Equal(3 * size, cache.Size);
+        Assert.Equal(1, cache.GetStatistics().Evictions);
+        cache.CheckInvariants();
+    }
+
+    [Fact]
+    public void Set_WhenAnEntryNeedsSeveralEvictions_EvictsInRecencyOrderUntilItFits()
+    {
+        var small = SizeOf("a", "x");
+        var bigContent = new string('y', (int)small); // big ≈ 2 small: fits with exactly one small one
+        var cache = MemoryCache(maxBytes: 3 * small + 10);
+        cache.Set(Key("a"), Page("a", "x"));
+        cache.Set(Key("b"), Page("b", "x"));
+        cache.Set(Key("c"), Page("c", "x"));
+        cache.Get(Key("a"));
+
+        Assert.True(cache.Set(Key("big"), Page("big", bigContent)));
+
+        Assert.Equal([Key("big"), Key("a")], cache.KeysByRecency());
+        cache.CheckInvariants();
+    }
+
+    [Fact]
+    public void Get_WhenTheTtlHasElapsed_ReturnsNullAndDropsTheEntry()
+    {
+        var cache = MemoryCache(ttl: TimeSpan.FromSeconds(60));
+        cache.Set(Key("a"), Page("a", "content"));
+
+        _time.Advance(TimeSpan.FromSeconds(60));
+
+        Assert.Null(cache.Get(Key("a")));
+        Assert.Equal(0, cache.Count);
+        Assert.Equal(0, cache.Size);
+        cache.CheckInvariants();
+    }
+
+    [Fact]
+    public void Get_JustBeforeTheTtlElapses_ReturnsTheEntry()
+    {
+        var cache = MemoryCache(ttl: TimeSpan.FromSeconds(60));
+        cache.Set(Key("a"), Page("a", "content"));
+
+        _time.Advance(TimeSpan.FromSeconds(60) - TimeSpan.FromMilliseconds(1));
+
+        Assert.NotNull(cache.Get(Key("a")));
+    }
+
+    [Fact]
+    public void Set_WhenTheKeyIsSetAgain_RestartsItsTtl()
+    {
+        var cache = MemoryCache(ttl: TimeSpan.FromSeconds(60));
+        cache.Set(Key("a"), Page("a", "first"));
+        _time.Advance(TimeSpan.FromSeconds(50));
+        cache.Set(Key("a"), Page("a", "second"));
+        _time.Advance(TimeSpan.FromSeconds(50));
+
+        Assert.Equal("second", cache.Get(Key("a"))?.Content);
+    }
+
+    [Fact]
+    public void Set_WhenTheEntryIsLargerThanTheWholeBudget_RefusesItWithoutEvictingAnything()
+    {
+        var size = SizeOf("a", "content");
+        var cache = MemoryCache(maxBytes: 3 * size);
+        cache.Set(Key("a"), Page("a", "content"));
+        cache.Set(Key("b"), Page("b", "content"));
+
+        var stored = cache.Set(Key("huge"), Page("huge", new string('x', (int)(3 * size))));
+
+        Assert.False(stored);
+        Assert.Null(cache.Get(Key("huge")));
+        Assert.NotNull(cache.Get(Key("a")));
+        Assert.NotNull(cache.Get(Key("b")));
+        Assert.Equal(2 * size, cache.Size);
+        Assert.Equal(0, cache.GetStatistics().Evictions);
+        cache.CheckInvariants();
+    }
+
+    [Fact]
+    public void Set_WhenAReplacementIsTooLarge_KeepsTheOlderEntryForTheKey()
+    {
+        var size = SizeOf("a", "old");
+        var cache = MemoryCache(maxBytes: 2 * size);
+        cache.Set(Key("a"), Page("a", "old"));
+
+        Assert.False(cache.Set(Key("a"), Page("a", new string('x', (int)(2 * size)))));
+
+        Assert.Equal("old", cache.Get(Key("a"))?.Content);
+        Assert.Equal(size, cache.Size);
+    }
+
+    [Fact]
+    public void Set_WhenTheKeyExists_ReplacesTheEntryAndAdjustsTheSize()
+    {
+        var cache = MemoryCache();
+        cache.Set(Key("a"), Page("a", "short"));
+        var shortSize = cache.Size;
+
+        cache.Set(Key("a"), Page("a", "a much longer content"));
+
+        Assert.Equal(1, cache.Count);
+        Assert.Equal(shortSize + ("a much longer content".Length - "short".Length), cache.Size);
+        Assert.Equal("a much longer content", cache.Get(Key("a"))?.Content);
+        cache.CheckInvariants();
+    }
+
+    [Fact]
+    public void Size_CountsUtf8BytesNotCharacters()
+    {
+        var ascii = SizeOf("a", new string('e', 100));
+        var accented = SizeOf("a", new string('é', 100));
+
+        Assert.Equal(100, accented - ascii); // 'é' is 2 bytes in UTF-8, 1 char.
+    }
+
+    [Fact]
+    public void Set_WhenTheCallerMutatesTheHeadersAfterwards_TheCachedEntryIsUnchanged()
+    {
+        var cache = MemoryCache();
+        var headers = new Dictionary<string, string> { ["ETag"] = "\"v1\"" };
+        cache.Set(Key("a"), Page("a", "content", headers));
+        var size = cache.Size;
+
+        headers["ETag"] = "\"v2\"";
+        headers["X-Extra"] = "more";
+
+        var got = cache.Get(Key("a"))!;
+        Assert.Equal("\"v1\"", got.Headers["ETag"]);
+        Assert.False(got.Headers.ContainsKey("X-Extra"));
+        Assert.False(got.Headers is IDictionary<string, string> { IsReadOnly: false });
+        Assert.Equal(size, cache.Size);
+    }
+
+    [Fact]
+    public void Delete_RemovesTheEntryAndItsSize()
+    {
+        var cache = MemoryCache();
+        cache.Set(Key("a"), Page("a", "content"));
+        cache.Set(Key("b"), Page("b", "content"));
+        var sizeOfB = SizeOf("b", "content");
+
+        Assert.True(cache.Delete(Key("a")));
+
+        Assert.Null(cache.Get(Key("a")));
+        Assert.Equal(sizeOfB, cache.Size);
+        Assert.False(cache.Delete(Key("a")));
+        cache.CheckInvariants();
+    }
+
+    [Fact]
+    public void Clear_RemovesEveryEntry()
+    {
+        var cache = MemoryCache();
+        cache.Set(Key("a"), Page("a", "content"));
+        cache.Set(Key("b"), Page("b", "content"));
+
+        cache.Clear();
+
+        Assert.Equal(0, cache.Count);
+        Assert.Equal(0, cache.Size);
+        Assert.Null(cache.Get(Key("a")));
+        cache.CheckInvariants();
+    }
+
+    [Fact]
+    public void GetStatistics_CountsHitsMissesAndEvictions()
+    {
+        var size = SizeOf("a", "c");
+        var cache = MemoryCache(maxBytes: size);
+        cache.Set(Key("a"), Page("a", "c"));
+        cache.Get(Key("a"));
+        cache.Set(Key("b"), Page("b", "c"));
+        cache.Get(Key("a"));
+
+        Assert.Equal(new WebCacheStatistics(1, size, size, Hits: 1, Misses: 1, Evictions: 1), cache.GetStatistics());
+    }
+
+    // ---- bad input ----
+
+    [Theory]
+    [InlineData(0, 1, 1)]
+    [InlineData(-1, 1, 1)]
+    [InlineData(1, 0, 1)]
+    [InlineData(1, 1, 0)]
+    [InlineData(1, 1, -5)]
+    public void Constructor_WhenABudgetOrTheTtlIsNotPositive_Throws(long maxMemory, long maxDisk, int ttlSeconds)
+    {
+        var options = new WebCacheOptions { MaxMemoryBytes = maxMemory, MaxDiskBytes = maxDisk, Ttl = TimeSpan.FromSeconds(ttlSeconds) };
+
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new WebCache(options));
+        Assert.Contains("must be positive", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_WhenTheDirectoryIsBlank_Throws()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new WebCache(new WebCacheOptions { Directory = "  " }));
+        Assert.Contains("Directory", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abc")]
+    [InlineData("../../../../etc/passwd")]
+    [InlineData("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855")]
+    public void GetSetDelete_WhenTheKeyIsNotAGeneratedKey_ThrowArgumentException(string key)
+    {
+        var cache = MemoryCache();
+
+        Assert.Contains("not a web cache key", Assert.Throws<ArgumentException>(() => cache.Get(key)).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => cache.Set(key, Page("a", "c")));
+        Assert.Throws<ArgumentException>(() => cache.Delete(key));
+    }
+
+    [Fact]
+    public void Set_WhenTheResponseIsNull_ThrowsArgumentNullException()
+    {
+        Assert.Throws<ArgumentNullException>(() => MemoryCache().Set(Key("a"), null!));
+    }
+
+    [Fact]
+    public void Set_WhenAResponseFieldIsNull_ThrowsNamingTheRequiredFields()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => MemoryCache().Set(Key("a"), Page("a", null!)));
+        Assert.Contains("Content", ex.Message, StringComparison.Ordinal);
+    }
+
+    // ---- disk tier ----
+
+    [Fact]
+    public void Set_WithADiskTier_WritesTheSerializedEntryAtomicallyAndLeavesNoTempFile()
+    {
+        var cache = DiskCache();
+
+        cache.Set(Key("a"), Page("a", "content"));
+
+        Assert.True(File.Exists(FileOf("a")));
+        Assert.Equal(cache.Size, new FileInfo(FileOf("a")).Length);
+        Assert.Empty(Directory.GetFiles(CacheDir, "*.tmp"));
+    }
+
+    [Fact]
+    public void Get_FromANewInstanceOnTheSameDirectory_ReturnsThePersistedEntryAndPromotesIt()
+    {
+        DiskCache().Set(Key("a"), Page("a", "persisted"));
+        var second = DiskCache();
+
+        var got = second.Get(Key("a"));
+
+        Assert.Equal("persisted", got?.Content);
+        Assert.True(got?.FromCache);
+        Assert.Equal(1, second.Count);
+        Assert.Equal(new FileInfo(FileOf("a")).Length, second.Size);
+        second.CheckInvariants();
+    }
+
+    [Fact]
+    public void Get_WhenTheMemoryEntryWasEvicted_ReadsItBackFromDisk()
+    {
+        var size = SizeOf("a", "content");
+        var cache = DiskCache(maxBytes: size);
+        cache.Set(Key("a"), Page("a", "content"));
+        cache.Set(Key("b"), Page("b", "content")); // evicts a from memory, not from disk
+
+        Assert.Equal("content", cache.Get(Key("a"))?.Content);
+        Assert.Equal([Key("a")], cache.KeysByRecency());
+        cache.CheckInvariants();
+    }
+
+    [Fact]
+    public void Get_WhenTheFileIsCorrupt_ReturnsNullAndDeletesIt()
+    {
+        DiskCache().Set(Key("a"), Page("a", "content"));
+        File.WriteAllText(FileOf("a"), "{ this is not json");
+
+        Assert.Null(DiskCache().Get(Key("a")));
+        Assert.False(File.Exists(FileOf("a")));
+    }
+
+    [Fact]
+    public void Get_WhenTheFileIsPartial_ReturnsNullAndDeletesIt()
+    {
+        DiskCache().Set(Key("a"), Page("a", "content"));
+        var bytes = File.ReadAllBytes(FileOf("a"));
+        File.WriteAllBytes(FileOf("a"), bytes[..(bytes.Length / 2)]);
+
+        Assert.Null(DiskCache().Get(Key("a")));
+        Assert.False(File.Exists(FileOf("a")));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    [InlineData("{\"formatVersion\":1}")]
+    public void Get_WhenTheFileIsValidJsonButNotAnEntry_ReturnsNullAndDeletesIt(string json)
+    {
+        Directory.CreateDirectory(CacheDir);
+        File.WriteAllText(FileOf("a"), json);
+
+        Assert.Null(DiskCache().Get(Key("a")));
+        Assert.False(File.Exists(FileOf("a")));
+    }
+
+    [Fact]
+    public void Get_WhenTheFileHoldsAnotherKeysEntry_ReturnsNullAndDeletesIt()
+    {
+        DiskCache().Set(Key("a"), Page("a", "content"));
+        File.Copy(FileOf("a"), FileOf("b"));
+
+        Assert.Null(DiskCache().Get(Key("b")));
+        Assert.False(File.Exists(FileOf("b")));
+    }
+
+    [Fact]
+    public void Get_WhenTheFileHoldsANullField_ReturnsNullAndDeletesIt()
+    {
+        DiskCache().Set(Key("a"), Page("a", "content"));
+        File.WriteAllText(FileOf("a"), File.ReadAllText(FileOf("a")).Replace("\"content\":\"content\"", "\"content\":null", StringComparison.Ordinal));
+
+        Assert.Null(DiskCache().Get(Key("a")));
+        Assert.False(File.Exists(FileOf("a")));
+    }
+
+    [Fact]
+    public void Get_WhenTheFileHasExpired_ReturnsNullAndDeletesIt()
+    {
+        DiskCache(ttl: TimeSpan.FromSeconds(60)).Set(Key("a"), Page("a", "content"));
+        // The TTL counts from the time stored in the file, not the file's mtime (which is real time, here in the future).
+        _time.Advance(TimeSpan.FromSeconds(61));
+
+        Assert.Null(DiskCache(ttl: TimeSpan.FromSeconds(60)).Get(Key("a")));
+        Assert.False(File.Exists(FileOf("a")));
+    }
+
+    [Fact]
+    public void Get_WhenTheMemoryEntryHasExpired_DoesNotServeTheFileEither()
+    {
+        var cache = DiskCache(ttl: TimeSpan.FromSeconds(60));
+        cache.Set(Key("a"), Page("a", "content"));
+        _time.Advance(TimeSpan.FromSeconds(60));
+
+        Assert.Null(cache.Get(Key("a")));
+        Assert.False(File.Exists(FileOf("a")));
+        Assert.Equal(0, cache.Count);
+    }
+
+    private List<string> EntryFiles() =>
+        [.. Directory.GetFiles(CacheDir, "*.json").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+
+    private static List<string> FilesOf(params string[] names) =>
+        [.. names.Select(n => Key(n) + ".json").Order(StringComparer.Ordinal)];
+
+    private long DiskBytes() => Directory.GetFiles(CacheDir).Sum(f => new FileInfo(f).Length);
+
+    [Fact]
+    public void Set_WhenTheDiskBudgetIsExceeded_DeletesTheOldestFilesUntilItFits()
+    {
+        var size = SizeOf("p0", "content");
+        var cache = DiskCache(maxDiskBytes: 3 * size + size / 2);
+
+        for (var i = 0; i < 8; i++)
+        {
+            cache.Set(Key($"p{i}"), Page($"p{i}", "content"));
+        }
+
+        Assert.Equal(FilesOf("p5", "p6", "p7"), EntryFiles());
+        Assert.True(DiskBytes() <= 3 * size + size / 2);
+        Assert.Equal(DiskBytes(), cache.DiskTier!.TrackedBytes);
+        cache.DiskTier.CheckInvariants();
+    }
+
+    [Fact]
+    public void Get_WhenServedFromDisk_MakesTheFileTheLastToBeEvicted()
+    {
+        var size = SizeOf("p0", "content");
+        var cache = DiskCache(maxBytes: size, maxDiskBytes: 3 * size);
+        cache.Set(Key("p0"), Page("p0", "content"));
+        cache.Set(Key("p1"), Page("p1", "content"));
+        cache.Set(Key("p2"), Page("p2", "content"));
+
+        Assert.NotNull(cache.Get(Key("p0"))); // from disk (memory holds one entry: p2)
+        cache.Set(Key("p3"), Page("p3", "content"));
+
+        Assert.Equal(FilesOf("p0", "p2", "p3"), EntryFiles());
+    }
+
+    [Fact]
+    public void Set_WhenTheEntryIsTooLargeForDiskButFitsMemory_KeepsItInMemoryAndRemovesTheOlderFile()
+    {
+        var size = SizeOf("a", "old");
+        var cache = DiskCache(maxBytes: 10 * size, maxDiskBytes: 2 * size);
+        cache.Set(Key("a"), Page("a", "old"));
+
+        Assert.True(cache.Set(Key("a"), Page("a", new string('n', (int)(3 * size)))));
+
+        Assert.False(File.Exists(FileOf("a")));
+        Assert.Equal(3 * (int)size, cache.Get(Key("a"))?.Content.Length);
+    }
+
+    [Fact]
+    public void Set_WhenRefusedForSize_WritesNoFile()
+    {
+        var cache = DiskCache(maxBytes: 100);
+
+        Assert.False(cache.Set(Key("a"), Page("a", new string('x', 200))));
+
+        Assert.False(File.Exists(FileOf("a")));
+    }
+
+    [Fact]
+    public void Delete_WithADiskTier_RemovesTheFileToo()
+    {
+        var cache = DiskCache();
+        cache.Set(Key("a"), Page("a", "content"));
+
+        Assert.True(cache.Delete(Key("a")));
+
+        Assert.False(File.Exists(FileOf("a")));
+        Assert.Null(DiskCache().Get(Key("a")));
+    }
+
+    [Fact]
+    public void Delete_WhenOnlyTheFileExists_RemovesItAndReturnsTrue()
+    {
+        DiskCache().Set(Key("a"), Page("a", "content"));
+
+        Assert.True(DiskCache().Delete(Key("a")));
+        Assert.False(File.Exists(FileOf("a")));
+    }
+
+    [Fact]
+    public void Clear_WithADiskTier_RemovesEntryAndTempFilesButNoOtherFiles()
+    {
+        var cache = DiskCache();
+        cache.Set(Key("a"), Page("a", "content"));
+        cache.Set(Key("b"), Page("b", "content"));
+        var orphan = Path.Combine(CacheDir, Key("c") + ".0123456789abcdef0123456789abcdef.tmp");
+        File.WriteAllText(orphan, "{ partial");
+        var foreign = Path.Combine(CacheDir, "notes.json");
+        File.WriteAllText(foreign, "{}");
+
+        cache.Clear();
+
+        Assert.Equal(0, cache.Count);
+        Assert.Equal([foreign], Directory.GetFiles(CacheDir));
+        Assert.Null(DiskCache().Get(Key("a")));
+    }
+
+    [Fact]
+    public void Set_WithADiskTier_NeverEvictsForeignFiles()
+    {
+        Directory.CreateDirectory(CacheDir);
+        var foreign = Path.Combine(CacheDir, "readme.json");
+        File.WriteAllText(foreign, new string('z', 10_000));
+        var size = SizeOf("a", "content");
+        var cache = DiskCache(maxDiskBytes: size);
+
+        cache.Set(Key("a"), Page("a", "content"));
+        cache.Set(Key("b"), Page("b", "content"));
+
+        Assert.True(File.Exists(foreign));
+        Assert.True(File.Exists(FileOf("b")));
+        Assert.False(File.Exists(FileOf("a")));
+    }
+
+    [Fact]
+    public void StoredFile_IsUtf8JsonWithTheStoreTime()
+    {
+        var cache = DiskCache();
+        cache.Set(Key("a"), Page("a", "contént"));
+
+        var text = File.ReadAllText(FileOf("a"), Encoding.UTF8);
+
+        Assert.Contains($"\"storedAtUnixMs\":{Start.ToUnixTimeMilliseconds()}", text, StringComparison.Ordinal);
+        Assert.Contains($"\"key\":\"{Key("a")}\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("fromCache", text, StringComparison.OrdinalIgnoreCase);
+    }
+}
