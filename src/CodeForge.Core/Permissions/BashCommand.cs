@@ -28,6 +28,8 @@ internal sealed class BashCommand
 
     private const int MaxNesting = 16;
 
+    private static readonly char[] FlatSeparators = ['(', ')', '`', ';', '|', '&', '\n'];
+
     private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
     {
         "if", "then", "else", "elif", "do", "while", "until", "!", "{",
@@ -287,8 +289,13 @@ internal sealed class BashCommand
     {
         if (depth > MaxNesting)
         {
+            // Too deep to read faithfully: cut at every separator, parenthesis and backtick so deny rules still see the
+            // commands inside; allow rules never match an incomplete command.
             incomplete = true;
-            output.Add(s);
+            foreach (var piece in s.Split(FlatSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                output.Add(piece.TrimStart('$', '<', '>'));
+            }
             return;
         }
         var current = new StringBuilder();
