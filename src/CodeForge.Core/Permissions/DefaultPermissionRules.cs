@@ -31,8 +31,12 @@ public static class DefaultPermissionRules
     /// <summary>Read-only tools that run without asking.</summary>
     public static IReadOnlyList<string> Allow { get; } = ["Read", "Glob", "Grep", "BashOutput", "TodoWrite"];
 
-    /// <summary>The defaults as a rule set (they always parse; a test proves it).</summary>
-    public static PermissionRuleSet Create()
+    private static readonly Lazy<PermissionRuleSet> Shared = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The defaults as a rule set (they always parse; a test proves it). Immutable, so one instance is shared.</summary>
+    public static PermissionRuleSet Create() => Shared.Value;
+
+    private static PermissionRuleSet Build()
     {
         var result = PermissionRuleSet.Load(PermissionLayer.Defaults, Allow, Ask, Deny);
         if (!result.Errors.IsEmpty)
