@@ -12,7 +12,7 @@ internal static class PermissionBenchmarkRules
     {
         var checker = new PermissionChecker(Cwd, "/home/alice");
         checker.ReplaceLayer(PermissionLayer.User, Load(PermissionLayer.User, "/home/alice/.forge/settings.json",
-            allow: ["Bash(git status)", "Bash(git diff *)", "Bash(git log *)", "Bash(npm run *)", "Bash(ls *)",
+            allow: ["Bash(git status)", "Bash(git diff *)", "Bash(git log *)", "Bash(head *)", "Bash(npm run *)", "Bash(ls *)",
                 "WebFetch(domain:learn.microsoft.com)", "WebFetch(domain:*.github.com)", "mcp__github"],
             ask: ["Bash(git push *)"],
             deny: ["Read(./.env)", "Read(./secrets/**)", "Bash(curl *)", "Bash(wget *)"]));

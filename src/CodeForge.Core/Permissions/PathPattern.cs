@@ -15,12 +15,21 @@ internal sealed class PathPattern
 {
     private readonly IgnoreList _matcher;
 
-    private PathPattern(Anchor anchor, string? baseDirectory, IgnoreList matcher)
+    /// <summary>
+    /// For an anchored pattern, the literal text before its first wildcard: every path it matches starts with it, so a
+    /// path that does not is rejected without running the (regex-based, allocating) gitignore matcher.
+    /// </summary>
+    private readonly string _literalPrefix;
+
+    private PathPattern(Anchor anchor, string? baseDirectory, IgnoreList matcher, string literalPrefix)
     {
         AnchorKind = anchor;
         BaseDirectory = baseDirectory;
         _matcher = matcher;
+        _literalPrefix = literalPrefix;
     }
+
+    private static StringComparison Comparison => OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
 
     internal enum Anchor
     {
@@ -109,7 +118,19 @@ internal sealed class PathPattern
             return null;
         }
         var baseDirectory = anchor == Anchor.SettingsBase ? source.BaseDirectory : null;
-        return new PathPattern(anchor, baseDirectory, matcher);
+        if (baseDirectory is not null)
+        {
+            if (!Path.IsPathFullyQualified(baseDirectory))
+            {
+                error = $"the rule source's base directory '{baseDirectory}' is not an absolute path";
+                return null;
+            }
+            baseDirectory = Path.GetFullPath(baseDirectory);
+            baseDirectory = baseDirectory.Length > 1 ? Path.TrimEndingDirectorySeparator(baseDirectory) : baseDirectory;
+        }
+        var wildcard = rest.AsSpan().IndexOfAny("*?[\\");
+        var literalPrefix = anchored ? (wildcard < 0 ? rest : rest[..wildcard]).TrimEnd('/') : "";
+        return new PathPattern(anchor, baseDirectory, matcher, literalPrefix);
     }
 
     /// <summary>Whether the absolute, normalized <paramref name="fullPath"/> matches.</summary>
@@ -122,16 +143,19 @@ internal sealed class PathPattern
             Anchor.SettingsBase => BaseDirectory ?? policy.WorkingDirectory,
             _ => policy.WorkingDirectory,
         };
-        var relative = Path.GetRelativePath(root, fullPath);
-        if (relative == "." || Path.IsPathRooted(relative) ||
-            (relative.StartsWith("..", StringComparison.Ordinal) && (relative.Length == 2 || relative[2] == Path.DirectorySeparatorChar)))
+        // Both paths are absolute and normalized, so "under root" is a prefix test (no Path.GetRelativePath allocation).
+        var rootLength = Path.EndsInDirectorySeparator(root) ? root.Length : root.Length + 1;
+        if (fullPath.Length <= rootLength || !fullPath.StartsWith(root, Comparison) ||
+            (rootLength > root.Length && fullPath[root.Length] != Path.DirectorySeparatorChar))
         {
             return false;
         }
-        if (Path.DirectorySeparatorChar != '/')
+        var relative = fullPath.AsSpan(rootLength);
+        if (!relative.StartsWith(_literalPrefix, Comparison))
         {
-            relative = relative.Replace(Path.DirectorySeparatorChar, '/');
+            return false;
         }
-        return _matcher.IsIgnored(relative, isDirectory);
+        var text = Path.DirectorySeparatorChar == '/' ? relative.ToString() : relative.ToString().Replace(Path.DirectorySeparatorChar, '/');
+        return _matcher.IsIgnored(text, isDirectory);
     }
 }

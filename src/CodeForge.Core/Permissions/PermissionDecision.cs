@@ -1,6 +1,7 @@
 namespace CodeForge.Core.Permissions;
 
 /// <summary>The result of a permission check: the behavior, the rule and layer that decided it (if a rule did), and why.</summary>
+/// <remarks>Immutable; safe to share between threads.</remarks>
 /// <param name="Behavior">Allow, ask or deny.</param>
 /// <param name="DecidingRule">The rule that decided, or null for a mode or the default.</param>
 /// <param name="Layer">The deciding rule's layer, or null.</param>

@@ -14,7 +14,8 @@ namespace CodeForge.Core.Permissions;
 /// atomically, so a check sees one whole snapshot.
 /// <para>Order of evaluation: deny rules of every layer (a deny anywhere wins and cannot be overridden); plan mode denies
 /// Edit/Write/MultiEdit/NotebookEdit/KillShell; bypassPermissions allows; ask rules (dontAsk turns them into deny, as
-/// does plan mode for Bash); acceptEdits allows edit tools inside the working or an additional directory; allow rules;
+/// does plan mode for Bash); acceptEdits allows edit tools inside the working or an additional directory; allow rules
+/// (a compound Bash command needs every subcommand allowed, by one rule or several);
 /// finally ask (deny in dontAsk mode, and for Bash in plan mode). Among rules of one behavior, the first match in layer
 /// order (Managed, Session, CommandLine, ProjectLocal, Project, User, Defaults), then list order, is reported.</para>
 /// </remarks>
@@ -126,9 +127,9 @@ public sealed class PermissionPolicy
         {
             return new PermissionDecision(PermissionBehavior.Allow, null, null, $"Allowed by acceptEdits mode: {path} is inside the workspace");
         }
-        if (Find(call, PermissionBehavior.Allow) is (var allowRule, var allowLayer))
+        if (FindAllow(call) is { } allowed)
         {
-            return new PermissionDecision(PermissionBehavior.Allow, allowRule, allowLayer, $"Allowed by rule '{allowRule}' from {allowRule.Source}");
+            return allowed;
         }
         return askInstead
             ? new PermissionDecision(PermissionBehavior.Deny, null, null, $"Denied in {modeName} mode: no rule allows {toolName}")
@@ -148,6 +149,64 @@ public sealed class PermissionPolicy
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// The allow decision, or null. A Bash call is allowed when a whole-tool rule allows it, or when every subcommand is
+    /// matched by some Bash pattern rule; the deciding rule is the one that matched the first subcommand.
+    /// </summary>
+    private PermissionDecision? FindAllow(ToolCall call)
+    {
+        if (call.ToolName != ToolNames.Bash || call.Bash is not { } bash)
+        {
+            return Find(call, PermissionBehavior.Allow) is (var rule, var layer)
+                ? new PermissionDecision(PermissionBehavior.Allow, rule, layer, $"Allowed by rule '{rule}' from {rule.Source}")
+                : null;
+        }
+        var subcommands = bash.Subcommands;
+        var cover = new (PermissionRule Rule, PermissionLayer Layer)?[subcommands.Count];
+        var uncovered = subcommands.Count;
+        var patternsApply = !bash.Incomplete && !bash.TooLong;
+        for (var i = 0; i < _layers.Length && uncovered > 0; i++)
+        {
+            foreach (var rule in _layers[i].Allow)
+            {
+                if (rule.Kind != PermissionRuleKind.BashCommand)
+                {
+                    if (rule.Matches(call))
+                    {
+                        return new PermissionDecision(PermissionBehavior.Allow, rule, LayerOrder[i], $"Allowed by rule '{rule}' from {rule.Source}");
+                    }
+                    continue;
+                }
+                if (!patternsApply)
+                {
+                    continue;
+                }
+                for (var j = 0; j < subcommands.Count; j++)
+                {
+                    if (cover[j] is null && rule.MatchesCommand(subcommands[j].AllowForm))
+                    {
+                        cover[j] = (rule, LayerOrder[i]);
+                        uncovered--;
+                    }
+                }
+                if (uncovered == 0)
+                {
+                    break;
+                }
+            }
+        }
+        if (uncovered > 0)
+        {
+            return null;
+        }
+        var (first, firstLayer) = cover[0]!.Value;
+        var rules = cover.Select(c => c!.Value.Rule).Distinct().ToList();
+        var reason = rules.Count == 1
+            ? $"Allowed by rule '{first}' from {first.Source}"
+            : "Allowed: every subcommand is allowed, by " + string.Join(", ", rules.Select(r => $"'{r}' from {r.Source}"));
+        return new PermissionDecision(PermissionBehavior.Allow, first, firstLayer, reason);
     }
 
     private bool IsInsideWorkspace(string path)

@@ -39,12 +39,12 @@ public enum PermissionRuleKind
 /// </summary>
 /// <remarks>
 /// Immutable: a rule may be shared by any number of threads and policies and matched concurrently.
-/// <para>Grammar (see docs/configuration.md and anchors.md 2a):</para>
+/// <para>Grammar (Claude Code's <c>permissions</c> rules):</para>
 /// <list type="bullet">
 /// <item><c>Bash(cmd)</c> matches exactly; <c>*</c> matches any sequence (spaces included); a trailing <c> *</c> needs a
 /// word boundary (<c>Bash(ls *)</c> matches <c>ls -la</c> and <c>ls</c>, not <c>lsof</c>); <c>:*</c> at the end equals
-/// <c> *</c>. Compound commands: an allow rule must match every subcommand, a deny or ask rule any (see
-/// <see cref="BashCommand"/>).</item>
+/// <c> *</c>. Compound commands: every subcommand must be matched by an allow rule (not necessarily the same one) for
+/// the call to be allowed; a deny or ask rule matches if it matches any subcommand (see <see cref="BashCommand"/>).</item>
 /// <item>Path tools (Read, Edit, Write, MultiEdit, NotebookEdit, Glob, Grep): gitignore patterns with <c>//abs</c>,
 /// <c>~/home</c>, <c>/settings-base</c>, <c>./cwd</c> or bare anchors. Read rules cover Glob and Grep; Edit rules cover
 /// Write, MultiEdit and NotebookEdit; a Read deny also blocks the edit tools on the path; Edit and Write deny and ask rules
@@ -408,8 +408,12 @@ public sealed partial class PermissionRule
         }
     }
 
-    private bool MatchesCommand(string command) =>
-        Wildcard.Matches(_value, command) || (_wordBoundary && command.AsSpan().SequenceEqual(_value.AsSpan(0, _value!.Length - 2)));
+    /// <summary>
+    /// <c>*</c> matches any sequence; a pattern ending in <c> *</c> also matches the command without that last argument
+    /// (the word boundary: <c>ls *</c> matches <c>ls</c> and <c>ls -la</c>, not <c>lsof</c>).
+    /// </summary>
+    internal bool MatchesCommand(string command) =>
+        Wildcard.Matches(_value, command) || (_wordBoundary && Wildcard.Matches(_value.AsSpan(0, _value!.Length - 2), command));
 
     private bool MatchesBash(BashCommand bash)
     {

@@ -4,6 +4,7 @@ namespace CodeForge.Core.Permissions;
 /// Where a rule was written: its layer, the settings file and the place in it (e.g. <c>permissions.deny[2]</c>), and the
 /// directory that a rule path starting with a single <c>/</c> is relative to.
 /// </summary>
+/// <remarks>Immutable; safe to share between threads.</remarks>
 /// <param name="Layer">The layer the rule belongs to.</param>
 /// <param name="FilePath">The settings file, or null for rules that do not come from a file (session, defaults).</param>
 /// <param name="Location">The place in the file or origin, e.g. <c>permissions.deny[2]</c>.</param>

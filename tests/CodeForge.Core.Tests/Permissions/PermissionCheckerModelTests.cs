@@ -33,7 +33,7 @@ public sealed partial class PermissionCheckerTests
     }
 
     /// <summary>The sequential model: whether a rule text matches a call, written independently of the grammar code.</summary>
-    internal static bool ModelMatches(string rule, PermissionBehavior behavior, string tool, string? command)
+    internal static bool ModelMatches(string rule, string tool, string? command)
     {
         switch (rule)
         {
@@ -44,22 +44,42 @@ public sealed partial class PermissionCheckerTests
                 {
                     return false;
                 }
-                var word = rule[5..7];
-                var parts = command.Split(" && ");
-                bool Hit(string p) => p == word || p.StartsWith(word + " ", StringComparison.Ordinal);
-                return behavior == PermissionBehavior.Allow ? parts.All(Hit) : parts.Any(Hit);
+                return command.Split(" && ").Any(part => ModelHitsPart(rule, part));
             default:
                 return rule == tool;
         }
     }
 
+    /// <summary>Whether "Bash(ls *)" / "Bash(rm *)" matches one simple command.</summary>
+    private static bool ModelHitsPart(string rule, string part)
+    {
+        var word = rule[5..7];
+        return part == word || part.StartsWith(word + " ", StringComparison.Ordinal);
+    }
+
     internal static (PermissionBehavior, string?) ModelCheck(IReadOnlyList<(string Text, PermissionBehavior Behavior)> rules, string tool, string? command)
     {
+        if (tool == "Bash" && command is not null)
+        {
+            // Deny and ask: any rule hitting any part. Allow: every part hit by some allow rule; report the first part's.
+            foreach (var behavior in new[] { PermissionBehavior.Deny, PermissionBehavior.Ask })
+            {
+                var hit = rules.FirstOrDefault(r => r.Behavior == behavior && ModelMatches(r.Text, tool, command));
+                if (hit.Text is not null)
+                {
+                    return (behavior, hit.Text);
+                }
+            }
+            var perPart = command.Split(" && ")
+                .Select(part => rules.FirstOrDefault(r => r.Behavior == PermissionBehavior.Allow && r.Text.StartsWith("Bash(", StringComparison.Ordinal) && ModelHitsPart(r.Text, part)).Text)
+                .ToList();
+            return perPart.All(t => t is not null) ? (PermissionBehavior.Allow, perPart[0]) : (PermissionBehavior.Ask, null);
+        }
         foreach (var behavior in new[] { PermissionBehavior.Deny, PermissionBehavior.Ask, PermissionBehavior.Allow })
         {
             foreach (var (text, b) in rules)
             {
-                if (b == behavior && ModelMatches(text, b, tool, command))
+                if (b == behavior && ModelMatches(text, tool, command))
                 {
                     return (behavior, text);
                 }

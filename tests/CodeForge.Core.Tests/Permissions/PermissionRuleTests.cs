@@ -176,6 +176,9 @@ public sealed class PermissionRuleTests
         Assert.False(Allows("Bash(git * main)", "git checkout dev"));
         Assert.True(Allows("Bash(* --version)", "node --version"));
         Assert.True(Allows("Bash(* --help *)", "dotnet --help build"));
+        Assert.True(Allows("Bash(git * main *)", "git push origin main"));
+        Assert.True(Allows("Bash(git * main *)", "git push origin main --force"));
+        Assert.False(Allows("Bash(git * main *)", "git push origin mainline"));
     }
 
     [Fact]
@@ -185,6 +188,21 @@ public sealed class PermissionRuleTests
         Assert.True(Allows("Bash(ls *)", "ls -la && ls src"));
         Assert.True(Denies("Bash(rm *)", "ls && rm -rf x"));
         Assert.False(Denies("Bash(rm *)", "ls && echo rm"));
+    }
+
+    [Fact]
+    public void Bash_CompoundCommand_IsAllowedWhenEachSubcommandIsAllowedByAnyRule()
+    {
+        var policy = PolicyWith(PermissionBehavior.Allow, "Bash(git status)", "Bash(npm test *)");
+
+        var both = policy.Evaluate("Bash", Command("git status && npm test -- --watch=false"));
+        var oneMissing = policy.Evaluate("Bash", Command("git status && rm -rf x"));
+
+        Assert.Equal(PermissionBehavior.Allow, both.Behavior);
+        Assert.Equal("Bash(git status)", both.DecidingRule?.Text);
+        Assert.Contains("'Bash(npm test *)'", both.Reason, StringComparison.Ordinal);
+        Assert.Equal(PermissionBehavior.Ask, oneMissing.Behavior);
+        Assert.Null(oneMissing.DecidingRule);
     }
 
     [Theory]
@@ -360,6 +378,8 @@ public sealed class PermissionRuleTests
         Assert.True(Decides("Read(*.env)", PermissionBehavior.Deny, "Read", FilePath("/work/proj/a/b/prod.env")));
         Assert.True(Decides("Read(.env)", PermissionBehavior.Deny, "Read", FilePath("/work/proj/sub/.env")));
         Assert.False(Decides("Read(*.env)", PermissionBehavior.Deny, "Read", FilePath("/etc/prod.env")));
+        Assert.False(Decides("Read(.env)", PermissionBehavior.Deny, "Read", FilePath("/work/proj/prod.env")));
+        Assert.False(Decides("Read(secrets)", PermissionBehavior.Deny, "Read", FilePath("/work/proj/mysecrets/x")));
     }
 
     [Fact]
