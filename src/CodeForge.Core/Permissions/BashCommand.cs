@@ -112,6 +112,10 @@ internal sealed class BashCommand
         var normalized = string.Join(' ', words);
         var allowStart = StripPrefix(words, denyMode: false);
         var denyStart = StripPrefix(words, denyMode: true);
+        if (denyStart == 0 && !words.Exists(w => w.AsSpan().IndexOfAny('\'', '"', '\\') >= 0))
+        {
+            return new Subcommand(normalized, normalized, [normalized]); // nothing to strip or unquote: one form
+        }
         var allowForm = string.Join(' ', words.Skip(allowStart));
         var stripped = string.Join(' ', words.Skip(denyStart));
         var forms = new List<string>(4) { normalized };
