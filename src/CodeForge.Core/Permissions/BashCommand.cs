@@ -1,0 +1,582 @@
+using System.Text;
+
+namespace CodeForge.Core.Permissions;
+
+/// <summary>
+/// A shell command as the permission rules see it: split into subcommands at <c>&amp;&amp;</c>, <c>||</c>, <c>;</c>,
+/// <c>|</c>, <c>|&amp;</c>, <c>&amp;</c>, newlines and subshell parentheses (outside quotes), with the bodies of
+/// <c>$(…)</c>, <c>`…`</c>, <c>&lt;(…)</c> and <c>&gt;(…)</c> added as subcommands of their own. Each subcommand has
+/// its whitespace collapsed and is offered in several forms:
+/// <list type="bullet">
+/// <item><see cref="Subcommand.AllowForm"/>: wrappers (<c>timeout</c>, <c>time</c>, <c>nice</c>, <c>nohup</c>,
+/// <c>stdbuf</c>, <c>command</c>, <c>builtin</c>, <c>noglob</c>, bare <c>xargs</c>) and leading assignments of known-safe
+/// variables stripped. An allow rule must match this form of every subcommand.</item>
+/// <item><see cref="Subcommand.DenyForms"/>: the command as written, and with every leading assignment and wrapper
+/// (also <c>env</c> and <c>sudo</c>) stripped, each with and without quotes and backslashes removed. A deny or ask rule
+/// matches if it matches any form of any subcommand (or the whole command).</item>
+/// </list>
+/// Shell keywords that start a subcommand (<c>if</c>, <c>then</c>, <c>do</c>, <c>!</c>, <c>{</c>, …) are dropped.
+/// Output redirection targets (<c>&gt; file</c>, <c>&gt;&gt; file</c>, <c>2&gt; file</c>, <c>&amp;&gt; file</c>) are
+/// collected so Edit rules can be checked against them. A command with an unterminated quote or substitution is
+/// <see cref="Incomplete"/> and no allow rule matches it. This is a best-effort reading of shell syntax, not a shell:
+/// it is built so that a doubt makes allow rules fail and deny rules match.
+/// </summary>
+internal sealed class BashCommand
+{
+    /// <summary>Commands longer than this always ask (no allow rule matches them), as in Claude Code.</summary>
+    public const int MaxAllowableLength = 10_000;
+
+    private const int MaxNesting = 16;
+
+    private static readonly char[] FlatSeparators = ['(', ')', '`', ';', '|', '&', '\n'];
+
+    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
+    {
+        "if", "then", "else", "elif", "do", "while", "until", "!", "{",
+    };
+
+    private static readonly HashSet<string> Closers = new(StringComparer.Ordinal)
+    {
+        "fi", "done", "}", "esac",
+    };
+
+    /// <summary>Variables whose leading assignment an allow rule may look past (they do not change what runs).</summary>
+    private static readonly HashSet<string> SafeVariables = new(StringComparer.Ordinal)
+    {
+        "CI", "DEBUG", "NODE_ENV", "RUST_LOG", "RUST_BACKTRACE", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE",
+        "NO_COLOR", "FORCE_COLOR", "TERM", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "GOOS", "GOARCH", "CGO_ENABLED",
+        "DOTNET_CLI_TELEMETRY_OPTOUT", "DOTNET_NOLOGO", "COLUMNS",
+    };
+
+    private BashCommand(string whole, IReadOnlyList<Subcommand> subcommands, IReadOnlyList<string> redirectTargets, bool incomplete, bool tooLong)
+    {
+        Whole = whole;
+        Subcommands = subcommands;
+        RedirectTargets = redirectTargets;
+        Incomplete = incomplete;
+        TooLong = tooLong;
+    }
+
+    /// <summary>The whole command with whitespace collapsed.</summary>
+    public string Whole { get; }
+
+    public IReadOnlyList<Subcommand> Subcommands { get; }
+
+    /// <summary>Files written by output redirections (unquoted, as written; <c>/dev/null</c> and the like left out).</summary>
+    public IReadOnlyList<string> RedirectTargets { get; }
+
+    /// <summary>An unterminated quote or substitution, or nesting too deep to read.</summary>
+    public bool Incomplete { get; }
+
+    /// <summary>Longer than <see cref="MaxAllowableLength"/>.</summary>
+    public bool TooLong { get; }
+
+    /// <summary>One simple command of a compound command.</summary>
+    internal sealed record Subcommand(string Normalized, string AllowForm, IReadOnlyList<string> DenyForms);
+
+    public static BashCommand Parse(string command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var pieces = new List<string>();
+        var incomplete = false;
+        Split(command, pieces, ref incomplete, 0);
+        var subcommands = new List<Subcommand>(pieces.Count);
+        var redirects = new List<string>();
+        foreach (var piece in pieces)
+        {
+            var words = Words(piece, ref incomplete);
+            var start = 0;
+            while (start < words.Count && Keywords.Contains(words[start]))
+            {
+                start++;
+            }
+            if (start == words.Count || (words.Count - start == 1 && Closers.Contains(words[start])))
+            {
+                continue;
+            }
+            var body = words.GetRange(start, words.Count - start);
+            CollectRedirects(body, redirects);
+            subcommands.Add(Describe(body));
+        }
+        if (subcommands.Count == 0)
+        {
+            // An empty command still has to be matched by an allow rule: never vacuously allowed.
+            subcommands.Add(new Subcommand("", "", [""]));
+        }
+        var whole = string.Join(' ', Words(command, ref incomplete));
+        return new BashCommand(whole, subcommands, redirects, incomplete, command.Length > MaxAllowableLength);
+    }
+
+    private static Subcommand Describe(List<string> words)
+    {
+        var normalized = string.Join(' ', words);
+        var allowStart = StripPrefix(words, denyMode: false);
+        var denyStart = StripPrefix(words, denyMode: true);
+        if (denyStart == 0 && !words.Exists(w => w.AsSpan().IndexOfAny('\'', '"', '\\') >= 0))
+        {
+            return new Subcommand(normalized, normalized, [normalized]); // nothing to strip or unquote: one form
+        }
+        var allowForm = string.Join(' ', words.Skip(allowStart));
+        var stripped = string.Join(' ', words.Skip(denyStart));
+        var forms = new List<string>(4) { normalized };
+        AddDistinct(forms, stripped);
+        AddDistinct(forms, string.Join(' ', words.Select(Unquote)));
+        AddDistinct(forms, string.Join(' ', words.Skip(denyStart).Select(Unquote)));
+        return new Subcommand(normalized, allowForm, forms);
+    }
+
+    private static void AddDistinct(List<string> list, string value)
+    {
+        if (!list.Contains(value))
+        {
+            list.Add(value);
+        }
+    }
+
+    /// <summary>
+    /// How many leading words are assignments and wrappers. In deny mode every assignment and wrapper goes (also env and
+    /// sudo); otherwise only known-safe assignments and Claude Code's wrapper list, stopping at the first other word.
+    /// </summary>
+    private static int StripPrefix(List<string> words, bool denyMode)
+    {
+        var k = 0;
+        while (k < words.Count)
+        {
+            var word = words[k];
+            var eq = word.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && IsName(word.AsSpan(0, eq)))
+            {
+                if (!denyMode && !SafeVariables.Contains(word[..eq]))
+                {
+                    return k;
+                }
+                k++;
+                continue;
+            }
+            var after = SkipWrapper(words, k, denyMode);
+            if (after == k || after >= words.Count)
+            {
+                return k;
+            }
+            k = after;
+        }
+        return k;
+    }
+
+    /// <summary>The index after the wrapper at <paramref name="k"/> and its options, or <paramref name="k"/> if none.</summary>
+    private static int SkipWrapper(List<string> words, int k, bool denyMode)
+    {
+        var i = k + 1;
+        switch (words[k])
+        {
+            case "timeout":
+                i = SkipOptions(words, i, "-s", "-k", "--signal", "--kill-after");
+                return i < words.Count ? i + 1 : k; // the duration
+            case "time":
+                return SkipOptions(words, i);
+            case "nice":
+                return SkipOptions(words, i, "-n", "--adjustment");
+            case "nohup" or "builtin" or "noglob":
+                return i < words.Count && words[i] == "--" ? i + 1 : i;
+            case "stdbuf":
+                return SkipOptions(words, i, "-i", "-o", "-e", "--input", "--output", "--error");
+            case "command":
+                if (i < words.Count && (words[i].StartsWith("-v", StringComparison.Ordinal) || words[i].StartsWith("-V", StringComparison.Ordinal)))
+                {
+                    return k; // `command -v x` asks about x, it does not run it
+                }
+                return SkipOptions(words, i);
+            case "xargs":
+                return i < words.Count && !words[i].StartsWith('-') ? i : k;
+            case "env" when denyMode:
+                return SkipOptions(words, i, "-u", "--unset", "-C", "--chdir", "-S", "--split-string");
+            case "sudo" when denyMode:
+                return SkipOptions(words, i, "-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "--user", "--group");
+            default:
+                return k;
+        }
+    }
+
+    private static int SkipOptions(List<string> words, int i, params string[] withArgument)
+    {
+        while (i < words.Count && words[i].StartsWith('-') && words[i].Length > 1)
+        {
+            if (words[i] == "--")
+            {
+                return i + 1;
+            }
+            i += withArgument.Contains(words[i]) ? 2 : 1;
+        }
+        return i;
+    }
+
+    private static bool IsName(ReadOnlySpan<char> name)
+    {
+        if (name.IsEmpty || !(char.IsAsciiLetter(name[0]) || name[0] == '_'))
+        {
+            return false;
+        }
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void CollectRedirects(List<string> words, List<string> targets)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            var word = words[i];
+            var op = RedirectOperatorLength(word);
+            if (op == 0)
+            {
+                continue;
+            }
+            string target;
+            if (op == word.Length)
+            {
+                if (i + 1 >= words.Count)
+                {
+                    continue;
+                }
+                target = words[++i];
+            }
+            else
+            {
+                target = word[op..];
+            }
+            if (target.StartsWith('&'))
+            {
+                continue; // 2>&1: a descriptor, not a file
+            }
+            target = Unquote(target);
+            if (target.Length > 0 && target is not ("/dev/null" or "/dev/stdout" or "/dev/stderr" or "/dev/tty"))
+            {
+                targets.Add(target);
+            }
+        }
+    }
+
+    /// <summary>The length of an output-redirection operator at the start of <paramref name="word"/> (outside quotes), or 0.</summary>
+    private static int RedirectOperatorLength(string word)
+    {
+        var i = 0;
+        if (i < word.Length && word[i] == '&')
+        {
+            i++;
+        }
+        else
+        {
+            while (i < word.Length && char.IsAsciiDigit(word[i]))
+            {
+                i++;
+            }
+        }
+        if (i >= word.Length || word[i] != '>')
+        {
+            return 0;
+        }
+        i++;
+        if (i < word.Length && (word[i] == '>' || word[i] == '|'))
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /// <summary>Splits <paramref name="s"/> into simple commands (raw text), recursing into substitutions.</summary>
+    private static void Split(string s, List<string> output, ref bool incomplete, int depth)
+    {
+        if (depth > MaxNesting)
+        {
+            // Too deep to read faithfully: cut at every separator, parenthesis and backtick so deny rules still see the
+            // commands inside; allow rules never match an incomplete command.
+            incomplete = true;
+            foreach (var piece in s.Split(FlatSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                output.Add(piece.TrimStart('$', '<', '>'));
+            }
+            return;
+        }
+        var current = new StringBuilder();
+        var i = 0;
+        while (i < s.Length)
+        {
+            var c = s[i];
+            var next = i + 1 < s.Length ? s[i + 1] : '\0';
+            switch (c)
+            {
+                case '\\':
+                    if (next == '\n')
+                    {
+                        current.Append(' ');
+                        i += 2;
+                    }
+                    else if (next != '\0')
+                    {
+                        current.Append(c).Append(next);
+                        i += 2;
+                    }
+                    else
+                    {
+                        current.Append(c);
+                        i++;
+                    }
+                    break;
+                case '\'':
+                    {
+                        var end = s.IndexOf('\'', i + 1);
+                        if (end < 0)
+                        {
+                            incomplete = true;
+                            end = s.Length - 1;
+                        }
+                        current.Append(s, i, end - i + 1);
+                        i = end + 1;
+                        break;
+                    }
+                case '"':
+                    i = ScanDoubleQuoted(s, i, current, output, ref incomplete, depth);
+                    break;
+                case '`':
+                    i = ScanBackticks(s, i, current, output, ref incomplete, depth);
+                    break;
+                case '$' or '<' or '>' when next == '(':
+                    i = ScanSubstitution(s, i, current, output, ref incomplete, depth);
+                    break;
+                case '(' or ')' or ';' or '\n':
+                    Flush(current, output);
+                    i++;
+                    break;
+                case '|' when current.Length > 0 && current[^1] == '>':
+                    current.Append(c); // >| file (clobber)
+                    i++;
+                    break;
+                case '|':
+                    Flush(current, output);
+                    i += next is '|' or '&' ? 2 : 1;
+                    break;
+                case '&':
+                    if (next == '&')
+                    {
+                        Flush(current, output);
+                        i += 2;
+                    }
+                    else if (next == '>' || (current.Length > 0 && current[^1] is '>' or '<'))
+                    {
+                        current.Append(c); // &> file, 2>&1, <&3
+                        i++;
+                    }
+                    else
+                    {
+                        Flush(current, output);
+                        i++;
+                    }
+                    break;
+                default:
+                    current.Append(c);
+                    i++;
+                    break;
+            }
+        }
+        Flush(current, output);
+    }
+
+    private static void Flush(StringBuilder current, List<string> output)
+    {
+        var text = current.ToString().Trim();
+        current.Clear();
+        if (text.Length > 0)
+        {
+            output.Add(text);
+        }
+    }
+
+    private static int ScanDoubleQuoted(string s, int i, StringBuilder current, List<string> output, ref bool incomplete, int depth)
+    {
+        current.Append('"');
+        i++;
+        while (i < s.Length)
+        {
+            var c = s[i];
+            var next = i + 1 < s.Length ? s[i + 1] : '\0';
+            if (c == '\\' && next != '\0')
+            {
+                current.Append(c).Append(next);
+                i += 2;
+            }
+            else if (c == '"')
+            {
+                current.Append(c);
+                return i + 1;
+            }
+            else if (c == '$' && next == '(')
+            {
+                i = ScanSubstitution(s, i, current, output, ref incomplete, depth);
+            }
+            else if (c == '`')
+            {
+                i = ScanBackticks(s, i, current, output, ref incomplete, depth);
+            }
+            else
+            {
+                current.Append(c);
+                i++;
+            }
+        }
+        incomplete = true;
+        return i;
+    }
+
+    private static int ScanBackticks(string s, int i, StringBuilder current, List<string> output, ref bool incomplete, int depth)
+    {
+        var j = i + 1;
+        while (j < s.Length && s[j] != '`')
+        {
+            j += s[j] == '\\' ? 2 : 1;
+        }
+        if (j >= s.Length)
+        {
+            incomplete = true;
+            current.Append(s, i, s.Length - i);
+            Split(s[(i + 1)..], output, ref incomplete, depth + 1);
+            return s.Length;
+        }
+        Split(s[(i + 1)..j], output, ref incomplete, depth + 1);
+        current.Append(s, i, j - i + 1);
+        return j + 1;
+    }
+
+    /// <summary>Reads <c>$(…)</c>, <c>&lt;(…)</c> or <c>&gt;(…)</c> starting at <paramref name="i"/> (the sigil).</summary>
+    private static int ScanSubstitution(string s, int i, StringBuilder current, List<string> output, ref bool incomplete, int depth)
+    {
+        var open = 1;
+        var j = i + 2;
+        while (j < s.Length && open > 0)
+        {
+            switch (s[j])
+            {
+                case '\\':
+                    j += 2;
+                    continue;
+                case '\'':
+                    {
+                        var end = s.IndexOf('\'', j + 1);
+                        j = end < 0 ? s.Length : end + 1;
+                        continue;
+                    }
+                case '"':
+                    j++;
+                    while (j < s.Length && s[j] != '"')
+                    {
+                        j += s[j] == '\\' ? 2 : 1;
+                    }
+                    j++;
+                    continue;
+                case '(':
+                    open++;
+                    break;
+                case ')':
+                    open--;
+                    break;
+            }
+            j++;
+        }
+        if (open > 0)
+        {
+            incomplete = true;
+            current.Append(s, i, s.Length - i);
+            Split(s[Math.Min(i + 2, s.Length)..], output, ref incomplete, depth + 1);
+            return s.Length;
+        }
+        // j is one past the closing parenthesis.
+        Split(s[(i + 2)..(j - 1)], output, ref incomplete, depth + 1);
+        current.Append(s, i, j - i);
+        return j;
+    }
+
+    /// <summary>Splits a simple command into words at unquoted whitespace; words keep their quotes.</summary>
+    private static List<string> Words(string s, ref bool incomplete)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        char quote = '\0';
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (quote == '\0' && char.IsWhiteSpace(c))
+            {
+                if (word.Length > 0)
+                {
+                    words.Add(word.ToString());
+                    word.Clear();
+                }
+                continue;
+            }
+            if (c == '\\' && quote != '\'' && i + 1 < s.Length)
+            {
+                if (s[i + 1] == '\n')
+                {
+                    i++;
+                    continue;
+                }
+                word.Append(c).Append(s[++i]);
+                continue;
+            }
+            if (quote == '\0' && c is '\'' or '"')
+            {
+                quote = c;
+            }
+            else if (c == quote)
+            {
+                quote = '\0';
+            }
+            word.Append(c);
+        }
+        if (quote != '\0')
+        {
+            incomplete = true;
+        }
+        if (word.Length > 0)
+        {
+            words.Add(word.ToString());
+        }
+        return words;
+    }
+
+    /// <summary>A word with quotes and backslash escapes removed (what the program receives).</summary>
+    private static string Unquote(string word)
+    {
+        if (word.AsSpan().IndexOfAny('\'', '"', '\\') < 0)
+        {
+            return word;
+        }
+        var sb = new StringBuilder(word.Length);
+        char quote = '\0';
+        for (var i = 0; i < word.Length; i++)
+        {
+            var c = word[i];
+            if (c == '\\' && quote != '\'' && i + 1 < word.Length)
+            {
+                sb.Append(word[++i]);
+            }
+            else if (quote == '\0' && c is '\'' or '"')
+            {
+                quote = c;
+            }
+            else if (c == quote)
+            {
+                quote = '\0';
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+        return sb.ToString();
+    }
+}
