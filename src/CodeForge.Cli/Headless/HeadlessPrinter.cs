@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using CodeForge.Core.Agent;
+
+namespace CodeForge.Cli.Headless;
+
+/// <summary>
+/// Consumes the agent's events and prints them in the chosen <see cref="OutputFormat"/>; returns the run's summary.
+/// The only writer to stdout in headless mode. Diagnostics (with <c>--verbose</c> in text mode) go to stderr.
+/// </summary>
+/// <remarks>Not thread-safe: one printer per run, fed in event order.</remarks>
+internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWriter stdout, TextWriter stderr, string sessionId, string model)
+{
+    private readonly StreamJsonWriter _json = new(stdout, sessionId);
+    private readonly List<ToolCallFinished> _pendingResults = [];
+    private readonly List<(string, string, string)> _denials = [];
+
+    public void Start(string cwd, IEnumerable<string> tools, string permissionMode, string version)
+    {
+        if (format == OutputFormat.StreamJson)
+        {
+            _json.Init(cwd, model, tools, permissionMode, version);
+        }
+    }
+
+    public async Task<RunSummary> PrintAsync(IAsyncEnumerable<AgentEvent> events, Func<(long Input, long Output, long Cached, decimal Cost, long ApiMs)> usage)
+    {
+        var clock = Stopwatch.StartNew();
+        TurnFinished? finished = null;
+        string? error = null;
+        await foreach (var e in events.ConfigureAwait(false))
+        {
+            switch (e)
+            {
+                case AssistantMessage m when format == OutputFormat.StreamJson:
+                    _json.Assistant(m, model);
+                    break;
+                case ToolCallStarted s when verbose && format == OutputFormat.Text:
+                    await stderr.WriteLineAsync($"· {s.ToolName} {Truncate(s.Arguments.GetRawText(), 120)}").ConfigureAwait(false);
+                    break;
+                case ToolCallFinished f:
+                    if (f.Outcome == ToolCallOutcome.Denied)
+                    {
+                        _denials.Add((f.ToolName, f.CallId, f.Result.Error ?? ""));
+                    }
+                    _pendingResults.Add(f);
+                    if (verbose && format == OutputFormat.Text && !f.Result.Success)
+                    {
+                        await stderr.WriteLineAsync($"  {f.ToolName} failed: {Truncate(f.Result.Error ?? "", 200)}").ConfigureAwait(false);
+                    }
+                    break;
+                case ToolResultsMessage r:
+                    if (format == OutputFormat.StreamJson)
+                    {
+                        var order = r.Message.Contents.OfType<Microsoft.Extensions.AI.FunctionResultContent>().Select(c => c.CallId).ToList();
+                        _json.ToolResults([.. _pendingResults.OrderBy(p => order.IndexOf(p.CallId))]);
+                    }
+                    _pendingResults.Clear();
+                    break;
+                case AgentError err:
+                    error = err.Message;
+                    break;
+                case TurnFinished t:
+                    finished = t;
+                    break;
+            }
+        }
+        var (input, output, cached, cost, apiMs) = usage();
+        var summary = new RunSummary(finished?.Reason ?? AgentStopReason.Failed, finished?.FinalText ?? "", sessionId,
+            finished?.ModelCalls ?? 0, clock.ElapsedMilliseconds, apiMs, input, output, cached, cost, _denials, error);
+        switch (format)
+        {
+            case OutputFormat.Text:
+                if (summary.Reason == AgentStopReason.Completed)
+                {
+                    await stdout.WriteLineAsync(summary.Result).ConfigureAwait(false);
+                }
+                else
+                {
+                    await stderr.WriteLineAsync(ErrorLine(summary)).ConfigureAwait(false);
+                }
+                break;
+            case OutputFormat.Json:
+                await stdout.WriteLineAsync(StreamJsonWriter.ToJson(w => StreamJsonWriter.WriteResult(w, summary))).ConfigureAwait(false);
+                break;
+            default:
+                _json.Result(summary);
+                break;
+        }
+        await stdout.FlushAsync().ConfigureAwait(false);
+        return summary;
+    }
+
+    private static string ErrorLine(RunSummary s) => s.Reason switch
+    {
+        AgentStopReason.MaxTurns => $"forge: stopped after {s.NumTurns} turns (--max-turns); the task may be unfinished.",
+        AgentStopReason.Cancelled => "forge: interrupted.",
+        _ => $"forge: {s.Error ?? "the run failed."}",
+    };
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
+}

@@ -1,0 +1,29 @@
+using CodeForge.Core.Agent;
+
+namespace CodeForge.Cli.Headless;
+
+/// <summary>Everything the final <c>result</c> line reports.</summary>
+internal sealed record RunSummary(
+    AgentStopReason Reason,
+    string Result,
+    string SessionId,
+    int NumTurns,
+    long DurationMs,
+    long DurationApiMs,
+    long InputTokens,
+    long OutputTokens,
+    long CachedInputTokens,
+    decimal TotalCostUsd,
+    IReadOnlyList<(string ToolName, string ToolUseId, string Reason)> PermissionDenials,
+    string? Error)
+{
+    public bool IsError => Reason != AgentStopReason.Completed;
+
+    /// <summary>Claude Code's result subtypes.</summary>
+    public string Subtype => Reason switch
+    {
+        AgentStopReason.Completed => "success",
+        AgentStopReason.MaxTurns => "error_max_turns",
+        _ => "error_during_execution",
+    };
+}

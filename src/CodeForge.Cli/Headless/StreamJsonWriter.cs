@@ -1,0 +1,161 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using CodeForge.Core.Agent;
+using Microsoft.Extensions.AI;
+
+namespace CodeForge.Cli.Headless;
+
+/// <summary>
+/// Writes Claude Code's headless JSON shapes with a <see cref="Utf8JsonWriter"/> (no reflection, AOT-safe): the
+/// <c>system/init</c> line, <c>assistant</c> messages with text and <c>tool_use</c> blocks, <c>user</c> messages with
+/// <c>tool_result</c> blocks, and the final <c>result</c>.
+/// </summary>
+/// <remarks>Not thread-safe: one printer consumes one run's events in order.</remarks>
+internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public void Init(string cwd, string model, IEnumerable<string> tools, string permissionMode, string version) => Line(w =>
+    {
+        w.WriteString("type", "system");
+        w.WriteString("subtype", "init");
+        w.WriteString("cwd", cwd);
+        w.WriteString("session_id", sessionId);
+        w.WriteStartArray("tools");
+        foreach (var t in tools)
+        {
+            w.WriteStringValue(t);
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("mcp_servers");
+        w.WriteEndArray();
+        w.WriteString("model", model);
+        w.WriteString("permissionMode", permissionMode);
+        w.WriteString("apiKeySource", "environment");
+        w.WriteString("forge_version", version);
+        w.WriteString("uuid", Guid.NewGuid().ToString());
+    });
+
+    public void Assistant(AssistantMessage e, string model) => Line(w =>
+    {
+        w.WriteString("type", "assistant");
+        w.WriteStartObject("message");
+        w.WriteString("id", e.Message.MessageId ?? "msg_" + Guid.NewGuid().ToString("N"));
+        w.WriteString("type", "message");
+        w.WriteString("role", "assistant");
+        w.WriteString("model", model);
+        w.WriteStartArray("content");
+        foreach (var content in e.Message.Contents)
+        {
+            switch (content)
+            {
+                case TextContent { Text.Length: > 0 } text:
+                    w.WriteStartObject();
+                    w.WriteString("type", "text");
+                    w.WriteString("text", text.Text);
+                    w.WriteEndObject();
+                    break;
+                case FunctionCallContent call:
+                    w.WriteStartObject();
+                    w.WriteString("type", "tool_use");
+                    w.WriteString("id", call.CallId);
+                    w.WriteString("name", call.Name);
+                    w.WritePropertyName("input");
+                    Core.Tools.ToolArguments.ToJson(call.Arguments, AIJsonUtilities.DefaultOptions).WriteTo(w);
+                    w.WriteEndObject();
+                    break;
+            }
+        }
+        w.WriteEndArray();
+        w.WriteString("stop_reason", e.Message.Contents.OfType<FunctionCallContent>().Any() ? "tool_use" : "end_turn");
+        WriteUsage(w, e.Usage?.InputTokenCount ?? 0, e.Usage?.OutputTokenCount ?? 0, e.Usage?.CachedInputTokenCount ?? 0);
+        w.WriteEndObject();
+        w.WriteNull("parent_tool_use_id");
+        w.WriteString("session_id", sessionId);
+        w.WriteString("uuid", Guid.NewGuid().ToString());
+    });
+
+    public void ToolResults(IReadOnlyList<ToolCallFinished> finished) => Line(w =>
+    {
+        w.WriteString("type", "user");
+        w.WriteStartObject("message");
+        w.WriteString("role", "user");
+        w.WriteStartArray("content");
+        foreach (var f in finished)
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "tool_result");
+            w.WriteString("tool_use_id", f.CallId);
+            w.WriteString("content", f.Result.ToDisplay());
+            w.WriteBoolean("is_error", !f.Result.Success);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteNull("parent_tool_use_id");
+        w.WriteString("session_id", sessionId);
+        w.WriteString("uuid", Guid.NewGuid().ToString());
+    });
+
+    public void Result(RunSummary s) => Line(w => WriteResult(w, s));
+
+    /// <summary>The single result object of <c>--output-format json</c> (same shape as the stream's last line).</summary>
+    public static void WriteResult(Utf8JsonWriter w, RunSummary s)
+    {
+        w.WriteString("type", "result");
+        w.WriteString("subtype", s.Subtype);
+        w.WriteBoolean("is_error", s.IsError);
+        w.WriteNumber("duration_ms", s.DurationMs);
+        w.WriteNumber("duration_api_ms", s.DurationApiMs);
+        w.WriteNumber("num_turns", s.NumTurns);
+        w.WriteString("result", s.Result);
+        if (s.Error is not null)
+        {
+            w.WriteStartArray("errors");
+            w.WriteStringValue(s.Error);
+            w.WriteEndArray();
+        }
+        w.WriteString("stop_reason", s.Reason == AgentStopReason.Completed ? "end_turn" : null);
+        w.WriteString("session_id", s.SessionId);
+        w.WriteNumber("total_cost_usd", s.TotalCostUsd);
+        WriteUsage(w, s.InputTokens, s.OutputTokens, s.CachedInputTokens);
+        w.WriteStartArray("permission_denials");
+        foreach (var (tool, id, reason) in s.PermissionDenials)
+        {
+            w.WriteStartObject();
+            w.WriteString("tool_name", tool);
+            w.WriteString("tool_use_id", id);
+            w.WriteString("reason", reason);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteString("uuid", Guid.NewGuid().ToString());
+    }
+
+    public static string ToJson(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, Options))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteUsage(Utf8JsonWriter w, long input, long output, long cached)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("input_tokens", input);
+        w.WriteNumber("output_tokens", output);
+        w.WriteNumber("cache_read_input_tokens", cached);
+        w.WriteEndObject();
+    }
+
+    private void Line(Action<Utf8JsonWriter> body)
+    {
+        output.WriteLine(ToJson(body));
+        output.Flush();
+    }
+}
