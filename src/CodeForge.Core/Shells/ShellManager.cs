@@ -155,8 +155,8 @@ public sealed class ShellManager : IAsyncDisposable
     public IReadOnlyList<ShellProcess> ListRunning() => List().Where(static s => s.IsRunning).ToArray();
 
     /// <summary>
-    /// Kills the shell's process tree and waits for its final status. Returns true if this call killed it; false if it had
-    /// already finished (its status is kept) or been killed.
+    /// Kills the shell's process tree and waits for its final status. Returns true if this call registered the kill (see
+    /// <see cref="ShellProcess.Kill"/>); false if the shell had already finished (its status is kept) or been killed.
     /// </summary>
     /// <exception cref="KeyNotFoundException">No shell has this id.</exception>
     public Task<bool> KillAsync(string id, CancellationToken cancellationToken = default)
@@ -165,12 +165,16 @@ public sealed class ShellManager : IAsyncDisposable
         return shell.KillAndWaitAsync(cancellationToken);
     }
 
-    /// <summary>Kills every running shell and waits for their final status; returns how many this call killed.</summary>
+    /// <summary>Kills every running shell and waits for their final status; returns how many kills this call registered.</summary>
     public async Task<int> KillAllAsync(CancellationToken cancellationToken = default)
     {
         var shells = _shells.Values.ToArray();
         var killed = shells.Count(static s => s.Kill());
-        await Task.WhenAll(shells.Select(s => s.WaitForExitAsync(cancellationToken)).ToArray()).ConfigureAwait(false);
+        // Every kill is already sent, so waiting one by one takes as long as waiting for all at once.
+        foreach (var shell in shells)
+        {
+            await shell.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
         return killed;
     }
 
@@ -205,9 +209,14 @@ public sealed class ShellManager : IAsyncDisposable
             return;
         }
         var shells = _shells.Values.ToArray();
-        await Task.WhenAll(shells.Select(s => s.DisposeAsync().AsTask()).ToArray()).ConfigureAwait(false);
         foreach (var shell in shells)
         {
+            shell.Kill();
+        }
+        // Every kill is already sent, so disposing one by one takes as long as disposing all at once.
+        foreach (var shell in shells)
+        {
+            await shell.DisposeAsync().ConfigureAwait(false);
             _shells.TryRemove(new KeyValuePair<string, ShellProcess>(shell.Id, shell));
         }
     }

@@ -26,13 +26,18 @@ namespace CodeForge.Core.Shells;
 /// without locking. Transitions are <see cref="ShellStatus.Pending"/> → <see cref="ShellStatus.Running"/> → one final
 /// state, never leaving it. The exit watcher decides the final state after the process exits and its output has been
 /// drained (or <see cref="ShellManagerOptions.OutputDrainTimeout"/> elapsed): so once a status is final, the buffers hold
-/// all the output the process wrote to its pipes. A kill (or the timeout) registers its claim atomically only while the
-/// process has not yet been seen to exit; if the process exited first, the kill changes nothing and the shell ends
-/// <see cref="ShellStatus.Completed"/> or <see cref="ShellStatus.Failed"/>. A completed shell is never relabelled.
+/// all the output the process wrote to its pipes. A kill (or the timeout) is registered with one atomic transition, and
+/// only while the process has not been seen to exit; the shell then ends <see cref="ShellStatus.Killed"/>
+/// (<see cref="ShellStatus.TimedOut"/>) only if the process really died of the SIGKILL. If it exited by itself first, even
+/// in the instant between the request and the signal, it ends <see cref="ShellStatus.Completed"/> or
+/// <see cref="ShellStatus.Failed"/> with its own exit code: a completed shell is never relabelled.
 /// </para>
 /// </remarks>
 public sealed class ShellProcess : IAsyncDisposable
 {
+    /// <summary>The exit code of a process ended by SIGKILL (128 + 9), as .NET and the launchers report it.</summary>
+    internal const int KilledExitCode = 128 + 9;
+
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     private readonly object _gate = new();
@@ -160,9 +165,11 @@ public sealed class ShellProcess : IAsyncDisposable
         cancellationToken.CanBeCanceled ? _final.Task.WaitAsync(cancellationToken) : _final.Task;
 
     /// <summary>
-    /// Kills the process tree. Returns true if this call decided the outcome (the shell will end <see cref="ShellStatus.Killed"/>);
-    /// false if the shell had already exited, finished or been killed, in which case its status is left as it is (a
-    /// completed shell stays completed), though any background children still holding its group are killed.
+    /// Kills the process tree (SIGKILL to the shell's process group). Returns true if this call registered the kill: the
+    /// process had not been seen to exit and no kill or timeout was pending. The shell then ends
+    /// <see cref="ShellStatus.Killed"/>, unless the process exited by itself just before the signal landed (then it keeps
+    /// that outcome). Returns false if the shell had already exited, finished or been killed; its status is left as it is
+    /// (a completed shell stays completed), though background children still in its group are killed.
     /// Never throws. Does not wait; see <see cref="KillAndWaitAsync"/>.
     /// </summary>
     public bool Kill() => RequestTermination(ShellStatus.Killed);
@@ -322,10 +329,19 @@ public sealed class ShellProcess : IAsyncDisposable
             {
                 return;
             }
-            FinalizeLocked(_termination ?? (exitCode == 0 ? ShellStatus.Completed : ShellStatus.Failed), exitCode);
+            FinalizeLocked(FinalStatus(_termination, exitCode), exitCode);
         }
         SignalFinal();
     }
+
+    /// <summary>
+    /// A requested kill (or timeout) decides the status only if the process actually died of SIGKILL; a process that exited
+    /// by itself in the instant between the request and the signal keeps its own outcome.
+    /// </summary>
+    internal static ShellStatus FinalStatus(ShellStatus? termination, int exitCode) =>
+        termination is { } requested && exitCode == KilledExitCode ? requested
+        : exitCode == 0 ? ShellStatus.Completed
+        : ShellStatus.Failed;
 
     /// <summary>Waits for both pumps to reach end of stream, at most <see cref="ShellManagerOptions.OutputDrainTimeout"/>.</summary>
     private async Task DrainAsync()
@@ -338,7 +354,14 @@ public sealed class ShellProcess : IAsyncDisposable
         }
         if (grace == System.Threading.Timeout.InfiniteTimeSpan)
         {
-            await Task.WhenAny(new[] { pumps }).ConfigureAwait(false);
+            try
+            {
+                await pumps.ConfigureAwait(false);
+            }
+            catch (Exception) when (pumps.IsFaulted)
+            {
+                // A pump failed unexpectedly; its stream simply ends here.
+            }
             return;
         }
         using var cancelDelay = new CancellationTokenSource();

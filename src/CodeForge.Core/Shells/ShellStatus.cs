@@ -18,10 +18,10 @@ public enum ShellStatus
     /// <summary>The process exited by itself with a non-zero exit code, or could not be started.</summary>
     Failed,
 
-    /// <summary>The process tree was killed by <see cref="ShellProcess.Kill"/> before the process exited by itself.</summary>
+    /// <summary>The process died of the SIGKILL sent by <see cref="ShellProcess.Kill"/> (it had not exited by itself first).</summary>
     Killed,
 
-    /// <summary>The process tree was killed because the shell's timeout elapsed before the process exited by itself.</summary>
+    /// <summary>The process died of the SIGKILL sent when the shell's timeout elapsed (it had not exited by itself first).</summary>
     TimedOut,
 }
 

@@ -14,7 +14,8 @@ namespace CodeForge.Core.Shells;
 /// since a child of this process is never a group leader and <c>setsid</c> then execs without forking). Every descendant
 /// that does not leave the group is killed atomically by one <c>kill(-pgid, SIGKILL)</c>, including background jobs that
 /// outlived the shell and were re-parented to init, which <see cref="Process.Kill(bool)"/> (a /proc walk of the
-/// <em>current</em> descendants) would miss. If the group does not exist, or without <c>setsid</c>, it falls back to
+/// <em>current</em> descendants, costly on a busy machine) would miss. If the group does not exist yet (the child has not
+/// reached <c>setsid</c>), the process itself is killed and then the group again. Without <c>setsid</c>, it falls back to
 /// <see cref="Process.Kill(bool)"/> with <c>entireProcessTree: true</c>.
 /// </para>
 /// <para>
@@ -111,21 +112,33 @@ public sealed partial class SystemProcessLauncher : IProcessLauncher
 
         public void KillTree()
         {
-            if (_group)
+            if (!_group)
             {
-                var observed = Interlocked.Read(ref _exitObservedTicks);
-                if (observed < 0 || ProcFs.GroupHasMemberStartedBy(Pid, observed))
-                {
-                    if (Native.Kill(-Pid, Native.SigKill) == 0)
-                    {
-                        return;
-                    }
-                }
-                if (observed >= 0)
-                {
-                    return; // The shell exited and nothing of its group is left (or it cannot be told apart from a recycled one).
-                }
+                KillByTreeWalk();
+                return;
             }
+            var observed = Interlocked.Read(ref _exitObservedTicks);
+            if (observed >= 0)
+            {
+                // The shell has exited: kill its group only if it is provably still this shell's (see the remarks).
+                if (Native.Kill(-Pid, 0) == 0 && ProcFs.GroupHasMemberStartedBy(Pid, observed))
+                {
+                    _ = Native.Kill(-Pid, Native.SigKill);
+                }
+                return;
+            }
+            // Not yet seen to exit, so the pid (and the group it leads) is still ours. If the group does not exist yet
+            // (setsid not reached), kill the process itself, then the group again in case setsid and a fork slipped in
+            // between. A SIGKILLed process forks no more, so nothing can escape after the last call.
+            if (Native.Kill(-Pid, Native.SigKill) != 0)
+            {
+                _ = Native.Kill(Pid, Native.SigKill);
+                _ = Native.Kill(-Pid, Native.SigKill);
+            }
+        }
+
+        private void KillByTreeWalk()
+        {
             try
             {
                 _process.Kill(entireProcessTree: true);

@@ -80,7 +80,7 @@ public sealed class ShellManagerTests : IDisposable
         var marker = UniqueSleep();
         var shell = await manager.CreateAsync($"sleep {marker} & echo $!; (sleep {marker} & echo $!; wait) & wait", _dir.FullName, cancellationToken: Ct);
         var pids = ParsePids(await ReadLinesAsync(shell, 2, Ct));
-        Assert.All(pids, pid => Assert.True(IsAlive(pid, marker)));
+        Assert.True(EventuallyTrue(() => pids.All(pid => IsAlive(pid, marker))), "the sleepers should have started"); // exec follows $! closely
 
         Assert.True(await manager.KillAsync(shell.Id, Ct));
 
@@ -97,7 +97,7 @@ public sealed class ShellManagerTests : IDisposable
         var shell = await manager.CreateAsync($"sleep {marker} >/dev/null 2>&1 & echo $!", _dir.FullName, cancellationToken: Ct);
         Assert.Equal(ShellStatus.Completed, await shell.WaitForExitAsync(Ct));
         var child = ParsePids(await ReadLinesAsync(shell, 1, Ct)).Single();
-        Assert.True(IsAlive(child, marker));
+        Assert.True(EventuallyTrue(() => IsAlive(child, marker)));
 
         Assert.False(await manager.KillAsync(shell.Id, Ct));
 
@@ -150,7 +150,7 @@ public sealed class ShellManagerTests : IDisposable
             await ReadLinesAsync(shell, 1, Ct);
         }
         await completed.WaitForExitAsync(Ct);
-        Assert.Equal(7, LivingWith(marker).Length);
+        Assert.True(EventuallyTrue(() => LivingWith(marker).Length == 7), $"expected 7 sleepers, saw {LivingWith(marker).Length}");
 
         await manager.DisposeAsync();
 

@@ -106,6 +106,33 @@ public sealed class ShellProcessTests
     }
 
     [Fact]
+    public async Task Kill_WhenProcessExitedByItselfJustBefore_KeepsItsOwnOutcome()
+    {
+        var (manager, shell, process) = await StartAsync();
+        await using var _ = manager;
+
+        process.Exit(0); // the watcher may or may not have seen this exit when the kill comes
+        shell.Kill();
+
+        Assert.Equal(ShellStatus.Completed, await shell.WaitForExitAsync(Ct));
+        Assert.Equal(0, shell.ExitCode);
+    }
+
+    [Theory]
+    [InlineData(null, 0, ShellStatus.Completed)]
+    [InlineData(null, 1, ShellStatus.Failed)]
+    [InlineData(null, 137, ShellStatus.Failed)] // killed by someone else
+    [InlineData(ShellStatus.Killed, 137, ShellStatus.Killed)]
+    [InlineData(ShellStatus.Killed, 0, ShellStatus.Completed)] // exited by itself before the signal landed
+    [InlineData(ShellStatus.Killed, 2, ShellStatus.Failed)]
+    [InlineData(ShellStatus.TimedOut, 137, ShellStatus.TimedOut)]
+    [InlineData(ShellStatus.TimedOut, 0, ShellStatus.Completed)]
+    public void FinalStatus_DependsOnHowTheProcessActuallyEnded(ShellStatus? requested, int exitCode, ShellStatus expected)
+    {
+        Assert.Equal(expected, ShellProcess.FinalStatus(requested, exitCode));
+    }
+
+    [Fact]
     public async Task Kill_AfterExitIsSeenWhileOutputDrains_DoesNotClaimButEndsStragglers()
     {
         var (manager, shell, process) = await StartAsync();
