@@ -93,7 +93,9 @@ public sealed class ShellManager : IAsyncDisposable
     /// Starts <c>/bin/sh -c <paramref name="command"/></c> in <paramref name="workingDirectory"/> with the current environment
     /// plus <paramref name="environment"/> (a null value removes a variable), registers it and returns it running. Output is
     /// captured from the start. With a <paramref name="timeout"/>, the process tree is killed when it elapses and the shell
-    /// ends <see cref="ShellStatus.TimedOut"/>.
+    /// ends <see cref="ShellStatus.TimedOut"/>. If <see cref="KillAllAsync"/> or <see cref="DisposeAsync"/> reaches the shell
+    /// while it is still pending, nothing is started and it is returned <see cref="ShellStatus.Killed"/> (or, after
+    /// disposal, <see cref="ObjectDisposedException"/> is thrown).
     /// </summary>
     /// <exception cref="ArgumentException">The command is empty, or an environment variable name is empty or contains '=' or NUL.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The timeout is not positive.</exception>
@@ -132,6 +134,11 @@ public sealed class ShellManager : IAsyncDisposable
         {
             _shells.TryRemove(new KeyValuePair<string, ShellProcess>(shell.Id, shell));
             throw;
+        }
+        if (shell.Pid is null && Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposal reached the shell while it was pending: nothing was started.
+            throw new ObjectDisposedException(nameof(ShellManager), "The shell manager was disposed while the shell was being created.");
         }
         return shell;
     }
@@ -180,7 +187,8 @@ public sealed class ShellManager : IAsyncDisposable
 
     /// <summary>
     /// Removes the shells in a final state that finished at least <paramref name="maxAge"/> ago (by the manager's clock),
-    /// frees their processes and returns how many were removed. Running shells are never removed. Removed shells stay
+    /// frees their processes and returns how many were removed. Running shells are never removed. Freeing a shell also kills
+    /// background children it left running in its process group, so nothing it started outlives it. Removed shells stay
     /// readable by whoever holds them.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxAge"/> is negative.</exception>

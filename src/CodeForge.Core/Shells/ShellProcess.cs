@@ -309,9 +309,9 @@ public sealed class ShellProcess : IAsyncDisposable
         {
             exitCode = await handle.Exited.ConfigureAwait(false);
         }
-        catch (InvalidOperationException)
+        catch (Exception)
         {
-            exitCode = -1;
+            exitCode = -1; // The handle could not report the exit: the shell ends Failed rather than never ending.
         }
         lock (_gate)
         {
