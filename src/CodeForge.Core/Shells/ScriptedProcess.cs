@@ -1,0 +1,99 @@
+// VSTHRD003: Exited is this handle's own TaskCompletionSource task (no JoinableTaskFactory in Core).
+#pragma warning disable VSTHRD003
+
+namespace CodeForge.Core.Shells;
+
+/// <summary>A scripted process: output written by the caller, exit decided by the caller or by <see cref="KillTree"/>.</summary>
+/// <remarks>
+/// Thread safety: all members may be called concurrently. <see cref="Exit"/> closes both pipes (end of stream after the
+/// data written so far), then completes <see cref="Exited"/>; only the first exit counts. <see cref="KillTree"/> exits with
+/// 137 (128 + SIGKILL) if still running, and in any case closes the pipes (as killing a process group ends the background
+/// children that held them).
+/// </remarks>
+public sealed class ScriptedProcess : IProcessHandle
+{
+    /// <summary>The exit code of a process ended by SIGKILL.</summary>
+    public const int KilledExitCode = 128 + 9;
+
+    private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ScriptedPipe _stdout;
+    private readonly ScriptedPipe _stderr;
+    private int _killCount;
+    private int _disposed;
+
+    internal ScriptedProcess(int pid, ProcessLaunchSpec spec, int maxReadBytes)
+    {
+        Pid = pid;
+        Spec = spec;
+        _stdout = new ScriptedPipe(maxReadBytes);
+        _stderr = new ScriptedPipe(maxReadBytes);
+    }
+
+    /// <summary>What the launcher was asked to start.</summary>
+    public ProcessLaunchSpec Spec { get; }
+
+    /// <inheritdoc />
+    public int Pid { get; }
+
+    /// <inheritdoc />
+    public Stream StandardOutput => _stdout;
+
+    /// <inheritdoc />
+    public Stream StandardError => _stderr;
+
+    /// <inheritdoc />
+    public Task<int> Exited => _exit.Task;
+
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => _exit.Task.IsCompleted;
+
+    /// <summary>How many times <see cref="KillTree"/> was called.</summary>
+    public int KillCount => Volatile.Read(ref _killCount);
+
+    /// <summary>True once the handle was disposed.</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>Writes UTF-8 <paramref name="text"/> to standard output; returns the total bytes written to it so far.</summary>
+    public long WriteStdout(string text) => _stdout.Append(System.Text.Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Writes raw bytes to standard output; returns the total bytes written to it so far.</summary>
+    public long WriteStdout(ReadOnlySpan<byte> bytes) => _stdout.Append(bytes);
+
+    /// <summary>Writes UTF-8 <paramref name="text"/> to standard error; returns the total bytes written to it so far.</summary>
+    public long WriteStderr(string text) => _stderr.Append(System.Text.Encoding.UTF8.GetBytes(text));
+
+    /// <summary>
+    /// Exits with <paramref name="exitCode"/>: closes the pipes (unless <paramref name="keepPipesOpen"/>, as when a background
+    /// child still holds them) and completes <see cref="Exited"/>. Returns false if the process had already exited.
+    /// </summary>
+    public bool Exit(int exitCode, bool keepPipesOpen = false)
+    {
+        if (!keepPipesOpen)
+        {
+            ClosePipes();
+        }
+        return _exit.TrySetResult(exitCode);
+    }
+
+    /// <summary>Closes both pipes (the last holder of the write ends went away).</summary>
+    public void ClosePipes()
+    {
+        _stdout.Complete();
+        _stderr.Complete();
+    }
+
+    /// <inheritdoc />
+    public void KillTree()
+    {
+        Interlocked.Increment(ref _killCount);
+        Exit(KilledExitCode);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        _stdout.Dispose();
+        _stderr.Dispose();
+    }
+}
