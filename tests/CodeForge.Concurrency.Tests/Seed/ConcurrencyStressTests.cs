@@ -5,12 +5,16 @@ namespace CodeForge.Concurrency.Tests.Seed;
 
 /// <summary>Seed tests 22–23 (<c>TestConcurrencyStress</c>).</summary>
 [Collection(NonParallel.Name)]
-public sealed class ConcurrencyStressTests : IDisposable
+public sealed partial class ConcurrencyStressTests : IDisposable
 {
     // The seed's autouse fixture resets the singletons before and after each test.
     public ConcurrencyStressTests() => ToolRegistry.ResetShared();
 
-    public void Dispose() => ToolRegistry.ResetShared();
+    public void Dispose()
+    {
+        ToolRegistry.ResetShared();
+        _dir.Delete(recursive: true);
+    }
 
     [Fact]
     public void HighContentionRegistryAccess()

@@ -10,14 +10,11 @@ namespace CodeForge.Concurrency.Tests.Seed;
 /// and its full output), no
 /// observer ever sees a final status change, and afterwards no process of any shell is alive.
 /// </summary>
-[Collection(NonParallel.Name)]
-public sealed class ConcurrencyStressShellTests : IDisposable
+public sealed partial class ConcurrencyStressTests
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("forge-stress-shells-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public void Dispose() => _dir.Delete(recursive: true);
 
     [Fact]
     public async Task ShellManagerStress()
