@@ -70,6 +70,12 @@ public sealed partial class TiktokenCounter : ITokenCounter
     /// <summary>The encoding this counter uses.</summary>
     public TiktokenEncoding Encoding { get; }
 
+    /// <summary>
+    /// Loads the encoding's tokenizer now instead of on the first count (for example on a background thread at startup).
+    /// Idempotent and thread-safe: concurrent callers wait for the one load.
+    /// </summary>
+    public void EnsureLoaded() => _ = _tokenizer.Value;
+
     /// <inheritdoc />
     public int Count(string text)
     {
