@@ -16,10 +16,11 @@ public enum TiktokenEncoding
 /// <summary>Exact token counts with an OpenAI BPE encoding (Microsoft.ML.Tokenizers, data embedded, no network).</summary>
 /// <remarks>
 /// <para>
-/// Concurrency contract: safe from any number of threads. Each encoding's tokenizer is expensive (about 0.5 s and tens of
-/// MB), so it is created once per process, lazily and thread-safely, on the first count, and shared by every
-/// <see cref="TiktokenCounter"/> of that encoding; <see cref="O200kBase"/> and <see cref="Cl100kBase"/> are the only
-/// instances. The tokenizer itself is immutable apart from its internal, internally locked cache.
+/// Concurrency contract: safe from any number of threads. Each encoding's tokenizer is expensive to create (half a second
+/// or more: the whole vocabulary is decoded into dictionaries), so it is created once per process, lazily and
+/// thread-safely (<see cref="Lazy{T}"/>, execution and publication), on the first count or <see cref="EnsureLoaded"/>, and
+/// shared: <see cref="O200kBase"/> and <see cref="Cl100kBase"/> are the only instances. The tokenizer is immutable apart
+/// from its own internally synchronised cache of encoded words.
 /// </para>
 /// <para>
 /// Special-token text such as <c>&lt;|endoftext|&gt;</c> inside a text is counted as plain text (as a chat API treats user
