@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.AI;
 
 namespace CodeForge.Core.Tokens;
@@ -51,7 +52,7 @@ public sealed class CachingCounter : ITokenCounter
     // Guarded by _gate. _recency runs from most recent (First) to least recent (Last); _entries indexes its nodes.
     private readonly Dictionary<string, LinkedListNode<Entry>> _entries;
     private readonly LinkedList<Entry> _recency = new();
-    private readonly Dictionary<string, InFlight> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InFlight?> _inFlight = new(StringComparer.Ordinal);
     private long _hits;
     private long _misses;
 
@@ -138,8 +139,7 @@ public sealed class CachingCounter : ITokenCounter
             return new CachedCount(_inner.Count(text), Hit: false);
         }
 
-        InFlight flight;
-        bool owner;
+        InFlight? joined;
         lock (_gate)
         {
             if (_entries.TryGetValue(text, out var node))
@@ -152,27 +152,28 @@ public sealed class CachingCounter : ITokenCounter
                 }
                 return new CachedCount(node.Value.Tokens, Hit: true);
             }
-            if (_inFlight.TryGetValue(text, out var running))
+            // One hash for "is it in flight?" and "mark it in flight". The slot holds null until a second caller joins:
+            // the common, uncontended miss allocates and signals nothing.
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_inFlight, text, out var running);
+            if (running)
             {
                 // Another caller is counting this text: wait for its result instead of tokenizing twice.
                 _hits++;
-                flight = running;
-                owner = false;
+                joined = slot ??= new InFlight();
             }
             else
             {
                 _misses++;
-                flight = new InFlight();
-                _inFlight.Add(text, flight);
-                owner = true;
+                joined = null;
             }
         }
-        if (!owner)
+        if (joined is not null)
         {
-            return new CachedCount(flight.Wait(), Hit: true);
+            return new CachedCount(joined.Wait(), Hit: true);
         }
 
         int tokens;
+        InFlight? waiters;
         try
         {
             tokens = _inner.Count(text);
@@ -181,17 +182,18 @@ public sealed class CachingCounter : ITokenCounter
         {
             lock (_gate)
             {
-                _inFlight.Remove(text);
+                _inFlight.Remove(text, out waiters);
             }
-            flight.Fail(ex);
+            waiters?.Fail(ex);
             throw;
         }
         lock (_gate)
         {
-            _inFlight.Remove(text);
+            _inFlight.Remove(text, out waiters);
             Insert(text, tokens);
         }
-        flight.Complete(tokens);
+        // Once removed from the table under the lock, no caller can join any more: waiters is the final set.
+        waiters?.Complete(tokens);
         return new CachedCount(tokens, Hit: false);
     }
 
@@ -226,7 +228,7 @@ public sealed class CachingCounter : ITokenCounter
 
     private readonly record struct Entry(string Text, int Tokens);
 
-    /// <summary>A count in progress that other callers of the same text wait for.</summary>
+    /// <summary>The result of a count in progress, for the callers of the same text that wait for it.</summary>
     private sealed class InFlight
     {
         private readonly object _gate = new();
