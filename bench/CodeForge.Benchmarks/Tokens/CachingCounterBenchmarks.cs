@@ -14,6 +14,8 @@ namespace CodeForge.Benchmarks.Tokens;
 /// thread runs 32 texts apart so it never finds the first thread's insertions); the raw count runs over the same 64.
 /// </remarks>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class CachingCounterBenchmarks
 {
     public const int CallsPerThread = 4096;
