@@ -152,7 +152,7 @@ public sealed class ProviderResolver
             if (alias.Provider != preset.Kind)
             {
                 throw new ProviderConfigurationException(
-                    $"The model alias '{alias.Alias}' (from {modelSource}) is a {Preset.For(alias.Provider).DisplayName} model, " +
+                    $"The model alias '{alias.Alias}' (from {modelSource}) belongs to {Preset.For(alias.Provider).DisplayName}, " +
                     $"but the provider is {preset.DisplayName} (from {providerSource}): choose a {preset.DisplayName} model with {ModelHint}, or another provider with {ProviderHint}.");
             }
             return alias.ModelId;

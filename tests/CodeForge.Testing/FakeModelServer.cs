@@ -13,7 +13,8 @@ namespace CodeForge.Testing;
 public sealed record FakeModelServerOptions
 {
     /// <summary>When set, OpenAI requests must carry <c>Authorization: Bearer {key}</c> and Anthropic requests
-    /// <c>x-api-key: {key}</c>; others get the vendor's 401 without consuming a scripted turn. Null accepts any key.</summary>
+    /// <c>x-api-key: {key}</c> or <c>Authorization: Bearer {key}</c>; others get the vendor's 401 without consuming a
+    /// scripted turn. Null accepts any key. Ollama requests are never checked.</summary>
     public string? ExpectedApiKey { get; init; }
 }
 

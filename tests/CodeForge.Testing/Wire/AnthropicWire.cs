@@ -13,8 +13,10 @@ internal sealed class AnthropicWire : WireProtocol
 {
     public static AnthropicWire Instance { get; } = new();
 
+    /// <summary>The API takes the key as <c>x-api-key</c> or, as the 2026 SDKs send it, <c>Authorization: Bearer</c>.</summary>
     public override bool HasApiKey(HttpRequest request, string expectedKey) =>
-        string.Equals(request.Headers["x-api-key"].ToString(), expectedKey, StringComparison.Ordinal);
+        string.Equals(request.Headers["x-api-key"].ToString(), expectedKey, StringComparison.Ordinal) ||
+        string.Equals(request.Headers.Authorization.ToString(), "Bearer " + expectedKey, StringComparison.Ordinal);
 
     public override Task WriteResponseAsync(HttpContext context, ScriptedTurn turn, string model, CancellationToken ct)
     {
