@@ -267,7 +267,7 @@ public sealed class ErrorMappingChatClient : DelegatingChatClient
 
     private ProviderException InvalidResponse(Exception cause, Exception inner) =>
         new(ProviderErrorKind.InvalidResponse,
-            $"{_config.DisplayName} sent a response that could not be read ({OneLine(cause.Message)}): check that {_config.BaseUrlVariable} points at a {Protocol()} server.",
+            $"{_config.DisplayName} sent a response that could not be read ({OneLine(cause.Message)}): check that {_config.BaseUrlVariable} points at an {Protocol()} server.",
             isTransient: false, innerException: inner);
 
     private string Protocol() => _config.Kind switch

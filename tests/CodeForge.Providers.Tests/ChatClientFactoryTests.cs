@@ -468,13 +468,15 @@ public sealed class ChatClientFactoryTests
         var config = Vendors.ConfigFor(kind, server);
         var tracker = new UsageTracker();
         using var client = Create(config, tracker: tracker);
-        using var start = new Barrier(Calls);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, Calls).Select(i => Task.Run(async () =>
+        var calls = Enumerable.Range(0, Calls).Select(i => Task.Run(async () =>
         {
-            start.SignalAndWait(Ct);
+            await start.Task; // all calls are in flight together, without blocking pool threads
             return (await CallAsync(client, streaming: i % 2 == 0)).Text;
-        }, Ct)).ToArray());
+        }, Ct)).ToArray();
+        start.SetResult();
+        var answers = await Task.WhenAll(calls);
 
         var expectedInput = Enumerable.Range(1, Calls).Sum(i => 1000L * i);
         var expectedOutput = Enumerable.Range(1, Calls).Sum(i => 10L * i);
