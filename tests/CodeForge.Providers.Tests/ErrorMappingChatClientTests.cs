@@ -1,8 +1,14 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Anthropic;
 using CodeForge.Providers.Http;
+using CodeForge.Testing;
 using Microsoft.Extensions.AI;
+using OllamaSharp;
+using OpenAI;
 using static CodeForge.Providers.Tests.TestChatClient;
 
 namespace CodeForge.Providers.Tests;
@@ -258,6 +264,61 @@ public sealed class ErrorMappingChatClientTests
         }
 
         Assert.Equal(4, count);
+    }
+
+    /// <summary>Vendor clients built without the factory (so without its HTTP capture handler): the mapper must read
+    /// each SDK's own exception types.</summary>
+    private static IChatClient RawVendorClient(ProviderKind kind, FakeModelServer server, HttpClient http) => kind switch
+    {
+        ProviderKind.Anthropic => new AnthropicClient { ApiKey = "k", BaseUrl = server.AnthropicBaseUrl, MaxRetries = 0, HttpClient = http }
+            .AsIChatClient("claude-sonnet-4-6", 100),
+        ProviderKind.Ollama => new OllamaApiClient(new HttpClient { BaseAddress = new Uri(server.OllamaHost) }, "qwen3:8b"),
+        _ => new OpenAI.Chat.ChatClient("gpt-4o", new ApiKeyCredential("k"),
+            new OpenAIClientOptions { Endpoint = new Uri(server.OpenAIBaseUrl), RetryPolicy = new ClientRetryPolicy(0), Transport = new HttpClientPipelineTransport(http) })
+            .AsIChatClient(),
+    };
+
+    public static TheoryData<ProviderKind, ScriptedTurn, ProviderErrorKind> RawSdkFailures() => new()
+    {
+        { ProviderKind.OpenAI, ScriptedTurn.Unauthorized(), ProviderErrorKind.AuthenticationFailed },
+        { ProviderKind.OpenAI, ScriptedTurn.ContextLengthExceeded(), ProviderErrorKind.ContextTooLong },
+        { ProviderKind.OpenAI, ScriptedTurn.ModelNotFound(), ProviderErrorKind.ModelNotFound },
+        { ProviderKind.OpenAI, ScriptedTurn.DropConnection(), ProviderErrorKind.Network },
+        { ProviderKind.Anthropic, ScriptedTurn.Unauthorized(), ProviderErrorKind.AuthenticationFailed },
+        { ProviderKind.Anthropic, ScriptedTurn.ContextLengthExceeded(), ProviderErrorKind.ContextTooLong },
+        { ProviderKind.Anthropic, ScriptedTurn.Overloaded(), ProviderErrorKind.ServerUnavailable },
+        { ProviderKind.Anthropic, ScriptedTurn.DropConnection(), ProviderErrorKind.Network },
+        { ProviderKind.Ollama, ScriptedTurn.ModelNotFound(), ProviderErrorKind.ModelNotFound },
+        { ProviderKind.Ollama, ScriptedTurn.ContextLengthExceeded(), ProviderErrorKind.ContextTooLong },
+        { ProviderKind.Ollama, ScriptedTurn.ServerError(), ProviderErrorKind.ServerUnavailable },
+    };
+
+    [Theory]
+    [MemberData(nameof(RawSdkFailures))]
+    public async Task Map_TheSdksOwnExceptions_AgainstTheRealWire(ProviderKind kind, ScriptedTurn turn, ProviderErrorKind expected)
+    {
+        await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
+        server.Enqueue(turn);
+        using var http = new HttpClient();
+        using var client = new ErrorMappingChatClient(RawVendorClient(kind, server, http), Config(kind));
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync("hi", cancellationToken: Ct));
+
+        Assert.Equal(expected, error.Kind);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public async Task Map_OpenAISdkException_KeepsTheRetryAfterHeader()
+    {
+        await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
+        server.Enqueue(ScriptedTurn.RateLimited(TimeSpan.FromSeconds(9)));
+        using var http = new HttpClient();
+        using var client = new ErrorMappingChatClient(RawVendorClient(ProviderKind.OpenAI, server, http), Config(ProviderKind.OpenAICompatible));
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync("hi", cancellationToken: Ct));
+
+        Assert.Equal((ProviderErrorKind.RateLimited, TimeSpan.FromSeconds(9), "rate_limit_exceeded"), (error.Kind, error.RetryAfter, error.ErrorCode));
     }
 
     [Fact]
