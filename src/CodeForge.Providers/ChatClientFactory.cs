@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using Anthropic;
 using CodeForge.Providers.Http;
+using CodeForge.Providers.Ollama;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 using OpenAI;
@@ -112,10 +113,11 @@ public static class ChatClientFactory
         return client.AsIChatClient(config.Model, config.MaxOutputTokens);
     }
 
-    private static OllamaApiClient CreateOllama(ProviderConfig config, HttpClient http)
+    private static OllamaToolResultChatClient CreateOllama(ProviderConfig config, HttpClient http)
     {
         http.BaseAddress = config.BaseUrl;
-        return new OllamaApiClient(http, config.Model);
+        // Source-generated JSON and tool results pre-rendered: OllamaSharp's defaults use reflection (not AOT-safe).
+        return new OllamaToolResultChatClient(new OllamaApiClient(http, config.Model, OllamaJsonContext.Default));
     }
 
     /// <summary>The bottom of the pipeline: owns the HTTP client and answers <c>GetService(typeof(ProviderConfig))</c>.</summary>

@@ -183,6 +183,47 @@ public sealed class ChatClientFactoryTests
     }
 
     [Theory]
+    [MemberData(nameof(VendorsAndModes))]
+    public async Task ToolResult_GoesBackInTheVendorsWireShape(ProviderKind kind, bool streaming)
+    {
+        await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
+        server.Enqueue(ScriptedTurn.CallTool("read_file", """{"path":"a.txt"}""", id: "call_77"), ScriptedTurn.Reply("the file says hi"));
+        using var client = Create(Vendors.ConfigFor(kind, server));
+        var history = new List<ChatMessage> { new(ChatRole.User, "read a.txt") };
+
+        var first = await CallAsync(client, streaming, s_tools);
+        var call = Assert.Single(Calls(first));
+        history.AddRange(first.Messages);
+        history.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, "hi from a.txt")]));
+        var second = streaming
+            ? await client.GetStreamingResponseAsync(history, s_tools, Ct).ToChatResponseAsync(Ct)
+            : await client.GetResponseAsync(history, s_tools, Ct);
+
+        Assert.Equal("the file says hi", second.Text);
+        var messages = server.Requests[1].Json.GetProperty("messages").EnumerateArray().ToList();
+        switch (kind)
+        {
+            case ProviderKind.Anthropic:
+                var block = messages[^1].GetProperty("content").EnumerateArray().Single();
+                Assert.Equal(("user", "tool_result", "call_77"),
+                    (messages[^1].GetProperty("role").GetString(), block.GetProperty("type").GetString(), block.GetProperty("tool_use_id").GetString()));
+                Assert.Contains("hi from a.txt", block.GetProperty("content").GetRawText(), StringComparison.Ordinal);
+                Assert.Equal("tool_use", messages[^2].GetProperty("content").EnumerateArray().Single().GetProperty("type").GetString());
+                break;
+            case ProviderKind.Ollama:
+                Assert.Equal("tool", messages[^1].GetProperty("role").GetString());
+                Assert.Equal("hi from a.txt", JsonDocument.Parse(messages[^1].GetProperty("content").GetString()!).RootElement.GetProperty("result").GetString());
+                Assert.Equal("read_file", messages[^2].GetProperty("tool_calls")[0].GetProperty("function").GetProperty("name").GetString());
+                break;
+            default:
+                Assert.Equal(("tool", "call_77", "hi from a.txt"),
+                    (messages[^1].GetProperty("role").GetString(), messages[^1].GetProperty("tool_call_id").GetString(), messages[^1].GetProperty("content").GetString()));
+                Assert.Equal("call_77", messages[^2].GetProperty("tool_calls")[0].GetProperty("id").GetString());
+                break;
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(KeyedVendorsAndModes))]
     public async Task MalformedToolArguments_ArriveAsACallCarryingTheParseError(ProviderKind kind, bool streaming)
     {
