@@ -37,6 +37,19 @@ public sealed record FakeModelServerOptions
 /// so once a client call has returned its request is visible. <see cref="DisposeAsync"/> stops the server; requests
 /// in flight are aborted.</para>
 /// </remarks>
+/// <example>
+/// <code>
+/// await using var server = await FakeModelServer.StartAsync();
+/// server.Enqueue(
+///     ScriptedTurn.RateLimited(TimeSpan.FromSeconds(2)),
+///     ScriptedTurn.CallTools(new("read_file", """{"path":"a.txt"}"""), new("grep", """{"pattern":"x"}""")),
+///     ScriptedTurn.Reply("done", new ScriptedUsage(1200, 40, CachedInputTokens: 1000)));
+/// // in-process: point a client at server.AnthropicBaseUrl / OpenAIBaseUrl / OllamaHost;
+/// // a child process: start it with server.EnvironmentVariables.
+/// Assert.Equal(3, server.Requests.Count);
+/// Assert.Contains("tool_result", server.Requests[2].Body);
+/// </code>
+/// </example>
 public sealed class FakeModelServer : IAsyncDisposable
 {
     /// <summary>The API key that <see cref="EnvironmentVariables"/> hands out.</summary>
