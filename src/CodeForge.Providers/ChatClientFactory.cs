@@ -1,0 +1,159 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using Anthropic;
+using CodeForge.Providers.Http;
+using CodeForge.Providers.Ollama;
+using Microsoft.Extensions.AI;
+using OllamaSharp;
+using OpenAI;
+
+namespace CodeForge.Providers;
+
+/// <summary>How <see cref="ChatClientFactory"/> builds clients.</summary>
+public sealed record ChatClientFactoryOptions
+{
+    /// <summary>The transport under every request (default: a new <see cref="SocketsHttpHandler"/> per client). The
+    /// caller keeps ownership of a handler given here; it is not disposed with the client.</summary>
+    public HttpMessageHandler? HttpHandler { get; init; }
+
+    /// <summary>The clock for retry delays and <c>Retry-After</c> dates.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The retry policy (default: 4 attempts, exponential backoff with jitter from 1 s).</summary>
+    public RetryOptions Retry { get; init; } = new();
+
+    /// <summary>Where usage is recorded; null gives the client a tracker of its own
+    /// (<c>client.GetService&lt;UsageTracker&gt;()</c>).</summary>
+    public UsageTracker? UsageTracker { get; init; }
+
+    /// <summary>The longest a single request may take, streaming included.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The longest a TCP/TLS connect may take before the server counts as unreachable.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>
+/// Builds the <see cref="IChatClient"/> for a <see cref="ProviderConfig"/>: the vendor client (OpenAI Chat
+/// Completions, also for compatible servers; the official Anthropic SDK; OllamaSharp) under the decorators
+/// usage tracking → retry → error mapping → vendor.
+/// </summary>
+/// <remarks>
+/// <para>The vendor SDKs' own retries are off (OpenAI <c>ClientRetryPolicy(0)</c>, Anthropic <c>MaxRetries = 0</c>,
+/// OllamaSharp has none), so <see cref="RetryingChatClient"/> is the single retry layer. An HTTP handler under every
+/// SDK turns error responses into one exception shape that carries status, body and <c>Retry-After</c>.</para>
+/// <para>The returned client is safe for concurrent calls. Disposing it disposes the HTTP client it owns.
+/// <c>GetService(typeof(UsageTracker))</c> gives its tracker and <c>GetService(typeof(ProviderConfig))</c> its
+/// configuration.</para>
+/// </remarks>
+public static class ChatClientFactory
+{
+    /// <summary>Creates the client for <paramref name="config"/>.</summary>
+    public static IChatClient Create(ProviderConfig config, ChatClientFactoryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        options ??= new ChatClientFactoryOptions();
+        options.Retry.Validate();
+
+        HttpMessageHandler transport = options.HttpHandler is { } given
+            ? new NonDisposingHandler(given)
+            : new SocketsHttpHandler { ConnectTimeout = options.ConnectTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        var http = new HttpClient(new HttpErrorCaptureHandler(transport), disposeHandler: true) { Timeout = options.RequestTimeout };
+
+        IChatClient vendor;
+        try
+        {
+            vendor = config.Kind switch
+            {
+                ProviderKind.Anthropic => CreateAnthropic(config, http, options),
+                ProviderKind.Ollama => CreateOllama(config, http),
+                _ => CreateOpenAI(config, http, options),
+            };
+        }
+        catch
+        {
+            http.Dispose();
+            throw;
+        }
+
+        var tracker = options.UsageTracker ?? new UsageTracker();
+        Func<string, ModelPrice?>? priceOf = config.Kind == ProviderKind.Ollama ? _ => ModelPrice.Free : null;
+        return new ChatClientBuilder(new OwningChatClient(vendor, http, config))
+            .Use(inner => new UsageTrackingChatClient(inner, tracker, config.Model, priceOf))
+            .Use(inner => new RetryingChatClient(inner, options.Retry, options.TimeProvider))
+            .Use(inner => new ErrorMappingChatClient(inner, config, options.TimeProvider))
+            .Build();
+    }
+
+    private static IChatClient CreateOpenAI(ProviderConfig config, HttpClient http, ChatClientFactoryOptions options)
+    {
+        var clientOptions = new OpenAIClientOptions
+        {
+            Endpoint = config.BaseUrl,
+            RetryPolicy = new ClientRetryPolicy(0),
+            Transport = new HttpClientPipelineTransport(http),
+            NetworkTimeout = options.RequestTimeout,
+        };
+        // A compatible server without a key still gets a credential: the SDK insists on one, the server ignores it.
+        var key = new ApiKeyCredential(config.ApiKey ?? "no-key");
+        return new OpenAI.Chat.ChatClient(config.Model, key, clientOptions).AsIChatClient();
+    }
+
+    private static IChatClient CreateAnthropic(ProviderConfig config, HttpClient http, ChatClientFactoryOptions options)
+    {
+        var client = new AnthropicClient
+        {
+            // Always explicit: with no key the SDK would look in the environment itself.
+            ApiKey = config.ApiKey ?? throw new ArgumentException("An Anthropic configuration needs an API key.", nameof(config)),
+            BaseUrl = config.BaseUrl.ToString().TrimEnd('/'),
+            MaxRetries = 0,
+            HttpClient = http,
+            Timeout = options.RequestTimeout,
+        };
+        return client.AsIChatClient(config.Model, config.MaxOutputTokens);
+    }
+
+    private static OllamaToolResultChatClient CreateOllama(ProviderConfig config, HttpClient http)
+    {
+        http.BaseAddress = config.BaseUrl;
+        // Source-generated JSON and tool results pre-rendered: OllamaSharp's defaults use reflection (not AOT-safe).
+        return new OllamaToolResultChatClient(new OllamaApiClient(http, config.Model, OllamaJsonContext.Default));
+    }
+
+    /// <summary>The bottom of the pipeline: owns the HTTP client and answers <c>GetService(typeof(ProviderConfig))</c>.</summary>
+    private sealed class OwningChatClient(IChatClient vendor, HttpClient http, ProviderConfig config) : DelegatingChatClient(vendor)
+    {
+        public override object? GetService(Type serviceType, object? serviceKey = null)
+        {
+            ArgumentNullException.ThrowIfNull(serviceType);
+            return serviceKey is null && serviceType == typeof(ProviderConfig) ? config : base.GetService(serviceType, serviceKey);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                http.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Passes requests to a handler the caller owns, without disposing it.</summary>
+    private sealed class NonDisposingHandler(HttpMessageHandler inner) : HttpMessageHandler
+    {
+        private readonly HttpMessageInvoker _invoker = new(inner, disposeHandler: false);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            _invoker.SendAsync(request, cancellationToken);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _invoker.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}

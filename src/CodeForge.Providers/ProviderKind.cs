@@ -1,0 +1,14 @@
+namespace CodeForge.Providers;
+
+/// <summary>The wire protocol (and vendor) a model is reached through.</summary>
+public enum ProviderKind
+{
+    /// <summary>OpenAI Chat Completions at api.openai.com (or a proxy set by <c>OPENAI_BASE_URL</c>).</summary>
+    OpenAI,
+    /// <summary>Anthropic Messages through the official <c>Anthropic</c> SDK.</summary>
+    Anthropic,
+    /// <summary>A local or remote Ollama server (OllamaSharp).</summary>
+    Ollama,
+    /// <summary>Any server that speaks OpenAI Chat Completions at its own base URL: OpenRouter, vLLM, LM Studio.</summary>
+    OpenAICompatible,
+}
