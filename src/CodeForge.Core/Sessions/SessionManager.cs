@@ -118,6 +118,10 @@ public sealed class SessionManager
     /// <summary>Reads a session's transcript without opening it for writing (works while another process writes it).</summary>
     public SessionTranscript ReadTranscript(string sessionId) => SessionReader.Read(GetTranscriptPath(sessionId));
 
+    /// <summary>Reads a session's transcript without opening it for writing (works while another process writes it).</summary>
+    public Task<SessionTranscript> ReadTranscriptAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        SessionReader.ReadAsync(GetTranscriptPath(sessionId), cancellationToken);
+
     /// <summary>Rebuilds the project's index from its transcripts.</summary>
     public IReadOnlyList<SessionSummary> RebuildIndex() =>
         _options.PersistSessions ? _index.Rebuild() : _index.List(writeRepairs: false);

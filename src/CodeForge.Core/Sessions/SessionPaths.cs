@@ -74,7 +74,7 @@ public static class SessionPaths
 
     /// <summary>True when <paramref name="sessionId"/> is a UUID in its canonical 8-4-4-4-12 form.</summary>
     public static bool IsValidSessionId(string? sessionId) =>
-        sessionId is not null && Guid.TryParseExact(sessionId, "D", out _);
+        sessionId is { Length: 36 } && Guid.TryParseExact(sessionId, "D", out _);
 
     /// <summary>
     /// Validates a session id (a UUID such as <c>123e4567-e89b-12d3-a456-426614174000</c>) and returns it in lower case.
@@ -83,7 +83,8 @@ public static class SessionPaths
     /// </summary>
     public static string NormalizeSessionId(string sessionId, string paramName = "sessionId")
     {
-        if (sessionId is null || !Guid.TryParseExact(sessionId, "D", out var guid))
+        // Length 36: Guid parsing trims surrounding whitespace, which a file name must not have.
+        if (sessionId is not { Length: 36 } || !Guid.TryParseExact(sessionId, "D", out var guid))
         {
             throw new ArgumentException(
                 $"Session id '{sessionId}' is not a valid UUID; expected the form 123e4567-e89b-12d3-a456-426614174000.",

@@ -3,8 +3,8 @@ namespace CodeForge.Core.Sessions;
 /// <summary>One session in a project's index (<c>forge sessions list</c>).</summary>
 /// <param name="SessionId">The session id.</param>
 /// <param name="Title">The first user prompt with whitespace collapsed, at most 80 characters (null if none yet).</param>
-/// <param name="Created">The first entry's timestamp.</param>
-/// <param name="Updated">The last entry's timestamp.</param>
+/// <param name="Created">When the session started (its start event; else its first entry).</param>
+/// <param name="Updated">The latest entry timestamp.</param>
 /// <param name="MessageCount">Message lines (every entry but events).</param>
 /// <param name="FileLength">Transcript bytes when this summary was taken; a different length marks the summary stale.</param>
 /// <param name="ForkedFrom">The session this one was forked from, if any.</param>
@@ -30,8 +30,8 @@ public sealed record SessionSummary(
         return new SessionSummary(
             sessionId,
             firstUser is null ? null : MakeTitle(firstUser.Message!.Text),
-            entries.Count > 0 ? entries[0].Timestamp : fallbackTime,
-            entries.Count > 0 ? entries[^1].Timestamp : fallbackTime,
+            start?.Timestamp ?? (entries.Count > 0 ? entries[0].Timestamp : fallbackTime),
+            entries.Count > 0 ? entries.Max(e => e.Timestamp) : fallbackTime,
             entries.Count(e => e.IsMessage),
             fileLength,
             start?.ForkedFrom,
