@@ -28,6 +28,7 @@ public sealed class Session : IAsyncDisposable
     private readonly SessionIndex? _index;
     private readonly TimeProvider _time;
     private ImmutableList<SessionEntry> _entries;
+    private ImmutableList<SessionEntry>? _indexed;
     private int _disposed;
 
     internal Session(
@@ -149,20 +150,38 @@ public sealed class Session : IAsyncDisposable
         {
             return;
         }
-        SessionSummary summary;
+        SessionSummary? summary;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             await _writer.CommitTurnAsync(CancellationToken.None).ConfigureAwait(false);
-            summary = SummarizeCore();
+            summary = TakeSummaryIfChanged();
         }
         finally
         {
             _gate.Release();
         }
-        _index?.Upsert(summary);
+        if (summary is not null)
+        {
+            _index?.Upsert(summary);
+        }
     }
+
+    // Caller holds _gate. The summary to index, or null when the index already has this state.
+    private SessionSummary? TakeSummaryIfChanged()
+    {
+        var entries = _entries;
+        if (ReferenceEquals(entries, _indexed))
+        {
+            return null;
+        }
+        _indexed = entries;
+        return SummarizeCore();
+    }
+
+    /// <summary>Records that the index already holds the session as it is now (set when the manager indexes it).</summary>
+    internal void MarkIndexed() => _indexed = Volatile.Read(ref _entries);
 
     /// <summary>The session as the index lists it.</summary>
     public SessionSummary GetSummary() => SummarizeCore();
@@ -184,7 +203,7 @@ public sealed class Session : IAsyncDisposable
             if (_writer is not null)
             {
                 await _writer.DisposeAsync().ConfigureAwait(false);
-                summary = SummarizeCore();
+                summary = TakeSummaryIfChanged();
             }
         }
         finally

@@ -13,7 +13,7 @@ namespace CodeForge.Core.Sessions;
 /// <remarks>
 /// Thread-safe and multi-process safe. Every update is read-modify-write under the project's index lock file
 /// (<c>.locks/sessions-index.json.lock</c>, an OS file lock, plus an in-process monitor so threads queue instead of
-/// polling), and is published by writing a temp file, fsyncing it and renaming it over the index; so concurrent updaters
+/// polling), and is published by writing a temp file and renaming it over the index; so concurrent updaters
 /// never lose each other's entries and a reader always sees a whole index, old or new. <see cref="List"/> takes no lock
 /// unless it has something to repair. An update never replaces a summary with one taken from a shorter transcript, so
 /// racing commits of one session cannot move its summary backwards.
@@ -158,8 +158,9 @@ public sealed class SessionIndex
             }
             using (var stream = new FileStream(temp, options))
             {
+                // No fsync: the index is a cache of the transcripts. If a machine crash leaves it empty or old, the next
+                // listing finds it unreadable or stale and rebuilds it from the (fsynced) transcripts.
                 JsonSerializer.Serialize(stream, file, SessionJsonContext.Default.SessionIndexFile);
-                stream.Flush(flushToDisk: true);
             }
             File.Move(temp, IndexPath, overwrite: true);
         }

@@ -79,7 +79,13 @@ public sealed class SessionManager
         {
             // Read under the writer lock: no other writer can append meanwhile, and the torn tail is already cut off.
             var transcript = await SessionReader.ReadAsync(path, cancellationToken).ConfigureAwait(false);
-            return new Session(id, WorkingDirectory, writer, _index, [.. transcript.Entries], _options.TimeProvider);
+            var session = new Session(id, WorkingDirectory, writer, _index, [.. transcript.Entries], _options.TimeProvider);
+            if (writer.RepairedBytes == 0)
+            {
+                // Nothing changed on disk by opening: closing it unchanged need not touch the index.
+                session.MarkIndexed();
+            }
+            return session;
         }
         catch
         {
@@ -172,6 +178,7 @@ public sealed class SessionManager
         }
         var session = new Session(id, WorkingDirectory, writer, _index, all, time);
         _index.Upsert(session.GetSummary());
+        session.MarkIndexed();
         return session;
     }
 

@@ -30,6 +30,7 @@ public sealed class SessionWriter : IAsyncDisposable, IDisposable
     private readonly ArrayBufferWriter<byte>? _pending;
     private long _length;
     private long _lines;
+    private bool _unsynced;
     private int _disposed;
 
     private SessionWriter(string path, string sessionId, FileLock fileLock, FileStream stream, long length, long repaired, SessionWriterOptions options)
@@ -43,6 +44,7 @@ public sealed class SessionWriter : IAsyncDisposable, IDisposable
         RepairedBytes = repaired;
         _options = options;
         _pending = options.FlushEachLine ? null : new ArrayBufferWriter<byte>(options.BufferSize);
+        _unsynced = repaired > 0;
     }
 
     /// <summary>The session written.</summary>
@@ -214,12 +216,22 @@ public sealed class SessionWriter : IAsyncDisposable, IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            WritePending();
-            RandomAccess.FlushToDisk(_handle);
+            SyncCore();
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    // Caller holds _gate. Writes pending lines and fsyncs, unless nothing was written since the last fsync.
+    private void SyncCore()
+    {
+        WritePending();
+        if (_unsynced)
+        {
+            RandomAccess.FlushToDisk(_handle);
+            _unsynced = false;
         }
     }
 
@@ -253,6 +265,7 @@ public sealed class SessionWriter : IAsyncDisposable, IDisposable
             throw;
         }
         Interlocked.Add(ref _length, bytes.Length);
+        _unsynced = true;
     }
 
     /// <summary>Commits (writes pending lines, fsyncs) and releases the lock. Idempotent.</summary>
@@ -292,8 +305,7 @@ public sealed class SessionWriter : IAsyncDisposable, IDisposable
         }
         try
         {
-            WritePending();
-            RandomAccess.FlushToDisk(_handle);
+            SyncCore();
         }
         finally
         {
