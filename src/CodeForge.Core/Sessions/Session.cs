@@ -15,8 +15,13 @@ namespace CodeForge.Core.Sessions;
 /// they serialize on an async lock, and each one is atomic: the entry gets its <see cref="SessionEntry.ParentUuid"/>
 /// (the entry appended before it), is written as one whole line, and joins <see cref="Entries"/>, in the same order in
 /// the file and in memory. An append that fails to write changes nothing.</para>
-/// <para><see cref="Entries"/>, <see cref="Messages"/> and <see cref="EffectiveMessages"/> read an immutable snapshot
-/// (never locked): a reader sees every append that completed before it started and none that started after it ended.</para>
+/// <para><see cref="Entries"/>, <see cref="Messages"/> and <see cref="EffectiveMessages"/> read an immutable snapshot: a
+/// reader sees every append that completed before it started and none that started after it ended. Writing an entry's
+/// line and publishing the snapshot that holds it happen in one short critical section, which snapshot reads share (they
+/// take it only to read one reference, never across I/O of their own); so with
+/// <see cref="SessionWriterOptions.FlushEachLine"/> (the default) this session's memory and its transcript, read by any
+/// process, are linearizable together: once a reader of the file has seen an entry, a later snapshot has it too, and
+/// vice versa. (With buffering the file lags until <see cref="CommitTurnAsync"/>.)</para>
 /// <para><see cref="CommitTurnAsync"/> makes everything appended so far durable (fsync) and updates the project's
 /// index. <see cref="DisposeAsync"/> commits and releases the writer lock; appends after it throw
 /// <see cref="ObjectDisposedException"/>.</para>
@@ -24,6 +29,8 @@ namespace CodeForge.Core.Sessions;
 public sealed class Session : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    // Makes "write the line" and "publish the new snapshot" one step for readers of Entries (see remarks).
+    private readonly object _publish = new();
     private readonly SessionWriter? _writer;
     private readonly SessionIndex? _index;
     private readonly TimeProvider _time;
@@ -64,7 +71,16 @@ public sealed class Session : IAsyncDisposable
     public string? TranscriptPath => _writer?.TranscriptPath;
 
     /// <summary>Every entry, loaded and appended, in order (a snapshot).</summary>
-    public IReadOnlyList<SessionEntry> Entries => Volatile.Read(ref _entries);
+    public IReadOnlyList<SessionEntry> Entries
+    {
+        get
+        {
+            lock (_publish)
+            {
+                return _entries;
+            }
+        }
+    }
 
     /// <summary>The full conversation (see <see cref="SessionConversation.Build"/>).</summary>
     public IReadOnlyList<ChatMessage> Messages => SessionConversation.Build(Entries);
@@ -181,7 +197,7 @@ public sealed class Session : IAsyncDisposable
     }
 
     /// <summary>Records that the index already holds the session as it is now (set when the manager indexes it).</summary>
-    internal void MarkIndexed() => _indexed = Volatile.Read(ref _entries);
+    internal void MarkIndexed() => _indexed = (ImmutableList<SessionEntry>)Entries;
 
     /// <summary>The session as the index lists it.</summary>
     public SessionSummary GetSummary() => SummarizeCore();
@@ -235,11 +251,13 @@ public sealed class Session : IAsyncDisposable
                 entries.IsEmpty ? null : entries[^1].Uuid,
                 Id,
                 _time.GetUtcNow()));
-            if (_writer is not null)
+            var line = _writer is null ? null : SessionJson.ToLine(entry);
+            var next = entries.Add(entry);
+            lock (_publish)
             {
-                await _writer.AppendAsync(entry, CancellationToken.None).ConfigureAwait(false);
+                _writer?.AppendEncoded(line, 1);
+                _entries = next;
             }
-            Volatile.Write(ref _entries, entries.Add(entry));
             return entry;
         }
         finally

@@ -187,25 +187,49 @@ public sealed class SessionWriter : IAsyncDisposable, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (_pending is null)
-            {
-                WriteAtEnd(lines.Span);
-            }
-            else
-            {
-                _pending.Write(lines.Span);
-                if (_pending.WrittenCount >= _options.BufferSize)
-                {
-                    WritePending();
-                }
-            }
-            Interlocked.Add(ref _lines, count);
+            WriteCore(lines.Span, count);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Appends already-encoded lines synchronously (the write is one <c>pwrite</c>; the gate is uncontended when the
+    /// caller serializes its own appends), so a caller can make the write and its own bookkeeping one atomic step.
+    /// </summary>
+    internal void AppendEncoded(ReadOnlySpan<byte> lines, int count)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        _gate.Wait();
+        try
+        {
+            WriteCore(lines, count);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // Caller holds _gate.
+    private void WriteCore(ReadOnlySpan<byte> lines, int count)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_pending is null)
+        {
+            WriteAtEnd(lines);
+        }
+        else
+        {
+            _pending.Write(lines);
+            if (_pending.WrittenCount >= _options.BufferSize)
+            {
+                WritePending();
+            }
+        }
+        Interlocked.Add(ref _lines, count);
     }
 
     /// <summary>Writes buffered lines (if any) and fsyncs the transcript: everything appended so far is durable.</summary>
