@@ -90,7 +90,8 @@ public sealed class Session : IAsyncDisposable
 
     /// <summary>
     /// Appends a conversation message: a user, assistant (with its tool calls and usage) or system message, or a tool
-    /// message (recorded as <c>tool_result</c>). The message is copied: later changes to it are not recorded.
+    /// message (recorded as <c>tool_result</c>). The message and its content list are copied (adding content to it later
+    /// changes nothing here); the content objects themselves are shared, so do not modify them after appending.
     /// </summary>
     public Task<SessionEntry> AppendMessageAsync(ChatMessage message, UsageDetails? usage = null, CancellationToken cancellationToken = default)
     {

@@ -21,7 +21,7 @@ namespace CodeForge.Core.Sessions;
 public sealed record SessionEntry(
     SessionEntryType Type,
     string Uuid,
-    string? ParentUuid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ParentUuid,
     string SessionId,
     DateTimeOffset Timestamp)
 {

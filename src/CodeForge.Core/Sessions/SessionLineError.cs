@@ -1,6 +1,7 @@
 namespace CodeForge.Core.Sessions;
 
 /// <summary>A transcript line that could not be read.</summary>
+/// <remarks>Immutable.</remarks>
 /// <param name="LineNumber">1-based line number in the file.</param>
 /// <param name="Offset">Byte offset of the line's start.</param>
 /// <param name="Length">The line's length in bytes (without its <c>\n</c>).</param>

@@ -1,6 +1,7 @@
 namespace CodeForge.Core.Sessions;
 
 /// <summary>Where and how a <see cref="SessionManager"/> keeps sessions.</summary>
+/// <remarks>Immutable (init-only); safe to share between threads and between writers/managers.</remarks>
 public sealed record SessionManagerOptions
 {
     /// <summary>The root folder (<c>~/.forge</c> when null); sessions go under <c>projects/&lt;project&gt;/</c>.</summary>

@@ -1,6 +1,7 @@
 namespace CodeForge.Core.Sessions;
 
 /// <summary>One session in a project's index (<c>forge sessions list</c>).</summary>
+/// <remarks>Immutable; safe to share between threads.</remarks>
 /// <param name="SessionId">The session id.</param>
 /// <param name="Title">The first user prompt with whitespace collapsed, at most 80 characters (null if none yet).</param>
 /// <param name="Created">When the session started (its start event; else its first entry).</param>

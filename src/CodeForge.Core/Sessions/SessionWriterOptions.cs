@@ -1,6 +1,7 @@
 namespace CodeForge.Core.Sessions;
 
 /// <summary>How a <see cref="SessionWriter"/> trades durability for speed.</summary>
+/// <remarks>Immutable (init-only); safe to share between threads and between writers/managers.</remarks>
 public sealed record SessionWriterOptions
 {
     /// <summary>The defaults: every line handed to the OS as it is appended.</summary>

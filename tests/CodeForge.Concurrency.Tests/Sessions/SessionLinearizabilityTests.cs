@@ -152,7 +152,6 @@ public sealed class SessionLinearizabilityTests : IDisposable
             new LogModel(),
             () => Executor(OpenReal),
             Generate,
-            budget: TimeSpan.FromSeconds(1.5),
             threads: 6,
             opsPerThread: 40,
             partitionBy: op => op.Session);

@@ -30,7 +30,6 @@ public sealed class SessionManagerConcurrencyTests : IDisposable
             {
                 await using var session = await manager.CreateAsync(cancellationToken: Ct);
                 await session.AppendMessageAsync(SessionTestRoot.User($"w{w} r{r}"), cancellationToken: Ct);
-                await session.CommitTurnAsync(Ct);
                 created.Add((session.Id, w, r));
             }
         });
