@@ -23,9 +23,9 @@ public sealed class SessionMultiProcessTests : IDisposable
     [Fact]
     public async Task SeveralProcessesWritingTheirOwnSessionsInOneProject_LoseNothing()
     {
-        const int Processes = 4, TurnCount = 30;
+        const int Processes = 4, TurnCount = 20;
         var workers = Enumerable.Range(0, Processes)
-            .Select(_ => SessionWorkerProcess.Start(_root.Home, _root.Project, "--turns", $"{TurnCount}", "--commit-every", "3", "--payload", "300"))
+            .Select(_ => SessionWorkerProcess.Start(_root.Home, _root.Project, "--turns", $"{TurnCount}", "--commit-every", "4", "--payload", "300"))
             .ToList();
         try
         {
