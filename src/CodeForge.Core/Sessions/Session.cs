@@ -36,6 +36,8 @@ public sealed class Session : IAsyncDisposable
     private readonly TimeProvider _time;
     private ImmutableList<SessionEntry> _entries;
     private ImmutableList<SessionEntry>? _indexed;
+    // The index summary of _entries (FileLength aside), kept up to date per append so a commit costs O(1), not O(n).
+    private SessionSummary _stats;
     private int _disposed;
 
     internal Session(
@@ -52,6 +54,7 @@ public sealed class Session : IAsyncDisposable
         _index = index;
         _entries = entries;
         _time = time;
+        _stats = SessionSummary.FromEntries(id, entries, 0, time.GetUtcNow());
         ForkedFrom = entries.FirstOrDefault(e => e.Subtype == SessionEntry.SessionStartSubtype)?.ForkedFrom;
     }
 
@@ -203,8 +206,7 @@ public sealed class Session : IAsyncDisposable
     /// <summary>The session as the index lists it.</summary>
     public SessionSummary GetSummary() => SummarizeCore();
 
-    private SessionSummary SummarizeCore() =>
-        SessionSummary.FromEntries(Id, Entries, _writer?.Length ?? 0, _time.GetUtcNow());
+    private SessionSummary SummarizeCore() => Volatile.Read(ref _stats) with { FileLength = _writer?.Length ?? 0 };
 
     /// <summary>Commits, updates the index and releases the writer lock. Idempotent.</summary>
     public async ValueTask DisposeAsync()
@@ -259,6 +261,7 @@ public sealed class Session : IAsyncDisposable
                 _writer?.AppendEncoded(line, 1);
                 _entries = next;
             }
+            Volatile.Write(ref _stats, _stats.Extend(entry));
             return entry;
         }
         finally

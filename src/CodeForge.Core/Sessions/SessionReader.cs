@@ -18,18 +18,18 @@ public static class SessionReader
     public static SessionTranscript Read(string transcriptPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(transcriptPath);
-        return Parse(ReadAllBytes(transcriptPath));
+        return ReadAndParse(transcriptPath);
     }
 
     /// <summary>Reads the transcript at <paramref name="transcriptPath"/> without blocking the caller's thread.</summary>
-    public static async Task<SessionTranscript> ReadAsync(string transcriptPath, CancellationToken cancellationToken = default)
+    public static Task<SessionTranscript> ReadAsync(string transcriptPath, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(transcriptPath);
-        var bytes = await Task.Run(() => ReadAllBytes(transcriptPath), cancellationToken).ConfigureAwait(false);
-        return Parse(bytes);
+        return Task.Run(() => ReadAndParse(transcriptPath), cancellationToken);
     }
 
-    private static byte[] ReadAllBytes(string path)
+    // Reads the whole file into a pooled buffer (no large-object allocation per load) and parses it.
+    private static SessionTranscript ReadAndParse(string path)
     {
         FileStream stream;
         try
@@ -43,15 +43,30 @@ public static class SessionReader
         }
         using (stream)
         {
-            var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(stream.Length + 1, 256, int.MaxValue / 2));
-            while (true)
+            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(stream.Length + 4096, 4096, Array.MaxLength));
+            try
             {
-                var read = stream.Read(buffer.GetSpan(64 * 1024));
-                if (read == 0)
+                var length = 0;
+                while (true)
                 {
-                    return buffer.WrittenSpan.ToArray();
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    var read = stream.Read(buffer, length, buffer.Length - length);
+                    if (read == 0)
+                    {
+                        return Parse(buffer.AsSpan(0, length));
+                    }
+                    length += read;
                 }
-                buffer.Advance(read);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }

@@ -39,6 +39,14 @@ public sealed record SessionSummary(
             start?.Cwd);
     }
 
+    /// <summary>This summary after <paramref name="entry"/> is appended (what <see cref="FromEntries"/> would give).</summary>
+    internal SessionSummary Extend(SessionEntry entry) => this with
+    {
+        Title = Title ?? (entry.Type == SessionEntryType.User && !string.IsNullOrWhiteSpace(entry.Message?.Text) ? MakeTitle(entry.Message.Text) : null),
+        Updated = entry.Timestamp > Updated ? entry.Timestamp : Updated,
+        MessageCount = MessageCount + (entry.IsMessage ? 1 : 0),
+    };
+
     /// <summary><paramref name="text"/> with whitespace runs (newlines too) collapsed to one space, cut to 80 characters with an ellipsis.</summary>
     public static string MakeTitle(string text)
     {
