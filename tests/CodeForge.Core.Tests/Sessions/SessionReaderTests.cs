@@ -1,0 +1,114 @@
+using System.Text;
+using CodeForge.Core.Sessions;
+using Microsoft.Extensions.AI;
+
+namespace CodeForge.Core.Tests.Sessions;
+
+public sealed class SessionReaderTests : IDisposable
+{
+    private readonly TempRoot _root = new();
+    private readonly string _id = Guid.NewGuid().ToString("D");
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _root.Dispose();
+
+    private string Line(string text) =>
+        Encoding.UTF8.GetString(SessionJson.ToLine(new SessionEntry(SessionEntryType.User, Guid.NewGuid().ToString("D"), null, _id, _root.Time.GetUtcNow())
+        {
+            Message = new ChatMessage(ChatRole.User, text),
+        }));
+
+    private static SessionTranscript Parse(string content) => SessionReader.Parse(Encoding.UTF8.GetBytes(content));
+
+    [Fact]
+    public void Parse_WhenTheLastLineHasNoNewline_SkipsItAsATornTail()
+    {
+        var whole = Line("a") + Line("b");
+        var content = whole + Line("c")[..30];
+
+        var read = Parse(content);
+
+        Assert.Equal(["a", "b"], Conversations.Texts(read.Messages));
+        Assert.Empty(read.Errors);
+        Assert.Equal(3, read.TornTail!.LineNumber);
+        Assert.Equal(Encoding.UTF8.GetByteCount(whole), read.CompleteLength);
+        Assert.Equal(Encoding.UTF8.GetByteCount(content), read.Length);
+    }
+
+    [Fact]
+    public void Parse_WhenTheLastLineIsInvalid_SkipsItAsATornTail()
+    {
+        // A crash can leave a block of NULs where the last write should be.
+        var read = Parse(Line("a") + new string('\0', 40) + "\n");
+
+        Assert.Equal(["a"], Conversations.Texts(read.Messages));
+        Assert.Empty(read.Errors);
+        Assert.Equal(2, read.TornTail!.LineNumber);
+        Assert.Contains("invalid last line", read.TornTail.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_WhenAMiddleLineIsCorrupt_ReportsItsLineNumberAndKeepsEveryOtherLine()
+    {
+        var read = Parse(Line("a") + "{\"type\":\"user\", garbage\n" + Line("b") + "[1,2]\n" + Line("c"));
+
+        Assert.Equal(["a", "b", "c"], Conversations.Texts(read.Messages));
+        Assert.Equal([2, 4], read.Errors.Select(e => e.LineNumber));
+        Assert.All(read.Errors, e => Assert.False(string.IsNullOrEmpty(e.Reason)));
+        Assert.Null(read.TornTail);
+    }
+
+    [Fact]
+    public void Parse_WhenAMessageEntryHasNoMessage_ReportsIt()
+    {
+        var read = Parse($"{{\"type\":\"user\",\"uuid\":\"u\",\"sessionId\":\"{_id}\",\"timestamp\":\"2025-01-01T00:00:00Z\"}}\n" + Line("ok"));
+
+        Assert.Equal("a message entry lacks its message", Assert.Single(read.Errors).Reason);
+        Assert.Single(read.Entries);
+    }
+
+    [Fact]
+    public void Parse_IgnoresBlankLinesAndCarriageReturns()
+    {
+        var read = Parse("\n" + Line("a").Replace("\n", "\r\n", StringComparison.Ordinal) + "\n  \n" + Line("b"));
+
+        Assert.Equal(["a", "b"], Conversations.Texts(read.Messages));
+        Assert.Empty(read.Errors);
+        Assert.Null(read.TornTail);
+    }
+
+    [Fact]
+    public void Parse_OfNothing_IsAnEmptyTranscript()
+    {
+        var read = SessionReader.Parse([]);
+
+        Assert.Empty(read.Entries);
+        Assert.Null(read.TornTail);
+        Assert.Equal(0, read.CompleteLength);
+    }
+
+    [Fact]
+    public void Read_WhenTheFileIsMissing_ThrowsNotFound()
+    {
+        var path = Path.Combine(_root.Path, _id + ".jsonl");
+
+        var ex = Assert.Throws<SessionNotFoundException>(() => SessionReader.Read(path));
+
+        Assert.Equal(_id, ex.SessionId);
+    }
+
+    [Fact]
+    public async Task ReadAsync_WhileAWriterHoldsTheSession_ReadsWhatWasAppended()
+    {
+        var path = Path.Combine(_root.Path, _id + ".jsonl");
+        await using var writer = SessionWriter.Create(path, _id);
+        await writer.AppendAsync(new SessionEntry(SessionEntryType.User, "u1", null, _id, _root.Time.GetUtcNow())
+        {
+            Message = new ChatMessage(ChatRole.User, "live"),
+        }, Ct);
+
+        var read = await SessionReader.ReadAsync(path, Ct);
+
+        Assert.Equal(["live"], Conversations.Texts(read.Messages));
+    }
+}

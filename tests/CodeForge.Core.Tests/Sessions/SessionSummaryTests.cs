@@ -1,0 +1,34 @@
+using CodeForge.Core.Sessions;
+using Microsoft.Extensions.AI;
+
+namespace CodeForge.Core.Tests.Sessions;
+
+public sealed class SessionSummaryTests
+{
+    [Fact]
+    public void MakeTitle_CollapsesWhitespaceAndCutsLongPromptsWithAnEllipsis()
+    {
+        Assert.Equal("fix the bug in main.cs", SessionSummary.MakeTitle("  fix the\n\tbug   in main.cs \n"));
+        var title = SessionSummary.MakeTitle(new string('w', 200));
+        Assert.Equal(80, title.Length);
+        Assert.EndsWith("…", title, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromEntries_TakesTimesFromTheFirstAndLastEntriesAndCountsMessagesOnly()
+    {
+        const string id = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        var t0 = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var entries = new[]
+        {
+            new SessionEntry(SessionEntryType.Event, "s", null, id, t0) { Subtype = SessionEntry.SessionStartSubtype, Cwd = "/w", ForkedFrom = "f" },
+            new SessionEntry(SessionEntryType.Assistant, "a", "s", id, t0.AddMinutes(1)) { Message = new ChatMessage(ChatRole.Assistant, "hi") },
+            new SessionEntry(SessionEntryType.User, "u", "a", id, t0.AddMinutes(2)) { Message = new ChatMessage(ChatRole.User, "the prompt") },
+            new SessionEntry(SessionEntryType.Event, "e", "u", id, t0.AddMinutes(3)) { Subtype = "hook" },
+        };
+
+        var summary = SessionSummary.FromEntries(id, entries, 1234, DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(new SessionSummary(id, "the prompt", t0, t0.AddMinutes(3), 2, 1234, "f", "/w"), summary);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Text.Json;
+using CodeForge.Core.Sessions;
+using Microsoft.Extensions.AI;
+
+namespace CodeForge.Core.Tests.Sessions;
+
+public sealed class SessionTests : IDisposable
+{
+    private readonly TempRoot _root = new();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _root.Dispose();
+
+    [Fact]
+    public async Task AppendMessageAsync_ChainsParentsAndStampsTimeFromTheTimeProvider()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        var start = session.Entries[0];
+        _root.Time.Advance(TimeSpan.FromSeconds(5));
+
+        var a = await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "a"), cancellationToken: Ct);
+        _root.Time.Advance(TimeSpan.FromSeconds(5));
+        var b = await session.AppendMessageAsync(new ChatMessage(ChatRole.Assistant, "b"), cancellationToken: Ct);
+
+        Assert.Equal(start.Uuid, a.ParentUuid);
+        Assert.Equal(a.Uuid, b.ParentUuid);
+        Assert.Equal(start.Timestamp.AddSeconds(5), a.Timestamp);
+        Assert.Equal(start.Timestamp.AddSeconds(10), b.Timestamp);
+        Assert.Equal([SessionEntryType.Event, SessionEntryType.User, SessionEntryType.Assistant], session.Entries.Select(e => e.Type));
+        Assert.All(session.Entries, e => Assert.Equal(session.Id, e.SessionId));
+    }
+
+    [Fact]
+    public async Task AppendMessageAsync_RecordsToolMessagesAsToolResults()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+
+        var entry = await session.AppendMessageAsync(new ChatMessage(ChatRole.Tool, [new FunctionResultContent("c", "r")]), cancellationToken: Ct);
+
+        Assert.Equal(SessionEntryType.ToolResult, entry.Type);
+    }
+
+    [Fact]
+    public async Task AppendMessageAsync_WithAnUnsupportedRole_ThrowsNamingTheRole()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(
+            () => session.AppendMessageAsync(new ChatMessage(new ChatRole("critic"), "x"), cancellationToken: Ct));
+
+        Assert.Contains("'critic'", ex.Message, StringComparison.Ordinal);
+        Assert.Single(session.Entries);
+    }
+
+    [Fact]
+    public async Task AppendMessageAsync_CopiesTheMessage_SoLaterChangesAreNotRecorded()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        var message = new ChatMessage(ChatRole.User, "original");
+
+        await session.AppendMessageAsync(message, cancellationToken: Ct);
+        message.Contents.Add(new TextContent(" and more"));
+
+        Assert.Equal("original", session.Messages.Single().Text);
+        Assert.Equal("original", (await SessionReader.ReadAsync(session.TranscriptPath!, Ct)).Messages.Single().Text);
+    }
+
+    [Theory]
+    [InlineData(SessionEntry.SessionStartSubtype)]
+    [InlineData(SessionEntry.CompactBoundarySubtype)]
+    public async Task AppendEventAsync_WithAReservedSubtype_Throws(string subtype)
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => session.AppendEventAsync(subtype, cancellationToken: Ct));
+
+        Assert.Contains(subtype, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppendEventAsync_IsRecordedButIsNotPartOfTheConversation()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "q"), cancellationToken: Ct);
+
+        await session.AppendEventAsync("hook", JsonSerializer.SerializeToElement(42), Ct);
+
+        var read = (await SessionReader.ReadAsync(session.TranscriptPath!, Ct));
+        Assert.Equal(42, read.Entries[^1].Data!.Value.GetInt32());
+        Assert.Equal(["q"], Conversations.Texts(read.Messages));
+    }
+
+    [Fact]
+    public async Task AppendCompactBoundaryAsync_MakesTheEffectiveConversationTheSummaryPlusKeptMessages()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "old question"), cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.Assistant, "old answer"), cancellationToken: Ct);
+        var kept = await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "recent question"), cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.Assistant, "recent answer"), cancellationToken: Ct);
+
+        await session.AppendCompactBoundaryAsync("Summary of the old part.", kept.Uuid, Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "new question"), cancellationToken: Ct);
+
+        string[] effective = ["Summary of the old part.", "recent question", "recent answer", "new question"];
+        Assert.Equal(effective, Conversations.Texts(session.EffectiveMessages));
+        Assert.Equal(ChatRole.User, session.EffectiveMessages[0].Role);
+        Assert.Equal(5, session.Messages.Count);
+        var read = (await SessionReader.ReadAsync(session.TranscriptPath!, Ct));
+        Assert.Equal(effective, Conversations.Texts(read.EffectiveMessages));
+        Assert.Equal(5, read.Messages.Count);
+    }
+
+    [Fact]
+    public async Task AppendCompactBoundaryAsync_KeepingFromAnUnknownEntry_Throws()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        var missing = Guid.NewGuid().ToString("D");
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => session.AppendCompactBoundaryAsync("s", missing, Ct));
+
+        Assert.Contains(missing, ex.Message, StringComparison.Ordinal);
+        Assert.Single(session.Entries);
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterDispose_ThrowsObjectDisposed()
+    {
+        var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        await session.DisposeAsync();
+        await session.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => session.AppendMessageAsync(new ChatMessage(ChatRole.User, "late"), cancellationToken: Ct));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => session.CommitTurnAsync(Ct));
+    }
+
+    [Fact]
+    public async Task AppendAsync_ConcurrentAppends_AreAllRecordedInOneChainInFileAndMemoryAlike()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+
+        await Task.WhenAll(Enumerable.Range(0, 50)
+            .Select(i => Task.Run(() => session.AppendToolResultAsync(new FunctionResultContent($"c{i}", i), Ct), Ct))
+            .ToArray());
+        await session.CommitTurnAsync(Ct);
+
+        var inMemory = session.Entries;
+        var onDisk = (await SessionReader.ReadAsync(session.TranscriptPath!, Ct));
+        Assert.Equal(51, inMemory.Count);
+        Assert.Equal(inMemory.Select(e => e.Uuid), onDisk.Entries.Select(e => e.Uuid));
+        for (var i = 1; i < inMemory.Count; i++)
+        {
+            Assert.Equal(inMemory[i - 1].Uuid, inMemory[i].ParentUuid);
+        }
+        Assert.Empty(onDisk.Errors);
+        Assert.Null(onDisk.TornTail);
+    }
+
+    [Fact]
+    public async Task CommitTurnAsync_UpdatesTheProjectIndex()
+    {
+        var manager = _root.Manager();
+        await using var session = await manager.CreateAsync(cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "first prompt"), cancellationToken: Ct);
+        _root.Time.Advance(TimeSpan.FromMinutes(3));
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.Assistant, "reply"), cancellationToken: Ct);
+
+        await session.CommitTurnAsync(Ct);
+
+        var index = new SessionIndex(manager.ProjectDirectory);
+        var summary = Assert.Single(index.List());
+        Assert.Equal("first prompt", summary.Title);
+        Assert.Equal(2, summary.MessageCount);
+        Assert.Equal(summary.Created.AddMinutes(3), summary.Updated);
+        Assert.Equal(new FileInfo(session.TranscriptPath!).Length, summary.FileLength);
+    }
+}

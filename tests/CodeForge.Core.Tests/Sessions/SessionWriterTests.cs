@@ -1,0 +1,199 @@
+using System.Text;
+using CodeForge.Core.Sessions;
+using Microsoft.Extensions.AI;
+
+namespace CodeForge.Core.Tests.Sessions;
+
+public sealed class SessionWriterTests : IDisposable
+{
+    private readonly TempRoot _root = new();
+    private readonly string _id = Guid.NewGuid().ToString("D");
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _root.Dispose();
+
+    private string PathOf(string id) => Path.Combine(_root.Path, "project", id + ".jsonl");
+
+    private SessionEntry Entry(int n) =>
+        new(SessionEntryType.User, Guid.NewGuid().ToString("D"), null, _id, _root.Time.GetUtcNow())
+        {
+            Message = new ChatMessage(ChatRole.User, $"message {n}"),
+        };
+
+    [Fact]
+    public async Task AppendAsync_WritesEachEntryAsOneWholeLine()
+    {
+        var path = PathOf(_id);
+        await using (var writer = SessionWriter.Create(path, _id))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await writer.AppendAsync(Entry(i), Ct);
+            }
+            Assert.Equal(3, writer.LinesAppended);
+            Assert.Equal(new FileInfo(path).Length, writer.Length);
+        }
+
+        var text = await File.ReadAllTextAsync(path, Ct);
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        var lines = text.TrimEnd('\n').Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.All(lines, l => Assert.StartsWith("{\"type\":\"user\",\"uuid\":", l, StringComparison.Ordinal));
+        Assert.Equal(["message 0", "message 1", "message 2"], Conversations.Texts((await SessionReader.ReadAsync(path, Ct)).Messages));
+    }
+
+    [Fact]
+    public async Task Create_WhileAnotherWriterHoldsTheSession_ThrowsLockedWithTheHolderPid()
+    {
+        var path = PathOf(_id);
+        await using var first = SessionWriter.Create(path, _id);
+
+        var ex = Assert.Throws<SessionLockedException>(() => SessionWriter.OpenExisting(path, _id));
+
+        Assert.Equal(_id, ex.SessionId);
+        Assert.Equal(Environment.ProcessId, ex.HolderProcessId);
+        Assert.EndsWith(".lock", ex.LockPath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_WhenTheTranscriptExists_ThrowsAlreadyExistsAndReleasesTheLock()
+    {
+        var path = PathOf(_id);
+        await using (SessionWriter.Create(path, _id))
+        {
+        }
+
+        Assert.Throws<SessionAlreadyExistsException>(() => SessionWriter.Create(path, _id));
+        await using var reopened = SessionWriter.OpenExisting(path, _id);
+    }
+
+    [Fact]
+    public void OpenExisting_WhenThereIsNoTranscript_ThrowsNotFoundAndLeavesNoFile()
+    {
+        var path = PathOf(_id);
+
+        var ex = Assert.Throws<SessionNotFoundException>(() => SessionWriter.OpenExisting(path, _id));
+
+        Assert.Equal(path, ex.TranscriptPath);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task OpenExisting_AfterDispose_Succeeds()
+    {
+        var path = PathOf(_id);
+        var first = SessionWriter.Create(path, _id);
+        await first.DisposeAsync();
+
+        await using var second = SessionWriter.OpenExisting(path, _id);
+
+        Assert.Equal(0, second.RepairedBytes);
+    }
+
+    [Fact]
+    public async Task OpenExisting_WhenTheLastLineIsTorn_CutsItOffSoNewLinesStayWhole()
+    {
+        var path = PathOf(_id);
+        await using (var writer = SessionWriter.Create(path, _id))
+        {
+            await writer.AppendAsync(Entry(0), Ct);
+        }
+        var torn = "{\"type\":\"user\",\"uuid\":\"x"u8.ToArray();
+        await using (var stream = new FileStream(path, FileMode.Append))
+        {
+            await stream.WriteAsync(torn, Ct);
+        }
+
+        await using (var writer = SessionWriter.OpenExisting(path, _id))
+        {
+            Assert.Equal(torn.Length, writer.RepairedBytes);
+            await writer.AppendAsync(Entry(1), Ct);
+        }
+
+        var read = (await SessionReader.ReadAsync(path, Ct));
+        Assert.Equal(["message 0", "message 1"], Conversations.Texts(read.Messages));
+        Assert.Empty(read.Errors);
+        Assert.Null(read.TornTail);
+    }
+
+    [Fact]
+    public async Task AppendAsync_WithoutPerLineFlush_WritesNothingUntilCommit()
+    {
+        var path = PathOf(_id);
+        await using var writer = SessionWriter.Create(path, _id, new SessionWriterOptions { FlushEachLine = false });
+
+        await writer.AppendAsync(Entry(0), Ct);
+        await writer.AppendAsync(Entry(1), Ct);
+        Assert.Equal(0, new FileInfo(path).Length);
+
+        await writer.CommitTurnAsync(Ct);
+        Assert.Equal(2, (await SessionReader.ReadAsync(path, Ct)).Entries.Count);
+    }
+
+    [Fact]
+    public async Task AppendAsync_WithoutPerLineFlush_WritesWhenTheBufferFills()
+    {
+        var path = PathOf(_id);
+        await using var writer = SessionWriter.Create(path, _id, new SessionWriterOptions { FlushEachLine = false, BufferSize = 1 });
+
+        await writer.AppendAsync(Entry(0), Ct);
+
+        Assert.Single((await SessionReader.ReadAsync(path, Ct)).Entries);
+    }
+
+    [Fact]
+    public async Task AppendAsync_ConcurrentAppends_NeverInterleaveLines()
+    {
+        var path = PathOf(_id);
+        await using (var writer = SessionWriter.Create(path, _id))
+        {
+            var big = new string('x', 20_000);
+            await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() => writer.AppendAsync(Entry(i) with
+            {
+                Message = new ChatMessage(ChatRole.User, $"{i}:{big}"),
+            }, Ct), Ct)).ToArray());
+        }
+
+        var read = (await SessionReader.ReadAsync(path, Ct));
+        Assert.Empty(read.Errors);
+        Assert.Null(read.TornTail);
+        Assert.Equal(Enumerable.Range(0, 64), read.Entries.Select(e => int.Parse(e.Message!.Text.Split(':')[0])).Order());
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterDispose_ThrowsObjectDisposed()
+    {
+        var writer = SessionWriter.Create(PathOf(_id), _id);
+        ((IDisposable)writer).Dispose();
+        await writer.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => writer.AppendAsync(Entry(0), Ct));
+    }
+
+    [Fact]
+    public async Task Create_MakesTheTranscriptReadableOnlyByItsOwner()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix permissions");
+        var path = PathOf(_id);
+
+        await using var writer = SessionWriter.Create(path, _id);
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+    }
+
+    [Fact]
+    public async Task AppendRangeAsync_WritesEveryEntryConsecutively()
+    {
+        var path = PathOf(_id);
+        await using (var writer = SessionWriter.Create(path, _id))
+        {
+            await writer.AppendRangeAsync(Enumerable.Range(0, 5).Select(Entry), Ct);
+            await writer.AppendRangeAsync([], Ct);
+        }
+
+        Assert.Equal(5, Encoding.UTF8.GetString(await File.ReadAllBytesAsync(path, Ct)).Count(c => c == '\n'));
+    }
+}
