@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Reflection;
+using CodeForge.Cli.Headless;
+using CodeForge.Core.Sessions;
 
 namespace CodeForge.Cli;
 
@@ -14,14 +17,114 @@ internal static class Program
 
     internal static RootCommand BuildRootCommand()
     {
-        var root = new RootCommand("CodeForge: an AI coding agent for the terminal.");
-        root.SetAction(parse =>
+        var prompt = new Argument<string?>("prompt") { Description = "The prompt (with -p); read from stdin when omitted.", Arity = ArgumentArity.ZeroOrOne };
+        var print = new Option<bool>("--print", "-p") { Description = "Answer the prompt and exit (headless, for scripts and CI)." };
+        var format = new Option<string>("--output-format") { Description = "text, json or stream-json (with -p).", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "stream-json");
+        var verbose = new Option<bool>("--verbose") { Description = "Show tool calls on stderr (text output)." };
+        var maxTurns = new Option<int?>("--max-turns") { Description = "Stop after this many model calls." };
+        var permissionMode = new Option<string?>("--permission-mode") { Description = "default, acceptEdits, plan, dontAsk or bypassPermissions." };
+        permissionMode.AcceptOnlyFromAmong("default", "acceptEdits", "plan", "dontAsk", "bypassPermissions");
+        var allowed = new Option<string[]>("--allowedTools", "--allowed-tools") { Description = "Permission rules to allow, e.g. \"Bash(npm test)\" Read.", AllowMultipleArgumentsPerToken = true };
+        var disallowed = new Option<string[]>("--disallowedTools", "--disallowed-tools") { Description = "Permission rules to deny.", AllowMultipleArgumentsPerToken = true };
+        var append = new Option<string?>("--append-system-prompt") { Description = "Text added to the end of the system prompt." };
+        var model = new Option<string?>("--model") { Description = "Model id or alias (sonnet, opus, haiku, gpt, ...)." };
+        var provider = new Option<string?>("--provider") { Description = "anthropic, openai, ollama, openai-compatible, openrouter, lmstudio, vllm." };
+        var cont = new Option<bool>("--continue", "-c") { Description = "Continue the latest session of this project." };
+        var resume = new Option<string?>("--resume", "-r") { Description = "Resume the session with this id." };
+        var sessionId = new Option<string?>("--session-id") { Description = "Use this UUID for the new session." };
+        var fork = new Option<bool>("--fork-session") { Description = "With --resume/--continue: continue in a new session." };
+        var noPersist = new Option<bool>("--no-session-persistence") { Description = "Do not save this session." };
+
+        var root = new RootCommand("CodeForge: an AI coding agent for the terminal.")
         {
-            parse.InvocationConfiguration.Output.WriteLine(
-                "forge: the interactive session and headless mode are not built yet; see `forge --help`.");
+            prompt, print, format, verbose, maxTurns, permissionMode, allowed, disallowed, append, model, provider, cont, resume, sessionId, fork, noPersist,
+        };
+        root.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            if (!parse.GetValue(print))
+            {
+                await output.WriteLineAsync("forge: the interactive session is not built yet; use `forge -p \"your prompt\"` (see `forge --help`).").ConfigureAwait(false);
+                return 0;
+            }
+            var text = parse.GetValue(prompt);
+            if (string.IsNullOrWhiteSpace(text) && Console.IsInputRedirected)
+            {
+                text = await Console.In.ReadToEndAsync(ct).ConfigureAwait(false);
+            }
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                await error.WriteLineAsync("forge: -p needs a prompt: forge -p \"what to do\" (or pipe it on stdin).").ConfigureAwait(false);
+                return 1;
+            }
+            using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            return await HeadlessRunner.RunAsync(new HeadlessArgs
+            {
+                Prompt = text,
+                WorkingDirectory = Environment.CurrentDirectory,
+                Format = parse.GetValue(format) switch { "json" => OutputFormat.Json, "stream-json" => OutputFormat.StreamJson, _ => OutputFormat.Text },
+                Verbose = parse.GetValue(verbose),
+                MaxTurns = parse.GetValue(maxTurns),
+                PermissionMode = parse.GetValue(permissionMode),
+                AllowedTools = SplitRules(parse.GetValue(allowed)),
+                DisallowedTools = SplitRules(parse.GetValue(disallowed)),
+                AppendSystemPrompt = parse.GetValue(append),
+                Model = parse.GetValue(model),
+                Provider = parse.GetValue(provider),
+                Continue = parse.GetValue(cont),
+                Resume = parse.GetValue(resume),
+                SessionId = parse.GetValue(sessionId),
+                ForkSession = parse.GetValue(fork),
+                NoSessionPersistence = parse.GetValue(noPersist),
+            }, output, error, Environment.GetEnvironmentVariable, interrupt.Token).ConfigureAwait(false);
+        });
+
+        var sessions = new Command("sessions", "Manage saved sessions.");
+        var list = new Command("list", "List this project's sessions, newest first.");
+        list.SetAction(parse =>
+        {
+            var manager = new SessionManager(Environment.CurrentDirectory, new SessionManagerOptions
+            {
+                RootDirectory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".forge"),
+            });
+            var output = parse.InvocationConfiguration.Output;
+            foreach (var s in manager.ListSessions())
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.SessionId}  {s.Updated:yyyy-MM-dd HH:mm}  {s.MessageCount,4} msgs  {s.Title}"));
+            }
             return 0;
         });
+        sessions.Subcommands.Add(list);
+        root.Subcommands.Add(sessions);
         return root;
+    }
+
+    /// <summary>Claude Code accepts rules separated by commas or spaces outside parentheses.</summary>
+    internal static string[] SplitRules(string[]? values)
+    {
+        var rules = new List<string>();
+        foreach (var value in values ?? [])
+        {
+            var depth = 0;
+            var start = 0;
+            for (var i = 0; i <= value.Length; i++)
+            {
+                var c = i < value.Length ? value[i] : ',';
+                depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+                if (depth == 0 && (c == ',' || c == ' '))
+                {
+                    var rule = value[start..i].Trim();
+                    if (rule.Length > 0)
+                    {
+                        rules.Add(rule);
+                    }
+                    start = i + 1;
+                }
+            }
+        }
+        return [.. rules];
     }
 
     internal static string InformationalVersion =>

@@ -7,7 +7,9 @@ internal static class ForgeProcess
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(args, null, null);
+
+    public static async Task<Result> RunAsync(string[] args, string? workingDirectory, IReadOnlyDictionary<string, string>? environment)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "forge.dll");
         Assert.True(File.Exists(dll), $"forge.dll not found next to the tests at {dll}");
@@ -16,7 +18,16 @@ internal static class ForgeProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
+        foreach (var key in new[] { "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OLLAMA_HOST", "FORGE_PROVIDER", "FORGE_MODEL" })
+        {
+            psi.Environment.Remove(key);
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
+        }
         psi.ArgumentList.Add(dll);
         foreach (var a in args)
         {
