@@ -42,7 +42,7 @@ internal static class TextCodec
     /// <summary>The encoding the BOM at the start of <paramref name="bytes"/> names, and the BOM's length.</summary>
     public static (TextEncodingKind Kind, int BomLength) DetectBom(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.StartsWith("\xEF\xBB\xBF"u8))
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             return (TextEncodingKind.Utf8Bom, 3);
         }
@@ -115,7 +115,7 @@ internal static class TextCodec
         var output = new ArrayBufferWriter<byte>(text.Length + 16);
         if (kind == TextEncodingKind.Utf8Bom)
         {
-            output.Write("\xEF\xBB\xBF"u8);
+            output.Write((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]);
         }
         var span = text.AsSpan();
         var runStart = 0;
