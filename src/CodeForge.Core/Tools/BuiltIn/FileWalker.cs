@@ -5,10 +5,14 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// <summary>One file found by <see cref="FileWalker"/>.</summary>
 /// <param name="FullPath">The absolute path (below the walk's root, symbolic links not followed).</param>
 /// <param name="RelativePath">The path from the walk's root with '/' separators.</param>
-/// <param name="LastWriteTimeUtc">Modification time.</param>
-/// <param name="Length">Size in bytes.</param>
 /// <param name="IsSymbolicLink">True when the entry is a symbolic link to a file.</param>
-internal readonly record struct WalkEntry(string FullPath, string RelativePath, DateTime LastWriteTimeUtc, long Length, bool IsSymbolicLink);
+internal readonly record struct WalkEntry(string FullPath, string RelativePath, bool IsSymbolicLink);
+
+/// <summary>A directory still to list in a walk, with the ignore rules that apply inside it.</summary>
+internal sealed record WalkDirectory(string FullPath, string RelativePath, FileWalker.IgnoreLevel? Levels);
+
+/// <summary>The start of a walk: its root and the git work tree it is in (null when none).</summary>
+internal sealed record WalkStart(WalkDirectory Root, string? GitRoot);
 
 /// <summary>Which files a walk yields (see <see cref="FileWalker"/>).</summary>
 internal sealed record WalkOptions
@@ -45,59 +49,85 @@ internal static class FileWalker
         ReturnSpecialDirectories = false,
     };
 
+    /// <summary>Where a walk starts: the root directory (with its ancestors' ignore rules) and the enclosing git work tree.</summary>
+    public static WalkStart Start(string root, WalkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new WalkStart(new WalkDirectory(root, "", options.RespectIgnoreFiles ? AncestorLevels(root) : null), FindGitRoot(root));
+    }
+
+    /// <summary>A sequential walk from <paramref name="root"/>, directories in name order, depth first.</summary>
     public static IEnumerable<WalkEntry> Enumerate(string root, WalkOptions options, CancellationToken cancellationToken)
     {
-        var rootLevels = options.RespectIgnoreFiles ? AncestorLevels(root) : null;
-        var gitRoot = FindGitRoot(root);
-        var stack = new Stack<(string Full, string Relative, IgnoreLevel? Levels)>();
-        stack.Push((root, "", rootLevels));
+        var start = Start(root, options);
+        var stack = new Stack<WalkDirectory>();
+        stack.Push(start.Root);
+        var files = new List<WalkEntry>();
+        var subdirectories = new List<WalkDirectory>();
         while (stack.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (directory, relative, levels) = stack.Pop();
-            var entries = List(directory);
-            if (options.RespectIgnoreFiles)
+            files.Clear();
+            subdirectories.Clear();
+            Expand(stack.Pop(), options, start, files, subdirectories);
+            foreach (var file in files)
             {
-                var rules = LoadIgnoreFiles(directory, entries, inGitRepo: gitRoot is not null, atGitRoot: relative.Length == 0 && gitRoot == root);
-                if (rules is not null)
-                {
-                    levels = new IgnoreLevel(rules, relative.Length == 0 ? "" : relative + "/", "", levels);
-                }
-            }
-            // Push directories in reverse order so they are visited in name order (for a stable walk).
-            var subdirectories = new List<(string, string, IgnoreLevel?)>();
-            foreach (var entry in entries)
-            {
-                if (entry.Name == ".git")
-                {
-                    continue;
-                }
-                var entryRelative = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
-                var isDirectory = entry.IsDirectory && !entry.IsSymbolicLink;
-                if (entry.IsSymbolicLink && (entry.IsDirectory || !options.IncludeSymbolicLinks))
-                {
-                    continue;
-                }
-                if (!Included(options, levels, entryRelative, entry.Name, isDirectory))
-                {
-                    continue;
-                }
-                var full = Path.Join(directory, entry.Name);
-                if (isDirectory)
-                {
-                    if (options.ShouldDescend is null || options.ShouldDescend(entryRelative))
-                    {
-                        subdirectories.Add((full, entryRelative, levels));
-                    }
-                }
-                else
-                {
-                    yield return new WalkEntry(full, entryRelative, entry.LastWriteTimeUtc, entry.Length, entry.IsSymbolicLink);
-                }
+                yield return file;
             }
             for (var i = subdirectories.Count - 1; i >= 0; i--)
             {
                 stack.Push(subdirectories[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lists one directory: adds the files to yield to <paramref name="files"/> and the directories to descend into to
+    /// <paramref name="subdirectories"/> (both in name order). Thread-safe: a parallel walk may expand many directories at once.
+    /// </summary>
+    public static void Expand(WalkDirectory directory, WalkOptions options, WalkStart start, List<WalkEntry> files, List<WalkDirectory> subdirectories)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(start);
+        var (full, relative, levels) = (directory.FullPath, directory.RelativePath, directory.Levels);
+        var entries = List(full);
+        if (options.RespectIgnoreFiles)
+        {
+            var rules = LoadIgnoreFiles(full, entries, inGitRepo: start.GitRoot is not null,
+                atGitRoot: relative.Length == 0 && start.GitRoot == start.Root.FullPath);
+            if (rules is not null)
+            {
+                levels = new IgnoreLevel(rules, relative.Length == 0 ? "" : relative + "/", "", levels);
+            }
+        }
+        foreach (var entry in entries)
+        {
+            if (entry.Name == ".git")
+            {
+                continue;
+            }
+            var entryRelative = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
+            var isDirectory = entry.IsDirectory && !entry.IsSymbolicLink;
+            if (entry.IsSymbolicLink && (entry.IsDirectory || !options.IncludeSymbolicLinks))
+            {
+                continue;
+            }
+            if (!Included(options, levels, entryRelative, entry.Name, isDirectory))
+            {
+                continue;
+            }
+            var entryFull = Path.Join(full, entry.Name);
+            if (isDirectory)
+            {
+                if (options.ShouldDescend is null || options.ShouldDescend(entryRelative))
+                {
+                    subdirectories.Add(new WalkDirectory(entryFull, entryRelative, levels));
+                }
+            }
+            else
+            {
+                files.Add(new WalkEntry(entryFull, entryRelative, entry.IsSymbolicLink));
             }
         }
     }
@@ -158,12 +188,11 @@ internal static class FileWalker
     {
         try
         {
+            // Name, type and the link bit only: no modification times or sizes, which would cost a stat per file.
             var enumerable = new FileSystemEnumerable<Entry>(directory, static (ref FileSystemEntry e) => new Entry(
                 e.FileName.ToString(),
                 e.IsDirectory,
-                (e.Attributes & FileAttributes.ReparsePoint) != 0,
-                e.LastWriteTimeUtc.UtcDateTime,
-                e.IsDirectory ? 0 : e.Length), ListOptions);
+                (e.Attributes & FileAttributes.ReparsePoint) != 0), ListOptions);
             var list = enumerable.ToList();
             list.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
             return list;
@@ -251,11 +280,11 @@ internal static class FileWalker
         }
     }
 
-    private readonly record struct Entry(string Name, bool IsDirectory, bool IsSymbolicLink, DateTime LastWriteTimeUtc, long Length);
+    private readonly record struct Entry(string Name, bool IsDirectory, bool IsSymbolicLink);
 
     /// <summary>
     /// One directory's ignore rules. An entry's root-relative path becomes the level-relative path by removing
     /// <see cref="StripPrefix"/> (a level below the root) or prepending <see cref="AddPrefix"/> (an ancestor of the root).
     /// </summary>
-    private sealed record IgnoreLevel(GlobRules Rules, string StripPrefix, string AddPrefix, IgnoreLevel? Parent);
+    internal sealed record IgnoreLevel(GlobRules Rules, string StripPrefix, string AddPrefix, IgnoreLevel? Parent);
 }

@@ -119,7 +119,7 @@ public sealed class GlobTool : ITool, IToolAccessDescriber
                 }
                 else
                 {
-                    results.Add((entry.FullPath, entry.LastWriteTimeUtc));
+                    results.Add((entry.FullPath, File.GetLastWriteTimeUtc(entry.FullPath)));
                 }
             }
             return results;

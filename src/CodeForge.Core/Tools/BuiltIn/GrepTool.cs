@@ -196,8 +196,12 @@ public sealed class GrepTool : ITool, IToolAccessDescriber
         var metadata = ImmutableDictionary<string, object?>.Empty
             .Add("engine", engineName)
             .Add("files", outcome.Files.Count)
-            .Add("matching_lines", outcome.Files.Sum(f => f.MatchingLines))
             .Add("shown", shown);
+        if (mode != "files_with_matches")
+        {
+            // In files_with_matches mode the managed search stops at a file's first match, so it has no line count.
+            metadata = metadata.Add("matching_lines", outcome.Files.Sum(f => f.MatchingLines));
+        }
         return ToolResult.Ok(text, metadata);
     }
 

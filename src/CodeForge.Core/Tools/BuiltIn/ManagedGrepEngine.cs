@@ -19,7 +19,16 @@ internal sealed class ManagedGrepEngine : IGrepEngine
     /// <summary>Files larger than this are skipped by the managed search (ripgrep has no such limit).</summary>
     public const long MaxFileBytes = 256L * 1024 * 1024;
 
+    /// <summary>The first read of each file, checked for NUL bytes before the rest is read.</summary>
+    private const int FirstBlock = 64 * 1024;
+
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Searching workers: twice the cores, so that a worker waiting on a read (cold cache, slow file system) does not
+    /// leave a core idle.
+    /// </summary>
+    private static readonly int Workers = Math.Max(2, 2 * Environment.ProcessorCount);
 
     public string Name => "managed";
 
@@ -65,40 +74,63 @@ internal sealed class ManagedGrepEngine : IGrepEngine
             Overrides = GlobRules.FromOverrideGlobs(query.Globs),
             Types = query.TypeGlobs is null ? null : GlobRules.FromOverrideGlobs(query.TypeGlobs),
         };
-        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(4096) { SingleWriter = true });
+        // One pool of workers both walks (lists directories) and searches files, as ripgrep does: listing costs a
+        // stat per entry (the link bit), which on a slow file system is worth spreading over the workers too.
+        var start = FileWalker.Start(query.Root, walk);
+        var queue = Channel.CreateUnbounded<object>();
         var results = new ConcurrentBag<GrepFileResult>();
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                foreach (var entry in FileWalker.Enumerate(query.Root, walk, cancellationToken))
-                {
-                    await channel.Writer.WriteAsync(entry.FullPath, cancellationToken).ConfigureAwait(false);
-                }
-                channel.Writer.Complete();
-            }
-            catch (Exception ex)
-            {
-                channel.Writer.Complete(ex);
-                throw;
-            }
-        }, cancellationToken);
-        var workers = new Task[Math.Max(1, Environment.ProcessorCount)];
+        var pending = 1;
+        queue.Writer.TryWrite(start.Root);
+        var workers = new Task[Workers];
         for (var i = 0; i < workers.Length; i++)
         {
             workers[i] = Task.Run(async () =>
             {
                 var searcher = new FileSearcher(query, regex);
-                await foreach (var path in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                var files = new List<WalkEntry>();
+                var directories = new List<WalkDirectory>();
+                await foreach (var item in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (searcher.Search(path) is { } result)
+                    try
                     {
-                        results.Add(result);
+                        if (item is WalkDirectory directory)
+                        {
+                            files.Clear();
+                            directories.Clear();
+                            FileWalker.Expand(directory, walk, start, files, directories);
+                            Interlocked.Add(ref pending, files.Count + directories.Count);
+                            foreach (var subdirectory in directories)
+                            {
+                                queue.Writer.TryWrite(subdirectory);
+                            }
+                            foreach (var file in files)
+                            {
+                                queue.Writer.TryWrite(file.FullPath);
+                            }
+                        }
+                        else if (searcher.Search((string)item) is { } result)
+                        {
+                            results.Add(result);
+                        }
+                    }
+                    finally
+                    {
+                        if (Interlocked.Decrement(ref pending) == 0)
+                        {
+                            queue.Writer.TryComplete();
+                        }
                     }
                 }
             }, cancellationToken);
         }
-        await Task.WhenAll([.. workers, producer]).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        finally
+        {
+            queue.Writer.TryComplete();
+        }
         return new GrepOutcome([.. results]);
     }
 
@@ -119,27 +151,31 @@ internal sealed class ManagedGrepEngine : IGrepEngine
                 {
                     return null;
                 }
-                if (_bytes.Length < length)
-                {
-                    _bytes = new byte[Math.Max(length, _bytes.Length * 2L)];
-                }
-                var total = 0;
-                while (total < length)
-                {
-                    var read = RandomAccess.Read(handle, _bytes.AsSpan(total, (int)length - total), total);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-                    total += read;
-                }
-                var bytes = _bytes.AsSpan(0, total);
-                var (kind, bomLength) = TextCodec.DetectBom(bytes);
-                var body = bytes[bomLength..];
-                if (kind is TextEncodingKind.Utf8 or TextEncodingKind.Utf8Bom && body.Contains((byte)0))
+                // Read the first block and give up at once on a binary file (as ripgrep quits at the first NUL it sees),
+                // so large binaries cost one small read.
+                var total = ReadInto(handle, _bytes.AsSpan(0, (int)Math.Min(length, FirstBlock)), 0);
+                var (kind, bomLength) = TextCodec.DetectBom(_bytes.AsSpan(0, total));
+                var text = kind is TextEncodingKind.Utf8 or TextEncodingKind.Utf8Bom;
+                if (text && _bytes.AsSpan(bomLength, total - bomLength).Contains((byte)0))
                 {
                     return null;
                 }
+                if (total < length)
+                {
+                    if (_bytes.Length < length)
+                    {
+                        var larger = new byte[Math.Max(length, _bytes.Length * 2L)];
+                        _bytes.AsSpan(0, total).CopyTo(larger);
+                        _bytes = larger;
+                    }
+                    var rest = ReadInto(handle, _bytes.AsSpan(total, (int)length - total), total);
+                    if (text && _bytes.AsSpan(total, rest).Contains((byte)0))
+                    {
+                        return null;
+                    }
+                    total += rest;
+                }
+                var body = _bytes.AsSpan(bomLength, total - bomLength);
                 var encoding = TextCodec.DisplayEncoding(kind);
                 var needed = encoding.GetMaxCharCount(body.Length);
                 if (_chars.Length < needed)
@@ -164,6 +200,21 @@ internal sealed class ManagedGrepEngine : IGrepEngine
             {
                 return null;
             }
+        }
+
+        private static int ReadInto(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> buffer, long offset)
+        {
+            var total = 0;
+            while (total < buffer.Length)
+            {
+                var read = RandomAccess.Read(handle, buffer[total..], offset + total);
+                if (read == 0)
+                {
+                    break;
+                }
+                total += read;
+            }
+            return total;
         }
 
         private GrepFileResult? SearchText(string path, ReadOnlySpan<char> text)
