@@ -4,5 +4,13 @@ namespace CodeForge.Benchmarks;
 
 internal static class Program
 {
-    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    private static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "grep-bench")
+        {
+            return await Tools.GrepBench.RunAsync(args[1..]).ConfigureAwait(false);
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -23,6 +23,12 @@ public sealed record ToolAccess(ImmutableArray<string> Reads, ImmutableArray<str
 
     public static ToolAccess Writing(string path) => new([], [Path.GetFullPath(path)], false);
 
+    /// <summary>Reads the directory tree (or file) at <paramref name="path"/>: every path at or below it.</summary>
+    public static ToolAccess ReadingTree(string path) => new([], [], false) { ReadsTrees = [Path.GetFullPath(path)] };
+
+    /// <summary>Absolute directories (or files) read together with everything below them.</summary>
+    public ImmutableArray<string> ReadsTrees { get; init; } = [];
+
     /// <summary>True when the two calls must not overlap.</summary>
     public bool ConflictsWith(ToolAccess other)
     {
@@ -31,9 +37,15 @@ public sealed record ToolAccess(ImmutableArray<string> Reads, ImmutableArray<str
         {
             return true;
         }
-        return Writes.Any(w => other.Writes.Contains(w, StringComparer.Ordinal) || other.Reads.Contains(w, StringComparer.Ordinal))
-            || other.Writes.Any(w => Reads.Contains(w, StringComparer.Ordinal));
+        return Writes.Any(w => other.Writes.Contains(w, StringComparer.Ordinal) || other.Reads.Contains(w, StringComparer.Ordinal)
+                || other.ReadsTrees.Any(t => IsAtOrBelow(w, t)))
+            || other.Writes.Any(w => Reads.Contains(w, StringComparer.Ordinal) || ReadsTrees.Any(t => IsAtOrBelow(w, t)));
     }
+
+    private static bool IsAtOrBelow(string path, string tree) =>
+        path.Length == tree.Length ? string.Equals(path, tree, StringComparison.Ordinal)
+        : path.Length > tree.Length && path.StartsWith(tree, StringComparison.Ordinal)
+            && (tree.EndsWith(Path.DirectorySeparatorChar) || path[tree.Length] == Path.DirectorySeparatorChar);
 }
 
 /// <summary>Implemented by tools that can say what a call touches; a tool that does not is treated as exclusive.</summary>

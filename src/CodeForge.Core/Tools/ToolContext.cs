@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace CodeForge.Core.Tools;
 
 /// <summary>Where and under which limits a tool call runs.</summary>
@@ -22,6 +24,36 @@ public sealed record ToolContext
 
     /// <summary>The absolute directory relative paths and commands resolve against.</summary>
     public string WorkingDirectory { get; }
+
+    /// <summary>
+    /// Directories besides <see cref="WorkingDirectory"/> that file tools may reach (Claude Code's
+    /// <c>additionalDirectories</c> / <c>--add-dir</c>). Each must be absolute; they are normalised with
+    /// <see cref="Path.GetFullPath(string)"/> when set. Empty by default.
+    /// </summary>
+    public ImmutableArray<string> AdditionalDirectories
+    {
+        get;
+        init
+        {
+            if (value.IsDefault)
+            {
+                field = [];
+                return;
+            }
+            foreach (var directory in value)
+            {
+                if (string.IsNullOrWhiteSpace(directory) || !Path.IsPathFullyQualified(directory))
+                {
+                    throw new ArgumentException(
+                        $"Every additional directory must be an absolute path; got '{directory}'.", nameof(AdditionalDirectories));
+                }
+            }
+            field = [.. value.Select(Path.GetFullPath)];
+        }
+    } = [];
+
+    /// <summary><see cref="WorkingDirectory"/> followed by <see cref="AdditionalDirectories"/>: where file tools may go.</summary>
+    public IEnumerable<string> AllowedDirectories => AdditionalDirectories.Prepend(WorkingDirectory);
 
     /// <summary>The session the call belongs to, if any.</summary>
     public string? SessionId { get; init; }

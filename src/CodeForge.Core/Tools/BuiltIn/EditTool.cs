@@ -1,0 +1,68 @@
+using System.Text.Json;
+
+namespace CodeForge.Core.Tools.BuiltIn;
+
+/// <summary>
+/// <c>Edit</c>: replaces the exact text <c>old_string</c> with <c>new_string</c> in a file (once, which must be unique,
+/// or everywhere with <c>replace_all</c>). Keeps the file's encoding, BOM, invalid bytes and line endings (CRLF stays
+/// CRLF); requires that the session read the file and that it has not changed since; returns a unified diff.
+/// An empty <c>old_string</c> on a file that does not exist creates it (as Claude Code).
+/// </summary>
+/// <remarks>
+/// Concurrency: stateless apart from the shared tracker. Read–check–replace–write–record runs while holding the path's
+/// <see cref="FileMutationGate"/>, so concurrent edits of one file are applied one after another (none is lost: each
+/// sees its predecessor's result, which the predecessor recorded as read) and a reader sees a whole version.
+/// </remarks>
+public sealed class EditTool : ITool, IToolAccessDescriber
+{
+    private readonly FileReadTracker _tracker;
+
+    public EditTool(FileReadTracker tracker) => _tracker = tracker ?? throw new ArgumentNullException(nameof(tracker));
+
+    public string Name => "Edit";
+
+    public string Description =>
+        "Performs an exact string replacement in a file. You must Read the file in this session before editing it. "
+        + "old_string must match the file exactly (whitespace and indentation included, without the line-number prefix "
+        + "Read shows) and must be unique unless replace_all is true; include surrounding lines to make it unique. "
+        + "The file's encoding and line endings are kept. Returns a unified diff of the change.";
+
+    public ToolCategory Category => ToolCategory.File;
+
+    public ToolSchema Schema { get; } = ToolSchema.Create(
+        new ToolParameter("file_path", ToolParameterType.String, "The absolute path to the file to modify.") { MinLength = 1 },
+        new ToolParameter("old_string", ToolParameterType.String, "The text to replace (exactly as in the file)."),
+        new ToolParameter("new_string", ToolParameterType.String, "The text to replace it with (must differ from old_string)."),
+        new ToolParameter("replace_all", ToolParameterType.Boolean, "Replace every occurrence of old_string (default false).")
+        { Required = false, DefaultValue = false });
+
+    public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) =>
+        ToolArgs.TryGet(arguments, "file_path", out var p) && p.ValueKind == JsonValueKind.String
+        && FilePathPolicy.TryResolve(p.GetString(), "file_path", context, FileAccessKind.Write, out var resolved, out _)
+            ? ToolAccess.Writing(resolved)
+            : ToolAccess.None;
+
+    public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        string filePath;
+        EditSpec edit;
+        try
+        {
+            filePath = ToolArgs.RequiredString(arguments, "file_path");
+            edit = new EditSpec(
+                ToolArgs.RequiredString(arguments, "old_string"),
+                ToolArgs.RequiredString(arguments, "new_string"),
+                ToolArgs.Boolean(arguments, "replace_all") ?? false);
+        }
+        catch (ToolArgumentException ex)
+        {
+            return ToolResult.Fail(ex.Message);
+        }
+        if (!FilePathPolicy.TryResolve(filePath, "file_path", context, FileAccessKind.Write, out var path, out var error))
+        {
+            return ToolResult.Fail(error);
+        }
+        return await EditEngine.RunAsync(_tracker, filePath, path, [edit], context, cancellationToken).ConfigureAwait(false);
+    }
+}

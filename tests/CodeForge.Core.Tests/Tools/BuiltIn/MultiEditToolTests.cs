@@ -1,0 +1,91 @@
+using static CodeForge.Core.Tests.Tools.BuiltIn.FileToolHarness;
+
+namespace CodeForge.Core.Tests.Tools.BuiltIn;
+
+public sealed class MultiEditToolTests : IDisposable
+{
+    private readonly FileToolHarness _h = new();
+
+    public void Dispose() => _h.Dispose();
+
+    private static Dictionary<string, object?> Edit(string oldString, string newString, bool replaceAll = false) =>
+        Args(("old_string", oldString), ("new_string", newString), ("replace_all", replaceAll));
+
+    [Fact]
+    public async Task MultiEdit_AppliesEditsInOrderEachOnThePreviousResult()
+    {
+        var path = _h.WriteFile("a.txt", "alpha beta gamma\n");
+        await _h.RunAsync("Read", Args(("file_path", path)));
+
+        var result = await _h.RunAsync("MultiEdit", Args(("file_path", path), ("edits", new[]
+        {
+            Edit("alpha", "ALPHA"),
+            Edit("ALPHA beta", "A B"),
+            Edit("a", "4", replaceAll: true),
+        })));
+
+        Assert.True(result.Success, result.Error);
+        Assert.Equal("A B g4mm4\n", TextOf(path));
+        Assert.Contains("applied 3 edits", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MultiEdit_WhenOneEditFails_AppliesNoneAndNamesTheEdit()
+    {
+        var path = _h.WriteFile("a.txt", "one two three\n");
+        await _h.RunAsync("Read", Args(("file_path", path)));
+
+        var result = await _h.RunAsync("MultiEdit", Args(("file_path", path), ("edits", new[]
+        {
+            Edit("one", "1"),
+            Edit("missing", "x"),
+        })));
+
+        Assert.False(result.Success);
+        Assert.StartsWith("Edit 2 of 2: old_string was not found", result.Error, StringComparison.Ordinal);
+        Assert.Contains("No edit was applied", result.Error, StringComparison.Ordinal);
+        Assert.Equal("one two three\n", TextOf(path));
+    }
+
+    [Fact]
+    public async Task MultiEdit_WithoutARead_IsRefused()
+    {
+        var path = _h.WriteFile("a.txt", "x");
+
+        var result = await _h.RunAsync("MultiEdit", Args(("file_path", path), ("edits", new[] { Edit("x", "y") })));
+
+        Assert.False(result.Success);
+        Assert.Contains("has not been read", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MultiEdit_WithNoEdits_Fails()
+    {
+        var path = _h.WriteFile("a.txt", "x");
+
+        var result = await _h.RunAsync("MultiEdit", Args(("file_path", path), ("edits", Array.Empty<Dictionary<string, object?>>())));
+
+        Assert.False(result.Success);
+        Assert.Contains("'edits' is empty", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MultiEdit_WithAnEditMissingNewString_FailsInValidation()
+    {
+        var result = await _h.RunAsync("MultiEdit", "{\"file_path\": \"/x\", \"edits\": [{\"old_string\": \"a\"}]}");
+
+        Assert.False(result.Success);
+        Assert.Contains("'edits[0].new_string' is required", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MultiEdit_CanCreateAFileThenEditIt()
+    {
+        var path = _h.PathOf("n.txt");
+
+        var result = await _h.RunAsync("MultiEdit", Args(("file_path", path), ("edits", new[] { Edit("", "a b\n"), Edit("b", "c") })));
+
+        Assert.True(result.Success, result.Error);
+        Assert.Equal("a c\n", TextOf(path));
+    }
+}
