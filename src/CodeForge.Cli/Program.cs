@@ -18,6 +18,14 @@ internal static class Program
     internal static RootCommand BuildRootCommand()
     {
         var prompt = new Argument<string?>("prompt") { Description = "The prompt (with -p); read from stdin when omitted.", Arity = ArgumentArity.ZeroOrOne };
+        prompt.Validators.Add(result =>
+        {
+            var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+            if (value is not null && value.StartsWith('-'))
+            {
+                result.AddError($"Unrecognized command or argument '{value}'. See forge --help.");
+            }
+        });
         var print = new Option<bool>("--print", "-p") { Description = "Answer the prompt and exit (headless, for scripts and CI)." };
         var format = new Option<string>("--output-format") { Description = "text, json or stream-json (with -p).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "stream-json");

@@ -4,6 +4,7 @@ using CodeForge.Core.Config;
 using CodeForge.Core.Permissions;
 using CodeForge.Core.Sessions;
 using CodeForge.Core.Tools;
+using CodeForge.Core.Tools.BuiltIn;
 using CodeForge.Providers;
 using Microsoft.Extensions.AI;
 
@@ -116,6 +117,7 @@ internal static class HeadlessRunner
         {
             // 5. Tools and the loop.
             var registry = new ToolRegistry();
+            registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
             var executor = new ToolExecutor(registry);
             var toolContext = new ToolContext(cwd) { SessionId = session.Id };
             var loop = new AgentLoop(client, executor, toolContext, authorizer);

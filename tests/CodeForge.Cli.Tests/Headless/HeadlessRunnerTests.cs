@@ -84,6 +84,41 @@ public sealed class HeadlessRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Print_WhenTheModelReadsAFile_RunsTheToolAndSendsTheContentBack()
+    {
+        var file = Path.Combine(Repo, "notes.txt");
+        await File.WriteAllTextAsync(file, "the secret word is pelican\n", TestContext.Current.CancellationToken);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Read", JsonSerializer.Serialize(new Dictionary<string, string> { ["file_path"] = file }), "call_1"),
+            ScriptedTurn.Reply("It says pelican."));
+
+        var run = await ForgeProcess.RunAsync(["-p", "what does notes.txt say?", "--output-format", "stream-json", "--provider", "openai"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.Contains("pelican", _server.Requests[1].Body, StringComparison.Ordinal);
+        Assert.Contains("\"tool_result\"", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("It says pelican.", run.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Print_WhenTheModelTriesAnEditThatNeedsApproval_DeniesItAndReportsTheDenial()
+    {
+        var file = Path.Combine(Repo, "keep.txt");
+        await File.WriteAllTextAsync(file, "unchanged\n", TestContext.Current.CancellationToken);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Write", JsonSerializer.Serialize(new Dictionary<string, string> { ["file_path"] = file, ["content"] = "changed" }), "call_w"),
+            ScriptedTurn.Reply("I could not write it."));
+
+        var run = await ForgeProcess.RunAsync(["-p", "overwrite keep.txt", "--output-format", "json", "--provider", "openai"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal("unchanged\n", await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
+        var denials = JsonDocument.Parse(run.StdOut).RootElement.GetProperty("permission_denials");
+        Assert.Equal("Write", Assert.Single(denials.EnumerateArray()).GetProperty("tool_name").GetString());
+    }
+
+    [Fact]
     public async Task Print_WhenNoKeyIsSet_SaysWhatToSetInOneLineAndFails()
     {
         var env = new Dictionary<string, string> { ["HOME"] = Home };
