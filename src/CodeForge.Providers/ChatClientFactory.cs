@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Runtime.CompilerServices;
 using Anthropic;
 using CodeForge.Providers.Http;
 using CodeForge.Providers.Ollama;
@@ -42,6 +43,9 @@ public sealed record ChatClientFactoryOptions
 /// <para>The vendor SDKs' own retries are off (OpenAI <c>ClientRetryPolicy(0)</c>, Anthropic <c>MaxRetries = 0</c>,
 /// OllamaSharp has none), so <see cref="RetryingChatClient"/> is the single retry layer. An HTTP handler under every
 /// SDK turns error responses into one exception shape that carries status, body and <c>Retry-After</c>.</para>
+/// <para>Native AOT: OpenAI, compatible servers and Ollama work (Ollama through a source-generated JSON context);
+/// the Anthropic SDK does not, so under AOT <see cref="Create"/> throws a <see cref="ProviderConfigurationException"/>
+/// for an Anthropic configuration instead of failing at the first call.</para>
 /// <para>The returned client is safe for concurrent calls. Disposing it disposes the HTTP client it owns.
 /// <c>GetService(typeof(UsageTracker))</c> gives its tracker and <c>GetService(typeof(ProviderConfig))</c> its
 /// configuration.</para>
@@ -49,6 +53,7 @@ public sealed record ChatClientFactoryOptions
 public static class ChatClientFactory
 {
     /// <summary>Creates the client for <paramref name="config"/>.</summary>
+    /// <exception cref="ProviderConfigurationException">The provider cannot run in this process (Anthropic under Native AOT).</exception>
     public static IChatClient Create(ProviderConfig config, ChatClientFactoryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -101,6 +106,15 @@ public static class ChatClientFactory
 
     private static IChatClient CreateAnthropic(ProviderConfig config, HttpClient http, ChatClientFactoryOptions options)
     {
+        if (!RuntimeFeature.IsDynamicCodeSupported)
+        {
+            // The official SDK (13.14.0) builds every request with reflection-based System.Text.Json; under Native AOT
+            // that fails on the first call ("missing native code or metadata" even with reflection JSON enabled).
+            // Fail here, with one line, before a session starts.
+            throw new ProviderConfigurationException(
+                "The Anthropic provider does not work in the native (AOT) build of forge yet, because the Anthropic SDK needs runtime code generation: " +
+                "run the framework-dependent build, or choose another provider with --provider/FORGE_PROVIDER.");
+        }
         var client = new AnthropicClient
         {
             // Always explicit: with no key the SDK would look in the environment itself.
