@@ -68,4 +68,22 @@ public sealed class ToolContextTests
         Assert.Equal("s1", shorter.SessionId);
         Assert.Equal(TimeSpan.FromSeconds(120), context.Timeout);
     }
+
+    [Fact]
+    public void AdditionalDirectories_AreEmptyByDefaultAndNormalised()
+    {
+        var context = new ToolContext("/work") { AdditionalDirectories = ["/data/../shared/", "/opt"] };
+
+        Assert.Empty(new ToolContext("/work").AdditionalDirectories);
+        Assert.Equal(["/shared/", "/opt"], context.AdditionalDirectories);
+        Assert.Equal(["/work", "/shared/", "/opt"], context.AllowedDirectories);
+    }
+
+    [Fact]
+    public void AdditionalDirectories_WhenRelative_ThrowNamingTheProperty()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ToolContext("/work") { AdditionalDirectories = ["relative/dir"] });
+
+        Assert.Equal("AdditionalDirectories", error.ParamName);
+    }
 }

@@ -19,6 +19,8 @@ internal sealed class ManagedGrepEngine : IGrepEngine
     /// <summary>Files larger than this are skipped by the managed search (ripgrep has no such limit).</summary>
     public const long MaxFileBytes = 256L * 1024 * 1024;
 
+    private static readonly System.Buffers.SearchValues<char> RegexSyntax = System.Buffers.SearchValues.Create(@"\^$.|?*+()[]{}");
+
     /// <summary>The first read of each file, checked for NUL bytes before the rest is read.</summary>
     private const int FirstBlock = 64 * 1024;
 
@@ -137,7 +139,15 @@ internal sealed class ManagedGrepEngine : IGrepEngine
     /// <summary>Searches files one at a time, reusing its buffers (one per worker).</summary>
     private sealed class FileSearcher(GrepQuery query, Regex regex)
     {
-        private byte[] _bytes = new byte[64 * 1024];
+        /// <summary>
+        /// For a case-sensitive pattern without regex syntax, its UTF-8 bytes: a UTF-8 file that does not contain them
+        /// cannot match, and is dismissed with a vectorised byte search before any decoding.
+        /// </summary>
+        private readonly byte[]? _literal = !query.IgnoreCase && query.Pattern.AsSpan().IndexOfAny(RegexSyntax) < 0
+            ? System.Text.Encoding.UTF8.GetBytes(query.Pattern)
+            : null;
+
+        private byte[] _bytes = new byte[FirstBlock];
         private char[] _chars = new char[64 * 1024];
 
         public GrepFileResult? Search(string path)
@@ -146,29 +156,29 @@ internal sealed class ManagedGrepEngine : IGrepEngine
             try
             {
                 using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                var length = RandomAccess.GetLength(handle);
-                if (length > MaxFileBytes)
-                {
-                    return null;
-                }
                 // Read the first block and give up at once on a binary file (as ripgrep quits at the first NUL it sees),
-                // so large binaries cost one small read.
-                var total = ReadInto(handle, _bytes.AsSpan(0, (int)Math.Min(length, FirstBlock)), 0);
+                // so large binaries cost one small read. A short first block is the whole file (no fstat needed).
+                var total = ReadInto(handle, _bytes.AsSpan(0, FirstBlock), 0);
                 var (kind, bomLength) = TextCodec.DetectBom(_bytes.AsSpan(0, total));
                 var text = kind is TextEncodingKind.Utf8 or TextEncodingKind.Utf8Bom;
                 if (text && _bytes.AsSpan(bomLength, total - bomLength).Contains((byte)0))
                 {
                     return null;
                 }
-                if (total < length)
+                if (total == FirstBlock)
                 {
+                    var length = RandomAccess.GetLength(handle);
+                    if (length > MaxFileBytes)
+                    {
+                        return null;
+                    }
                     if (_bytes.Length < length)
                     {
                         var larger = new byte[Math.Max(length, _bytes.Length * 2L)];
                         _bytes.AsSpan(0, total).CopyTo(larger);
                         _bytes = larger;
                     }
-                    var rest = ReadInto(handle, _bytes.AsSpan(total, (int)length - total), total);
+                    var rest = ReadInto(handle, _bytes.AsSpan(total, (int)Math.Max(0, length - total)), total);
                     if (text && _bytes.AsSpan(total, rest).Contains((byte)0))
                     {
                         return null;
@@ -176,6 +186,10 @@ internal sealed class ManagedGrepEngine : IGrepEngine
                     total += rest;
                 }
                 var body = _bytes.AsSpan(bomLength, total - bomLength);
+                if (text && _literal is not null && body.IndexOf(_literal) < 0)
+                {
+                    return null;
+                }
                 var encoding = TextCodec.DisplayEncoding(kind);
                 var needed = encoding.GetMaxCharCount(body.Length);
                 if (_chars.Length < needed)
@@ -207,12 +221,14 @@ internal sealed class ManagedGrepEngine : IGrepEngine
             var total = 0;
             while (total < buffer.Length)
             {
+                var wanted = buffer.Length - total;
                 var read = RandomAccess.Read(handle, buffer[total..], offset + total);
-                if (read == 0)
+                total += read;
+                if (read < wanted)
                 {
+                    // A regular file returns less than asked only at its end: no extra read to find EOF.
                     break;
                 }
-                total += read;
             }
             return total;
         }
