@@ -196,6 +196,13 @@ public sealed class AgentLoop
         public ToolResultTruncator Truncator { get; } = new(context.Counter, context.ToolResultMaxTokens, context.ToolOutputDirectory);
 
         public int ToolDefinitionTokens { get; } = tools.Sum(t => context.Counter.Count(t.Name + " " + t.Description + " " + t.JsonSchema.GetRawText()));
+
+        /// <summary>
+        /// Auto-compaction waits until the conversation has at least this many messages: two to begin with (a lone prompt
+        /// has nothing to summarize), and after each attempt two more than it left, so a request that stays over the
+        /// threshold (a huge system prompt, or a failing summarizer) does not compact before every call.
+        /// </summary>
+        public int NextCompactionAt { get; set; } = 2;
     }
 
     // Before a model call: compact when the request has reached the threshold (once per call; a failure is reported and
@@ -203,7 +210,7 @@ public sealed class AgentLoop
     private static async Task CompactIfNeededAsync(
         RunBudget budget, Conversation conversation, AgentOptions options, IConversationSink sink, ChannelWriter<AgentEvent> events, CancellationToken ct)
     {
-        if (!budget.Context.AutoCompact)
+        if (!budget.Context.AutoCompact || conversation.Messages.Count < budget.NextCompactionAt)
         {
             return;
         }
@@ -216,6 +223,7 @@ public sealed class AgentLoop
         {
             var result = await budget.Compactor.CompactCoreAsync(conversation, CompactionTrigger.Auto, null, sink, options.SystemPrompt,
                 options.ChatOptions, ct).ConfigureAwait(false);
+            budget.NextCompactionAt = conversation.Messages.Count + 2;
             if (result is not null)
             {
                 await events.WriteAsync(new ConversationCompacted(result), CancellationToken.None).ConfigureAwait(false);
@@ -223,6 +231,7 @@ public sealed class AgentLoop
         }
         catch (CompactionException ex)
         {
+            budget.NextCompactionAt = conversation.Messages.Count + 2;
             await events.WriteAsync(new CompactionFailed(CompactionTrigger.Auto, ex.Message, ex), CancellationToken.None).ConfigureAwait(false);
         }
     }

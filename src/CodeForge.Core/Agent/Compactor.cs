@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -152,7 +153,7 @@ public sealed class Compactor
     /// calls would be summarized away) such that the messages from it on fit <see cref="ContextOptions.KeepRecentTokens"/>.
     /// At least one message is summarized; <c>Count</c> keeps none. Returns 0 when there is nothing to summarize.
     /// </summary>
-    internal int ChooseKeptTail(IReadOnlyList<ChatMessage> messages)
+    internal int ChooseKeptTail(ImmutableList<ChatMessage> messages)
     {
         if (messages.Count == 0 || (messages.Count == 1 && IsSummary(messages[0])))
         {
@@ -179,7 +180,7 @@ public sealed class Compactor
     internal static bool IsSummary(ChatMessage message) =>
         message.Role == ChatRole.User && message.Text.StartsWith(SummaryPreamble, StringComparison.Ordinal);
 
-    private ChatMessage BuildSummaryMessage(string summaryText, IReadOnlyList<ChatMessage> all, IReadOnlyList<ChatMessage> older, IReadOnlyList<ChatMessage> kept)
+    private ChatMessage BuildSummaryMessage(string summaryText, ImmutableList<ChatMessage> all, ImmutableList<ChatMessage> older, ImmutableList<ChatMessage> kept)
     {
         var s = new StringBuilder();
         s.AppendLine(SummaryPreamble);
@@ -190,9 +191,9 @@ public sealed class Compactor
         s.AppendLine("</summary>");
 
         var request = LatestUserRequest(all);
-        if (request is not null && !kept.Contains(request.Value.Message))
+        if (request is { } r && (r.Message is null || !kept.Contains(r.Message)))
         {
-            AppendTagged(s, RequestTag, "The user's latest request, verbatim:", request.Value.Text);
+            AppendTagged(s, RequestTag, "The user's latest request, verbatim:", r.Text);
         }
         var tasks = LatestTaskList(older, kept);
         if (tasks is not null)
@@ -217,7 +218,7 @@ public sealed class Compactor
     }
 
     // The last real user request (text, not tool results, not an earlier summary), or the one an earlier summary kept.
-    private static (ChatMessage? Message, string Text)? LatestUserRequest(IReadOnlyList<ChatMessage> messages)
+    private static (ChatMessage? Message, string Text)? LatestUserRequest(ImmutableList<ChatMessage> messages)
     {
         for (var i = messages.Count - 1; i >= 0; i--)
         {
@@ -236,7 +237,7 @@ public sealed class Compactor
     }
 
     // The latest TodoWrite list if it is being summarized away (a list in the kept messages needs no copy).
-    private static string? LatestTaskList(IReadOnlyList<ChatMessage> older, IReadOnlyList<ChatMessage> kept)
+    private static string? LatestTaskList(ImmutableList<ChatMessage> older, ImmutableList<ChatMessage> kept)
     {
         if (kept.Any(m => m.Contents.OfType<FunctionCallContent>().Any(c => c.Name == "TodoWrite")))
         {
@@ -275,7 +276,7 @@ public sealed class Compactor
     }
 
     // The active skill text: from the configured provider, else the result of the latest Skill call being summarized.
-    private string? ActiveSkills(IReadOnlyList<ChatMessage> older, IReadOnlyList<ChatMessage> kept)
+    private string? ActiveSkills(ImmutableList<ChatMessage> older, ImmutableList<ChatMessage> kept)
     {
         if (_options.ActiveSkills is { } provider)
         {
@@ -317,7 +318,7 @@ public sealed class Compactor
     }
 
     // The older messages as a plain transcript for the summarizer, within about half the window.
-    private string RenderForSummary(System.Collections.Immutable.ImmutableList<ChatMessage> older, string? instructions)
+    private string RenderForSummary(ImmutableList<ChatMessage> older, string? instructions)
     {
         var parts = new List<string>(older.Count);
         foreach (var m in older)

@@ -105,7 +105,8 @@ public static class GitContext
     /// <summary>Builds the snapshot from git's output (exposed for tests).</summary>
     internal static GitSnapshot Parse(string statusOutput, string logOutput, string refsOutput, string? originHead)
     {
-        var lines = statusOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // Not trimmed: the first column of a porcelain line matters (" M" unstaged, "M " staged).
+        var lines = statusOutput.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0);
         var branch = "(unknown)";
         var status = new List<string>();
         var files = 0;

@@ -29,7 +29,7 @@ public sealed class ToolResultTruncator
     /// <summary>The most tokens a result keeps.</summary>
     public int MaxTokens { get; }
 
-    /// <summary>Returns <paramref name="text"/> if it fits, or its head and tail with a marker.</summary>
+    /// <summary>Returns <paramref name="text"/> if it fits, or its head and tail (within the budget) with a marker (under 100 tokens) between.</summary>
     public string Truncate(string callId, string toolName, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
