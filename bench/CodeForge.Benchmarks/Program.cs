@@ -10,6 +10,10 @@ internal static class Program
         {
             return await Tools.GrepBench.RunAsync(args[1..]).ConfigureAwait(false);
         }
+        if (args.Length > 0 && args[0] == "session-memory")
+        {
+            return await Agent.SessionMemoryDriver.RunAsync(args[1..]).ConfigureAwait(false);
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Runtime.CompilerServices;
 using Anthropic;
+using CodeForge.Providers.AnthropicMessages;
 using CodeForge.Providers.Http;
 using CodeForge.Providers.Ollama;
 using Microsoft.Extensions.AI;
@@ -32,6 +33,21 @@ public sealed record ChatClientFactoryOptions
 
     /// <summary>The longest a TCP/TLS connect may take before the server counts as unreachable.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Which Anthropic Messages client to use (default: the official SDK where runtime code generation is
+    /// available, <see cref="AnthropicMessagesClient"/> in the Native AOT build).</summary>
+    public AnthropicClientImplementation AnthropicImplementation { get; init; } = AnthropicClientImplementation.Auto;
+}
+
+/// <summary>The two implementations of the Anthropic Messages protocol.</summary>
+public enum AnthropicClientImplementation
+{
+    /// <summary>The SDK when the process can generate code at run time (JIT), the native client under Native AOT.</summary>
+    Auto,
+    /// <summary>The official <c>Anthropic</c> SDK (needs runtime code generation: not in the Native AOT build).</summary>
+    Sdk,
+    /// <summary><see cref="AnthropicMessagesClient"/>: HttpClient and source-generated JSON, works everywhere.</summary>
+    Native,
 }
 
 /// <summary>
@@ -43,9 +59,12 @@ public sealed record ChatClientFactoryOptions
 /// <para>The vendor SDKs' own retries are off (OpenAI <c>ClientRetryPolicy(0)</c>, Anthropic <c>MaxRetries = 0</c>,
 /// OllamaSharp has none), so <see cref="RetryingChatClient"/> is the single retry layer. An HTTP handler under every
 /// SDK turns error responses into one exception shape that carries status, body and <c>Retry-After</c>.</para>
-/// <para>Native AOT: OpenAI, compatible servers and Ollama work (Ollama through a source-generated JSON context);
-/// the Anthropic SDK does not, so under AOT <see cref="Create"/> throws a <see cref="ProviderConfigurationException"/>
-/// for an Anthropic configuration instead of failing at the first call.</para>
+/// <para>Native AOT: OpenAI, compatible servers and Ollama work (Ollama through a source-generated JSON context).
+/// The Anthropic SDK (13.14.0) cannot: it serializes through an internal, reflection-based
+/// <c>JsonSerializerOptions</c> with some 700 generic converters and offers no way to supply source-generated type
+/// information. So Anthropic goes through the SDK under the JIT and through <see cref="AnthropicMessagesClient"/>
+/// (HttpClient, SSE, source-generated JSON) when <see cref="RuntimeFeature.IsDynamicCodeSupported"/> is false, or
+/// when <see cref="ChatClientFactoryOptions.AnthropicImplementation"/> asks for it. Both sit under the same decorators.</para>
 /// <para>The returned client is safe for concurrent calls. Disposing it disposes the HTTP client it owns.
 /// <c>GetService(typeof(UsageTracker))</c> gives its tracker and <c>GetService(typeof(ProviderConfig))</c> its
 /// configuration.</para>
@@ -53,7 +72,8 @@ public sealed record ChatClientFactoryOptions
 public static class ChatClientFactory
 {
     /// <summary>Creates the client for <paramref name="config"/>.</summary>
-    /// <exception cref="ProviderConfigurationException">The provider cannot run in this process (Anthropic under Native AOT).</exception>
+    /// <exception cref="ProviderConfigurationException">The provider cannot run in this process (the Anthropic SDK
+    /// explicitly requested under Native AOT).</exception>
     public static IChatClient Create(ProviderConfig config, ChatClientFactoryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -84,7 +104,7 @@ public static class ChatClientFactory
         var tracker = options.UsageTracker ?? new UsageTracker();
         Func<string, ModelPrice?>? priceOf = config.Kind == ProviderKind.Ollama ? _ => ModelPrice.Free : null;
         return new ChatClientBuilder(new OwningChatClient(vendor, http, config))
-            .Use(inner => new UsageTrackingChatClient(inner, tracker, config.Model, priceOf))
+            .Use(inner => new UsageTrackingChatClient(inner, tracker, config.Model, priceOf, options.TimeProvider))
             .Use(inner => new RetryingChatClient(inner, options.Retry, options.TimeProvider))
             .Use(inner => new ErrorMappingChatClient(inner, config, options.TimeProvider))
             .Build();
@@ -106,19 +126,26 @@ public static class ChatClientFactory
 
     private static IChatClient CreateAnthropic(ProviderConfig config, HttpClient http, ChatClientFactoryOptions options)
     {
+        // Always explicit: with no key the SDK would look in the environment itself.
+        var key = config.ApiKey ?? throw new ArgumentException("An Anthropic configuration needs an API key.", nameof(config));
         if (!RuntimeFeature.IsDynamicCodeSupported)
         {
-            // The official SDK (13.14.0) builds every request with reflection-based System.Text.Json; under Native AOT
-            // that fails on the first call ("missing native code or metadata" even with reflection JSON enabled).
-            // Fail here, with one line, before a session starts.
-            throw new ProviderConfigurationException(
-                "The Anthropic provider does not work in the native (AOT) build of forge yet, because the Anthropic SDK needs runtime code generation: " +
-                "run the framework-dependent build, or choose another provider with --provider/FORGE_PROVIDER.");
+            // Native AOT: the SDK builds every request with reflection-based System.Text.Json and fails on the first
+            // call; this branch is constant there, so the trimmer drops the SDK path below.
+            if (options.AnthropicImplementation == AnthropicClientImplementation.Sdk)
+            {
+                throw new ProviderConfigurationException(
+                    "The Anthropic SDK does not work in the native (AOT) build of forge; the built-in Anthropic client does (leave AnthropicImplementation on Auto).");
+            }
+            return new AnthropicMessagesClient(http, config.BaseUrl, key, config.Model, config.MaxOutputTokens);
+        }
+        if (options.AnthropicImplementation == AnthropicClientImplementation.Native)
+        {
+            return new AnthropicMessagesClient(http, config.BaseUrl, key, config.Model, config.MaxOutputTokens);
         }
         var client = new AnthropicClient
         {
-            // Always explicit: with no key the SDK would look in the environment itself.
-            ApiKey = config.ApiKey ?? throw new ArgumentException("An Anthropic configuration needs an API key.", nameof(config)),
+            ApiKey = key,
             BaseUrl = config.BaseUrl.ToString().TrimEnd('/'),
             MaxRetries = 0,
             HttpClient = http,

@@ -7,6 +7,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Anthropic.Exceptions;
+using CodeForge.Providers.AnthropicMessages;
 using CodeForge.Providers.Http;
 using Microsoft.Extensions.AI;
 using OllamaSharp.Models.Exceptions;
@@ -128,17 +129,11 @@ public sealed class ErrorMappingChatClient : DelegatingChatClient
         {
             var body = sse.Body.ValueKind == JsonValueKind.Undefined ? sse.Message : sse.Body.GetRawText();
             var (_, type, _) = ParseBody(body);
-            var status = type switch
-            {
-                "rate_limit_error" => 429,
-                "overloaded_error" => 529,
-                "api_error" => 500,
-                "authentication_error" => 401,
-                "permission_error" => 403,
-                "not_found_error" => 404,
-                _ => 400,
-            };
-            return FromStatus(status, body, null, error);
+            return FromStatus(StatusOfAnthropicError(type), body, null, error);
+        }
+        if (Find<AnthropicStreamErrorException>(error) is { } streamError)
+        {
+            return FromStatus(StatusOfAnthropicError(streamError.ErrorType), streamError.Body, null, error);
         }
         if (Find<HttpRequestException>(error) is { StatusCode: { } code })
         {
@@ -178,6 +173,18 @@ public sealed class ErrorMappingChatClient : DelegatingChatClient
         }
         return null;
     }
+
+    /// <summary>The HTTP status an Anthropic error type stands for (an in-stream error has no status of its own).</summary>
+    private static int StatusOfAnthropicError(string? type) => type switch
+    {
+        "rate_limit_error" => 429,
+        "overloaded_error" => 529,
+        "api_error" => 500,
+        "authentication_error" => 401,
+        "permission_error" => 403,
+        "not_found_error" => 404,
+        _ => 400,
+    };
 
     private ProviderException FromStatus(int status, string? body, TimeSpan? retryAfter, Exception inner)
     {

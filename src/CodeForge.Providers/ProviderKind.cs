@@ -5,7 +5,8 @@ public enum ProviderKind
 {
     /// <summary>OpenAI Chat Completions at api.openai.com (or a proxy set by <c>OPENAI_BASE_URL</c>).</summary>
     OpenAI,
-    /// <summary>Anthropic Messages through the official <c>Anthropic</c> SDK.</summary>
+    /// <summary>Anthropic Messages: the official <c>Anthropic</c> SDK under the JIT, the built-in
+    /// <c>AnthropicMessagesClient</c> in the Native AOT build.</summary>
     Anthropic,
     /// <summary>A local or remote Ollama server (OllamaSharp).</summary>
     Ollama,

@@ -43,11 +43,18 @@ public sealed record UsageSnapshot(
     /// <summary>Whether <see cref="Cost"/> covers every call.</summary>
     public bool CostIsComplete => UnpricedCalls == 0;
 
+    /// <summary>Wall-clock time spent in model calls (Claude Code's <c>duration_api_ms</c>): from each call's start to
+    /// the end of its response or stream, retries and their waits included, failed calls too.</summary>
+    public TimeSpan ApiDuration { get; init; }
+
     internal UsageSnapshot Add(CallUsage call) => new(
         Calls + 1, InputTokens + call.InputTokens, OutputTokens + call.OutputTokens,
         CachedInputTokens + call.CachedInputTokens, CacheWriteTokens + call.CacheWriteTokens,
         Cost + (call.Cost ?? 0m), UnpricedCalls + (call.Cost is null ? 1 : 0),
-        ByModel.SetItem(call.Model, (ByModel.TryGetValue(call.Model, out var model) ? model : ModelUsage.Empty).Add(call)));
+        ByModel.SetItem(call.Model, (ByModel.TryGetValue(call.Model, out var model) ? model : ModelUsage.Empty).Add(call)))
+    {
+        ApiDuration = ApiDuration,
+    };
 }
 
 /// <summary>
@@ -90,5 +97,16 @@ public sealed class UsageTracker
         }
         _onCall?.Invoke(call);
         return call;
+    }
+
+    /// <summary>Adds <paramref name="elapsed"/> to <see cref="UsageSnapshot.ApiDuration"/> (atomically, like
+    /// <see cref="Record"/>).</summary>
+    public void RecordApiTime(TimeSpan elapsed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(elapsed, TimeSpan.Zero);
+        lock (_gate)
+        {
+            Volatile.Write(ref _snapshot, _snapshot with { ApiDuration = _snapshot.ApiDuration + elapsed });
+        }
     }
 }

@@ -13,6 +13,8 @@ namespace CodeForge.Providers;
 /// stream that fails or is abandoned is recorded only if usage had already arrived. Failed non-streaming calls are
 /// not recorded (providers do not bill them). Put this client outside retries, so it sees only the attempt that
 /// produced the answer.</para>
+/// <para>Every call's duration, from its start to the end of its response or stream (failed ones too), is added to
+/// <see cref="UsageSnapshot.ApiDuration"/>; being outermost, that includes retries and their waits.</para>
 /// <para>The call is attributed to the response's model id, else the request's, else the default given here. Its
 /// price comes from the pricing function (default: <see cref="ModelCatalog.Find"/>).</para>
 /// <para>Concurrency: holds no per-call state; concurrent calls are safe and the tracker's totals stay exact (see
@@ -25,10 +27,13 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
 
     private readonly string _defaultModel;
     private readonly Func<string, ModelPrice?> _priceOf;
+    private readonly TimeProvider _time;
 
-    /// <summary>Wraps <paramref name="innerClient"/>, recording into <paramref name="tracker"/>.</summary>
+    /// <summary>Wraps <paramref name="innerClient"/>, recording into <paramref name="tracker"/>; the time spent in
+    /// calls is measured with <paramref name="timeProvider"/> (default: the system clock).</summary>
     public UsageTrackingChatClient(
-        IChatClient innerClient, UsageTracker tracker, string defaultModel, Func<string, ModelPrice?>? priceOf = null)
+        IChatClient innerClient, UsageTracker tracker, string defaultModel, Func<string, ModelPrice?>? priceOf = null,
+        TimeProvider? timeProvider = null)
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(tracker);
@@ -36,6 +41,7 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
         Tracker = tracker;
         _defaultModel = defaultModel;
         _priceOf = priceOf ?? (model => ModelCatalog.Find(model)?.Price);
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Where usage is recorded.</summary>
@@ -52,7 +58,16 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        var started = _time.GetTimestamp();
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Tracker.RecordApiTime(_time.GetElapsedTime(started));
+        }
         var call = Record(response.ModelId ?? options?.ModelId, response.Usage);
         (response.AdditionalProperties ??= [])[CallUsageKey] = call;
         return response;
@@ -66,6 +81,7 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
         UsageDetails? usage = null;
         string? model = null;
         var completed = false;
+        var started = _time.GetTimestamp();
         try
         {
             await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
@@ -84,6 +100,7 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
         }
         finally
         {
+            Tracker.RecordApiTime(_time.GetElapsedTime(started));
             if (completed || usage is not null)
             {
                 Record(model ?? options?.ModelId, usage);

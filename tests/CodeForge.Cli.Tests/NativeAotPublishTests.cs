@@ -1,15 +1,18 @@
 using System.Diagnostics;
+using System.Text.Json;
+using CodeForge.Testing;
 
 namespace CodeForge.Cli.Tests;
 
 /// <summary>
 /// <c>forge</c> ships as a Native AOT binary: this publishes it for real and fails on any trim or AOT warning, so the
-/// publish stays clean from the first line rather than as a clean-up later.
+/// publish stays clean from the first line rather than as a clean-up later. The binary then runs a real tool turn
+/// against the fake model server over the Anthropic protocol (the built-in Messages client, as the SDK cannot run there).
 /// </summary>
 public sealed class NativeAotPublishTests
 {
     [Fact]
-    public async Task Publish_WithNativeAot_ProducesAWarningFreeBinaryThatRuns()
+    public async Task Publish_WithNativeAot_ProducesAWarningFreeBinaryThatCompletesAToolTurnOverTheAnthropicProtocol()
     {
         var repo = FindRepositoryRoot();
         var output = Directory.CreateTempSubdirectory("forge-aot-");
@@ -28,10 +31,53 @@ public sealed class NativeAotPublishTests
             var run = await RunAsync(binary, ["--version"], repo, TimeSpan.FromSeconds(30));
             Assert.Equal(0, run.ExitCode);
             Assert.StartsWith("0.1.0", run.StdOut.Trim(), StringComparison.Ordinal);
+
+            await RunsAToolTurnOverTheAnthropicProtocolAsync(binary);
         }
         finally
         {
             output.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The native binary cannot use the Anthropic SDK (reflection JSON): it must take the built-in Messages
+    /// client, stream a tool call, run the tool and send the result back.</summary>
+    private static async Task RunsAToolTurnOverTheAnthropicProtocolAsync(string binary)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var work = Directory.CreateTempSubdirectory("forge-aot-run-");
+        try
+        {
+            var home = Directory.CreateDirectory(Path.Combine(work.FullName, "home")).FullName;
+            var repo = Directory.CreateDirectory(Path.Combine(work.FullName, "repo")).FullName;
+            Directory.CreateDirectory(Path.Combine(repo, ".git"));
+            var notes = Path.Combine(repo, "notes.txt");
+            await File.WriteAllTextAsync(notes, "the password is heron\n", ct);
+            await using var server = await FakeModelServer.StartAsync(new FakeModelServerOptions { ExpectedApiKey = FakeModelServer.FakeApiKey }, ct);
+            server.Enqueue(
+                ScriptedTurn.CallTools(
+                    new ScriptedToolCall("Read", JsonSerializer.Serialize(new Dictionary<string, string> { ["file_path"] = notes }), "toolu_r1"),
+                    new ScriptedToolCall("Glob", """{"pattern":"*.txt"}""", "toolu_g2")) with { ChunkSize = 3 },
+                ScriptedTurn.Reply("It is heron.", new ScriptedUsage(2_000, 40, CachedInputTokens: 1_500)));
+            var env = new Dictionary<string, string>(server.EnvironmentVariables) { ["HOME"] = home };
+
+            var run = await RunAsync(binary, ["-p", "what is the password?", "--provider", "anthropic", "--model", "sonnet", "--output-format", "stream-json"],
+                repo, TimeSpan.FromSeconds(60), env);
+
+            Assert.True(run.ExitCode == 0, $"native forge failed:\n{run.StdErr}\n{run.StdOut}");
+            Assert.Equal(2, server.Requests.Count);
+            Assert.All(server.Requests, r => Assert.Equal((ModelProtocol.Anthropic, FakeModelServer.FakeApiKey), (r.Protocol, r.Header("x-api-key"))));
+            var results = server.Requests[1].Json.GetProperty("messages").EnumerateArray().Last().GetProperty("content").EnumerateArray().ToList();
+            Assert.Equal(["toolu_r1", "toolu_g2"], results.Select(r => r.GetProperty("tool_use_id").GetString()));
+            Assert.Contains("heron", results[0].GetProperty("content").GetString(), StringComparison.Ordinal);
+            Assert.Contains("notes.txt", results[1].GetProperty("content").GetString(), StringComparison.Ordinal);
+            var result = JsonDocument.Parse(run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+            Assert.Equal(("success", "It is heron.", 2), (result.GetProperty("subtype").GetString(), result.GetProperty("result").GetString(), result.GetProperty("num_turns").GetInt32()));
+            Assert.Equal(1_500, result.GetProperty("usage").GetProperty("cache_read_input_tokens").GetInt64());
+        }
+        finally
+        {
+            work.Delete(recursive: true);
         }
     }
 
@@ -60,7 +106,8 @@ public sealed class NativeAotPublishTests
         return dir?.FullName ?? throw new InvalidOperationException("CodeForge.slnx not found above the test binaries.");
     }
 
-    private static async Task<ForgeProcess.Result> RunAsync(string file, string[] args, string cwd, TimeSpan timeout)
+    private static async Task<ForgeProcess.Result> RunAsync(string file, string[] args, string cwd, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -72,6 +119,14 @@ public sealed class NativeAotPublishTests
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
+        }
+        foreach (var key in new[] { "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OLLAMA_HOST", "FORGE_PROVIDER", "FORGE_MODEL" })
+        {
+            psi.Environment.Remove(key);
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
         }
         using var process = Process.Start(psi)!;
         using var cts = new CancellationTokenSource(timeout);

@@ -9,10 +9,10 @@ namespace CodeForge.Providers.Tests;
 /// <summary>End-to-end: each vendor client as the factory builds it, against the fake server's real wire protocols.</summary>
 public sealed class ChatClientFactoryTests
 {
-    public static TheoryData<ProviderKind, bool> VendorsAndModes()
+    public static TheoryData<Vendor, bool> VendorsAndModes()
     {
-        var data = new TheoryData<ProviderKind, bool>();
-        foreach (var kind in new[] { ProviderKind.OpenAI, ProviderKind.Anthropic, ProviderKind.Ollama, ProviderKind.OpenAICompatible })
+        var data = new TheoryData<Vendor, bool>();
+        foreach (var kind in Enum.GetValues<Vendor>())
         {
             data.Add(kind, false);
             data.Add(kind, true);
@@ -20,10 +20,10 @@ public sealed class ChatClientFactoryTests
         return data;
     }
 
-    public static TheoryData<ProviderKind, bool> KeyedVendorsAndModes()
+    public static TheoryData<Vendor, bool> KeyedVendorsAndModes()
     {
-        var data = new TheoryData<ProviderKind, bool>();
-        foreach (var kind in new[] { ProviderKind.OpenAI, ProviderKind.Anthropic, ProviderKind.OpenAICompatible })
+        var data = new TheoryData<Vendor, bool>();
+        foreach (var kind in Enum.GetValues<Vendor>().Where(v => v != Vendor.Ollama))
         {
             data.Add(kind, false);
             data.Add(kind, true);
@@ -57,12 +57,22 @@ public sealed class ChatClientFactoryTests
         return updates.ToChatResponse();
     }
 
-    private static IChatClient Create(ProviderConfig config, RetryOptions? retry = null, UsageTracker? tracker = null, TimeProvider? time = null) =>
+    private AnthropicClientImplementation _anthropic = AnthropicClientImplementation.Auto;
+
+    /// <summary>Selects the implementation under test (xunit makes one instance of this class per test).</summary>
+    private ProviderKind Use(Vendor vendor)
+    {
+        _anthropic = Vendors.ImplementationOf(vendor);
+        return Vendors.KindOf(vendor);
+    }
+
+    private IChatClient Create(ProviderConfig config, RetryOptions? retry = null, UsageTracker? tracker = null, TimeProvider? time = null) =>
         ChatClientFactory.Create(config, new ChatClientFactoryOptions
         {
             Retry = retry ?? Vendors.FastRetry(),
             UsageTracker = tracker,
             TimeProvider = time ?? TimeProvider.System,
+            AnthropicImplementation = _anthropic,
         });
 
     private static List<FunctionCallContent> Calls(ChatResponse response) =>
@@ -70,8 +80,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(VendorsAndModes))]
-    public async Task TextReply_ReturnsTextAndUsage_AndTheRequestIsWellFormed(ProviderKind kind, bool streaming)
+    public async Task TextReply_ReturnsTextAndUsage_AndTheRequestIsWellFormed(Vendor vendor, bool streaming)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.Reply("Hello from the fake server, in pieces.", new ScriptedUsage(120, 30, CachedInputTokens: 20)));
         var config = Vendors.ConfigFor(kind, server);
@@ -114,8 +125,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(VendorsAndModes))]
-    public async Task OneToolCall_ComesBackWithItsIdNameAndArguments(ProviderKind kind, bool streaming)
+    public async Task OneToolCall_ComesBackWithItsIdNameAndArguments(Vendor vendor, bool streaming)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.CallTool("read_file", """{"path":"src/Program.cs"}""", id: "call_read_1"));
         using var client = Create(Vendors.ConfigFor(kind, server));
@@ -140,8 +152,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(VendorsAndModes))]
-    public async Task TwoParallelToolCalls_AreAssembledFromStreamedFragments(ProviderKind kind, bool streaming)
+    public async Task TwoParallelToolCalls_AreAssembledFromStreamedFragments(Vendor vendor, bool streaming)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.CallTools(
             new ScriptedToolCall("read_file", """{"path":"docs/architecture/overview.md"}""", "call_a"),
@@ -184,8 +197,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(VendorsAndModes))]
-    public async Task ToolResult_GoesBackInTheVendorsWireShape(ProviderKind kind, bool streaming)
+    public async Task ToolResult_GoesBackInTheVendorsWireShape(Vendor vendor, bool streaming)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.CallTool("read_file", """{"path":"a.txt"}""", id: "call_77"), ScriptedTurn.Reply("the file says hi"));
         using var client = Create(Vendors.ConfigFor(kind, server));
@@ -225,8 +239,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(KeyedVendorsAndModes))]
-    public async Task MalformedToolArguments_ArriveAsACallCarryingTheParseError(ProviderKind kind, bool streaming)
+    public async Task MalformedToolArguments_ArriveAsACallCarryingTheParseError(Vendor vendor, bool streaming)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.CallTools(
             new ScriptedToolCall("read_file", """{"path": "unterminated"""),
@@ -245,8 +260,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(VendorsAndModes))]
-    public async Task UnknownToolName_IsPassedThroughForTheAgentToReject(ProviderKind kind, bool streaming)
+    public async Task UnknownToolName_IsPassedThroughForTheAgentToReject(Vendor vendor, bool streaming)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.CallTool("delete_everything", """{"confirm":true}"""));
         using var client = Create(Vendors.ConfigFor(kind, server));
@@ -260,8 +276,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(VendorsAndModes))]
-    public async Task RateLimitedThenSuccess_WaitsTheRetryAfterThenAnswersOnce(ProviderKind kind, bool streaming)
+    public async Task RateLimitedThenSuccess_WaitsTheRetryAfterThenAnswersOnce(Vendor vendor, bool streaming)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.RateLimited(TimeSpan.FromSeconds(7)), ScriptedTurn.Reply("after the wait"));
         var time = new ObservedTimeProvider();
@@ -284,10 +301,12 @@ public sealed class ChatClientFactoryTests
     }
 
     [Theory]
-    [InlineData(ProviderKind.Anthropic)]
-    [InlineData(ProviderKind.OpenAI)]
-    public async Task RetryAfterAsAnHttpDate_WaitsUntilThatTime(ProviderKind kind)
+    [InlineData(Vendor.AnthropicSdk)]
+    [InlineData(Vendor.AnthropicNative)]
+    [InlineData(Vendor.OpenAI)]
+    public async Task RetryAfterAsAnHttpDate_WaitsUntilThatTime(Vendor vendor)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         var time = new ObservedTimeProvider();
         server.Enqueue(ScriptedTurn.RateLimitedUntil(time.GetUtcNow().AddSeconds(12)), ScriptedTurn.Reply("ok"));
@@ -302,8 +321,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(VendorsAndModes))]
-    public async Task ConnectionDroppedBeforeAnyOutput_IsRetriedAndTheCallerSeesOneCleanAnswer(ProviderKind kind, bool streaming)
+    public async Task ConnectionDroppedBeforeAnyOutput_IsRetriedAndTheCallerSeesOneCleanAnswer(Vendor vendor, bool streaming)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.DropConnection(), ScriptedTurn.Reply("complete answer", new ScriptedUsage(40, 4)));
         var tracker = new UsageTracker();
@@ -318,8 +338,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(Vendors.All), MemberType = typeof(Vendors))]
-    public async Task StreamDroppedAfterText_FailsWithANetworkErrorAndIsNotReplayed(ProviderKind kind)
+    public async Task StreamDroppedAfterText_FailsWithANetworkErrorAndIsNotReplayed(Vendor vendor)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.DropConnection("partial answer"), ScriptedTurn.Reply("must not be sent"));
         using var client = Create(Vendors.ConfigFor(kind, server));
@@ -342,8 +363,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(Vendors.All), MemberType = typeof(Vendors))]
-    public async Task ErrorEventBeforeAnyText_IsRetried(ProviderKind kind)
+    public async Task ErrorEventBeforeAnyText_IsRetried(Vendor vendor)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.ErrorMidStream(), ScriptedTurn.Reply("second time lucky"));
         using var client = Create(Vendors.ConfigFor(kind, server));
@@ -356,8 +378,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(Vendors.All), MemberType = typeof(Vendors))]
-    public async Task ErrorEventAfterText_FailsAsServerUnavailable(ProviderKind kind)
+    public async Task ErrorEventAfterText_FailsAsServerUnavailable(Vendor vendor)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.ErrorMidStream("half an answer"));
         using var client = Create(Vendors.ConfigFor(kind, server));
@@ -371,8 +394,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(VendorsAndModes))]
-    public async Task ServerErrorsOnEveryAttempt_GiveUpWithServerUnavailable(ProviderKind kind, bool streaming)
+    public async Task ServerErrorsOnEveryAttempt_GiveUpWithServerUnavailable(Vendor vendor, bool streaming)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.ServerError(), ScriptedTurn.ServerError(502), ScriptedTurn.Overloaded(), ScriptedTurn.Reply("too late"));
         using var client = Create(Vendors.ConfigFor(kind, server), Vendors.FastRetry(attempts: 3));
@@ -387,8 +411,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(KeyedVendorsAndModes))]
-    public async Task BadKey_FailsAtOnceNamingTheKeyVariable(ProviderKind kind, bool streaming)
+    public async Task BadKey_FailsAtOnceNamingTheKeyVariable(Vendor vendor, bool streaming)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.Unauthorized());
         var config = Vendors.ConfigFor(kind, server);
@@ -403,9 +428,12 @@ public sealed class ChatClientFactoryTests
         Assert.Single(server.Requests);
     }
 
-    [Fact]
-    public async Task WrongKeyAgainstAServerThatChecksIt_NamesTheAnthropicKeyVariable()
+    [Theory]
+    [InlineData(Vendor.AnthropicSdk)]
+    [InlineData(Vendor.AnthropicNative)]
+    public async Task WrongKeyAgainstAServerThatChecksIt_NamesTheAnthropicKeyVariable(Vendor vendor)
     {
+        Use(vendor);
         await using var server = await FakeModelServer.StartAsync(new FakeModelServerOptions { ExpectedApiKey = "sk-the-right-one" }, Ct);
         server.Enqueue(ScriptedTurn.Reply("unreachable"));
         using var client = Create(Vendors.ConfigFor(ProviderKind.Anthropic, server));
@@ -418,8 +446,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(VendorsAndModes))]
-    public async Task UnknownModel_FailsWithModelNotFoundNamingTheModel(ProviderKind kind, bool streaming)
+    public async Task UnknownModel_FailsWithModelNotFoundNamingTheModel(Vendor vendor, bool streaming)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.ModelNotFound());
         var config = Vendors.ConfigFor(kind, server, model: kind switch
@@ -440,8 +469,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(VendorsAndModes))]
-    public async Task ContextTooLong_FailsWithContextTooLongAndSaysToCompact(ProviderKind kind, bool streaming)
+    public async Task ContextTooLong_FailsWithContextTooLongAndSaysToCompact(Vendor vendor, bool streaming)
     {
+        var kind = Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.ContextLengthExceeded());
         var config = Vendors.ConfigFor(kind, server);
@@ -461,8 +491,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(Vendors.All), MemberType = typeof(Vendors))]
-    public async Task UnreachableServer_SaysWhereItLookedAndWhatToSet(ProviderKind kind)
+    public async Task UnreachableServer_SaysWhereItLookedAndWhatToSet(Vendor vendor)
     {
+        var kind = Use(vendor);
         var port = FreePort();
         var env = new Dictionary<string, string>
         {
@@ -498,8 +529,9 @@ public sealed class ChatClientFactoryTests
 
     [Theory]
     [MemberData(nameof(Vendors.All), MemberType = typeof(Vendors))]
-    public async Task ConcurrentCalls_UsageTotalsAreExact(ProviderKind kind)
+    public async Task ConcurrentCalls_UsageTotalsAreExact(Vendor vendor)
     {
+        var kind = Use(vendor);
         const int Calls = 12;
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         for (var i = 1; i <= Calls; i++)
@@ -530,19 +562,28 @@ public sealed class ChatClientFactoryTests
         Assert.Equal(Calls, server.Requests.Count);
     }
 
-    [Fact]
-    public async Task AnthropicCacheReadsAndWrites_ArePricedAtTheirOwnRates()
+    [Theory]
+    [InlineData(Vendor.AnthropicSdk, false)]
+    [InlineData(Vendor.AnthropicSdk, true)]
+    [InlineData(Vendor.AnthropicNative, false)]
+    [InlineData(Vendor.AnthropicNative, true)]
+    public async Task AnthropicCacheReadsAndWrites_ArePricedAtTheirOwnRates(Vendor vendor, bool streaming)
     {
+        Use(vendor);
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.Reply("cached", new ScriptedUsage(10_000, 500, CachedInputTokens: 6_000, CacheWriteTokens: 3_000)));
         var config = Vendors.ConfigFor(ProviderKind.Anthropic, server);
         using var client = Create(config);
 
-        var response = await CallAsync(client, streaming: false);
+        var response = await CallAsync(client, streaming);
 
-        var call = UsageTrackingChatClient.GetCallUsage(response);
-        Assert.Equal(new CallUsage(config.Model, 10_000, 500, 6_000, 3_000, config.ModelInfo!.Price!.Cost(10_000, 500, 6_000, 3_000)), call);
-        Assert.Equal(3_000, client.GetService<UsageTracker>()!.Snapshot.CacheWriteTokens);
+        var expected = new CallUsage(config.Model, 10_000, 500, 6_000, 3_000, config.ModelInfo!.Price!.Cost(10_000, 500, 6_000, 3_000));
+        if (!streaming)
+        {
+            Assert.Equal(expected, UsageTrackingChatClient.GetCallUsage(response));
+        }
+        var totals = client.GetService<UsageTracker>()!.Snapshot;
+        Assert.Equal((1, 10_000, 500, 6_000, 3_000, expected.Cost), (totals.Calls, totals.InputTokens, totals.OutputTokens, totals.CachedInputTokens, totals.CacheWriteTokens, (decimal?)totals.Cost));
     }
 
     [Fact]

@@ -133,6 +133,46 @@ public sealed class UsageTrackingChatClientTests
     }
 
     [Fact]
+    public async Task ApiDuration_AddsTheTimeOfEveryCall_StreamedFailedAndPlain()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var tracker = new UsageTracker();
+        var inner = new TestChatClient
+        {
+            Response = (n, _, _, _) =>
+            {
+                time.Advance(TimeSpan.FromMilliseconds(300));
+                return n == 1 ? Task.FromResult(Answer("m", 1, 1)) : throw Transient();
+            },
+            Stream = (_, _, _, ct) => Slow(time, ct),
+        };
+        using var client = new UsageTrackingChatClient(inner, tracker, "m", _ => null, time);
+
+        await client.GetResponseAsync("hi", cancellationToken: Ct);
+        await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync("hi", cancellationToken: Ct));
+        await foreach (var _ in client.GetStreamingResponseAsync("hi", cancellationToken: Ct))
+        {
+        }
+
+        Assert.Equal(TimeSpan.FromMilliseconds(300 + 300 + 1200), tracker.Snapshot.ApiDuration);
+
+        static async IAsyncEnumerable<ChatResponseUpdate> Slow(Microsoft.Extensions.Time.Testing.FakeTimeProvider time,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            await Task.Yield();
+            time.Advance(TimeSpan.FromMilliseconds(700));
+            yield return Text("a");
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            yield return Finish();
+            ct.ThrowIfCancellationRequested();
+        }
+    }
+
+    [Fact]
+    public void RecordApiTime_RejectsNegativeTime() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new UsageTracker().RecordApiTime(TimeSpan.FromTicks(-1)));
+
+    [Fact]
     public void GetService_ReturnsTheTracker()
     {
         var tracker = new UsageTracker();

@@ -1,12 +1,40 @@
+using CodeForge.Providers.AnthropicMessages;
 using CodeForge.Testing;
 
 namespace CodeForge.Providers.Tests;
+
+/// <summary>A client implementation under test: each vendor, and Anthropic twice (the official SDK, used under the JIT,
+/// and the built-in <see cref="AnthropicMessagesClient"/>, used in the Native AOT build), so the same conformance
+/// tests hold for both.</summary>
+public enum Vendor
+{
+    OpenAI,
+    AnthropicSdk,
+    AnthropicNative,
+    Ollama,
+    OpenAICompatible,
+}
 
 /// <summary>Configurations that point each vendor at a fake model server, resolved the production way (from the
 /// environment the server hands out).</summary>
 internal static class Vendors
 {
-    public static readonly TheoryData<ProviderKind> All = new(ProviderKind.OpenAI, ProviderKind.Anthropic, ProviderKind.Ollama, ProviderKind.OpenAICompatible);
+    public static readonly TheoryData<Vendor> All = new(Enum.GetValues<Vendor>());
+
+    public static ProviderKind KindOf(Vendor vendor) => vendor switch
+    {
+        Vendor.OpenAI => ProviderKind.OpenAI,
+        Vendor.AnthropicSdk or Vendor.AnthropicNative => ProviderKind.Anthropic,
+        Vendor.Ollama => ProviderKind.Ollama,
+        _ => ProviderKind.OpenAICompatible,
+    };
+
+    public static AnthropicClientImplementation ImplementationOf(Vendor vendor) => vendor switch
+    {
+        Vendor.AnthropicSdk => AnthropicClientImplementation.Sdk,
+        Vendor.AnthropicNative => AnthropicClientImplementation.Native,
+        _ => AnthropicClientImplementation.Auto,
+    };
 
     public static ProviderConfig ConfigFor(ProviderKind kind, FakeModelServer server, string? model = null)
     {

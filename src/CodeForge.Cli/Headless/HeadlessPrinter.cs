@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using CodeForge.Providers;
 using CodeForge.Core.Agent;
 
 namespace CodeForge.Cli.Headless;
@@ -13,12 +15,31 @@ internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWri
     private readonly StreamJsonWriter _json = new(stdout, sessionId);
     private readonly List<ToolCallFinished> _pendingResults = [];
     private readonly List<(string, string, string)> _denials = [];
+    private readonly object _stderrGate = new();
 
     public void Start(string cwd, IEnumerable<string> tools, string permissionMode, string version)
     {
         if (format == OutputFormat.StreamJson)
         {
             _json.Init(cwd, model, tools, permissionMode, version);
+        }
+    }
+
+    /// <summary>The retry layer is about to try a model call again (called from the agent loop's flow): a
+    /// <c>system/api_retry</c> line in stream-json, a line on stderr with <c>--verbose</c> in text mode.</summary>
+    public void Retrying(RetryEvent e, int maxAttempts)
+    {
+        if (format == OutputFormat.StreamJson)
+        {
+            _json.ApiRetry(e, maxAttempts);
+        }
+        else if (verbose && format == OutputFormat.Text)
+        {
+            lock (_stderrGate)
+            {
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"forge: {e.Error.Message} Retrying in {e.Delay.TotalSeconds:0.#}s (attempt {e.Attempt + 1} of {maxAttempts})."));
+            }
         }
     }
 

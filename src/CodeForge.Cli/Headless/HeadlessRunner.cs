@@ -70,7 +70,12 @@ internal static class HeadlessRunner
             return 1;
         }
         var usage = new UsageTracker();
-        using var client = ChatClientFactory.Create(provider, new ChatClientFactoryOptions { UsageTracker = usage });
+        var retries = new RetryRelay();
+        using var client = ChatClientFactory.Create(provider, new ChatClientFactoryOptions
+        {
+            UsageTracker = usage,
+            Retry = new RetryOptions { MaxAttempts = retries.MaxAttempts, OnRetry = retries.OnRetry },
+        });
 
         // 3. Permissions: settings rules by scope, the mode; "ask" becomes a denial here (no one to ask).
         var checker = new PermissionChecker(cwd, home);
@@ -138,11 +143,12 @@ internal static class HeadlessRunner
             };
             var conversation = new Conversation(session.EffectiveMessages);
             var printer = new HeadlessPrinter(a.Format, a.Verbose, stdout, stderr, session.Id, provider.Model);
+            retries.Attach(e => printer.Retrying(e, retries.MaxAttempts));
             printer.Start(cwd, registry.ListNames(), PermissionModes.ToSettingsName(checker.Policy.Mode), Program.InformationalVersion);
             var summary = await printer.PrintAsync(loop.RunAsync(conversation, a.Prompt, options, new SessionConversationSink(session), ct), () =>
             {
                 var u = usage.Snapshot;
-                return (u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost, 0L);
+                return (u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost, (long)u.ApiDuration.TotalMilliseconds);
             }).ConfigureAwait(false);
             return summary.Reason switch
             {

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using CodeForge.Core.Agent;
+using CodeForge.Providers;
 using Microsoft.Extensions.AI;
 
 namespace CodeForge.Cli.Headless;
@@ -10,10 +11,13 @@ namespace CodeForge.Cli.Headless;
 /// <c>system/init</c> line, <c>assistant</c> messages with text and <c>tool_use</c> blocks, <c>user</c> messages with
 /// <c>tool_result</c> blocks, and the final <c>result</c>.
 /// </summary>
-/// <remarks>Not thread-safe: one printer consumes one run's events in order.</remarks>
+/// <remarks>One printer consumes one run's events in order; each line is written whole under a lock, so a retry notice
+/// from another flow never splits a line.</remarks>
 internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly object _gate = new();
 
     public void Init(string cwd, string model, IEnumerable<string> tools, string permissionMode, string version) => Line(w =>
     {
@@ -167,9 +171,46 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         w.WriteEndObject();
     }
 
+    /// <summary>Claude Code's retry notice: <c>{"type":"system","subtype":"api_retry","attempt","max_retries",
+    /// "retry_delay_ms","error_status","error",…}</c>.</summary>
+    public void ApiRetry(RetryEvent e, int maxAttempts) => Line(w =>
+    {
+        w.WriteString("type", "system");
+        w.WriteString("subtype", "api_retry");
+        w.WriteNumber("attempt", e.Attempt);
+        w.WriteNumber("max_retries", maxAttempts - 1);
+        w.WriteNumber("retry_delay_ms", (long)e.Delay.TotalMilliseconds);
+        if (e.Error is ProviderException { StatusCode: { } status })
+        {
+            w.WriteNumber("error_status", status);
+        }
+        else
+        {
+            w.WriteNull("error_status");
+        }
+        w.WriteString("error", ErrorCategory(e.Error));
+        w.WriteString("error_message", e.Error.Message);
+        w.WriteString("session_id", sessionId);
+        w.WriteString("uuid", Guid.NewGuid().ToString());
+    });
+
+    internal static string ErrorCategory(Exception error) => error is ProviderException p ? p.Kind switch
+    {
+        ProviderErrorKind.RateLimited => "rate_limit",
+        ProviderErrorKind.ServerUnavailable => "server_error",
+        ProviderErrorKind.Network => "connection_error",
+        ProviderErrorKind.AuthenticationFailed => "authentication_failed",
+        _ => "unknown",
+    } : "unknown";
+
     private void Line(Action<Utf8JsonWriter> body)
     {
-        output.WriteLine(ToJson(body));
-        output.Flush();
+        var line = ToJson(body);
+        // Retry notices arrive from the agent loop's flow while the printer writes events: one line at a time.
+        lock (_gate)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
     }
 }

@@ -37,9 +37,10 @@ public sealed class HeadlessRunnerTests : IAsyncLifetime
         return env;
     }
 
-    // Anthropic is not here: its SDK serializes with reflection, which forge's AOT configuration disables (follow-up filed).
+    // forge.dll runs under the JIT, so Anthropic goes through the SDK here; NativeAotPublishTests covers the built-in client.
     [Theory]
     [InlineData("openai", "gpt-4o")]
+    [InlineData("anthropic", "sonnet")]
     [InlineData("openai-compatible", "qwen2.5-coder")]
     public async Task Print_StreamJson_EmitsInitAssistantAndResultAndSendsTheMemoryFiles(string provider, string model)
     {
