@@ -84,7 +84,7 @@ public sealed class NetworkPolicy
     {
         ArgumentNullException.ThrowIfNull(address);
         reason = "";
-        if (IsListed(host) || _allowedAddresses.Contains(Canonical(address)))
+        if (IsListed(host))
         {
             return true;
         }
