@@ -123,6 +123,7 @@ internal static class HeadlessRunner
             // 5. Tools and the loop.
             var registry = new ToolRegistry();
             registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
+            registry.RegisterMany(HeadlessWebTools.Create(settings, home, environment, stderr));
             var executor = new ToolExecutor(registry);
             var toolContext = new ToolContext(cwd) { SessionId = session.Id };
             var loop = new AgentLoop(client, executor, toolContext, new TaskPermissionAuthorizer(checker, authorizer));

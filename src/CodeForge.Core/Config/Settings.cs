@@ -38,6 +38,9 @@ public sealed record Settings
     /// <summary>Sessions older than this many days may be cleaned up (Claude Code's default is 30).</summary>
     public int CleanupPeriodDays { get; init; } = 30;
 
+    /// <summary>The <c>webFetch</c> key: which non-public hosts the web tools may reach.</summary>
+    public WebFetchSettings WebFetch { get; init; } = WebFetchSettings.Empty;
+
     public static Settings Defaults { get; } = new();
 
     /// <summary>Merges fragments given lowest precedence first.</summary>
@@ -62,6 +65,7 @@ public sealed record Settings
                 StatusLine = f.StatusLine ?? s.StatusLine,
                 DisableBypassPermissionsMode = s.DisableBypassPermissionsMode || f.DisableBypassPermissionsMode == true,
                 CleanupPeriodDays = f.CleanupPeriodDays ?? s.CleanupPeriodDays,
+                WebFetch = s.WebFetch.MergeWith(f.WebFetch),
             };
         }
         return s;

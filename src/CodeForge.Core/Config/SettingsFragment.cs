@@ -42,6 +42,9 @@ public sealed record SettingsFragment
 
     public int? CleanupPeriodDays { get; init; }
 
+    /// <summary>The <c>webFetch</c> key (network reach of the web tools).</summary>
+    public WebFetchSettings? WebFetch { get; init; }
+
     /// <summary>An empty fragment: sets nothing.</summary>
     public static SettingsFragment Empty { get; } = new();
 }

@@ -115,6 +115,9 @@ public static class SettingsParser
                 case "cleanupPeriodDays":
                     f = f with { CleanupPeriodDays = c.NonNegativeInt(key, value) };
                     break;
+                case "webFetch":
+                    f = f with { WebFetch = WebFetchSettings.Parse(key, value, c.Error) };
+                    break;
                 default:
                     if (!KnownIgnoredKeys.Contains(key))
                     {
