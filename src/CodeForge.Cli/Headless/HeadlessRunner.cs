@@ -57,6 +57,8 @@ internal static class HeadlessRunner
         {
             await stderr.WriteLineAsync($"forge: {d}").ConfigureAwait(false);
         }
+        // MCP servers start now, in parallel, each bounded by MCP_TIMEOUT; closed (stdio servers killed) at exit.
+        await using var mcp = await McpStartup.BeginAsync(cwd, home, environment, stderr, ct).ConfigureAwait(false);
 
         // 2. The model: one clear line if something is missing.
         ProviderConfig provider;
@@ -118,6 +120,7 @@ internal static class HeadlessRunner
             // 5. Tools and the loop.
             var registry = new ToolRegistry();
             registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
+            registry.RegisterMany(await mcp.GetToolsAsync().ConfigureAwait(false));
             var executor = new ToolExecutor(registry);
             var toolContext = new ToolContext(cwd) { SessionId = session.Id };
             var loop = new AgentLoop(client, executor, toolContext, authorizer);
