@@ -289,6 +289,46 @@ public sealed class McpClientManagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CallToolAsync_ConcurrentCallsAfterACrash_RestartTheServerExactlyOnce()
+    {
+        var manager = Manager(null, Everything());
+        await manager.ConnectAsync("everything", Ct);
+        using (var process = Process.GetProcessById(Assert.Single(McpTestServers.ProcessesWith(_marker))))
+        {
+            process.Kill();
+            await process.WaitForExitAsync(Ct);
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6)
+            .Select(i => manager.CallToolAsync("everything", "echo", Args(new Dictionary<string, object> { ["message"] = $"after {i}" }), Ct)).ToArray());
+
+        Assert.All(results, r => Assert.True(r.Success, r.Error));
+        Assert.Single(McpTestServers.ProcessesWith(_marker));
+        Assert.Equal(2, manager.GetStatus("everything").Starts);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WhileAServerIsStarting_CancelsTheStartAndKillsItsProcess()
+    {
+        var slow = new McpServerConfig { Name = "slow", Command = "node", Args = ["-e", "setTimeout(() => {}, 120000)", _marker], Source = "test" };
+        var manager = new McpClientManager([slow], new McpClientManagerOptions { StartupTimeout = TimeSpan.FromSeconds(60) });
+        var connecting = manager.ConnectAsync("slow", Ct);
+        var clock = Stopwatch.StartNew();
+        while (McpTestServers.ProcessesWith(_marker).Count == 0 && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Yield();
+        }
+
+        await manager.DisposeAsync();
+        var status = await connecting.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        Assert.Equal(McpServerState.Failed, status.State);
+        await WaitForExitAsync(McpTestServers.ProcessesWith(_marker));
+        Assert.Empty(McpTestServers.ProcessesWith(_marker));
+    }
+
+    [Fact]
     public async Task DisposeAsync_KillsEveryStdioServer()
     {
         var manager = new McpClientManager([Everything("one"), Everything("two")], new McpClientManagerOptions { StartupTimeout = TimeSpan.FromSeconds(60) });
