@@ -57,6 +57,8 @@ internal static class HeadlessRunner
         {
             await stderr.WriteLineAsync($"forge: {d}").ConfigureAwait(false);
         }
+        // MCP servers start now, in parallel, each bounded by MCP_TIMEOUT; closed (stdio servers killed) at exit.
+        await using var mcp = await McpStartup.BeginAsync(cwd, home, environment, stderr, ct).ConfigureAwait(false);
 
         // 2. The model: one clear line if something is missing.
         ProviderConfig provider;
@@ -124,6 +126,7 @@ internal static class HeadlessRunner
             var registry = new ToolRegistry();
             registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
             registry.RegisterMany(HeadlessWebTools.Create(settings, home, environment, stderr));
+            registry.RegisterMany(await mcp.GetToolsAsync().ConfigureAwait(false));
             var executor = new ToolExecutor(registry);
             var toolContext = new ToolContext(cwd) { SessionId = session.Id };
             var loop = new AgentLoop(client, executor, toolContext, new TaskPermissionAuthorizer(checker, authorizer));

@@ -40,6 +40,49 @@ public sealed class ToolSchema
     /// <summary>Builds a schema from the given parameters (see the constructor).</summary>
     public static ToolSchema Create(params ToolParameter[] parameters) => new(parameters);
 
+    private ToolSchema(JsonElement rawSchema, ImmutableArray<string> rawRequired)
+    {
+        Parameters = [];
+        JsonSchema = rawSchema;
+        _rawRequired = rawRequired;
+    }
+
+    /// <summary>
+    /// A schema taken as given from elsewhere (an MCP server's <c>inputSchema</c>): rendered unchanged (with
+    /// <c>"type":"object"</c> and <c>"properties"</c> added when missing), and validated only for what the tool's owner
+    /// cannot check better: the arguments are an object and every top-level <c>required</c> property is present. The owner
+    /// of the schema validates the rest. <see cref="Parameters"/> is empty.
+    /// </summary>
+    /// <exception cref="ArgumentException">The schema is not a JSON object, or its <c>type</c> is not <c>"object"</c>.</exception>
+    public static ToolSchema FromJsonSchema(JsonElement schema)
+    {
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException($"A tool's JSON schema must be an object, got {Describe(schema)}.", nameof(schema));
+        }
+        var node = JsonObject.Create(schema)!.DeepClone().AsObject();
+        if (node["type"] is { } type && (type.GetValueKind() != JsonValueKind.String || type.GetValue<string>() != "object"))
+        {
+            throw new ArgumentException($"A tool's JSON schema must have \"type\": \"object\", got {type.ToJsonString()}.", nameof(schema));
+        }
+        node["type"] = "object";
+        node["properties"] ??= new JsonObject();
+        var required = ImmutableArray.CreateBuilder<string>();
+        if (node["required"] is JsonArray list)
+        {
+            foreach (var item in list)
+            {
+                if (item?.GetValueKind() == JsonValueKind.String)
+                {
+                    required.Add(item.GetValue<string>());
+                }
+            }
+        }
+        return new ToolSchema(JsonElement.Parse(node.ToJsonString()), required.ToImmutable());
+    }
+
+    private readonly ImmutableArray<string>? _rawRequired;
+
     /// <summary>
     /// The parameters, in declaration order: private copies, so changing a list or node given to the constructor later
     /// changes neither the schema nor its validation.
@@ -59,6 +102,21 @@ public sealed class ToolSchema
     public ImmutableArray<string> Validate(JsonElement arguments)
     {
         var errors = new Errors();
+        if (_rawRequired is { } rawRequired)
+        {
+            if (arguments.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null))
+            {
+                errors.Add($"the arguments must be a JSON object, got {Describe(arguments)}");
+            }
+            foreach (var name in rawRequired)
+            {
+                if (arguments.ValueKind != JsonValueKind.Object || !arguments.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+                {
+                    errors.Add($"'{name}' is required");
+                }
+            }
+            return errors.ToImmutable();
+        }
         switch (arguments.ValueKind)
         {
             case JsonValueKind.Undefined:

@@ -265,4 +265,40 @@ public sealed class ToolSchemaTests
 
         Assert.Throws<ArgumentException>(() => ToolSchema.Create(null!, new ToolParameter("a", ToolParameterType.String, "")));
     }
+
+    [Fact]
+    public void FromJsonSchema_KeepsTheSchemaAsGivenAndChecksOnlyObjectAndRequired()
+    {
+        var schema = ToolSchema.FromJsonSchema(JsonElement.Parse("""
+            {"type": "object", "properties": {"message": {"type": "string", "pattern": "^a"}}, "required": ["message"], "additionalProperties": false}
+            """));
+
+        Assert.Empty(schema.Parameters);
+        Assert.Equal("^a", schema.JsonSchema.GetProperty("properties").GetProperty("message").GetProperty("pattern").GetString());
+        Assert.False(schema.JsonSchema.GetProperty("additionalProperties").GetBoolean());
+        Assert.Empty(schema.Validate(JsonElement.Parse("""{"message": "b"}""")));
+        Assert.Equal(["'message' is required"], schema.Validate(JsonElement.Parse("{}")));
+        Assert.Equal(["'message' is required"], schema.Validate(JsonElement.Parse("""{"message": null}""")));
+        Assert.Contains("the arguments must be a JSON object, got an array", schema.Validate(JsonElement.Parse("[]")));
+    }
+
+    [Fact]
+    public void FromJsonSchema_WithoutTypeOrProperties_AddsThem()
+    {
+        var schema = ToolSchema.FromJsonSchema(JsonElement.Parse("{}"));
+
+        Assert.Equal("object", schema.JsonSchema.GetProperty("type").GetString());
+        Assert.Equal(JsonValueKind.Object, schema.JsonSchema.GetProperty("properties").ValueKind);
+        Assert.Empty(schema.Validate(default));
+    }
+
+    [Theory]
+    [InlineData("[]", "must be an object")]
+    [InlineData("""{"type": "string"}""", "must have \"type\": \"object\"")]
+    public void FromJsonSchema_NotAnObjectSchema_Throws(string json, string expected)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ToolSchema.FromJsonSchema(JsonElement.Parse(json)));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,84 @@
+using System.Collections.Immutable;
+using CodeForge.Core.Agent;
+using CodeForge.Core.Tools;
+using CodeForge.Mcp.Client;
+using CodeForge.Mcp.Config;
+
+namespace CodeForge.Cli;
+
+/// <summary>
+/// The MCP servers of one forge run: reads their configuration, starts them all in parallel at once (each bounded by
+/// <c>MCP_TIMEOUT</c>), and later hands over the tools of those that connected. Problems go to stderr, one line each.
+/// Disposal closes every server (stdio servers are killed).
+/// </summary>
+internal sealed class McpStartup : IAsyncDisposable
+{
+    private readonly TextWriter _stderr;
+    private readonly Task<ImmutableArray<McpServerStatus>> _connecting;
+
+    private McpStartup(McpClientManager manager, TextWriter stderr, Task<ImmutableArray<McpServerStatus>> connecting)
+    {
+        Manager = manager;
+        _stderr = stderr;
+        _connecting = connecting;
+    }
+
+    public McpClientManager Manager { get; }
+
+    /// <summary>The configuration of a project (<c>.mcp.json</c> at its root) and a home directory.</summary>
+    public static McpConfigSet LoadConfig(string cwd, string home, Func<string, string?> environment, IEnumerable<McpPluginServer>? plugins = null) =>
+        McpConfigLoader.Load(McpConfigSources.ForProject(MemoryFiles.FindRepositoryRoot(cwd), home) with { Plugins = [.. plugins ?? []] }, environment);
+
+    /// <summary>Loads the configuration and starts connecting to every server in the background.</summary>
+    public static async Task<McpStartup> BeginAsync(string cwd, string home, Func<string, string?> environment, TextWriter stderr,
+        CancellationToken cancellationToken, IEnumerable<McpPluginServer>? plugins = null)
+    {
+        var config = LoadConfig(cwd, home, environment, plugins);
+        foreach (var d in config.Diagnostics)
+        {
+            await stderr.WriteLineAsync($"forge: {d}").ConfigureAwait(false);
+        }
+        var problems = new List<string>();
+        var options = McpClientManagerOptions.FromEnvironment(environment, problems) with
+        {
+            WorkingDirectory = cwd,
+            ClientVersion = Program.InformationalVersion,
+        };
+        foreach (var p in problems)
+        {
+            await stderr.WriteLineAsync($"forge: {p}").ConfigureAwait(false);
+        }
+        var manager = new McpClientManager(config.Servers, options);
+        var connecting = config.Servers.IsEmpty ? Task.FromResult(ImmutableArray<McpServerStatus>.Empty) : manager.ConnectAllAsync(cancellationToken);
+        return new McpStartup(manager, stderr, connecting);
+    }
+
+    /// <summary>Waits for the start-up (bounded by the timeout), reports failed servers and returns the connected servers' tools.</summary>
+    public async Task<ImmutableArray<ITool>> GetToolsAsync()
+    {
+#pragma warning disable VSTHRD003 // started by BeginAsync on this run's own flow; forge has no synchronization context
+        var statuses = await _connecting.ConfigureAwait(false);
+#pragma warning restore VSTHRD003
+        foreach (var s in statuses.Where(s => s.State == McpServerState.Failed))
+        {
+            await _stderr.WriteLineAsync($"forge: MCP server \"{s.Name}\" failed: {s.Error}").ConfigureAwait(false);
+        }
+        return Manager.GetTools();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Closing first cancels any start still in progress, so exiting never waits for a slow server.
+        await Manager.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+#pragma warning disable VSTHRD003 // see GetToolsAsync
+            await _connecting.ConfigureAwait(false);
+#pragma warning restore VSTHRD003
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            // An interrupted start-up: every server is closed already.
+        }
+    }
+}

@@ -1,0 +1,363 @@
+using System.Collections.Immutable;
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using CodeForge.Core.Tools;
+using CodeForge.Mcp.Config;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace CodeForge.Mcp.Client;
+
+/// <summary>
+/// One configured server: starts it on first use, keeps the live client and its tools, restarts it after a crash, and
+/// closes it on disposal. See <see cref="McpClientManager"/> for the contract.
+/// </summary>
+internal sealed class McpServerConnection : IAsyncDisposable
+{
+    private readonly McpClientManagerOptions _options;
+    private readonly CancellationToken _shutdown;
+    private readonly SemaphoreSlim _gate = new(1, 1); // serializes start, restart and disposal (held across awaits; not a lock)
+    private volatile Live? _live;
+    private volatile string? _startError;
+    private volatile bool _starting;
+    private volatile bool _disposed;
+    private int _starts;
+
+    public McpServerConnection(McpServerConfig config, McpClientManagerOptions options, CancellationToken shutdown)
+    {
+        Config = config;
+        _options = options;
+        _shutdown = shutdown;
+        _startError = config.Error;
+    }
+
+    public McpServerConfig Config { get; }
+
+    /// <summary>A running client, its tools and its generation (1 for the first start, 2 after one restart, …).</summary>
+    internal sealed record Live(McpClient Client, ImmutableArray<Tool> Tools, ImmutableArray<McpToolInfo> ToolInfos, int Generation)
+    {
+        public bool IsAlive => !Client.Completion.IsCompleted;
+    }
+
+    /// <summary>The live client, or null when not started, failed or dead.</summary>
+    public Live? Current => _live is { IsAlive: true } live ? live : null;
+
+    public McpServerStatus Status
+    {
+        get
+        {
+            var live = _live;
+            var starts = Volatile.Read(ref _starts);
+            if (live is not null && live.IsAlive)
+            {
+                return new McpServerStatus(Config.Name, McpServerState.Connected, null, live.ToolInfos, starts);
+            }
+            if (_starting)
+            {
+                return new McpServerStatus(Config.Name, McpServerState.Starting, null, [], starts);
+            }
+            if (_startError is { } error)
+            {
+                return new McpServerStatus(Config.Name, McpServerState.Failed, error, [], starts);
+            }
+            return live is null
+                ? new McpServerStatus(Config.Name, McpServerState.NotStarted, null, [], starts)
+                : new McpServerStatus(Config.Name, McpServerState.Failed, $"the server stopped ({DescribeCompletion(live)}); it is restarted on next use", [], starts);
+        }
+    }
+
+    /// <summary>Returns the live client, starting (or restarting a dead) one first. A start failure is sticky.</summary>
+    public async Task<Live> EnsureStartedAsync(CancellationToken cancellationToken)
+    {
+        var live = _live;
+        if (live is not null && live.IsAlive)
+        {
+            return live;
+        }
+        return await StartOrReplaceAsync(live, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts a new client unless the current one is no longer <paramref name="expected"/> (someone else already
+    /// replaced it) and is alive; the old one is closed first. Exactly one start runs at a time.
+    /// </summary>
+    private async Task<Live> StartOrReplaceAsync(Live? expected, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var current = _live;
+            if (current is not null && current != expected && current.IsAlive)
+            {
+                return current; // another caller started or restarted it meanwhile
+            }
+            if (current is null && _startError is { } error)
+            {
+                throw new McpServerUnavailableException(Config.Name, error);
+            }
+            if (current is not null)
+            {
+                _live = null;
+                await DisposeQuietlyAsync(current.Client).ConfigureAwait(false);
+            }
+            _starting = true;
+            try
+            {
+                var started = await StartAsync(cancellationToken).ConfigureAwait(false);
+                _live = started;
+                _startError = null;
+                return started;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var message = ex is McpServerUnavailableException u ? u.Reason : Explain(ex);
+                _startError = message;
+                throw new McpServerUnavailableException(Config.Name, message, ex);
+            }
+            finally
+            {
+                _starting = false;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<Live> StartAsync(CancellationToken cancellationToken)
+    {
+        var generation = Interlocked.Increment(ref _starts);
+        var stderr = new StandardErrorTail();
+        IClientTransport transport = Config.Transport switch
+        {
+            McpTransportKind.Stdio => new StdioClientTransport(new StdioClientTransportOptions
+            {
+                Name = Config.Name,
+                Command = Config.Command!,
+                Arguments = [.. Config.Args],
+                EnvironmentVariables = Config.Env.ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal),
+                WorkingDirectory = _options.WorkingDirectory,
+                ShutdownTimeout = _options.ShutdownTimeout,
+                StandardErrorLines = stderr.Add,
+            }),
+            _ => new HttpClientTransport(new HttpClientTransportOptions
+            {
+                Name = Config.Name,
+                Endpoint = new Uri(Config.Url!),
+                TransportMode = Config.Transport == McpTransportKind.Sse ? HttpTransportMode.Sse : HttpTransportMode.StreamableHttp,
+                AdditionalHeaders = Config.Headers.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase),
+                ConnectionTimeout = _options.StartupTimeout,
+            }),
+        };
+        if (Config.Transport == McpTransportKind.Stdio && !CommandExists(Config.Command!, _options.WorkingDirectory))
+        {
+            throw new McpServerUnavailableException(Config.Name, $"command \"{Config.Command}\" was not found (not a file, and not on PATH)");
+        }
+        using var timeout = new CancellationTokenSource(_options.StartupTimeout, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _shutdown);
+        McpClient? client = null;
+        try
+        {
+            client = await McpClient.CreateAsync(transport, new McpClientOptions
+            {
+                ClientInfo = new Implementation { Name = "forge", Version = _options.ClientVersion },
+                InitializationTimeout = _options.StartupTimeout,
+            }, loggerFactory: null, linked.Token).ConfigureAwait(false);
+            var tools = await client.ListToolsAsync(cancellationToken: linked.Token).ConfigureAwait(false);
+            var protocolTools = tools.Select(t => t.ProtocolTool).ToImmutableArray();
+            var infos = protocolTools.Select(t => new McpToolInfo(McpToolNames.Format(Config.Name, t.Name), t.Name, t.Description ?? "")).ToImmutableArray();
+            return new Live(client, protocolTools, infos, generation);
+        }
+        catch (Exception ex)
+        {
+            if (client is not null)
+            {
+                await DisposeQuietlyAsync(client).ConfigureAwait(false);
+            }
+            if (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !_shutdown.IsCancellationRequested)
+            {
+                throw new McpServerUnavailableException(Config.Name,
+                    string.Create(CultureInfo.InvariantCulture, $"did not start within {_options.StartupTimeout.TotalSeconds:0.###} s (set MCP_TIMEOUT in milliseconds to wait longer){stderr.Describe()}"), ex);
+            }
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            throw new McpServerUnavailableException(Config.Name, Explain(ex) + stderr.Describe(), ex);
+        }
+    }
+
+    /// <summary>Calls a tool; a crashed server is restarted once for this call.</summary>
+    public async Task<ToolResult> CallToolAsync(string toolName, JsonElement arguments, CancellationToken cancellationToken)
+    {
+        Live live;
+        try
+        {
+            live = await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (McpServerUnavailableException ex)
+        {
+            return ToolResult.Fail(ex.Message);
+        }
+        var request = new CallToolRequestParams { Name = toolName, Arguments = ToArguments(arguments) };
+        try
+        {
+            return await CallOnceAsync(live, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsCrash(ex, live, cancellationToken))
+        {
+            Live restarted;
+            try
+            {
+                restarted = await StartOrReplaceAsync(live, cancellationToken).ConfigureAwait(false);
+            }
+            catch (McpServerUnavailableException again)
+            {
+                return ToolResult.Fail($"MCP server \"{Config.Name}\" stopped ({Explain(ex)}) and could not be restarted: {again.Reason}");
+            }
+            try
+            {
+                return await CallOnceAsync(restarted, request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex2) when (IsCrash(ex2, restarted, cancellationToken))
+            {
+                return ToolResult.Fail($"MCP server \"{Config.Name}\" crashed again after a restart while running \"{toolName}\": {Explain(ex2)}");
+            }
+        }
+    }
+
+    private async Task<ToolResult> CallOnceAsync(Live live, CallToolRequestParams request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await live.Client.CallToolAsync(request, cancellationToken).ConfigureAwait(false);
+            return McpResultFormatter.Format(result, _options.MaxOutputTokens);
+        }
+        catch (McpProtocolException ex)
+        {
+            return ToolResult.Fail($"MCP server \"{Config.Name}\" refused \"{request.Name}\": {McpResultFormatter.Describe(ex)}");
+        }
+    }
+
+    private static bool IsCrash(Exception ex, Live live, CancellationToken cancellationToken) =>
+        !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        && ex is not McpProtocolException
+        && (ex is ClientTransportClosedException or IOException or ObjectDisposedException or McpException || !live.IsAlive);
+
+    private static Dictionary<string, JsonElement> ToArguments(JsonElement arguments)
+    {
+        var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (arguments.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in arguments.EnumerateObject())
+            {
+                result[p.Name] = p.Value.Clone();
+            }
+        }
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        // The manager cancelled _shutdown first, so a start in progress gives up and releases the gate.
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            var live = _live;
+            _live = null;
+            if (live is not null)
+            {
+                await DisposeQuietlyAsync(live.Client).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static async Task DisposeQuietlyAsync(McpClient client)
+    {
+        try
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or McpException)
+        {
+            // Closing a broken connection may fail; the process is gone or killed either way.
+        }
+    }
+
+    private static string DescribeCompletion(Live live)
+    {
+        var completion = live.Client.Completion;
+#pragma warning disable VSTHRD002 // the task has completed: reading its result does not block
+        return completion.IsCompletedSuccessfully && completion.Result is StdioClientCompletionDetails { ExitCode: { } code }
+            ? $"exit code {code}"
+            : "connection closed";
+#pragma warning restore VSTHRD002
+    }
+
+    private static string Explain(Exception ex) => ex switch
+    {
+        McpServerUnavailableException u => u.Reason,
+        Win32Exception w => $"could not start the command: {w.Message}",
+        ClientTransportClosedException { Details: StdioClientCompletionDetails d } =>
+            $"the server process exited{(d.ExitCode is { } c ? $" with code {c}" : "")} before answering" +
+            (d.StandardErrorTail is { Count: > 0 } tail ? $"; its stderr ended with: {string.Join(" | ", tail.TakeLast(3))}" : ""),
+        HttpRequestException h => $"HTTP request failed: {h.Message}",
+        _ => ex.Message,
+    };
+
+    /// <summary>A program name on PATH, or a path that exists (relative to the working directory).</summary>
+    private static bool CommandExists(string command, string? workingDirectory)
+    {
+        if (command.Contains('/', StringComparison.Ordinal))
+        {
+            return File.Exists(Path.GetFullPath(command, workingDirectory ?? Environment.CurrentDirectory));
+        }
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Any(dir => File.Exists(Path.Combine(dir, command)));
+    }
+
+    /// <summary>The last lines a server wrote on stderr, for error messages.</summary>
+    private sealed class StandardErrorTail
+    {
+        private readonly object _sync = new();
+        private readonly Queue<string> _lines = new();
+
+        public void Add(string line)
+        {
+            lock (_sync)
+            {
+                _lines.Enqueue(line);
+                if (_lines.Count > 5)
+                {
+                    _lines.Dequeue();
+                }
+            }
+        }
+
+        public string Describe()
+        {
+            lock (_sync)
+            {
+                return _lines.Count == 0 ? "" : $"; its stderr ended with: {string.Join(" | ", _lines)}";
+            }
+        }
+    }
+}

@@ -1,0 +1,354 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using CodeForge.Core.Config;
+
+namespace CodeForge.Mcp.Config;
+
+/// <summary>A problem in an MCP configuration file: where (file, line, server) and why.</summary>
+public sealed record McpConfigDiagnostic(string File, int Line, string? Server, string Message)
+{
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{File}{(Line > 0 ? $":{Line}" : "")}: {(Server is null ? "" : $"MCP server \"{Server}\": ")}{Message}";
+}
+
+/// <summary>An MCP server a plugin brings (from its <c>.mcp.json</c> or <c>mcpServers</c>), handed over as data.</summary>
+/// <param name="PluginName">The plugin's name; the server is named <c>plugin_&lt;plugin&gt;_&lt;server&gt;</c>.</param>
+/// <param name="ServerName">The server's name inside the plugin.</param>
+/// <param name="Entry">The server's entry, as in <c>.mcp.json</c>.</param>
+/// <param name="PluginRoot">The plugin's directory, substituted for <c>${CLAUDE_PLUGIN_ROOT}</c>.</param>
+public sealed record McpPluginServer(string PluginName, string ServerName, JsonElement Entry, string PluginRoot);
+
+/// <summary>Where to look for MCP servers. Any file may be null or missing.</summary>
+public sealed record McpConfigSources
+{
+    /// <summary>The project's <c>.mcp.json</c>.</summary>
+    public string? ProjectFile { get; init; }
+
+    /// <summary>The user's <c>~/.forge/mcp.json</c>.</summary>
+    public string? UserFile { get; init; }
+
+    /// <summary>The user's settings file, whose <c>mcpServers</c> key is read too.</summary>
+    public string? UserSettingsFile { get; init; }
+
+    /// <summary>Servers from plugins.</summary>
+    public ImmutableArray<McpPluginServer> Plugins { get; init; } = [];
+
+    /// <summary>The usual places for a project directory and a home directory.</summary>
+    public static McpConfigSources ForProject(string projectDirectory, string homeDirectory) => new()
+    {
+        ProjectFile = Path.Combine(projectDirectory, ".mcp.json"),
+        UserFile = Path.Combine(homeDirectory, ".forge", "mcp.json"),
+        UserSettingsFile = Path.Combine(homeDirectory, ".forge", "settings.json"),
+    };
+}
+
+/// <summary>The servers found and the problems met while reading them.</summary>
+public sealed record McpConfigSet(ImmutableArray<McpServerConfig> Servers, ImmutableArray<McpConfigDiagnostic> Diagnostics)
+{
+    /// <summary>No servers, no problems.</summary>
+    public static McpConfigSet Empty { get; } = new([], []);
+}
+
+/// <summary>
+/// Reads MCP server entries (<c>{"mcpServers": {name: {command, args, env} | {type: "http"|"sse", url, headers}}}</c>)
+/// from the project's <c>.mcp.json</c>, the user's <c>~/.forge/mcp.json</c> and settings, and plugins. A later source
+/// overrides an earlier one for the same name (plugin &lt; user settings &lt; user &lt; project). Lenient: invalid JSON
+/// skips the file, a malformed entry skips that server, each with a diagnostic naming file, line and server; a missing
+/// <c>${VAR}</c> keeps the server with its <see cref="McpServerConfig.Error"/>; everything else loads.
+/// </summary>
+/// <remarks>Stateless; safe to call from any thread. Reads each file once per call.</remarks>
+public static class McpConfigLoader
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    /// <summary>Loads every source; <paramref name="environment"/> resolves <c>${VAR}</c>.</summary>
+    public static McpConfigSet Load(McpConfigSources sources, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(environment);
+        var servers = new Dictionary<string, McpServerConfig>(StringComparer.Ordinal);
+        var diagnostics = ImmutableArray.CreateBuilder<McpConfigDiagnostic>();
+        foreach (var plugin in sources.Plugins)
+        {
+            var name = $"plugin_{plugin.PluginName}_{plugin.ServerName}";
+            var source = $"plugin {plugin.PluginName}";
+            var config = ParseServer(name, plugin.Entry, source, 0, McpConfigScope.Plugin, plugin.PluginRoot, environment, diagnostics);
+            if (config is not null)
+            {
+                servers[name] = config;
+            }
+        }
+        foreach (var (file, scope) in new[]
+        {
+            (sources.UserSettingsFile, McpConfigScope.UserSettings), (sources.UserFile, McpConfigScope.User), (sources.ProjectFile, McpConfigScope.Project),
+        })
+        {
+            if (file is null || !File.Exists(file))
+            {
+                continue;
+            }
+            string json;
+            try
+            {
+                json = File.ReadAllText(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                diagnostics.Add(new McpConfigDiagnostic(file, 0, null, $"could not be read ({ex.Message}); ignored"));
+                continue;
+            }
+            var parsed = Parse(json, file, scope, environment, required: scope != McpConfigScope.UserSettings);
+            diagnostics.AddRange(parsed.Diagnostics);
+            foreach (var server in parsed.Servers)
+            {
+                servers[server.Name] = server;
+            }
+        }
+        return new McpConfigSet([.. servers.Values.OrderBy(s => s.Name, StringComparer.Ordinal)], diagnostics.ToImmutable());
+    }
+
+    /// <summary>Parses the text of one file (<paramref name="file"/> names it in diagnostics).</summary>
+    /// <param name="json">The file's text.</param>
+    /// <param name="file">Its path.</param>
+    /// <param name="scope">What kind of file it is.</param>
+    /// <param name="environment">Resolves <c>${VAR}</c>.</param>
+    /// <param name="required">Whether a missing <c>mcpServers</c> key is worth a diagnostic (not in a settings file).</param>
+    public static McpConfigSet Parse(string json, string file, McpConfigScope scope, Func<string, string?> environment, bool required = true)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(environment);
+        var diagnostics = ImmutableArray.CreateBuilder<McpConfigDiagnostic>();
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            diagnostics.Add(new McpConfigDiagnostic(file, (int)(ex.LineNumber ?? -1) + 1, null,
+                $"invalid JSON ({ex.Message.Split(". ")[0].TrimEnd('.')}); no server was loaded from this file"));
+            return new McpConfigSet([], diagnostics.ToImmutable());
+        }
+        using (document)
+        {
+            var lines = KeyLines.Index(json);
+            int LineOf(string key) => lines.TryGetValue(key, out var line) ? line : 0;
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                diagnostics.Add(new McpConfigDiagnostic(file, 1, null, "must be a JSON object with an \"mcpServers\" object; ignored"));
+                return new McpConfigSet([], diagnostics.ToImmutable());
+            }
+            if (!root.TryGetProperty("mcpServers", out var map))
+            {
+                if (required)
+                {
+                    diagnostics.Add(new McpConfigDiagnostic(file, 1, null, "has no \"mcpServers\" object; no server was loaded"));
+                }
+                return new McpConfigSet([], diagnostics.ToImmutable());
+            }
+            if (map.ValueKind != JsonValueKind.Object)
+            {
+                diagnostics.Add(new McpConfigDiagnostic(file, LineOf("mcpServers"), null, "\"mcpServers\" must be an object of servers by name; ignored"));
+                return new McpConfigSet([], diagnostics.ToImmutable());
+            }
+            var servers = ImmutableArray.CreateBuilder<McpServerConfig>();
+            foreach (var property in map.EnumerateObject())
+            {
+                var config = ParseServer(property.Name, property.Value.Clone(), file, LineOf($"mcpServers.{property.Name}"), scope, null, environment, diagnostics);
+                if (config is not null)
+                {
+                    servers.Add(config);
+                }
+            }
+            return new McpConfigSet(servers.ToImmutable(), diagnostics.ToImmutable());
+        }
+    }
+
+    /// <summary>
+    /// Reads one entry. Returns null (with a diagnostic) when it is malformed; otherwise the expanded config, whose
+    /// <see cref="McpServerConfig.Error"/> names any variable that is unset and has no default.
+    /// </summary>
+    internal static McpServerConfig? ParseServer(string name, JsonElement entry, string file, int line, McpConfigScope scope, string? pluginRoot,
+        Func<string, string?> environment, ImmutableArray<McpConfigDiagnostic>.Builder diagnostics)
+    {
+        McpServerConfig? Bad(string message)
+        {
+            diagnostics.Add(new McpConfigDiagnostic(file, line, name, message + "; this server was not loaded"));
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return Bad("the server name is empty");
+        }
+        if (entry.ValueKind != JsonValueKind.Object)
+        {
+            return Bad($"the entry must be an object, got {Kind(entry)}");
+        }
+        string? type = null;
+        if (entry.TryGetProperty("type", out var typeElement))
+        {
+            if (typeElement.ValueKind != JsonValueKind.String)
+            {
+                return Bad($"\"type\" must be a string (\"stdio\", \"http\" or \"sse\"), got {Kind(typeElement)}");
+            }
+            type = typeElement.GetString();
+        }
+        if (!TryString(entry, "command", out var command, out var error) || !TryString(entry, "url", out var url, out error)
+            || !TryStrings(entry, "args", out var args, out error) || !TryMap(entry, "env", out var env, out error)
+            || !TryMap(entry, "headers", out var headers, out error))
+        {
+            return Bad(error!);
+        }
+        McpTransportKind transport;
+        switch (type)
+        {
+            case null when command is not null:
+            case "stdio":
+                transport = McpTransportKind.Stdio;
+                break;
+            case null when url is not null:
+            case "http":
+            case "streamable-http":
+            case "streamableHttp":
+                transport = McpTransportKind.Http;
+                break;
+            case "sse":
+                transport = McpTransportKind.Sse;
+                break;
+            case null:
+                return Bad("neither \"command\" (a local server) nor \"url\" (a remote one) is given");
+            default:
+                return Bad($"unknown \"type\" \"{type}\" (expected \"stdio\", \"http\" or \"sse\")");
+        }
+        if (transport == McpTransportKind.Stdio && string.IsNullOrWhiteSpace(command))
+        {
+            return Bad("a stdio server needs a \"command\"");
+        }
+        if (transport != McpTransportKind.Stdio && string.IsNullOrWhiteSpace(url))
+        {
+            return Bad($"an {(transport == McpTransportKind.Http ? "http" : "sse")} server needs a \"url\"");
+        }
+
+        var missing = new List<string>();
+        string? Lookup(string variable) => variable == "CLAUDE_PLUGIN_ROOT" && pluginRoot is not null ? pluginRoot : environment(variable);
+        string X(string value) => McpEnvironmentExpander.Expand(value, Lookup, missing);
+        var expandedUrl = url is null ? null : X(url);
+        string? urlError = null;
+        if (transport != McpTransportKind.Stdio && missing.Count == 0
+            && (!Uri.TryCreate(expandedUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            urlError = $"\"url\" must be an absolute http or https URL, got \"{expandedUrl}\"";
+        }
+        var config = new McpServerConfig
+        {
+            Name = name,
+            Transport = transport,
+            Command = command is null ? null : X(command),
+            Args = [.. args.Select(X)],
+            Env = env.ToImmutableDictionary(kv => kv.Key, kv => X(kv.Value), StringComparer.Ordinal),
+            Url = expandedUrl,
+            Headers = headers.ToImmutableDictionary(kv => kv.Key, kv => X(kv.Value), StringComparer.OrdinalIgnoreCase),
+            Source = file,
+            Scope = scope,
+            PluginRoot = pluginRoot,
+            Raw = entry.Clone(),
+        };
+        if (missing.Count > 0)
+        {
+            return config with
+            {
+                Error = $"environment variable{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing.Select(m => "${" + m + "}"))} " +
+                        $"{(missing.Count == 1 ? "is" : "are")} not set and {(missing.Count == 1 ? "has" : "have")} no default (use ${{VAR:-default}}) — in {file}",
+            };
+        }
+        return urlError is null ? config : config with { Error = urlError };
+    }
+
+    private static bool TryString(JsonElement entry, string key, out string? value, out string? error)
+    {
+        value = null;
+        error = null;
+        if (!entry.TryGetProperty(key, out var e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+        if (e.ValueKind != JsonValueKind.String)
+        {
+            error = $"\"{key}\" must be a string, got {Kind(e)}";
+            return false;
+        }
+        value = e.GetString();
+        return true;
+    }
+
+    private static bool TryStrings(JsonElement entry, string key, out ImmutableArray<string> values, out string? error)
+    {
+        values = [];
+        error = null;
+        if (!entry.TryGetProperty(key, out var e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+        if (e.ValueKind != JsonValueKind.Array)
+        {
+            error = $"\"{key}\" must be an array of strings, got {Kind(e)}";
+            return false;
+        }
+        var builder = ImmutableArray.CreateBuilder<string>();
+        var index = 0;
+        foreach (var item in e.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                error = $"\"{key}[{index}]\" must be a string, got {Kind(item)}";
+                return false;
+            }
+            builder.Add(item.GetString()!);
+            index++;
+        }
+        values = builder.ToImmutable();
+        return true;
+    }
+
+    private static bool TryMap(JsonElement entry, string key, out IReadOnlyList<KeyValuePair<string, string>> values, out string? error)
+    {
+        values = [];
+        error = null;
+        if (!entry.TryGetProperty(key, out var e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            error = $"\"{key}\" must be an object of strings, got {Kind(e)}";
+            return false;
+        }
+        var list = new List<KeyValuePair<string, string>>();
+        foreach (var p in e.EnumerateObject())
+        {
+            if (p.Value.ValueKind != JsonValueKind.String)
+            {
+                error = $"\"{key}.{p.Name}\" must be a string, got {Kind(p.Value)}";
+                return false;
+            }
+            list.Add(new(p.Name, p.Value.GetString()!));
+        }
+        values = list;
+        return true;
+    }
+
+    private static string Kind(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => $"the number {e.GetRawText()}",
+        JsonValueKind.True or JsonValueKind.False => e.GetRawText(),
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+}

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using CodeForge.Testing;
+
+namespace CodeForge.Cli.Tests;
+
+/// <summary><c>forge -p</c> with MCP servers from <c>.mcp.json</c>: the real process, a real npm server and the fake model.</summary>
+public sealed class McpStartupTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-mcp-e2e-");
+    private readonly string _marker = "forge-e2e-" + Guid.NewGuid().ToString("N");
+    private FakeModelServer _server = null!;
+
+    private string Home => Path.Combine(_root.FullName, "home");
+
+    private string Repo => Path.Combine(_root.FullName, "repo");
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
+        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _root.Delete(recursive: true);
+    }
+
+    private Dictionary<string, string> Env(params (string Key, string Value)[] extra)
+    {
+        var env = new Dictionary<string, string>(_server.EnvironmentVariables) { ["HOME"] = Home };
+        foreach (var (k, v) in extra)
+        {
+            env[k] = v;
+        }
+        return env;
+    }
+
+    private async Task WriteMcpJsonAsync(string servers) =>
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".mcp.json"), "{\"mcpServers\": {" + servers + "}}", TestContext.Current.CancellationToken);
+
+    private static string EverythingEntry => $$"""
+        "everything": {"command": "node", "args": ["{{McpTestServers.Everything}}", "stdio", "--marker=${MARKER}"]}
+        """;
+
+    [Fact]
+    public async Task Print_ModelCallsAnMcpTool_TheServersAnswerReachesTheNextRequestAndNoServerOutlivesForge()
+    {
+        await WriteMcpJsonAsync(EverythingEntry + """, "ghost": {"command": "forge-no-such-command-xyz"}""");
+        _server.Enqueue(
+            ScriptedTurn.CallTool("mcp__everything__echo", """{"message":"albatross"}""", "call_1"),
+            ScriptedTurn.Reply("The server said albatross."));
+
+        var run = await ForgeProcess.RunAsync(["-p", "echo something", "--provider", "openai", "--model", "gpt-4o",
+            "--allowedTools", "mcp__everything__echo", "--output-format", "stream-json"], Repo, Env(("MARKER", _marker)));
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal(2, _server.Requests.Count);
+        var first = _server.Requests[0].Json;
+        var toolNames = first.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("function").GetProperty("name").GetString()).ToList();
+        Assert.Contains("mcp__everything__echo", toolNames);
+        Assert.Contains("Read", toolNames);
+        Assert.Contains("Echo: albatross", _server.Requests[1].Body, StringComparison.Ordinal);
+        Assert.Contains("forge: MCP server \"ghost\" failed: command \"forge-no-such-command-xyz\" was not found", run.StdErr);
+        Assert.Single(run.StdErr.Split('\n'), l => l.Contains("ghost", StringComparison.Ordinal));
+        var init = JsonDocument.Parse(run.StdOut.Split('\n')[0]).RootElement;
+        Assert.Contains(init.GetProperty("tools").EnumerateArray(), t => t.GetString() == "mcp__everything__echo");
+        Assert.Empty(McpTestServers.ProcessesWith(_marker));
+    }
+
+    [Fact]
+    public async Task Print_WithoutAnAllowRule_TheMcpCallIsDeniedAndTheServerNotCalled()
+    {
+        await WriteMcpJsonAsync(EverythingEntry);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("mcp__everything__echo", """{"message":"albatross"}""", "call_1"),
+            ScriptedTurn.Reply("Denied."));
+
+        var run = await ForgeProcess.RunAsync(["-p", "echo something", "--provider", "openai", "--model", "gpt-4o"], Repo, Env(("MARKER", _marker)));
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.DoesNotContain("Echo: albatross", _server.Requests[1].Body, StringComparison.Ordinal);
+        Assert.Contains("cannot ask the user", _server.Requests[1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Print_SlowServer_IsReportedAfterMcpTimeoutAndTheRunGoesOn()
+    {
+        await WriteMcpJsonAsync($$"""
+            "slow": {"command": "node", "args": ["-e", "setTimeout(() => {}, 120000)", "{{_marker}}"]}
+            """);
+        _server.Enqueue(ScriptedTurn.Reply("fine"));
+
+        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai", "--model", "gpt-4o"], Repo, Env(("MCP_TIMEOUT", "1500")));
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal("fine", run.StdOut.Trim());
+        Assert.Contains("forge: MCP server \"slow\" failed: did not start within 1.5 s", run.StdErr);
+        Assert.Empty(McpTestServers.ProcessesWith(_marker));
+    }
+
+    [Fact]
+    public async Task Print_BadMcpJson_IsReportedWithFileAndLineAndTheRunGoesOn()
+    {
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".mcp.json"), "{\n  \"mcpServers\": {\n    \"x\": [1]\n  }\n}\n", TestContext.Current.CancellationToken);
+        _server.Enqueue(ScriptedTurn.Reply("fine"));
+
+        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai", "--model", "gpt-4o"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Contains($"{Path.Combine(Repo, ".mcp.json")}:3: MCP server \"x\": the entry must be an object, got an array", run.StdErr);
+    }
+}
