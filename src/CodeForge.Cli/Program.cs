@@ -106,6 +106,7 @@ internal static class Program
         });
         sessions.Subcommands.Add(list);
         root.Subcommands.Add(sessions);
+        root.Subcommands.Add(PluginCommands.Build());
         return root;
     }
 

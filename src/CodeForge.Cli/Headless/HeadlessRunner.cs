@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using CodeForge.Cli.Extensions;
 using CodeForge.Core.Agent;
 using CodeForge.Core.Config;
 using CodeForge.Core.Permissions;
 using CodeForge.Core.Sessions;
+using CodeForge.Core.Skills;
 using CodeForge.Core.Tools;
 using CodeForge.Core.Tools.BuiltIn;
 using CodeForge.Providers;
@@ -96,6 +98,7 @@ internal static class HeadlessRunner
             checker.SetMode(mode);
         }
         using var authorizer = new PermissionAuthorizer(checker);
+        using var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, stderr, ct).ConfigureAwait(false);
 
         // 4. The session (resumed, forked, new, or in memory only).
         var sessions = new SessionManager(cwd, new SessionManagerOptions
@@ -118,11 +121,12 @@ internal static class HeadlessRunner
             // 5. Tools and the loop.
             var registry = new ToolRegistry();
             registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
+            registry.Register(extensions.CreateSkillTool(() => new SubstitutionContext(session.Id, extensions.ProjectDirectory)));
             var executor = new ToolExecutor(registry);
             var toolContext = new ToolContext(cwd) { SessionId = session.Id };
             var loop = new AgentLoop(client, executor, toolContext, authorizer);
             var systemPrompt = SystemPrompt.Build(new SystemPromptContext(cwd, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
-                GitStatus: null, registry.ListNames(), MemoryFiles.Load(cwd, home), a.AppendSystemPrompt));
+                GitStatus: null, registry.ListNames(), MemoryFiles.Load(cwd, home), a.AppendSystemPrompt, extensions.Catalogue));
             var options = new AgentOptions
             {
                 MaxTurns = a.MaxTurns,
@@ -132,7 +136,7 @@ internal static class HeadlessRunner
             var conversation = new Conversation(session.Messages);
             var printer = new HeadlessPrinter(a.Format, a.Verbose, stdout, stderr, session.Id, provider.Model);
             printer.Start(cwd, registry.ListNames(), PermissionModes.ToSettingsName(checker.Policy.Mode), Program.InformationalVersion);
-            var summary = await printer.PrintAsync(loop.RunAsync(conversation, a.Prompt, options, new SessionSink(session), ct), () =>
+            var summary = await printer.PrintAsync(loop.RunAsync(conversation, await extensions.ExpandPromptAsync(a.Prompt, new SubstitutionContext(session.Id, extensions.ProjectDirectory), stderr).ConfigureAwait(false), options, new SessionSink(session), ct), () =>
             {
                 var u = usage.Snapshot;
                 return (u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost, 0L);
