@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -10,7 +11,7 @@ namespace CodeForge.Core.Skills;
 /// keeps its line so problems can be reported as <c>file:line</c>.
 /// </summary>
 /// <remarks>Immutable after <see cref="Parse"/>; safe to share between threads.</remarks>
-public sealed class MarkdownFrontmatter
+public sealed partial class MarkdownFrontmatter
 {
     private readonly YamlMappingNode? _map;
 
@@ -80,17 +81,19 @@ public sealed class MarkdownFrontmatter
             return new MarkdownFrontmatter(path, null, 2, text, 1, true,
                 [LoadDiagnostic.Fail(path, 1, "the YAML frontmatter opened here is never closed with a '---' line")]);
         }
-        var yaml = string.Join('\n', lines[1..close]);
+        // Claude Code's documented `argument-hint: [pr-number] [priority]` is not valid YAML: read such a value as text.
+        var yaml = string.Join('\n', lines[1..close].Select(QuoteBracketHint));
         var body = string.Join('\n', lines[(close + 1)..]);
         var bodyLine = close + 2;
         if (string.IsNullOrWhiteSpace(yaml))
         {
             return new MarkdownFrontmatter(path, new YamlMappingNode(), 2, body, bodyLine, true, []);
         }
+        var parser = new Parser(new StringReader(yaml));
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
             if (stream.Documents.Count == 0)
             {
                 return new MarkdownFrontmatter(path, new YamlMappingNode(), 2, body, bodyLine, true, []);
@@ -109,6 +112,12 @@ public sealed class MarkdownFrontmatter
             var message = ex.InnerException is { } inner && ex.Message.Contains("See inner exception", StringComparison.Ordinal) ? inner.Message : ex.Message;
             return new MarkdownFrontmatter(path, null, 2, body, bodyLine, true,
                 [LoadDiagnostic.Fail(path, line, $"malformed YAML frontmatter: {Clean(message)}")]);
+        }
+        catch (InvalidOperationException ex) // YamlDotNet's scanner fails this way on some malformed input
+        {
+            var line = parser.Current is { } current ? (int)current.End.Line + 1 : 2;
+            return new MarkdownFrontmatter(path, null, 2, body, bodyLine, true,
+                [LoadDiagnostic.Fail(path, line, $"malformed YAML frontmatter: {ex.Message}")]);
         }
         catch (ArgumentException ex) // a duplicate key in a mapping
         {
@@ -246,6 +255,15 @@ public sealed class MarkdownFrontmatter
         }
         return items.ToImmutable();
     }
+
+    private static string QuoteBracketHint(string line)
+    {
+        var match = BracketHint().Match(line);
+        return match.Success ? $"{match.Groups[1].Value}'{match.Groups[2].Value.Replace("'", "''", StringComparison.Ordinal)}'" : line;
+    }
+
+    [GeneratedRegex(@"^(argument-hint:\s*)(\[.*?)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex BracketHint();
 
     private KeyValuePair<YamlNode, YamlNode>? Find(string key)
     {
