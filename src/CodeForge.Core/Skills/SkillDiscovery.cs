@@ -131,10 +131,11 @@ public static class SkillDiscovery
         {
             var snapshot = registry.Snapshot;
             var fresh = new List<Skill>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             diagnostics.Clear();
             foreach (var definition in skills)
             {
-                if (snapshot.Exists(definition.Metadata.Name))
+                if (snapshot.Exists(definition.Metadata.Name) || !names.Add(definition.Metadata.Name))
                 {
                     diagnostics.Add(LoadDiagnostic.Fail(definition.SourcePath ?? definition.Metadata.Name, null,
                         $"a skill named '{definition.Metadata.Name}' is already registered; skill skipped"));

@@ -6,6 +6,8 @@ using CodeForge.Core.Skills;
 
 namespace CodeForge.Concurrency.Tests.Plugins;
 
+#pragma warning disable VSTHRD002 // The stress and linearizability harnesses drive operations from dedicated threads, synchronously; no synchronization context.
+
 /// <summary>
 /// The seed's sixth future area, concurrent plugin loading: many threads load overlapping sets of real plugin
 /// directories while readers watch the skill registry, the command catalogue and the manager's snapshot.

@@ -7,6 +7,8 @@ using CodeForge.Core.Skills;
 
 namespace CodeForge.Concurrency.Tests.Plugins;
 
+#pragma warning disable VSTHRD002 // The stress and linearizability harnesses drive operations from dedicated threads, synchronously; no synchronization context.
+
 /// <summary>
 /// Histories of Load / Unload / Read on a <see cref="PluginManager"/> (three in-memory plugins with a reader that yields
 /// and spins, so loads overlap) against a sequential model whose state is the set of loaded plugins. Load answers
