@@ -107,6 +107,7 @@ internal static class Program
         sessions.Subcommands.Add(list);
         root.Subcommands.Add(sessions);
         root.Subcommands.Add(McpCommands.Build());
+        root.Subcommands.Add(PluginCommands.Build());
         return root;
     }
 

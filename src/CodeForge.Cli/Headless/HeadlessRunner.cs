@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using CodeForge.Cli.Extensions;
 using CodeForge.Core.Agent;
 using CodeForge.Core.Config;
 using CodeForge.Core.Permissions;
 using CodeForge.Core.Sessions;
+using CodeForge.Core.Skills;
 using CodeForge.Core.Tools;
 using CodeForge.Core.Tools.BuiltIn;
 using CodeForge.Providers;
@@ -103,6 +105,7 @@ internal static class HeadlessRunner
             checker.SetMode(mode);
         }
         using var authorizer = new PermissionAuthorizer(checker);
+        using var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, stderr, ct).ConfigureAwait(false);
 
         // 4. The session (resumed, forked, new, or in memory only).
         var sessions = new SessionManager(cwd, new SessionManagerOptions
@@ -127,6 +130,7 @@ internal static class HeadlessRunner
             registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
             registry.RegisterMany(HeadlessWebTools.Create(settings, home, environment, stderr));
             registry.RegisterMany(await mcp.GetToolsAsync().ConfigureAwait(false));
+            registry.Register(extensions.CreateSkillTool(() => new SubstitutionContext(session.Id, extensions.ProjectDirectory)));
             var executor = new ToolExecutor(registry);
             var toolContext = new ToolContext(cwd) { SessionId = session.Id };
             var loop = new AgentLoop(client, executor, toolContext, new TaskPermissionAuthorizer(checker, authorizer));
@@ -137,7 +141,7 @@ internal static class HeadlessRunner
             using var taskTool = AgentSetup.RegisterTaskTool(registry, client, executor, toolContext, authorizer, MemoryFiles.FindRepositoryRoot(cwd), home,
                 SystemPrompt.Environment(new SystemPromptContext(cwd, today, gitStatus, [], [])), chatOptions, contextBudget, settings, environment, stderr);
             var systemPrompt = SystemPrompt.Build(new SystemPromptContext(cwd, today,
-                gitStatus, registry.ListNames(), MemoryFiles.Load(cwd, home), a.AppendSystemPrompt));
+                gitStatus, registry.ListNames(), MemoryFiles.Load(cwd, home), a.AppendSystemPrompt, extensions.Catalogue));
             var options = new AgentOptions
             {
                 MaxTurns = a.MaxTurns,
@@ -149,7 +153,7 @@ internal static class HeadlessRunner
             var printer = new HeadlessPrinter(a.Format, a.Verbose, stdout, stderr, session.Id, provider.Model);
             retries.Attach(e => printer.Retrying(e, retries.MaxAttempts));
             printer.Start(cwd, registry.ListNames(), PermissionModes.ToSettingsName(checker.Policy.Mode), Program.InformationalVersion);
-            var summary = await printer.PrintAsync(loop.RunAsync(conversation, a.Prompt, options, new SessionConversationSink(session), ct), () =>
+            var summary = await printer.PrintAsync(loop.RunAsync(conversation, await extensions.ExpandPromptAsync(a.Prompt, new SubstitutionContext(session.Id, extensions.ProjectDirectory), stderr).ConfigureAwait(false), options, new SessionConversationSink(session), ct), () =>
             {
                 var u = usage.Snapshot;
                 return (u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost, (long)u.ApiDuration.TotalMilliseconds);

@@ -11,13 +11,15 @@ namespace CodeForge.Core.Agent;
 /// <param name="ToolNames">The tools the model may call.</param>
 /// <param name="Memory">Instruction files (AGENTS.md, CLAUDE.md).</param>
 /// <param name="Append">Extra text from <c>--append-system-prompt</c>.</param>
+/// <param name="Skills">The skills catalogue (<see cref="CodeForge.Core.Skills.SkillCatalog"/>), or null.</param>
 public sealed record SystemPromptContext(
     string WorkingDirectory,
     DateOnly Today,
     string? GitStatus,
     IReadOnlyList<string> ToolNames,
     IReadOnlyList<MemoryFile> Memory,
-    string? Append = null);
+    string? Append = null,
+    string? Skills = null);
 
 /// <summary>Builds the system prompt: who the agent is, its environment, how to use tools, and the memory files.</summary>
 /// <remarks>Stateless and thread-safe.</remarks>
@@ -45,6 +47,11 @@ public static class SystemPrompt
             s.AppendLine();
             s.AppendLine(CultureInfo.InvariantCulture, $"# Instructions from {file.Path}");
             s.AppendLine(file.Content.TrimEnd());
+        }
+        if (!string.IsNullOrWhiteSpace(context.Skills))
+        {
+            s.AppendLine();
+            s.AppendLine(context.Skills.TrimEnd());
         }
         if (!string.IsNullOrWhiteSpace(context.Append))
         {

@@ -93,6 +93,32 @@ public static class SettingsWriter
         }, cancellationToken: cancellationToken);
     }
 
+    /// <summary>
+    /// Sets <c>enabledPlugins["name@marketplace"]</c> to <paramref name="enabled"/> (Claude Code's plugin switch), under
+    /// the same lock, temp file and rename as every update. Returns false when it already had that value.
+    /// </summary>
+    public static Task<bool> SetPluginEnabledAsync(string path, string pluginKey, bool enabled, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pluginKey);
+        return UpdateAsync(path, root =>
+        {
+            if (root["enabledPlugins"] is not JsonObject plugins)
+            {
+                if (root["enabledPlugins"] is not null)
+                {
+                    throw new SettingsWriteException($"{path}: \"enabledPlugins\" is not an object; not changed.");
+                }
+                root["enabledPlugins"] = plugins = new JsonObject();
+            }
+            if (plugins[pluginKey] is JsonValue v && v.TryGetValue<bool>(out var current) && current == enabled)
+            {
+                return false;
+            }
+            plugins[pluginKey] = JsonValue.Create(enabled);
+            return true;
+        }, cancellationToken: cancellationToken);
+    }
+
     private static JsonObject ReadObject(string path)
     {
         string text;

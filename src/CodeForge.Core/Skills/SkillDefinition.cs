@@ -61,6 +61,9 @@ public sealed record SkillDefinition
 
     public bool IsBuiltin { get; init; }
 
+    /// <summary>What a SKILL.md declared beyond the core definition (invocation flags, directory, plugin), or null for skills built in code.</summary>
+    public SkillFileInfo? File { get; init; }
+
     /// <summary>The option named <paramref name="name"/>, or null.</summary>
     public SkillConfig? GetConfigOption(string name)
     {
@@ -78,7 +81,7 @@ public sealed record SkillDefinition
     public bool Equals(SkillDefinition? other) =>
         other is not null &&
         Metadata == other.Metadata && Prompt == other.Prompt && SourcePath == other.SourcePath &&
-        IsBuiltin == other.IsBuiltin &&
+        IsBuiltin == other.IsBuiltin && File == other.File &&
         SkillText.SequenceEqual(_tools, other._tools) && SkillText.SequenceEqual(_config, other._config);
 
     public override int GetHashCode() => HashCode.Combine(Metadata, Prompt, SourcePath, IsBuiltin, _tools.Length, _config.Length);

@@ -149,6 +149,71 @@ public sealed class SkillRegistry
     }
 
     /// <summary>
+    /// Registers every skill of <paramref name="skills"/> in one atomic step: readers see none of them or all of them.
+    /// All or nothing: if any name is already registered or repeated in the batch, nothing changes.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is taken or repeated ("Skill already registered: X").</exception>
+    public void RegisterMany(IEnumerable<Skill> skills) => Exchange([], skills);
+
+    /// <summary>
+    /// Removes the skills registered under <paramref name="names"/> (names not registered are ignored) in one atomic
+    /// step, deactivating the active skill if it is among them. Returns how many were removed.
+    /// </summary>
+    public int UnregisterMany(IEnumerable<string> names) => Exchange(names, []);
+
+    /// <summary>
+    /// In one atomic step, removes the skills named in <paramref name="remove"/> (missing names are ignored) and registers
+    /// <paramref name="add"/> (a plugin reload). Readers see the state wholly before or wholly after. If the active
+    /// skill is removed it is deactivated in the same step (one <see cref="SkillTransitionKind.Deactivated"/>). All or
+    /// nothing: if an added name is still taken after the removals, or repeated, nothing changes. Returns how many
+    /// skills were removed.
+    /// </summary>
+    /// <exception cref="ArgumentException">An added name is taken or repeated.</exception>
+    public int Exchange(IEnumerable<string> remove, IEnumerable<Skill> add)
+    {
+        ArgumentNullException.ThrowIfNull(remove);
+        ArgumentNullException.ThrowIfNull(add);
+        var removeList = remove.ToArray();
+        var addList = add.ToArray();
+        var batch = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var skill in addList)
+        {
+            ArgumentNullException.ThrowIfNull(skill, nameof(add));
+            if (!batch.Add(skill.Name))
+            {
+                throw new ArgumentException($"Skill already registered: {skill.Name} (twice in one batch)", nameof(add));
+            }
+        }
+        bool deliver;
+        int removed;
+        lock (_gate)
+        {
+            var state = _state;
+            var removing = removeList.Where(state.Contains).ToHashSet(StringComparer.Ordinal);
+            foreach (var skill in addList)
+            {
+                if (state.Contains(skill.Name) && !removing.Contains(skill.Name))
+                {
+                    throw new ArgumentException($"Skill already registered: {skill.Name}", nameof(add));
+                }
+            }
+            removed = removing.Count;
+            if (removed == 0 && addList.Length == 0)
+            {
+                return 0;
+            }
+            if (state.Active is { } active && removing.Contains(active.Name))
+            {
+                Enqueue(SkillTransitionKind.Deactivated, active);
+            }
+            _state = state.Exchanged(removing, addList);
+            deliver = ClaimDelivery();
+        }
+        DeliverIf(deliver);
+        return removed;
+    }
+
+    /// <summary>
     /// Removes the skill registered under the exact <paramref name="name"/> (not an alias) and its aliases. If it is
     /// active it is deactivated in the same atomic step (one <see cref="SkillTransitionKind.Deactivated"/> transition).
     /// Returns false when no such skill is registered.

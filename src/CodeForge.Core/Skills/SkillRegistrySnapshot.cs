@@ -130,5 +130,32 @@ public sealed class SkillRegistrySnapshot
         return new(_skills.Remove(name), aliases, active, Version + 1);
     }
 
+    /// <summary>Removes <paramref name="remove"/> (all registered), then adds <paramref name="add"/> (names free after the removals): one version step.</summary>
+    internal SkillRegistrySnapshot Exchanged(IReadOnlySet<string> remove, IReadOnlyList<Skill> add)
+    {
+        var skills = _skills.RemoveRange(remove);
+        var aliases = _aliases;
+        foreach (var (alias, target) in _aliases)
+        {
+            if (remove.Contains(target))
+            {
+                aliases = aliases.Remove(alias);
+            }
+        }
+        foreach (var skill in add)
+        {
+            skills = skills.Add(skill.Name, skill);
+            foreach (var alias in skill.Aliases)
+            {
+                if (!aliases.ContainsKey(alias) && !skills.ContainsKey(alias))
+                {
+                    aliases = aliases.Add(alias, skill.Name);
+                }
+            }
+        }
+        var active = Active is { } a && remove.Contains(a.Name) ? null : Active;
+        return new(skills, aliases, active, Version + 1);
+    }
+
     internal SkillRegistrySnapshot Cleared() => new(_skills.Clear(), _aliases.Clear(), null, Version + 1);
 }

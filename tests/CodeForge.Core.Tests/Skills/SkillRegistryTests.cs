@@ -461,3 +461,60 @@ public sealed class SkillRegistryTests
         Assert.NotSame(first, SkillRegistry.Shared);
     }
 }
+
+public sealed class SkillRegistryBatchTests
+{
+    private static Skill Make(string name) => SkillRegistryTests.Make(name);
+
+    [Fact]
+    public void RegisterMany_PublishesAllInOneVersionStep()
+    {
+        var registry = new SkillRegistry();
+        var before = registry.Snapshot.Version;
+
+        registry.RegisterMany([Make("a"), Make("b"), Make("c")]);
+
+        Assert.Equal(3, registry.Count);
+        Assert.Equal(before + 1, registry.Snapshot.Version);
+    }
+
+    [Fact]
+    public void RegisterMany_WhenOneNameIsTaken_RegistersNothing()
+    {
+        var registry = new SkillRegistry();
+        registry.Register(Make("b"));
+
+        Assert.Throws<ArgumentException>(() => registry.RegisterMany([Make("a"), Make("b")]));
+        Assert.Throws<ArgumentException>(() => registry.RegisterMany([Make("c"), Make("c")]));
+
+        Assert.Equal(["b"], registry.ListSkills().Select(s => s.Name));
+    }
+
+    [Fact]
+    public void Exchange_ReplacesSkillsAtomicallyAndDeactivatesARemovedActiveSkill()
+    {
+        var registry = new SkillRegistry();
+        var transitions = new List<SkillTransition>();
+        registry.Changed += (_, t) => transitions.Add(t);
+        registry.RegisterMany([Make("p:a"), Make("p:b"), Make("other")]);
+        registry.Activate("p:a");
+
+        var removed = registry.Exchange(["p:a", "p:b", "missing"], [Make("p:a"), Make("p:c")]);
+
+        Assert.Equal(2, removed);
+        Assert.Equal(["other", "p:a", "p:c"], registry.ListSkills().Select(s => s.Name));
+        Assert.Null(registry.ActiveSkill);
+        Assert.Equal(SkillTransitionKind.Deactivated, transitions[^1].Kind);
+    }
+
+    [Fact]
+    public void UnregisterMany_IgnoresUnknownNames()
+    {
+        var registry = new SkillRegistry();
+        registry.RegisterMany([Make("a"), Make("b")]);
+
+        Assert.Equal(1, registry.UnregisterMany(["a", "zzz"]));
+        Assert.Equal(0, registry.UnregisterMany([]));
+        Assert.Equal(["b"], registry.ListSkills().Select(s => s.Name));
+    }
+}

@@ -1,0 +1,224 @@
+using System.CommandLine;
+using System.Globalization;
+using CodeForge.Core.Agent;
+using CodeForge.Core.Config;
+using CodeForge.Core.Plugins;
+using CodeForge.Core.Skills;
+
+namespace CodeForge.Cli;
+
+/// <summary>
+/// <c>forge plugin list|validate|install|enable|disable|marketplace add</c>. Plugins install into
+/// <c>~/.forge/plugins/&lt;marketplace&gt;/&lt;name&gt;</c> and are switched on and off with <c>enabledPlugins</c> in
+/// <c>~/.forge/settings.json</c>. Problems are printed as <c>forge: file:line: why</c>; a failed command exits 1.
+/// </summary>
+internal static class PluginCommands
+{
+    public static Command Build()
+    {
+        var plugin = new Command("plugin", "Manage plugins (Claude Code layout): list, validate, install, enable, disable.");
+
+        var list = new Command("list", "List installed plugins and whether they are enabled.");
+        list.SetAction(parse => List(parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        plugin.Subcommands.Add(list);
+
+        var validateDir = new Argument<string>("dir") { Description = "A plugin directory (or a marketplace directory)." };
+        var validate = new Command("validate", "Check a plugin's manifest, skills, commands, agents, hooks and MCP servers.") { validateDir };
+        validate.SetAction(parse => Validate(parse.GetValue(validateDir)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        plugin.Subcommands.Add(validate);
+
+        var installWhat = new Argument<string>("plugin") { Description = "A plugin directory, or name@marketplace (a known marketplace's name or a marketplace directory)." };
+        var install = new Command("install", "Install a plugin (a copy) and enable it.") { installWhat };
+        install.SetAction((parse, ct) => InstallAsync(parse.GetValue(installWhat)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
+        plugin.Subcommands.Add(install);
+
+        foreach (var (verb, on) in new[] { ("enable", true), ("disable", false) })
+        {
+            var name = new Argument<string>("name") { Description = "The plugin name or name@marketplace." };
+            var command = new Command(verb, $"{(on ? "Enable" : "Disable")} an installed plugin.") { name };
+            command.SetAction((parse, ct) => SetEnabledAsync(parse.GetValue(name)!, on, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
+            plugin.Subcommands.Add(command);
+        }
+
+        var marketplace = new Command("marketplace", "Manage known marketplaces.");
+        var addDir = new Argument<string>("dir") { Description = "A directory with .claude-plugin/marketplace.json." };
+        var add = new Command("add", "Remember a marketplace directory under its name.") { addDir };
+        add.SetAction((parse, ct) => AddMarketplaceAsync(parse.GetValue(addDir)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
+        marketplace.Subcommands.Add(add);
+        plugin.Subcommands.Add(marketplace);
+        return plugin;
+    }
+
+    private static string Home => Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home
+        ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    private static string UserSettingsPath => Path.Combine(Home, ".forge", "settings.json");
+
+    private static void Print(TextWriter error, IEnumerable<LoadDiagnostic> diagnostics)
+    {
+        foreach (var d in diagnostics)
+        {
+            error.WriteLine($"forge: {d}");
+        }
+    }
+
+    private static int List(TextWriter output, TextWriter error)
+    {
+        var store = new PluginStore(Home);
+        var installed = store.List();
+        if (installed.Count == 0)
+        {
+            output.WriteLine("No plugins installed. Install one with: forge plugin install <dir|name@marketplace>");
+            return 0;
+        }
+        var cwd = Environment.CurrentDirectory;
+        using var settings = new SettingsStore(new SettingsLocations(Home, MemoryFiles.FindRepositoryRoot(cwd)));
+        var enabled = settings.Current.Settings.EnabledPlugins;
+        foreach (var p in installed)
+        {
+            var state = enabled.TryGetValue(p.Key, out var on) && on ? "enabled" : "disabled";
+            var read = PluginReader.Read(p.Root);
+            if (read.Plugin is not { } def)
+            {
+                output.WriteLine($"{p.Key}  {state}  broken: {read.Diagnostics.FirstOrDefault(d => d.IsError)}");
+                continue;
+            }
+            output.WriteLine($"{p.Key}  {def.Manifest.Version ?? "-"}  {state}  {def.Manifest.Description}".TrimEnd());
+            if (def.Skills.Length > 0)
+            {
+                output.WriteLine($"    skills: {string.Join(", ", def.Skills.Select(s => s.Metadata.Name))}");
+            }
+            if (def.Commands.Length > 0)
+            {
+                output.WriteLine($"    commands: {string.Join(", ", def.Commands.Select(c => "/" + c.Name))}");
+            }
+        }
+        return 0;
+    }
+
+    private static int Validate(string dir, TextWriter output, TextWriter error)
+    {
+        var full = Path.GetFullPath(dir);
+        if (!Directory.Exists(full))
+        {
+            error.WriteLine($"forge: {full}: not a directory");
+            return 1;
+        }
+        if (Marketplace.IsMarketplace(full) && !File.Exists(Path.Combine(full, ".claude-plugin", "plugin.json")))
+        {
+            var diagnostics = new List<LoadDiagnostic>();
+            var market = Marketplace.Read(full, diagnostics);
+            Print(error, diagnostics);
+            if (market is null)
+            {
+                output.WriteLine($"Marketplace at {full} is not valid.");
+                return 1;
+            }
+            var failed = 0;
+            foreach (var entry in market.Plugins.Where(e => e.SourcePath is not null))
+            {
+                var read = PluginReader.Read(entry.SourcePath!);
+                Print(error, read.Diagnostics);
+                failed += read.Succeeded ? 0 : 1;
+            }
+            output.WriteLine(failed == 0
+                ? $"Marketplace '{market.Name}' is valid: {market.Plugins.Length} plugin(s)."
+                : $"Marketplace '{market.Name}': {failed} plugin(s) are not valid.");
+            return failed == 0 && !diagnostics.Any(d => d.IsError) ? 0 : 1;
+        }
+        var result = PluginReader.Read(full);
+        Print(error, result.Diagnostics);
+        if (result.Plugin is not { } p)
+        {
+            output.WriteLine($"Plugin at {full} is not valid.");
+            return 1;
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Plugin '{p.Name}' is valid: {p.Skills.Length} skill(s), {p.Commands.Length} command(s), {p.Agents.Length} agent(s), hooks for {p.Hooks?.Events.Count ?? 0} event(s), {p.McpServers.Count} MCP server(s)."));
+        return 0;
+    }
+
+    private static async Task<int> InstallAsync(string what, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var store = new PluginStore(Home);
+        PluginInstallResult result;
+        var at = what.IndexOf('@', StringComparison.Ordinal);
+        if (at < 0 || Directory.Exists(what))
+        {
+            var full = Path.GetFullPath(what);
+            if (!Directory.Exists(full))
+            {
+                await error.WriteLineAsync($"forge: {full}: no such directory (give a plugin directory or name@marketplace)").ConfigureAwait(false);
+                return 1;
+            }
+            if (Marketplace.IsMarketplace(full) && !File.Exists(Path.Combine(full, ".claude-plugin", "plugin.json")))
+            {
+                await error.WriteLineAsync($"forge: {full} is a marketplace: install one of its plugins with forge plugin install <name>@{what}").ConfigureAwait(false);
+                return 1;
+            }
+            result = store.Install(full);
+        }
+        else
+        {
+            var name = what[..at];
+            var marketRef = what[(at + 1)..];
+            var marketDir = Directory.Exists(marketRef) ? Path.GetFullPath(marketRef) : store.FindMarketplace(marketRef);
+            if (marketDir is null)
+            {
+                await error.WriteLineAsync($"forge: unknown marketplace '{marketRef}': add it with forge plugin marketplace add <dir>, or give its directory").ConfigureAwait(false);
+                return 1;
+            }
+            var diagnostics = new List<LoadDiagnostic>();
+            var market = Marketplace.Read(marketDir, diagnostics);
+            Print(error, diagnostics);
+            if (market is null)
+            {
+                return 1;
+            }
+            result = store.InstallFrom(market, name);
+        }
+        Print(error, result.Diagnostics);
+        if (result.Plugin is not { } installed)
+        {
+            await output.WriteLineAsync($"Nothing installed.").ConfigureAwait(false);
+            return 1;
+        }
+        await SettingsWriter.SetPluginEnabledAsync(UserSettingsPath, installed.Key, true, ct).ConfigureAwait(false);
+        await output.WriteLineAsync($"Installed {installed.Key} in {installed.Root} (enabled).").ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<int> SetEnabledAsync(string name, bool enabled, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var plugin = new PluginStore(Home).Find(name, out var why);
+        if (plugin is null)
+        {
+            await error.WriteLineAsync($"forge: {why}").ConfigureAwait(false);
+            return 1;
+        }
+        try
+        {
+            await SettingsWriter.SetPluginEnabledAsync(UserSettingsPath, plugin.Key, enabled, ct).ConfigureAwait(false);
+        }
+        catch (SettingsWriteException ex)
+        {
+            await error.WriteLineAsync($"forge: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        await output.WriteLineAsync($"{(enabled ? "Enabled" : "Disabled")} {plugin.Key}.").ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<int> AddMarketplaceAsync(string dir, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var diagnostics = new List<LoadDiagnostic>();
+        var market = await new PluginStore(Home).AddMarketplaceAsync(dir, diagnostics, ct).ConfigureAwait(false);
+        Print(error, diagnostics);
+        if (market is null)
+        {
+            return 1;
+        }
+        await output.WriteLineAsync($"Added marketplace '{market.Name}' ({market.Plugins.Length} plugin(s)).").ConfigureAwait(false);
+        return 0;
+    }
+}

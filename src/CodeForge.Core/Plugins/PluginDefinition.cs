@@ -1,0 +1,53 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using CodeForge.Core.Commands;
+using CodeForge.Core.Skills;
+
+namespace CodeForge.Core.Plugins;
+
+/// <summary>
+/// A plugin's hooks as data for the hook runner: event name (<c>PreToolUse</c>, …) → the matcher groups exactly as in
+/// <c>hooks/hooks.json</c> (each <c>{"matcher": …, "hooks": [ … ]}</c>), with <c>${CLAUDE_PLUGIN_ROOT}</c> already
+/// replaced by <see cref="PluginRoot"/> in every string. Run the commands with <c>CLAUDE_PLUGIN_ROOT</c> set too.
+/// </summary>
+/// <remarks>Immutable (JsonElement values are cloned, not tied to a document); safe to share between threads.</remarks>
+public sealed record PluginHookSet(string PluginName, string PluginRoot, string SourcePath, ImmutableSortedDictionary<string, ImmutableArray<JsonElement>> Events);
+
+/// <summary>A subagent definition file of a plugin (<c>agents/*.md</c>), named <c>plugin:agent</c>, for the subagent runner.</summary>
+/// <remarks>Immutable; safe to share between threads.</remarks>
+public sealed record PluginAgent(string Name, string Path, string? Description);
+
+/// <summary>
+/// Everything a plugin directory provides, read and validated: the manifest, skills (named <c>plugin:skill</c>),
+/// commands (<c>plugin:command</c>), agents, hooks and MCP servers (name → config, <c>${CLAUDE_PLUGIN_ROOT}</c> replaced).
+/// </summary>
+/// <remarks>Immutable; safe to share between threads.</remarks>
+public sealed record PluginDefinition
+{
+    public required PluginManifest Manifest { get; init; }
+
+    /// <summary>The plugin's root directory (absolute, <c>${CLAUDE_PLUGIN_ROOT}</c>).</summary>
+    public required string Root { get; init; }
+
+    public string Name => Manifest.Name;
+
+    public ImmutableArray<SkillDefinition> Skills { get; init; } = [];
+
+    public ImmutableArray<CommandDefinition> Commands { get; init; } = [];
+
+    public ImmutableArray<PluginAgent> Agents { get; init; } = [];
+
+    /// <summary>The hooks, or null when the plugin has none.</summary>
+    public PluginHookSet? Hooks { get; init; }
+
+    /// <summary>MCP server name → its configuration object.</summary>
+    public ImmutableSortedDictionary<string, JsonElement> McpServers { get; init; } =
+        ImmutableSortedDictionary.Create<string, JsonElement>(StringComparer.Ordinal);
+}
+
+/// <summary>What reading a plugin directory gave: the plugin (null when it is broken) and every problem found.</summary>
+/// <remarks>Immutable; safe to share between threads.</remarks>
+public sealed record PluginReadResult(PluginDefinition? Plugin, ImmutableArray<LoadDiagnostic> Diagnostics)
+{
+    public bool Succeeded => Plugin is not null;
+}

@@ -1,0 +1,488 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using CodeForge.Core.Commands;
+using CodeForge.Core.Skills;
+
+namespace CodeForge.Core.Plugins;
+
+/// <summary>Reads a plugin directory. The file-system implementation is <see cref="PluginReader"/>; tests substitute their own.</summary>
+public interface IPluginReader
+{
+    /// <summary>Reads and validates the plugin at <paramref name="root"/> (an absolute directory).</summary>
+    Task<PluginReadResult> ReadAsync(string root, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Reads a plugin in Claude Code's layout: <c>.claude-plugin/plugin.json</c> (optional; <c>name</c> is required when it
+/// exists), <c>skills/&lt;name&gt;/SKILL.md</c>, <c>commands/*.md</c>, <c>agents/*.md</c>, <c>hooks/hooks.json</c>,
+/// <c>.mcp.json</c>, with the manifest's path overrides (<c>skills</c> adds to the default; <c>commands</c>,
+/// <c>agents</c>, <c>hooks</c>, <c>mcpServers</c> replace it; hooks and MCP servers may also be inline objects).
+/// A plugin is broken (null, with errors naming file and line or key) when its manifest or hooks/MCP JSON is invalid,
+/// the manifest has no usable name, or a path leaves the plugin root. Problems in single skills, commands or agents are
+/// reported and those items skipped; the plugin still loads.
+/// </summary>
+/// <remarks>Stateless; safe to call from any thread. It only reads the file system.</remarks>
+public sealed class PluginReader : IPluginReader
+{
+    /// <summary>The manifest path relative to the plugin root.</summary>
+    public const string ManifestRelativePath = ".claude-plugin/plugin.json";
+
+    /// <summary>Claude Code's hook events; others are reported as warnings (and kept).</summary>
+    public static ImmutableHashSet<string> KnownHookEvents { get; } = ImmutableHashSet.Create(StringComparer.Ordinal,
+        "SessionStart", "Setup", "UserPromptSubmit", "UserPromptExpansion", "PreToolUse", "PermissionRequest", "PermissionDenied",
+        "PostToolUse", "PostToolUseFailure", "PostToolBatch", "Notification", "MessageDisplay", "SubagentStart", "SubagentStop",
+        "TaskCreated", "TaskCompleted", "Stop", "StopFailure", "TeammateIdle", "InstructionsLoaded", "ConfigChange", "CwdChanged",
+        "DirectoryAdded", "FileChanged", "WorktreeCreate", "WorktreeRemove", "PreCompact", "PostCompact", "Elicitation",
+        "ElicitationResult", "SessionEnd");
+
+    public static PluginReader Instance { get; } = new();
+
+    public Task<PluginReadResult> ReadAsync(string root, CancellationToken cancellationToken) =>
+        Task.Run(() => Read(root), cancellationToken);
+
+    /// <summary>Reads the plugin at <paramref name="root"/> synchronously (see the class summary).</summary>
+    public static PluginReadResult Read(string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var diagnostics = new List<LoadDiagnostic>();
+        if (!Directory.Exists(root))
+        {
+            return Broken(diagnostics, LoadDiagnostic.Fail(root, null, "not a directory; plugin skipped"));
+        }
+        var context = new ReadContext(root, diagnostics);
+        var manifestPath = Path.Combine(root, ".claude-plugin", "plugin.json");
+        PluginJsonFile? manifestFile = null;
+        string name;
+        if (File.Exists(manifestPath))
+        {
+            manifestFile = PluginJson.Read(manifestPath, diagnostics, "plugin manifest");
+            if (manifestFile is null)
+            {
+                return Broken(diagnostics);
+            }
+            if (manifestFile.Root.ValueKind != JsonValueKind.Object)
+            {
+                return Broken(diagnostics, LoadDiagnostic.Fail(manifestPath, 1, "the manifest must be a JSON object; plugin skipped"));
+            }
+            if (!manifestFile.Root.TryGetProperty("name", out var n))
+            {
+                return Broken(diagnostics, LoadDiagnostic.Fail(manifestPath, 1, "missing required field \"name\"; plugin skipped"));
+            }
+            if (n.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(n.GetString()))
+            {
+                return Broken(diagnostics, LoadDiagnostic.Fail(manifestPath, manifestFile.LineOf("name"), "\"name\" must be a non-empty string; plugin skipped"));
+            }
+            name = n.GetString()!.Trim();
+        }
+        else
+        {
+            name = Path.GetFileName(root);
+        }
+        if (!IsUsableName(name))
+        {
+            return Broken(diagnostics, LoadDiagnostic.Fail(manifestFile?.Path ?? root, manifestFile?.LineOf("name"),
+                $"plugin name '{name}' cannot be used: no spaces, ':', '@' or '/'; plugin skipped"));
+        }
+        if (SkillFileLoader.CheckName(name) is { } why)
+        {
+            diagnostics.Add(LoadDiagnostic.Warn(manifestFile?.Path ?? root, manifestFile?.LineOf("name"), $"plugin name '{name}' is not kebab-case: {why}"));
+        }
+        var manifest = ReadManifest(name, manifestFile);
+        context.Manifest = manifestFile;
+
+        // Component paths: null means "not given in the manifest".
+        var skillPaths = context.Paths("skills");
+        var commandPaths = context.Paths("commands");
+        var agentPaths = context.Paths("agents");
+        var hookPaths = context.Paths("hooks", allowInline: true);
+        var mcpPaths = context.Paths("mcpServers", allowInline: true);
+        if (context.Failed)
+        {
+            return Broken(diagnostics);
+        }
+
+        // Skills: skills/ plus the manifest's.
+        var skills = new List<SkillDefinition>();
+        var skillNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var dir in new[] { Path.Combine(root, "skills") }.Concat(skillPaths ?? []))
+        {
+            var found = File.Exists(Path.Combine(dir, SkillFileLoader.FileName))
+                ? SkillFileLoader.Load(Path.Combine(dir, SkillFileLoader.FileName), SkillScope.Plugin, diagnostics, name, root) is { } one ? [one] : []
+                : SkillDiscovery.LoadDirectory(dir, SkillScope.Plugin, diagnostics, name, root);
+            foreach (var skill in found)
+            {
+                if (skillNames.Add(skill.Metadata.Name))
+                {
+                    skills.Add(skill);
+                }
+                else
+                {
+                    diagnostics.Add(LoadDiagnostic.Fail(skill.SourcePath ?? dir, null, $"another skill of this plugin is already named '{skill.Metadata.Name}'; skill skipped"));
+                }
+            }
+        }
+
+        // Commands: the manifest's replace commands/.
+        var commands = new Dictionary<string, CommandDefinition>(StringComparer.Ordinal);
+        foreach (var path in commandPaths ?? [Path.Combine(root, "commands")])
+        {
+            var found = File.Exists(path)
+                ? CommandLoader.LoadFile(path, $"{name}:{Path.GetFileNameWithoutExtension(path)}", CommandScope.Plugin, diagnostics, name, root) is { } c ? [c] : []
+                : CommandLoader.LoadDirectory(path, CommandScope.Plugin, diagnostics, name, root);
+            foreach (var command in found)
+            {
+                commands.TryAdd(command.Name, command);
+            }
+        }
+
+        // Agents: the manifest's replace agents/.
+        var agents = new List<PluginAgent>();
+        foreach (var path in agentPaths ?? [Path.Combine(root, "agents")])
+        {
+            var files = File.Exists(path) ? [path]
+                : Directory.Exists(path) ? Directory.GetFiles(path, "*.md").Order(StringComparer.Ordinal).ToArray() : [];
+            foreach (var file in files)
+            {
+                if (ReadAgent(file, name, diagnostics) is { } agent)
+                {
+                    agents.Add(agent);
+                }
+            }
+        }
+
+        // Hooks and MCP servers.
+        var hooks = ReadHooks(context, name, hookPaths);
+        var mcp = ReadMcp(context, mcpPaths);
+        if (context.Failed)
+        {
+            return Broken(diagnostics);
+        }
+        var plugin = new PluginDefinition
+        {
+            Manifest = manifest,
+            Root = root,
+            Skills = [.. skills],
+            Commands = [.. commands.Values.OrderBy(c => c.Name, StringComparer.Ordinal)],
+            Agents = [.. agents],
+            Hooks = hooks,
+            McpServers = mcp,
+        };
+        return new PluginReadResult(plugin, [.. diagnostics]);
+    }
+
+    /// <summary>Whether <paramref name="name"/> can name a plugin (it becomes a namespace and a settings key).</summary>
+    public static bool IsUsableName(string name) =>
+        name.Length > 0 && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is ':' or '@' or '/' or '\\') && name != "." && name != "..";
+
+    private static PluginReadResult Broken(List<LoadDiagnostic> diagnostics, LoadDiagnostic? last = null)
+    {
+        if (last is not null)
+        {
+            diagnostics.Add(last);
+        }
+        return new PluginReadResult(null, [.. diagnostics]);
+    }
+
+    private static PluginManifest ReadManifest(string name, PluginJsonFile? file)
+    {
+        if (file is null)
+        {
+            return new PluginManifest { Name = name };
+        }
+        var root = file.Root;
+        string? Str(string key) => root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        string? Nested(string key, string inner) =>
+            root.TryGetProperty(key, out var v) ? v.ValueKind switch
+            {
+                JsonValueKind.String => v.GetString(),
+                JsonValueKind.Object when v.TryGetProperty(inner, out var i) && i.ValueKind == JsonValueKind.String => i.GetString(),
+                _ => null,
+            } : null;
+        var keywords = root.TryGetProperty("keywords", out var k) && k.ValueKind == JsonValueKind.Array
+            ? k.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToImmutableArray()
+            : [];
+        return new PluginManifest
+        {
+            Name = name,
+            Version = Str("version"),
+            Description = Str("description"),
+            Author = Nested("author", "name"),
+            Homepage = Str("homepage"),
+            Repository = Nested("repository", "url"),
+            License = Str("license"),
+            Keywords = keywords,
+            ManifestPath = file.Path,
+            Raw = root,
+        };
+    }
+
+    private static PluginAgent? ReadAgent(string file, string pluginName, List<LoadDiagnostic> diagnostics)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(LoadDiagnostic.Fail(file, null, $"cannot read the agent: {ex.Message}; agent skipped"));
+            return null;
+        }
+        var doc = MarkdownFrontmatter.Parse(text, file);
+        foreach (var d in doc.Diagnostics)
+        {
+            diagnostics.Add(d with { Message = d.Message + "; agent skipped" });
+        }
+        if (!doc.IsValid)
+        {
+            return null;
+        }
+        var warnings = new List<LoadDiagnostic>();
+        var declared = doc.GetString("name", warnings)?.Trim();
+        var agentName = string.IsNullOrEmpty(declared) ? Path.GetFileNameWithoutExtension(file) : declared;
+        diagnostics.AddRange(warnings);
+        return new PluginAgent($"{pluginName}:{agentName}", Path.GetFullPath(file), doc.GetString("description", diagnostics));
+    }
+
+    private static PluginHookSet? ReadHooks(ReadContext context, string pluginName, List<string>? paths)
+    {
+        var events = new SortedDictionary<string, List<JsonElement>>(StringComparer.Ordinal);
+        var sources = new List<string>();
+        void Merge(JsonElement config, string file, Func<string, int?> lineOf)
+        {
+            if (config.ValueKind != JsonValueKind.Object)
+            {
+                context.Fail(file, lineOf(""), "hooks must be a JSON object {\"hooks\": {\"EventName\": [...]}}");
+                return;
+            }
+            var prefix = "";
+            if (config.TryGetProperty("hooks", out var inner))
+            {
+                if (inner.ValueKind != JsonValueKind.Object)
+                {
+                    context.Fail(file, lineOf("hooks"), "\"hooks\" must be an object mapping event names to lists of matcher groups");
+                    return;
+                }
+                config = inner;
+                prefix = "hooks.";
+            }
+            foreach (var e in config.EnumerateObject())
+            {
+                var key = prefix + e.Name;
+                if (e.Value.ValueKind != JsonValueKind.Array)
+                {
+                    context.Fail(file, lineOf(key), $"hooks event \"{e.Name}\" must be a list of matcher groups");
+                    continue;
+                }
+                if (!KnownHookEvents.Contains(e.Name))
+                {
+                    context.Diagnostics.Add(LoadDiagnostic.Warn(file, lineOf(key), $"unknown hook event \"{e.Name}\""));
+                }
+                var index = 0;
+                foreach (var group in e.Value.EnumerateArray())
+                {
+                    var at = $"{key}[{index++}]";
+                    if (group.ValueKind != JsonValueKind.Object || !group.TryGetProperty("hooks", out var handlers) || handlers.ValueKind != JsonValueKind.Array)
+                    {
+                        context.Fail(file, lineOf(at), $"{at} must be an object with a \"hooks\" list");
+                        continue;
+                    }
+                    foreach (var handler in handlers.EnumerateArray())
+                    {
+                        if (handler.ValueKind != JsonValueKind.Object || !handler.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+                        {
+                            context.Fail(file, lineOf(at), $"{at}: every hook needs a \"type\" (e.g. \"command\")");
+                        }
+                    }
+                    if (!events.TryGetValue(e.Name, out var list))
+                    {
+                        events[e.Name] = list = [];
+                    }
+                    list.Add(PluginJson.MapStrings(group, context.SubstituteRoot));
+                }
+            }
+            sources.Add(file);
+        }
+        if (paths is null && File.Exists(Path.Combine(context.Root, "hooks", "hooks.json")))
+        {
+            paths = [Path.Combine(context.Root, "hooks", "hooks.json")];
+        }
+        foreach (var path in paths ?? [])
+        {
+            if (path == ReadContext.InlineMarker)
+            {
+                var manifest = context.Manifest!;
+                Merge(manifest.Root.GetProperty("hooks"), manifest.Path, k => manifest.LineOf(k.Length == 0 ? "hooks" : "hooks." + k));
+                continue;
+            }
+            var file = PluginJson.Read(path, context.Diagnostics, "hooks file");
+            if (file is null)
+            {
+                context.Failed = true;
+                continue;
+            }
+            Merge(file.Root, path, k => k.Length == 0 ? 1 : file.LineOf(k));
+        }
+        if (events.Count == 0)
+        {
+            return null;
+        }
+        return new PluginHookSet(pluginName, context.Root, string.Join(", ", sources),
+            events.ToImmutableSortedDictionary(e => e.Key, e => e.Value.ToImmutableArray(), StringComparer.Ordinal));
+    }
+
+    private static ImmutableSortedDictionary<string, JsonElement> ReadMcp(ReadContext context, List<string>? paths)
+    {
+        var servers = ImmutableSortedDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
+        void Merge(JsonElement config, string file, Func<string, int?> lineOf)
+        {
+            var prefix = "";
+            if (config.ValueKind == JsonValueKind.Object && config.TryGetProperty("mcpServers", out var inner))
+            {
+                config = inner;
+                prefix = "mcpServers.";
+            }
+            if (config.ValueKind != JsonValueKind.Object)
+            {
+                context.Fail(file, lineOf(prefix.TrimEnd('.')), "MCP servers must be an object {\"mcpServers\": {\"name\": {...}}}");
+                return;
+            }
+            foreach (var server in config.EnumerateObject())
+            {
+                if (server.Value.ValueKind != JsonValueKind.Object)
+                {
+                    context.Fail(file, lineOf(prefix + server.Name), $"MCP server \"{server.Name}\" must be an object with \"command\" or \"url\"");
+                    continue;
+                }
+                servers[server.Name] = PluginJson.MapStrings(server.Value, context.SubstituteRoot);
+            }
+        }
+        if (paths is null && File.Exists(Path.Combine(context.Root, ".mcp.json")))
+        {
+            paths = [Path.Combine(context.Root, ".mcp.json")];
+        }
+        foreach (var path in paths ?? [])
+        {
+            if (path == ReadContext.InlineMarker)
+            {
+                var manifest = context.Manifest!;
+                Merge(manifest.Root.GetProperty("mcpServers"), manifest.Path, k => manifest.LineOf(k.Length == 0 ? "mcpServers" : "mcpServers." + k));
+                continue;
+            }
+            var file = PluginJson.Read(path, context.Diagnostics, "MCP configuration");
+            if (file is null)
+            {
+                context.Failed = true;
+                continue;
+            }
+            Merge(file.Root, path, k => k.Length == 0 ? 1 : file.LineOf(k));
+        }
+        return servers.ToImmutable();
+    }
+
+    /// <summary>State of one read: the root, the diagnostics and whether the plugin is broken.</summary>
+    private sealed class ReadContext(string root, List<LoadDiagnostic> diagnostics)
+    {
+        public const string InlineMarker = "\0inline";
+
+        public string Root { get; } = root;
+
+        public List<LoadDiagnostic> Diagnostics { get; } = diagnostics;
+
+        public PluginJsonFile? Manifest { get; set; }
+
+        public bool Failed { get; set; }
+
+        public void Fail(string file, int? line, string why)
+        {
+            Diagnostics.Add(LoadDiagnostic.Fail(file, line, why + "; plugin skipped"));
+            Failed = true;
+        }
+
+        public string SubstituteRoot(string value) => value.Replace("${CLAUDE_PLUGIN_ROOT}", Root, StringComparison.Ordinal);
+
+        /// <summary>The manifest's paths for <paramref name="key"/> (absolute, checked to stay inside the root), or null when not given.</summary>
+        public List<string>? Paths(string key, bool allowInline = false)
+        {
+            if (Manifest is null || !Manifest.Root.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+            var result = new List<string>();
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.String:
+                    Add(value.GetString()!, key);
+                    break;
+                case JsonValueKind.Array:
+                    var i = 0;
+                    foreach (var item in value.EnumerateArray())
+                    {
+                        var at = $"{key}[{i++}]";
+                        if (item.ValueKind == JsonValueKind.String)
+                        {
+                            Add(item.GetString()!, at);
+                        }
+                        else
+                        {
+                            Fail(Manifest.Path, Manifest.LineOf(at) ?? Manifest.LineOf(key), $"\"{at}\" must be a path string");
+                        }
+                    }
+                    break;
+                case JsonValueKind.Object when allowInline:
+                    result.Add(InlineMarker);
+                    break;
+                default:
+                    Fail(Manifest.Path, Manifest.LineOf(key), $"\"{key}\" must be a path{(allowInline ? ", a list of paths or an object" : " or a list of paths")}");
+                    break;
+            }
+            return result;
+
+            void Add(string path, string at)
+            {
+                var line = Manifest!.LineOf(at) ?? Manifest.LineOf(key);
+                if (Path.IsPathRooted(path) || path.StartsWith('~'))
+                {
+                    Fail(Manifest.Path, line, $"\"{at}\": '{path}' must be relative to the plugin root (start with ./)");
+                    return;
+                }
+                var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(Root, path)));
+                if (!IsWithin(Root, full) || !IsWithin(Root, RealPath(full)))
+                {
+                    Fail(Manifest.Path, line, $"\"{at}\": '{path}' escapes the plugin root");
+                    return;
+                }
+                if (!path.StartsWith("./", StringComparison.Ordinal))
+                {
+                    Diagnostics.Add(LoadDiagnostic.Warn(Manifest.Path, line, $"\"{at}\": '{path}' should start with ./"));
+                }
+                if (!File.Exists(full) && !Directory.Exists(full))
+                {
+                    Diagnostics.Add(LoadDiagnostic.Warn(Manifest.Path, line, $"\"{at}\": '{path}' does not exist"));
+                }
+                result.Add(full);
+            }
+        }
+    }
+
+    internal static bool IsWithin(string root, string path) =>
+        path == root || path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    /// <summary>The path with symbolic links resolved, as far as the path exists.</summary>
+    internal static string RealPath(string path)
+    {
+        try
+        {
+            FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
+            if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                return Path.TrimEndingDirectorySeparator(target.FullName);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return path;
+    }
+}

@@ -1,0 +1,246 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CodeForge.Core.Config;
+using CodeForge.Core.Skills;
+
+namespace CodeForge.Core.Plugins;
+
+/// <summary>An installed plugin: <c>~/.forge/plugins/&lt;marketplace&gt;/&lt;name&gt;</c>, enabled by the settings key <see cref="Key"/>.</summary>
+public sealed record InstalledPlugin(string Name, string Marketplace, string Root)
+{
+    /// <summary>The <c>enabledPlugins</c> key: <c>name@marketplace</c>.</summary>
+    public string Key => $"{Name}@{Marketplace}";
+}
+
+/// <summary>The result of an install: the installed plugin, or null with the reasons.</summary>
+public sealed record PluginInstallResult(InstalledPlugin? Plugin, ImmutableArray<LoadDiagnostic> Diagnostics)
+{
+    public bool Succeeded => Plugin is not null;
+}
+
+/// <summary>
+/// The installed plugins under <c>~/.forge/plugins</c> and the known marketplaces. A plugin directly installed from a
+/// directory belongs to the marketplace <see cref="LocalMarketplace"/>.
+/// </summary>
+/// <remarks>
+/// Installing validates the source, copies it to a temporary directory beside the target, validates the copy, then
+/// renames it into place (an existing install is first renamed aside and deleted after), so a reader never sees a
+/// half-copied plugin. The known-marketplaces file is written under the settings lock with temp file + rename. Two
+/// concurrent installs of the same plugin both succeed or one fails with a clear message; neither leaves a partial copy.
+/// </remarks>
+public sealed class PluginStore
+{
+    /// <summary>The marketplace name of plugins installed straight from a directory.</summary>
+    public const string LocalMarketplace = "local";
+
+    public PluginStore(string homeDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(homeDirectory);
+        Directory = Path.Combine(Path.GetFullPath(homeDirectory), ".forge", "plugins");
+    }
+
+    /// <summary><c>~/.forge/plugins</c>.</summary>
+    public string Directory { get; }
+
+    /// <summary>The known-marketplaces file.</summary>
+    public string KnownMarketplacesPath => Path.Combine(Directory, "known_marketplaces.json");
+
+    /// <summary>The installed plugins, sorted by key.</summary>
+    public IReadOnlyList<InstalledPlugin> List()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return [];
+        }
+        var result = new List<InstalledPlugin>();
+        foreach (var market in System.IO.Directory.GetDirectories(Directory))
+        {
+            var marketName = Path.GetFileName(market);
+            if (marketName.StartsWith('.'))
+            {
+                continue;
+            }
+            foreach (var plugin in System.IO.Directory.GetDirectories(market))
+            {
+                var name = Path.GetFileName(plugin);
+                if (!name.StartsWith('.'))
+                {
+                    result.Add(new InstalledPlugin(name, marketName, plugin));
+                }
+            }
+        }
+        return [.. result.OrderBy(p => p.Key, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The installed plugin named <paramref name="nameOrKey"/> (<c>name</c> or <c>name@marketplace</c>). A bare name that
+    /// several marketplaces provide is ambiguous: null, with <paramref name="error"/> saying so.
+    /// </summary>
+    public InstalledPlugin? Find(string nameOrKey, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrKey);
+        var all = List();
+        var matches = nameOrKey.Contains('@', StringComparison.Ordinal)
+            ? all.Where(p => p.Key == nameOrKey).ToList()
+            : all.Where(p => p.Name == nameOrKey).ToList();
+        error = matches.Count switch
+        {
+            0 => $"no installed plugin named '{nameOrKey}' (see forge plugin list)",
+            1 => null,
+            _ => $"'{nameOrKey}' is installed from several marketplaces ({string.Join(", ", matches.Select(m => m.Key))}); say which with name@marketplace",
+        };
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
+    /// <summary>Installs the plugin at <paramref name="source"/> as <c>name@<paramref name="marketplace"/></c> (see the class remarks).</summary>
+    public PluginInstallResult Install(string source, string marketplace = LocalMarketplace)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        if (!PluginReader.IsUsableName(marketplace))
+        {
+            throw new ArgumentException($"Marketplace name '{marketplace}' cannot be used.", nameof(marketplace));
+        }
+        var read = PluginReader.Read(source);
+        if (read.Plugin is not { } plugin)
+        {
+            return new PluginInstallResult(null, read.Diagnostics);
+        }
+        var diagnostics = read.Diagnostics.ToBuilder();
+        var parent = Path.Combine(Directory, marketplace);
+        System.IO.Directory.CreateDirectory(parent);
+        var target = Path.Combine(parent, plugin.Name);
+        var temp = Path.Combine(parent, $".{plugin.Name}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Copy(plugin.Root, plugin.Root, temp, diagnostics);
+            var check = PluginReader.Read(temp);
+            if (!check.Succeeded)
+            {
+                diagnostics.AddRange(check.Diagnostics);
+                diagnostics.Add(LoadDiagnostic.Fail(plugin.Root, null, "the copied plugin did not validate; nothing installed"));
+                return new PluginInstallResult(null, diagnostics.ToImmutable());
+            }
+            if (System.IO.Directory.Exists(target))
+            {
+                var old = Path.Combine(parent, $".{plugin.Name}.{Guid.NewGuid():N}.old");
+                System.IO.Directory.Move(target, old);
+                System.IO.Directory.Move(temp, target);
+                System.IO.Directory.Delete(old, recursive: true);
+            }
+            else
+            {
+                System.IO.Directory.Move(temp, target);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(LoadDiagnostic.Fail(target, null, $"cannot install: {ex.Message}"));
+            return new PluginInstallResult(null, diagnostics.ToImmutable());
+        }
+        finally
+        {
+            if (System.IO.Directory.Exists(temp))
+            {
+                System.IO.Directory.Delete(temp, recursive: true);
+            }
+        }
+        return new PluginInstallResult(new InstalledPlugin(plugin.Name, marketplace, target), diagnostics.ToImmutable());
+    }
+
+    /// <summary>Installs <paramref name="pluginName"/> from <paramref name="marketplace"/>.</summary>
+    public PluginInstallResult InstallFrom(Marketplace marketplace, string pluginName)
+    {
+        ArgumentNullException.ThrowIfNull(marketplace);
+        ArgumentNullException.ThrowIfNull(pluginName);
+        var entry = marketplace.Plugins.FirstOrDefault(p => p.Name == pluginName);
+        var file = Path.Combine(marketplace.Root, Marketplace.RelativePath);
+        if (entry is null)
+        {
+            return new PluginInstallResult(null, [LoadDiagnostic.Fail(file, null,
+                $"marketplace '{marketplace.Name}' has no plugin '{pluginName}' (it has: {string.Join(", ", marketplace.Plugins.Select(p => p.Name))})")]);
+        }
+        if (entry.SourcePath is null)
+        {
+            return new PluginInstallResult(null, [LoadDiagnostic.Fail(file, null, $"plugin '{pluginName}' cannot be installed: {entry.Unsupported}")]);
+        }
+        var result = Install(entry.SourcePath, marketplace.Name);
+        if (result.Plugin is { } installed && installed.Name != pluginName)
+        {
+            return result with
+            {
+                Diagnostics = result.Diagnostics.Add(LoadDiagnostic.Warn(file, null, $"the marketplace calls it '{pluginName}' but its manifest says '{installed.Name}'")),
+            };
+        }
+        return result;
+    }
+
+    /// <summary>Remembers a marketplace directory under its name (from its marketplace.json).</summary>
+    public async Task<Marketplace?> AddMarketplaceAsync(string directory, ICollection<LoadDiagnostic> diagnostics, CancellationToken cancellationToken = default)
+    {
+        var marketplace = Marketplace.Read(directory, diagnostics);
+        if (marketplace is null)
+        {
+            return null;
+        }
+        await SettingsWriter.UpdateAsync(KnownMarketplacesPath, root =>
+        {
+            root[marketplace.Name] = new JsonObject
+            {
+                ["source"] = new JsonObject { ["source"] = "directory", ["path"] = marketplace.Root },
+            };
+            return true;
+        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return marketplace;
+    }
+
+    /// <summary>The directory of the known marketplace <paramref name="name"/>, or null.</summary>
+    public string? FindMarketplace(string name)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(KnownMarketplacesPath), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var entry)
+                && entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("source", out var source) && source.ValueKind == JsonValueKind.Object
+                && source.TryGetProperty("path", out var path) && path.ValueKind == JsonValueKind.String
+                ? path.GetString() : null;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Copies a plugin tree; links are followed only when they stay inside the plugin; <c>.git</c> is skipped.</summary>
+    private static void Copy(string root, string from, string to, ImmutableArray<LoadDiagnostic>.Builder diagnostics)
+    {
+        System.IO.Directory.CreateDirectory(to);
+        foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
+        {
+            if (entry.Name == ".git")
+            {
+                continue;
+            }
+            var source = entry.FullName;
+            if (entry.LinkTarget is not null)
+            {
+                var resolved = PluginReader.RealPath(source);
+                if (!PluginReader.IsWithin(root, resolved))
+                {
+                    diagnostics.Add(LoadDiagnostic.Warn(source, null, "a link that leads outside the plugin; not copied"));
+                    continue;
+                }
+                source = resolved;
+            }
+            var dest = Path.Combine(to, entry.Name);
+            if (System.IO.Directory.Exists(source))
+            {
+                Copy(root, source, dest, diagnostics);
+            }
+            else if (File.Exists(source))
+            {
+                File.Copy(source, dest);
+            }
+        }
+    }
+}

@@ -1,0 +1,302 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace CodeForge.Core.Skills;
+
+/// <summary>
+/// A Markdown file with optional YAML frontmatter (<c>---</c> … <c>---</c>), as used by SKILL.md, custom commands and
+/// agent files. The YAML is read with YamlDotNet's representation model (no reflection, trim- and AOT-safe); every value
+/// keeps its line so problems can be reported as <c>file:line</c>.
+/// </summary>
+/// <remarks>Immutable after <see cref="Parse"/>; safe to share between threads.</remarks>
+public sealed partial class MarkdownFrontmatter
+{
+    private readonly YamlMappingNode? _map;
+
+    private MarkdownFrontmatter(string path, YamlMappingNode? map, int yamlFirstLine, string body, int bodyLine, bool hasFrontmatter,
+        ImmutableArray<LoadDiagnostic> diagnostics)
+    {
+        Path = path;
+        _map = map;
+        YamlFirstLine = yamlFirstLine;
+        Body = body;
+        BodyLine = bodyLine;
+        HasFrontmatter = hasFrontmatter;
+        Diagnostics = diagnostics;
+    }
+
+    /// <summary>The file this came from (for messages).</summary>
+    public string Path { get; }
+
+    /// <summary>Whether the file starts with a frontmatter block.</summary>
+    public bool HasFrontmatter { get; }
+
+    /// <summary>Whether the frontmatter parsed (false when the YAML is malformed or the block is not closed).</summary>
+    public bool IsValid => !Diagnostics.Any(d => d.IsError);
+
+    /// <summary>The Markdown after the frontmatter.</summary>
+    public string Body { get; }
+
+    /// <summary>The 1-based line where <see cref="Body"/> starts.</summary>
+    public int BodyLine { get; }
+
+    /// <summary>Problems with the frontmatter block itself (malformed YAML, not a mapping, not closed).</summary>
+    public ImmutableArray<LoadDiagnostic> Diagnostics { get; }
+
+    private int YamlFirstLine { get; }
+
+    /// <summary>The keys present in the frontmatter, in file order.</summary>
+    public IEnumerable<string> Keys => _map is null
+        ? []
+        : _map.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "");
+
+    /// <summary>Splits <paramref name="text"/> into frontmatter and body and parses the frontmatter.</summary>
+    public static MarkdownFrontmatter Parse(string text, string path)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(path);
+        if (text.Length > 0 && text[0] == '\uFEFF')
+        {
+            text = text[1..];
+        }
+        var lines = text.Split('\n');
+        if (lines.Length == 0 || lines[0].TrimEnd('\r', ' ', '\t') != "---")
+        {
+            return new MarkdownFrontmatter(path, null, 0, text, 1, false, []);
+        }
+        var close = -1;
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var l = lines[i].TrimEnd('\r', ' ', '\t');
+            if (l is "---" or "...")
+            {
+                close = i;
+                break;
+            }
+        }
+        if (close < 0)
+        {
+            return new MarkdownFrontmatter(path, null, 2, text, 1, true,
+                [LoadDiagnostic.Fail(path, 1, "the YAML frontmatter opened here is never closed with a '---' line")]);
+        }
+        // Claude Code's documented `argument-hint: [pr-number] [priority]` is not valid YAML: read such a value as text.
+        var yaml = string.Join('\n', lines[1..close].Select(QuoteBracketHint));
+        var body = string.Join('\n', lines[(close + 1)..]);
+        var bodyLine = close + 2;
+        if (string.IsNullOrWhiteSpace(yaml))
+        {
+            return new MarkdownFrontmatter(path, new YamlMappingNode(), 2, body, bodyLine, true, []);
+        }
+        var parser = new Parser(new StringReader(yaml));
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(parser);
+            if (stream.Documents.Count == 0)
+            {
+                return new MarkdownFrontmatter(path, new YamlMappingNode(), 2, body, bodyLine, true, []);
+            }
+            if (stream.Documents[0].RootNode is not YamlMappingNode map)
+            {
+                var root = stream.Documents[0].RootNode;
+                return new MarkdownFrontmatter(path, null, 2, body, bodyLine, true,
+                    [LoadDiagnostic.Fail(path, (int)root.Start.Line + 1, $"the YAML frontmatter must be a mapping of keys to values, not a {Kind(root)}")]);
+            }
+            return new MarkdownFrontmatter(path, map, 2, body, bodyLine, true, []);
+        }
+        catch (YamlException ex)
+        {
+            var line = (int)ex.Start.Line + 1;
+            var message = ex.InnerException is { } inner && ex.Message.Contains("See inner exception", StringComparison.Ordinal) ? inner.Message : ex.Message;
+            return new MarkdownFrontmatter(path, null, 2, body, bodyLine, true,
+                [LoadDiagnostic.Fail(path, line, $"malformed YAML frontmatter: {Clean(message)}")]);
+        }
+        catch (InvalidOperationException ex) // YamlDotNet's scanner fails this way on some malformed input
+        {
+            var line = parser.Current is { } current ? (int)current.End.Line + 1 : 2;
+            return new MarkdownFrontmatter(path, null, 2, body, bodyLine, true,
+                [LoadDiagnostic.Fail(path, line, $"malformed YAML frontmatter: {ex.Message}")]);
+        }
+        catch (ArgumentException ex) // a duplicate key in a mapping
+        {
+            return new MarkdownFrontmatter(path, null, 2, body, bodyLine, true,
+                [LoadDiagnostic.Fail(path, 2, $"malformed YAML frontmatter: {ex.Message}")]);
+        }
+    }
+
+    /// <summary>Whether <paramref name="key"/> is present (with any value, even null).</summary>
+    public bool Has(string key) => Find(key) is not null;
+
+    /// <summary>The 1-based file line of <paramref name="key"/>, or the frontmatter's first line.</summary>
+    public int LineOf(string key) => Find(key) is { } pair ? Line(pair.Key) : YamlFirstLine;
+
+    /// <summary>
+    /// The scalar string at <paramref name="key"/>, or null when absent or null. A list or mapping there adds a warning to
+    /// <paramref name="warnings"/> and gives null.
+    /// </summary>
+    public string? GetString(string key, ICollection<LoadDiagnostic> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(warnings);
+        if (Find(key) is not { } pair)
+        {
+            return null;
+        }
+        if (pair.Value is YamlScalarNode scalar)
+        {
+            return IsNull(scalar) ? null : scalar.Value;
+        }
+        warnings.Add(LoadDiagnostic.Warn(Path, Line(pair.Value), $"'{key}' should be a single text value, not a {Kind(pair.Value)}; ignored"));
+        return null;
+    }
+
+    /// <summary>A boolean (<c>true</c>/<c>false</c>, also <c>yes</c>/<c>no</c>); anything else warns and gives null.</summary>
+    public bool? GetBool(string key, ICollection<LoadDiagnostic> warnings)
+    {
+        var text = GetString(key, warnings);
+        if (text is null)
+        {
+            return null;
+        }
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "true" or "yes" or "on":
+                return true;
+            case "false" or "no" or "off":
+                return false;
+            default:
+                warnings.Add(LoadDiagnostic.Warn(Path, LineOf(key), $"'{key}' should be true or false, not '{text}'; ignored"));
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A list of strings: a YAML sequence of scalars, or one scalar split on spaces and commas outside parentheses
+    /// (so <c>Bash(git add *) Read, Grep</c> gives three items).
+    /// </summary>
+    public ImmutableArray<string> GetList(string key, ICollection<LoadDiagnostic> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(warnings);
+        if (Find(key) is not { } pair)
+        {
+            return [];
+        }
+        switch (pair.Value)
+        {
+            case YamlScalarNode scalar:
+                return IsNull(scalar) ? [] : SplitList(scalar.Value ?? "");
+            case YamlSequenceNode sequence:
+                var items = ImmutableArray.CreateBuilder<string>();
+                foreach (var item in sequence.Children)
+                {
+                    if (item is YamlScalarNode s && !IsNull(s) && !string.IsNullOrWhiteSpace(s.Value))
+                    {
+                        items.Add(s.Value.Trim());
+                    }
+                    else
+                    {
+                        warnings.Add(LoadDiagnostic.Warn(Path, Line(item), $"'{key}' items should be text; this one is ignored"));
+                    }
+                }
+                return items.ToImmutable();
+            default:
+                warnings.Add(LoadDiagnostic.Warn(Path, Line(pair.Value), $"'{key}' should be a list or a text value, not a mapping; ignored"));
+                return [];
+        }
+    }
+
+    /// <summary>A mapping of text keys to text values (nested values are kept as their YAML text).</summary>
+    public ImmutableDictionary<string, string> GetMap(string key, ICollection<LoadDiagnostic> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(warnings);
+        if (Find(key) is not { } pair || pair.Value is YamlScalarNode s && IsNull(s))
+        {
+            return ImmutableDictionary<string, string>.Empty;
+        }
+        if (pair.Value is not YamlMappingNode map)
+        {
+            warnings.Add(LoadDiagnostic.Warn(Path, Line(pair.Value), $"'{key}' should be a mapping of keys to values; ignored"));
+            return ImmutableDictionary<string, string>.Empty;
+        }
+        var result = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in map.Children)
+        {
+            var name = (k as YamlScalarNode)?.Value;
+            if (name is null)
+            {
+                continue;
+            }
+            result[name] = v is YamlScalarNode value ? value.Value ?? "" : v.ToString();
+        }
+        return result.ToImmutable();
+    }
+
+    /// <summary>Splits on whitespace and commas that are outside parentheses.</summary>
+    public static ImmutableArray<string> SplitList(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var items = ImmutableArray.CreateBuilder<string>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i <= value.Length; i++)
+        {
+            var c = i < value.Length ? value[i] : ',';
+            depth += c == '(' ? 1 : c == ')' && depth > 0 ? -1 : 0;
+            if (depth == 0 && (c == ',' || char.IsWhiteSpace(c)))
+            {
+                var item = value[start..i].Trim();
+                if (item.Length > 0)
+                {
+                    items.Add(item);
+                }
+                start = i + 1;
+            }
+        }
+        return items.ToImmutable();
+    }
+
+    private static string QuoteBracketHint(string line)
+    {
+        var match = BracketHint().Match(line);
+        return match.Success ? $"{match.Groups[1].Value}'{match.Groups[2].Value.Replace("'", "''", StringComparison.Ordinal)}'" : line;
+    }
+
+    [GeneratedRegex(@"^(argument-hint:\s*)(\[.*?)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex BracketHint();
+
+    private KeyValuePair<YamlNode, YamlNode>? Find(string key)
+    {
+        if (_map is null)
+        {
+            return null;
+        }
+        foreach (var pair in _map.Children)
+        {
+            if (pair.Key is YamlScalarNode k && k.Value == key)
+            {
+                return pair;
+            }
+        }
+        return null;
+    }
+
+    private int Line(YamlNode node) => (int)node.Start.Line + YamlFirstLine - 1;
+
+    private static bool IsNull(YamlScalarNode scalar) =>
+        scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
+
+    private static string Kind(YamlNode node) => node switch
+    {
+        YamlSequenceNode => "list",
+        YamlMappingNode => "mapping",
+        _ => "text value",
+    };
+
+    private static string Clean(string message)
+    {
+        // YamlDotNet messages start with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the line is reported separately.
+        var index = message.IndexOf("): ", StringComparison.Ordinal);
+        return index >= 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(index + 3)..] : message;
+    }
+}

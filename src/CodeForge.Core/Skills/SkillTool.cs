@@ -1,0 +1,83 @@
+using System.Text.Json;
+using CodeForge.Core.Tools;
+
+namespace CodeForge.Core.Skills;
+
+/// <summary>
+/// Claude Code's <c>Skill</c> tool: the model activates a skill by name (parameter <c>skill</c>, optional <c>args</c>)
+/// and gets back its instructions with <c>$ARGUMENTS</c> and <c>${CLAUDE_SKILL_DIR}</c> substituted. Activation goes
+/// through the <see cref="SkillRegistry"/> (so <see cref="SkillPermissionGrants"/> applies the skill's
+/// <c>allowed-tools</c> while it is active). Skills with <c>disable-model-invocation: true</c> are refused.
+/// </summary>
+/// <remarks>
+/// Concurrency: holds only immutable configuration; concurrent calls each make one atomic
+/// <see cref="SkillRegistry.Activate"/> (the last one wins, as with any two activations).
+/// </remarks>
+public sealed class SkillTool : ITool, IToolAccessDescriber
+{
+    private readonly SkillRegistry _registry;
+    private readonly Func<SubstitutionContext> _context;
+
+    /// <param name="registry">Where the skills are.</param>
+    /// <param name="context">The session and project values for placeholders (read at each call).</param>
+    public SkillTool(SkillRegistry registry, Func<SubstitutionContext>? context = null)
+    {
+        _registry = registry ?? throw new ArgumentNullException(nameof(registry));
+        _context = context ?? (() => new SubstitutionContext());
+    }
+
+    public string Name => "Skill";
+
+    public string Description =>
+        "Run a skill: loads the instructions of one of the available skills listed in the system prompt (under Skills) "
+        + "and makes them active. Call it when the user's task matches a skill's description, before doing the task, then "
+        + "follow the instructions it returns. Pass the skill's name as 'skill' and, if useful, arguments as 'args'.";
+
+    public ToolCategory Category => ToolCategory.Other;
+
+    public ToolSchema Schema { get; } = ToolSchema.Create(
+        new ToolParameter("skill", ToolParameterType.String, "The skill name, e.g. \"pdf\" or \"my-plugin:review\".") { MinLength = 1 },
+        new ToolParameter("args", ToolParameterType.String, "Optional arguments for the skill.") { Required = false });
+
+    public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) => ToolAccess.None;
+
+    public Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
+    {
+        string? name = null;
+        string? args = null;
+        if (arguments.ValueKind == JsonValueKind.Object)
+        {
+            if (arguments.TryGetProperty("skill", out var n) && n.ValueKind == JsonValueKind.String)
+            {
+                name = n.GetString();
+            }
+            if (arguments.TryGetProperty("args", out var a) && a.ValueKind == JsonValueKind.String)
+            {
+                args = a.GetString();
+            }
+        }
+        name = name?.Trim().TrimStart('/');
+        if (string.IsNullOrEmpty(name))
+        {
+            return Task.FromResult(ToolResult.Fail("'skill' is required: the name of one of the available skills."));
+        }
+        var skill = _registry.Get(name);
+        if (skill is null)
+        {
+            var available = SkillCatalog.ModelInvocable(_registry.ListSkills()).Select(s => s.Name).ToList();
+            return Task.FromResult(ToolResult.Fail(
+                $"Unknown skill '{name}'. Available skills: {(available.Count == 0 ? "none" : string.Join(", ", available))}."));
+        }
+        if (skill.Definition.File is { DisableModelInvocation: true })
+        {
+            return Task.FromResult(ToolResult.Fail($"The skill '{name}' can only be run by the user (disable-model-invocation)."));
+        }
+        var result = _registry.Activate(skill.Name);
+        if (!result.Succeeded)
+        {
+            return Task.FromResult(ToolResult.Fail($"Could not activate the skill '{name}': {string.Join("; ", result.Errors)}"));
+        }
+        var metadata = new Dictionary<string, object?> { ["skill"] = skill.Name };
+        return Task.FromResult(ToolResult.Ok(SkillInstructions.Render(result.Skill!, args, _context()), metadata));
+    }
+}

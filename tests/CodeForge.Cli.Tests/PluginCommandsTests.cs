@@ -1,0 +1,174 @@
+using System.Text.Json;
+using CodeForge.Cli.Tests.Extensions;
+using CodeForge.Testing;
+
+namespace CodeForge.Cli.Tests;
+
+/// <summary><c>forge plugin …</c> through the real process, and an installed plugin's skill used by <c>forge -p</c>.</summary>
+public sealed class PluginCommandsTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-plugin-cli-");
+    private FakeModelServer _server = null!;
+
+    private string Home => Path.Combine(_root.FullName, "home");
+
+    private string Work => Path.Combine(_root.FullName, "work");
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(Path.Combine(Work, ".git"));
+        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _root.Delete(recursive: true);
+    }
+
+    private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = Home };
+
+    private string Write(string relative, string text)
+    {
+        var path = Path.Combine(_root.FullName, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private string GoodPlugin(string dir, string name)
+    {
+        Write($"{dir}/.claude-plugin/plugin.json", $$"""{ "name": "{{name}}", "version": "0.3.0", "description": "Helps." }""");
+        Write($"{dir}/skills/helper/SKILL.md", "---\nname: helper\ndescription: Helps with chores.\n---\nDo chores from ${CLAUDE_PLUGIN_ROOT} with $ARGUMENTS.\n");
+        Write($"{dir}/commands/hello.md", "Say hello to $ARGUMENTS.");
+        Write($"{dir}/hooks/hooks.json", """{ "hooks": { "Stop": [ { "hooks": [ { "type": "command", "command": "true" } ] } ] } }""");
+        return Path.Combine(_root.FullName, dir);
+    }
+
+    [Fact]
+    public async Task Validate_AGoodPlugin_ExitsZeroAndSummarises()
+    {
+        var dir = GoodPlugin("good", "good-plugin");
+
+        var run = await ForgeProcess.RunAsync(["plugin", "validate", dir], Work, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Contains("Plugin 'good-plugin' is valid: 1 skill(s), 1 command(s), 0 agent(s), hooks for 1 event(s), 0 MCP server(s).", run.StdOut, StringComparison.Ordinal);
+        Assert.Empty(run.StdErr);
+    }
+
+    [Fact]
+    public async Task Validate_ABrokenPlugin_ExitsOneNamingFileAndLine()
+    {
+        var manifest = Write("bad/.claude-plugin/plugin.json", "{\n  \"name\": \"bad\",\n  \"version\": 1.0.0\n}\n");
+
+        var run = await ForgeProcess.RunAsync(["plugin", "validate", Path.Combine(_root.FullName, "bad")], Work, Env());
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"forge: {manifest}:3: invalid JSON in the plugin manifest", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("is not valid", run.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_APathEscapingTheRoot_ExitsOne()
+    {
+        var manifest = Write("esc/.claude-plugin/plugin.json", "{\n  \"name\": \"esc\",\n  \"commands\": \"../../etc\"\n}\n");
+
+        var run = await ForgeProcess.RunAsync(["plugin", "validate", Path.Combine(_root.FullName, "esc")], Work, Env());
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"forge: {manifest}:3: \"commands\": '../../etc' escapes the plugin root", run.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InstallFromAMarketplace_ThenListShowsItEnabled_AndItsSkillIsUsable()
+    {
+        GoodPlugin("market/plugins/chores", "chores");
+        var market = Path.Combine(_root.FullName, "market");
+        Write("market/.claude-plugin/marketplace.json", """{ "name": "acme", "owner": { "name": "Acme" }, "plugins": [ { "name": "chores", "source": "./plugins/chores" } ] }""");
+
+        var add = await ForgeProcess.RunAsync(["plugin", "marketplace", "add", market], Work, Env());
+        var install = await ForgeProcess.RunAsync(["plugin", "install", "chores@acme"], Work, Env());
+        var list = await ForgeProcess.RunAsync(["plugin", "list"], Work, Env());
+
+        Assert.True(add.ExitCode == 0, add.StdErr);
+        Assert.True(install.ExitCode == 0, install.StdErr);
+        Assert.Contains("Installed chores@acme", install.StdOut, StringComparison.Ordinal);
+        Assert.Contains("chores@acme  0.3.0  enabled  Helps.", list.StdOut, StringComparison.Ordinal);
+        Assert.Contains("skills: chores:helper", list.StdOut, StringComparison.Ordinal);
+        var installedRoot = Path.Combine(Home, ".forge", "plugins", "acme", "chores");
+        Assert.True(Directory.Exists(installedRoot));
+        using (var settings = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Home, ".forge", "settings.json"), TestContext.Current.CancellationToken)))
+        {
+            Assert.True(settings.RootElement.GetProperty("enabledPlugins").GetProperty("chores@acme").GetBoolean());
+        }
+
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Skill", JsonSerializer.Serialize(new Dictionary<string, string> { ["skill"] = "chores:helper", ["args"] = "the dishes" }), "call_s"),
+            ScriptedTurn.Reply("Dishes done."));
+        var run = await ForgeProcess.RunAsync(["-p", "do the dishes", "--provider", "openai"], Work, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Contains("<name>chores:helper</name>", ExtensionHostTests.Text(_server.Requests[0]), StringComparison.Ordinal);
+        Assert.Contains($"Do chores from {installedRoot} with the dishes.", ExtensionHostTests.Text(_server.Requests[1]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Disable_RemovesThePluginFromTheNextRun()
+    {
+        var dir = GoodPlugin("src/chores", "chores");
+        var install = await ForgeProcess.RunAsync(["plugin", "install", dir], Work, Env());
+        Assert.True(install.ExitCode == 0, install.StdErr);
+
+        var disable = await ForgeProcess.RunAsync(["plugin", "disable", "chores"], Work, Env());
+        var list = await ForgeProcess.RunAsync(["plugin", "list"], Work, Env());
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+        var run = await ForgeProcess.RunAsync(["-p", "/chores:hello world", "--provider", "openai"], Work, Env());
+
+        Assert.True(disable.ExitCode == 0, disable.StdErr);
+        Assert.Contains("chores@local  0.3.0  disabled", list.StdOut, StringComparison.Ordinal);
+        Assert.Contains("no skill or command named '/chores:hello'", run.StdErr, StringComparison.Ordinal);
+
+        var enable = await ForgeProcess.RunAsync(["plugin", "enable", "chores@local"], Work, Env());
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+        var again = await ForgeProcess.RunAsync(["-p", "/chores:hello world", "--provider", "openai"], Work, Env());
+        Assert.True(enable.ExitCode == 0, enable.StdErr);
+        Assert.Contains("Say hello to world.", ExtensionHostTests.Text(_server.Requests[^1]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Install_ABrokenPluginOrAnUnknownMarketplace_FailsWithAReason()
+    {
+        Write("broken/.claude-plugin/plugin.json", "{ \"version\": \"1\" }");
+
+        var broken = await ForgeProcess.RunAsync(["plugin", "install", Path.Combine(_root.FullName, "broken")], Work, Env());
+        var unknown = await ForgeProcess.RunAsync(["plugin", "install", "x@nowhere"], Work, Env());
+        var enable = await ForgeProcess.RunAsync(["plugin", "enable", "ghost"], Work, Env());
+
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("missing required field \"name\"", broken.StdErr, StringComparison.Ordinal);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("unknown marketplace 'nowhere'", unknown.StdErr, StringComparison.Ordinal);
+        Assert.Equal(1, enable.ExitCode);
+        Assert.Contains("no installed plugin named 'ghost'", enable.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ABrokenInstalledPlugin_IsReportedByForgeAndTheOthersLoad()
+    {
+        var good = GoodPlugin("src/good", "good");
+        Assert.Equal(0, (await ForgeProcess.RunAsync(["plugin", "install", good], Work, Env())).ExitCode);
+        var badRoot = Path.Combine(Home, ".forge", "plugins", "local", "bad");
+        Directory.CreateDirectory(Path.Combine(badRoot, ".claude-plugin"));
+        await File.WriteAllTextAsync(Path.Combine(badRoot, ".claude-plugin", "plugin.json"), "{ \"name\": \"bad\", \"hooks\": 7 }", TestContext.Current.CancellationToken);
+        Assert.Equal(0, (await ForgeProcess.RunAsync(["plugin", "enable", "bad"], Work, Env())).ExitCode);
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+
+        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai"], Work, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Contains($"forge: {Path.Combine(badRoot, ".claude-plugin", "plugin.json")}:1: \"hooks\" must be a path", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("<name>good:helper</name>", ExtensionHostTests.Text(Assert.Single(_server.Requests)), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,139 @@
+using CodeForge.Core.Skills;
+
+namespace CodeForge.Core.Tests.Skills;
+
+public sealed class MarkdownFrontmatterTests
+{
+    [Fact]
+    public void Parse_WithFrontmatter_SplitsKeysAndBodyAndKnowsTheBodyLine()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nname: x\ndescription: \"hello: world\"\n---\n# Title\nbody\n", "f.md");
+
+        Assert.True(doc.HasFrontmatter);
+        Assert.True(doc.IsValid);
+        Assert.Equal(["name", "description"], doc.Keys);
+        Assert.Equal("hello: world", doc.GetString("description", []));
+        Assert.Equal("# Title\nbody\n", doc.Body);
+        Assert.Equal(5, doc.BodyLine);
+        Assert.Equal(3, doc.LineOf("description"));
+    }
+
+    [Fact]
+    public void Parse_WithoutFrontmatter_KeepsTheWholeTextAsBody()
+    {
+        var doc = MarkdownFrontmatter.Parse("just text\n---\n", "f.md");
+
+        Assert.False(doc.HasFrontmatter);
+        Assert.True(doc.IsValid);
+        Assert.Equal("just text\n---\n", doc.Body);
+    }
+
+    [Fact]
+    public void Parse_WhenTheBlockIsNeverClosed_ReportsLineOne()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nname: x\nbody", "f.md");
+
+        var d = Assert.Single(doc.Diagnostics);
+        Assert.False(doc.IsValid);
+        Assert.Equal(1, d.Line);
+        Assert.Contains("never closed", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MalformedYaml_NamesTheFileAndTheLineInTheFile()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nname: x\ndescription: [unclosed\nother: 1\n---\nbody", "/p/SKILL.md");
+
+        var d = Assert.Single(doc.Diagnostics);
+        Assert.Equal("/p/SKILL.md", d.File);
+        Assert.InRange(d.Line!.Value, 3, 5);
+        Assert.Contains("malformed YAML", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_DuplicateKey_IsMalformed()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nname: a\nname: b\n---\n", "f.md");
+
+        Assert.False(doc.IsValid);
+    }
+
+    [Fact]
+    public void Parse_ListAsRoot_IsReportedAsNotAMapping()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\n- a\n- b\n---\n", "f.md");
+
+        var d = Assert.Single(doc.Diagnostics);
+        Assert.Contains("mapping", d.Message, StringComparison.Ordinal);
+        Assert.Equal(2, d.Line);
+    }
+
+    [Fact]
+    public void GetList_AcceptsASpaceOrCommaSeparatedStringKeepingParentheses()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nallowed-tools: Bash(git add *) Read, Grep\n---\n", "f.md");
+
+        Assert.Equal(["Bash(git add *)", "Read", "Grep"], doc.GetList("allowed-tools", []));
+    }
+
+    [Fact]
+    public void GetList_AcceptsAYamlListAndWarnsAboutNonTextItems()
+    {
+        var warnings = new List<LoadDiagnostic>();
+        var doc = MarkdownFrontmatter.Parse("---\nallowed-tools:\n  - Read\n  - {a: 1}\n  - Bash(npm test)\n---\n", "f.md");
+
+        Assert.Equal(["Read", "Bash(npm test)"], doc.GetList("allowed-tools", warnings));
+        var w = Assert.Single(warnings);
+        Assert.Equal(4, w.Line);
+    }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("no", false)]
+    [InlineData("False", false)]
+    public void GetBool_ReadsYamlBooleans(string text, bool expected)
+    {
+        var doc = MarkdownFrontmatter.Parse($"---\nflag: {text}\n---\n", "f.md");
+
+        Assert.Equal(expected, doc.GetBool("flag", []));
+    }
+
+    [Fact]
+    public void GetBool_OtherText_WarnsWithTheLineAndGivesNull()
+    {
+        var warnings = new List<LoadDiagnostic>();
+        var doc = MarkdownFrontmatter.Parse("---\na: 1\nflag: maybe\n---\n", "f.md");
+
+        Assert.Null(doc.GetBool("flag", warnings));
+        Assert.Equal(3, Assert.Single(warnings).Line);
+    }
+
+    [Fact]
+    public void GetString_OnAMapping_WarnsAndGivesNull()
+    {
+        var warnings = new List<LoadDiagnostic>();
+        var doc = MarkdownFrontmatter.Parse("---\ndescription:\n  a: b\n---\n", "f.md");
+
+        Assert.Null(doc.GetString("description", warnings));
+        Assert.Single(warnings);
+    }
+
+    [Fact]
+    public void GetMap_ReadsMetadata()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nmetadata:\n  author: me\n  version: \"1.0\"\n---\n", "f.md");
+
+        var map = doc.GetMap("metadata", []);
+        Assert.Equal("me", map["author"]);
+        Assert.Equal("1.0", map["version"]);
+    }
+
+    [Fact]
+    public void Parse_ClaudeCodesBracketArgumentHint_IsReadAsText()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nargument-hint: [pr-number] [priority]\ndescription: d\n---\n", "f.md");
+
+        Assert.True(doc.IsValid);
+        Assert.Equal("[pr-number] [priority]", doc.GetString("argument-hint", []));
+    }
+}

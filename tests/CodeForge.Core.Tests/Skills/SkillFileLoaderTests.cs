@@ -1,0 +1,194 @@
+using CodeForge.Core.Skills;
+
+namespace CodeForge.Core.Tests.Skills;
+
+public sealed class SkillFileLoaderTests : IDisposable
+{
+    private readonly TempTree _tree = new();
+
+    public void Dispose() => _tree.Dispose();
+
+    private (SkillDefinition? Skill, List<LoadDiagnostic> Diagnostics) Load(string dir, string content)
+    {
+        var file = _tree.Write($"{dir}/SKILL.md", content);
+        var diagnostics = new List<LoadDiagnostic>();
+        return (SkillFileLoader.Load(file, SkillScope.Project, diagnostics), diagnostics);
+    }
+
+    [Fact]
+    public void Load_AFullSkill_MapsEveryField()
+    {
+        var (skill, diagnostics) = Load("pdf", """
+            ---
+            name: pdf
+            description: Fill and read PDF forms.
+            license: MIT
+            compatibility: needs python3
+            allowed-tools: Bash(python3 *) Read
+            argument-hint: "[file]"
+            disable-model-invocation: false
+            user-invocable: true
+            model: haiku
+            when_to_use: When a PDF is mentioned.
+            metadata:
+              author: team
+            ---
+            # PDF
+            Use scripts/fill.py.
+            """);
+        _tree.Write("pdf/scripts/fill.py", "print(1)");
+
+        Assert.Empty(diagnostics);
+        Assert.NotNull(skill);
+        Assert.Equal("pdf", skill.Metadata.Name);
+        Assert.Equal("Fill and read PDF forms.", skill.Metadata.Description);
+        Assert.Equal("MIT", skill.Metadata.License);
+        Assert.Equal("needs python3", skill.Metadata.Compatibility);
+        Assert.Equal(["Bash(python3 *)", "Read"], skill.Tools);
+        Assert.StartsWith("# PDF", skill.Prompt, StringComparison.Ordinal);
+        var info = skill.File!;
+        Assert.Equal("[file]", info.ArgumentHint);
+        Assert.Equal("haiku", info.Model);
+        Assert.Equal("When a PDF is mentioned.", info.WhenToUse);
+        Assert.Equal("team", info.Metadata["author"]);
+        Assert.Equal(_tree["pdf"], info.Directory);
+        Assert.Equal(SkillScope.Project, info.Scope);
+    }
+
+    [Fact]
+    public void Load_ListsSupportingFilesWithoutInliningThem()
+    {
+        _tree.Write("s/scripts/run.sh", "echo SECRET-CONTENT");
+        _tree.Write("s/references/api.md", "x");
+        _tree.Write("s/.hidden/x", "x");
+        var (skill, _) = Load("s", TempTree.Skill("s", "d"));
+
+        Assert.Equal(["references/api.md", "scripts/run.sh"], skill!.File!.SupportingFiles);
+        Assert.DoesNotContain("SECRET-CONTENT", skill.Prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MissingDescription_SkipsTheSkillNamingTheFile()
+    {
+        var (skill, diagnostics) = Load("x", "---\nname: x\n---\nbody");
+
+        Assert.Null(skill);
+        var d = Assert.Single(diagnostics);
+        Assert.True(d.IsError);
+        Assert.Equal(_tree["x/SKILL.md"], d.File);
+        Assert.Contains("description", d.Message, StringComparison.Ordinal);
+        Assert.Contains("skipped", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_EmptyDescription_SkipsTheSkill()
+    {
+        var (skill, diagnostics) = Load("x", "---\nname: x\ndescription: \"  \"\n---\nbody");
+
+        Assert.Null(skill);
+        Assert.Equal(3, Assert.Single(diagnostics).Line);
+    }
+
+    [Fact]
+    public void Load_BadName_IsAWarningAndTheSkillLoads()
+    {
+        var (skill, diagnostics) = Load("my_skill", TempTree.Skill("my_skill", "d"));
+
+        Assert.Equal("my_skill", skill!.Metadata.Name);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(LoadSeverity.Warning, d.Severity);
+        Assert.Equal(2, d.Line);
+        Assert.Contains("lowercase", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NameNotMatchingTheDirectory_IsAWarningAndUsesTheDeclaredName()
+    {
+        var (skill, diagnostics) = Load("folder", TempTree.Skill("other", "d"));
+
+        Assert.Equal("other", skill!.Metadata.Name);
+        Assert.Contains(diagnostics, d => d.Severity == LoadSeverity.Warning && d.Message.Contains("does not match its directory", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_NameWithSpaces_FallsBackToTheDirectoryName()
+    {
+        var (skill, diagnostics) = Load("good-dir", TempTree.Skill("My Skill", "d"));
+
+        Assert.Equal("good-dir", skill!.Metadata.Name);
+        Assert.All(diagnostics, d => Assert.Equal(LoadSeverity.Warning, d.Severity));
+    }
+
+    [Fact]
+    public void Load_MissingName_UsesTheDirectoryNameWithAWarning()
+    {
+        var (skill, diagnostics) = Load("dir-name", "---\ndescription: d\n---\n");
+
+        Assert.Equal("dir-name", skill!.Metadata.Name);
+        Assert.Equal(LoadSeverity.Warning, Assert.Single(diagnostics).Severity);
+    }
+
+    [Fact]
+    public void Load_MalformedYaml_SkipsWithFileAndLine()
+    {
+        var (skill, diagnostics) = Load("x", "---\nname: x\ndescription: d\nallowed-tools: [Read\n---\nbody");
+
+        Assert.Null(skill);
+        var d = Assert.Single(diagnostics);
+        Assert.NotNull(d.Line);
+        Assert.Contains("malformed YAML", d.Message, StringComparison.Ordinal);
+        Assert.Contains("skill skipped", d.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NoFrontmatter_SkipsTheSkill()
+    {
+        var (skill, diagnostics) = Load("x", "# Just markdown\n");
+
+        Assert.Null(skill);
+        Assert.Contains("frontmatter", Assert.Single(diagnostics).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_LongDescription_WarnsButLoads()
+    {
+        var (skill, diagnostics) = Load("x", TempTree.Skill("x", new string('a', 1100)));
+
+        Assert.NotNull(skill);
+        Assert.Contains(diagnostics, d => d.Message.Contains("1024", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_ForAPlugin_NamespacesTheName()
+    {
+        var file = _tree.Write("review/SKILL.md", TempTree.Skill("review", "d"));
+
+        var skill = SkillFileLoader.Load(file, SkillScope.Plugin, new List<LoadDiagnostic>(), "tools", _tree.Root);
+
+        Assert.Equal("tools:review", skill!.Metadata.Name);
+        Assert.Equal("tools", skill.File!.PluginName);
+        Assert.Equal(_tree.Root, skill.File.PluginRoot);
+    }
+
+    [Theory]
+    [InlineData("pdf-tools", null)]
+    [InlineData("-a", "hyphen")]
+    [InlineData("a--b", "consecutive")]
+    [InlineData("Abc", "lowercase")]
+    public void CheckName_FollowsTheAgentSkillsRules(string name, string? why)
+    {
+        var result = SkillFileLoader.CheckName(name);
+
+        if (why is null)
+        {
+            Assert.Null(result);
+        }
+        else
+        {
+            Assert.Contains(why, result, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void CheckName_TooLong_IsRejected() => Assert.NotNull(SkillFileLoader.CheckName(new string('a', 65)));
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using CodeForge.Core.Skills;
+using CodeForge.Core.Tools;
+
+namespace CodeForge.Core.Tests.Skills;
+
+public sealed class SkillToolTests
+{
+    private readonly SkillRegistry _registry = new();
+    private readonly ToolContext _context = new(Path.GetTempPath());
+
+    private void Add(string name, string body, bool modelInvocable = true, params string[] supporting) =>
+        _registry.Register(new SkillDefinition(new SkillMetadata(name, "d"), body)
+        {
+            File = new SkillFileInfo { Directory = $"/skills/{name}", DisableModelInvocation = !modelInvocable, SupportingFiles = [.. supporting] },
+        });
+
+    private Task<ToolResult> Call(string json) =>
+        new SkillTool(_registry, () => new SubstitutionContext("s-1", "/proj")).ExecuteAsync(JsonDocument.Parse(json).RootElement, _context, TestContext.Current.CancellationToken);
+
+    [Fact]
+    public async Task Execute_ActivatesTheSkillAndReturnsItsSubstitutedInstructions()
+    {
+        Add("deploy", "Run ${CLAUDE_SKILL_DIR}/deploy.sh $ARGUMENTS in ${CLAUDE_PROJECT_DIR} for ${CLAUDE_SESSION_ID}", supporting: "deploy.sh");
+
+        var result = await Call("""{"skill":"deploy","args":"staging"}""");
+
+        Assert.True(result.Success, result.Error);
+        Assert.Contains("Run /skills/deploy/deploy.sh staging in /proj for s-1", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Base directory for this skill: /skills/deploy", result.Output, StringComparison.Ordinal);
+        Assert.Contains("- deploy.sh", result.Output, StringComparison.Ordinal);
+        Assert.Equal("deploy", _registry.ActiveSkill?.Name);
+    }
+
+    [Fact]
+    public async Task Execute_WithALeadingSlash_FindsTheSkill()
+    {
+        Add("x", "body");
+
+        Assert.True((await Call("""{"skill":"/x"}""")).Success);
+    }
+
+    [Fact]
+    public async Task Execute_UnknownSkill_FailsListingTheAvailableOnes()
+    {
+        Add("alpha", "a");
+        Add("secret", "s", modelInvocable: false);
+
+        var result = await Call("""{"skill":"nope"}""");
+
+        Assert.False(result.Success);
+        Assert.Contains("alpha", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", result.Error, StringComparison.Ordinal);
+        Assert.Null(_registry.ActiveSkill);
+    }
+
+    [Fact]
+    public async Task Execute_AUserOnlySkill_IsRefused()
+    {
+        Add("manual", "m", modelInvocable: false);
+
+        var result = await Call("""{"skill":"manual"}""");
+
+        Assert.False(result.Success);
+        Assert.Contains("disable-model-invocation", result.Error, StringComparison.Ordinal);
+        Assert.Null(_registry.ActiveSkill);
+    }
+
+    [Fact]
+    public async Task Execute_WithoutASkillName_Fails() => Assert.False((await Call("""{"skill":"  "}""")).Success);
+
+    [Fact]
+    public void Schema_HasTheClaudeCodeParameters()
+    {
+        var tool = new SkillTool(_registry);
+
+        Assert.Equal("Skill", tool.Name);
+        Assert.Empty(tool.Schema.Validate(JsonDocument.Parse("""{"skill":"a","args":"b"}""").RootElement));
+        Assert.NotEmpty(tool.Schema.Validate(JsonDocument.Parse("""{"args":"b"}""").RootElement));
+    }
+}
