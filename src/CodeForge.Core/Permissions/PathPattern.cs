@@ -133,16 +133,34 @@ internal sealed class PathPattern
         return new PathPattern(anchor, baseDirectory, matcher, literalPrefix);
     }
 
+    /// <summary>
+    /// Whether the pattern may match some path at or below the directory <paramref name="directory"/> (a whole tree read
+    /// or removed). Errs towards yes: it compares the pattern's anchor and literal prefix with the directory.
+    /// </summary>
+    public bool MayMatchUnder(string directory, PermissionPolicy policy)
+    {
+        var root = Root(directory, policy);
+        if (_literalPrefix.Length == 0)
+        {
+            // Matches anywhere below its anchor (a bare pattern, or one starting with a wildcard).
+            return PathResolver.IsUnderOrSame(directory, root) || PathResolver.IsUnderOrSame(root, directory);
+        }
+        var prefix = root.TrimEnd('/') + "/" + _literalPrefix;
+        return prefix.StartsWith(directory.TrimEnd('/') + "/", Comparison) || directory.StartsWith(prefix, Comparison);
+    }
+
+    private string Root(string fullPath, PermissionPolicy policy) => AnchorKind switch
+    {
+        Anchor.FileSystemRoot => Path.GetPathRoot(fullPath) ?? "/",
+        Anchor.Home => policy.HomeDirectory,
+        Anchor.SettingsBase => BaseDirectory ?? policy.WorkingDirectory,
+        _ => policy.WorkingDirectory,
+    };
+
     /// <summary>Whether the absolute, normalized <paramref name="fullPath"/> matches.</summary>
     public bool Matches(string fullPath, PermissionPolicy policy, bool isDirectory = false)
     {
-        var root = AnchorKind switch
-        {
-            Anchor.FileSystemRoot => Path.GetPathRoot(fullPath) ?? "/",
-            Anchor.Home => policy.HomeDirectory,
-            Anchor.SettingsBase => BaseDirectory ?? policy.WorkingDirectory,
-            _ => policy.WorkingDirectory,
-        };
+        var root = Root(fullPath, policy);
         // Both paths are absolute and normalized, so "under root" is a prefix test (no Path.GetRelativePath allocation).
         var rootLength = Path.EndsInDirectorySeparator(root) ? root.Length : root.Length + 1;
         if (fullPath.Length <= rootLength || !fullPath.StartsWith(root, Comparison) ||
