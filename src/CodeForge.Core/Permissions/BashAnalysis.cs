@@ -149,7 +149,9 @@ internal sealed class BashAnalysis
                 }
                 candidates = withReal;
             }
-            paths.Add(new ResolvedPath(index, access, arg.Raw, arg.Recursive, candidates, !ambiguous && !dirUnknown));
+            var unquoted = BashWords.Unquote(arg.Raw);
+            var absolute = unquoted.StartsWith('/') || unquoted == "~" || unquoted.StartsWith("~/", StringComparison.Ordinal);
+            paths.Add(new ResolvedPath(index, access, arg.Raw, arg.Recursive, candidates, absolute || (!ambiguous && !dirUnknown && dirs.Count == 1)));
         }
     }
 

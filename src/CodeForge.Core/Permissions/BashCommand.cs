@@ -135,6 +135,7 @@ internal sealed class BashCommand
                 }
             }
             var sub = Describe(body) with { Words = plain, Redirects = own };
+            sub = WithDeletionForms(sub);
             subcommands.Add(sub);
             AddNested(sub, subcommands);
         }
@@ -203,6 +204,45 @@ internal sealed class BashCommand
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Deletions spelled without rm (<c>find … -delete</c>, <c>unlink f</c>) also get the deny forms <c>rm -rf …</c>,
+    /// so a deny rule about rm covers them.
+    /// </summary>
+    private static Subcommand WithDeletionForms(Subcommand sub)
+    {
+        var words = sub.Words.ToList();
+        var k = StripPrefix(words, denyMode: true);
+        if (k >= words.Count)
+        {
+            return sub;
+        }
+        var program = Unquote(words[k]);
+        var args = words.Skip(k + 1).Select(Unquote).ToList();
+        List<string>? targets = null;
+        if (program == "find" && args.Contains("-delete"))
+        {
+            targets = args.TakeWhile(a => !a.StartsWith('-') && a is not ("(" or "!")).ToList();
+            if (targets.Count == 0)
+            {
+                targets.Add(".");
+            }
+        }
+        else if (program is "unlink" or "shred" && (program == "unlink" || args.Exists(a => a is "-u" or "--remove" || (a.StartsWith('-') && !a.StartsWith("--", StringComparison.Ordinal) && a.Contains('u', StringComparison.Ordinal)))))
+        {
+            targets = args.Where(a => !a.StartsWith('-')).ToList();
+        }
+        if (targets is null)
+        {
+            return sub;
+        }
+        var forms = sub.DenyForms.ToList();
+        var joined = string.Join(' ', targets);
+        AddDistinct(forms, "rm " + joined);
+        AddDistinct(forms, "rm -r " + joined);
+        AddDistinct(forms, "rm -rf " + joined);
+        return sub with { DenyForms = forms };
     }
 
     /// <summary>xargs options that take a separate value.</summary>

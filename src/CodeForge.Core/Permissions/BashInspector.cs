@@ -180,8 +180,9 @@ internal static class BashInspector
         facts.Program = program;
         var raw = words.GetRange(k + 1, words.Count - k - 1);
         var args = raw.Select(BashWords.Unquote).ToList();
-        InspectProgram(program, raw, args, facts, sub.HiddenArguments);
-        if (sub.HiddenArguments && !NoFiles.Contains(program))
+        var hidden = sub.HiddenArguments || words.Take(k).Any(w => BashWords.Unquote(w) == "xargs");
+        InspectProgram(program, raw, args, facts, hidden);
+        if (hidden && !NoFiles.Contains(program))
         {
             // xargs and find -exec add arguments the text does not show: files read (and written) are unknown.
             facts.Reads.Add(Hidden);
@@ -687,6 +688,12 @@ internal static class BashInspector
         "for-each-ref", "version", "whatchanged", "check-ignore", "ls-remote", "cherry", "var", "annotate",
     };
 
+    private static readonly HashSet<string> GitTreeWriters = new(StringComparer.Ordinal)
+    {
+        "checkout", "restore", "apply", "reset", "merge", "pull", "rebase", "cherry-pick", "revert", "am", "switch", "clean",
+        "rm", "mv", "read-tree", "checkout-index", "worktree", "submodule", "sparse-checkout", "filter-branch", "bisect", "clone",
+    };
+
     private static void InspectGit(List<string> raw, List<string> args, CommandFacts facts)
     {
         var all = new List<string>(args.Count + 1) { "git" };
@@ -725,7 +732,7 @@ internal static class BashInspector
                 AddPath(facts.Writes, raw[i][(raw[i].IndexOf('=', StringComparison.Ordinal) + 1)..], args[i][9..]);
             }
         }
-        if (rest.Exists(i => args[i] is "-O" or "--open-files-in-pager" || args[i].StartsWith("--open-files-in-pager", StringComparison.Ordinal) || args[i].StartsWith("--ext-diff", StringComparison.Ordinal) || args[i].StartsWith("--textconv", StringComparison.Ordinal)))
+        if (rest.Exists(i => args[i].StartsWith("-O", StringComparison.Ordinal) || args[i].StartsWith("--open-files-in-pager", StringComparison.Ordinal) || args[i].StartsWith("--ext-diff", StringComparison.Ordinal) || args[i].StartsWith("--textconv", StringComparison.Ordinal)))
         {
             facts.Opaque = $"git {command} with a pager, external diff or text conversion runs configured commands";
             return;
@@ -764,6 +771,17 @@ internal static class BashInspector
         }
         var positional = rest.Where(i => !args[i].StartsWith('-')).Select(i => args[i]).ToList();
         var options = rest.Where(i => args[i].StartsWith('-')).Select(i => args[i]).ToList();
+        if (command == "config" && !(options.Exists(o => o is "--get" or "--get-all" or "--get-regexp" or "--list" or "-l" or "--get-urlmatch") ||
+                                     (positional.Count > 0 && positional[0] is "get" or "list")))
+        {
+            facts.Opaque = "git config changes git's configuration, which can make later git commands run anything (aliases, core.pager, hooks)";
+            return;
+        }
+        if (GitTreeWriters.Contains(command) || (command is "stash" && (positional.Count == 0 || positional[0] is not ("list" or "show"))))
+        {
+            // These change files of the working tree the text does not name.
+            facts.Writes.Add(new PathArg(".", Recursive: true));
+        }
         var readOnly = command switch
         {
             _ when GitReadOnly.Contains(command) => true,
@@ -892,6 +910,12 @@ internal static class BashInspector
                 }
                 return;
         }
+        if (program is "patch" or "unzip" or "cpio" or "7z" or "unrar" || (program is "tar" or "bsdtar" && IsTarExtract(args)))
+        {
+            // Extracting or patching writes files the text does not name: everything under the target directory.
+            var dir = args.FindIndex(a => a is "-C" or "--directory" or "-d" or "-o" && program is not "patch" || a == "-d" && program == "patch");
+            facts.Writes.Add(new PathArg(dir >= 0 && dir + 1 < raw.Count ? raw[dir + 1] : ".", Recursive: true));
+        }
         if (OtherReaders.Contains(program))
         {
             var p = ArgScan.Scan(args, "fCT", ["--file", "--directory", "--files-from", "--exclude-from"]);
@@ -904,6 +928,21 @@ internal static class BashInspector
                 AddPath(facts.Reads, index >= 0 ? raw[index] : value, value, recursive: program is "tar" or "zip");
             }
         }
+    }
+
+    private static bool IsTarExtract(List<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            if (a is "--extract" or "--get" ||
+                (a.StartsWith('-') && !a.StartsWith("--", StringComparison.Ordinal) && a.Contains('x', StringComparison.Ordinal)) ||
+                (i == 0 && !a.StartsWith('-') && a.Contains('x', StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool IsRemote(string arg)

@@ -21,8 +21,11 @@ internal sealed class PathPattern
     /// </summary>
     private readonly string _literalPrefix;
 
-    private PathPattern(Anchor anchor, string? baseDirectory, IgnoreList matcher, string literalPrefix)
+    private readonly bool _coversTree;
+
+    private PathPattern(Anchor anchor, string? baseDirectory, IgnoreList matcher, string literalPrefix, bool coversTree)
     {
+        _coversTree = coversTree;
         AnchorKind = anchor;
         BaseDirectory = baseDirectory;
         _matcher = matcher;
@@ -130,7 +133,9 @@ internal sealed class PathPattern
         }
         var wildcard = rest.AsSpan().IndexOfAny("*?[\\");
         var literalPrefix = anchored ? (wildcard < 0 ? rest : rest[..wildcard]).TrimEnd('/') : "";
-        return new PathPattern(anchor, baseDirectory, matcher, literalPrefix);
+        var afterPrefix = anchored ? rest[Math.Min(rest.Length, literalPrefix.Length)..].TrimEnd('/') : "*";
+        var coversTree = anchored && literalPrefix.Length > 0 && afterPrefix is "" or "/**" or "/**/*" or "/*";
+        return new PathPattern(anchor, baseDirectory, matcher, literalPrefix, coversTree);
     }
 
     /// <summary>
@@ -147,6 +152,20 @@ internal sealed class PathPattern
         }
         var prefix = root.TrimEnd('/') + "/" + _literalPrefix;
         return prefix.StartsWith(directory.TrimEnd('/') + "/", Comparison) || directory.StartsWith(prefix, Comparison);
+    }
+
+    /// <summary>
+    /// Whether the pattern covers <paramref name="directory"/> and everything below it (<c>secrets/**</c> covers
+    /// <c>secrets</c> and <c>secrets/db</c>).
+    /// </summary>
+    public bool CoversTree(string directory, PermissionPolicy policy)
+    {
+        if (!_coversTree)
+        {
+            return false;
+        }
+        var prefix = Root(directory, policy).TrimEnd('/') + "/" + _literalPrefix;
+        return PathResolver.IsUnderOrSame(directory, prefix);
     }
 
     private string Root(string fullPath, PermissionPolicy policy) => AnchorKind switch

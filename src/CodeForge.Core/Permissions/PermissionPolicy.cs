@@ -150,9 +150,14 @@ public sealed class PermissionPolicy
         var modeName = mode.ToSettingsName();
 
         // Asks that no allow rule and no mode can skip: protected paths, and Bash commands the rules cannot see through.
-        var mustAsk = toolName == ToolNames.Bash ? BashMustAsk(call) : (ToolNames.IsEditFamily(toolName) && call.FullPath is { } target && (IsProtected(target) || (call.RealPath is { } real && IsProtected(real)))
-            ? $"{target} is a protected path (.git internals and the .forge/.claude settings are never changed without asking)"
-            : null);
+        var mustAsk = toolName switch
+        {
+            ToolNames.Bash => BashMustAsk(call),
+            ToolNames.Grep => SearchMustAsk(call),
+            _ when ToolNames.IsEditFamily(toolName) && call.FullPath is { } target && (IsProtected(target) || (call.RealPath is { } real && IsProtected(real))) =>
+                $"{target} is a protected path (.git internals and the .forge/.claude settings are never changed without asking)",
+            _ => null,
+        };
         if (mustAsk is not null)
         {
             return askInstead
@@ -284,6 +289,30 @@ public sealed class PermissionPolicy
                             return $"the command reads or changes everything under {candidate}, where deny rule '{rule}' may match";
                         }
                     }
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Grep reads every file below its directory: when a Read deny rule may match something there (and did not match
+    /// the directory itself, checked before), ask.
+    /// </summary>
+    private string? SearchMustAsk(ToolCall call)
+    {
+        if (call.FullPath is not { } path)
+        {
+            return null;
+        }
+        var real = call.RealPath ?? path;
+        foreach (var layer in _layers)
+        {
+            foreach (var rule in layer.Deny)
+            {
+                if (rule.AppliesTo(PathAccess.Read) && (rule.MayMatchUnder(path, this) || rule.MayMatchUnder(real, this)))
+                {
+                    return $"the search reads every file under {path}, where deny rule '{rule}' may match";
                 }
             }
         }

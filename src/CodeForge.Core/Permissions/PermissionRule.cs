@@ -487,7 +487,7 @@ public sealed partial class PermissionRule
             return false;
         }
         var isDirectory = tool is ToolNames.Glob or ToolNames.Grep;
-        var lexical = _path!.Matches(path, call.Policy, isDirectory);
+        var lexical = _path!.Matches(path, call.Policy, isDirectory) || (isDirectory && Behavior != PermissionBehavior.Allow && _path.CoversTree(path, call.Policy));
         var real = call.RealPath is { } r && r != path ? r : null;
         if (real is null)
         {
@@ -495,7 +495,7 @@ public sealed partial class PermissionRule
         }
         // Through a symbolic link: a deny or ask rule applies if it matches the link or its target; an allow rule only
         // if it matches both (Claude Code's rule).
-        var realMatches = _path.Matches(real, call.Policy, isDirectory) ||
+        var realMatches = _path.Matches(real, call.Policy, isDirectory) || (isDirectory && Behavior != PermissionBehavior.Allow && _path.CoversTree(real, call.Policy)) ||
                           (call.Policy.ToLexicalWorkspace(real) is { } mapped && _path.Matches(mapped, call.Policy, isDirectory));
         return Behavior == PermissionBehavior.Allow ? lexical && realMatches : lexical || realMatches;
     }
