@@ -257,7 +257,7 @@ internal sealed class BashCommand
         var normalized = string.Join(' ', words);
         var allowStart = StripPrefix(words, denyMode: false);
         var denyStart = StripPrefix(words, denyMode: true);
-        if (denyStart == 0 && !words.Exists(w => w.AsSpan().IndexOfAny('\'', '"', '\\') >= 0) && !IsGit(words, 0))
+        if (denyStart == 0 && !words.Exists(w => w.AsSpan().IndexOfAny('\'', '"', '\\') >= 0) && !IsGit(words, 0) && !(words.Count > 0 && words[0].StartsWith('/')))
         {
             return new Subcommand(normalized, normalized, [normalized]); // nothing to strip or unquote: one form
         }
@@ -268,6 +268,11 @@ internal sealed class BashCommand
         AddDistinct(forms, string.Join(' ', words.Select(Unquote)));
         var unquotedStripped = words.Skip(denyStart).Select(Unquote).ToList();
         AddDistinct(forms, string.Join(' ', unquotedStripped));
+        if (unquotedStripped.Count > 0 && unquotedStripped[0].StartsWith('/') && unquotedStripped[0].Length > 1)
+        {
+            // /bin/rm -rf x is rm -rf x to a deny rule.
+            AddDistinct(forms, Path.GetFileName(unquotedStripped[0]) + (unquotedStripped.Count > 1 ? " " + string.Join(' ', unquotedStripped.Skip(1)) : ""));
+        }
         if (IsGit(unquotedStripped, 0))
         {
             // git -C dir -c k=v --no-pager push … : deny rules written as "git push *" must still see the subcommand.
@@ -295,6 +300,22 @@ internal sealed class BashCommand
 
     /// <summary>A variable whose leading assignment does not change what runs.</summary>
     internal static bool IsSafeVariable(string name) => SafeVariables.Contains(name);
+
+    /// <summary>
+    /// A variable that changes which program runs or what it loads (PATH, LD_PRELOAD, BASH_ENV, PAGER, GIT_*, …):
+    /// setting it in the shell changes what later, allowed commands do.
+    /// </summary>
+    internal static bool IsDangerousVariable(string name) =>
+        DangerousVariables.Contains(name) || name.StartsWith("LD_", StringComparison.Ordinal) || name.StartsWith("DYLD_", StringComparison.Ordinal) ||
+        name.StartsWith("GIT_", StringComparison.Ordinal) || name.StartsWith("BASH_", StringComparison.Ordinal) || name.StartsWith("NPM_CONFIG_", StringComparison.OrdinalIgnoreCase);
+
+    private static readonly HashSet<string> DangerousVariables = new(StringComparer.Ordinal)
+    {
+        "PATH", "ENV", "IFS", "PROMPT_COMMAND", "PS1", "PS4", "SHELLOPTS", "BASHOPTS", "CDPATH", "HOME", "GLOBIGNORE", "PAGER",
+        "EDITOR", "VISUAL", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "NODE_OPTIONS", "NODE_PATH", "PERL5OPT", "PERL5LIB", "RUBYOPT",
+        "RUBYLIB", "LESSOPEN", "LESSCLOSE", "MANPAGER", "BROWSER", "SSH_ASKPASS", "SUDO_ASKPASS", "ZDOTDIR", "TMPDIR", "SHELL",
+        "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "DOTNET_STARTUP_HOOKS", "DOTNET_ROOT", "MAKEFLAGS", "CC", "CXX", "LIBRARY_PATH",
+    };
 
     private static void AddDistinct(List<string> list, string value)
     {

@@ -159,9 +159,9 @@ internal static class BashInspector
             foreach (var w in words)
             {
                 var eq = w.IndexOf('=', StringComparison.Ordinal);
-                if (eq > 0 && !BashCommand.IsSafeVariable(w[..eq]))
+                if (eq > 0 && BashCommand.IsDangerousVariable(w[..eq]))
                 {
-                    facts.Opaque = $"assigning {w[..eq]} changes how later commands run";
+                    facts.Opaque = $"assigning {w[..eq]} changes what later commands run";
                 }
             }
             return facts;
@@ -240,7 +240,7 @@ internal static class BashInspector
             {
                 var eq = a.IndexOf('=', StringComparison.Ordinal);
                 var name = eq > 0 ? a[..eq] : a;
-                if ((eq > 0 || program == "unset") && !a.StartsWith('-') && !BashCommand.IsSafeVariable(name))
+                if ((eq > 0 || program == "unset") && !a.StartsWith('-') && BashCommand.IsDangerousVariable(name))
                 {
                     facts.Opaque = $"{program} {name} changes how later commands run";
                 }

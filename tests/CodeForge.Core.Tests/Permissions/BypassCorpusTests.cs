@@ -48,6 +48,7 @@ public sealed class BypassCorpusTests(CorpusWorkspace workspace) : IClassFixture
                     through.Add($"{entry} => {decision.Behavior}: {decision.Reason}");
                     break;
             }
+            TestContext.Current.TestOutputHelper?.WriteLine($"{decision.Behavior,-5} {entry} -- {decision.Reason}");
         }
         TestContext.Current.TestOutputHelper?.WriteLine($"{BypassCorpus.Attempts.Length} attempts: {denied} denied, {asked} asked, {through.Count} allowed");
         Assert.True(through.Count == 0, $"{through.Count} of {BypassCorpus.Attempts.Length} attempts got through:\n" + string.Join('\n', through));
