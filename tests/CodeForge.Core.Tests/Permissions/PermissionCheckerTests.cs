@@ -300,6 +300,48 @@ public sealed partial class PermissionCheckerTests
         Assert.Equal(PermissionBehavior.Deny, checker.Check("Write", FilePath("/etc/passwd")).Behavior);
     }
 
+    [Fact]
+    public void Mode_BypassPermissions_WhenDisabledByManagedSettings_DecidesAsDefault()
+    {
+        var checker = NewChecker();
+        checker.Update(p => p.WithMode(PermissionMode.BypassPermissions).WithBypassPermissionsDisabled(true));
+
+        Assert.Equal(PermissionMode.Default, checker.Policy.EffectiveMode);
+        Assert.Equal(PermissionBehavior.Ask, checker.Check("Bash", Command("make")).Behavior);
+        checker.Update(p => p.WithBypassPermissionsDisabled(false));
+        Assert.Equal(PermissionBehavior.Allow, checker.Check("Bash", Command("make")).Behavior);
+    }
+
+    [Theory]
+    [InlineData("/work/proj/.git/config")]
+    [InlineData("/work/proj/.git/hooks/pre-commit")]
+    [InlineData("/work/proj/sub/.git/HEAD")]
+    [InlineData("/work/proj/.forge/settings.json")]
+    [InlineData("/work/proj/.forge/settings.local.json")]
+    [InlineData("/work/proj/.claude/settings.json")]
+    [InlineData("/home/alice/.forge/settings.json")]
+    public void ProtectedPaths_AskInEveryModeEvenWithAnAllowRule(string path)
+    {
+        var checker = NewChecker();
+        checker.AddSessionRule(PermissionBehavior.Allow, "Edit");
+        foreach (var mode in new[] { PermissionMode.Default, PermissionMode.AcceptEdits, PermissionMode.BypassPermissions })
+        {
+            checker.SetMode(mode);
+            Assert.Equal(PermissionBehavior.Ask, checker.Check("Write", FilePath(path)).Behavior);
+        }
+        checker.SetMode(PermissionMode.DontAsk);
+        Assert.Equal(PermissionBehavior.Deny, checker.Check("Write", FilePath(path)).Behavior);
+    }
+
+    [Theory]
+    [InlineData("/work/proj/.gitignore")]
+    [InlineData("/work/proj/src/git/x.cs")]
+    [InlineData("/work/proj/.forge/skills/x/SKILL.md")]
+    public void WorkingTreeFilesNextToProtectedOnes_AreNotProtected(string path)
+    {
+        Assert.False(PermissionPolicy.IsProtected(path));
+    }
+
     [Theory]
     [InlineData("default", PermissionMode.Default)]
     [InlineData("manual", PermissionMode.Default)]
