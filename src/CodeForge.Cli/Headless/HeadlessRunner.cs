@@ -104,6 +104,12 @@ internal static class HeadlessRunner
         {
             checker.SetMode(mode);
         }
+        checker.Update(p => p.WithDirectories(cwd, additionalDirectories: settings.AdditionalDirectories.Where(Path.IsPathFullyQualified))
+            .WithBypassPermissionsDisabled(settings.DisableBypassPermissionsMode));
+        if (mode == PermissionMode.BypassPermissions && settings.DisableBypassPermissionsMode)
+        {
+            await stderr.WriteLineAsync("forge: bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode").ConfigureAwait(false);
+        }
         using var authorizer = new PermissionAuthorizer(checker);
         using var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, stderr, ct).ConfigureAwait(false);
 

@@ -21,8 +21,11 @@ internal sealed class PathPattern
     /// </summary>
     private readonly string _literalPrefix;
 
-    private PathPattern(Anchor anchor, string? baseDirectory, IgnoreList matcher, string literalPrefix)
+    private readonly bool _coversTree;
+
+    private PathPattern(Anchor anchor, string? baseDirectory, IgnoreList matcher, string literalPrefix, bool coversTree)
     {
+        _coversTree = coversTree;
         AnchorKind = anchor;
         BaseDirectory = baseDirectory;
         _matcher = matcher;
@@ -130,19 +133,53 @@ internal sealed class PathPattern
         }
         var wildcard = rest.AsSpan().IndexOfAny("*?[\\");
         var literalPrefix = anchored ? (wildcard < 0 ? rest : rest[..wildcard]).TrimEnd('/') : "";
-        return new PathPattern(anchor, baseDirectory, matcher, literalPrefix);
+        var afterPrefix = anchored ? rest[Math.Min(rest.Length, literalPrefix.Length)..].TrimEnd('/') : "*";
+        var coversTree = anchored && literalPrefix.Length > 0 && afterPrefix is "" or "/**" or "/**/*" or "/*";
+        return new PathPattern(anchor, baseDirectory, matcher, literalPrefix, coversTree);
     }
+
+    /// <summary>
+    /// Whether the pattern may match some path at or below the directory <paramref name="directory"/> (a whole tree read
+    /// or removed). Errs towards yes: it compares the pattern's anchor and literal prefix with the directory.
+    /// </summary>
+    public bool MayMatchUnder(string directory, PermissionPolicy policy)
+    {
+        var root = Root(directory, policy);
+        if (_literalPrefix.Length == 0)
+        {
+            // Matches anywhere below its anchor (a bare pattern, or one starting with a wildcard).
+            return PathResolver.IsUnderOrSame(directory, root) || PathResolver.IsUnderOrSame(root, directory);
+        }
+        var prefix = root.TrimEnd('/') + "/" + _literalPrefix;
+        return prefix.StartsWith(directory.TrimEnd('/') + "/", Comparison) || directory.StartsWith(prefix, Comparison);
+    }
+
+    /// <summary>
+    /// Whether the pattern covers <paramref name="directory"/> and everything below it (<c>secrets/**</c> covers
+    /// <c>secrets</c> and <c>secrets/db</c>).
+    /// </summary>
+    public bool CoversTree(string directory, PermissionPolicy policy)
+    {
+        if (!_coversTree)
+        {
+            return false;
+        }
+        var prefix = Root(directory, policy).TrimEnd('/') + "/" + _literalPrefix;
+        return PathResolver.IsUnderOrSame(directory, prefix);
+    }
+
+    private string Root(string fullPath, PermissionPolicy policy) => AnchorKind switch
+    {
+        Anchor.FileSystemRoot => Path.GetPathRoot(fullPath) ?? "/",
+        Anchor.Home => policy.HomeDirectory,
+        Anchor.SettingsBase => BaseDirectory ?? policy.WorkingDirectory,
+        _ => policy.WorkingDirectory,
+    };
 
     /// <summary>Whether the absolute, normalized <paramref name="fullPath"/> matches.</summary>
     public bool Matches(string fullPath, PermissionPolicy policy, bool isDirectory = false)
     {
-        var root = AnchorKind switch
-        {
-            Anchor.FileSystemRoot => Path.GetPathRoot(fullPath) ?? "/",
-            Anchor.Home => policy.HomeDirectory,
-            Anchor.SettingsBase => BaseDirectory ?? policy.WorkingDirectory,
-            _ => policy.WorkingDirectory,
-        };
+        var root = Root(fullPath, policy);
         // Both paths are absolute and normalized, so "under root" is a prefix test (no Path.GetRelativePath allocation).
         var rootLength = Path.EndsInDirectorySeparator(root) ? root.Length : root.Length + 1;
         if (fullPath.Length <= rootLength || !fullPath.StartsWith(root, Comparison) ||

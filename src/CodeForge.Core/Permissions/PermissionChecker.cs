@@ -57,6 +57,13 @@ public sealed class PermissionChecker
     /// <param name="arguments">The call's arguments as the model sent them (a JSON object), or default for none.</param>
     public PermissionDecision Check(string toolName, JsonElement arguments) => Policy.Evaluate(toolName, arguments);
 
+    /// <summary>
+    /// Decides a tool call against the current snapshot; for Bash, relative paths in the command are resolved against
+    /// <paramref name="shellDirectory"/> (the directory the shell is in when the command starts), if given.
+    /// </summary>
+    public PermissionDecision Check(string toolName, JsonElement arguments, string? shellDirectory) =>
+        Policy.Evaluate(toolName, arguments, shellDirectory);
+
     /// <summary>Decides a call without arguments.</summary>
     public PermissionDecision Check(string toolName) => Policy.Evaluate(toolName, default);
 

@@ -454,18 +454,23 @@ public sealed partial class PermissionRule
         var tool = call.ToolName;
         if (tool == ToolNames.Bash)
         {
-            // Output redirections are file writes: Edit/Write deny and ask rules, and Read deny rules, see them.
-            var writes = Behavior != PermissionBehavior.Allow &&
-                         (ToolNames.IsEditFamily(ToolPattern) || (ToolPattern == ToolNames.Read && Behavior == PermissionBehavior.Deny));
-            if (!writes)
+            // Files a Bash command reads or writes (file readers, writers, redirections), where the text determines them.
+            if (Behavior == PermissionBehavior.Allow || call.Analysis is not { } analysis)
             {
                 return false;
             }
-            foreach (var target in call.RedirectPaths)
+            foreach (var p in analysis.Paths)
             {
-                if (_path!.Matches(target, call.Policy))
+                if (p.Candidates is null || !p.Certain || !AppliesTo(p.Access))
                 {
-                    return true;
+                    continue;
+                }
+                foreach (var candidate in p.Candidates)
+                {
+                    if (_path!.Matches(candidate, call.Policy, isDirectory: p.Recursive))
+                    {
+                        return true;
+                    }
                 }
             }
             return false;
@@ -477,8 +482,39 @@ public sealed partial class PermissionRule
             ToolNames.Edit => ToolNames.IsEditFamily(tool),
             _ => tool == ToolPattern,
         };
-        return applies && call.FullPath is { } path && _path!.Matches(path, call.Policy, isDirectory: tool is ToolNames.Glob or ToolNames.Grep);
+        if (!applies || call.FullPath is not { } path)
+        {
+            return false;
+        }
+        var isDirectory = tool is ToolNames.Glob or ToolNames.Grep;
+        var lexical = _path!.Matches(path, call.Policy, isDirectory) || (isDirectory && Behavior != PermissionBehavior.Allow && _path.CoversTree(path, call.Policy));
+        var real = call.RealPath is { } r && r != path ? r : null;
+        if (real is null)
+        {
+            return lexical;
+        }
+        // Through a symbolic link: a deny or ask rule applies if it matches the link or its target; an allow rule only
+        // if it matches both (Claude Code's rule).
+        var realMatches = _path.Matches(real, call.Policy, isDirectory) || (isDirectory && Behavior != PermissionBehavior.Allow && _path.CoversTree(real, call.Policy)) ||
+                          (call.Policy.ToLexicalWorkspace(real) is { } mapped && _path.Matches(mapped, call.Policy, isDirectory));
+        return Behavior == PermissionBehavior.Allow ? lexical && realMatches : lexical || realMatches;
     }
+
+    /// <summary>Whether this path rule speaks about a Bash command's access of the given kind.</summary>
+    internal bool AppliesTo(PathAccess access) => Kind == PermissionRuleKind.Path && access switch
+    {
+        PathAccess.Read => ToolPattern == ToolNames.Read,
+        PathAccess.Write => ToolNames.IsEditFamily(ToolPattern) || (ToolPattern == ToolNames.Read && Behavior == PermissionBehavior.Deny),
+        _ => false,
+    };
+
+    /// <summary>Whether this path rule matches the absolute path (a directory when <paramref name="isDirectory"/>).</summary>
+    internal bool MatchesFullPath(string fullPath, PermissionPolicy policy, bool isDirectory = false) =>
+        _path is not null && _path.Matches(fullPath, policy, isDirectory);
+
+    /// <summary>Whether this path rule may match something at or below <paramref name="directory"/>.</summary>
+    internal bool MayMatchUnder(string directory, PermissionPolicy policy) =>
+        _path is not null && _path.MayMatchUnder(directory, policy);
 
     private bool MatchesDomain(string host) =>
         _value == "*" ||

@@ -5,7 +5,7 @@ namespace CodeForge.Core.Permissions;
 
 /// <summary>
 /// One tool call as the rules see it, with the facts rules need (the Bash command read once, the absolute path, the URL
-/// host) computed on first use. Lives for one <see cref="PermissionPolicy.Evaluate"/> call on one thread.
+/// host) computed on first use. Lives for one <see cref="PermissionPolicy.Evaluate(string, System.Text.Json.JsonElement, string?)"/> call on one thread.
 /// </summary>
 internal sealed class ToolCall
 {
@@ -16,13 +16,46 @@ internal sealed class ToolCall
     private bool _pathDone;
     private string? _host;
     private bool _hostDone;
-    private List<string>? _redirects;
+    private BashAnalysis? _analysis;
+    private string? _realPath;
+    private bool _realDone;
 
-    public ToolCall(string toolName, JsonElement arguments, PermissionPolicy policy)
+    public ToolCall(string toolName, JsonElement arguments, PermissionPolicy policy, string? shellDirectory = null)
     {
         ToolName = toolName;
         _arguments = arguments;
         Policy = policy;
+        ShellDirectory = shellDirectory ?? policy.WorkingDirectory;
+    }
+
+    /// <summary>The directory a Bash command starts in (the shell's current directory; the working directory by default).</summary>
+    public string ShellDirectory { get; }
+
+    /// <summary>The Bash command read for the rules (facts and resolved paths), for a Bash call with a command.</summary>
+    public BashAnalysis? Analysis
+    {
+        get
+        {
+            if (_analysis is null && Bash is { } bash)
+            {
+                _analysis = BashAnalysis.Analyze(bash, ShellDirectory, Policy.HomeDirectory);
+            }
+            return _analysis;
+        }
+    }
+
+    /// <summary><see cref="FullPath"/> with every symbolic link resolved through the file system.</summary>
+    public string? RealPath
+    {
+        get
+        {
+            if (!_realDone)
+            {
+                _realDone = true;
+                _realPath = FullPath is { } full ? PathResolver.Real(full) : null;
+            }
+            return _realPath;
+        }
     }
 
     public string ToolName { get; }
@@ -89,27 +122,6 @@ internal sealed class ToolCall
         }
     }
 
-    /// <summary>Absolute paths written by the Bash command's output redirections.</summary>
-    public IReadOnlyList<string> RedirectPaths
-    {
-        get
-        {
-            if (_redirects is null)
-            {
-                _redirects = [];
-                foreach (var target in Bash?.RedirectTargets ?? [])
-                {
-                    var full = Resolve(target);
-                    if (full is not null)
-                    {
-                        _redirects.Add(full);
-                    }
-                }
-            }
-            return _redirects;
-        }
-    }
-
     /// <summary>The lower-case host of a WebFetch <c>url</c> (a missing scheme means https).</summary>
     public string? Host
     {
@@ -135,24 +147,5 @@ internal sealed class ToolCall
         }
     }
 
-    private string? Resolve(string? path)
-    {
-        if (string.IsNullOrEmpty(path))
-        {
-            return null;
-        }
-        try
-        {
-            if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
-            {
-                path = Path.Join(Policy.HomeDirectory, path[1..]);
-            }
-            var full = Path.GetFullPath(path, Policy.WorkingDirectory);
-            return full.Length > 1 ? Path.TrimEndingDirectorySeparator(full) : full;
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-    }
+    private string? Resolve(string? path) => PathResolver.Lexical(path, Policy.WorkingDirectory, Policy.HomeDirectory);
 }

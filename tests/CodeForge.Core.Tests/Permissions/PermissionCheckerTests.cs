@@ -69,7 +69,7 @@ public sealed partial class PermissionCheckerTests
     {
         var checker = NewChecker();
 
-        Assert.Equal(PermissionDecision.Default("Bash"), checker.Check("Bash", Command("ls -la")));
+        Assert.Equal(PermissionDecision.Default("Bash"), checker.Check("Bash", Command("make -j4")));
         Assert.Equal(PermissionDecision.Default("Write"), checker.Check("Write", FilePath("/work/proj/a.txt")));
         Assert.Equal(PermissionDecision.Default("WebFetch"), checker.Check("WebFetch", Url("https://example.com")));
         var rm = checker.Check("Bash", Command("rm -rf node_modules"));
@@ -238,7 +238,10 @@ public sealed partial class PermissionCheckerTests
         Assert.Equal(PermissionBehavior.Allow, checker.Check("Edit", FilePath("src/a.cs")).Behavior);
         Assert.Equal(PermissionBehavior.Allow, checker.Check("Write", FilePath("/shared/docs/x.md")).Behavior);
         Assert.Equal(PermissionBehavior.Ask, checker.Check("Write", FilePath("/tmp/x")).Behavior);
-        Assert.Equal(PermissionBehavior.Ask, checker.Check("Bash", Command("touch a")).Behavior);
+        // Claude Code's acceptEdits also runs mkdir, touch, mv and cp inside the workspace (not outside it).
+        Assert.Equal(PermissionBehavior.Allow, checker.Check("Bash", Command("touch a && mkdir -p src/b && cp a src/b/")).Behavior);
+        Assert.Equal(PermissionBehavior.Ask, checker.Check("Bash", Command("touch /tmp/a")).Behavior);
+        Assert.Equal(PermissionBehavior.Ask, checker.Check("Bash", Command("make")).Behavior);
         Assert.Equal(PermissionBehavior.Deny, checker.Check("Edit", FilePath("/etc/hosts")).Behavior);
     }
 
@@ -295,6 +298,48 @@ public sealed partial class PermissionCheckerTests
         Assert.Equal(PermissionBehavior.Allow, checker.Check("Bash", Command("rm -rf build")).Behavior);
         Assert.Equal(PermissionBehavior.Deny, checker.Check("Bash", Command("rm -rf /")).Behavior);
         Assert.Equal(PermissionBehavior.Deny, checker.Check("Write", FilePath("/etc/passwd")).Behavior);
+    }
+
+    [Fact]
+    public void Mode_BypassPermissions_WhenDisabledByManagedSettings_DecidesAsDefault()
+    {
+        var checker = NewChecker();
+        checker.Update(p => p.WithMode(PermissionMode.BypassPermissions).WithBypassPermissionsDisabled(true));
+
+        Assert.Equal(PermissionMode.Default, checker.Policy.EffectiveMode);
+        Assert.Equal(PermissionBehavior.Ask, checker.Check("Bash", Command("make")).Behavior);
+        checker.Update(p => p.WithBypassPermissionsDisabled(false));
+        Assert.Equal(PermissionBehavior.Allow, checker.Check("Bash", Command("make")).Behavior);
+    }
+
+    [Theory]
+    [InlineData("/work/proj/.git/config")]
+    [InlineData("/work/proj/.git/hooks/pre-commit")]
+    [InlineData("/work/proj/sub/.git/HEAD")]
+    [InlineData("/work/proj/.forge/settings.json")]
+    [InlineData("/work/proj/.forge/settings.local.json")]
+    [InlineData("/work/proj/.claude/settings.json")]
+    [InlineData("/home/alice/.forge/settings.json")]
+    public void ProtectedPaths_AskInEveryModeEvenWithAnAllowRule(string path)
+    {
+        var checker = NewChecker();
+        checker.AddSessionRule(PermissionBehavior.Allow, "Edit");
+        foreach (var mode in new[] { PermissionMode.Default, PermissionMode.AcceptEdits, PermissionMode.BypassPermissions })
+        {
+            checker.SetMode(mode);
+            Assert.Equal(PermissionBehavior.Ask, checker.Check("Write", FilePath(path)).Behavior);
+        }
+        checker.SetMode(PermissionMode.DontAsk);
+        Assert.Equal(PermissionBehavior.Deny, checker.Check("Write", FilePath(path)).Behavior);
+    }
+
+    [Theory]
+    [InlineData("/work/proj/.gitignore")]
+    [InlineData("/work/proj/src/git/x.cs")]
+    [InlineData("/work/proj/.forge/skills/x/SKILL.md")]
+    public void WorkingTreeFilesNextToProtectedOnes_AreNotProtected(string path)
+    {
+        Assert.False(PermissionPolicy.IsProtected(path));
     }
 
     [Theory]

@@ -253,6 +253,9 @@ public sealed class PermissionRuleTests
     [InlineData("builtin npm test")]
     [InlineData("NODE_ENV=test npm test")]
     [InlineData("NODE_ENV=test timeout 5 nice npm test")]
+    [InlineData("env npm test")]
+    [InlineData("env NODE_ENV=test npm test")]
+    [InlineData("env -u DEBUG npm test")]
     public void Bash_WrappersAndSafeAssignments_AreStrippedForAllowRules(string command)
     {
         Assert.True(Allows("Bash(npm test)", command));
@@ -261,7 +264,8 @@ public sealed class PermissionRuleTests
     [Theory]
     [InlineData("LD_PRELOAD=/tmp/x.so npm test")]
     [InlineData("PATH=/tmp npm test")]
-    [InlineData("env npm test")]
+    [InlineData("env PATH=/tmp npm test")]
+    [InlineData("env -S 'npm test'")]
     [InlineData("sudo npm test")]
     public void Bash_UnsafeAssignmentsAndOtherPrefixes_DefeatAllowRules(string command)
     {
