@@ -120,7 +120,9 @@ internal static class HeadlessRunner
             registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
             var executor = new ToolExecutor(registry);
             var toolContext = new ToolContext(cwd) { SessionId = session.Id };
-            var loop = new AgentLoop(client, executor, toolContext, authorizer);
+            var hooks = HeadlessHooks.Create(settingsStore.Locations, cwd, home,
+                () => new(session.Id, session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), stderr);
+            var loop = new AgentLoop(client, executor, toolContext, hooks.Authorize(authorizer, checker));
             var systemPrompt = SystemPrompt.Build(new SystemPromptContext(cwd, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
                 GitStatus: null, registry.ListNames(), MemoryFiles.Load(cwd, home), a.AppendSystemPrompt));
             var options = new AgentOptions
@@ -128,15 +130,18 @@ internal static class HeadlessRunner
                 MaxTurns = a.MaxTurns,
                 SystemPrompt = systemPrompt,
                 ChatOptions = new ChatOptions { ModelId = provider.Model },
+                Hooks = hooks.Session,
             };
             var conversation = new Conversation(session.Messages);
             var printer = new HeadlessPrinter(a.Format, a.Verbose, stdout, stderr, session.Id, provider.Model);
             printer.Start(cwd, registry.ListNames(), PermissionModes.ToSettingsName(checker.Policy.Mode), Program.InformationalVersion);
+            await hooks.Session.StartAsync(a.Resume is not null || a.Continue ? "resume" : "startup", provider.Model, ct).ConfigureAwait(false);
             var summary = await printer.PrintAsync(loop.RunAsync(conversation, a.Prompt, options, new SessionSink(session), ct), () =>
             {
                 var u = usage.Snapshot;
                 return (u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost, 0L);
             }).ConfigureAwait(false);
+            await hooks.Session.EndAsync("other", CancellationToken.None).ConfigureAwait(false);
             return summary.Reason switch
             {
                 AgentStopReason.Completed => 0,

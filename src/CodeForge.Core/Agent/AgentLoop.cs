@@ -76,9 +76,19 @@ public sealed class AgentLoop
         await conversation.RunLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            await AddAsync(conversation, sink, new ChatMessage(ChatRole.User, prompt), CancellationToken.None).ConfigureAwait(false);
+            var submitted = await options.Hooks.PromptSubmittedAsync(prompt, ct).ConfigureAwait(false);
+            if (submitted.Block || submitted.StopRun)
+            {
+                await events.WriteAsync(new AgentError(submitted.Reason ?? submitted.StopReason ?? "The prompt was blocked by a hook.", null), CancellationToken.None).ConfigureAwait(false);
+                reason = AgentStopReason.Blocked;
+            }
+            else
+            {
+                await AddAsync(conversation, sink, UserMessage(prompt, submitted.AdditionalContext), CancellationToken.None).ConfigureAwait(false);
+            }
             var tools = _executor.AsAITools(_toolContext).Cast<AITool>().ToList();
-            while (true)
+            var stopBlocks = 0;
+            while (reason == AgentStopReason.Completed)
             {
                 if (options.MaxTurns is { } max && modelCalls >= max)
                 {
@@ -131,15 +141,31 @@ public sealed class AgentLoop
                 if (calls.Count == 0)
                 {
                     finalText = assistant.Text;
+                    var stop = await options.Hooks.StoppingAsync(finalText, stopBlocks, ct).ConfigureAwait(false);
+                    if (stop.Block && !stop.StopRun && stop.Reason is { } goOn)
+                    {
+                        // A Stop hook keeps the model going: its reason is the next user message.
+                        stopBlocks++;
+                        await AddAsync(conversation, sink, new ChatMessage(ChatRole.User, goOn), CancellationToken.None).ConfigureAwait(false);
+                        continue;
+                    }
                     break;
                 }
-                var results = await RunToolCallsAsync(calls, events, ct).ConfigureAwait(false);
+                var results = await RunToolCallsAsync(calls, options.Hooks, events, ct).ConfigureAwait(false);
                 var toolMessage = new ChatMessage(ChatRole.Tool, results.Cast<AIContent>().ToList());
                 await AddAsync(conversation, sink, toolMessage, CancellationToken.None).ConfigureAwait(false);
                 await events.WriteAsync(new ToolResultsMessage(toolMessage), CancellationToken.None).ConfigureAwait(false);
                 if (ct.IsCancellationRequested)
                 {
                     reason = AgentStopReason.Cancelled;
+                    break;
+                }
+                var batch = await options.Hooks.ToolBatchFinishedAsync(
+                    [.. calls.Select(c => new AgentToolCall(c.CallId, c.Name, Prepare(c).Arguments))], ct).ConfigureAwait(false);
+                if (batch.Block || batch.StopRun)
+                {
+                    await events.WriteAsync(new AgentError(batch.Reason ?? batch.StopReason ?? "Stopped by a hook.", null), CancellationToken.None).ConfigureAwait(false);
+                    reason = AgentStopReason.Blocked;
                     break;
                 }
             }
@@ -163,10 +189,10 @@ public sealed class AgentLoop
     }
 
     private async Task<FunctionResultContent[]> RunToolCallsAsync(
-        List<FunctionCallContent> calls, ChannelWriter<AgentEvent> events, CancellationToken ct)
+        List<FunctionCallContent> calls, IAgentHooks hooks, ChannelWriter<AgentEvent> events, CancellationToken ct)
     {
         var prepared = calls.Select(Prepare).ToList();
-        return await ToolCallScheduler.RunAsync(prepared, p => p.Access, p => RunOneAsync(p, events, ct)).ConfigureAwait(false);
+        return await ToolCallScheduler.RunAsync(prepared, p => p.Access, p => RunOneAsync(p, hooks, events, ct)).ConfigureAwait(false);
     }
 
     private sealed record PreparedCall(FunctionCallContent Call, JsonElement Arguments, string? Malformed, ToolAccess Access);
@@ -195,8 +221,9 @@ public sealed class AgentLoop
         return new PreparedCall(call, arguments, null, access);
     }
 
-    private async Task<FunctionResultContent> RunOneAsync(PreparedCall p, ChannelWriter<AgentEvent> events, CancellationToken ct)
+    private async Task<FunctionResultContent> RunOneAsync(PreparedCall p, IAgentHooks hooks, ChannelWriter<AgentEvent> events, CancellationToken ct)
     {
+        string? hookFeedback = null;
         var call = p.Call;
         await events.WriteAsync(new ToolCallStarted(call.CallId, call.Name, p.Arguments), CancellationToken.None).ConfigureAwait(false);
         ToolResult result;
@@ -224,6 +251,8 @@ public sealed class AgentLoop
                     arguments = authorization.UpdatedArguments ?? arguments;
                     result = await _executor.ExecuteAsync(call.Name, arguments, _toolContext, ct).ConfigureAwait(false);
                     outcome = ToolCallOutcome.Executed;
+                    var after = await hooks.ToolFinishedAsync(new AgentToolCall(call.CallId, call.Name, arguments, result), ct).ConfigureAwait(false);
+                    hookFeedback = string.Join("\n", new[] { after.Block ? after.Reason : null, after.AdditionalContext }.Where(t => !string.IsNullOrEmpty(t)));
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -232,8 +261,12 @@ public sealed class AgentLoop
             }
         }
         await events.WriteAsync(new ToolCallFinished(call.CallId, call.Name, arguments, result, outcome), CancellationToken.None).ConfigureAwait(false);
-        return new FunctionResultContent(call.CallId, result.ToDisplay());
+        return new FunctionResultContent(call.CallId, string.IsNullOrEmpty(hookFeedback) ? result.ToDisplay() : $"{result.ToDisplay()}\n\n{hookFeedback}");
     }
+
+    private static ChatMessage UserMessage(string prompt, string? hookContext) => hookContext is null
+        ? new ChatMessage(ChatRole.User, prompt)
+        : new ChatMessage(ChatRole.User, [new TextContent(prompt), new TextContent(hookContext)]);
 
     private static async Task AddAsync(Conversation conversation, IConversationSink sink, ChatMessage message, CancellationToken ct)
     {
