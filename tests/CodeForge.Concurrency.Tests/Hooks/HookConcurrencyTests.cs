@@ -30,7 +30,7 @@ public sealed class HookConcurrencyTests
     ];
 
     /// <summary>Checks one event's hooks: settings always, each plugin whole (one generation, all its hooks) or absent, no duplicates.</summary>
-    private static void AssertWhole(IReadOnlyList<string> commands, string eventId)
+    private static void AssertWhole(List<string> commands, string eventId)
     {
         Assert.True(commands.Count == commands.Distinct().Count(), $"{eventId} ran a hook twice: {string.Join(", ", commands)}");
         Assert.Contains("settings:audit", commands);
