@@ -139,7 +139,9 @@ internal static class HeadlessRunner
             registry.Register(extensions.CreateSkillTool(() => new SubstitutionContext(session.Id, extensions.ProjectDirectory)));
             var executor = new ToolExecutor(registry);
             var toolContext = new ToolContext(cwd) { SessionId = session.Id };
-            var loop = new AgentLoop(client, executor, toolContext, new TaskPermissionAuthorizer(checker, authorizer));
+            var hooks = HeadlessHooks.Create(settingsStore.Locations, cwd, home,
+                () => new(session.Id, session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), stderr);
+            var loop = new AgentLoop(client, executor, toolContext, new TaskPermissionAuthorizer(checker, hooks.Authorize(authorizer, checker)));
             var today = DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date);
             var gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
             var contextBudget = AgentSetup.Context(provider, settings, environment, AgentSetup.ToolOutputDirectory(session.TranscriptPath, session.Id), stderr);
@@ -154,16 +156,19 @@ internal static class HeadlessRunner
                 SystemPrompt = systemPrompt,
                 ChatOptions = chatOptions,
                 Context = contextBudget,
+                Hooks = hooks.Session,
             };
             var conversation = new Conversation(session.EffectiveMessages);
             var printer = new HeadlessPrinter(a.Format, a.Verbose, stdout, stderr, session.Id, provider.Model);
             retries.Attach(e => printer.Retrying(e, retries.MaxAttempts));
             printer.Start(cwd, registry.ListNames(), PermissionModes.ToSettingsName(checker.Policy.Mode), Program.InformationalVersion);
+            await hooks.Session.StartAsync(a.Resume is not null || a.Continue ? "resume" : "startup", provider.Model, ct).ConfigureAwait(false);
             var summary = await printer.PrintAsync(loop.RunAsync(conversation, await extensions.ExpandPromptAsync(a.Prompt, new SubstitutionContext(session.Id, extensions.ProjectDirectory), stderr).ConfigureAwait(false), options, new SessionConversationSink(session), ct), () =>
             {
                 var u = usage.Snapshot;
                 return (u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost, (long)u.ApiDuration.TotalMilliseconds);
             }).ConfigureAwait(false);
+            await hooks.Session.EndAsync("other", CancellationToken.None).ConfigureAwait(false);
             return summary.Reason switch
             {
                 AgentStopReason.Completed => 0,

@@ -75,4 +75,7 @@ public enum AgentStopReason
 
     /// <summary>The model could not be reached or refused the request.</summary>
     Failed,
+
+    /// <summary>A hook blocked the prompt or stopped the run (the reason is reported as an <see cref="AgentError"/>).</summary>
+    Blocked,
 }

@@ -81,11 +81,21 @@ public sealed class AgentLoop
         await conversation.RunLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            await AddAsync(conversation, sink, new ChatMessage(ChatRole.User, prompt), CancellationToken.None).ConfigureAwait(false);
+            var submitted = await options.Hooks.PromptSubmittedAsync(prompt, ct).ConfigureAwait(false);
+            if (submitted.Block || submitted.StopRun)
+            {
+                await events.WriteAsync(new AgentError(submitted.Reason ?? submitted.StopReason ?? "The prompt was blocked by a hook.", null), CancellationToken.None).ConfigureAwait(false);
+                reason = AgentStopReason.Blocked;
+            }
+            else
+            {
+                await AddAsync(conversation, sink, UserMessage(prompt, submitted.AdditionalContext), CancellationToken.None).ConfigureAwait(false);
+            }
             var offered = _executor.AsAITools(_toolContext).Where(t => options.AllowedTools is null || options.AllowedTools.Contains(t.Name)).ToList();
             var tools = offered.Cast<AITool>().ToList();
             var budget = options.Context is { } context ? new RunBudget(context, _client, offered) : null;
-            while (true)
+            var stopBlocks = 0;
+            while (reason == AgentStopReason.Completed)
             {
                 if (options.MaxTurns is { } max && modelCalls >= max)
                 {
@@ -142,6 +152,14 @@ public sealed class AgentLoop
                 if (calls.Count == 0)
                 {
                     finalText = assistant.Text;
+                    var stop = await options.Hooks.StoppingAsync(finalText, stopBlocks, ct).ConfigureAwait(false);
+                    if (stop.Block && !stop.StopRun && stop.Reason is { } goOn)
+                    {
+                        // A Stop hook keeps the model going: its reason is the next user message.
+                        stopBlocks++;
+                        await AddAsync(conversation, sink, new ChatMessage(ChatRole.User, goOn), CancellationToken.None).ConfigureAwait(false);
+                        continue;
+                    }
                     break;
                 }
                 var results = await RunToolCallsAsync(calls, options, budget, events, ct).ConfigureAwait(false);
@@ -151,6 +169,14 @@ public sealed class AgentLoop
                 if (ct.IsCancellationRequested)
                 {
                     reason = AgentStopReason.Cancelled;
+                    break;
+                }
+                var batch = await options.Hooks.ToolBatchFinishedAsync(
+                    [.. calls.Select(c => new AgentToolCall(c.CallId, c.Name, Prepare(c, options).Arguments))], ct).ConfigureAwait(false);
+                if (batch.Block || batch.StopRun)
+                {
+                    await events.WriteAsync(new AgentError(batch.Reason ?? batch.StopReason ?? "Stopped by a hook.", null), CancellationToken.None).ConfigureAwait(false);
+                    reason = AgentStopReason.Blocked;
                     break;
                 }
             }
@@ -240,7 +266,7 @@ public sealed class AgentLoop
         List<FunctionCallContent> calls, AgentOptions options, RunBudget? budget, ChannelWriter<AgentEvent> events, CancellationToken ct)
     {
         var prepared = calls.Select(c => Prepare(c, options)).ToList();
-        return await ToolCallScheduler.RunAsync(prepared, p => p.Access, p => RunOneAsync(p, budget, events, ct)).ConfigureAwait(false);
+        return await ToolCallScheduler.RunAsync(prepared, p => p.Access, p => RunOneAsync(p, budget, options.Hooks, events, ct)).ConfigureAwait(false);
     }
 
     private sealed record PreparedCall(FunctionCallContent Call, JsonElement Arguments, string? Malformed, ToolAccess Access, ITool? Tool);
@@ -275,8 +301,9 @@ public sealed class AgentLoop
         return new PreparedCall(call, arguments, null, access, tool);
     }
 
-    private async Task<FunctionResultContent> RunOneAsync(PreparedCall p, RunBudget? budget, ChannelWriter<AgentEvent> events, CancellationToken ct)
+    private async Task<FunctionResultContent> RunOneAsync(PreparedCall p, RunBudget? budget, IAgentHooks hooks, ChannelWriter<AgentEvent> events, CancellationToken ct)
     {
+        string? hookFeedback = null;
         var call = p.Call;
         await events.WriteAsync(new ToolCallStarted(call.CallId, call.Name, p.Arguments), CancellationToken.None).ConfigureAwait(false);
         ToolResult result;
@@ -305,6 +332,8 @@ public sealed class AgentLoop
                     var context = p.Tool is ILongRunningTool ? _toolContext with { Timeout = Timeout.InfiniteTimeSpan } : _toolContext;
                     result = await _executor.ExecuteAsync(call.Name, arguments, context, ct).ConfigureAwait(false);
                     outcome = ToolCallOutcome.Executed;
+                    var after = await hooks.ToolFinishedAsync(new AgentToolCall(call.CallId, call.Name, arguments, result), ct).ConfigureAwait(false);
+                    hookFeedback = string.Join("\n", new[] { after.Block ? after.Reason : null, after.AdditionalContext }.Where(t => !string.IsNullOrEmpty(t)));
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -314,8 +343,13 @@ public sealed class AgentLoop
         }
         await events.WriteAsync(new ToolCallFinished(call.CallId, call.Name, arguments, result, outcome), CancellationToken.None).ConfigureAwait(false);
         var display = result.ToDisplay();
-        return new FunctionResultContent(call.CallId, budget is null ? display : budget.Truncator.Truncate(call.CallId, call.Name, display));
+        display = budget is null ? display : budget.Truncator.Truncate(call.CallId, call.Name, display);
+        return new FunctionResultContent(call.CallId, string.IsNullOrEmpty(hookFeedback) ? display : $"{display}\n\n{hookFeedback}");
     }
+
+    private static ChatMessage UserMessage(string prompt, string? hookContext) => hookContext is null
+        ? new ChatMessage(ChatRole.User, prompt)
+        : new ChatMessage(ChatRole.User, [new TextContent(prompt), new TextContent(hookContext)]);
 
     private static async Task AddAsync(Conversation conversation, IConversationSink sink, ChatMessage message, CancellationToken ct)
     {

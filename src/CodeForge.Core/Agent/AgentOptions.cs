@@ -15,6 +15,9 @@ public sealed record AgentOptions
     /// <summary>Model id, output limit and other request options (tools are added by the loop).</summary>
     public ChatOptions? ChatOptions { get; init; }
 
+    /// <summary>The hook points (UserPromptSubmit, PostToolUse, PostToolBatch, Stop); none by default.</summary>
+    public IAgentHooks Hooks { get; init; } = NoAgentHooks.Instance;
+
     /// <summary>
     /// The context budget (window, tool-result cap, automatic compaction), or null for none: results are sent whole and
     /// the conversation is never compacted.

@@ -1,0 +1,188 @@
+using CodeForge.Core.Config;
+using CodeForge.Core.Hooks;
+
+namespace CodeForge.Core.Tests.Hooks;
+
+public sealed class HookConfigParserTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-hookcfg-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Fact]
+    public void ParseDocument_WhenValid_LoadsEveryHandlerWithItsEventMatcherTimeoutAndOrigin()
+    {
+        var r = HookConfigParser.ParseDocument("""
+            {
+              "hooks": {
+                "PreToolUse": [
+                  { "matcher": "Bash", "hooks": [ { "type": "command", "command": "check.sh", "timeout": 30, "if": "Bash(rm *)" } ] },
+                  { "hooks": [ { "type": "command", "command": "audit.sh" } ] }
+                ],
+                "Stop": [ { "matcher": "ignored", "hooks": [ { "type": "command", "command": "done.sh", "statusMessage": "checking" } ] } ]
+              }
+            }
+            """, "settings.json");
+
+        Assert.Empty(r.Diagnostics);
+        Assert.Collection(r.Definitions,
+            d =>
+            {
+                Assert.Equal(HookEvent.PreToolUse, d.Event);
+                Assert.Equal("Bash", d.Matcher.Text);
+                Assert.Equal("check.sh", d.Command);
+                Assert.Equal(TimeSpan.FromSeconds(30), d.Timeout);
+                Assert.Equal("Bash(rm *)", d.If!.Text);
+                Assert.Equal("settings.json hooks.PreToolUse[0].hooks[0]", d.Origin);
+            },
+            d =>
+            {
+                Assert.True(d.Matcher.MatchesAll);
+                Assert.Null(d.Timeout);
+            },
+            d =>
+            {
+                Assert.Equal(HookEvent.Stop, d.Event);
+                Assert.Equal("checking", d.StatusMessage);
+            });
+    }
+
+    [Theory]
+    [InlineData("""{"hooks": {"PreToolUze": []}}""", 1, "hooks.PreToolUze", "unknown hook event \"PreToolUze\"")]
+    [InlineData("""{"hooks": {"PreToolUse": [{"matcher": "Bash(", "hooks": []}]}}""", 1, "hooks.PreToolUse[0].matcher", "not a valid regular expression")]
+    [InlineData("""{"hooks": {"PreToolUse": [{"matcher": 5, "hooks": []}]}}""", 1, "hooks.PreToolUse[0].matcher", "expected a string")]
+    [InlineData("""{"hooks": {"PreToolUse": [{"matcher": "Bash"}]}}""", 1, "hooks.PreToolUse[0]", "missing \"hooks\"")]
+    [InlineData("""{"hooks": {"PreToolUse": [{"hooks": {"type": "command"}}]}}""", 1, "hooks.PreToolUse[0].hooks", "expected an array of handlers")]
+    [InlineData("""{"hooks": {"PreToolUse": [{"hooks": [{"type": "command"}]}]}}""", 1, "hooks.PreToolUse[0].hooks[0].command", "missing \"command\"")]
+    [InlineData("""{"hooks": {"PreToolUse": [{"hooks": [{"type": "command", "command": ""}]}]}}""", 1, "hooks.PreToolUse[0].hooks[0].command", "found an empty string")]
+    [InlineData("""{"hooks": {"PreToolUse": [{"hooks": [{"type": "command", "command": 7}]}]}}""", 1, "hooks.PreToolUse[0].hooks[0].command", "found a number")]
+    [InlineData("""{"hooks": {"PreToolUse": [{"hooks": [{"command": "x"}]}]}}""", 1, "hooks.PreToolUse[0].hooks[0].type", "expected \"type\": \"command\"")]
+    [InlineData("""{"hooks": {"PreToolUse": [{"hooks": [{"type": "shell", "command": "x"}]}]}}""", 1, "hooks.PreToolUse[0].hooks[0].type", "unknown hook type \"shell\"")]
+    [InlineData("""{"hooks": {"PreToolUse": [{"hooks": [{"type": "command", "command": "x", "if": "Bash("}]}]}}""", 1, "hooks.PreToolUse[0].hooks[0].if", "Bash(")]
+    [InlineData("""{"hooks": {"PreToolUse": [{"hooks": ["x"]}]}}""", 1, "hooks.PreToolUse[0].hooks[0]", "expected a handler object")]
+    [InlineData("""{"hooks": {"PreToolUse": {"matcher": "x"}}}""", 1, "hooks.PreToolUse", "expected an array of matcher groups")]
+    [InlineData("""{"hooks": []}""", 1, "hooks", "expected an object mapping event names")]
+    public void ParseDocument_WhenSomethingIsWrong_ReportsFileKeyAndWhyAndDropsOnlyThatPart(string json, int line, string key, string why)
+    {
+        var r = HookConfigParser.ParseDocument(json, "/p/hooks.json");
+
+        var d = Assert.Single(r.Diagnostics);
+        Assert.True(d.IsError);
+        Assert.Equal("/p/hooks.json", d.Source);
+        Assert.Equal(line, d.Line);
+        Assert.Equal(key, d.Key);
+        Assert.Contains(why, d.Message, StringComparison.Ordinal);
+        Assert.Empty(r.Definitions);
+    }
+
+    [Fact]
+    public void ParseDocument_WhenOneHandlerIsBad_StillLoadsItsNeighboursAndReportsTheLine()
+    {
+        var r = HookConfigParser.ParseDocument("""
+            {
+              "hooks": {
+                "PostToolUse": [
+                  { "hooks": [
+                      { "type": "command", "command": "good-1" },
+                      { "type": "command", "timeout": 5 },
+                      { "type": "command", "command": "good-2", "timeout": -1 }
+                  ] }
+                ]
+              }
+            }
+            """, "f.json");
+
+        Assert.Equal(["good-1", "good-2"], r.Definitions.Select(d => d.Command));
+        Assert.Null(r.Definitions[1].Timeout); // a bad timeout falls back to the default
+        Assert.Collection(r.Diagnostics,
+            d => Assert.Equal((6, "hooks.PostToolUse[0].hooks[1].command"), (d.Line, d.Key)),
+            d =>
+            {
+                Assert.Equal((7, "hooks.PostToolUse[0].hooks[2].timeout"), (d.Line, d.Key));
+                Assert.Contains("greater than 0, found -1", d.Message, StringComparison.Ordinal);
+            });
+    }
+
+    [Theory]
+    [InlineData("""{"hooks": {"FileChanged": []}}""", "not fired by forge")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "http", "url": "x"}]}]}}""", "\"http\" hooks are not supported")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "shell": "powershell"}]}]}}""", "only \"bash\" is supported")]
+    public void ParseDocument_WhenAFeatureIsNotSupported_WarnsAndSkipsIt(string json, string why)
+    {
+        var r = HookConfigParser.ParseDocument(json, "f.json");
+        var d = Assert.Single(r.Diagnostics);
+        Assert.False(d.IsError);
+        Assert.Contains(why, d.Message, StringComparison.Ordinal);
+        Assert.Empty(r.Definitions);
+    }
+
+    [Theory]
+    [InlineData("{oops", "invalid JSON")]
+    [InlineData("[]", "expected an object with a \"hooks\" key")]
+    [InlineData("{}", "without it")]
+    public void ParseDocument_WhenTheDocumentIsNotAHooksObject_ReportsIt(string json, string why) =>
+        Assert.Contains(why, Assert.Single(HookConfigParser.ParseDocument(json, "f.json").Diagnostics).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void ParseDocument_WithAPluginRoot_SubstitutesItAndKeepsPluginsApartWhenDeduplicating()
+    {
+        const string json = """{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "\"${CLAUDE_PLUGIN_ROOT}\"/bin/check.sh"}]}]}}""";
+        var a = Assert.Single(HookConfigParser.ParseDocument(json, "a", "/plugins/a").Definitions);
+        var b = Assert.Single(HookConfigParser.ParseDocument(json, "b", "/plugins/b").Definitions);
+
+        Assert.Equal("\"/plugins/a\"/bin/check.sh", a.Command);
+        Assert.Equal("/plugins/a", a.PluginRoot);
+        Assert.NotEqual(a.DedupKey, b.DedupKey);
+    }
+
+    [Fact]
+    public void ParseDocument_WithExecFormArgs_QuotesEachWordForBash()
+    {
+        var d = Assert.Single(HookConfigParser.ParseDocument("""
+            {"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "/bin/echo", "args": ["it's", "a b", "plain"]}]}]}}
+            """, "f").Definitions);
+        Assert.Equal("/bin/echo 'it'\\''s' 'a b' plain", d.Command);
+    }
+
+    [Fact]
+    public void LoadSettings_ReadsEveryLayerLowestFirstAndHonoursDisableAllHooks()
+    {
+        var home = Directory.CreateDirectory(Path.Combine(_root.FullName, "home")).FullName;
+        var project = Directory.CreateDirectory(Path.Combine(_root.FullName, "project")).FullName;
+        Write(Path.Combine(home, ".claude", "settings.json"), """{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "user"}]}]}}""");
+        Write(Path.Combine(project, ".claude", "settings.json"), """{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "claude-project"}]}]}}""");
+        Write(Path.Combine(project, ".forge", "settings.json"), """{"hooks": {"Stop": [{"hooks": [{"type": "command"}]}]}}""");
+        Write(Path.Combine(project, ".forge", "settings.local.json"), """{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "local"}]}]}}""");
+        var locations = new SettingsLocations(home, project, Path.Combine(_root.FullName, "managed.json"));
+
+        var r = HookConfigParser.LoadSettings(locations);
+
+        Assert.Equal(["user", "claude-project", "local"], r.Definitions.Select(d => d.Command));
+        var d = Assert.Single(r.Diagnostics);
+        Assert.Equal(Path.Combine(project, ".forge", "settings.json"), d.Source);
+        Assert.False(r.DisableAllHooks);
+
+        Write(Path.Combine(_root.FullName, "managed.json"), """{"disableAllHooks": true}""");
+        Assert.True(HookConfigParser.LoadSettings(locations).DisableAllHooks);
+    }
+
+    [Fact]
+    public void LoadSettings_WhenAFileIsNotJson_LeavesTheReportToTheSettingsStoreAndReadsTheOthers()
+    {
+        var home = Directory.CreateDirectory(Path.Combine(_root.FullName, "home")).FullName;
+        var project = Directory.CreateDirectory(Path.Combine(_root.FullName, "project")).FullName;
+        Write(Path.Combine(home, ".forge", "settings.json"), "{ not json");
+        Write(Path.Combine(project, ".forge", "settings.json"), """{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "ok"}]}]}}""");
+
+        var r = HookConfigParser.LoadSettings(new SettingsLocations(home, project, Path.Combine(_root.FullName, "none.json")));
+
+        Assert.Empty(r.Diagnostics);
+        Assert.Equal("ok", Assert.Single(r.Definitions).Command);
+    }
+
+    private static void Write(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+}
