@@ -120,6 +120,11 @@ internal static class HeadlessRunner
             registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
             var executor = new ToolExecutor(registry);
             var toolContext = new ToolContext(cwd) { SessionId = session.Id };
+            // Bash, BashOutput, KillShell, TodoWrite; the sandbox; background shells killed when this block exits.
+            await using var shells = await ShellSetup.CreateAsync(settings, cwd, toolContext.AdditionalDirectories, session.Id,
+                a.Verbose, a.Verbose && a.Format == OutputFormat.Text, stderr).ConfigureAwait(false);
+            registry.RegisterMany(shells.Tools);
+            toolContext = shells.Apply(toolContext);
             var loop = new AgentLoop(client, executor, toolContext, authorizer);
             var systemPrompt = SystemPrompt.Build(new SystemPromptContext(cwd, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
                 GitStatus: null, registry.ListNames(), MemoryFiles.Load(cwd, home), a.AppendSystemPrompt));

@@ -38,6 +38,9 @@ public sealed record Settings
     /// <summary>Sessions older than this many days may be cleaned up (Claude Code's default is 30).</summary>
     public int CleanupPeriodDays { get; init; } = 30;
 
+    /// <summary>How Bash commands are sandboxed (<c>sandbox.enabled</c>, <c>sandbox.network.allowAll</c>).</summary>
+    public SandboxSettings Sandbox { get; init; } = SandboxSettings.Default;
+
     public static Settings Defaults { get; } = new();
 
     /// <summary>Merges fragments given lowest precedence first.</summary>
@@ -62,6 +65,7 @@ public sealed record Settings
                 StatusLine = f.StatusLine ?? s.StatusLine,
                 DisableBypassPermissionsMode = s.DisableBypassPermissionsMode || f.DisableBypassPermissionsMode == true,
                 CleanupPeriodDays = f.CleanupPeriodDays ?? s.CleanupPeriodDays,
+                Sandbox = s.Sandbox.Merge(f.Sandbox),
             };
         }
         return s;

@@ -42,6 +42,9 @@ public sealed record SettingsFragment
 
     public int? CleanupPeriodDays { get; init; }
 
+    /// <summary>The <c>sandbox</c> object, if the file has one.</summary>
+    public SandboxSettingsFragment? Sandbox { get; init; }
+
     /// <summary>An empty fragment: sets nothing.</summary>
     public static SettingsFragment Empty { get; } = new();
 }
