@@ -101,11 +101,11 @@ public sealed class BashOutputTool : ITool, IToolAccessDescriber
         }
         if (stdout.Length > 0)
         {
-            text.Append("<stdout>\n").Append(stdout.TrimEnd('\n')).Append("\n</stdout>\n");
+            text.Append("<stdout>\n").Append(stdout).Append(stdout.EndsWith('\n') ? "" : "\n").Append("</stdout>\n");
         }
         if (stderr.Length > 0)
         {
-            text.Append("<stderr>\n").Append(stderr.TrimEnd('\n')).Append("\n</stderr>\n");
+            text.Append("<stderr>\n").Append(stderr).Append(stderr.EndsWith('\n') ? "" : "\n").Append("</stderr>\n");
         }
         if (stdout.Length == 0 && stderr.Length == 0)
         {
