@@ -11,9 +11,9 @@ namespace CodeForge.Core.Tests.Tools.BuiltIn;
 /// </summary>
 public sealed class ShellToolHarness : IAsyncDisposable
 {
-    public ShellToolHarness(BashToolOptions? options = null)
+    public ShellToolHarness(BashToolOptions? options = null, string? root = null)
     {
-        Root = FilePathPolicy.RealPath(Directory.CreateTempSubdirectory("forge-bash-").FullName);
+        Root = root ?? FilePathPolicy.RealPath(Directory.CreateTempSubdirectory("forge-bash-").FullName);
         OutputDirectory = Path.Combine(FilePathPolicy.RealPath(Directory.CreateTempSubdirectory("forge-bash-out-").FullName), "session");
         Options = (options ?? BashToolOptions.Default) with { OutputDirectory = OutputDirectory };
         Shells = new ShellManager(Options.Launcher);
