@@ -139,6 +139,11 @@ internal static class HeadlessRunner
             registry.Register(extensions.CreateSkillTool(() => new SubstitutionContext(session.Id, extensions.ProjectDirectory)));
             var executor = new ToolExecutor(registry);
             var toolContext = new ToolContext(cwd) { SessionId = session.Id };
+            // Bash, BashOutput, KillShell, TodoWrite; the sandbox; background shells killed when this block exits.
+            await using var shells = await ShellSetup.CreateAsync(settings, cwd, toolContext.AdditionalDirectories, session.Id,
+                a.Verbose, a.Verbose && a.Format == OutputFormat.Text, stderr).ConfigureAwait(false);
+            registry.RegisterMany(shells.Tools);
+            toolContext = shells.Apply(toolContext);
             var hooks = HeadlessHooks.Create(settingsStore.Locations, cwd, home,
                 () => new(session.Id, session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), stderr);
             var loop = new AgentLoop(client, executor, toolContext, new TaskPermissionAuthorizer(checker, hooks.Authorize(authorizer, checker)));

@@ -41,6 +41,9 @@ public sealed record Settings
     /// <summary>The <c>webFetch</c> key: which non-public hosts the web tools may reach.</summary>
     public WebFetchSettings WebFetch { get; init; } = WebFetchSettings.Empty;
 
+    /// <summary>How Bash commands are sandboxed (<c>sandbox.enabled</c>, <c>sandbox.network.allowAll</c>).</summary>
+    public SandboxSettings Sandbox { get; init; } = SandboxSettings.Default;
+
     public static Settings Defaults { get; } = new();
 
     /// <summary>Merges fragments given lowest precedence first.</summary>
@@ -66,6 +69,7 @@ public sealed record Settings
                 DisableBypassPermissionsMode = s.DisableBypassPermissionsMode || f.DisableBypassPermissionsMode == true,
                 CleanupPeriodDays = f.CleanupPeriodDays ?? s.CleanupPeriodDays,
                 WebFetch = s.WebFetch.MergeWith(f.WebFetch),
+                Sandbox = s.Sandbox.Merge(f.Sandbox),
             };
         }
         return s;

@@ -45,6 +45,9 @@ public sealed record SettingsFragment
     /// <summary>The <c>webFetch</c> key (network reach of the web tools).</summary>
     public WebFetchSettings? WebFetch { get; init; }
 
+    /// <summary>The <c>sandbox</c> object, if the file has one.</summary>
+    public SandboxSettingsFragment? Sandbox { get; init; }
+
     /// <summary>An empty fragment: sets nothing.</summary>
     public static SettingsFragment Empty { get; } = new();
 }

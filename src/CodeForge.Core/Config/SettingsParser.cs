@@ -112,6 +112,9 @@ public static class SettingsParser
                         f = f with { StatusLine = value.Clone() };
                     }
                     break;
+                case "sandbox":
+                    f = f with { Sandbox = SandboxSettingsParser.Parse(value, c.Error, c.Warning) };
+                    break;
                 case "cleanupPeriodDays":
                     f = f with { CleanupPeriodDays = c.NonNegativeInt(key, value) };
                     break;

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using CodeForge.Core.Shells;
+using CodeForge.Core.Todos;
 
 namespace CodeForge.Core.Tools.BuiltIn;
 
@@ -23,4 +25,18 @@ public static class BuiltInTools
             new GrepTool(options),
         ];
     }
+
+    /// <summary>
+    /// The shell tools of one session: Bash, BashOutput and KillShell over <paramref name="shells"/> (background commands).
+    /// Give each session its own set (Bash keeps the session's current directory); the manager may be shared.
+    /// </summary>
+    public static ImmutableArray<ITool> CreateShellTools(ShellManager shells, BashToolOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(shells);
+        options ??= BashToolOptions.Default;
+        return [new BashTool(shells, options), new BashOutputTool(shells, options), new KillShellTool(shells)];
+    }
+
+    /// <summary>The TodoWrite tool over the session's <paramref name="list"/>.</summary>
+    public static ITool CreateTodoTool(TodoList list) => new TodoWriteTool(list);
 }

@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using CodeForge.Core.Config;
+using CodeForge.Core.Shells;
+using CodeForge.Core.Shells.Sandbox;
+using CodeForge.Core.Todos;
+using CodeForge.Core.Tools;
+using CodeForge.Core.Tools.BuiltIn;
+
+namespace CodeForge.Cli.Headless;
+
+/// <summary>
+/// The shell side of one forge run: the sandbox decision (probed once, reported once), one <see cref="ShellManager"/> whose
+/// background shells die with the run, the Bash tools, the session's todo list and TodoWrite. Disposing it kills every
+/// background shell, so none outlives forge (also after Ctrl-C or SIGTERM, which cancel the run and unwind to here).
+/// </summary>
+/// <remarks>Created and disposed by the runner's thread; the tools it hands out are safe for concurrent calls.</remarks>
+internal sealed class ShellSetup : IAsyncDisposable
+{
+    private ShellSetup(SandboxStatus sandbox, ShellManager shells, BashToolOptions options, TodoList todos)
+    {
+        Sandbox = sandbox;
+        Shells = shells;
+        Options = options;
+        Todos = todos;
+    }
+
+    public SandboxStatus Sandbox { get; }
+
+    public ShellManager Shells { get; }
+
+    public BashToolOptions Options { get; }
+
+    public TodoList Todos { get; }
+
+    /// <summary>Bash, BashOutput, KillShell and TodoWrite.</summary>
+    public ImmutableArray<ITool> Tools => [.. BuiltInTools.CreateShellTools(Shells, Options), BuiltInTools.CreateTodoTool(Todos)];
+
+    public static async Task<ShellSetup> CreateAsync(
+        Settings settings, string cwd, IEnumerable<string> additionalDirectories, string sessionId, bool verbose, bool printTodos, TextWriter stderr)
+    {
+        var policy = new SandboxPolicy([cwd, .. additionalDirectories], settings.Sandbox.AllowAllNetwork);
+        var sandbox = await BubblewrapSandbox.ConfigureAsync(settings.Sandbox.Enabled, policy).ConfigureAwait(false);
+        if (sandbox.IsFallback)
+        {
+            await stderr.WriteLineAsync($"forge: warning: {sandbox.Description}").ConfigureAwait(false);
+        }
+        else if (verbose)
+        {
+            await stderr.WriteLineAsync($"forge: {sandbox.Description}").ConfigureAwait(false);
+        }
+        var options = new BashToolOptions
+        {
+            Launcher = sandbox.Launcher,
+            Sandboxed = sandbox.IsActive,
+            OutputDirectory = BashToolOptions.DefaultOutputDirectory(sessionId),
+            Environment = settings.Env.ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal),
+        };
+        var todos = new TodoList();
+        if (printTodos)
+        {
+            todos.Subscribe(list => stderr.WriteLine($"· todos (v{list.Version}):\n{list.Render()}"));
+        }
+        return new ShellSetup(sandbox, new ShellManager(sandbox.Launcher), options, todos);
+    }
+
+    /// <summary>
+    /// <paramref name="context"/> made fit for the shell tools: the saved-output directory readable by Read, and a tool time
+    /// limit above Bash's longest timeout (so Bash's own timeout, which kills the process group, fires first).
+    /// </summary>
+    public ToolContext Apply(ToolContext context)
+    {
+        var limit = TimeSpan.FromMilliseconds(BashTool.MaxTimeoutMs) + TimeSpan.FromSeconds(30);
+        return context with
+        {
+            AdditionalDirectories = context.AdditionalDirectories.Add(Options.OutputDirectory!),
+            Timeout = context.Timeout == Timeout.InfiniteTimeSpan || context.Timeout > limit ? context.Timeout : limit,
+        };
+    }
+
+    public ValueTask DisposeAsync() => Shells.DisposeAsync();
+}

@@ -1,0 +1,12 @@
+using System.Collections.Immutable;
+
+namespace CodeForge.Core.Shells.Sandbox;
+
+/// <summary>What a sandboxed command may do: which directories it may write and whether it may use the network.</summary>
+/// <param name="WritableDirectories">
+/// Absolute directories the command may write (the working directory and the allowed additional directories); everything
+/// else on the root file system is read-only. A private <c>/tmp</c> is always writable.
+/// </param>
+/// <param name="AllowNetwork">True to share the host's network; false (the default) gives the command no network at all.</param>
+/// <remarks>Immutable; safe to share.</remarks>
+public sealed record SandboxPolicy(ImmutableArray<string> WritableDirectories, bool AllowNetwork = false);

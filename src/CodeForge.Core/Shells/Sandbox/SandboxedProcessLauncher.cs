@@ -1,0 +1,38 @@
+namespace CodeForge.Core.Shells.Sandbox;
+
+/// <summary>
+/// A launcher that runs every command inside bubblewrap: it rewrites the command line to
+/// <c>exec bwrap &lt;options&gt; -- /bin/sh -c &lt;command&gt;</c> and hands it to the inner launcher, so the inner
+/// launcher's process group (and its group kill) covers everything in the sandbox.
+/// </summary>
+/// <remarks>Stateless after construction; <see cref="Start"/> may be called concurrently.</remarks>
+public sealed class SandboxedProcessLauncher : IProcessLauncher
+{
+    private readonly IProcessLauncher _inner;
+
+    /// <summary>Wraps <paramref name="inner"/>; commands run with <paramref name="bwrapPath"/> under <paramref name="policy"/>.</summary>
+    public SandboxedProcessLauncher(IProcessLauncher inner, string bwrapPath, SandboxPolicy policy)
+    {
+        _inner = inner ?? throw new ArgumentNullException(nameof(inner));
+        ArgumentException.ThrowIfNullOrWhiteSpace(bwrapPath);
+        BwrapPath = bwrapPath;
+        Policy = policy ?? throw new ArgumentNullException(nameof(policy));
+    }
+
+    /// <summary>The bubblewrap executable.</summary>
+    public string BwrapPath { get; }
+
+    /// <summary>What sandboxed commands may do.</summary>
+    public SandboxPolicy Policy { get; }
+
+    /// <summary>The command line the inner launcher receives for <paramref name="spec"/>.</summary>
+    public string Wrap(ProcessLaunchSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        string[] words = [BwrapPath, .. BubblewrapSandbox.Arguments(Policy, spec.WorkingDirectory), "/bin/sh", "-c", spec.Command];
+        return "exec " + ShellQuote.Join(words);
+    }
+
+    /// <inheritdoc />
+    public IProcessHandle Start(ProcessLaunchSpec spec) => _inner.Start(spec with { Command = Wrap(spec) });
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json;
+using CodeForge.Testing;
+
+namespace CodeForge.Cli.Tests.Headless;
+
+/// <summary>The real <c>forge -p</c> with the shell tools: Bash runs (sandboxed where bwrap works), background shells die with forge.</summary>
+public sealed class ShellSetupTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-shells-");
+    private FakeModelServer _server = null!;
+
+    private string Home => Path.Combine(_root.FullName, "home");
+
+    private string Repo => Path.Combine(_root.FullName, "repo");
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
+        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _root.Delete(recursive: true);
+    }
+
+    private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = Home };
+
+    private static string Call(params (string Key, object Value)[] args) =>
+        JsonSerializer.Serialize(args.ToDictionary(a => a.Key, a => a.Value is bool b ? (JsonElement)JsonSerializer.SerializeToElement(b) : JsonSerializer.SerializeToElement((string)a.Value)));
+
+    [Fact]
+    public async Task Print_WhenTheModelRunsAnAllowedBashCommand_TheFileItCreatesExists()
+    {
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Bash", Call(("command", "mkdir -p out && echo made > out/created.txt && cat out/created.txt")), "call_1"),
+            ScriptedTurn.Reply("Done."));
+
+        var run = await ForgeProcess.RunAsync(["-p", "make a file", "--provider", "openai", "--allowedTools", "Bash", "--verbose"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal("made\n", await File.ReadAllTextAsync(Path.Combine(Repo, "out", "created.txt"), TestContext.Current.CancellationToken));
+        Assert.Contains("made", _server.Requests[1].Body, StringComparison.Ordinal);
+        Assert.Contains("forge: sandbox: bubblewrap, network off", run.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Print_ABackgroundShellStartedByTheModel_DoesNotOutliveForge()
+    {
+        var marker = "3001." + Random.Shared.Next(100_000, 999_999).ToString(CultureInfo.InvariantCulture);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Bash", Call(("command", $"touch bg-started; exec sleep {marker}"), ("run_in_background", true)), "call_1"),
+            ScriptedTurn.CallTool("Bash", Call(("command", "while [ ! -e bg-started ]; do sleep 0.05; done; echo seen")), "call_2"),
+            ScriptedTurn.Reply("Started it."));
+
+        var run = await ForgeProcess.RunAsync(["-p", "start a server", "--provider", "openai", "--allowedTools", "Bash"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Contains("Command running in background with ID: shell_", _server.Requests[1].Body, StringComparison.Ordinal);
+        Assert.Contains("seen", _server.Requests[2].Body, StringComparison.Ordinal);
+        Assert.Empty(SleepersWith(marker));
+    }
+
+    /// <summary>Living processes whose command line is <c>sleep <paramref name="marker"/></c> (host /proc sees inside sandboxes too).</summary>
+    private static List<int> SleepersWith(string marker)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var state = stat[(stat.LastIndexOf(')') + 2)..][0];
+                if (state != 'Z' && File.ReadAllText(Path.Combine(dir, "cmdline")) == $"sleep\0{marker}\0")
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Sockets;
+using CodeForge.Core.Shells.Sandbox;
+using CodeForge.Core.Tests.Tools.BuiltIn;
+using CodeForge.Core.Tools.BuiltIn;
+
+namespace CodeForge.Core.Tests.Shells.Sandbox;
+
+/// <summary>The real bubblewrap (CI installs it: <c>apt-get install -y bubblewrap</c>); these tests fail, not skip, without it.</summary>
+public sealed class BubblewrapSandboxTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<ShellToolHarness> SandboxedAsync(bool allowNetwork = false)
+    {
+        var probe = await BubblewrapSandbox.ProbeOnceAsync();
+        Assert.True(probe.Works, $"bubblewrap is required for the sandbox tests (apt-get install -y bubblewrap): path={probe.Path ?? "not found"}, reason={probe.FailureReason}");
+        var plain = new ShellToolHarness();
+        var root = plain.Root;
+        await plain.DisposeAsync();
+        Directory.CreateDirectory(root);
+        var status = await BubblewrapSandbox.ConfigureAsync(true, new SandboxPolicy([root], allowNetwork));
+        Assert.True(status.IsActive, status.Description);
+        return new ShellToolHarness(new BashToolOptions { Launcher = status.Launcher, Sandboxed = true }, root);
+    }
+
+    [Fact]
+    public async Task Probe_RunsBwrapOnceAndCachesTheResult()
+    {
+        var first = BubblewrapSandbox.ProbeOnceAsync();
+
+        Assert.Same(first, BubblewrapSandbox.ProbeOnceAsync());
+        Assert.True((await first).Works, (await first).FailureReason);
+    }
+
+    [Fact]
+    public async Task Configure_WithoutBwrap_FallsBackAndSaysSo()
+    {
+        var status = await BubblewrapSandbox.ConfigureAsync(true, new SandboxPolicy(["/tmp"]), probe: BubblewrapSandbox.ProbeAsync("/no/such/bwrap", Ct));
+
+        Assert.Equal(SandboxState.NotFound, status.State);
+        Assert.True(status.IsFallback);
+        Assert.StartsWith("sandbox: none — bwrap not found", status.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Configure_WhenTheKernelRefuses_FallsBackWithTheReason()
+    {
+        var status = await BubblewrapSandbox.ConfigureAsync(true, new SandboxPolicy(["/tmp"]),
+            probe: Task.FromResult(new BubblewrapProbe("/usr/bin/bwrap", false, "bwrap: No permissions to create new namespace")));
+
+        Assert.Equal(SandboxState.Refused, status.State);
+        Assert.Equal("sandbox: none — kernel refused: bwrap: No permissions to create new namespace; Bash runs unsandboxed", status.Description);
+    }
+
+    [Fact]
+    public async Task Configure_WhenDisabled_SaysOffAndDoesNotSandbox()
+    {
+        var status = await BubblewrapSandbox.ConfigureAsync(false, new SandboxPolicy(["/tmp"]));
+
+        Assert.Equal(SandboxState.Disabled, status.State);
+        Assert.False(status.IsFallback);
+        Assert.IsNotType<SandboxedProcessLauncher>(status.Launcher);
+    }
+
+    [Fact]
+    public async Task Configure_WhenBwrapWorks_DescribesTheProtection()
+    {
+        var status = await BubblewrapSandbox.ConfigureAsync(true, new SandboxPolicy(["/tmp"]));
+
+        Assert.StartsWith("sandbox: bubblewrap, network off (writable: /tmp, private /tmp)", status.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sandboxed_WriteInsideTheWorkspaceSucceeds_WriteOutsideFails()
+    {
+        var outside = Path.Combine(AppContext.BaseDirectory, "sandbox-outside-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(outside);
+        await using var h = await SandboxedAsync();
+        try
+        {
+            var inside = await h.BashAsync("echo inside > made.txt && cat made.txt");
+            var denied = await h.BashAsync($"echo escaped > '{outside}/x.txt'");
+            var home = await h.BashAsync("touch \"$HOME/.forge-sandbox-probe\"");
+
+            Assert.True(inside.Success, inside.Error);
+            Assert.Equal("inside\n", await File.ReadAllTextAsync(h.PathOf("made.txt"), Ct));
+            Assert.False(denied.Success);
+            Assert.Contains("Read-only file system", denied.Error, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(outside, "x.txt")));
+            Assert.False(home.Success);
+            Assert.Equal(true, inside.Metadata["sandboxed"]);
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Sandboxed_TmpIsPrivate_AndCdThereResetsTheDirectory()
+    {
+        var name = "forge-private-" + Guid.NewGuid().ToString("N");
+        await using var h = await SandboxedAsync();
+
+        var result = await h.BashAsync($"echo hidden > /tmp/{name} && cat /tmp/{name} && cd /tmp");
+
+        Assert.True(result.Success, result.Error);
+        Assert.StartsWith("hidden", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Shell cwd was reset", result.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), name)));
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public async Task Sandboxed_NetworkIsOffUnlessAllowed(bool allowNetwork, bool expectConnected)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        await using var h = await SandboxedAsync(allowNetwork);
+
+        var result = await h.BashAsync($"exec 3<>/dev/tcp/127.0.0.1/{port} && echo connected", timeoutMs: 20_000);
+
+        Assert.Equal(expectConnected, result.Success);
+        Assert.Equal(expectConnected, (result.Success ? result.Output : result.Error!).Contains("connected", StringComparison.Ordinal)
+            && !(result.Error ?? "").Contains("refused", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sandboxed_TimeoutKillsEverythingInsideTheSandbox()
+    {
+        var marker = ShellTestSupport.UniqueSleep();
+        await using var h = await SandboxedAsync();
+
+        var result = await h.BashAsync($"sleep {marker} & wait", timeoutMs: 1500);
+
+        Assert.False(result.Success);
+        Assert.Contains("timed out", result.Error, StringComparison.Ordinal);
+        Assert.True(ShellTestSupport.EventuallyTrue(() => ShellTestSupport.LivingWith(marker).Length == 0), "a sandboxed sleep survived the timeout");
+    }
+
+    [Fact]
+    public async Task Sandboxed_BackgroundShellRunsInsideAndKillShellEndsIt()
+    {
+        var marker = ShellTestSupport.UniqueSleep();
+        var outside = Path.Combine(AppContext.BaseDirectory, "sandbox-bg-" + Guid.NewGuid().ToString("N"));
+        await using var h = await SandboxedAsync();
+        var started = await h.RunAsync("Bash", FileToolHarness.Args(("command", $"touch '{outside}' 2>&1; echo ready; sleep {marker}"), ("run_in_background", true)));
+        var shell = h.Shells.Get((string)started.Metadata["bash_id"]!)!;
+        var lines = await ShellTestSupport.ReadLinesAsync(shell, 2, Ct);
+        Assert.True(ShellTestSupport.EventuallyTrue(() => ShellTestSupport.LivingWith(marker).Length == 1), "the sandboxed sleep did not start");
+
+        var kill = await h.RunAsync("KillShell", FileToolHarness.Args(("shell_id", shell.Id)));
+
+        Assert.Contains("Read-only file system", lines[0], StringComparison.Ordinal);
+        Assert.False(File.Exists(outside));
+        Assert.StartsWith("Successfully killed", kill.Output, StringComparison.Ordinal);
+        Assert.True(ShellTestSupport.EventuallyTrue(() => ShellTestSupport.LivingWith(marker).Length == 0), "the sandboxed sleep survived KillShell");
+    }
+}
