@@ -228,3 +228,53 @@ internal sealed class KeyRouter : IKeySource, IDisposable
         public void Dispose() => router.Pop(channel);
     }
 }
+
+/// <summary>
+/// Keys from whole lines of a reader: for a dumb terminal (the terminal echoes and edits the line itself) and for
+/// piped input. Each line becomes its characters and Enter; <see cref="Interrupt"/> (Ctrl-C via SIGINT) becomes a
+/// Ctrl-C key.
+/// </summary>
+/// <remarks>Concurrency: one reader thread produces; <see cref="Interrupt"/> may be called from the signal handler thread.</remarks>
+internal sealed class LineKeySource : IKeySource
+{
+    private readonly Channel<ConsoleKeyInfo?> _keys = Channel.CreateUnbounded<ConsoleKeyInfo?>();
+
+    public LineKeySource(TextReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                while (reader.ReadLine() is { } line)
+                {
+                    foreach (var c in line)
+                    {
+                        _keys.Writer.TryWrite(new ConsoleKeyInfo(c, c == ' ' ? ConsoleKey.Spacebar : ConsoleKey.NoName, false, false, false));
+                    }
+                    _keys.Writer.TryWrite(new ConsoleKeyInfo('\r', ConsoleKey.Enter, false, false, false));
+                }
+            }
+            catch (IOException)
+            {
+            }
+            _keys.Writer.TryComplete();
+        })
+        { IsBackground = true, Name = "forge-lines" };
+        thread.Start();
+    }
+
+    public void Interrupt() => _keys.Writer.TryWrite(new ConsoleKeyInfo('\x03', ConsoleKey.C, false, false, true));
+
+    public async ValueTask<ConsoleKeyInfo?> ReadKeyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _keys.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            return null;
+        }
+    }
+}
