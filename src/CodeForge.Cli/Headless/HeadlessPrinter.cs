@@ -56,6 +56,19 @@ internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWri
                     }
                     _pendingResults.Clear();
                     break;
+                case ConversationCompacted c:
+                    if (format == OutputFormat.StreamJson)
+                    {
+                        _json.CompactBoundary(c.Result);
+                    }
+                    else if (verbose && format == OutputFormat.Text)
+                    {
+                        await stderr.WriteLineAsync($"· compacted the conversation ({c.Result.Trigger}): {c.Result.TokensBefore} → {c.Result.TokensAfter} tokens").ConfigureAwait(false);
+                    }
+                    break;
+                case CompactionFailed cf when verbose && format == OutputFormat.Text:
+                    await stderr.WriteLineAsync($"· {cf.Message}").ConfigureAwait(false);
+                    break;
                 case AgentError err:
                     error = err.Message;
                     break;

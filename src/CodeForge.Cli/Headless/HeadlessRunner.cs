@@ -120,19 +120,26 @@ internal static class HeadlessRunner
             registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
             var executor = new ToolExecutor(registry);
             var toolContext = new ToolContext(cwd) { SessionId = session.Id };
-            var loop = new AgentLoop(client, executor, toolContext, authorizer);
-            var systemPrompt = SystemPrompt.Build(new SystemPromptContext(cwd, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
-                GitStatus: null, registry.ListNames(), MemoryFiles.Load(cwd, home), a.AppendSystemPrompt));
+            var loop = new AgentLoop(client, executor, toolContext, new TaskPermissionAuthorizer(checker, authorizer));
+            var today = DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date);
+            var gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
+            var contextBudget = AgentSetup.Context(provider, settings, environment, AgentSetup.ToolOutputDirectory(session.TranscriptPath, session.Id), stderr);
+            var chatOptions = new ChatOptions { ModelId = provider.Model };
+            using var taskTool = AgentSetup.RegisterTaskTool(registry, client, executor, toolContext, authorizer, MemoryFiles.FindRepositoryRoot(cwd), home,
+                SystemPrompt.Environment(new SystemPromptContext(cwd, today, gitStatus, [], [])), chatOptions, contextBudget, settings, environment, stderr);
+            var systemPrompt = SystemPrompt.Build(new SystemPromptContext(cwd, today,
+                gitStatus, registry.ListNames(), MemoryFiles.Load(cwd, home), a.AppendSystemPrompt));
             var options = new AgentOptions
             {
                 MaxTurns = a.MaxTurns,
                 SystemPrompt = systemPrompt,
-                ChatOptions = new ChatOptions { ModelId = provider.Model },
+                ChatOptions = chatOptions,
+                Context = contextBudget,
             };
-            var conversation = new Conversation(session.Messages);
+            var conversation = new Conversation(session.EffectiveMessages);
             var printer = new HeadlessPrinter(a.Format, a.Verbose, stdout, stderr, session.Id, provider.Model);
             printer.Start(cwd, registry.ListNames(), PermissionModes.ToSettingsName(checker.Policy.Mode), Program.InformationalVersion);
-            var summary = await printer.PrintAsync(loop.RunAsync(conversation, a.Prompt, options, new SessionSink(session), ct), () =>
+            var summary = await printer.PrintAsync(loop.RunAsync(conversation, a.Prompt, options, new SessionConversationSink(session), ct), () =>
             {
                 var u = usage.Snapshot;
                 return (u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost, 0L);
@@ -158,15 +165,5 @@ internal static class HeadlessRunner
             return a.ForkSession ? await sessions.ForkAsync(latest.SessionId, a.SessionId, ct).ConfigureAwait(false) : await sessions.OpenAsync(latest.SessionId, ct).ConfigureAwait(false);
         }
         return await sessions.CreateAsync(a.SessionId, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Records the conversation in the session transcript as it happens.</summary>
-    private sealed class SessionSink(Session session) : IConversationSink
-    {
-        public async ValueTask AppendAsync(ChatMessage message, CancellationToken cancellationToken) =>
-            await session.AppendMessageAsync(message, cancellationToken: cancellationToken).ConfigureAwait(false);
-
-        public async ValueTask CommitTurnAsync(CancellationToken cancellationToken) =>
-            await session.CommitTurnAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -75,6 +75,20 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         w.WriteString("uuid", Guid.NewGuid().ToString());
     });
 
+    /// <summary>Claude Code's compaction line: <c>{"type":"system","subtype":"compact_boundary","compact_metadata":{...}}</c>.</summary>
+    public void CompactBoundary(CompactionResult result) => Line(w =>
+    {
+        w.WriteString("type", "system");
+        w.WriteString("subtype", "compact_boundary");
+        w.WriteStartObject("compact_metadata");
+        w.WriteString("trigger", result.Trigger == CompactionTrigger.Auto ? "auto" : "manual");
+        w.WriteNumber("pre_tokens", result.TokensBefore);
+        w.WriteNumber("post_tokens", result.TokensAfter);
+        w.WriteEndObject();
+        w.WriteString("session_id", sessionId);
+        w.WriteString("uuid", Guid.NewGuid().ToString());
+    });
+
     public void ToolResults(IReadOnlyList<ToolCallFinished> finished) => Line(w =>
     {
         w.WriteString("type", "user");

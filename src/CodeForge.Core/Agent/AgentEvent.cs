@@ -33,6 +33,15 @@ public sealed record ToolResultsMessage(ChatMessage Message) : AgentEvent;
 /// <summary>The model call failed; the turn ends (the conversation is left consistent).</summary>
 public sealed record AgentError(string Message, Exception? Exception) : AgentEvent;
 
+/// <summary>
+/// The conversation was compacted: older messages were replaced by a model-written summary (the transcript on disk keeps
+/// them and marks the boundary). Printers show it; stream-json reports it as <c>system/compact_boundary</c>.
+/// </summary>
+public sealed record ConversationCompacted(CompactionResult Result) : AgentEvent;
+
+/// <summary>Compaction was attempted but failed (the conversation is unchanged); the run goes on.</summary>
+public sealed record CompactionFailed(CompactionTrigger Trigger, string Message, Exception? Exception) : AgentEvent;
+
 /// <summary>The last event of a run.</summary>
 public sealed record TurnFinished(AgentStopReason Reason, int ModelCalls, UsageDetails Usage, string FinalText) : AgentEvent;
 

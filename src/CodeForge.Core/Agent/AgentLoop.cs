@@ -18,6 +18,11 @@ namespace CodeForge.Core.Agent;
 /// <see cref="ToolCallFinished"/>, and results join the conversation in call order.</para>
 /// <para>Cancellation stops the turn and leaves the conversation valid for the next request: every tool call of the last
 /// assistant message gets a result (a "cancelled" one if it did not finish).</para>
+/// <para>With <see cref="AgentOptions.Context"/>: before each model call the request is counted and, at the auto-compact
+/// threshold, compacted (<see cref="Compactor"/>, inside the run, so it never races the run's own appends); each tool
+/// result is cut to <see cref="ContextOptions.ToolResultMaxTokens"/> before it joins the conversation
+/// (<see cref="ToolResultTruncator"/>; the <see cref="ToolCallFinished"/> event still carries the whole result).
+/// <see cref="CompactAsync"/> (manual <c>/compact</c>) waits for the run lock, so it never overlaps a run.</para>
 /// </remarks>
 public sealed class AgentLoop
 {
@@ -77,7 +82,9 @@ public sealed class AgentLoop
         try
         {
             await AddAsync(conversation, sink, new ChatMessage(ChatRole.User, prompt), CancellationToken.None).ConfigureAwait(false);
-            var tools = _executor.AsAITools(_toolContext).Cast<AITool>().ToList();
+            var offered = _executor.AsAITools(_toolContext).Where(t => options.AllowedTools is null || options.AllowedTools.Contains(t.Name)).ToList();
+            var tools = offered.Cast<AITool>().ToList();
+            var budget = options.Context is { } context ? new RunBudget(context, _client, offered) : null;
             while (true)
             {
                 if (options.MaxTurns is { } max && modelCalls >= max)
@@ -86,6 +93,10 @@ public sealed class AgentLoop
                     break;
                 }
                 ct.ThrowIfCancellationRequested();
+                if (budget is not null)
+                {
+                    await CompactIfNeededAsync(budget, conversation, options, sink, events, ct).ConfigureAwait(false);
+                }
                 var chatOptions = options.ChatOptions?.Clone() ?? new ChatOptions();
                 chatOptions.Tools = tools;
                 chatOptions.AllowMultipleToolCalls ??= true;
@@ -133,7 +144,7 @@ public sealed class AgentLoop
                     finalText = assistant.Text;
                     break;
                 }
-                var results = await RunToolCallsAsync(calls, events, ct).ConfigureAwait(false);
+                var results = await RunToolCallsAsync(calls, options, budget, events, ct).ConfigureAwait(false);
                 var toolMessage = new ChatMessage(ChatRole.Tool, results.Cast<AIContent>().ToList());
                 await AddAsync(conversation, sink, toolMessage, CancellationToken.None).ConfigureAwait(false);
                 await events.WriteAsync(new ToolResultsMessage(toolMessage), CancellationToken.None).ConfigureAwait(false);
@@ -162,22 +173,91 @@ public sealed class AgentLoop
         await events.WriteAsync(new TurnFinished(reason, modelCalls, usage, finalText), CancellationToken.None).ConfigureAwait(false);
     }
 
-    private async Task<FunctionResultContent[]> RunToolCallsAsync(
-        List<FunctionCallContent> calls, ChannelWriter<AgentEvent> events, CancellationToken ct)
+    /// <summary>
+    /// Compacts <paramref name="conversation"/> now (the interactive <c>/compact [instructions]</c>), waiting for a run in
+    /// progress to end. Needs <see cref="AgentOptions.Context"/>. Returns null when there is nothing to summarize.
+    /// </summary>
+    /// <exception cref="CompactionException">The summary could not be made; the conversation is unchanged.</exception>
+    public Task<CompactionResult?> CompactAsync(
+        Conversation conversation, string? instructions, AgentOptions options, IConversationSink? sink = null, CancellationToken cancellationToken = default)
     {
-        var prepared = calls.Select(Prepare).ToList();
-        return await ToolCallScheduler.RunAsync(prepared, p => p.Access, p => RunOneAsync(p, events, ct)).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(options);
+        var context = options.Context ?? throw new ArgumentException("Compaction needs AgentOptions.Context (the context budget).", nameof(options));
+        return new Compactor(_client, context).CompactAsync(conversation, instructions, sink, options.SystemPrompt, options.ChatOptions, cancellationToken);
     }
 
-    private sealed record PreparedCall(FunctionCallContent Call, JsonElement Arguments, string? Malformed, ToolAccess Access);
-
-    private PreparedCall Prepare(FunctionCallContent call)
+    /// <summary>The context budget of one run: the compactor, the result truncator, and the fixed cost of the tool definitions.</summary>
+    private sealed class RunBudget(ContextOptions context, IChatClient client, IReadOnlyList<AIFunction> tools)
     {
+        public ContextOptions Context { get; } = context;
+
+        public Compactor Compactor { get; } = new(client, context);
+
+        public ToolResultTruncator Truncator { get; } = new(context.Counter, context.ToolResultMaxTokens, context.ToolOutputDirectory);
+
+        public int ToolDefinitionTokens { get; } = tools.Sum(t => context.Counter.Count(t.Name + " " + t.Description + " " + t.JsonSchema.GetRawText()));
+
+        /// <summary>
+        /// Auto-compaction waits until the conversation has at least this many messages: two to begin with (a lone prompt
+        /// has nothing to summarize), and after each attempt two more than it left, so a request that stays over the
+        /// threshold (a huge system prompt, or a failing summarizer) does not compact before every call.
+        /// </summary>
+        public int NextCompactionAt { get; set; } = 2;
+    }
+
+    // Before a model call: compact when the request has reached the threshold (once per call; a failure is reported and
+    // the call goes ahead, the provider's own context error being the last word).
+    private static async Task CompactIfNeededAsync(
+        RunBudget budget, Conversation conversation, AgentOptions options, IConversationSink sink, ChannelWriter<AgentEvent> events, CancellationToken ct)
+    {
+        if (!budget.Context.AutoCompact || conversation.Messages.Count < budget.NextCompactionAt)
+        {
+            return;
+        }
+        var tokens = budget.Compactor.CountTokens(conversation.Messages, options.SystemPrompt) + budget.ToolDefinitionTokens;
+        if (tokens < budget.Context.AutoCompactTokens)
+        {
+            return;
+        }
+        try
+        {
+            var result = await budget.Compactor.CompactCoreAsync(conversation, CompactionTrigger.Auto, null, sink, options.SystemPrompt,
+                options.ChatOptions, ct).ConfigureAwait(false);
+            budget.NextCompactionAt = conversation.Messages.Count + 2;
+            if (result is not null)
+            {
+                await events.WriteAsync(new ConversationCompacted(result), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (CompactionException ex)
+        {
+            budget.NextCompactionAt = conversation.Messages.Count + 2;
+            await events.WriteAsync(new CompactionFailed(CompactionTrigger.Auto, ex.Message, ex), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<FunctionResultContent[]> RunToolCallsAsync(
+        List<FunctionCallContent> calls, AgentOptions options, RunBudget? budget, ChannelWriter<AgentEvent> events, CancellationToken ct)
+    {
+        var prepared = calls.Select(c => Prepare(c, options)).ToList();
+        return await ToolCallScheduler.RunAsync(prepared, p => p.Access, p => RunOneAsync(p, budget, events, ct)).ConfigureAwait(false);
+    }
+
+    private sealed record PreparedCall(FunctionCallContent Call, JsonElement Arguments, string? Malformed, ToolAccess Access, ITool? Tool);
+
+    private PreparedCall Prepare(FunctionCallContent call, AgentOptions options)
+    {
+        if (options.AllowedTools is { } allowed && !allowed.Contains(call.Name))
+        {
+            return new PreparedCall(call, ToolArguments.Empty,
+                $"Tool '{call.Name}' is not available here. Available tools: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}.",
+                ToolAccess.None, null);
+        }
         if (call.Exception is { } parseError)
         {
             return new PreparedCall(call, ToolArguments.Empty,
                 $"The arguments of this call to '{call.Name}' are not valid JSON ({parseError.Message}). Send the call again with a JSON object.",
-                ToolAccess.None);
+                ToolAccess.None, null);
         }
         JsonElement arguments;
         try
@@ -186,16 +266,16 @@ public sealed class AgentLoop
         }
         catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
         {
-            return new PreparedCall(call, ToolArguments.Empty, $"The arguments of this call to '{call.Name}' could not be read: {ex.Message}", ToolAccess.None);
+            return new PreparedCall(call, ToolArguments.Empty, $"The arguments of this call to '{call.Name}' could not be read: {ex.Message}", ToolAccess.None, null);
         }
         var tool = _executor.Registry.Get(call.Name);
         var access = tool is IToolAccessDescriber describer ? describer.DescribeAccess(arguments, _toolContext)
             : tool is null ? ToolAccess.None
             : ToolAccess.Everything;
-        return new PreparedCall(call, arguments, null, access);
+        return new PreparedCall(call, arguments, null, access, tool);
     }
 
-    private async Task<FunctionResultContent> RunOneAsync(PreparedCall p, ChannelWriter<AgentEvent> events, CancellationToken ct)
+    private async Task<FunctionResultContent> RunOneAsync(PreparedCall p, RunBudget? budget, ChannelWriter<AgentEvent> events, CancellationToken ct)
     {
         var call = p.Call;
         await events.WriteAsync(new ToolCallStarted(call.CallId, call.Name, p.Arguments), CancellationToken.None).ConfigureAwait(false);
@@ -222,7 +302,8 @@ public sealed class AgentLoop
                 else
                 {
                     arguments = authorization.UpdatedArguments ?? arguments;
-                    result = await _executor.ExecuteAsync(call.Name, arguments, _toolContext, ct).ConfigureAwait(false);
+                    var context = p.Tool is ILongRunningTool ? _toolContext with { Timeout = Timeout.InfiniteTimeSpan } : _toolContext;
+                    result = await _executor.ExecuteAsync(call.Name, arguments, context, ct).ConfigureAwait(false);
                     outcome = ToolCallOutcome.Executed;
                 }
             }
@@ -232,7 +313,8 @@ public sealed class AgentLoop
             }
         }
         await events.WriteAsync(new ToolCallFinished(call.CallId, call.Name, arguments, result, outcome), CancellationToken.None).ConfigureAwait(false);
-        return new FunctionResultContent(call.CallId, result.ToDisplay());
+        var display = result.ToDisplay();
+        return new FunctionResultContent(call.CallId, budget is null ? display : budget.Truncator.Truncate(call.CallId, call.Name, display));
     }
 
     private static async Task AddAsync(Conversation conversation, IConversationSink sink, ChatMessage message, CancellationToken ct)

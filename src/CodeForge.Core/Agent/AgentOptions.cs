@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.AI;
 
 namespace CodeForge.Core.Agent;
@@ -13,4 +14,24 @@ public sealed record AgentOptions
 
     /// <summary>Model id, output limit and other request options (tools are added by the loop).</summary>
     public ChatOptions? ChatOptions { get; init; }
+
+    /// <summary>
+    /// The context budget (window, tool-result cap, automatic compaction), or null for none: results are sent whole and
+    /// the conversation is never compacted.
+    /// </summary>
+    public ContextOptions? Context { get; init; }
+
+    /// <summary>
+    /// The names of the registry's tools this run may use (a subagent's tool set), or null for all. Other tools are not
+    /// offered to the model, and a call to one is refused without running.
+    /// </summary>
+    public ImmutableHashSet<string>? AllowedTools { get; init; }
+}
+
+/// <summary>
+/// A tool whose calls may legitimately run longer than <see cref="Tools.ToolContext.Timeout"/> (a subagent): the loop
+/// runs it without the per-call timeout (the run's cancellation still stops it).
+/// </summary>
+public interface ILongRunningTool
+{
 }

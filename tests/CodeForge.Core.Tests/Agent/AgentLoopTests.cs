@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using CodeForge.Core.Agent;
+using CodeForge.Core.Tokens;
 using CodeForge.Core.Tools;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.AI;
 
 namespace CodeForge.Core.Tests.Agent;
@@ -214,6 +216,8 @@ public sealed class AgentLoopTests
             Commits++;
             return ValueTask.CompletedTask;
         }
+
+        public ValueTask CompactedAsync(CompactionRecord compaction, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 
     [Fact]
@@ -239,5 +243,191 @@ public sealed class AgentLoopTests
         await Collect(loop.RunAsync(conversation, "second", cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Equal(["first", "answer", "second"], model.Requests[0].Select(m => m.Text));
+    }
+
+    private static ChatMessage[] BigHistory() =>
+    [
+        new(ChatRole.User, "build the feature"),
+        new(ChatRole.Assistant, "working on it " + new string('a', 1400)),
+        new(ChatRole.User, "status?"),
+        new(ChatRole.Assistant, "half done " + new string('b', 1400)),
+    ];
+
+    [Fact]
+    public async Task Run_WhenTheRequestReachesTheThreshold_CompactsBeforeCallingTheModel()
+    {
+        var model = new ScriptedChatClient().Text("SUMMARY OF EARLIER WORK").Text("done");
+        var (loop, _) = Build(model);
+        var conversation = new Conversation(BigHistory());
+        var sink = new CompactorTests.CountingSink();
+        var options = new AgentOptions
+        {
+            SystemPrompt = "sys",
+            Context = new ContextOptions(1000, EstimatingCounter.Instance) { AutoCompactThreshold = 0.5, KeepRecentTokens = 50 },
+        };
+
+        var events = await Collect(loop.RunAsync(conversation, "now finish it", options, sink, TestContext.Current.CancellationToken));
+
+        var compacted = Assert.Single(events.OfType<ConversationCompacted>());
+        Assert.Equal(CompactionTrigger.Auto, compacted.Result.Trigger);
+        Assert.True(compacted.Result.TokensBefore >= 500, compacted.Result.TokensBefore.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(1, sink.Compactions);
+        Assert.Equal(2, model.Requests.Count);
+        var request = model.Requests[1];
+        Assert.Equal("sys", request[0].Text);
+        Assert.Contains("SUMMARY OF EARLIER WORK", request[1].Text, StringComparison.Ordinal);
+        Assert.Equal("now finish it", request[2].Text);   // the latest request, kept verbatim
+        Assert.Equal(AgentStopReason.Completed, ((TurnFinished)events[^1]).Reason);
+        Assert.True(events.IndexOf(compacted) < events.FindIndex(e => e is AssistantMessage));
+    }
+
+    [Fact]
+    public async Task Run_BelowTheThreshold_DoesNotCompact()
+    {
+        var model = new ScriptedChatClient().Text("done");
+        var (loop, _) = Build(model);
+        var options = new AgentOptions { Context = new ContextOptions(100_000, EstimatingCounter.Instance) };
+
+        var events = await Collect(loop.RunAsync(new Conversation(BigHistory()), "go", options, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Empty(events.OfType<ConversationCompacted>());
+        Assert.Single(model.Requests);
+    }
+
+    [Fact]
+    public async Task Run_WhenAutoCompactionFails_ReportsItAndStillCallsTheModel()
+    {
+        var model = new ScriptedChatClient().Fails(new HttpRequestException("summary refused")).Text("done anyway");
+        var (loop, _) = Build(model);
+        var conversation = new Conversation(BigHistory());
+        var options = new AgentOptions { Context = new ContextOptions(1000, EstimatingCounter.Instance) { AutoCompactThreshold = 0.5 } };
+
+        var events = await Collect(loop.RunAsync(conversation, "go", options, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Contains("summary refused", Assert.Single(events.OfType<CompactionFailed>()).Message, StringComparison.Ordinal);
+        Assert.Equal("done anyway", ((TurnFinished)events[^1]).FinalText);
+        Assert.Equal("build the feature", conversation.Messages[0].Text);
+    }
+
+    [Fact]
+    public async Task Run_WhenAToolResultIsOverTheBudget_CutsItInTheConversationAndSavesTheWholeText()
+    {
+        var big = string.Concat(Enumerable.Range(0, 400).Select(i => $"line {i}\n"));
+        var model = new ScriptedChatClient().ToolCalls(ScriptedChatClient.Call("c1", "Echo", ("text", big))).Text("ok");
+        var (loop, _) = Build(model, null, new EchoTool());
+        var directory = Path.Combine(Path.GetTempPath(), "forge-trunc-" + Guid.NewGuid().ToString("N"));
+        var options = new AgentOptions
+        {
+            Context = new ContextOptions(100_000, EstimatingCounter.Instance) { ToolResultMaxTokens = 100, ToolOutputDirectory = directory },
+        };
+        try
+        {
+            var events = await Collect(loop.RunAsync(new Conversation(), "go", options, cancellationToken: TestContext.Current.CancellationToken));
+
+            Assert.Equal("echo: " + big, events.OfType<ToolCallFinished>().Single().Result.Output);   // printers get it whole
+            var sent = (string)model.Requests[1][^1].Contents.OfType<FunctionResultContent>().Single().Result!;
+            Assert.StartsWith("echo: line 0\n", sent, StringComparison.Ordinal);
+            Assert.EndsWith("line 399\n", sent, StringComparison.Ordinal);
+            Assert.Contains("output truncated", sent, StringComparison.Ordinal);
+            Assert.True(EstimatingCounter.Instance.Count(sent) <= 100 + 100, sent.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var saved = Assert.Single(Directory.GetFiles(directory));
+            Assert.Contains(saved, sent, StringComparison.Ordinal);
+            Assert.Equal("echo: " + big, await File.ReadAllTextAsync(saved, TestContext.Current.CancellationToken));
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Run_WithAllowedTools_OffersOnlyThoseAndRefusesACallToAnother()
+    {
+        var model = new ScriptedChatClient().ToolCalls(ScriptedChatClient.Call("c1", "Other", ("text", "x"))).Text("ok");
+        var other = new EchoTool("Other");
+        var (loop, _) = Build(model, null, new EchoTool(), other);
+        var options = new AgentOptions { AllowedTools = ["Echo"] };
+
+        var events = await Collect(loop.RunAsync(new Conversation(), "go", options, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(["Echo"], model.Options[0]!.Tools!.Select(t => t.Name));
+        Assert.Empty(other.Seen);
+        Assert.Equal(ToolCallOutcome.Malformed, events.OfType<ToolCallFinished>().Single().Outcome);
+        Assert.Contains("not available here", (string)model.Requests[1][^1].Contents.OfType<FunctionResultContent>().Single().Result!, StringComparison.Ordinal);
+    }
+
+    private sealed class WaitingTool(string name, bool longRunning) : ITool
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool LongRunning => longRunning;
+
+        public string Name => name;
+
+        public string Description => "Waits.";
+
+        public ToolCategory Category => ToolCategory.Other;
+
+        public ToolSchema Schema { get; } = ToolSchema.Empty;
+
+        public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
+        {
+            Started.TrySetResult();
+            await Release.Task.WaitAsync(cancellationToken);
+            return ToolResult.Ok("finished");
+        }
+    }
+
+    private sealed class LongTool : ITool, ILongRunningTool
+    {
+        private readonly WaitingTool _inner = new("Long", true);
+
+        public WaitingTool Inner => _inner;
+
+        public string Name => _inner.Name;
+
+        public string Description => _inner.Description;
+
+        public ToolCategory Category => _inner.Category;
+
+        public ToolSchema Schema => _inner.Schema;
+
+        public Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken) =>
+            _inner.ExecuteAsync(arguments, context, cancellationToken);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Run_ALongRunningTool_IsExemptFromThePerCallTimeout(bool longRunning)
+    {
+        var time = new FakeTimeProvider();
+        ITool tool = longRunning ? new LongTool() : new WaitingTool("Long", false);
+        var waiting = tool is LongTool l ? l.Inner : (WaitingTool)tool;
+        var registry = new ToolRegistry();
+        registry.Register(tool);
+        var model = new ScriptedChatClient().ToolCalls(ScriptedChatClient.Call("c1", "Long")).Text("ok");
+        var loop = new AgentLoop(model, new ToolExecutor(registry, timeProvider: time), new ToolContext(Path.GetTempPath()) { Timeout = TimeSpan.FromSeconds(5) });
+
+        var run = Collect(loop.RunAsync(new Conversation(), "go", cancellationToken: TestContext.Current.CancellationToken));
+        await waiting.Started.Task.WaitAsync(TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromMinutes(10));
+        waiting.Release.TrySetResult();
+        var events = await run;
+
+        var result = events.OfType<ToolCallFinished>().Single().Result;
+        if (longRunning)
+        {
+            Assert.True(result.Success, result.Error);
+        }
+        else
+        {
+            Assert.Contains("timed out", result.Error, StringComparison.Ordinal);
+        }
     }
 }

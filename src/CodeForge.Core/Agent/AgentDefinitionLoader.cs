@@ -1,0 +1,232 @@
+using System.Collections.Immutable;
+using System.Globalization;
+
+namespace CodeForge.Core.Agent;
+
+/// <summary>The subagent types available to a session, and what was wrong with the files that were skipped.</summary>
+/// <param name="Agents">Built-in types, then user-defined ones (a user-defined type overrides a built-in of the same name).</param>
+/// <param name="Warnings">One line per problem, naming the file (and line) and why.</param>
+public sealed record AgentCatalog(ImmutableArray<AgentDefinition> Agents, ImmutableArray<string> Warnings)
+{
+    /// <summary>The type named <paramref name="name"/> (exact, then case-insensitive), or null.</summary>
+    public AgentDefinition? Find(string name) =>
+        Agents.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.Ordinal))
+        ?? Agents.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>
+/// Loads user-defined subagent types from <c>.forge/agents/*.md</c> and <c>.claude/agents/*.md</c> (project, then the
+/// home directory): Claude Code's format, a YAML frontmatter (<c>name</c>, <c>description</c>, <c>tools</c> as a comma
+/// list or a YAML list, <c>model</c>) and a body that is the system prompt. Parsing is lenient: a file with a problem
+/// is reported (file, line, why) and skipped, and the others load. Precedence: project <c>.forge</c>, project
+/// <c>.claude</c>, user <c>.forge</c>, user <c>.claude</c>; the first definition of a name wins.
+/// </summary>
+/// <remarks>Stateless and thread-safe; reads the files once per call.</remarks>
+public static class AgentDefinitionLoader
+{
+    /// <summary>The agent directories, highest precedence first.</summary>
+    public static IReadOnlyList<string> Directories(string projectRoot, string? homeDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(projectRoot);
+        var list = new List<string> { Path.Combine(projectRoot, ".forge", "agents"), Path.Combine(projectRoot, ".claude", "agents") };
+        if (homeDirectory is not null)
+        {
+            list.Add(Path.Combine(homeDirectory, ".forge", "agents"));
+            list.Add(Path.Combine(homeDirectory, ".claude", "agents"));
+        }
+        return [.. list.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The built-in types plus every valid definition found under <paramref name="projectRoot"/> and the home directory.</summary>
+    public static AgentCatalog Load(string projectRoot, string? homeDirectory)
+    {
+        var warnings = ImmutableArray.CreateBuilder<string>();
+        var found = new List<AgentDefinition>();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var directory in Directories(projectRoot, homeDirectory))
+        {
+            string[] files;
+            try
+            {
+                files = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.md") : [];
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                warnings.Add($"{directory}: cannot list the agents directory: {ex.Message}");
+                continue;
+            }
+            Array.Sort(files, StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                string text;
+                try
+                {
+                    text = File.ReadAllText(file);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    warnings.Add($"{file}: cannot read: {ex.Message}");
+                    continue;
+                }
+                var parsed = Parse(text, file);
+                if (parsed.Error is { } error)
+                {
+                    warnings.Add(error);
+                    continue;
+                }
+                if (names.Add(parsed.Agent!.Name))
+                {
+                    found.Add(parsed.Agent);
+                }
+            }
+        }
+        var agents = AgentDefinition.BuiltIn.Where(b => !names.Contains(b.Name)).Concat(found).ToImmutableArray();
+        return new AgentCatalog(agents, warnings.ToImmutable());
+    }
+
+    /// <summary>Parses one definition; on a problem, the error names <paramref name="path"/>, the line and why.</summary>
+    public static (AgentDefinition? Agent, string? Error) Parse(string text, string path)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(path);
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var first = 0;
+        while (first < lines.Length && lines[first].Trim().Length == 0)
+        {
+            first++;
+        }
+        if (first >= lines.Length || lines[first].Trim() != "---")
+        {
+            return (null, $"{path}:1: no frontmatter: an agent file starts with a '---' line, then name, description, tools and model, then '---' and the system prompt.");
+        }
+        var close = -1;
+        for (var i = first + 1; i < lines.Length; i++)
+        {
+            if (lines[i].Trim() == "---")
+            {
+                close = i;
+                break;
+            }
+        }
+        if (close < 0)
+        {
+            return (null, $"{path}:{first + 1}: the frontmatter is never closed (no second '---' line).");
+        }
+
+        var fields = new Dictionary<string, (string Value, int Line)>(StringComparer.OrdinalIgnoreCase);
+        var listItems = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        string? blockKey = null;
+        var blockFolded = false;
+        var block = new List<string>();
+        void EndBlock()
+        {
+            if (blockKey is not null)
+            {
+                var joined = blockFolded ? string.Join(" ", block.Select(b => b.Trim()).Where(b => b.Length > 0)) : string.Join("\n", block.Select(b => b.Trim()));
+                fields[blockKey] = (joined.Trim(), fields[blockKey].Line);
+                blockKey = null;
+                block.Clear();
+            }
+        }
+        string? lastKey = null;
+        for (var i = first + 1; i < close; i++)
+        {
+            var line = lines[i];
+            var lineNumber = i + 1;
+            if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#'))
+            {
+                if (blockKey is not null)
+                {
+                    block.Add("");
+                }
+                continue;
+            }
+            var indented = char.IsWhiteSpace(line[0]);
+            if (indented && blockKey is not null)
+            {
+                block.Add(line);
+                continue;
+            }
+            if (indented && line.TrimStart().StartsWith("- ", StringComparison.Ordinal) && lastKey is not null)
+            {
+                listItems.TryAdd(lastKey, []);
+                listItems[lastKey].Add(Unquote(line.TrimStart()[2..].Trim()));
+                continue;
+            }
+            EndBlock();
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || indented)
+            {
+                return (null, $"{path}:{lineNumber}: cannot read this frontmatter line (expected 'key: value'): {line.Trim()}");
+            }
+            var key = line[..colon].Trim();
+            var value = line[(colon + 1)..].Trim();
+            lastKey = key;
+            fields[key] = (value, lineNumber);
+            if (value is ">" or "|" or ">-" or "|-")
+            {
+                blockKey = key;
+                blockFolded = value.StartsWith('>');
+            }
+        }
+        EndBlock();
+
+        var source = Path.GetFileNameWithoutExtension(path);
+        var name = fields.TryGetValue("name", out var n) && Unquote(n.Value).Length > 0 ? Unquote(n.Value) : source;
+        if (!IsValidName(name))
+        {
+            var where = fields.TryGetValue("name", out var nl) ? nl.Line : first + 1;
+            return (null, $"{path}:{where}: invalid agent name '{name}': use letters, digits, '-' and '_' (at most 64).");
+        }
+        if (!fields.TryGetValue("description", out var description) || Unquote(description.Value).Length == 0)
+        {
+            return (null, $"{path}:{first + 1}: missing 'description' (the model needs it to know when to use agent '{name}').");
+        }
+        ImmutableArray<string>? tools = null;
+        if (listItems.TryGetValue("tools", out var items))
+        {
+            tools = [.. items.Select(ToolName).Where(t => t.Length > 0)];
+        }
+        else if (fields.TryGetValue("tools", out var t) && t.Value.Length > 0)
+        {
+            var list = t.Value.Trim();
+            if (list.StartsWith('[') && list.EndsWith(']'))
+            {
+                list = list[1..^1];
+            }
+            tools = [.. list.Split(',').Select(x => ToolName(Unquote(x.Trim()))).Where(x => x.Length > 0)];
+        }
+        var model = fields.TryGetValue("model", out var m) && Unquote(m.Value) is { Length: > 0 } mv ? mv : null;
+        var body = string.Join("\n", lines.Skip(close + 1)).Trim();
+        if (body.Length == 0)
+        {
+            return (null, $"{path}:{close + 2}: the system prompt (the text after the frontmatter) is empty.");
+        }
+        return (new AgentDefinition(name, Unquote(description.Value), tools, model, body, path), null);
+    }
+
+    // "Bash(git:*)" grants Bash; the pattern is the permission rules' business.
+    private static string ToolName(string entry)
+    {
+        var paren = entry.IndexOf('(', StringComparison.Ordinal);
+        return (paren >= 0 ? entry[..paren] : entry).Trim();
+    }
+
+    private static bool IsValidName(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or ':');
+
+    private static string Unquote(string value)
+    {
+        value = value.Trim();
+        if (value.Length >= 2 && ((value[0] == '"' && value[^1] == '"') || (value[0] == '\'' && value[^1] == '\'')))
+        {
+            value = value[1..^1];
+            return value.Replace("\\n", "\n", StringComparison.Ordinal).Replace("''", "'", StringComparison.Ordinal);
+        }
+        return value;
+    }
+
+    internal static string Describe(AgentCatalog catalog) =>
+        string.Join("\n", catalog.Agents.Select(a => string.Create(CultureInfo.InvariantCulture,
+            $"- {a.Name}: {a.Description} (Tools: {(a.Tools is { } t ? string.Join(", ", t) : "all tools except Task")})")));
+}

@@ -1,0 +1,230 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace CodeForge.Core.Agent;
+
+/// <summary>What the system prompt says about the repository, read once at session start.</summary>
+/// <param name="Branch">The current branch (or <c>HEAD (detached at abc1234)</c>).</param>
+/// <param name="MainBranch">The branch pull requests usually target (<c>origin/HEAD</c>, else <c>main</c> or <c>master</c>), or null.</param>
+/// <param name="Status">Short <c>git status</c> lines (capped; a last line says how many were left out), empty when clean.</param>
+/// <param name="RecentCommits">The last few commits, one line each (<c>hash subject</c>).</param>
+public sealed record GitSnapshot(string Branch, string? MainBranch, IReadOnlyList<string> Status, IReadOnlyList<string> RecentCommits)
+{
+    /// <summary>The block the system prompt shows under "Git status at the start of the session".</summary>
+    public string ToPromptText()
+    {
+        var s = new StringBuilder();
+        s.AppendLine(CultureInfo.InvariantCulture, $"Current branch: {Branch}");
+        if (MainBranch is not null)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"Main branch (you will usually use this for PRs): {MainBranch}");
+        }
+        s.AppendLine();
+        s.AppendLine("Status:");
+        if (Status.Count == 0)
+        {
+            s.AppendLine("(clean)");
+        }
+        foreach (var line in Status)
+        {
+            s.AppendLine(line);
+        }
+        if (RecentCommits.Count > 0)
+        {
+            s.AppendLine();
+            s.AppendLine("Recent commits:");
+            foreach (var line in RecentCommits)
+            {
+                s.AppendLine(line);
+            }
+        }
+        return s.ToString().TrimEnd();
+    }
+}
+
+/// <summary>
+/// Reads the git facts of the system prompt (<see cref="GitSnapshot"/>) by running <c>git</c> at session start.
+/// Fast paths: a directory with no <c>.git</c> above it is not asked at all; git missing, failing or slower than the
+/// timeout gives null (no error: the prompt just says less).
+/// </summary>
+/// <remarks>Stateless and thread-safe; each call starts its own processes (three, concurrently) and waits for them.</remarks>
+public static class GitContext
+{
+    /// <summary>The most status lines shown.</summary>
+    public const int MaxStatusLines = 40;
+
+    /// <summary>How many recent commits are shown.</summary>
+    public const int RecentCommitCount = 5;
+
+    /// <summary>How long git may take before it is abandoned.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Reads the snapshot for <paramref name="workingDirectory"/>, or null when it is not in a git repository, git is not
+    /// installed (<paramref name="gitExecutable"/> cannot be started) or git fails.
+    /// </summary>
+    public static async Task<GitSnapshot?> ReadAsync(
+        string workingDirectory, string gitExecutable = "git", TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workingDirectory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(gitExecutable);
+        if (!IsInsideRepository(workingDirectory))
+        {
+            return null;
+        }
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout ?? DefaultTimeout);
+        try
+        {
+            var status = RunAsync(gitExecutable, workingDirectory, ["status", "--porcelain=v1", "--branch", "--untracked-files=normal"], cts.Token);
+            var log = RunAsync(gitExecutable, workingDirectory, ["log", "--oneline", "--no-decorate", "-n", RecentCommitCount.ToString(CultureInfo.InvariantCulture)], cts.Token);
+            var refs = RunAsync(gitExecutable, workingDirectory,
+                ["for-each-ref", "--format=%(refname)", "refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master", "refs/remotes/origin/main", "refs/remotes/origin/master"],
+                cts.Token);
+            await Task.WhenAll(new Task[] { status, log, refs }).ConfigureAwait(false);
+            var statusOut = await status.ConfigureAwait(false);
+            if (statusOut is null)
+            {
+                return null;
+            }
+            var logOut = await log.ConfigureAwait(false) ?? "";
+            var refsOut = await refs.ConfigureAwait(false) ?? "";
+            var originHead = refsOut.Contains("refs/remotes/origin/HEAD", StringComparison.Ordinal)
+                ? await RunAsync(gitExecutable, workingDirectory, ["symbolic-ref", "--short", "refs/remotes/origin/HEAD"], cts.Token).ConfigureAwait(false)
+                : null;
+            return Parse(statusOut, logOut, refsOut, originHead);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Builds the snapshot from git's output (exposed for tests).</summary>
+    internal static GitSnapshot Parse(string statusOutput, string logOutput, string refsOutput, string? originHead)
+    {
+        // Not trimmed: the first column of a porcelain line matters (" M" unstaged, "M " staged).
+        var lines = statusOutput.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0);
+        var branch = "(unknown)";
+        var status = new List<string>();
+        var files = 0;
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("## ", StringComparison.Ordinal))
+            {
+                branch = BranchName(line[3..]);
+                continue;
+            }
+            files++;
+            if (status.Count < MaxStatusLines)
+            {
+                status.Add(line);
+            }
+        }
+        if (files > MaxStatusLines)
+        {
+            status.Add(string.Create(CultureInfo.InvariantCulture, $"... and {files - MaxStatusLines} more (run git status to see them all)"));
+        }
+        var refs = refsOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string? main = originHead?.Trim() is { Length: > 0 } head ? StripOrigin(head)
+            : refs.Contains("refs/heads/main") || refs.Contains("refs/remotes/origin/main") ? "main"
+            : refs.Contains("refs/heads/master") || refs.Contains("refs/remotes/origin/master") ? "master"
+            : null;
+        var commits = logOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new GitSnapshot(branch, main, status, commits);
+    }
+
+    private static string StripOrigin(string reference) =>
+        reference.StartsWith("origin/", StringComparison.Ordinal) ? reference["origin/".Length..] : reference;
+
+    // "main...origin/main [ahead 1]", "No commits yet on main", "HEAD (no branch)".
+    private static string BranchName(string header)
+    {
+        const string noCommits = "No commits yet on ";
+        if (header.StartsWith(noCommits, StringComparison.Ordinal))
+        {
+            return header[noCommits.Length..] + " (no commits yet)";
+        }
+        var dots = header.IndexOf("...", StringComparison.Ordinal);
+        var name = dots >= 0 ? header[..dots] : header;
+        var space = name.IndexOf(' ', StringComparison.Ordinal);
+        if (space >= 0 && !name.StartsWith("HEAD", StringComparison.Ordinal))
+        {
+            name = name[..space];
+        }
+        var tracking = dots >= 0 ? header[(dots + 3)..] : "";
+        var bracket = tracking.IndexOf('[', StringComparison.Ordinal);
+        return bracket >= 0 ? $"{name} {tracking[bracket..]}" : name;
+    }
+
+    /// <summary>True when <paramref name="directory"/> or a parent holds <c>.git</c> (a directory, or a file for worktrees).</summary>
+    internal static bool IsInsideRepository(string directory)
+    {
+        for (var dir = new DirectoryInfo(Path.GetFullPath(directory)); dir is not null; dir = dir.Parent)
+        {
+            var git = Path.Combine(dir.FullName, ".git");
+            if (Directory.Exists(git) || File.Exists(git))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // The standard output of a successful run, or null (git missing, not a repository, any failure).
+    private static async Task<string?> RunAsync(string git, string cwd, string[] arguments, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo(git)
+        {
+            WorkingDirectory = cwd,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["GIT_OPTIONAL_LOCKS"] = "0"; // status must not take the index lock of a repository in use
+        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        start.Environment["LC_ALL"] = "C";
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("git did not start");
+        }
+        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or FileNotFoundException)
+        {
+            return null;
+        }
+        using (process)
+        {
+            process.StandardInput.Close();
+            var stdout = process.StandardOutput.ReadToEndAsync(ct);
+            var stderr = process.StandardError.ReadToEndAsync(ct);
+            try
+            {
+                await process.WaitForExitAsync(ct).ConfigureAwait(false);
+                var output = await stdout.ConfigureAwait(false);
+                _ = await stderr.ConfigureAwait(false);
+                return process.ExitCode == 0 ? output : null;
+            }
+            catch (OperationCanceledException)
+            {
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // already exited
+                }
+                throw;
+            }
+        }
+    }
+}
