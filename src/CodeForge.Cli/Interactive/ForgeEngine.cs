@@ -16,7 +16,7 @@ namespace CodeForge.Cli.Interactive;
 /// Concurrency: turn-changing members (<see cref="RunTurnAsync"/>, <see cref="SetModel"/>, session switches) are called
 /// by the input loop one at a time; the status-line reads (usage, mode, model) read immutable snapshots.
 /// </remarks>
-internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> environment, TimeProvider? timeProvider = null) : IInteractiveEngine
+internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> environment, IReadOnlyList<string> startupMessages, TimeProvider? timeProvider = null) : IInteractiveEngine
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly long _started = (timeProvider ?? TimeProvider.System).GetTimestamp();
@@ -54,7 +54,7 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
 
     public IReadOnlyList<ITool> Tools => runtime.Registry.ListAll();
 
-    public IReadOnlyList<string> StartupMessages => runtime.StartupMessages;
+    public IReadOnlyList<string> StartupMessages => startupMessages;
 
     public string? StatusLineCommand =>
         runtime.Settings.Current.Settings.StatusLine is { } s && s.TryGetProperty("command", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
@@ -89,8 +89,20 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
     public async Task NewConversationAsync(CancellationToken cancellationToken) =>
         await runtime.SwitchSessionAsync(await runtime.Sessions.CreateAsync(null, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
-    public Task<string> CompactAsync(string? instructions, CancellationToken cancellationToken) =>
-        Task.FromResult("Compaction is not available in this build.");
+    public async Task<string> CompactAsync(string? instructions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await runtime.CompactAsync(instructions, cancellationToken).ConfigureAwait(false);
+            return result is null
+                ? "Nothing to compact yet."
+                : string.Create(CultureInfo.InvariantCulture, $"Compacted {result.MessagesSummarized} messages into a summary: {result.TokensBefore:N0} → {result.TokensAfter:N0} tokens (the transcript keeps everything).");
+        }
+        catch (CompactionException ex)
+        {
+            throw new ArgumentException("Compaction failed: " + ex.Message, nameof(instructions), ex);
+        }
+    }
 
     public IReadOnlyList<SessionSummary> ListSessions() => runtime.Sessions.ListSessions();
 
@@ -116,7 +128,7 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
         var options = runtime.CreateAgentOptions();
         var messages = runtime.Conversation.Messages;
         var tools = runtime.Registry.ListAll().Sum(t => counter.Count(t.Name + t.Description) + 50);
-        var window = runtime.Provider.ModelInfo?.ContextWindow ?? 128_000;
+        var window = runtime.Context.ContextWindow;
         return new ContextReport(window, [
             ("system prompt", counter.Count(options.SystemPrompt ?? "")),
             ("tools", tools),

@@ -44,16 +44,21 @@ internal static class InteractiveRunner
         using var screen = new Screen(console, ansiTerminal);
         try
         {
-            var runtime = await ForgeRuntime.CreateAsync(options, Console.Error, environment,
+            // Problems found while loading are shown in the session's welcome, not scrolled past on stderr.
+            using var startup = new StringWriter();
+            var runtime = await ForgeRuntime.CreateAsync(options, startup, environment,
                 checker => new InteractivePermissionPrompt(screen, router, checker, Path.GetFullPath(options.WorkingDirectory),
                     Path.Combine(Core.Agent.MemoryFiles.FindRepositoryRoot(Path.GetFullPath(options.WorkingDirectory)), ".forge", "settings.local.json"),
                     note => screen.Write(c => c.MarkupLine("[grey]" + Markup.Escape(note) + "[/]"))),
                 ct).ConfigureAwait(false);
+            var messages = startup.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(m => m.StartsWith("forge: ", StringComparison.Ordinal) ? m["forge: ".Length..] : m).ToList();
             if (runtime is null)
             {
+                await Console.Error.WriteAsync(startup.ToString()).ConfigureAwait(false);
                 return 1;
             }
-            await using var engine = new ForgeEngine(runtime, environment);
+            await using var engine = new ForgeEngine(runtime, environment, messages);
             var history = new InputHistory(Path.Combine(runtime.Home, ".forge", "history"));
             var session = new InteractiveSession(engine, screen, router, history, Program.InformationalVersion);
             return await session.RunAsync(ct).ConfigureAwait(false);

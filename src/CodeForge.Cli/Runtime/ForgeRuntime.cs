@@ -1,3 +1,4 @@
+using CodeForge.Cli.Headless;
 using CodeForge.Core.Agent;
 using CodeForge.Core.Config;
 using CodeForge.Core.Permissions;
@@ -44,10 +45,14 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     private volatile IChatClient _client;
     private volatile ProviderConfig _provider;
     private volatile Conversation _conversation;
+    private volatile SessionConversationSink _sink;
+    private readonly List<IChatClient> _retiredClients = [];
+    private TaskTool? _taskTool;
+    private string? _gitStatus;
 
     private ForgeRuntime(ForgeOptions options, string home, string cwd, SettingsStore settings, ProviderConfig provider, IChatClient client,
         UsageTracker usage, PermissionChecker checker, PermissionAuthorizer authorizer, SessionManager sessions, Session session,
-        ToolRegistry registry, IReadOnlyList<string> messages)
+        ToolRegistry registry, TextWriter diagnostics, Func<string, string?> environment)
     {
         Options = options;
         Home = home;
@@ -62,8 +67,10 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         _session = session;
         Registry = registry;
         Executor = new ToolExecutor(registry);
-        StartupMessages = messages;
+        Diagnostics = diagnostics;
+        Environment = environment;
         _conversation = new Conversation(session.EffectiveMessages);
+        _sink = new SessionConversationSink(session);
     }
 
     public ForgeOptions Options { get; }
@@ -94,17 +101,31 @@ internal sealed class ForgeRuntime : IAsyncDisposable
 
     public Conversation Conversation => _conversation;
 
-    /// <summary>Problems found while loading (settings, rules): already printed by headless runs, shown by the UI.</summary>
-    public IReadOnlyList<string> StartupMessages { get; }
+    /// <summary>Where problems found while loading or running go, one line each (stderr headless; collected for the UI).</summary>
+    public TextWriter Diagnostics { get; }
 
-    /// <summary>Builds the runtime; on a configuration problem writes one line per problem to <paramref name="stderr"/> and returns null.</summary>
+    public Func<string, string?> Environment { get; }
+
+    /// <summary>The authorizer of the loop: the permission gate, with Task calls let through to their subagents' own checks.</summary>
+    public IToolCallAuthorizer LoopAuthorizer => new TaskPermissionAuthorizer(Checker, Authorizer);
+
+    /// <summary>The context budget of the current model and session.</summary>
+    public ContextOptions Context { get; private set; } = null!;
+
+    /// <summary>The git block of the system prompt (null outside a repository).</summary>
+    public string? GitStatus => _gitStatus;
+
+    /// <summary>
+    /// Builds the runtime. Every problem found on the way is written to <paramref name="stderr"/> as one
+    /// <c>forge: …</c> line and the rest still loads; a problem that leaves nothing to run (no usable model, no session)
+    /// returns null.
+    /// </summary>
     public static async Task<ForgeRuntime?> CreateAsync(ForgeOptions o, TextWriter stderr, Func<string, string?> environment,
         Func<PermissionChecker, IPermissionPrompt?>? prompt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(o);
         ArgumentNullException.ThrowIfNull(stderr);
-        var messages = new List<string>();
-        var home = environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var home = environment("HOME") ?? System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
         var cwd = Path.GetFullPath(o.WorkingDirectory);
 
         // 1. Settings: every layer; problems are reported with file and line, and the rest still loads.
@@ -120,7 +141,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         var settings = settingsStore.Current.Settings;
         foreach (var d in settingsStore.Current.Diagnostics.Where(d => d.IsError))
         {
-            messages.Add(d.ToString());
+            await stderr.WriteLineAsync($"forge: {d}").ConfigureAwait(false);
         }
 
         // 2. The model: one clear line if something is missing.
@@ -131,7 +152,6 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         }
         catch (ProviderConfigurationException ex)
         {
-            await Report(stderr, messages).ConfigureAwait(false);
             await stderr.WriteLineAsync($"forge: {ex.Message}").ConfigureAwait(false);
             settingsStore.Dispose();
             return null;
@@ -152,7 +172,10 @@ internal sealed class ForgeRuntime : IAsyncDisposable
                 settings.Allow.Where(r => r.Source.Scope == scope).Select(r => r.Text),
                 settings.Ask.Where(r => r.Source.Scope == scope).Select(r => r.Text),
                 settings.Deny.Where(r => r.Source.Scope == scope).Select(r => r.Text));
-            messages.AddRange(loaded.Errors.Select(e => e.Message));
+            foreach (var error in loaded.Errors)
+            {
+                await stderr.WriteLineAsync($"forge: {error.Message}").ConfigureAwait(false);
+            }
             checker.ReplaceLayer(layer, loaded.Rules);
         }
         if (PermissionModes.TryParse(settings.DefaultMode, out var mode))
@@ -174,7 +197,6 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         }
         catch (SessionException ex)
         {
-            await Report(stderr, messages).ConfigureAwait(false);
             await stderr.WriteLineAsync($"forge: {ex.Message}").ConfigureAwait(false);
             authorizer.Dispose();
             client.Dispose();
@@ -182,35 +204,52 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             return null;
         }
 
-        // 5. Tools.
+        // 5. Tools, the context budget, git, subagents.
         var registry = new ToolRegistry();
         registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
-        return new ForgeRuntime(o, home, cwd, settingsStore, provider, client, usage, checker, authorizer, sessions, session, registry, messages);
+        var runtime = new ForgeRuntime(o, home, cwd, settingsStore, provider, client, usage, checker, authorizer, sessions, session, registry, stderr, environment);
+        runtime._gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
+        runtime.ConfigureModel();
+        return runtime;
     }
 
-    private static async Task Report(TextWriter stderr, List<string> messages)
+    /// <summary>The parts that depend on the model and the session: the context budget and the Task tool.</summary>
+    private void ConfigureModel()
     {
-        foreach (var m in messages)
+        Context = AgentSetup.Context(Provider, Settings.Current.Settings, Environment, AgentSetup.ToolOutputDirectory(Session.TranscriptPath, Session.Id), Diagnostics);
+        if (_taskTool is not null)
         {
-            await stderr.WriteLineAsync($"forge: {m}").ConfigureAwait(false);
+            Registry.Deregister(_taskTool.Name);
+            _taskTool.Dispose();
         }
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date);
+        _taskTool = AgentSetup.RegisterTaskTool(Registry, Client, Executor, ToolContext(), Authorizer, MemoryFiles.FindRepositoryRoot(WorkingDirectory), Home,
+            SystemPrompt.Environment(new SystemPromptContext(WorkingDirectory, today, _gitStatus, [], [])), new ChatOptions { ModelId = Provider.Model },
+            Context, Settings.Current.Settings, Environment, Diagnostics);
     }
+
+    private ToolContext ToolContext() => new(WorkingDirectory) { SessionId = Session.Id };
 
     /// <summary>The agent loop over the current client (build one per turn: the model may have changed).</summary>
-    public AgentLoop CreateLoop() => new(Client, Executor, new ToolContext(WorkingDirectory) { SessionId = Session.Id }, Authorizer);
+    public AgentLoop CreateLoop() => new(Client, Executor, ToolContext(), LoopAuthorizer);
 
     /// <summary>The options of the next turn: system prompt (memory files re-read), model, turn limit.</summary>
     public AgentOptions CreateAgentOptions() => new()
     {
         MaxTurns = Options.MaxTurns,
         SystemPrompt = SystemPrompt.Build(new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
-            GitStatus: null, Registry.ListNames(), MemoryFiles.Load(WorkingDirectory, Home), Options.AppendSystemPrompt)),
+            _gitStatus, Registry.ListNames(), MemoryFiles.Load(WorkingDirectory, Home), Options.AppendSystemPrompt)),
         ChatOptions = new ChatOptions { ModelId = Provider.Model },
+        Context = Context,
     };
 
     /// <summary>Runs one turn of the current conversation, recorded in the current session.</summary>
     public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, CancellationToken ct) =>
-        CreateLoop().RunAsync(Conversation, prompt, CreateAgentOptions(), new SessionSink(Session), ct);
+        CreateLoop().RunAsync(Conversation, prompt, CreateAgentOptions(), _sink, ct);
+
+    /// <summary>Compacts the conversation now (<c>/compact</c>); null when there is nothing to summarise.</summary>
+    public Task<CompactionResult?> CompactAsync(string? instructions, CancellationToken ct) =>
+        CreateLoop().CompactAsync(Conversation, instructions, CreateAgentOptions(), _sink, ct);
 
     /// <summary>Switches the model (and the provider, when the name belongs to another one); throws <see cref="ArgumentException"/> if it cannot.</summary>
     public void SetModel(string model, Func<string, string?> environment)
@@ -227,10 +266,14 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         {
             throw new ArgumentException(ex.Message, nameof(model), ex);
         }
-        var old = _client;
+        // The old client may still be referenced by a finishing subagent: retire it, dispose it with the runtime.
+        lock (_retiredClients)
+        {
+            _retiredClients.Add(_client);
+        }
         _client = ChatClientFactory.Create(next, new ChatClientFactoryOptions { UsageTracker = Usage });
         _provider = next;
-        old.Dispose();
+        ConfigureModel();
     }
 
     /// <summary>Closes the current session and continues in <paramref name="next"/> with its conversation.</summary>
@@ -240,14 +283,21 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         var old = _session;
         _session = next;
         _conversation = new Conversation(next.EffectiveMessages);
+        _sink = new SessionConversationSink(next);
+        ConfigureModel();
         await old.DisposeAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _session.DisposeAsync().ConfigureAwait(false);
+        _taskTool?.Dispose();
         Authorizer.Dispose();
         _client.Dispose();
+        foreach (var c in _retiredClients)
+        {
+            c.Dispose();
+        }
         Settings.Dispose();
     }
 
@@ -263,15 +313,5 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             return a.ForkSession ? await sessions.ForkAsync(latest.SessionId, a.SessionId, ct).ConfigureAwait(false) : await sessions.OpenAsync(latest.SessionId, ct).ConfigureAwait(false);
         }
         return await sessions.CreateAsync(a.SessionId, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Records the conversation in the session transcript as it happens.</summary>
-    private sealed class SessionSink(Session session) : IConversationSink
-    {
-        public async ValueTask AppendAsync(ChatMessage message, CancellationToken cancellationToken) =>
-            await session.AppendMessageAsync(message, cancellationToken: cancellationToken).ConfigureAwait(false);
-
-        public async ValueTask CommitTurnAsync(CancellationToken cancellationToken) =>
-            await session.CommitTurnAsync(cancellationToken).ConfigureAwait(false);
     }
 }
