@@ -54,8 +54,22 @@ internal static class Program
             var error = parse.InvocationConfiguration.Error;
             if (!parse.GetValue(print))
             {
-                await output.WriteLineAsync("forge: the interactive session is not built yet; use `forge -p \"your prompt\"` (see `forge --help`).").ConfigureAwait(false);
-                return 0;
+                return await Interactive.InteractiveRunner.RunAsync(new Runtime.ForgeOptions
+                {
+                    WorkingDirectory = Environment.CurrentDirectory,
+                    MaxTurns = parse.GetValue(maxTurns),
+                    PermissionMode = parse.GetValue(permissionMode),
+                    AllowedTools = SplitRules(parse.GetValue(allowed)),
+                    DisallowedTools = SplitRules(parse.GetValue(disallowed)),
+                    AppendSystemPrompt = parse.GetValue(append),
+                    Model = parse.GetValue(model),
+                    Provider = parse.GetValue(provider),
+                    Continue = parse.GetValue(cont),
+                    Resume = parse.GetValue(resume),
+                    SessionId = parse.GetValue(sessionId),
+                    ForkSession = parse.GetValue(fork),
+                    NoSessionPersistence = parse.GetValue(noPersist),
+                }, Environment.GetEnvironmentVariable, ct).ConfigureAwait(false);
             }
             var text = parse.GetValue(prompt);
             if (string.IsNullOrWhiteSpace(text) && Console.IsInputRedirected)

@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
-using CodeForge.Cli.Extensions;
+using CodeForge.Cli.Runtime;
 using CodeForge.Core.Agent;
+using CodeForge.Core.Skills;
 using CodeForge.Core.Config;
 using CodeForge.Core.Permissions;
 using CodeForge.Core.Sessions;
-using CodeForge.Core.Skills;
 using CodeForge.Core.Tools;
 using CodeForge.Core.Tools.BuiltIn;
 using CodeForge.Providers;
@@ -31,6 +31,25 @@ internal sealed record HeadlessArgs
     public string? SessionId { get; init; }
     public bool ForkSession { get; init; }
     public bool NoSessionPersistence { get; init; }
+
+    public ForgeOptions ToForgeOptions() => new()
+    {
+        WorkingDirectory = WorkingDirectory,
+        MaxTurns = MaxTurns,
+        PermissionMode = PermissionMode,
+        AllowedTools = AllowedTools,
+        DisallowedTools = DisallowedTools,
+        AppendSystemPrompt = AppendSystemPrompt,
+        Model = Model,
+        Provider = Provider,
+        Continue = Continue,
+        Resume = Resume,
+        SessionId = SessionId,
+        ForkSession = ForkSession,
+        NoSessionPersistence = NoSessionPersistence,
+        Verbose = Verbose,
+        PrintTodos = Verbose && Format == OutputFormat.Text,
+    };
 }
 
 /// <summary>
@@ -41,139 +60,27 @@ internal static class HeadlessRunner
 {
     public static async Task<int> RunAsync(HeadlessArgs a, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, CancellationToken ct)
     {
-        var home = environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var cwd = Path.GetFullPath(a.WorkingDirectory);
-
-        // 1. Settings: every layer; problems are reported with file and line, and the rest still loads.
-        var commandLine = SettingsFragment.Empty with
+        ArgumentNullException.ThrowIfNull(a);
+        // Settings, MCP servers, provider, permissions, extensions, session, tools, hooks: problems are reported on
+        // stderr, one line each. No permission prompt: an "ask" becomes a denial the model is told about.
+        var runtime = await ForgeRuntime.CreateAsync(a.ToForgeOptions(), stderr, environment, prompt: null, ct).ConfigureAwait(false);
+        if (runtime is null)
         {
-            Model = a.Model,
-            Provider = a.Provider,
-            DefaultMode = a.PermissionMode,
-            Allow = [.. a.AllowedTools.Select((r, i) => new RuleEntry(r, new SettingsSource(SettingsScope.CommandLine, "--allowedTools"), $"[{i}]"))],
-            Deny = [.. a.DisallowedTools.Select((r, i) => new RuleEntry(r, new SettingsSource(SettingsScope.CommandLine, "--disallowedTools"), $"[{i}]"))],
-        };
-        using var settingsStore = new SettingsStore(new SettingsLocations(home, MemoryFiles.FindRepositoryRoot(cwd)), commandLine);
-        var settings = settingsStore.Current.Settings;
-        foreach (var d in settingsStore.Current.Diagnostics.Where(d => d.IsError))
-        {
-            await stderr.WriteLineAsync($"forge: {d}").ConfigureAwait(false);
-        }
-        // MCP servers start now, in parallel, each bounded by MCP_TIMEOUT; closed (stdio servers killed) at exit.
-        await using var mcp = await McpStartup.BeginAsync(cwd, home, environment, stderr, ct).ConfigureAwait(false);
-
-        // 2. The model: one clear line if something is missing.
-        ProviderConfig provider;
-        try
-        {
-            provider = new ProviderResolver(environment).Resolve(new ProviderOptions(a.Provider, a.Model), new ProviderSettings(settings.Provider, settings.Model));
-        }
-        catch (ProviderConfigurationException ex)
-        {
-            await stderr.WriteLineAsync($"forge: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
-        var usage = new UsageTracker();
-        var retries = new RetryRelay();
-        using var client = ChatClientFactory.Create(provider, new ChatClientFactoryOptions
+        await using (runtime.ConfigureAwait(false))
         {
-            UsageTracker = usage,
-            Retry = new RetryOptions { MaxAttempts = retries.MaxAttempts, OnRetry = retries.OnRetry },
-        });
-
-        // 3. Permissions: settings rules by scope, the mode; "ask" becomes a denial here (no one to ask).
-        var checker = new PermissionChecker(cwd, home);
-        foreach (var (scope, layer) in new[]
-        {
-            (SettingsScope.User, PermissionLayer.User), (SettingsScope.Project, PermissionLayer.Project),
-            (SettingsScope.Local, PermissionLayer.ProjectLocal), (SettingsScope.CommandLine, PermissionLayer.CommandLine),
-            (SettingsScope.Managed, PermissionLayer.Managed),
-        })
-        {
-            var loaded = PermissionRuleSet.Load(layer,
-                settings.Allow.Where(r => r.Source.Scope == scope).Select(r => r.Text),
-                settings.Ask.Where(r => r.Source.Scope == scope).Select(r => r.Text),
-                settings.Deny.Where(r => r.Source.Scope == scope).Select(r => r.Text));
-            foreach (var error in loaded.Errors)
+            var printer = new HeadlessPrinter(a.Format, a.Verbose, stdout, stderr, runtime.Session.Id, runtime.Provider.Model);
+            runtime.Retries.Attach(e => printer.Retrying(e, runtime.Retries.MaxAttempts));
+            printer.Start(runtime.WorkingDirectory, runtime.Registry.ListNames(), PermissionModes.ToSettingsName(runtime.Checker.Policy.Mode), Program.InformationalVersion);
+            await runtime.Hooks.StartAsync(a.Resume is not null || a.Continue ? "resume" : "startup", runtime.Provider.Model, ct).ConfigureAwait(false);
+            var prompt = await runtime.Extensions.ExpandPromptAsync(a.Prompt, new SubstitutionContext(runtime.Session.Id, runtime.Extensions.ProjectDirectory), stderr).ConfigureAwait(false);
+            var summary = await printer.PrintAsync(runtime.RunTurnAsync(prompt, ct), () =>
             {
-                await stderr.WriteLineAsync($"forge: {error.Message}").ConfigureAwait(false);
-            }
-            checker.ReplaceLayer(layer, loaded.Rules);
-        }
-        if (PermissionModes.TryParse(settings.DefaultMode, out var mode))
-        {
-            checker.SetMode(mode);
-        }
-        checker.Update(p => p.WithDirectories(cwd, additionalDirectories: settings.AdditionalDirectories.Where(Path.IsPathFullyQualified))
-            .WithBypassPermissionsDisabled(settings.DisableBypassPermissionsMode));
-        if (mode == PermissionMode.BypassPermissions && settings.DisableBypassPermissionsMode)
-        {
-            await stderr.WriteLineAsync("forge: bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode").ConfigureAwait(false);
-        }
-        using var authorizer = new PermissionAuthorizer(checker);
-        using var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, stderr, ct).ConfigureAwait(false);
-
-        // 4. The session (resumed, forked, new, or in memory only).
-        var sessions = new SessionManager(cwd, new SessionManagerOptions
-        {
-            RootDirectory = Path.Combine(home, ".forge"),
-            PersistSessions = !a.NoSessionPersistence,
-        });
-        Session session;
-        try
-        {
-            session = await OpenSessionAsync(sessions, a, ct).ConfigureAwait(false);
-        }
-        catch (SessionException ex)
-        {
-            await stderr.WriteLineAsync($"forge: {ex.Message}").ConfigureAwait(false);
-            return 1;
-        }
-        await using (session.ConfigureAwait(false))
-        {
-            // 5. Tools and the loop.
-            var registry = new ToolRegistry();
-            registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
-            registry.RegisterMany(HeadlessWebTools.Create(settings, home, environment, stderr));
-            registry.RegisterMany(await mcp.GetToolsAsync().ConfigureAwait(false));
-            registry.Register(extensions.CreateSkillTool(() => new SubstitutionContext(session.Id, extensions.ProjectDirectory)));
-            var executor = new ToolExecutor(registry);
-            var toolContext = new ToolContext(cwd) { SessionId = session.Id };
-            // Bash, BashOutput, KillShell, TodoWrite; the sandbox; background shells killed when this block exits.
-            await using var shells = await ShellSetup.CreateAsync(settings, cwd, toolContext.AdditionalDirectories, session.Id,
-                a.Verbose, a.Verbose && a.Format == OutputFormat.Text, stderr).ConfigureAwait(false);
-            registry.RegisterMany(shells.Tools);
-            toolContext = shells.Apply(toolContext);
-            var hooks = HeadlessHooks.Create(settingsStore.Locations, cwd, home,
-                () => new(session.Id, session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), stderr);
-            var loop = new AgentLoop(client, executor, toolContext, new TaskPermissionAuthorizer(checker, hooks.Authorize(authorizer, checker)));
-            var today = DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date);
-            var gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
-            var contextBudget = AgentSetup.Context(provider, settings, environment, AgentSetup.ToolOutputDirectory(session.TranscriptPath, session.Id), stderr);
-            var chatOptions = new ChatOptions { ModelId = provider.Model };
-            using var taskTool = AgentSetup.RegisterTaskTool(registry, client, executor, toolContext, authorizer, MemoryFiles.FindRepositoryRoot(cwd), home,
-                SystemPrompt.Environment(new SystemPromptContext(cwd, today, gitStatus, [], [])), chatOptions, contextBudget, settings, environment, stderr);
-            var systemPrompt = SystemPrompt.Build(new SystemPromptContext(cwd, today,
-                gitStatus, registry.ListNames(), MemoryFiles.Load(cwd, home), a.AppendSystemPrompt, extensions.Catalogue));
-            var options = new AgentOptions
-            {
-                MaxTurns = a.MaxTurns,
-                SystemPrompt = systemPrompt,
-                ChatOptions = chatOptions,
-                Context = contextBudget,
-                Hooks = hooks.Session,
-            };
-            var conversation = new Conversation(session.EffectiveMessages);
-            var printer = new HeadlessPrinter(a.Format, a.Verbose, stdout, stderr, session.Id, provider.Model);
-            retries.Attach(e => printer.Retrying(e, retries.MaxAttempts));
-            printer.Start(cwd, registry.ListNames(), PermissionModes.ToSettingsName(checker.Policy.Mode), Program.InformationalVersion);
-            await hooks.Session.StartAsync(a.Resume is not null || a.Continue ? "resume" : "startup", provider.Model, ct).ConfigureAwait(false);
-            var summary = await printer.PrintAsync(loop.RunAsync(conversation, await extensions.ExpandPromptAsync(a.Prompt, new SubstitutionContext(session.Id, extensions.ProjectDirectory), stderr).ConfigureAwait(false), options, new SessionConversationSink(session), ct), () =>
-            {
-                var u = usage.Snapshot;
+                var u = runtime.Usage.Snapshot;
                 return (u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost, (long)u.ApiDuration.TotalMilliseconds);
             }).ConfigureAwait(false);
-            await hooks.Session.EndAsync("other", CancellationToken.None).ConfigureAwait(false);
+            await runtime.Hooks.EndAsync("other", CancellationToken.None).ConfigureAwait(false);
             return summary.Reason switch
             {
                 AgentStopReason.Completed => 0,
@@ -181,19 +88,5 @@ internal static class HeadlessRunner
                 _ => 1,
             };
         }
-    }
-
-    private static async Task<Session> OpenSessionAsync(SessionManager sessions, HeadlessArgs a, CancellationToken ct)
-    {
-        if (a.Resume is { } id)
-        {
-            return a.ForkSession ? await sessions.ForkAsync(id, a.SessionId, ct).ConfigureAwait(false) : await sessions.OpenAsync(id, ct).ConfigureAwait(false);
-        }
-        if (a.Continue)
-        {
-            var latest = sessions.GetLatest() ?? throw new SessionNotFoundException("No earlier session in this project to continue.");
-            return a.ForkSession ? await sessions.ForkAsync(latest.SessionId, a.SessionId, ct).ConfigureAwait(false) : await sessions.OpenAsync(latest.SessionId, ct).ConfigureAwait(false);
-        }
-        return await sessions.CreateAsync(a.SessionId, ct).ConfigureAwait(false);
     }
 }

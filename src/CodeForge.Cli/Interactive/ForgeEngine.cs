@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using CodeForge.Cli.Runtime;
+using CodeForge.Core.Agent;
+using CodeForge.Core.Permissions;
+using CodeForge.Core.Sessions;
+using CodeForge.Core.Skills;
+using CodeForge.Core.Tokens;
+using CodeForge.Core.Tools;
+using CodeForge.Providers;
+using Microsoft.Extensions.AI;
+
+namespace CodeForge.Cli.Interactive;
+
+/// <summary>The interactive session's engine over a <see cref="ForgeRuntime"/>.</summary>
+/// <remarks>
+/// Concurrency: turn-changing members (<see cref="RunTurnAsync"/>, <see cref="SetModel"/>, session switches) are called
+/// by the input loop one at a time; the status-line reads (usage, mode, model) read immutable snapshots.
+/// </remarks>
+internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> environment, IReadOnlyList<string> startupMessages, TimeProvider? timeProvider = null) : IInteractiveEngine
+{
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly long _started = (timeProvider ?? TimeProvider.System).GetTimestamp();
+    private long _apiTicks;
+    private CachingCounter? _counter;
+    private string _counterModel = "";
+
+    public ForgeRuntime Runtime => runtime;
+
+    public string WorkingDirectory => runtime.WorkingDirectory;
+
+    public string Model => runtime.Provider.Model;
+
+    public string ProviderName => runtime.Provider.DisplayName;
+
+    public string SessionId => runtime.Session.Id;
+
+    public string? TranscriptPath => runtime.Session.TranscriptPath;
+
+    public PermissionMode Mode => runtime.Checker.Policy.Mode;
+
+    public PermissionChecker Permissions => runtime.Checker;
+
+    public UsageReport Usage
+    {
+        get
+        {
+            var u = runtime.Usage.Snapshot;
+            return new UsageReport(u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost,
+                TimeSpan.FromTicks(Interlocked.Read(ref _apiTicks)), _time.GetElapsedTime(_started));
+        }
+    }
+
+    public int BackgroundShells => runtime.Shells.Shells.List().Count(p => p.Status == CodeForge.Core.Shells.ShellStatus.Running);
+
+    public IReadOnlyList<ITool> Tools => runtime.Registry.ListAll();
+
+    public IReadOnlyList<string> StartupMessages => startupMessages;
+
+    public string? StatusLineCommand =>
+        runtime.Settings.Current.Settings.StatusLine is { } s && s.TryGetProperty("command", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
+
+    public string LocalSettingsPath => Path.Combine(runtime.Settings.Locations.ProjectDirectory, ".forge", "settings.local.json");
+
+    public IReadOnlyList<string> KnownModels =>
+        [.. ModelCatalog.Aliases.Select(a => $"{a.Alias,-10} {a.ModelId} ({a.Provider})")];
+
+    public IReadOnlyList<CustomCommandInfo> CustomCommands =>
+    [
+        .. runtime.Extensions.Commands.List().Select(c => new CustomCommandInfo(c.Name, c.Description, c.ArgumentHint ?? "",
+            c.PluginName is { } plugin ? "plugin " + plugin : c.Scope.ToString().ToLowerInvariant())),
+        .. runtime.Extensions.Skills.ListSkills().Select(s => new CustomCommandInfo(s.Name, s.Description, "", "skill")),
+    ];
+
+    public async IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        try
+        {
+            await foreach (var e in runtime.RunTurnAsync(prompt, cancellationToken).ConfigureAwait(false))
+            {
+                yield return e;
+            }
+        }
+        finally
+        {
+            Interlocked.Add(ref _apiTicks, _time.GetElapsedTime(started).Ticks);
+        }
+    }
+
+    public void SetModel(string model) => runtime.SetModel(model, environment);
+
+    public void SetMode(PermissionMode mode) => runtime.Checker.SetMode(mode);
+
+    public async Task NewConversationAsync(CancellationToken cancellationToken) =>
+        await runtime.SwitchSessionAsync(await runtime.Sessions.CreateAsync(null, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    public async Task<string> CompactAsync(string? instructions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await runtime.CompactAsync(instructions, cancellationToken).ConfigureAwait(false);
+            return result is null
+                ? "Nothing to compact yet."
+                : string.Create(CultureInfo.InvariantCulture, $"Compacted {result.MessagesSummarized} messages into a summary: {result.TokensBefore:N0} → {result.TokensAfter:N0} tokens (the transcript keeps everything).");
+        }
+        catch (CompactionException ex)
+        {
+            throw new ArgumentException("Compaction failed: " + ex.Message, nameof(instructions), ex);
+        }
+    }
+
+    public IReadOnlyList<SessionSummary> ListSessions() => runtime.Sessions.ListSessions();
+
+    public async Task<IReadOnlyList<string>> ResumeAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        Session next;
+        try
+        {
+            next = await runtime.Sessions.OpenAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SessionException ex)
+        {
+            throw new ArgumentException(ex.Message, nameof(sessionId), ex);
+        }
+        await runtime.SwitchSessionAsync(next).ConfigureAwait(false);
+        return [.. runtime.Conversation.Messages.TakeLast(6).Where(m => !string.IsNullOrWhiteSpace(m.Text))
+            .Select(m => $"{m.Role}: {Shorten(m.Text)}")];
+    }
+
+    public ContextReport GetContext()
+    {
+        var counter = Counter();
+        var options = runtime.CreateAgentOptions();
+        var messages = runtime.Conversation.Messages;
+        var tools = runtime.Registry.ListAll().Sum(t => counter.Count(t.Name + t.Description) + 50);
+        var window = runtime.Context.ContextWindow;
+        return new ContextReport(window, [
+            ("system prompt", counter.Count(options.SystemPrompt ?? "")),
+            ("tools", tools),
+            ("messages", messages.Count == 0 ? 0 : ChatMessageTokens.Count(counter, messages)),
+        ]);
+    }
+
+    public IReadOnlyList<string> Describe(string topic)
+    {
+        var settings = runtime.Settings.Current;
+        switch (topic)
+        {
+            case "config":
+                var s = settings.Settings;
+                return [
+                    $"model: {Model} ({ProviderName})",
+                    $"permission mode: {Modes.SettingsName(Mode)}",
+                    string.Create(CultureInfo.InvariantCulture, $"rules: {s.Allow.Length} allow, {s.Ask.Length} ask, {s.Deny.Length} deny"),
+                    $"additional directories: {(s.AdditionalDirectories.Length == 0 ? "none" : string.Join(", ", s.AdditionalDirectories))}",
+                    string.Create(CultureInfo.InvariantCulture, $"session: {SessionId} ({TranscriptPath ?? "not saved"})"),
+                    .. settings.Diagnostics.Select(d => "⚠ " + d),
+                ];
+            case "todos":
+                var todos = runtime.Shells.Todos.Current;
+                return todos.Items.Length == 0 ? ["No tasks yet."] : [.. todos.Render().Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+            case "skills":
+                return [.. runtime.Extensions.Skills.ListSkills().Select(sk => $"{sk.Name} — {sk.Description}")];
+            case "plugins":
+                return [.. runtime.Extensions.Plugins.Snapshot.Plugins.Values.Select(pl => $"{pl.Name} ({pl.Root}) skills: {string.Join(", ", pl.SkillNames)}")];
+            case "hooks":
+                return [.. runtime.Hooks.Runner.Registry.Snapshot.Sources.SelectMany(src => src.Value.Select(h => $"{h.Event} [{src.Key}] {h.Command}"))];
+            case "mcp":
+                return [.. runtime.Mcp.Manager.GetStatuses().Select(st => $"{st.Name}: {st.State}{(st.Error is null ? "" : " — " + st.Error)} ({st.Tools.Length} tools)")];
+            case "memory":
+                return [.. MemoryFiles.Load(WorkingDirectory, runtime.Home).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Path} ({m.Content.Length} chars)"))];
+            default:
+                return [$"No {topic} in this build."];
+        }
+    }
+
+    public async Task<string?> ExpandCustomCommandAsync(string name, string arguments)
+    {
+        var text = arguments.Length == 0 ? "/" + name : $"/{name} {arguments}";
+        using var notes = new StringWriter();
+        var expanded = await runtime.Extensions.ExpandPromptAsync(text, new SubstitutionContext(SessionId, runtime.Extensions.ProjectDirectory), notes).ConfigureAwait(false);
+        return expanded == text ? null : expanded;
+    }
+
+    public async ValueTask DisposeAsync() => await runtime.DisposeAsync().ConfigureAwait(false);
+
+    private CachingCounter Counter()
+    {
+        if (_counter is null || _counterModel != Model)
+        {
+            _counter = TokenCounters.ForModel(Model);
+            _counterModel = Model;
+        }
+        return _counter;
+    }
+
+    private static string Shorten(string text)
+    {
+        var line = text.ReplaceLineEndings(" ");
+        return line.Length > 120 ? line[..119] + "…" : line;
+    }
+}

@@ -1,0 +1,93 @@
+using CodeForge.Core.Agent;
+using CodeForge.Core.Permissions;
+using CodeForge.Core.Sessions;
+using CodeForge.Core.Tools;
+
+namespace CodeForge.Cli.Interactive;
+
+/// <summary>Tokens and money spent in this session so far.</summary>
+internal sealed record UsageReport(long InputTokens, long OutputTokens, long CachedInputTokens, decimal? CostUsd, TimeSpan ApiDuration, TimeSpan WallDuration);
+
+/// <summary>What fills the context window, by part.</summary>
+internal sealed record ContextReport(int WindowTokens, IReadOnlyList<(string Part, int Tokens)> Parts)
+{
+    public int UsedTokens => Parts.Sum(p => p.Tokens);
+
+    public double Fraction => WindowTokens <= 0 ? 0 : (double)UsedTokens / WindowTokens;
+}
+
+/// <summary>A custom command or user-invocable skill offered as <c>/name</c>.</summary>
+internal sealed record CustomCommandInfo(string Name, string Description, string ArgumentHint, string Source);
+
+/// <summary>
+/// What the interactive session drives: one agent (provider, tools, permissions, hooks, session transcript) built from
+/// the settings. The terminal side (<see cref="InteractiveSession"/>) renders and reads keys; everything it shows or
+/// changes goes through this interface.
+/// </summary>
+/// <remarks>
+/// Concurrency: the session calls members from its input loop, one at a time, except <see cref="Usage"/>,
+/// <see cref="Mode"/>, <see cref="Model"/> and <see cref="BackgroundShells"/>, which the status line may read while a
+/// turn runs; implementations make those reads safe (snapshots).
+/// </remarks>
+internal interface IInteractiveEngine : IAsyncDisposable
+{
+    string WorkingDirectory { get; }
+
+    string Model { get; }
+
+    string ProviderName { get; }
+
+    string SessionId { get; }
+
+    string? TranscriptPath { get; }
+
+    PermissionMode Mode { get; }
+
+    PermissionChecker Permissions { get; }
+
+    UsageReport Usage { get; }
+
+    int BackgroundShells { get; }
+
+    IReadOnlyList<ITool> Tools { get; }
+
+    /// <summary>Warnings found while loading settings, skills, plugins, MCP servers (shown once at start).</summary>
+    IReadOnlyList<string> StartupMessages { get; }
+
+    /// <summary>The <c>statusLine</c> command from settings, when one is configured.</summary>
+    string? StatusLineCommand { get; }
+
+    string LocalSettingsPath { get; }
+
+    /// <summary>Model aliases and ids a user can switch to with <c>/model</c>.</summary>
+    IReadOnlyList<string> KnownModels { get; }
+
+    /// <summary>Runs one turn of the agent for <paramref name="prompt"/>.</summary>
+    IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, CancellationToken cancellationToken);
+
+    /// <summary>Switches the model for the next turn; throws <see cref="ArgumentException"/> with a message for a bad name.</summary>
+    void SetModel(string model);
+
+    void SetMode(PermissionMode mode);
+
+    /// <summary>Starts a new conversation (a new session transcript).</summary>
+    Task NewConversationAsync(CancellationToken cancellationToken);
+
+    /// <summary>Summarises the conversation so far; returns a line to show.</summary>
+    Task<string> CompactAsync(string? instructions, CancellationToken cancellationToken);
+
+    IReadOnlyList<SessionSummary> ListSessions();
+
+    /// <summary>Switches to an earlier session; returns its last messages to show.</summary>
+    Task<IReadOnlyList<string>> ResumeAsync(string sessionId, CancellationToken cancellationToken);
+
+    ContextReport GetContext();
+
+    /// <summary>Lines describing <paramref name="topic"/>: skills, hooks, mcp, plugins, todos, config, memory.</summary>
+    IReadOnlyList<string> Describe(string topic);
+
+    IReadOnlyList<CustomCommandInfo> CustomCommands { get; }
+
+    /// <summary>The prompt a custom command or skill expands to, or null when <paramref name="name"/> is not one.</summary>
+    Task<string?> ExpandCustomCommandAsync(string name, string arguments);
+}

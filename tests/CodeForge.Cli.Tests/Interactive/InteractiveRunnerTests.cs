@@ -1,0 +1,119 @@
+using CodeForge.Testing;
+
+namespace CodeForge.Cli.Tests.Interactive;
+
+/// <summary>The real interactive <c>forge</c> in tmux against the local fake model server, as a user drives it.</summary>
+public sealed class InteractiveRunnerTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-tui-");
+    private FakeModelServer _server = null!;
+
+    private string Home => Path.Combine(_root.FullName, "home");
+
+    private string Repo => Path.Combine(_root.FullName, "repo");
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
+        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _root.Delete(recursive: true);
+    }
+
+    private Dictionary<string, string> Env(params (string Key, string Value)[] extra)
+    {
+        var env = new Dictionary<string, string>(_server.EnvironmentVariables) { ["HOME"] = Home };
+        foreach (var (k, v) in extra)
+        {
+            env[k] = v;
+        }
+        return env;
+    }
+
+    [Fact]
+    public async Task Session_QuestionPermissionPromptDiffCostResumeAndExit_WorkAsAUserExpects()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // An earlier session to resume later.
+        _server.Enqueue(ScriptedTurn.Reply("earlier answer"));
+        var earlier = await ForgeProcess.RunAsync(["-p", "an earlier question", "--provider", "openai"], Repo, Env());
+        Assert.True(earlier.ExitCode == 0, earlier.StdErr);
+
+        var file = Path.Combine(Repo, "greeting.txt");
+        await File.WriteAllTextAsync(file, "hello world\n", ct);
+        await using var term = await TmuxTerminal.StartAsync(["--provider", "openai"], Repo, Env());
+        await term.WaitForAsync("CodeForge");
+        await term.WaitForAsync("> ");
+
+        // 1. A question, answered with streamed Markdown.
+        _server.Enqueue(ScriptedTurn.Reply("The answer is **42**."));
+        await term.TypeAsync("what is the answer?");
+        await term.PressAsync("Enter");
+        await term.WaitForAsync("The answer is 42.");
+
+        // 2. An edit: Read is allowed, Edit asks; the user allows once; the diff is shown.
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Read", $$"""{"file_path":"{{file}}"}"""),
+            ScriptedTurn.CallTool("Edit", $$"""{"file_path":"{{file}}","old_string":"hello","new_string":"goodbye"}"""),
+            ScriptedTurn.Reply("Edited the greeting."));
+        await term.TypeAsync("change hello to goodbye");
+        await term.PressAsync("Enter");
+        await term.WaitForAsync("Do you want to proceed?");
+        await term.TypeAsync("1");
+        var screen = await term.WaitForAsync("Edited the greeting.");
+        Assert.Contains("-hello world", screen, StringComparison.Ordinal);
+        Assert.Contains("+goodbye world", screen, StringComparison.Ordinal);
+        Assert.Equal("goodbye world\n", await File.ReadAllTextAsync(file, ct));
+
+        // 3. /cost.
+        await term.TypeAsync("/cost");
+        await term.PressAsync("Enter");
+        await term.WaitForAsync("Output tokens:");
+
+        // 4. An unknown command gets a suggestion.
+        await term.TypeAsync("/cots");
+        await term.PressAsync("Enter");
+        await term.WaitForAsync("Did you mean /cost");
+
+        // 5. /resume lists the earlier session and switches to it; the next request carries its conversation.
+        await term.TypeAsync("/resume");
+        await term.PressAsync("Enter");
+        await term.WaitForAsync("an earlier question");
+        await term.TypeAsync("/resume 1");
+        await term.PressAsync("Enter");
+        await term.WaitForAsync("Resumed session");
+        _server.Enqueue(ScriptedTurn.Reply("continuing"));
+        await term.TypeAsync("and now?");
+        await term.PressAsync("Enter");
+        await term.WaitForAsync("continuing");
+        Assert.Contains("an earlier question", _server.Requests[^1].Body, StringComparison.Ordinal);
+        Assert.Contains("earlier answer", _server.Requests[^1].Body, StringComparison.Ordinal);
+
+        // 6. Ctrl-C twice on an empty prompt exits cleanly.
+        await term.PressAsync("C-c");
+        await term.WaitForAsync("Press Ctrl-C again to exit");
+        await term.PressAsync("C-c");
+        Assert.Equal(0, await term.WaitForExitAsync());
+        await term.WaitForAsync("forge -r");
+    }
+
+    [Fact]
+    public async Task Session_OnADumbTerminalWithNoColorInEightyColumns_WorksWithPlainLines()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("plain answer"));
+        await using var term = await TmuxTerminal.StartAsync(["--provider", "openai"], Repo, Env(("NO_COLOR", "1")), width: 80, term: "dumb");
+        await term.WaitForAsync("CodeForge");
+        await term.TypeAsync("hi there");
+        await term.PressAsync("Enter");
+        var screen = await term.WaitForAsync("plain answer");
+        Assert.DoesNotContain("\u001b[", screen, StringComparison.Ordinal);
+        await term.TypeAsync("/exit");
+        await term.PressAsync("Enter");
+        Assert.Equal(0, await term.WaitForExitAsync());
+    }
+}
