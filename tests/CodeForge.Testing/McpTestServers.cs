@@ -33,13 +33,44 @@ public static class McpTestServers
     /// <summary>The entry script of <c>@modelcontextprotocol/server-filesystem</c>.</summary>
     public static string Filesystem => Require("@modelcontextprotocol/server-filesystem/dist/index.js");
 
+    private static readonly Lazy<string?> Installed = new(InstallOnce, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>
+    /// Runs <see cref="InstallCommand"/> once per test process when the servers are missing (so a plain <c>dotnet test</c>
+    /// works on a machine with Node.js); returns why it could not, or null.
+    /// </summary>
+    private static string? InstallOnce()
+    {
+        if (Directory.Exists(Path.Combine(RepositoryRoot, "tests", "mcp-servers", "node_modules", "@modelcontextprotocol")))
+        {
+            return null;
+        }
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("npm", ["ci", "--prefix", Path.Combine(RepositoryRoot, "tests", "mcp-servers"), "--no-audit", "--no-fund", "--silent"])
+            {
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            using var npm = System.Diagnostics.Process.Start(psi)!;
+            var errors = npm.StandardError.ReadToEnd();
+            npm.WaitForExit();
+            return npm.ExitCode == 0 ? null : $"npm ci exited {npm.ExitCode}: {errors}";
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return "npm is not installed: " + ex.Message;
+        }
+    }
+
     private static string Require(string relative)
     {
         var path = Path.Combine(RepositoryRoot, "tests", "mcp-servers", "node_modules", relative);
+        var installProblem = File.Exists(path) ? null : Installed.Value;
         if (!File.Exists(path))
         {
             throw new InvalidOperationException(
-                $"The MCP test server {relative} is not installed at {path}. Run `{InstallCommand}` from the repository root (needs node and npm).");
+                $"The MCP test server {relative} is not installed at {path}. Run `{InstallCommand}` from the repository root (needs node and npm). {installProblem}");
         }
         return path;
     }

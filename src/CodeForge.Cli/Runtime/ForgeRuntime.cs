@@ -1,6 +1,7 @@
 using CodeForge.Cli.Extensions;
 using CodeForge.Cli.Headless;
 using CodeForge.Core.Hooks;
+using CodeForge.Mcp.Config;
 using CodeForge.Core.Skills;
 using CodeForge.Core.Agent;
 using CodeForge.Core.Config;
@@ -171,8 +172,6 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         {
             await stderr.WriteLineAsync($"forge: {d}").ConfigureAwait(false);
         }
-        // MCP servers start now, in parallel, each bounded by MCP_TIMEOUT; closed (stdio servers killed) at exit.
-        var mcp = await McpStartup.BeginAsync(cwd, home, environment, stderr, ct).ConfigureAwait(false);
 
         // 2. The model: one clear line if something is missing.
         ProviderConfig provider;
@@ -183,7 +182,6 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         catch (ProviderConfigurationException ex)
         {
             await stderr.WriteLineAsync($"forge: {ex.Message}").ConfigureAwait(false);
-            await mcp.DisposeAsync().ConfigureAwait(false);
             settingsStore.Dispose();
             return null;
         }
@@ -222,6 +220,11 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         }
         var authorizer = new PermissionAuthorizer(checker, prompt?.Invoke(checker));
         var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, stderr, ct).ConfigureAwait(false);
+        // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
+        // closed (stdio servers killed) with the runtime.
+        var pluginServers = extensions.Plugins.Snapshot.Plugins.Values
+            .SelectMany(p => p.Definition.McpServers.Select(server => new McpPluginServer(p.Name, server.Key, server.Value, p.Root)));
+        var mcp = await McpStartup.BeginAsync(cwd, home, environment, stderr, ct, pluginServers).ConfigureAwait(false);
 
         // 4. The session (resumed, forked, new, or in memory only).
         var sessions = new SessionManager(cwd, new SessionManagerOptions
@@ -262,9 +265,40 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         registry.RegisterMany(runtime._shells.Tools);
         runtime._hooks = HeadlessHooks.Create(settingsStore.Locations, cwd, home,
             () => new(runtime.Session.Id, runtime.Session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), stderr);
+        await runtime.AddPluginHooksAsync(stderr).ConfigureAwait(false);
         runtime._gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
         runtime.ConfigureModel();
         return runtime;
+    }
+
+    /// <summary>Each enabled plugin's hooks become the hook source <c>plugin:&lt;name&gt;</c> (problems reported, the rest kept).</summary>
+    private async Task AddPluginHooksAsync(TextWriter stderr)
+    {
+        foreach (var set in _extensions.Plugins.Snapshot.Hooks)
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                foreach (var (hookEvent, entries) in set.Events)
+                {
+                    writer.WriteStartArray(hookEvent);
+                    foreach (var entry in entries)
+                    {
+                        entry.WriteTo(writer);
+                    }
+                    writer.WriteEndArray();
+                }
+                writer.WriteEndObject();
+            }
+            using var document = System.Text.Json.JsonDocument.Parse(buffer.ToArray());
+            var parsed = HookConfigParser.Parse(document.RootElement, set.SourcePath, set.PluginRoot);
+            foreach (var d in parsed.Diagnostics)
+            {
+                await stderr.WriteLineAsync($"forge: hook problem: {d}").ConfigureAwait(false);
+            }
+            _hooks.Registry.SetSource("plugin:" + set.PluginName, parsed.Definitions);
+        }
     }
 
     /// <summary>The parts that depend on the model and the session: the context budget and the Task tool.</summary>

@@ -136,7 +136,7 @@ public sealed class AgentSetupTests : IAsyncLifetime
         Assert.Contains("Task", parentTools);
         Assert.Contains("Write", parentTools);
         var child = _server.Requests[1];
-        Assert.Equal(["Glob", "Grep", "Read"], ToolNames(child).Order(StringComparer.Ordinal));
+        Assert.Equal(["Bash", "Glob", "Grep", "Read", "WebFetch", "WebSearch"], ToolNames(child).Order(StringComparer.Ordinal));
         Assert.Contains("READ-ONLY mode", child.Body, StringComparison.Ordinal);
         Assert.Contains("Where is the config loader?", child.Body, StringComparison.Ordinal);
         Assert.Contains("SUBAGENT-ANSWER: src/config/loader.cs", _server.Requests[2].Body, StringComparison.Ordinal);

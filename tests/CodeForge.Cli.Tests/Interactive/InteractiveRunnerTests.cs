@@ -36,7 +36,7 @@ public sealed class InteractiveRunnerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Session_QuestionPermissionPromptDiffCostResumeAndExit_WorkAsAUserExpects()
+    public async Task Session_QuestionPermissionPromptDiffCostResumeInterruptAndExit_WorkAsAUserExpects()
     {
         var ct = TestContext.Current.CancellationToken;
         // An earlier session to resume later.
@@ -46,7 +46,7 @@ public sealed class InteractiveRunnerTests : IAsyncLifetime
 
         var file = Path.Combine(Repo, "greeting.txt");
         await File.WriteAllTextAsync(file, "hello world\n", ct);
-        await using var term = await TmuxTerminal.StartAsync(["--provider", "openai"], Repo, Env());
+        await using var term = await TmuxTerminal.StartAsync(["--provider", "openai", "--allowedTools", "Bash(sleep:*)"], Repo, Env());
         await term.WaitForAsync("CodeForge");
         await term.WaitForAsync("> ");
 
@@ -94,7 +94,17 @@ public sealed class InteractiveRunnerTests : IAsyncLifetime
         Assert.Contains("an earlier question", _server.Requests[^1].Body, StringComparison.Ordinal);
         Assert.Contains("earlier answer", _server.Requests[^1].Body, StringComparison.Ordinal);
 
-        // 6. Ctrl-C twice on an empty prompt exits cleanly.
+        // 6. Esc in the middle of a turn (a long Bash command) interrupts it; the session goes on.
+        _server.Enqueue(ScriptedTurn.CallTool("Bash", """{"command":"sleep 120"}"""), ScriptedTurn.Reply("never shown"));
+        await term.TypeAsync("wait a while");
+        await term.PressAsync("Enter");
+        await term.WaitForAsync("Running Bash(sleep 120)");
+        await term.PressAsync("Escape");
+        await term.WaitForAsync("Interrupted");
+        // The status line is drawn before each prompt: the ninth means the prompt is back after the interrupt.
+        await term.WaitForAsync(" · default · ", occurrences: 9);
+
+        // 7. Ctrl-C twice on an empty prompt exits cleanly.
         await term.PressAsync("C-c");
         await term.WaitForAsync("Press Ctrl-C again to exit");
         await term.PressAsync("C-c");

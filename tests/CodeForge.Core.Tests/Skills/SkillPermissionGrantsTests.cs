@@ -14,14 +14,14 @@ public sealed class SkillPermissionGrantsTests
     [Fact]
     public void Activation_GrantsTheAllowedToolsAndDeactivationRemovesThem()
     {
-        Add("git", "Bash(git status)", "Write");
+        Add("npm", "Bash(npm test)", "Write");
         using var grants = new SkillPermissionGrants(_registry, _checker);
-        Assert.NotEqual(PermissionBehavior.Allow, _checker.Check("Bash", System.Text.Json.JsonDocument.Parse("""{"command":"git status"}""").RootElement).Behavior);
+        Assert.NotEqual(PermissionBehavior.Allow, _checker.Check("Bash", System.Text.Json.JsonDocument.Parse("""{"command":"npm test"}""").RootElement).Behavior);
 
-        _registry.Activate("git");
+        _registry.Activate("npm");
 
-        Assert.Equal(["Bash(git status)", "Write"], grants.Granted);
-        Assert.Equal(PermissionBehavior.Allow, _checker.Check("Bash", System.Text.Json.JsonDocument.Parse("""{"command":"git status"}""").RootElement).Behavior);
+        Assert.Equal(["Bash(npm test)", "Write"], grants.Granted);
+        Assert.Equal(PermissionBehavior.Allow, _checker.Check("Bash", System.Text.Json.JsonDocument.Parse("""{"command":"npm test"}""").RootElement).Behavior);
 
         _registry.Deactivate();
 
