@@ -261,7 +261,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         };
         registry.Register(extensions.CreateSkillTool(() => new SubstitutionContext(runtime.Session.Id, extensions.ProjectDirectory)));
         // Bash, BashOutput, KillShell, TodoWrite; the sandbox; background shells are killed when the runtime is disposed.
-        runtime._shells = await ShellSetup.CreateAsync(settings, cwd, [], session.Id, o.Verbose, o.PrintTodos, stderr).ConfigureAwait(false);
+        runtime._shells = await ShellSetup.CreateAsync(settings, cwd, runtime.AdditionalDirectories, session.Id, o.Verbose, o.PrintTodos, stderr).ConfigureAwait(false);
         registry.RegisterMany(runtime._shells.Tools);
         runtime._hooks = HeadlessHooks.Create(settingsStore.Locations, cwd, home,
             () => new(runtime.Session.Id, runtime.Session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), stderr);
@@ -316,7 +316,12 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             Context, Settings.Current.Settings, Environment, Diagnostics);
     }
 
-    private ToolContext ToolContext() => _shells.Apply(new ToolContext(WorkingDirectory) { SessionId = Session.Id });
+    private ToolContext ToolContext() =>
+        _shells.Apply(new ToolContext(WorkingDirectory) { SessionId = Session.Id, AdditionalDirectories = AdditionalDirectories });
+
+    /// <summary>The settings' <c>additionalDirectories</c> (absolute ones): file tools, Bash and the sandbox may use them too.</summary>
+    public System.Collections.Immutable.ImmutableArray<string> AdditionalDirectories =>
+        [.. Settings.Current.Settings.AdditionalDirectories.Where(Path.IsPathFullyQualified).Select(Path.GetFullPath)];
 
     private static IChatClient CreateClient(ProviderConfig provider, UsageTracker usage, RetryRelay retries) =>
         ChatClientFactory.Create(provider, new ChatClientFactoryOptions

@@ -131,4 +131,27 @@ public sealed class HeadlessRunnerTests : IAsyncLifetime
         Assert.Contains("ANTHROPIC_API_KEY", line, StringComparison.Ordinal);
         Assert.Empty(run.StdOut);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Print_WithAnAdditionalDirectoryInSettings_LetsEditsThereThroughAndOnlyThen(bool configured)
+    {
+        var extra = Path.Combine(_root.FullName, "extra");
+        Directory.CreateDirectory(extra);
+        Directory.CreateDirectory(Path.Combine(Repo, ".forge"));
+        var dirs = configured ? $"[{JsonSerializer.Serialize(extra)}]" : "[]";
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".forge", "settings.json"), "{\"permissions\":{\"additionalDirectories\":" + dirs + "}}", TestContext.Current.CancellationToken);
+        var target = Path.Combine(extra, "notes.txt");
+        _server.Enqueue(ScriptedTurn.CallTool("Write", $$"""{"file_path":{{JsonSerializer.Serialize(target)}},"content":"outside the repo\n"}"""), ScriptedTurn.Reply("done"));
+
+        var run = await ForgeProcess.RunAsync(["-p", "write the notes", "--provider", "openai", "--permission-mode", "acceptEdits"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal(configured, File.Exists(target));
+        if (!configured)
+        {
+            Assert.Contains(target, _server.Requests[^1].Body, StringComparison.Ordinal);
+        }
+    }
 }
