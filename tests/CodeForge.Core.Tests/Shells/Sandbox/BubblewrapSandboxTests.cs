@@ -24,6 +24,12 @@ public sealed class BubblewrapSandboxTests
         return new ShellToolHarness(new BashToolOptions { Launcher = status.Launcher, Sandboxed = true }, root);
     }
 
+    /// <summary>
+    /// A writable place outside the workspace that the sandbox shows read-only: the home directory (the test's own bin
+    /// folder would do, except when the checkout lives under /tmp, which the sandbox replaces with a private /tmp).
+    /// </summary>
+    private static string OutsideRoot => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
     [Fact]
     public async Task Probe_RunsBwrapOnceAndCachesTheResult()
     {
@@ -74,7 +80,7 @@ public sealed class BubblewrapSandboxTests
     [Fact]
     public async Task Sandboxed_WriteInsideTheWorkspaceSucceeds_WriteOutsideFails()
     {
-        var outside = Path.Combine(AppContext.BaseDirectory, "sandbox-outside-" + Guid.NewGuid().ToString("N"));
+        var outside = Path.Combine(OutsideRoot, "sandbox-outside-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(outside);
         await using var h = await SandboxedAsync();
         try
@@ -145,7 +151,7 @@ public sealed class BubblewrapSandboxTests
     public async Task Sandboxed_BackgroundShellRunsInsideAndKillShellEndsIt()
     {
         var marker = ShellTestSupport.UniqueSleep();
-        var outside = Path.Combine(AppContext.BaseDirectory, "sandbox-bg-" + Guid.NewGuid().ToString("N"));
+        var outside = Path.Combine(OutsideRoot, "sandbox-bg-" + Guid.NewGuid().ToString("N"));
         await using var h = await SandboxedAsync();
         var started = await h.RunAsync("Bash", FileToolHarness.Args(("command", $"touch '{outside}' 2>&1; echo ready; sleep {marker}"), ("run_in_background", true)));
         var shell = h.Shells.Get((string)started.Metadata["bash_id"]!)!;
