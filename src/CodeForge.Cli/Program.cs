@@ -52,24 +52,25 @@ internal static class Program
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
+            var options = new Runtime.ForgeOptions
+            {
+                WorkingDirectory = Environment.CurrentDirectory,
+                MaxTurns = parse.GetValue(maxTurns),
+                PermissionMode = parse.GetValue(permissionMode),
+                AllowedTools = SplitRules(parse.GetValue(allowed)),
+                DisallowedTools = SplitRules(parse.GetValue(disallowed)),
+                AppendSystemPrompt = parse.GetValue(append),
+                Model = parse.GetValue(model),
+                Provider = parse.GetValue(provider),
+                Continue = parse.GetValue(cont),
+                Resume = parse.GetValue(resume),
+                SessionId = parse.GetValue(sessionId),
+                ForkSession = parse.GetValue(fork),
+                NoSessionPersistence = parse.GetValue(noPersist),
+            };
             if (!parse.GetValue(print))
             {
-                return await Interactive.InteractiveRunner.RunAsync(new Runtime.ForgeOptions
-                {
-                    WorkingDirectory = Environment.CurrentDirectory,
-                    MaxTurns = parse.GetValue(maxTurns),
-                    PermissionMode = parse.GetValue(permissionMode),
-                    AllowedTools = SplitRules(parse.GetValue(allowed)),
-                    DisallowedTools = SplitRules(parse.GetValue(disallowed)),
-                    AppendSystemPrompt = parse.GetValue(append),
-                    Model = parse.GetValue(model),
-                    Provider = parse.GetValue(provider),
-                    Continue = parse.GetValue(cont),
-                    Resume = parse.GetValue(resume),
-                    SessionId = parse.GetValue(sessionId),
-                    ForkSession = parse.GetValue(fork),
-                    NoSessionPersistence = parse.GetValue(noPersist),
-                }, Environment.GetEnvironmentVariable, ct).ConfigureAwait(false);
+                return await Interactive.InteractiveRunner.RunAsync(options, Environment.GetEnvironmentVariable, ct).ConfigureAwait(false);
             }
             var text = parse.GetValue(prompt);
             if (string.IsNullOrWhiteSpace(text) && Console.IsInputRedirected)
@@ -85,21 +86,9 @@ internal static class Program
             return await HeadlessRunner.RunAsync(new HeadlessArgs
             {
                 Prompt = text,
-                WorkingDirectory = Environment.CurrentDirectory,
+                Options = options,
                 Format = parse.GetValue(format) switch { "json" => OutputFormat.Json, "stream-json" => OutputFormat.StreamJson, _ => OutputFormat.Text },
                 Verbose = parse.GetValue(verbose),
-                MaxTurns = parse.GetValue(maxTurns),
-                PermissionMode = parse.GetValue(permissionMode),
-                AllowedTools = SplitRules(parse.GetValue(allowed)),
-                DisallowedTools = SplitRules(parse.GetValue(disallowed)),
-                AppendSystemPrompt = parse.GetValue(append),
-                Model = parse.GetValue(model),
-                Provider = parse.GetValue(provider),
-                Continue = parse.GetValue(cont),
-                Resume = parse.GetValue(resume),
-                SessionId = parse.GetValue(sessionId),
-                ForkSession = parse.GetValue(fork),
-                NoSessionPersistence = parse.GetValue(noPersist),
             }, output, error, Environment.GetEnvironmentVariable, interrupt.Token).ConfigureAwait(false);
         });
 

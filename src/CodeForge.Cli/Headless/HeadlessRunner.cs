@@ -1,55 +1,19 @@
-using System.Collections.Immutable;
 using CodeForge.Cli.Runtime;
 using CodeForge.Core.Agent;
-using CodeForge.Core.Skills;
-using CodeForge.Core.Config;
 using CodeForge.Core.Permissions;
-using CodeForge.Core.Sessions;
-using CodeForge.Core.Tools;
-using CodeForge.Core.Tools.BuiltIn;
-using CodeForge.Providers;
-using Microsoft.Extensions.AI;
+using CodeForge.Core.Skills;
 
 namespace CodeForge.Cli.Headless;
 
-/// <summary>What <c>forge -p</c> was asked to do.</summary>
+/// <summary>What <c>forge -p</c> was asked to do: the prompt, how to print, and the options every run shares.</summary>
 internal sealed record HeadlessArgs
 {
     public required string Prompt { get; init; }
-    public required string WorkingDirectory { get; init; }
+    public required ForgeOptions Options { get; init; }
     public OutputFormat Format { get; init; } = OutputFormat.Text;
     public bool Verbose { get; init; }
-    public int? MaxTurns { get; init; }
-    public string? PermissionMode { get; init; }
-    public IReadOnlyList<string> AllowedTools { get; init; } = [];
-    public IReadOnlyList<string> DisallowedTools { get; init; } = [];
-    public string? AppendSystemPrompt { get; init; }
-    public string? Model { get; init; }
-    public string? Provider { get; init; }
-    public bool Continue { get; init; }
-    public string? Resume { get; init; }
-    public string? SessionId { get; init; }
-    public bool ForkSession { get; init; }
-    public bool NoSessionPersistence { get; init; }
 
-    public ForgeOptions ToForgeOptions() => new()
-    {
-        WorkingDirectory = WorkingDirectory,
-        MaxTurns = MaxTurns,
-        PermissionMode = PermissionMode,
-        AllowedTools = AllowedTools,
-        DisallowedTools = DisallowedTools,
-        AppendSystemPrompt = AppendSystemPrompt,
-        Model = Model,
-        Provider = Provider,
-        Continue = Continue,
-        Resume = Resume,
-        SessionId = SessionId,
-        ForkSession = ForkSession,
-        NoSessionPersistence = NoSessionPersistence,
-        Verbose = Verbose,
-        PrintTodos = Verbose && Format == OutputFormat.Text,
-    };
+    public ForgeOptions ToForgeOptions() => Options with { Verbose = Verbose, PrintTodos = Verbose && Format == OutputFormat.Text };
 }
 
 /// <summary>
@@ -73,7 +37,7 @@ internal static class HeadlessRunner
             var printer = new HeadlessPrinter(a.Format, a.Verbose, stdout, stderr, runtime.Session.Id, runtime.Provider.Model);
             runtime.Retries.Attach(e => printer.Retrying(e, runtime.Retries.MaxAttempts));
             printer.Start(runtime.WorkingDirectory, runtime.Registry.ListNames(), PermissionModes.ToSettingsName(runtime.Checker.Policy.Mode), Program.InformationalVersion);
-            await runtime.Hooks.StartAsync(a.Resume is not null || a.Continue ? "resume" : "startup", runtime.Provider.Model, ct).ConfigureAwait(false);
+            await runtime.Hooks.StartAsync(a.Options.Resume is not null || a.Options.Continue ? "resume" : "startup", runtime.Provider.Model, ct).ConfigureAwait(false);
             var prompt = await runtime.Extensions.ExpandPromptAsync(a.Prompt, new SubstitutionContext(runtime.Session.Id, runtime.Extensions.ProjectDirectory), stderr).ConfigureAwait(false);
             var summary = await printer.PrintAsync(runtime.RunTurnAsync(prompt, ct), () =>
             {

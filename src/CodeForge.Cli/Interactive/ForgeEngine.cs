@@ -60,7 +60,7 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
     public string? StatusLineCommand =>
         runtime.Settings.Current.Settings.StatusLine is { } s && s.TryGetProperty("command", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
 
-    public string LocalSettingsPath => Path.Combine(runtime.Settings.Locations.ProjectDirectory, ".forge", "settings.local.json");
+    public string LocalSettingsPath => runtime.Settings.Locations.LocalSettingsPath;
 
     public IReadOnlyList<string> KnownModels =>
         [.. ModelCatalog.Aliases.Select(a => $"{a.Alias,-10} {a.ModelId} ({a.Provider})")];

@@ -47,8 +47,7 @@ internal static class InteractiveRunner
             // Problems found while loading are shown in the session's welcome, not scrolled past on stderr.
             using var startup = new StringWriter();
             var runtime = await ForgeRuntime.CreateAsync(options, startup, environment,
-                checker => new InteractivePermissionPrompt(screen, router, checker, Path.GetFullPath(options.WorkingDirectory),
-                    Path.Combine(Core.Agent.MemoryFiles.FindRepositoryRoot(Path.GetFullPath(options.WorkingDirectory)), ".forge", "settings.local.json"),
+                (checker, locations) => new InteractivePermissionPrompt(screen, router, checker, Path.GetFullPath(options.WorkingDirectory), locations.LocalSettingsPath,
                     note => screen.Write(c => c.MarkupLine("[grey]" + Markup.Escape(note) + "[/]"))),
                 ct).ConfigureAwait(false);
             var messages = startup.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -150,7 +150,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     /// returns null.
     /// </summary>
     public static async Task<ForgeRuntime?> CreateAsync(ForgeOptions o, TextWriter stderr, Func<string, string?> environment,
-        Func<PermissionChecker, IPermissionPrompt?>? prompt, CancellationToken ct)
+        Func<PermissionChecker, SettingsLocations, IPermissionPrompt?>? prompt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(o);
         ArgumentNullException.ThrowIfNull(stderr);
@@ -218,7 +218,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         {
             await stderr.WriteLineAsync("forge: bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode").ConfigureAwait(false);
         }
-        var authorizer = new PermissionAuthorizer(checker, prompt?.Invoke(checker));
+        var authorizer = new PermissionAuthorizer(checker, prompt?.Invoke(checker, settingsStore.Locations));
         var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, stderr, ct).ConfigureAwait(false);
         // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
         // closed (stdio servers killed) with the runtime.
