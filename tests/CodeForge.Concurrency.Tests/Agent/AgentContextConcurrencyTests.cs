@@ -90,6 +90,12 @@ public sealed class AgentContextConcurrencyTests
 
         public int Compactions { get; private set; }
 
+        /// <summary>Completed when the first compaction has been replayed.</summary>
+        public TaskCompletionSource FirstCompaction { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completed when the second compaction has been replayed.</summary>
+        public TaskCompletionSource SecondCompaction { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public IReadOnlyList<ChatMessage> Replayed
         {
             get
@@ -108,6 +114,7 @@ public sealed class AgentContextConcurrencyTests
         public ValueTask CompactedAsync(CompactionRecord compaction, CancellationToken cancellationToken) => Do(() =>
         {
             Compactions++;
+            (Compactions == 1 ? FirstCompaction : Compactions == 2 ? SecondCompaction : null)?.TrySetResult();
             var kept = compaction.Kept.ToList();
             _replayed.Clear();
             _replayed.Add(compaction.SummaryMessage);
@@ -177,6 +184,16 @@ public sealed class AgentContextConcurrencyTests
         {
             for (var i = 0; i < runs; i++)
             {
+                // Compactions provably race the runs: the middle run waits for one, the last for a second one (each made
+                // while runs remain, so each has new exchanges to fold) — events, not a hope about scheduling.
+                if (i == runs / 2)
+                {
+                    await sink.FirstCompaction.Task.WaitAsync(ct);
+                }
+                else if (i == runs - 1)
+                {
+                    await sink.SecondCompaction.Task.WaitAsync(ct);
+                }
                 await foreach (var _ in loop.RunAsync(conversation, $"request {i}", options, sink, ct))
                 {
                 }

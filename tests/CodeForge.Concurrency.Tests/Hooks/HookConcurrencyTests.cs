@@ -56,6 +56,12 @@ public sealed class HookConcurrencyTests
         var results = new ConcurrentBag<(string EventId, HookEventResult Result)>();
         using var stop = new CancellationTokenSource();
         var changes = 0;
+        var eventsStarted = 0;
+        // The second half of the events waits until the sources changed a number of times after the first event fired,
+        // so events and changes provably overlap (decided on this event, not on how the scheduler happened to run).
+        const int changesBeforeSecondHalf = 30;
+        var changedDuringEvents = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var changesDuringEvents = 0;
 
         var mutators = Enumerable.Range(0, 3).Select(plugin => Task.Run(() =>
         {
@@ -63,7 +69,8 @@ public sealed class HookConcurrencyTests
             var generation = 0;
             while (!stop.IsCancellationRequested)
             {
-                if (random.Next(3) == 0)
+                // Plugin 0 is only ever replaced, never removed: once it has been set, every later event must see it.
+                if (plugin != 0 && random.Next(3) == 0)
                 {
                     registry.RemoveSource($"plugin:{plugin}");
                 }
@@ -72,12 +79,21 @@ public sealed class HookConcurrencyTests
                     registry.SetSource($"plugin:{plugin}", PluginGeneration(plugin, generation++));
                 }
                 Interlocked.Increment(ref changes);
+                if (Volatile.Read(ref eventsStarted) != 0 && Interlocked.Increment(ref changesDuringEvents) == changesBeforeSecondHalf)
+                {
+                    changedDuringEvents.TrySetResult();
+                }
                 Thread.Yield();
             }
         })).ToArray();
 
         await Stress.GatherAsync(events, async i =>
         {
+            Volatile.Write(ref eventsStarted, 1);
+            if (i >= events / 2)
+            {
+                await changedDuringEvents.Task;
+            }
             var id = $"call_{i}";
             var r = await runner.RunAsync(HookInvocation.ForTool(HookEvent.PreToolUse, Session, i % 2 == 0 ? "Write" : "Edit", Input) with { ToolUseId = id });
             results.Add((id, r));
@@ -86,7 +102,7 @@ public sealed class HookConcurrencyTests
         await Task.WhenAll(mutators);
 
         Assert.Equal(events, results.Count);
-        Assert.True(Volatile.Read(ref changes) > 10, "the sources barely changed while events fired");
+        Assert.True(Volatile.Read(ref changesDuringEvents) >= changesBeforeSecondHalf, "the sources did not change while events fired");
         var sawPlugins = 0;
         foreach (var (id, r) in results)
         {
@@ -105,7 +121,8 @@ public sealed class HookConcurrencyTests
             // Exactly what the result lists ran, once each; nothing else ran for this event.
             Assert.All(commands, c => Assert.Equal(1, runs.GetValueOrDefault((id, c))));
         }
-        Assert.True(sawPlugins > 0, "no event ever saw a plugin source");
+        // Every event of the second half fired after plugin 0 was set, and plugin 0 is never removed.
+        Assert.True(sawPlugins >= events / 2, $"only {sawPlugins} events saw a plugin source");
         Assert.Equal(results.Sum(r => r.Result.Executions.Length), runs.Count);
         Assert.All(runs.Values, count => Assert.Equal(1, count));
         Assert.Equal(runs.Count, fake.Total);
@@ -134,15 +151,14 @@ public sealed class HookConcurrencyTests
                 Assert.All(r.Executions, e => Assert.Null(e.Problem));
                 expected[$"call_{i}"] = [.. r.Executions.Select(e => e.Definition.Command.Split(' ')[^3].Trim('"'))];
             });
-            var toggles = 0;
-            while (!firing.IsCompleted)
+            do
             {
                 registry.SetSource("plugin:p", plugin);
                 await Task.Yield();
                 registry.RemoveSource("plugin:p");
-                toggles++;
                 await Task.Delay(1, TestContext.Current.CancellationToken); // workload pacing, not synchronisation
             }
+            while (!firing.IsCompleted);
             await firing;
 
             var lines = await File.ReadAllLinesAsync(log, TestContext.Current.CancellationToken);
@@ -156,7 +172,6 @@ public sealed class HookConcurrencyTests
                 Assert.True(plugins is 0 or 2, $"{id} ran half of the plugin: {string.Join(", ", names)}");
                 Assert.Equal(expected[id].Length, names.Length);
             }
-            Assert.True(toggles > 0);
         }
         finally
         {

@@ -132,6 +132,8 @@ public sealed class WebCacheRaceConditionsTests : IDisposable
         var done = 0;
         var observations = new int[2];
         var violations = new ConcurrentQueue<string>();
+        // The workload waits at its midpoint until each sampler has observed the cache mid-run (an event, not timing).
+        var sampledMidRun = new[] { new ObservationLatch(required: 3), new ObservationLatch(required: 3) };
         var samplers = Enumerable.Range(0, 2).Select(s => new Thread(() =>
         {
             while (Volatile.Read(ref done) == 0)
@@ -150,6 +152,7 @@ public sealed class WebCacheRaceConditionsTests : IDisposable
                     violations.Enqueue(ex.Message);
                 }
                 observations[s]++;
+                sampledMidRun[s].Observed();
             }
         })
         { IsBackground = true }).ToList();
@@ -157,7 +160,15 @@ public sealed class WebCacheRaceConditionsTests : IDisposable
 
         try
         {
-            Stress.Pool(20, 50, i => Assert.True(cache.Set(WebCache.GenerateKey(Url(i), null), WebCachePages.Page(Url(i), content))));
+            Stress.Pool(20, 50, i =>
+            {
+                Array.ForEach(sampledMidRun, l => l.WorkloadStarted());
+                if (i == 25)
+                {
+                    Array.ForEach(sampledMidRun, l => l.WaitMidRun());
+                }
+                Assert.True(cache.Set(WebCache.GenerateKey(Url(i), null), WebCachePages.Page(Url(i), content)));
+            });
         }
         finally
         {
@@ -166,7 +177,8 @@ public sealed class WebCacheRaceConditionsTests : IDisposable
         }
 
         Assert.Empty(violations);
-        Assert.All(observations, n => Assert.True(n > 0, "a sampler never observed the cache"));
+        Assert.All(sampledMidRun, l => Assert.True(l.ObservedDuringRun >= l.Required, "a sampler never observed the cache mid-run"));
+        Array.ForEach(sampledMidRun, l => l.Dispose());
         Assert.True(cache.Size <= budget);
         Assert.Equal(fits, cache.Count);
         Assert.Equal(50 - fits, cache.GetStatistics().Evictions);

@@ -109,34 +109,33 @@ public sealed class CachingCounterLinearizabilityTests : IClassFixture<Cl100kLoa
     }
 
     [Fact]
-    public void SplitLockVariant_OverfillsUnderTheSeedWorkload()
+    public void SplitLockVariant_OverfillsWhenNewTextsMeetInTheGapBetweenItsLocks()
     {
-        // The invariant the seed asserts (size <= capacity) fails on the broken variant, observed by a concurrent reader.
-        var overfilled = 0;
-        for (var attempt = 0; attempt < 20 && overfilled == 0; attempt++)
+        // The invariant the seed asserts (size <= capacity) fails on the broken variant. The interleaving that breaks it is
+        // forced by an event, not hoped for: the inner counter holds every caller until all of them are between the
+        // variant's two locks, so each inserts after all of them decided (under the first lock, on the
+        // empty cache) not to evict.
+        const int capacity = 10, newTexts = capacity + 1;
+        using var meet = new Barrier(newTexts);
+        var counter = new SplitLockLru(new MeetingCounter(meet), capacity);
+
+        Stress.RunThreads(newTexts, t => counter.Count($"new {t}"));
+
+        Assert.True(counter.Size > capacity, $"the split-lock LRU holds {counter.Size} entries, capacity {capacity}");
+    }
+
+    /// <summary>Counts tokens only once every participant of <paramref name="meet"/> has arrived.</summary>
+    private sealed class MeetingCounter(Barrier meet) : ITokenCounter
+    {
+        public int Count(string text)
         {
-            var counter = new SplitLockLru(new SpinningCounter(spin: 2000), capacity: 10);
-            var done = 0;
-            Stress.RunThreads(31, t =>
+            if (!meet.SignalAndWait(Stress.DefaultWatchdog))
             {
-                if (t == 30)
-                {
-                    while (Volatile.Read(ref done) < 30)
-                    {
-                        if (counter.Size > 10)
-                        {
-                            Interlocked.Increment(ref overfilled);
-                        }
-                    }
-                    return;
-                }
-                for (var i = t; i < 200; i += 30)
-                {
-                    counter.Count($"Unique text {i} with some content");
-                }
-                Interlocked.Increment(ref done);
-            });
+                throw new TimeoutException("Watchdog: the callers never met between the variant's locks.");
+            }
+            return SpinningCounter.Tokens(text);
         }
-        Assert.True(overfilled > 0, "the split-lock LRU never over-filled");
+
+        public int CountMessages(IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages) => ChatMessageTokens.Count(this, messages);
     }
 }

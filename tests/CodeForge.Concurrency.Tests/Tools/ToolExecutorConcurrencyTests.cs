@@ -23,15 +23,33 @@ public sealed class ToolExecutorConcurrencyTests
         var executor = new ToolExecutor(registry, maxHistory: bound);
         var stop = 0;
         var churns = 0;
+        var callsStarted = 0;
         var ct = TestContext.Current.CancellationToken;
+        // Set once the registry has churned a number of times after the first call began: the second half of the calls
+        // waits for it, so calls and churn provably overlap whatever the scheduler does (an event, not a timing hope).
+        var churnedDuringCalls = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        const int churnsBeforeSecondHalf = 20;
 
         var churn = Task.Run(() =>
         {
-            while (Volatile.Read(ref stop) == 0)
+            try
             {
-                Assert.True(registry.Deregister("Tool_5"));
-                registry.Register(new MockTool("Tool_5"));
-                Interlocked.Increment(ref churns);
+                var duringCalls = 0;
+                while (Volatile.Read(ref stop) == 0)
+                {
+                    Assert.True(registry.Deregister("Tool_5"));
+                    registry.Register(new MockTool("Tool_5"));
+                    Interlocked.Increment(ref churns);
+                    if (Volatile.Read(ref callsStarted) != 0 && ++duringCalls == churnsBeforeSecondHalf)
+                    {
+                        churnedDuringCalls.TrySetResult();
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                churnedDuringCalls.TrySetException(ex);
+                throw;
             }
         }, ct);
         var watcher = Task.Run(() =>
@@ -47,6 +65,11 @@ public sealed class ToolExecutorConcurrencyTests
 
         await Stress.GatherAsync(calls, async i =>
         {
+            Volatile.Write(ref callsStarted, 1);
+            if (i >= calls / 2)
+            {
+                await churnedDuringCalls.Task;
+            }
             var name = $"Tool_{i % 12}"; // Tool_10 and Tool_11 never exist
             var result = await executor.ExecuteAsync(name, default, Context, ct);
             if (i % 12 >= 10)
@@ -71,7 +94,7 @@ public sealed class ToolExecutorConcurrencyTests
         var final = executor.GetExecutions();
         Assert.Equal(bound, final.Length);
         Assert.All(final, e => Assert.Equal(e.Result.Success, e.Result.Output == $"Executed {e.ToolName}"));
-        Assert.True(churns > 0);
+        Assert.True(churns >= churnsBeforeSecondHalf, $"the registry churned {churns} times");
         Assert.Equal(10, registry.Count);
     }
 

@@ -105,6 +105,8 @@ public sealed class WebCacheStressTests : IDisposable
         var readsOfAWholeFile = 0;
         var writersLeft = 4;
         var torn = new ConcurrentQueue<string>();
+        // Writer 0 waits halfway until the raw readers have read whole files while writers were still writing.
+        using var readMidRun = new ObservationLatch(required: 4);
 
         Stress.RunThreads(6, t =>
         {
@@ -113,6 +115,11 @@ public sealed class WebCacheStressTests : IDisposable
                 // Writers: contents of very different lengths, so a torn file could not parse.
                 for (var op = 0; op < 30; op++)
                 {
+                    readMidRun.WorkloadStarted();
+                    if (t == 0 && op == 15)
+                    {
+                        readMidRun.WaitMidRun();
+                    }
                     var content = $"key=01;writer={t:D2};op={op:D4};" + new string((char)('a' + t), 50 + (op * 97 % 4000));
                     Assert.True(instances[t % 2].Set(key, WebCachePages.Page(Url(1), content)));
                 }
@@ -137,6 +144,7 @@ public sealed class WebCacheStressTests : IDisposable
                     Assert.NotNull(document);
                     AssertContentIsForKey(1, document.Response.Content);
                     Interlocked.Increment(ref readsOfAWholeFile);
+                    readMidRun.Observed();
                 }
                 catch (JsonException ex)
                 {
@@ -146,7 +154,7 @@ public sealed class WebCacheStressTests : IDisposable
         });
 
         Assert.Empty(torn);
-        Assert.True(readsOfAWholeFile > 0, "the raw readers never read the file");
+        Assert.True(readMidRun.ObservedDuringRun >= readMidRun.Required && readsOfAWholeFile > 0, "the raw readers never read the file mid-run");
         AssertOnlyWholeFiles();
         Assert.Single(Directory.GetFiles(_directory, "*.json"));
         // The surviving file is a whole entry that a fresh instance serves.
@@ -162,6 +170,7 @@ public sealed class WebCacheStressTests : IDisposable
         var done = 0;
         var violations = new ConcurrentQueue<string>();
         var observations = 0;
+        using var sampledMidRun = new ObservationLatch(required: 3);
         var sampler = new Thread(() =>
         {
             while (Volatile.Read(ref done) == 0)
@@ -175,6 +184,7 @@ public sealed class WebCacheStressTests : IDisposable
                     violations.Enqueue(ex.Message);
                 }
                 observations++;
+                sampledMidRun.Observed();
             }
         })
         { IsBackground = true };
@@ -187,6 +197,11 @@ public sealed class WebCacheStressTests : IDisposable
                 var random = new Random(t);
                 for (var op = 0; op < 250; op++)
                 {
+                    sampledMidRun.WorkloadStarted();
+                    if (t == 0 && op == 125)
+                    {
+                        sampledMidRun.WaitMidRun();
+                    }
                     var k = random.Next(10);
                     var key = WebCache.GenerateKey(Url(k));
                     switch (random.Next(20))
@@ -217,7 +232,7 @@ public sealed class WebCacheStressTests : IDisposable
         }
 
         Assert.Empty(violations);
-        Assert.True(observations > 0);
+        Assert.True(sampledMidRun.ObservedDuringRun >= sampledMidRun.Required && observations > 0, "the sampler never observed the cache mid-run");
         cache.CheckInvariants();
     }
 }
