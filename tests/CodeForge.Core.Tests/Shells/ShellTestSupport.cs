@@ -11,13 +11,16 @@ internal static class ShellTestSupport
     {
         while (true)
         {
-            var text = shell.Stdout.ReadAll();
+            // Wait from the end of the very text just read: reading EndOffset separately would skip output that arrived
+            // in between, and then wait for more output that never comes.
+            var slice = shell.Stdout.ReadFrom(0);
+            var text = slice.Text;
             var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             if (text.EndsWith('\n') && lines.Length >= count)
             {
                 return lines;
             }
-            if (!await shell.Stdout.WaitForOutputAsync(shell.Stdout.EndOffset, cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken))
+            if (!await shell.Stdout.WaitForOutputAsync(slice.NextOffset, cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken))
             {
                 throw new InvalidOperationException($"Output ended after {lines.Length} of {count} lines: '{text}'.");
             }
@@ -56,5 +59,9 @@ internal static class ShellTestSupport
     /// A SIGKILLed process dies asynchronously (moments after kill() returns; its pipes may close just before it becomes a
     /// zombie), so wait, bounded, for the kernel to finish: a wait for a condition, not a sleep standing in for one.
     /// </summary>
-    public static bool EventuallyTrue(Func<bool> condition) => SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(10));
+    /// <remarks>
+    /// For conditions only the kernel can signal (a process gone from /proc): polled, returning as soon as it holds; the
+    /// bound is a watchdog for a loaded 2-core CI machine, not a timing expectation.
+    /// </remarks>
+    public static bool EventuallyTrue(Func<bool> condition) => SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(60));
 }
