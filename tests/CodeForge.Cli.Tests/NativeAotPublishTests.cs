@@ -30,7 +30,7 @@ public sealed class NativeAotPublishTests
             var binary = Path.Combine(output.FullName, "forge");
             var run = await RunAsync(binary, ["--version"], repo, TimeSpan.FromSeconds(30));
             Assert.Equal(0, run.ExitCode);
-            Assert.StartsWith("0.1.0", run.StdOut.Trim(), StringComparison.Ordinal);
+            Assert.Equal("0.1.0+native-aot", run.StdOut.Trim());
 
             await RunsAToolTurnOverTheAnthropicProtocolAsync(binary);
         }

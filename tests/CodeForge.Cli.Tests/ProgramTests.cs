@@ -3,12 +3,12 @@ namespace CodeForge.Cli.Tests;
 public sealed class ProgramTests
 {
     [Fact]
-    public async Task Version_PrintsTheProductVersion()
+    public async Task Version_PrintsTheProductVersion_AndNamesTheJitBuild()
     {
         var result = await ForgeProcess.RunAsync("--version");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.StartsWith("0.1.0", result.StdOut.Trim(), StringComparison.Ordinal);
+        Assert.Equal("0.1.0+jit", result.StdOut.Trim());
     }
 
     [Fact]
