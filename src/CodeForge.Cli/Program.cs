@@ -111,6 +111,7 @@ internal static class Program
         root.Subcommands.Add(sessions);
         root.Subcommands.Add(McpCommands.Build());
         root.Subcommands.Add(PluginCommands.Build());
+        root.Subcommands.Add(TrustCommands.Build());
         return root;
     }
 
