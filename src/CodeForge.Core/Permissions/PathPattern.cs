@@ -168,6 +168,15 @@ internal sealed class PathPattern
         return PathResolver.IsUnderOrSame(directory, prefix);
     }
 
+    /// <summary>
+    /// For an anchored pattern, the literal text before its first wildcard (every match starts with the anchor directory
+    /// followed by it); empty for a pattern that matches at any depth.
+    /// </summary>
+    public string LiteralPrefix => _literalPrefix;
+
+    /// <summary>The directory the pattern is anchored at under <paramref name="policy"/> (<c>/</c>, home, base or working directory).</summary>
+    public string AnchorDirectory(PermissionPolicy policy) => Root("/", policy);
+
     private string Root(string fullPath, PermissionPolicy policy) => AnchorKind switch
     {
         Anchor.FileSystemRoot => Path.GetPathRoot(fullPath) ?? "/",
