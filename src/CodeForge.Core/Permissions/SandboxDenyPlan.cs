@@ -307,6 +307,12 @@ public sealed class SandboxDenyPlan
         var pattern = rule.PathPattern!;
         var anchor = pattern.AnchorDirectory(_policy);
         var prefix = pattern.LiteralPrefix;
+        if (pattern.IsLiteral)
+        {
+            // One path, no search: a matching directory is covered with everything in it (gitignore semantics).
+            Add(Path.Join(anchor, prefix));
+            return;
+        }
         var slash = prefix.LastIndexOf('/');
         var start = slash < 0 ? anchor : Path.Join(anchor, prefix[..slash]);
         var visited = new HashSet<string>(StringComparer.Ordinal);

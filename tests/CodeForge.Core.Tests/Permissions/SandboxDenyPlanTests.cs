@@ -63,6 +63,18 @@ public sealed class SandboxDenyPlanTests : IDisposable
     }
 
     [Fact]
+    public void Resolve_ALiteralRuleNamingADirectory_HidesTheWholeDirectory_AndAMissingPathNothing()
+    {
+        Touch("private/a.txt");
+        var plan = SandboxDenyPlan.Compile(Policy("Read(./private)", "Read(./absent.txt)", "Edit(//" + _root.TrimStart('/') + "/private/a.txt)"));
+
+        var mounts = plan.Resolve(null);
+
+        Assert.Equal([Path.Join(_root, "private")], mounts.Unreadable);
+        Assert.Equal([Path.Join(_root, "private/a.txt")], mounts.ReadOnly);
+    }
+
+    [Fact]
     public void Resolve_FollowsAMatchingLinkToItsTarget()
     {
         var target = Touch("real/secret.txt");
