@@ -33,7 +33,7 @@ public sealed class PermissionSandboxDenialsTests
 
         public string Root => Shells.Root;
 
-        public static async Task<Workspace> CreateAsync(string[]? allow = null, string[]? deny = null)
+        public static async Task<Workspace> CreateAsync(string[]? allow = null, string[]? deny = null, bool sandboxed = true)
         {
             var probe = await BubblewrapSandbox.ProbeOnceAsync();
             Assert.True(probe.Works, $"bubblewrap is required for the sandbox tests (apt-get install -y bubblewrap): path={probe.Path ?? "not found"}, reason={probe.FailureReason}");
@@ -49,10 +49,10 @@ public sealed class PermissionSandboxDenialsTests
             Assert.Empty(loaded.Errors);
             var checker = new PermissionChecker(PermissionPolicy.Create(root, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile))
                 .WithLayer(PermissionLayer.Project, loaded.Rules));
-            var status = await BubblewrapSandbox.ConfigureAsync(true, new SandboxPolicy([root], false, new PermissionSandboxDenials(() => checker.Policy)));
-            Assert.True(status.IsActive, status.Description);
-            checker.Update(p => p.WithSandboxEnforcement(true));
-            return new Workspace(new ShellToolHarness(new BashToolOptions { Launcher = status.Launcher, Sandboxed = true }, root), checker, status);
+            var status = await BubblewrapSandbox.ConfigureAsync(sandboxed, new SandboxPolicy([root], false, new PermissionSandboxDenials(() => checker.Policy)));
+            Assert.True(status.IsActive == sandboxed, status.Description);
+            checker.Update(p => p.WithSandboxEnforcement(sandboxed));
+            return new Workspace(new ShellToolHarness(new BashToolOptions { Launcher = status.Launcher, Sandboxed = sandboxed }, root), checker, status);
         }
 
         public PermissionDecision Decide(string command) =>
@@ -109,6 +109,23 @@ public sealed class PermissionSandboxDenialsTests
             }
         }
         Assert.True(through.Count == 0, $"{through.Count} of {SandboxBypassCorpus.Attempts.Length} attempts got through:\n" + string.Join('\n', through));
+    }
+
+    [Fact]
+    public async Task EveryBypassAttempt_WithoutTheSandbox_BreaksItsProbe()
+    {
+        // The control: each attempt really does what it claims when nothing but the parser stands in its way.
+        var harmless = new List<string>();
+        foreach (var entry in SandboxBypassCorpus.Attempts)
+        {
+            await using var ws = await Workspace.CreateAsync(sandboxed: false);
+            var result = await ws.RunAsync(entry.Command);
+            if (await ProbeAsync(ws, entry, result) is null)
+            {
+                harmless.Add($"{entry}: {Text(result).Trim()}");
+            }
+        }
+        Assert.True(harmless.Count == 0, $"{harmless.Count} attempts did no harm even unsandboxed:\n" + string.Join('\n', harmless));
     }
 
     [Fact]
