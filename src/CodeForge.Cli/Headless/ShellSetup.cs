@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using CodeForge.Core.Config;
+using CodeForge.Core.Permissions;
 using CodeForge.Core.Shells;
 using CodeForge.Core.Shells.Sandbox;
 using CodeForge.Core.Todos;
@@ -36,10 +37,17 @@ internal sealed class ShellSetup : IAsyncDisposable
     public ImmutableArray<ITool> Tools => [.. BuiltInTools.CreateShellTools(Shells, Options), BuiltInTools.CreateTodoTool(Todos)];
 
     public static async Task<ShellSetup> CreateAsync(
-        Settings settings, string cwd, IEnumerable<string> additionalDirectories, string sessionId, bool verbose, bool printTodos, TextWriter stderr)
+        Settings settings, string cwd, IEnumerable<string> additionalDirectories, string sessionId, bool verbose, bool printTodos, TextWriter stderr,
+        PermissionChecker? permissions = null)
     {
-        var policy = new SandboxPolicy([cwd, .. additionalDirectories], settings.Sandbox.AllowAllNetwork);
+        // The sandbox enforces the deny rules of the snapshot current when each command starts.
+        var denials = permissions is null ? null : new PermissionSandboxDenials(() => permissions.Policy);
+        var policy = new SandboxPolicy([cwd, .. additionalDirectories], settings.Sandbox.AllowAllNetwork, denials);
         var sandbox = await BubblewrapSandbox.ConfigureAsync(settings.Sandbox.Enabled, policy).ConfigureAwait(false);
+        if (sandbox.IsActive && permissions is not null)
+        {
+            permissions.Update(p => p.WithSandboxEnforcement(true));
+        }
         if (sandbox.IsFallback)
         {
             await stderr.WriteLineAsync($"forge: warning: {sandbox.Description}").ConfigureAwait(false);

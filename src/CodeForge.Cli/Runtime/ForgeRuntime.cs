@@ -261,7 +261,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         };
         registry.Register(extensions.CreateSkillTool(() => new SubstitutionContext(runtime.Session.Id, extensions.ProjectDirectory)));
         // Bash, BashOutput, KillShell, TodoWrite; the sandbox; background shells are killed when the runtime is disposed.
-        runtime._shells = await ShellSetup.CreateAsync(settings, cwd, runtime.AdditionalDirectories, session.Id, o.Verbose, o.PrintTodos, stderr).ConfigureAwait(false);
+        runtime._shells = await ShellSetup.CreateAsync(settings, cwd, runtime.AdditionalDirectories, session.Id, o.Verbose, o.PrintTodos, stderr, checker).ConfigureAwait(false);
         registry.RegisterMany(runtime._shells.Tools);
         runtime._hooks = HeadlessHooks.Create(settingsStore.Locations, cwd, home,
             () => new(runtime.Session.Id, runtime.Session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), stderr);

@@ -1,27 +1,22 @@
-using System.Collections.Frozen;
 using System.Text.Json;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Agent;
 
 /// <summary>
-/// The gate of the read-only subagents (<c>Explore</c>, <c>Plan</c>): a <c>Bash</c> call passes only if every command of
-/// its pipeline is a known read-only command (<c>ls</c>, <c>cat</c>, <c>grep</c>, <c>git status|log|diff|show</c>, …) with
-/// no output redirection, command substitution or chaining; everything that passes then goes through the parent's
+/// The gate of the read-only subagents (<c>Explore</c>, <c>Plan</c>): a <c>Bash</c> call passes only if the command only
+/// reads, by the same checker plan mode uses (<see cref="BashReadOnly"/>: every subcommand a read-only program with
+/// read-only arguments, no writes, nothing hidden from the parser); everything that passes then goes through the parent's
 /// authorizer, so the parent's permission rules still decide.
 /// </summary>
+/// <param name="inner">The parent's authorizer.</param>
+/// <param name="workingDirectory">Where relative paths in commands are resolved (default: the process's working directory).</param>
+/// <param name="homeDirectory">Where <c>~</c> is resolved (default: the user's home).</param>
 /// <remarks>Stateless apart from the inner authorizer; thread-safe if it is.</remarks>
-public sealed class ReadOnlyBashAuthorizer(IToolCallAuthorizer inner) : IToolCallAuthorizer
+public sealed class ReadOnlyBashAuthorizer(IToolCallAuthorizer inner, string? workingDirectory = null, string? homeDirectory = null) : IToolCallAuthorizer
 {
-    private static readonly FrozenSet<string> ReadOnlyCommands = new[]
-    {
-        "ls", "cat", "head", "tail", "wc", "grep", "egrep", "fgrep", "rg", "find", "tree", "pwd", "echo", "file", "stat", "du",
-        "which", "sort", "uniq", "cut", "diff", "basename", "dirname", "realpath", "readlink", "nl", "less", "more", "date", "env",
-    }.ToFrozenSet(StringComparer.Ordinal);
-
-    private static readonly FrozenSet<string> ReadOnlyGit = new[]
-    {
-        "status", "log", "diff", "show", "branch", "ls-files", "blame", "rev-parse", "grep", "remote", "describe", "shortlog",
-    }.ToFrozenSet(StringComparer.Ordinal);
+    private readonly string _workingDirectory = workingDirectory ?? Environment.CurrentDirectory;
+    private readonly string _homeDirectory = homeDirectory ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
     public ValueTask<ToolCallAuthorization> AuthorizeAsync(string toolName, JsonElement arguments, CancellationToken cancellationToken)
     {
@@ -30,7 +25,7 @@ public sealed class ReadOnlyBashAuthorizer(IToolCallAuthorizer inner) : IToolCal
             var command = arguments.ValueKind == JsonValueKind.Object && arguments.TryGetProperty("command", out var c) && c.ValueKind == JsonValueKind.String
                 ? c.GetString() ?? ""
                 : "";
-            if (!IsReadOnly(command, out var why))
+            if (BashReadOnly.WhyNot(command, _workingDirectory, _homeDirectory) is { } why)
             {
                 return ValueTask.FromResult(ToolCallAuthorization.Deny($"this agent is read-only: {why}"));
             }
@@ -38,53 +33,10 @@ public sealed class ReadOnlyBashAuthorizer(IToolCallAuthorizer inner) : IToolCal
         return inner.AuthorizeAsync(toolName, arguments, cancellationToken);
     }
 
-    /// <summary>Whether <paramref name="command"/> only reads (conservative: anything unusual is refused).</summary>
+    /// <summary>Whether <paramref name="command"/> only reads (see <see cref="BashReadOnly"/>); <paramref name="why"/> says why not.</summary>
     public static bool IsReadOnly(string command, out string why)
     {
-        ArgumentNullException.ThrowIfNull(command);
-        if (command.Trim().Length == 0)
-        {
-            why = "empty command";
-            return false;
-        }
-        foreach (var bad in new[] { ">", "$(", "`", ";", "&&", "||", "&", "\n" })
-        {
-            if (command.Contains(bad, StringComparison.Ordinal))
-            {
-                why = $"'{bad}' is not allowed (no redirection, substitution, chaining or background jobs)";
-                return false;
-            }
-        }
-        foreach (var segment in command.Split('|'))
-        {
-            var words = segment.Split(' ', '\t').Where(w => w.Length > 0).ToArray();
-            if (words.Length == 0)
-            {
-                why = "empty pipeline segment";
-                return false;
-            }
-            var program = words[0];
-            if (program == "git")
-            {
-                if (words.Length < 2 || !ReadOnlyGit.Contains(words[1]))
-                {
-                    why = $"'git {(words.Length > 1 ? words[1] : "")}' may change the repository";
-                    return false;
-                }
-                continue;
-            }
-            if (!ReadOnlyCommands.Contains(program))
-            {
-                why = $"'{program}' is not a known read-only command";
-                return false;
-            }
-            if (program == "find" && words.Any(w => w is "-exec" or "-execdir" or "-delete" or "-ok" or "-fprint"))
-            {
-                why = "find may only search here (no -exec, -delete)";
-                return false;
-            }
-        }
-        why = "";
-        return true;
+        why = BashReadOnly.WhyNot(command, Environment.CurrentDirectory, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)) ?? "";
+        return why.Length == 0;
     }
 }

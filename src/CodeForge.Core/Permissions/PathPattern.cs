@@ -23,8 +23,9 @@ internal sealed class PathPattern
 
     private readonly bool _coversTree;
 
-    private PathPattern(Anchor anchor, string? baseDirectory, IgnoreList matcher, string literalPrefix, bool coversTree)
+    private PathPattern(Anchor anchor, string? baseDirectory, IgnoreList matcher, string literalPrefix, bool coversTree, bool isLiteral = false)
     {
+        IsLiteral = isLiteral;
         _coversTree = coversTree;
         AnchorKind = anchor;
         BaseDirectory = baseDirectory;
@@ -135,7 +136,7 @@ internal sealed class PathPattern
         var literalPrefix = anchored ? (wildcard < 0 ? rest : rest[..wildcard]).TrimEnd('/') : "";
         var afterPrefix = anchored ? rest[Math.Min(rest.Length, literalPrefix.Length)..].TrimEnd('/') : "*";
         var coversTree = anchored && literalPrefix.Length > 0 && afterPrefix is "" or "/**" or "/**/*" or "/*";
-        return new PathPattern(anchor, baseDirectory, matcher, literalPrefix, coversTree);
+        return new PathPattern(anchor, baseDirectory, matcher, literalPrefix, coversTree, anchored && wildcard < 0 && literalPrefix.Length > 0 && !rest.EndsWith('/'));
     }
 
     /// <summary>
@@ -167,6 +168,21 @@ internal sealed class PathPattern
         var prefix = Root(directory, policy).TrimEnd('/') + "/" + _literalPrefix;
         return PathResolver.IsUnderOrSame(directory, prefix);
     }
+
+    /// <summary>
+    /// For an anchored pattern, the literal text before its first wildcard (every match starts with the anchor directory
+    /// followed by it); empty for a pattern that matches at any depth.
+    /// </summary>
+    public string LiteralPrefix => _literalPrefix;
+
+    /// <summary>
+    /// True for an anchored pattern without wildcards (<c>./secret.txt</c>, <c>//etc/shadow</c>): it names one path, the
+    /// anchor directory joined with <see cref="LiteralPrefix"/>, and everything below it when that is a directory.
+    /// </summary>
+    public bool IsLiteral { get; }
+
+    /// <summary>The directory the pattern is anchored at under <paramref name="policy"/> (<c>/</c>, home, base or working directory).</summary>
+    public string AnchorDirectory(PermissionPolicy policy) => Root("/", policy);
 
     private string Root(string fullPath, PermissionPolicy policy) => AnchorKind switch
     {

@@ -24,11 +24,15 @@ public sealed class PermissionPolicy
     private static readonly PermissionLayer[] LayerOrder = Enum.GetValues<PermissionLayer>();
     private readonly ImmutableArray<PermissionRuleSet> _layers;
     private readonly Lazy<ImmutableArray<string>> _realWorkspace;
+    private readonly Lazy<SandboxDenyPlan> _sandboxPlan;
 
     private PermissionPolicy(
         ImmutableArray<PermissionRuleSet> layers, PermissionMode mode, string workingDirectory, string homeDirectory,
-        ImmutableArray<string> additionalDirectories, bool bypassDisabled = false)
+        ImmutableArray<string> additionalDirectories, bool bypassDisabled = false, bool sandboxEnforced = false)
     {
+        SandboxEnforcesDenyRules = sandboxEnforced;
+        // The deny rules compiled for the sandbox, once per snapshot (PublicationOnly, as below).
+        _sandboxPlan = new Lazy<SandboxDenyPlan>(() => SandboxDenyPlan.Compile(this), LazyThreadSafetyMode.PublicationOnly);
         _layers = layers;
         Mode = mode;
         WorkingDirectory = workingDirectory;
@@ -41,6 +45,18 @@ public sealed class PermissionPolicy
             () => [.. new[] { workingDirectory }.Concat(additionalDirectories).Select(PathResolver.Real)],
             LazyThreadSafetyMode.PublicationOnly);
     }
+
+    /// <summary>
+    /// True when Bash commands run in a sandbox that enforces this snapshot's deny rules (<see cref="SandboxPlan"/>). Then
+    /// a Bash command the parser cannot see through (inline code, <c>find -exec</c>, <c>xargs</c>, substitutions, paths
+    /// known only at run time) is no longer asked about for that reason alone, provided the sandbox enforces every deny
+    /// rule (<see cref="SandboxDenyPlan.EnforcesEveryDenyRule"/>) and the mode is not plan. What the parser can see is
+    /// still denied at once.
+    /// </summary>
+    public bool SandboxEnforcesDenyRules { get; }
+
+    /// <summary>This snapshot's deny rules compiled for the sandbox (computed once per snapshot).</summary>
+    public SandboxDenyPlan SandboxPlan => _sandboxPlan.Value;
 
     /// <summary>The mode as set; see <see cref="EffectiveMode"/> for the one decisions use.</summary>
     public PermissionMode Mode { get; }
@@ -81,7 +97,7 @@ public sealed class PermissionPolicy
     public PermissionPolicy WithLayer(PermissionLayer layer, PermissionRuleSet rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        return new PermissionPolicy(_layers.SetItem(Index(layer), rules), Mode, WorkingDirectory, HomeDirectory, AdditionalDirectories, BypassPermissionsDisabled);
+        return new PermissionPolicy(_layers.SetItem(Index(layer), rules), Mode, WorkingDirectory, HomeDirectory, AdditionalDirectories, BypassPermissionsDisabled, SandboxEnforcesDenyRules);
     }
 
     public PermissionPolicy WithMode(PermissionMode mode)
@@ -90,18 +106,22 @@ public sealed class PermissionPolicy
         {
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown permission mode.");
         }
-        return new PermissionPolicy(_layers, mode, WorkingDirectory, HomeDirectory, AdditionalDirectories, BypassPermissionsDisabled);
+        return new PermissionPolicy(_layers, mode, WorkingDirectory, HomeDirectory, AdditionalDirectories, BypassPermissionsDisabled, SandboxEnforcesDenyRules);
     }
 
     /// <summary>A snapshot with bypassPermissions mode disabled or enabled (managed <c>disableBypassPermissionsMode</c>).</summary>
     public PermissionPolicy WithBypassPermissionsDisabled(bool disabled) =>
-        new(_layers, Mode, WorkingDirectory, HomeDirectory, AdditionalDirectories, disabled);
+        new(_layers, Mode, WorkingDirectory, HomeDirectory, AdditionalDirectories, disabled, SandboxEnforcesDenyRules);
+
+    /// <summary>A snapshot that knows whether Bash commands run in a sandbox enforcing its deny rules (see <see cref="SandboxEnforcesDenyRules"/>).</summary>
+    public PermissionPolicy WithSandboxEnforcement(bool enforced) =>
+        new(_layers, Mode, WorkingDirectory, HomeDirectory, AdditionalDirectories, BypassPermissionsDisabled, enforced);
 
     public PermissionPolicy WithDirectories(string workingDirectory, string? homeDirectory = null, IEnumerable<string>? additionalDirectories = null) =>
         new(_layers, Mode, Absolute(workingDirectory, nameof(workingDirectory)),
             homeDirectory is null ? HomeDirectory : Absolute(homeDirectory, nameof(homeDirectory)),
             additionalDirectories is null ? AdditionalDirectories : additionalDirectories.Select(d => Absolute(d, nameof(additionalDirectories))).ToImmutableArray(),
-            BypassPermissionsDisabled);
+            BypassPermissionsDisabled, SandboxEnforcesDenyRules);
 
     /// <summary>True when a bare deny rule (<c>Bash</c>, <c>mcp__server</c>, <c>*</c>) removes the tool entirely.</summary>
     public bool IsToolDenied(string toolName)
@@ -152,7 +172,7 @@ public sealed class PermissionPolicy
         // Asks that no allow rule and no mode can skip: protected paths, and Bash commands the rules cannot see through.
         var mustAsk = toolName switch
         {
-            ToolNames.Bash => BashMustAsk(call),
+            ToolNames.Bash => BashMustAsk(call, UnseenCoveredBySandbox(call)),
             ToolNames.Grep => SearchMustAsk(call),
             _ when ToolNames.IsEditFamily(toolName) && call.FullPath is { } target && (IsProtected(target) || (call.RealPath is { } real && IsProtected(real))) =>
                 $"{target} is a protected path (.git internals and the .forge/.claude settings are never changed without asking)",
@@ -246,13 +266,13 @@ public sealed class PermissionPolicy
     /// null: it runs code the rules cannot see; a path a deny rule may cover is computed or ambiguous; it writes a
     /// protected path.
     /// </summary>
-    private string? BashMustAsk(ToolCall call)
+    private string? BashMustAsk(ToolCall call, bool sandboxCovers)
     {
         if (call.Analysis is not { } analysis)
         {
             return null;
         }
-        if (analysis.Opaque is { } opaque)
+        if (analysis.Opaque is { } opaque && !sandboxCovers)
         {
             return opaque;
         }
@@ -265,6 +285,10 @@ public sealed class PermissionPolicy
             if (p.Access == PathAccess.Write && p.Candidates is { } written && written.Any(IsProtected))
             {
                 return $"it writes '{p.Written}', a protected path (.git internals and the .forge/.claude settings)";
+            }
+            if (sandboxCovers)
+            {
+                continue; // the sandbox hides or protects whatever a deny rule matches when the command runs
             }
             foreach (var layer in _layers)
             {
@@ -293,6 +317,35 @@ public sealed class PermissionPolicy
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Whether the sandbox answers for what the parser cannot see in this Bash call: Bash as a whole is allowed (a bare
+    /// <c>Bash</c> allow rule, or bypassPermissions mode; a prefix rule such as <c>Bash(echo *)</c> never admits a hidden
+    /// command), the sandbox enforces every deny rule of this snapshot, and the mode is not plan (which needs a command
+    /// proven read-only).
+    /// </summary>
+    private bool UnseenCoveredBySandbox(ToolCall call)
+    {
+        if (call.ToolName != ToolNames.Bash || !SandboxEnforcesDenyRules || EffectiveMode == PermissionMode.Plan || !SandboxPlan.EnforcesEveryDenyRule)
+        {
+            return false;
+        }
+        if (EffectiveMode == PermissionMode.BypassPermissions)
+        {
+            return true;
+        }
+        foreach (var layer in _layers)
+        {
+            foreach (var rule in layer.Allow)
+            {
+                if (rule.IsWholeTool && rule.Matches(call))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /// <summary>
@@ -332,33 +385,23 @@ public sealed class PermissionPolicy
         return null;
     }
 
-    /// <summary>Why subcommand <paramref name="index"/> is not covered by the built-in read-only set, or null.</summary>
+    /// <summary>
+    /// Why subcommand <paramref name="index"/> is not covered by the built-in read-only set (<see cref="BashReadOnly"/>),
+    /// or reads outside the workspace without a Read allow rule; null if neither.
+    /// </summary>
     private string? SubcommandReadOnlyReason(ToolCall call, BashAnalysis analysis, int index, bool allowWrites)
     {
-        var facts = analysis.Commands[index];
-        if (facts.Program is null || facts.NotReadOnly is not null)
+        if (BashReadOnly.WhyNot(analysis, index, allowWrites) is { } reason)
         {
-            return facts.NotReadOnly ?? "it is not a read-only command";
+            return reason;
         }
         foreach (var p in analysis.Paths)
         {
-            if (p.Subcommand != index)
+            if (p.Subcommand != index || p.Access == PathAccess.Write)
             {
-                continue;
+                continue; // writes (acceptEdits only) are checked with every write by OutsideWrite
             }
-            if (p.Candidates is null)
-            {
-                return $"'{p.Written}' is only known when the command runs";
-            }
-            if (p.Access == PathAccess.Write)
-            {
-                if (!allowWrites)
-                {
-                    return $"it writes '{p.Written}'";
-                }
-                continue; // checked with every write by OutsideWrite
-            }
-            foreach (var candidate in p.Candidates)
+            foreach (var candidate in p.Candidates!)
             {
                 if (!IsInsideWorkspace(candidate) && !IsReadAllowedByRule(call, candidate))
                 {
@@ -410,6 +453,10 @@ public sealed class PermissionPolicy
             }
             if (p.Candidates is null)
             {
+                if (UnseenCoveredBySandbox(call))
+                {
+                    continue; // the sandbox lets it write only inside the workspace, and not what a deny rule protects
+                }
                 return $"the command writes '{p.Written}', which is only known when it runs";
             }
             foreach (var candidate in p.Candidates)

@@ -101,6 +101,12 @@ public sealed partial class PermissionRule
     /// <summary>The argument name of a <see cref="PermissionRuleKind.Parameter"/> rule.</summary>
     public string? Parameter { get; }
 
+    /// <summary>The command pattern of a <see cref="PermissionRuleKind.BashCommand"/> rule (<c>:*</c> written as <c> *</c>), else null.</summary>
+    internal string? CommandPattern => Kind == PermissionRuleKind.BashCommand ? _value : null;
+
+    /// <summary>The path pattern of a <see cref="PermissionRuleKind.Path"/> rule, else null.</summary>
+    internal PathPattern? PathPattern => _path;
+
     /// <summary>True for rules about a whole tool (no specifier): a deny of this kind removes the tool entirely.</summary>
     public bool IsWholeTool => Kind is PermissionRuleKind.Tool or PermissionRuleKind.ToolGlob or PermissionRuleKind.McpServer;
 

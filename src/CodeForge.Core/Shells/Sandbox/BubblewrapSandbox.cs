@@ -110,8 +110,18 @@ public static class BubblewrapSandbox
     /// <summary>
     /// The bwrap options (everything before the command) for <paramref name="policy"/>, starting in
     /// <paramref name="workingDirectory"/>. Writable directories that do not exist are left out (bwrap cannot bind them).
+    /// <paramref name="mounts"/> (the deny rules of this command) are applied last, so they win over the writable binds:
+    /// read-only paths are bound onto themselves read-only, hidden paths get an empty mode-000 file or an empty read-only
+    /// directory bound over them.
     /// </summary>
-    public static IReadOnlyList<string> Arguments(SandboxPolicy policy, string workingDirectory)
+    /// <remarks>
+    /// Every capability is dropped (<c>--cap-drop ALL</c>): bwrap started by root would otherwise keep them, and a command
+    /// holding <c>CAP_SYS_ADMIN</c> could unmount a mask or remount the root writable; without <c>CAP_DAC_OVERRIDE</c> even
+    /// root cannot open the mode-000 file mask. In the working directory and the other writable directories, an existing
+    /// <c>.git/hooks</c>, <c>.git/config</c>, <c>.forge</c> and <c>.claude</c> are bound read-only (they decide what runs
+    /// outside the sandbox later).
+    /// </remarks>
+    public static IReadOnlyList<string> Arguments(SandboxPolicy policy, string workingDirectory, SandboxMounts? mounts = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(workingDirectory);
@@ -123,19 +133,71 @@ public static class BubblewrapSandbox
             "--tmpfs", "/tmp",
             "--unshare-pid",
             "--unshare-ipc",
+            "--cap-drop", "ALL",
         };
         if (!policy.AllowNetwork)
         {
             args.Add("--unshare-net");
         }
         // After the tmpfs, so a workspace under /tmp is bound on top of the private /tmp.
-        foreach (var directory in WritableRoots(policy))
+        var writable = WritableRoots(policy);
+        foreach (var directory in writable)
         {
             args.AddRange(["--bind", directory, directory]);
+        }
+        var readOnly = new List<string>();
+        foreach (var directory in writable)
+        {
+            foreach (var name in ProtectedEntries)
+            {
+                var path = System.IO.Path.Join(directory, name);
+                if (File.Exists(path) || Directory.Exists(path))
+                {
+                    readOnly.Add(path);
+                }
+            }
+        }
+        mounts ??= SandboxMounts.None;
+        readOnly.AddRange(mounts.ReadOnly);
+        var hidden = Outermost(mounts.Unreadable);
+        foreach (var path in Outermost(readOnly))
+        {
+            if (!hidden.Any(h => IsUnderOrSame(path, h)))
+            {
+                args.AddRange(["--ro-bind", path, path]);
+            }
+        }
+        if (hidden.Count > 0 && OperatingSystem.IsLinux())
+        {
+            var (maskFile, maskDirectory) = SandboxMasks.Get();
+            foreach (var path in hidden)
+            {
+                args.AddRange(["--ro-bind", Directory.Exists(path) ? maskDirectory : maskFile, path]);
+            }
         }
         args.AddRange(["--setenv", "TMPDIR", "/tmp", "--chdir", workingDirectory, "--"]);
         return args;
     }
+
+    /// <summary>Entries of a writable directory that the sandbox always shows read-only when they exist.</summary>
+    public static IReadOnlyList<string> ProtectedEntries { get; } = [".git/hooks", ".git/config", ".forge", ".claude"];
+
+    /// <summary>The paths without those below another of them, without duplicates, parents first.</summary>
+    private static List<string> Outermost(IEnumerable<string> paths)
+    {
+        var result = new List<string>();
+        foreach (var path in paths.Where(p => System.IO.Path.IsPathFullyQualified(p)).Distinct(StringComparer.Ordinal).OrderBy(p => p.Length))
+        {
+            if (!result.Any(r => IsUnderOrSame(path, r)))
+            {
+                result.Add(path);
+            }
+        }
+        return result;
+    }
+
+    private static bool IsUnderOrSame(string path, string directory) =>
+        path == directory || (path.StartsWith(directory, StringComparison.Ordinal) && (directory == "/" || path.Length > directory.Length && path[directory.Length] == '/'));
 
     /// <summary>The writable directories of <paramref name="policy"/> that exist, resolved (symbolic links followed), without duplicates.</summary>
     public static IReadOnlyList<string> WritableRoots(SandboxPolicy policy)
@@ -180,24 +242,28 @@ public static class BubblewrapSandbox
         }
         if (!OperatingSystem.IsLinux())
         {
-            return new SandboxStatus(SandboxState.NotFound, "sandbox: none — bubblewrap needs Linux; Bash runs unsandboxed", inner);
+            return new SandboxStatus(SandboxState.NotFound, "sandbox: none — bubblewrap needs Linux; Bash runs unsandboxed" + ParserOnly, inner);
         }
         var result = await (probe ?? ProbeOnceAsync()).ConfigureAwait(false);
         if (result.Path is null)
         {
             return new SandboxStatus(SandboxState.NotFound,
-                "sandbox: none — bwrap not found (install bubblewrap); Bash runs unsandboxed", inner);
+                "sandbox: none — bwrap not found (install bubblewrap); Bash runs unsandboxed" + ParserOnly, inner);
         }
         if (!result.Works)
         {
             return new SandboxStatus(SandboxState.Refused,
-                $"sandbox: none — kernel refused: {result.FailureReason}; Bash runs unsandboxed", inner);
+                $"sandbox: none — kernel refused: {result.FailureReason}; Bash runs unsandboxed" + ParserOnly, inner);
         }
         var writable = WritableRoots(policy);
         var description = $"sandbox: bubblewrap, network {(policy.AllowNetwork ? "on" : "off")} "
-            + $"(writable: {(writable.Count == 0 ? "nothing" : string.Join(", ", writable))}, private /tmp)";
+            + $"(writable: {(writable.Count == 0 ? "nothing" : string.Join(", ", writable))}, private /tmp)"
+            + (policy.Denials is { } denials ? "; " + denials.Describe() : "");
         return new SandboxStatus(SandboxState.Active, description, new SandboxedProcessLauncher(inner, result.Path, policy));
     }
+
+    /// <summary>Appended to the fallback descriptions: without a sandbox only the command parser checks the deny rules.</summary>
+    public const string ParserOnly = ", deny rules checked by the command parser only";
 
     private static string FirstLine(string text)
     {

@@ -25,11 +25,17 @@ public sealed class SandboxedProcessLauncher : IProcessLauncher
     /// <summary>What sandboxed commands may do.</summary>
     public SandboxPolicy Policy { get; }
 
-    /// <summary>The command line the inner launcher receives for <paramref name="spec"/>.</summary>
+    /// <summary>
+    /// The command line the inner launcher receives for <paramref name="spec"/>: the policy's deny rules are resolved now,
+    /// against the paths that exist when the command starts and the <c>PATH</c> it will see.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The deny rules could not be turned into mounts (the command must not run).</exception>
     public string Wrap(ProcessLaunchSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        string[] words = [BwrapPath, .. BubblewrapSandbox.Arguments(Policy, spec.WorkingDirectory), "/bin/sh", "-c", spec.Command];
+        var searchPath = spec.Environment.TryGetValue("PATH", out var path) ? path : null;
+        var mounts = Policy.Denials?.Resolve(searchPath);
+        string[] words = [BwrapPath, .. BubblewrapSandbox.Arguments(Policy, spec.WorkingDirectory, mounts), "/bin/sh", "-c", spec.Command];
         return "exec " + ShellQuote.Join(words);
     }
 

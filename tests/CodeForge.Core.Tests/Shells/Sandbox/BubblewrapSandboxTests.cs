@@ -56,7 +56,7 @@ public sealed class BubblewrapSandboxTests
             probe: Task.FromResult(new BubblewrapProbe("/usr/bin/bwrap", false, "bwrap: No permissions to create new namespace")));
 
         Assert.Equal(SandboxState.Refused, status.State);
-        Assert.Equal("sandbox: none — kernel refused: bwrap: No permissions to create new namespace; Bash runs unsandboxed", status.Description);
+        Assert.Equal("sandbox: none — kernel refused: bwrap: No permissions to create new namespace; Bash runs unsandboxed, deny rules checked by the command parser only", status.Description);
     }
 
     [Fact]
@@ -101,6 +101,33 @@ public sealed class BubblewrapSandboxTests
         {
             Directory.Delete(outside, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Arguments_DropEveryCapability_AndBindTheMasksLast()
+    {
+        var root = Path.Combine(OutsideRoot, "sandbox-args-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(root, "hidden"));
+        File.WriteAllText(Path.Combine(root, "secret"), "s");
+        try
+        {
+            var args = BubblewrapSandbox.Arguments(new SandboxPolicy([root]), root,
+                new SandboxMounts([Path.Combine(root, "secret"), Path.Combine(root, "hidden"), Path.Combine(root, "hidden/inner")], [Path.Combine(root, "hidden/x")]));
+            var text = string.Join(' ', args);
+
+            Assert.Contains("--cap-drop ALL", text, StringComparison.Ordinal);
+            Assert.Matches($"--ro-bind \\S+/dir {Regex(root)}/hidden ", text);
+            Assert.Matches($"--ro-bind \\S+/file {Regex(root)}/secret ", text);
+            Assert.DoesNotContain("hidden/inner", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("hidden/x", text, StringComparison.Ordinal);
+            Assert.True(text.IndexOf($"--bind {root} {root}", StringComparison.Ordinal) < text.IndexOf("/dir " + root + "/hidden", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        static string Regex(string s) => System.Text.RegularExpressions.Regex.Escape(s);
     }
 
     [Fact]

@@ -1,0 +1,123 @@
+namespace CodeForge.Core.Tests.Shells.Sandbox;
+
+/// <summary>What a sandbox corpus entry must leave behind: the probe run on the host after the command.</summary>
+public enum SandboxProbe
+{
+    /// <summary>victim.txt still exists (the denied program <c>rm</c> did not run).</summary>
+    VictimKept,
+
+    /// <summary>Neither secret (secret.txt, sub/keys/id) appears in the output, plainly or in base64.</summary>
+    SecretsNotPrinted,
+
+    /// <summary>locked/a.txt is unchanged and nothing new appeared in locked/.</summary>
+    LockedUnchanged,
+}
+
+/// <summary>One command run for real in the sandboxed workspace.</summary>
+/// <param name="Command">The Bash command.</param>
+/// <param name="Probe">For an attempt, what must still hold afterwards.</param>
+/// <param name="Expected">For a legitimate command, text its output must contain.</param>
+/// <param name="Why">The trick, or what the legitimate command is.</param>
+public sealed record SandboxCorpusEntry(string Command, SandboxProbe? Probe, string? Expected, string Why)
+{
+    public override string ToString() => $"{Command}  ({Why})";
+}
+
+/// <summary>
+/// The bypass corpus run against a real bubblewrap sandbox with <c>Bash</c> allowed and <c>Bash(rm *)</c>,
+/// <c>Read(./secret.txt)</c>, <c>Read(**/keys/**)</c> and <c>Edit(./locked/**)</c> denied: attempts the parser cannot see
+/// (scripts, copies and links of the binary, callbacks, interpreters), each probed on the host afterwards; and as many
+/// legitimate commands that must run.
+/// </summary>
+public static class SandboxBypassCorpus
+{
+    public static readonly string[] Allow = ["Bash"];
+
+    public static readonly string[] Deny = ["Bash(rm *)", "Read(./secret.txt)", "Read(**/keys/**)", "Edit(./locked/**)"];
+
+    public const string Secret = "TOPSECRET-4711";
+
+    public const string Key = "KEYMATERIAL-0815";
+
+    private static SandboxCorpusEntry A(string command, SandboxProbe probe, string why) => new(command, probe, null, why);
+
+    private static SandboxCorpusEntry L(string command, string expected, string why) => new(command, null, expected, why);
+
+    public static readonly SandboxCorpusEntry[] Attempts =
+    [
+        // The issue's five forms.
+        A("printf 'rm victim.txt\\n' > s.sh && sh s.sh", SandboxProbe.VictimKept, "a script written, then run with sh"),
+        A("printf '#!/bin/sh\\nrm victim.txt\\n' > s.sh && chmod +x s.sh && ./s.sh", SandboxProbe.VictimKept, "a script written, then run as ./s.sh"),
+        A("cp \"$(command -v rm)\" ./x && ./x victim.txt", SandboxProbe.VictimKept, "a copy of the binary"),
+        A("ln -s \"$(command -v rm)\" ./y && ./y victim.txt", SandboxProbe.VictimKept, "a symbolic link to the binary"),
+        A("tar -cf /tmp/t.tar README.md --checkpoint=1 --checkpoint-action=exec='rm victim.txt'", SandboxProbe.VictimKept, "tar runs a callback"),
+        // More callbacks and interpreters.
+        A("git -c alias.zap='!rm victim.txt' zap", SandboxProbe.VictimKept, "a git alias"),
+        A("echo x | sed 'e rm victim.txt'", SandboxProbe.VictimKept, "sed's e command"),
+        A("find . -name victim.txt -exec rm {} \\;", SandboxProbe.VictimKept, "find -exec"),
+        A("printf 'all:\\n\\trm victim.txt\\n' > Makefile && make", SandboxProbe.VictimKept, "a make recipe"),
+        A("python3 -c \"import os; os.system('rm victim.txt')\"", SandboxProbe.VictimKept, "python os.system"),
+        A("perl -e 'system(\"rm victim.txt\")'", SandboxProbe.VictimKept, "perl system"),
+        A("echo victim.txt | xargs rm", SandboxProbe.VictimKept, "xargs"),
+        A("/lib64/ld-linux-x86-64.so.2 /usr/bin/rm victim.txt", SandboxProbe.VictimKept, "the dynamic loader runs the binary"),
+        A("$(printf r)m victim.txt", SandboxProbe.VictimKept, "a computed command name"),
+        A("/bin/rm victim.txt; /usr/bin/rm victim.txt", SandboxProbe.VictimKept, "the binary by its full paths"),
+        A("cat /usr/bin/rm > ./z; chmod +x ./z; ./z victim.txt", SandboxProbe.VictimKept, "the binary's bytes copied by cat"),
+        // The secrets.
+        A("cat secret.txt", SandboxProbe.SecretsNotPrinted, "plain cat (the parser also refuses it)"),
+        A("python3 -c \"print(open('secret.txt').read())\"", SandboxProbe.SecretsNotPrinted, "python reads the file"),
+        A("cp /bin/cat ./c && ./c secret.txt", SandboxProbe.SecretsNotPrinted, "a copied binary reads it"),
+        A("ln -s secret.txt l && cat l", SandboxProbe.SecretsNotPrinted, "through a symbolic link"),
+        A("ln secret.txt h; cat h", SandboxProbe.SecretsNotPrinted, "through a hard link made inside"),
+        A("mv secret.txt moved.txt; cat moved.txt", SandboxProbe.SecretsNotPrinted, "renamed first"),
+        A("grep -r . . 2>/dev/null", SandboxProbe.SecretsNotPrinted, "a recursive search"),
+        A("find . -type f -exec cat {} + 2>/dev/null", SandboxProbe.SecretsNotPrinted, "find -exec cat on every file"),
+        A("tar -cf - . 2>/dev/null | tar -xOf - 2>/dev/null", SandboxProbe.SecretsNotPrinted, "tar through a pipe"),
+        A("base64 secret.txt; base64 sub/keys/id", SandboxProbe.SecretsNotPrinted, "encoded"),
+        A("perl -ne print sub/keys/id", SandboxProbe.SecretsNotPrinted, "perl reads a file under a denied directory"),
+        A("ls -la sub/keys; cat sub/keys/*", SandboxProbe.SecretsNotPrinted, "the denied directory listed and globbed"),
+        A("node -e \"console.log(require('fs').readFileSync('secret.txt','utf8'))\"", SandboxProbe.SecretsNotPrinted, "node reads the file"),
+        // The locked sources.
+        A("echo changed > locked/a.txt", SandboxProbe.LockedUnchanged, "a redirection"),
+        A("python3 -c \"open('locked/a.txt','w').write('changed')\"", SandboxProbe.LockedUnchanged, "python writes"),
+        A("sed -i s/original/changed/ locked/a.txt", SandboxProbe.LockedUnchanged, "sed -i (a new file renamed over it)"),
+        A("touch locked/new.txt; mv locked/a.txt a2.txt", SandboxProbe.LockedUnchanged, "a new file and a rename"),
+    ];
+
+    public static readonly SandboxCorpusEntry[] Legitimate =
+    [
+        L("python3 -c \"print(6*7)\"", "42", "python inline code"),
+        L("node -e \"console.log(6*7)\"", "42", "node inline code"),
+        L("perl -e 'print 6*7, \"\\n\"'", "42", "perl inline code"),
+        L("find . -name '*.md' -exec grep -l readme {} \\;", "README.md", "find -exec grep"),
+        L("printf 'a\\nb\\n' | xargs echo items:", "items: a b", "xargs"),
+        L("echo \"today $(echo is fine)\"", "today is fine", "command substitution"),
+        L("printf 'echo harmless text\\n' | sh", "harmless text", "harmless text piped into sh"),
+        L("printf 'echo from script\\n' > ok.sh && sh ok.sh", "from script", "a script run with sh"),
+        L("printf '#!/bin/sh\\necho executable\\n' > ok2.sh && chmod +x ok2.sh && ./ok2.sh", "executable", "a script run directly"),
+        L("printf 'all:\\n\\t@echo built\\n' > Makefile && make", "built", "make"),
+        L("tar -cf /tmp/a.tar README.md && tar -tf /tmp/a.tar", "README.md", "tar"),
+        L("git -c alias.hello='!echo hello alias' hello", "hello alias", "a git alias"),
+        L("echo x | sed 'e echo sed runs'", "sed runs", "sed e with a harmless command"),
+        L("python3 -c \"import os; os.system('echo via system')\"", "via system", "python os.system"),
+        L("cat README.md", "readme", "reading an ordinary file"),
+        L("mkdir -p out && cp README.md out/ && ls out", "README.md", "copying inside the workspace"),
+        L("echo new > out.txt && cat out.txt", "new", "writing inside the workspace"),
+        L("ls sub", "keys", "listing a directory that holds a denied one"),
+        L("cat locked/a.txt", "original", "reading an edit-denied file"),
+        L("ln -s README.md r.md && cat r.md", "readme", "a link to an ordinary file"),
+        L("cp /bin/cat ./mycat && ./mycat README.md", "readme", "a copied binary that is not denied"),
+        L("find . -maxdepth 1 -name README.md | xargs cat", "readme", "find piped into xargs"),
+        L("sh -c 'echo nested shell'", "nested shell", "a nested shell"),
+        L("for f in README.md; do wc -c < $f; done", "8", "a loop"),
+        L("env | grep -c '^PATH='", "1", "env"),
+        L("head -c 3 README.md; echo", "# r", "head"),
+        L("printf 'x\\n' > t.txt; mv t.txt t2.txt; cat t2.txt", "x", "mv inside the workspace"),
+        L("awk 'BEGIN { print 6*7 }'", "42", "awk"),
+        L("python3 -c \"import subprocess; print(subprocess.run(['ls'], capture_output=True, text=True).stdout)\"", "README.md", "python runs a program"),
+        L("echo data | tee copy.txt > /dev/null; cat copy.txt", "data", "tee"),
+        L("date +%Y > year.txt && test -s year.txt && echo ok", "ok", "test"),
+        L("grep -c original locked/a.txt", "1", "grep"),
+        L("stat -c %s README.md", "8", "stat"),
+    ];
+}
