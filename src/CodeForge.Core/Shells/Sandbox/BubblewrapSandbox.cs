@@ -119,7 +119,8 @@ public static class BubblewrapSandbox
     /// holding <c>CAP_SYS_ADMIN</c> could unmount a mask or remount the root writable; without <c>CAP_DAC_OVERRIDE</c> even
     /// root cannot open the mode-000 file mask. In the working directory and the other writable directories, an existing
     /// <c>.git/hooks</c>, <c>.git/config</c>, <c>.forge</c> and <c>.claude</c> are bound read-only (they decide what runs
-    /// outside the sandbox later).
+    /// outside the sandbox later); a missing <c>.forge</c> or <c>.claude</c> gets an empty read-only directory in its place,
+    /// so a command cannot create one either.
     /// </remarks>
     public static IReadOnlyList<string> Arguments(SandboxPolicy policy, string workingDirectory, SandboxMounts? mounts = null)
     {
@@ -146,6 +147,7 @@ public static class BubblewrapSandbox
             args.AddRange(["--bind", directory, directory]);
         }
         var readOnly = new List<string>();
+        var absentConfig = new List<string>();
         foreach (var directory in writable)
         {
             foreach (var name in ProtectedEntries)
@@ -154,6 +156,10 @@ public static class BubblewrapSandbox
                 if (File.Exists(path) || Directory.Exists(path))
                 {
                     readOnly.Add(path);
+                }
+                else if (name is ".forge" or ".claude")
+                {
+                    absentConfig.Add(path);
                 }
             }
         }
@@ -167,12 +173,19 @@ public static class BubblewrapSandbox
                 args.AddRange(["--ro-bind", path, path]);
             }
         }
-        if (hidden.Count > 0 && OperatingSystem.IsLinux())
+        if ((hidden.Count > 0 || absentConfig.Count > 0) && OperatingSystem.IsLinux())
         {
             var (maskFile, maskDirectory) = SandboxMasks.Get();
             foreach (var path in hidden)
             {
                 args.AddRange(["--ro-bind", Directory.Exists(path) ? maskDirectory : maskFile, path]);
+            }
+            // A command must not create the configuration that decides what runs outside the sandbox later (hooks in a
+            // new .forge/settings.local.json): where .forge or .claude does not exist, an empty read-only directory is
+            // bound in its place. bwrap makes the mount point, so an empty directory stays behind (git does not track it).
+            foreach (var path in absentConfig.Where(p => !hidden.Any(h => IsUnderOrSame(p, h))))
+            {
+                args.AddRange(["--ro-bind", maskDirectory, path]);
             }
         }
         args.AddRange(["--setenv", "TMPDIR", "/tmp", "--chdir", workingDirectory, "--"]);

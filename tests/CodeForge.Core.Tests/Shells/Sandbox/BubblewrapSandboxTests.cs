@@ -104,6 +104,23 @@ public sealed class BubblewrapSandboxTests
     }
 
     [Fact]
+    public async Task Sandboxed_CommandCannotCreateForgeOrClaudeConfiguration_WhereNoneExists()
+    {
+        await using var h = await SandboxedAsync();
+        Assert.False(File.Exists(h.PathOf(".forge/settings.local.json")));
+
+        var forge = await h.BashAsync("mkdir -p .forge && echo '{\"hooks\":{}}' > .forge/settings.local.json");
+        var claude = await h.BashAsync("python3 -c \"import os; os.makedirs('.claude/commands', exist_ok=True)\" || mkdir .claude/commands");
+        var elsewhere = await h.BashAsync("mkdir -p notes && echo ok > notes/a.txt");
+
+        Assert.False(forge.Success);
+        Assert.False(File.Exists(h.PathOf(".forge/settings.local.json")));
+        Assert.False(claude.Success);
+        Assert.False(Directory.Exists(h.PathOf(".claude/commands")));
+        Assert.True(elsewhere.Success, elsewhere.Error);
+    }
+
+    [Fact]
     public void Arguments_DropEveryCapability_AndBindTheMasksLast()
     {
         var root = Path.Combine(OutsideRoot, "sandbox-args-" + Guid.NewGuid().ToString("N"));
