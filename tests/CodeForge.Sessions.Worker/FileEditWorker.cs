@@ -101,7 +101,7 @@ internal static class FileEditWorker
     private static async Task<int> HoldLockAsync(string file)
     {
         using var held = await FileMutationLock.EnterAsync(file, CancellationToken.None);
-        var stray = Path.Join(Path.GetDirectoryName(file), $".{Path.GetFileName(file)}.{Guid.NewGuid():N}.forge-tmp");
+        var stray = Path.Join(Path.GetDirectoryName(file), $".{Path.GetFileName(file)}.{Environment.ProcessId}.{Guid.NewGuid():N}.forge-tmp");
         await File.WriteAllTextAsync(stray, "half written by a process that was killed");
         await SayAsync($"locked {stray}");
         await Console.In.ReadLineAsync();

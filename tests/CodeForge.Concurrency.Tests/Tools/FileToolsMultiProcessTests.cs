@@ -141,5 +141,32 @@ public sealed class FileToolsMultiProcessTests : IDisposable
         Assert.False(File.Exists(stray), "the temporary file of the killed writer was not removed");
     }
 
+    /// <summary>
+    /// The measurement recorded in docs/benchmarks.md (explicit: run with <c>--explicit only</c>), not a check: runs the
+    /// experiment <c>FORGE_EXPERIMENT_RUNS</c> times (3) with the edit lock shared by all workers, and as many times with
+    /// a lock folder of its own per worker (no inter-process exclusion: the broken variant), and appends the counts to
+    /// <c>FORGE_EXPERIMENT_REPORT</c> (default: forge-edit-experiment.txt in the temp folder).
+    /// </summary>
+    [Fact(Explicit = true)]
+    public async Task Experiment_CountsAppliedRefusedAndLostEdits()
+    {
+        var runs = int.Parse(Environment.GetEnvironmentVariable("FORGE_EXPERIMENT_RUNS") ?? "3", CultureInfo.InvariantCulture);
+        var report = Environment.GetEnvironmentVariable("FORGE_EXPERIMENT_REPORT") ?? Path.Join(Path.GetTempPath(), "forge-edit-experiment.txt");
+        var worker = Environment.GetEnvironmentVariable("FORGE_FILE_EDIT_WORKER") ?? "this build";
+        foreach (var shared in new[] { true, false })
+        {
+            for (var run = 1; run <= runs; run++)
+            {
+                var directory = Directory.CreateDirectory(Path.Join(_root, $"{shared}-{run}")).FullName;
+                var outcome = await RunExperimentAsync(directory, 8, 10,
+                    w => shared ? null : Directory.CreateDirectory(Path.Join(directory, $"locks-{w}")).FullName);
+                var line = string.Create(CultureInfo.InvariantCulture,
+                    $"{worker} | {(shared ? "shared lock" : "lock per process")} | run {run} | applied {outcome.Applied} | refused {outcome.Refused} | failed {outcome.Failed} | lost {outcome.Lost}{(outcome.Failures.Count == 0 ? "" : " | first failure: " + outcome.Failures[0])}\n");
+                TestContext.Current.TestOutputHelper?.Write(line);
+                await File.AppendAllTextAsync(report, line, Ct);
+            }
+        }
+    }
+
     private static System.Text.Json.JsonElement Json(string json) => System.Text.Json.JsonElement.Parse(json);
 }

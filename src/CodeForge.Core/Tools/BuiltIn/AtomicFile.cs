@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CodeForge.Core.Tools.BuiltIn;
 
 /// <summary>Writes a whole file atomically: a temporary file in the same directory, flushed to disk, then renamed over the target.</summary>
@@ -5,9 +7,11 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// Stateless and thread-safe. A concurrent reader of the target sees the old content or the new, never a mix, and a crash
 /// leaves the old file intact (at worst a stray temporary file). An existing file's Unix mode is kept; its owner is kept
 /// only when the process may set it (not attempted). Symbolic links are not replaced: callers pass the resolved path.
-/// Callers hold the path's <see cref="FileMutationLock"/>, so no other forge writer of the file is between its temporary
-/// file and its rename: any temporary file of the target still on disk then was left by a crashed process, and
-/// <see cref="WriteAsync"/> deletes it first.
+/// The temporary file is named <c>.NAME.&lt;pid&gt;.&lt;guid&gt;.forge-tmp</c>. Callers hold the path's
+/// <see cref="FileMutationLock"/>, and <see cref="WriteAsync"/> first deletes the target's temporary files whose process
+/// is no longer running (left by a writer killed between its temporary file and its rename). The process check, not
+/// only the lock, decides, so the in-flight file of a live writer that does not share the lock (another user, another
+/// lock folder) is never deleted.
 /// </remarks>
 internal static class AtomicFile
 {
@@ -22,7 +26,7 @@ internal static class AtomicFile
             mode = File.GetUnixFileMode(path);
         }
         DeleteStaleTemporaryFiles(path);
-        var temp = Path.Join(directory, $"{TemporaryPrefix(path)}{Guid.NewGuid():N}{TemporarySuffix}");
+        var temp = Path.Join(directory, $"{TemporaryPrefix(path)}{Environment.ProcessId}.{Guid.NewGuid():N}{TemporarySuffix}");
         try
         {
             var options = new FileStreamOptions
@@ -57,8 +61,9 @@ internal static class AtomicFile
     private static string TemporaryPrefix(string path) => $".{Path.GetFileName(path)}.";
 
     /// <summary>
-    /// Deletes the temporary files of <paramref name="path"/> (<c>.NAME.&lt;32 hex digits&gt;.forge-tmp</c> beside it) that a
-    /// crashed writer left; returns how many. Call only while holding the path's <see cref="FileMutationLock"/>.
+    /// Deletes the temporary files of <paramref name="path"/> (<c>.NAME.&lt;pid&gt;.&lt;32 hex digits&gt;.forge-tmp</c> beside
+    /// it) whose writer process is no longer running; returns how many. Call while holding the path's
+    /// <see cref="FileMutationLock"/>.
     /// </summary>
     internal static int DeleteStaleTemporaryFiles(string path)
     {
@@ -74,10 +79,18 @@ internal static class AtomicFile
             foreach (var candidate in Directory.EnumerateFiles(directory, "*" + TemporarySuffix))
             {
                 var name = Path.GetFileName(candidate.AsSpan());
-                if (name.Length == prefix.Length + 32 + TemporarySuffix.Length
-                    && name.StartsWith(prefix, StringComparison.Ordinal)
-                    && name.EndsWith(TemporarySuffix, StringComparison.Ordinal)
-                    && Guid.TryParseExact(name.Slice(prefix.Length, 32), "N", out _))
+                if (name.Length <= prefix.Length + 33 + TemporarySuffix.Length
+                    || !name.StartsWith(prefix, StringComparison.Ordinal)
+                    || !name.EndsWith(TemporarySuffix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                var middle = name[prefix.Length..^TemporarySuffix.Length];
+                var dot = middle.IndexOf('.');
+                if (dot > 0
+                    && int.TryParse(middle[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                    && Guid.TryParseExact(middle[(dot + 1)..], "N", out _)
+                    && !IsRunning(pid))
                 {
                     deleted += TryDelete(candidate) ? 1 : 0;
                 }
@@ -92,6 +105,27 @@ internal static class AtomicFile
             // Same.
         }
         return deleted;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // No such process.
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static bool TryDelete(string path)

@@ -131,11 +131,24 @@ public sealed class EditToolTests : IDisposable
     }
 
     [Fact]
-    public async Task Edit_WhenACrashedWriterLeftATemporaryFile_DeletesItAndLeavesOtherFilesAlone()
+    public async Task Edit_LeavesTheTemporaryFileOfAWriterThatIsStillRunningAlone()
     {
         var path = await ReadFirstAsync("a.txt", "one\n");
-        var stray = _h.WriteFile($".a.txt.{Guid.NewGuid():N}.forge-tmp", "half written");
-        var otherFiles = _h.WriteFile($".b.txt.{Guid.NewGuid():N}.forge-tmp", "another file's");
+        var live = _h.WriteFile($".a.txt.{Environment.ProcessId}.{Guid.NewGuid():N}.forge-tmp", "being written");
+
+        var result = await EditAsync(path, "one", "uno");
+
+        Assert.True(result.Success, result.Error);
+        Assert.True(File.Exists(live));
+    }
+
+    [Fact]
+    public async Task Edit_WhenADeadWriterLeftATemporaryFile_DeletesItAndLeavesOtherFilesAlone()
+    {
+        // int.MaxValue is above any pid_max, so no process has it: the writer of that file is dead.
+        var path = await ReadFirstAsync("a.txt", "one\n");
+        var stray = _h.WriteFile($".a.txt.{int.MaxValue}.{Guid.NewGuid():N}.forge-tmp", "half written");
+        var otherFiles = _h.WriteFile($".b.txt.{int.MaxValue}.{Guid.NewGuid():N}.forge-tmp", "another file's");
         var notOurs = _h.WriteFile(".a.txt.backup.forge-tmp", "not a forge temporary name");
 
         var result = await EditAsync(path, "one", "uno");
