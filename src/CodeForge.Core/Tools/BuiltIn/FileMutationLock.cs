@@ -111,7 +111,18 @@ public static class FileMutationLock
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (FileLock.TryAcquire(lockPath) is { } acquired)
+            FileLock? acquired;
+            try
+            {
+                acquired = FileLock.TryAcquire(lockPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException(
+                    $"Cannot take the edit lock of {path}: the lock file {lockPath} cannot be created or opened ({ex.Message}). "
+                    + $"Make {Path.GetDirectoryName(lockPath)} writable, or set {DirectoryVariable} to a writable folder.", ex);
+            }
+            if (acquired is not null)
             {
                 return acquired;
             }

@@ -107,6 +107,21 @@ public sealed class FileMutationLockTests : IDisposable
     }
 
     [Fact]
+    public async Task EnterAsync_WhenTheLockFolderCannotBeCreated_FailsNamingItAndTheSetting()
+    {
+        var path = UniquePath();
+        var notAFolder = Path.Combine(_locks, "a-file");
+        await File.WriteAllTextAsync(notAFolder, "", Ct);
+        var lockDirectory = Path.Combine(notAFolder, "locks");
+
+        var ex = await Assert.ThrowsAsync<IOException>(() => FileMutationLock.EnterAsync(path, lockDirectory, FileMutationLock.DefaultTimeout, Ct));
+
+        Assert.Contains(lockDirectory, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(FileMutationLock.DirectoryVariable, ex.Message, StringComparison.Ordinal);
+        using var gate = await FileMutationGate.EnterAsync(path, Ct);
+    }
+
+    [Fact]
     public async Task Dispose_Twice_ReleasesOnce()
     {
         var path = UniquePath();
