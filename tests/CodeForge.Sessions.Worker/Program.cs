@@ -10,11 +10,16 @@ namespace CodeForge.Sessions.Worker;
 /// Each turn appends a user message "turn T" and an assistant message "answer T" (plus a payload of x's). Prints
 /// "session ID" once created and "committed T" after each commit. Without --loop it writes N turns, prints "done", exits 0;
 /// with --loop it writes until killed. Exit 3: the session is locked by another writer; 4: it already exists.
+/// The first argument <c>edit-line</c> or <c>hold-lock</c> selects the file-edit modes instead (<see cref="FileEditWorker"/>).
 /// </summary>
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        if (args is ["edit-line" or "hold-lock", ..])
+        {
+            return await FileEditWorker.RunAsync(args[0], args[1..]);
+        }
         string? root = null, cwd = null, id = null;
         int turns = 10, commitEvery = 1, payload = 0;
         var loop = false;

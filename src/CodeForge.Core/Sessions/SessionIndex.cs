@@ -13,7 +13,8 @@ namespace CodeForge.Core.Sessions;
 /// <remarks>
 /// Thread-safe and multi-process safe. Every update is read-modify-write under the project's index lock file
 /// (<c>.locks/sessions-index.json.lock</c>, an OS file lock, plus an in-process monitor so threads queue instead of
-/// polling), and is published by writing a temp file and renaming it over the index; so concurrent updaters
+/// polling), and is published by writing a temp file and renaming it over the index (temp files left by a process
+/// that died before its rename are deleted by the next update, under the lock); so concurrent updaters
 /// never lose each other's entries and a reader always sees a whole index, old or new. <see cref="List"/> takes no lock
 /// unless it has something to repair. An update never replaces a summary with one taken from a shorter transcript, so
 /// racing commits of one session cannot move its summary backwards.
@@ -98,6 +99,7 @@ public sealed class SessionIndex
         lock (monitor)
         {
             using var fileLock = FileLock.Acquire(SessionPaths.IndexLockPath(ProjectDirectory), LockTimeout);
+            DeleteStaleTemporaryFiles();
             var updated = change(ReadIndex(out _));
             WriteIndex(updated);
             return updated;
@@ -233,6 +235,27 @@ public sealed class SessionIndex
         catch (SessionNotFoundException)
         {
             return null;
+        }
+    }
+
+    // Under the index lock no other writer is between its temporary file and its rename, so any temporary index file
+    // still on disk was left by a process that died there (kill -9, crash): delete it.
+    private void DeleteStaleTemporaryFiles()
+    {
+        try
+        {
+            foreach (var stale in Directory.EnumerateFiles(ProjectDirectory, $".{SessionPaths.IndexFileName}.*.tmp"))
+            {
+                TryDelete(stale);
+            }
+        }
+        catch (IOException)
+        {
+            // Best effort: a stray temporary file is never read as the index.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same.
         }
     }
 

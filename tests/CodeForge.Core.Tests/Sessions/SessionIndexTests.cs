@@ -37,6 +37,23 @@ public sealed class SessionIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Upsert_DeletesTemporaryIndexFilesLeftByAProcessThatDied()
+    {
+        var manager = _root.Manager();
+        await using var session = await manager.CreateAsync(cancellationToken: Ct);
+        var index = new SessionIndex(manager.ProjectDirectory);
+        var stray = Path.Combine(manager.ProjectDirectory, $".{SessionPaths.IndexFileName}.4242.{Guid.NewGuid():N}.tmp");
+        await File.WriteAllTextAsync(stray, "{\"version\":1,\"sess", Ct);
+        var transcript = Path.Combine(manager.ProjectDirectory, session.Id + SessionPaths.TranscriptExtension);
+
+        index.Upsert(Summary(session.Id, new FileInfo(session.TranscriptPath!).Length, "title"));
+
+        Assert.False(File.Exists(stray));
+        Assert.True(File.Exists(transcript));
+        Assert.Equal("title", Assert.Single(index.List()).Title);
+    }
+
+    [Fact]
     public async Task List_DropsSessionsWhoseTranscriptIsGone()
     {
         var manager = _root.Manager();

@@ -10,6 +10,20 @@ namespace CodeForge.Core.Tools.BuiltIn;
 internal sealed record EditSpec(string OldString, string NewString, bool ReplaceAll);
 
 /// <summary>The shared work of Edit and MultiEdit: read-before-edit and freshness, exact replacement, atomic write, diff.</summary>
+/// <remarks>
+/// <para>Stateless. Every edit runs under the path's <see cref="FileMutationLock"/> (this process's gate, then the
+/// inter-process lock): the current content is read, checked, edited, written to a temporary file, flushed to disk
+/// and renamed over the file before any other forge thread or process may touch the file, so a reported edit is on
+/// disk and no other forge edit can overwrite it from an older read.</para>
+/// <para><b>Edit on the current content.</b> Freshness is judged by content (SHA-256 of what the session read), not by
+/// modification time. When the file changed since the session's read (another process, an editor, a Bash command), the
+/// edits are applied to the current content if each <c>old_string</c> is still found exactly once in it (applied in
+/// order, as always), so an edit is refused only when its own text changed: an <c>old_string</c> now missing or no longer
+/// unique, or a <c>replace_all</c> (whose occurrences may have changed) is refused with the "changed on disk since you
+/// last read it" error. A success says that the file had changed, and the session's read record is then left at the
+/// older version: the model has not seen the other changes, so a later Write (a whole-file overwrite) still needs a
+/// fresh Read, while later Edits keep working the same way.</para>
+/// </remarks>
 internal static class EditEngine
 {
     private const int MaxCandidates = 5;
@@ -24,7 +38,7 @@ internal static class EditEngine
     public static async Task<ToolResult> RunAsync(FileReadTracker tracker, string shownPath, string path, IReadOnlyList<EditSpec> edits,
         ToolContext context, CancellationToken cancellationToken)
     {
-        using var gate = await FileMutationGate.EnterAsync(path, cancellationToken).ConfigureAwait(false);
+        using var gate = await FileMutationLock.EnterAsync(path, cancellationToken).ConfigureAwait(false);
         try
         {
             if (Directory.Exists(path))
@@ -35,6 +49,8 @@ internal static class EditEngine
             var encoding = TextEncodingKind.Utf8;
             var lineEnding = LineEnding.Lf;
             var creating = !File.Exists(path);
+            FileSnapshot? changedSince = null;
+            long currentLength = 0;
             if (creating)
             {
                 if (edits[0].OldString.Length != 0)
@@ -50,9 +66,20 @@ internal static class EditEngine
                 {
                     return ToolResult.Fail($"{shownPath} is a binary file (it has NUL bytes); Edit changes text files only.");
                 }
-                if (FileFreshness.CheckBeforeOverwrite(tracker, path, bytes, "edit") is { } stale)
+                var seen = tracker.Get(path);
+                if (seen is null)
                 {
-                    return ToolResult.Fail(stale);
+                    return ToolResult.Fail(FileFreshness.NotRead(path, "edit"));
+                }
+                currentLength = bytes.Length;
+                if (!seen.Matches(bytes))
+                {
+                    changedSince = seen;
+                    if (edits.Any(e => e.ReplaceAll))
+                    {
+                        return ToolResult.Fail(FileFreshness.Changed(seen, path, bytes.Length,
+                            "replace_all is not applied to a changed file, since the occurrences may not be the ones you saw."));
+                    }
                 }
                 var decoded = TextCodec.Decode(bytes);
                 original = decoded.Text;
@@ -67,6 +94,12 @@ internal static class EditEngine
                 var label = edits.Count == 1 ? "" : $"Edit {i + 1} of {edits.Count}: ";
                 if (!TryApply(text, edits[i], lineEnding, shownPath, out var next, out var count, out var error))
                 {
+                    if (changedSince is not null && !string.Equals(edits[i].OldString, edits[i].NewString, StringComparison.Ordinal))
+                    {
+                        var which = edits.Count == 1 ? "old_string" : $"the old_string of edit {i + 1} of {edits.Count}";
+                        return ToolResult.Fail(FileFreshness.Changed(changedSince, path, currentLength,
+                            $"Your edit was not applied: {which} is no longer found exactly once in it."));
+                    }
                     var tail = edits.Count == 1 ? "" : " No edit was applied (MultiEdit is all or nothing).";
                     return ToolResult.Fail(label + error + tail);
                 }
@@ -75,7 +108,10 @@ internal static class EditEngine
             }
             var newBytes = TextCodec.Encode(text, encoding);
             var written = await AtomicFile.WriteAsync(path, newBytes, cancellationToken).ConfigureAwait(false);
-            tracker.Record(path, FileSnapshot.Of(newBytes, written));
+            if (changedSince is null)
+            {
+                tracker.Record(path, FileSnapshot.Of(newBytes, written));
+            }
 
             var diff = Diff(original, text, shownPath, Math.Min(context.MaxOutputSize, MaxDiffCharacters));
             var summary = creating
@@ -83,10 +119,17 @@ internal static class EditEngine
                 : edits.Count == 1
                     ? $"Edited {shownPath}: replaced {Occurrences(replacements)}."
                     : $"Edited {shownPath}: applied {edits.Count} edits ({Occurrences(replacements)}).";
+            if (changedSince is not null)
+            {
+                summary += $" Note: {shownPath} had changed on disk since you last read it; every old_string you gave was still "
+                    + "found exactly once, so the edit was applied to the current content and the other changes were kept. "
+                    + "Read it again before overwriting it with Write.";
+            }
             var metadata = ImmutableDictionary<string, object?>.Empty
                 .Add("replacements", replacements)
                 .Add("edits", edits.Count)
-                .Add("created", creating);
+                .Add("created", creating)
+                .Add("changed_on_disk", changedSince is not null);
             return ToolResult.Ok(diff.Length == 0 ? summary : summary + "\n" + diff, metadata);
         }
         catch (UnauthorizedAccessException ex)

@@ -10,8 +10,10 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// </summary>
 /// <remarks>
 /// Concurrency: stateless apart from the shared tracker. Read–check–replace–write–record runs while holding the path's
-/// <see cref="FileMutationGate"/>, so concurrent edits of one file are applied one after another (none is lost: each
-/// sees its predecessor's result, which the predecessor recorded as read) and a reader sees a whole version.
+/// <see cref="FileMutationLock"/> (in-process gate, then inter-process lock), so concurrent edits of one file, from this
+/// or another forge process, are applied one after another (none is lost: each applies to its predecessor's result) and
+/// a reader sees a whole version. A file changed since the session's read is edited on its current content when
+/// old_string is still found exactly once there, else refused (see <see cref="EditEngine"/>).
 /// </remarks>
 public sealed class EditTool : ITool, IToolAccessDescriber
 {

@@ -8,8 +8,8 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// <para>Striped: a path maps to one of <see cref="Stripes"/> <see cref="SemaphoreSlim"/>s by hash, so memory is bounded
 /// and nothing needs cleaning up; two different paths may share a stripe and then merely wait for each other. A holder
 /// never takes a second gate, so there is no lock ordering and no deadlock. Waiting is asynchronous and cancellable.</para>
-/// <para>This guards this process only; other processes can still change a file between the check and the atomic rename
-/// (the window is the few microseconds of the write).</para>
+/// <para>This guards this process only. The file tools take it through <see cref="FileMutationLock"/>, which adds the
+/// inter-process lock after it; a bare gate (as a Read's record uses) does not exclude other processes.</para>
 /// </remarks>
 public static class FileMutationGate
 {

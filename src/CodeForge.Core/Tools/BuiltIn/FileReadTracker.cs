@@ -30,8 +30,8 @@ public sealed record FileSnapshot(string ContentHash, long Length, DateTime Last
 /// each atomic per path, and a reader sees either the previous or the new snapshot of a path, never a mix.
 /// <see cref="ToImmutable"/> is a moment-in-time copy (consistent per entry, not across entries).</para>
 /// <para>The check "the file still matches what was read" followed by the write is <i>not</i> made atomic by this class:
-/// the file tools do it while holding the process-wide per-path gate (<see cref="FileMutationGate"/>), which also
-/// serialises mutations of one file across sessions (trackers). A Read records its snapshot under the same gate and only
+/// the file tools do it while holding the per-path <see cref="FileMutationLock"/> (the process-wide gate, then an
+/// inter-process lock), which also serialises mutations of one file across sessions (trackers) and forge processes. A Read records its snapshot under the same gate and only
 /// if the file is still the version it read, so a slow Read can never overwrite the newer snapshot of a concurrent Edit.</para>
 /// <para>Keys are the resolved absolute paths (symlinks and <c>..</c> resolved), compared ordinally.</para>
 /// </remarks>

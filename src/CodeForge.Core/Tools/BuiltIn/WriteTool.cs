@@ -10,8 +10,10 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// </summary>
 /// <remarks>
 /// Concurrency: stateless apart from the shared tracker. The freshness check, the write and the tracker update run while
-/// holding the path's <see cref="FileMutationGate"/>, so concurrent Writes/Edits of one file apply one at a time and
-/// each sees the previous one's result; readers see the old or the new content, never a mix.
+/// holding the path's <see cref="FileMutationLock"/> (the in-process gate, then the inter-process lock), so concurrent
+/// Writes/Edits of one file, in this or another forge process, apply one at a time and each sees the previous one's
+/// result; readers see the old or the new content, never a mix. A file that changed since the session read it (by
+/// content) is never overwritten.
 /// </remarks>
 public sealed class WriteTool : ITool, IToolAccessDescriber
 {
@@ -56,7 +58,7 @@ public sealed class WriteTool : ITool, IToolAccessDescriber
         {
             return ToolResult.Fail(error);
         }
-        using var gate = await FileMutationGate.EnterAsync(path, cancellationToken).ConfigureAwait(false);
+        using var gate = await FileMutationLock.EnterAsync(path, cancellationToken).ConfigureAwait(false);
         try
         {
             if (Directory.Exists(path))

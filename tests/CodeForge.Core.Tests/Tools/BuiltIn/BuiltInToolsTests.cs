@@ -57,7 +57,8 @@ public sealed class BuiltInToolsTests
 
     /// <summary>
     /// Model-based: random sequences of Read, Write, Edit and outside changes over three files, run through the
-    /// executor, against a sequential model of the read-before-write rules (what exists, what the session last saw).
+    /// executor, against a sequential model of the read-before-write rules (what exists, what the session last saw; an
+    /// Edit applies to the current content when its old_string is there exactly once, a Write only to what was seen).
     /// After every step the tool's success and every file's content must be what the model says.
     /// </summary>
     [Fact]
@@ -111,11 +112,18 @@ public sealed class BuiltInToolsTests
                         log.Append(CultureInfo($"Edit {Path.GetFileName(file)} {old.Trim()}; "));
                         result = await h.RunAsync("Edit", Args(("file_path", file), ("old_string", old), ("new_string", replacement)));
                         var current = content[file];
-                        expected = current is not null && seen[file] == current && Count(current, old) == 1;
+                        // Applied to the current content whenever old_string is found there exactly once, even if the
+                        // file changed since the session read it; the session's record moves on only if it had not.
+                        expected = current is not null && seen[file] is not null && Count(current, old) == 1;
                         if (expected)
                         {
                             var index = current!.IndexOf(old, StringComparison.Ordinal);
-                            content[file] = seen[file] = current[..index] + replacement + current[(index + old.Length)..];
+                            var edited = current[..index] + replacement + current[(index + old.Length)..];
+                            if (seen[file] == current)
+                            {
+                                seen[file] = edited;
+                            }
+                            content[file] = edited;
                         }
                         break;
                     default:

@@ -48,16 +48,117 @@ public sealed class EditToolTests : IDisposable
     }
 
     [Fact]
-    public async Task Edit_WhenTheFileChangedOnDiskAfterRead_IsRefused()
+    public async Task Edit_WhenItsOldStringChangedOnDiskAfterRead_IsRefusedAsStale()
     {
         var path = await ReadFirstAsync("a.txt", "one\n");
-        Overwrite(path, "one\nexternal\n");
+        Overwrite(path, "ONE\nexternal\n");
 
         var result = await EditAsync(path, "one", "uno");
 
         Assert.False(result.Success);
-        Assert.Contains("has changed on disk", result.Error, StringComparison.Ordinal);
-        Assert.Equal("one\nexternal\n", TextOf(path));
+        Assert.Contains("has changed on disk since you last read it", result.Error, StringComparison.Ordinal);
+        Assert.Contains("old_string is no longer found exactly once", result.Error, StringComparison.Ordinal);
+        Assert.Equal("ONE\nexternal\n", TextOf(path));
+    }
+
+    [Fact]
+    public async Task Edit_WhenAnotherPartChangedOnDiskAfterRead_IsAppliedToTheCurrentContentAndSaysSo()
+    {
+        var path = await ReadFirstAsync("a.txt", "one\ntwo\n");
+        Overwrite(path, "one\ntwo\nexternal\n");
+
+        var result = await EditAsync(path, "one", "uno");
+
+        Assert.True(result.Success, result.Error);
+        Assert.Equal("uno\ntwo\nexternal\n", TextOf(path));
+        Assert.Contains("had changed on disk since you last read it", result.Output, StringComparison.Ordinal);
+        Assert.Equal(true, result.Metadata["changed_on_disk"]);
+    }
+
+    [Fact]
+    public async Task Edit_OnAnUnchangedFile_DoesNotSayItChanged()
+    {
+        var path = await ReadFirstAsync("a.txt", "one\n");
+
+        var result = await EditAsync(path, "one", "uno");
+
+        Assert.True(result.Success, result.Error);
+        Assert.DoesNotContain("had changed on disk", result.Output, StringComparison.Ordinal);
+        Assert.Equal(false, result.Metadata["changed_on_disk"]);
+    }
+
+    [Fact]
+    public async Task Edit_WhenTheFileChangedAndOldStringIsNoLongerUnique_IsRefusedAsStale()
+    {
+        var path = await ReadFirstAsync("a.txt", "one\n");
+        Overwrite(path, "one\none\n");
+
+        var result = await EditAsync(path, "one", "uno");
+
+        Assert.False(result.Success);
+        Assert.Contains("has changed on disk since you last read it", result.Error, StringComparison.Ordinal);
+        Assert.Equal("one\none\n", TextOf(path));
+    }
+
+    [Fact]
+    public async Task Edit_ReplaceAllOnAChangedFile_IsRefusedAsStale()
+    {
+        var path = await ReadFirstAsync("a.txt", "x y x\n");
+        Overwrite(path, "x y x x\n");
+
+        var result = await EditAsync(path, "x", "z", replaceAll: true);
+
+        Assert.False(result.Success);
+        Assert.Contains("has changed on disk since you last read it", result.Error, StringComparison.Ordinal);
+        Assert.Contains("replace_all", result.Error, StringComparison.Ordinal);
+        Assert.Equal("x y x x\n", TextOf(path));
+    }
+
+    [Fact]
+    public async Task Edit_AppliedToAChangedFile_LeavesAWholeFileWriteNeedingAFreshRead()
+    {
+        var path = await ReadFirstAsync("a.txt", "one\ntwo\n");
+        Overwrite(path, "one\ntwo\nexternal\n");
+        Assert.True((await EditAsync(path, "one", "uno")).Success);
+
+        var write = await _h.RunAsync("Write", Args(("file_path", path), ("content", "mine\n")));
+
+        Assert.False(write.Success);
+        Assert.Contains("has changed on disk since you last read it", write.Error, StringComparison.Ordinal);
+        Assert.Equal("uno\ntwo\nexternal\n", TextOf(path));
+        Assert.True((await EditAsync(path, "two", "dos")).Success);
+        Assert.Equal("uno\ndos\nexternal\n", TextOf(path));
+    }
+
+    [Fact]
+    public async Task Edit_LeavesTheTemporaryFileOfAWriterThatIsStillRunningAlone()
+    {
+        var path = await ReadFirstAsync("a.txt", "one\n");
+        var live = _h.WriteFile($".a.txt.{Environment.ProcessId}.{Guid.NewGuid():N}.forge-tmp", "being written");
+
+        var result = await EditAsync(path, "one", "uno");
+
+        Assert.True(result.Success, result.Error);
+        Assert.True(File.Exists(live));
+    }
+
+    [Fact]
+    public async Task Edit_WhenADeadWriterLeftATemporaryFile_DeletesItAndLeavesOtherFilesAlone()
+    {
+        // int.MaxValue is above any pid_max, so no process has it: the writer of that file is dead.
+        var path = await ReadFirstAsync("a.txt", "one\n");
+        var stray = _h.WriteFile($".a.txt.{int.MaxValue}.{Guid.NewGuid():N}.forge-tmp", "half written");
+        var otherFiles = _h.WriteFile($".b.txt.{int.MaxValue}.{Guid.NewGuid():N}.forge-tmp", "another file's");
+        var notOurs = _h.WriteFile(".a.txt.backup.forge-tmp", "not a forge temporary name");
+
+        var result = await EditAsync(path, "one", "uno");
+
+        Assert.True(result.Success, result.Error);
+        Assert.False(File.Exists(stray));
+        Assert.True(File.Exists(otherFiles));
+        Assert.True(File.Exists(notOurs));
+        Assert.Equal(new[] { "a.txt", Path.GetFileName(notOurs), Path.GetFileName(otherFiles) }.Order(StringComparer.Ordinal),
+            Directory.EnumerateFileSystemEntries(_h.Root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -48,6 +48,35 @@ public sealed class MultiEditToolTests : IDisposable
     }
 
     [Fact]
+    public async Task MultiEdit_WhenTheFileChangedElsewhere_AppliesEveryEditToTheCurrentContent()
+    {
+        var path = _h.WriteFile("a.txt", "one\ntwo\nthree\n");
+        await _h.RunAsync("Read", Args(("file_path", path)));
+        Overwrite(path, "zero\none\ntwo\nthree\n");
+
+        var result = await _h.RunAsync("MultiEdit", Args(("file_path", path), ("edits", new[] { Edit("one", "1"), Edit("three", "3") })));
+
+        Assert.True(result.Success, result.Error);
+        Assert.Equal("zero\n1\ntwo\n3\n", TextOf(path));
+        Assert.Contains("had changed on disk since you last read it", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MultiEdit_WhenTheFileChangedAndOneOldStringIsGone_AppliesNoneAndNamesTheEditAsStale()
+    {
+        var path = _h.WriteFile("a.txt", "one\ntwo\nthree\n");
+        await _h.RunAsync("Read", Args(("file_path", path)));
+        Overwrite(path, "one\ntwo\nTHREE\n");
+
+        var result = await _h.RunAsync("MultiEdit", Args(("file_path", path), ("edits", new[] { Edit("one", "1"), Edit("three", "3") })));
+
+        Assert.False(result.Success);
+        Assert.Contains("has changed on disk since you last read it", result.Error, StringComparison.Ordinal);
+        Assert.Contains("edit 2 of 2", result.Error, StringComparison.Ordinal);
+        Assert.Equal("one\ntwo\nTHREE\n", TextOf(path));
+    }
+
+    [Fact]
     public async Task MultiEdit_WithoutARead_IsRefused()
     {
         var path = _h.WriteFile("a.txt", "x");
