@@ -3,7 +3,8 @@
 // The model endpoint comes from the environment (ANTHROPIC_BASE_URL / OPENAI_BASE_URL ... of the fake model server),
 // which the SDK passes on to the CLI. Prints one JSON line per SDK message ({"sdk": message}) and, at the end, one line
 // {"done": {...facts the scenario observed}}; exits 1 with {"error": "..."} when the SDK throws.
-import { query } from '@anthropic-ai/claude-agent-sdk';
+import { createSdkMcpServer, query, tool } from '@anthropic-ai/claude-agent-sdk';
+import { z } from 'zod';
 
 const [scenario, cli, cwd, extraJson] = process.argv.slice(2);
 const extra = extraJson ? JSON.parse(extraJson) : {};
@@ -146,6 +147,23 @@ const scenarios = {
   async structured() {
     const options = { ...base, outputFormat: { type: 'json_schema', schema: extra.schema } };
     await drain(query({ prompt: extra.prompt ?? 'answer in the schema', options }));
+  },
+
+  // An in-process SDK MCP server whose tool the model calls (over mcp_message).
+  async sdkMcp() {
+    facts.calls = [];
+    const calculator = createSdkMcpServer({
+      name: 'calc',
+      version: '1.0.0',
+      tools: [
+        tool('add', 'Adds two numbers', { a: z.number(), b: z.number() }, async ({ a, b }) => {
+          facts.calls.push({ a, b });
+          return { content: [{ type: 'text', text: `sum is ${a + b}` }] };
+        }),
+      ],
+    });
+    const options = { ...base, mcpServers: { calc: calculator }, allowedTools: ['mcp__calc__add'] };
+    await drain(query({ prompt: extra.prompt ?? 'add 2 and 3', options }));
   },
 
   // A session, then a second query that resumes it.

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -46,6 +47,8 @@ internal sealed class StreamJsonSession : IDisposable
     private volatile string? _systemPrompt;
     private volatile string? _appendSystemPrompt;
     private volatile StructuredOutputTool? _structured;
+    private volatile Task _sdkMcpReady = Task.CompletedTask;
+    private ImmutableArray<string> _sdkMcpNames = [];
     private bool _started;
 
     private StreamJsonSession(StreamJsonArgs args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
@@ -71,6 +74,11 @@ internal sealed class StreamJsonSession : IDisposable
     }
 
     public void Dispose() => _betweenTurns.Dispose();
+
+    /// <summary>The MCP servers the SDK is shown: configured, --mcp-config / initialize, and its own in-process ones.</summary>
+    private IEnumerable<Mcp.Client.McpServerStatus> McpStatuses =>
+        _mcp.Statuses.Concat(ImmutableInterlocked.InterlockedCompareExchange(ref _sdkMcpNames, [], [])
+            .Select(n => new Mcp.Client.McpServerStatus(n, Mcp.Client.McpServerState.Connected, null, [], 1)));
 
     private async Task<int> RunAsync(TextReader stdin, CancellationToken ct)
     {
@@ -223,7 +231,7 @@ internal sealed class StreamJsonSession : IDisposable
                     await SetModelAsync(request, ct).ConfigureAwait(false);
                     break;
                 case "mcp_status":
-                    _channel.RespondSuccess(request.RequestId, w => SdkDescriptions.WriteMcpStatus(w, _mcp.Statuses));
+                    _channel.RespondSuccess(request.RequestId, w => SdkDescriptions.WriteMcpStatus(w, McpStatuses));
                     break;
                 case "end_session":
                     InterruptTurn();
@@ -269,9 +277,11 @@ internal sealed class StreamJsonSession : IDisposable
         {
             problems.Add("initialize: agents defined by the SDK are not supported by forge (define them as .forge/agents/*.md files); they were not added");
         }
-        if (r.TryGetProperty("sdkMcpServers", out var sdkServers) && sdkServers.ValueKind == JsonValueKind.Array && sdkServers.GetArrayLength() > 0)
+        // In-process SDK MCP servers: tools from their manifests now, or after a handshake the first turn waits for.
+        _sdkMcpReady = SdkMcpServers.RegisterAsync(r, _channel, _runtime.Registry, _stderr, ct);
+        if (r.TryGetProperty("sdkMcpServers", out var sdkServers) && sdkServers.ValueKind == JsonValueKind.Array)
         {
-            problems.Add($"initialize: in-process SDK MCP servers ({string.Join(", ", sdkServers.EnumerateArray().Select(s => s.GetString()))}) are not supported by forge yet; their tools are not available");
+            ImmutableInterlocked.InterlockedExchange(ref _sdkMcpNames, [.. sdkServers.EnumerateArray().Select(n => n.GetString()).OfType<string>()]);
         }
         var mcpServersSent = r.TryGetProperty("mcpServers", out var mcpServers) && mcpServers.ValueKind == JsonValueKind.Object;
         if (mcpServersSent)
@@ -402,7 +412,7 @@ internal sealed class StreamJsonSession : IDisposable
     {
         var runtime = _runtime;
         var sessionId = runtime.Session.Id;
-        SdkDescriptions.WriteInit(_channel, runtime, _mcp.Statuses, Program.InformationalVersion);
+        SdkDescriptions.WriteInit(_channel, runtime, McpStatuses, Program.InformationalVersion);
         if (_args.ReplayUserMessages && turn.Raw.ValueKind == JsonValueKind.Object)
         {
             _channel.WriteLine(w =>
@@ -421,6 +431,9 @@ internal sealed class StreamJsonSession : IDisposable
             _started = true;
             await runtime.Hooks.StartAsync(runtime.Options.Resume is not null || runtime.Options.Continue ? "resume" : "startup", runtime.Provider.Model, cts.Token).ConfigureAwait(false);
         }
+#pragma warning disable VSTHRD003 // started by initialize on the reader's flow; its answers arrive through that reader
+        await _sdkMcpReady.ConfigureAwait(false);
+#pragma warning restore VSTHRD003
         var before = runtime.Usage.Snapshot;
         var structured = _structured;
         structured?.Take();

@@ -184,4 +184,21 @@ public sealed class AgentSdkTests : IAsyncLifetime
         Assert.Contains("the word is pelican", second, StringComparison.Ordinal);
         Assert.Single(Directory.GetFiles(Path.Combine(Home, ".forge", "projects"), $"{first}.jsonl", SearchOption.AllDirectories));
     }
+
+    [Fact]
+    public async Task SdkMcpServer_TheModelCallsAnInProcessTool_AndGetsItsAnswer()
+    {
+        _server.Enqueue(ScriptedTurn.CallTool("mcp__calc__add", Json(new { a = 2, b = 3 }), "toolu_1"), ScriptedTurn.Reply("five"));
+
+        var run = await RunAsync("sdkMcp", new { model = "sonnet" });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var call = Assert.Single(run.Facts.GetProperty("calls").EnumerateArray());
+        Assert.Equal((2, 3), (call.GetProperty("a").GetInt32(), call.GetProperty("b").GetInt32()));
+        Assert.Contains("mcp__calc__add", _server.Requests[0].Body, StringComparison.Ordinal);
+        Assert.Contains("sum is 5", _server.Requests[1].Body, StringComparison.Ordinal);
+        var init = run.OfType("system").First();
+        Assert.Contains("calc", init.GetProperty("mcp_servers").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal("five", Assert.Single(run.Results).GetProperty("result").GetString());
+    }
 }

@@ -175,4 +175,29 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
         var types = run.Lines.Select(l => l.GetProperty("type").GetString()).ToList();
         Assert.True(types.LastIndexOf("stream_event") < types.IndexOf("assistant"));
     }
+
+    [Fact]
+    public async Task McpConfig_WithStrict_StartsTheGivenServerAndReportsItsTools()
+    {
+        var config = JsonSerializer.Serialize(new { mcpServers = new { everything = new { command = "node", args = new[] { McpTestServers.Everything } } } });
+
+        var run = await RunAsync(["""{"type":"control_request","request_id":"req_1","request":{"subtype":"mcp_status"}}"""], "--mcp-config", config, "--strict-mcp-config");
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var server = Assert.Single(Assert.Single(run.OfType("control_response")).GetProperty("response").GetProperty("response").GetProperty("mcpServers").EnumerateArray());
+        Assert.Equal("everything", server.GetProperty("name").GetString());
+        Assert.Equal("connected", server.GetProperty("status").GetString());
+        Assert.Contains("echo", server.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task Settings_AsAJsonString_AreLayeredUnderTheFlags()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+
+        var run = await RunAsync([User("hi")], "--settings", """{"permissions":{"defaultMode":"acceptEdits"}}""");
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal("acceptEdits", run.OfType("system").Single(l => l.GetProperty("subtype").GetString() == "init").GetProperty("permissionMode").GetString());
+    }
 }
