@@ -25,12 +25,12 @@ namespace CodeForge.Cli.StreamJson;
 /// control requests are answered on the reader's flow, control responses complete their waiter, user turns go into an
 /// unbounded channel. The turn flow (the caller's) takes turns from that channel one at a time. What the reader changes
 /// for the turn flow is either thread-safe by itself (permission checker, hook registry, the channel) or handed over in
-/// a volatile field (<see cref="_turn"/>, the model to switch to, the system prompt from <c>initialize</c>). The model is
-/// switched only between turns: <c>set_model</c> during a turn is applied when it ends. When stdin ends, the channel's
+/// a volatile field (<see cref="_turn"/>, the system prompt from <c>initialize</c>). The model is switched only between
+/// turns: <c>set_model</c> goes into the turn queue behind the messages read before it. When stdin ends, the channel's
 /// pending requests fail at once (so a turn waiting for <c>can_use_tool</c> goes on with a denial), the turn that runs
 /// finishes, queued turns run, and the session ends.
 /// </remarks>
-internal sealed class StreamJsonSession : IDisposable
+internal sealed class StreamJsonSession
 {
     private readonly StreamJsonArgs _args;
     private readonly TextWriter _stderr;
@@ -38,12 +38,11 @@ internal sealed class StreamJsonSession : IDisposable
     private readonly ControlChannel _channel;
     private readonly TextWriter _stdout;
     private readonly SdkHooks _sdkHooks = new(BashHookProcessRunner.Instance);
-    private readonly Channel<UserTurn> _turns = Channel.CreateUnbounded<UserTurn>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private readonly SemaphoreSlim _betweenTurns = new(1, 1);
+    // User turns and model switches, in the order they were read: a set_model applies after the turns sent before it.
+    private readonly Channel<InboundMessage> _turns = Channel.CreateUnbounded<InboundMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private ForgeRuntime _runtime = null!;
     private FlagMcpServers _mcp = null!;
     private volatile CancellationTokenSource? _turn;
-    private volatile string? _pendingModel;
     private volatile string? _systemPrompt;
     private volatile string? _appendSystemPrompt;
     private volatile StructuredOutputTool? _structured;
@@ -69,11 +68,9 @@ internal sealed class StreamJsonSession : IDisposable
         ArgumentNullException.ThrowIfNull(stdin);
         // Events, control responses and forge's requests come from several flows: one line at a time.
         var output = TextWriter.Synchronized(stdout);
-        using var session = new StreamJsonSession(args, output, TextWriter.Synchronized(stderr), environment);
+        var session = new StreamJsonSession(args, output, TextWriter.Synchronized(stderr), environment);
         return await session.RunAsync(stdin, ct).ConfigureAwait(false);
     }
-
-    public void Dispose() => _betweenTurns.Dispose();
 
     /// <summary>The MCP servers the SDK is shown: configured, --mcp-config / initialize, and its own in-process ones.</summary>
     private IEnumerable<Mcp.Client.McpServerStatus> McpStatuses =>
@@ -130,13 +127,20 @@ internal sealed class StreamJsonSession : IDisposable
                 // The reader runs on its own flow: a console stdin read blocks its thread.
                 _ = Task.Run(() => ReadAsync(stdin, ct), CancellationToken.None);
             }
-            await foreach (var turn in _turns.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            await foreach (var item in _turns.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 if (ct.IsCancellationRequested)
                 {
                     break;
                 }
-                await RunTurnAsync(turn, ct).ConfigureAwait(false);
+                if (item is ModelSwitch change)
+                {
+                    await SwitchModelAsync(change.Model).ConfigureAwait(false);
+                }
+                else if (item is UserTurn turn)
+                {
+                    await RunTurnAsync(turn, ct).ConfigureAwait(false);
+                }
             }
             if (_started)
             {
@@ -228,7 +232,7 @@ internal sealed class StreamJsonSession : IDisposable
                     SetPermissionMode(request);
                     break;
                 case "set_model":
-                    await SetModelAsync(request, ct).ConfigureAwait(false);
+                    SetModel(request);
                     break;
                 case "mcp_status":
                     _channel.RespondSuccess(request.RequestId, w => SdkDescriptions.WriteMcpStatus(w, McpStatuses));
@@ -328,26 +332,32 @@ internal sealed class StreamJsonSession : IDisposable
         _channel.RespondSuccess(request.RequestId, w => w.WriteString("mode", mode.ToSettingsName()));
     }
 
-    private async Task SetModelAsync(ControlRequest request, CancellationToken ct)
+    private void SetModel(ControlRequest request)
     {
         var model = InboundMessage.String(request.Request, "model") is { Length: > 0 } m && m != "default" ? m : _args.Options.Model ?? _runtime.Provider.Model;
-        // Between turns: switch now (and report a bad name). During a turn: switch when it ends.
-        if (await _betweenTurns.WaitAsync(0, ct).ConfigureAwait(false))
-        {
-            try
-            {
-                _runtime.SetModel(model, _environment);
-            }
-            finally
-            {
-                _betweenTurns.Release();
-            }
-        }
-        else
-        {
-            _pendingModel = model;
-        }
+        // Queued behind the turns read before it (the model changes only between turns); a bad name is reported then.
+        _turns.Writer.TryWrite(new ModelSwitch(model));
         _channel.RespondSuccess(request.RequestId);
+    }
+
+    private async Task SwitchModelAsync(string model)
+    {
+        try
+        {
+            _runtime.SetModel(model, _environment);
+        }
+        catch (ArgumentException ex)
+        {
+            await _stderr.WriteLineAsync($"forge: set_model {model}: {ex.Message}").ConfigureAwait(false);
+            _channel.WriteLine(w =>
+            {
+                w.WriteString("type", "system");
+                w.WriteString("subtype", "error");
+                w.WriteString("error", $"set_model {model}: {ex.Message}");
+                w.WriteString("session_id", _runtime.Session.Id);
+                w.WriteString("uuid", Guid.NewGuid().ToString());
+            });
+        }
     }
 
     private void UseStructuredOutput(StructuredOutputTool tool)
@@ -376,35 +386,15 @@ internal sealed class StreamJsonSession : IDisposable
 
     private async Task RunTurnAsync(UserTurn turn, CancellationToken ct)
     {
-        await _betweenTurns.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _turn = cts;
         try
         {
-            if (_pendingModel is { } model)
-            {
-                _pendingModel = null;
-                try
-                {
-                    _runtime.SetModel(model, _environment);
-                }
-                catch (ArgumentException ex)
-                {
-                    await _stderr.WriteLineAsync($"forge: set_model: {ex.Message}").ConfigureAwait(false);
-                }
-            }
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            _turn = cts;
-            try
-            {
-                await RunOneTurnAsync(turn, cts).ConfigureAwait(false);
-            }
-            finally
-            {
-                _turn = null;
-            }
+            await RunOneTurnAsync(turn, cts).ConfigureAwait(false);
         }
         finally
         {
-            _betweenTurns.Release();
+            _turn = null;
         }
     }
 
@@ -475,4 +465,7 @@ internal sealed class StreamJsonSession : IDisposable
         var subtype = budgetExceeded ? "error_max_budget_usd" : summary.Subtype;
         _channel.WriteLine(w => SdkDescriptions.WriteResult(w, budgetExceeded ? summary with { Error = $"Reached the budget of ${_args.MaxBudgetUsd} (--max-budget-usd)" } : summary, subtype, output));
     }
+
+    /// <summary>A <c>set_model</c>, queued with the turns.</summary>
+    private sealed record ModelSwitch(string Model) : InboundMessage;
 }

@@ -200,4 +200,33 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Equal("acceptEdits", run.OfType("system").Single(l => l.GetProperty("subtype").GetString() == "init").GetProperty("permissionMode").GetString());
     }
+
+    [Fact]
+    public async Task SetModel_BetweenTurns_SendsTheNextTurnToTheNewModel()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("from the first model"), ScriptedTurn.Reply("from the second model"));
+
+        var run = await RunAsync([
+            User("one"),
+            """{"type":"control_request","request_id":"req_1","request":{"subtype":"set_model","model":"gpt-4o-mini"}}""",
+            User("two")]);
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal("success", Assert.Single(run.OfType("control_response")).GetProperty("response").GetProperty("subtype").GetString());
+        Assert.Equal(["gpt-4o", "gpt-4o-mini"], _server.Requests.Select(r => r.Model));
+        Assert.Equal(2, run.OfType("result").Count());
+    }
+
+    [Fact]
+    public async Task ReplayUserMessages_EchoesEachMessageReadWithIsReplay()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+
+        var run = await RunAsync([User("echo me")], "--replay-user-messages");
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var replay = Assert.Single(run.OfType("user"));
+        Assert.True(replay.GetProperty("isReplay").GetBoolean());
+        Assert.Equal("echo me", replay.GetProperty("message").GetProperty("content").GetString());
+    }
 }
