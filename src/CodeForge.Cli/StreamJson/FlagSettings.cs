@@ -16,6 +16,10 @@ internal static class FlagSettings
         ArgumentNullException.ThrowIfNull(commandLine);
         ArgumentNullException.ThrowIfNull(o);
         ArgumentNullException.ThrowIfNull(stderr);
+        if (o.SettingsFlag is null && o.AddDirectories.Count == 0)
+        {
+            return commandLine;
+        }
         var flag = SettingsFragment.Empty;
         if (o.SettingsFlag is { Length: > 0 } text)
         {
@@ -49,7 +53,8 @@ internal static class FlagSettings
                 flag = fragment;
             }
         }
-        return flag with
+        // The other flags win; --settings fills what they leave unset.
+        return commandLine with
         {
             Model = commandLine.Model ?? flag.Model,
             Provider = commandLine.Provider ?? flag.Provider,
@@ -58,6 +63,14 @@ internal static class FlagSettings
             Deny = flag.Deny.AddRange(commandLine.Deny),
             Ask = flag.Ask.AddRange(commandLine.Ask),
             AdditionalDirectories = [.. flag.AdditionalDirectories, .. commandLine.AdditionalDirectories, .. o.AddDirectories],
+            Env = flag.Env.SetItems(commandLine.Env),
+            EnabledPlugins = flag.EnabledPlugins.SetItems(commandLine.EnabledPlugins),
+            Hooks = commandLine.Hooks.IsEmpty ? flag.Hooks : commandLine.Hooks,
+            StatusLine = commandLine.StatusLine ?? flag.StatusLine,
+            DisableBypassPermissionsMode = commandLine.DisableBypassPermissionsMode ?? flag.DisableBypassPermissionsMode,
+            CleanupPeriodDays = commandLine.CleanupPeriodDays ?? flag.CleanupPeriodDays,
+            WebFetch = commandLine.WebFetch ?? flag.WebFetch,
+            Sandbox = commandLine.Sandbox ?? flag.Sandbox,
         };
     }
 }
