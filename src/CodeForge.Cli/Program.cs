@@ -48,6 +48,7 @@ internal static class Program
         {
             prompt, print, format, verbose, maxTurns, permissionMode, allowed, disallowed, append, model, provider, cont, resume, sessionId, fork, noPersist,
         };
+        var sdk = StreamJson.SdkFlags.AddTo(root);
         root.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -68,6 +69,16 @@ internal static class Program
                 ForkSession = parse.GetValue(fork),
                 NoSessionPersistence = parse.GetValue(noPersist),
             };
+            options = sdk.Apply(parse, options);
+            if (sdk.MisplacedReason(parse, parse.GetValue(format)!) is { } misplaced)
+            {
+                await error.WriteLineAsync($"forge: {misplaced}").ConfigureAwait(false);
+                return 1;
+            }
+            if (sdk.IsSession(parse, parse.GetValue(format)!))
+            {
+                return await sdk.RunAsync(parse, options with { Verbose = parse.GetValue(verbose) }, parse.GetValue(prompt), output, error, ct).ConfigureAwait(false);
+            }
             if (!parse.GetValue(print))
             {
                 return await Interactive.InteractiveRunner.RunAsync(options, Environment.GetEnvironmentVariable, ct).ConfigureAwait(false);

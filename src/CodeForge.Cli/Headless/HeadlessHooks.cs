@@ -23,7 +23,7 @@ internal sealed class HeadlessHooks
     /// <summary>The registry, where plugins add their hooks as <c>plugin:&lt;name&gt;</c> sources.</summary>
     public HookRegistry Registry => Session.Runner.Registry;
 
-    public static HeadlessHooks Create(SettingsLocations locations, string cwd, string home, Func<HookSessionInfo> info, TextWriter stderr)
+    public static HeadlessHooks Create(SettingsLocations locations, string cwd, string home, Func<HookSessionInfo> info, TextWriter stderr, IHookProcessRunner? processes = null)
     {
         var loaded = HookConfigParser.LoadSettings(locations);
         foreach (var d in loaded.Diagnostics)
@@ -36,7 +36,7 @@ internal sealed class HeadlessHooks
             registry.SetSource("settings", loaded.Definitions);
         }
         var self = new HeadlessHooks(stderr);
-        var runner = new HookRunner(registry, BashHookProcessRunner.Instance, new HookRunnerOptions
+        var runner = new HookRunner(registry, processes ?? BashHookProcessRunner.Instance, new HookRunnerOptions
         {
             ProjectDirectory = cwd,
             HomeDirectory = home,

@@ -36,6 +36,15 @@ internal sealed record ForgeOptions
 
     /// <summary>Print each TodoWrite change to stderr (headless text with <c>--verbose</c>).</summary>
     public bool PrintTodos { get; init; }
+
+    /// <summary>Runs hook commands (null: bash); the Agent SDK session routes its own hooks' callbacks through it.</summary>
+    public IHookProcessRunner? HookProcesses { get; init; }
+
+    /// <summary><c>--add-dir</c>: more directories the tools may use (absolute).</summary>
+    public IReadOnlyList<string> AddDirectories { get; init; } = [];
+
+    /// <summary><c>--settings</c>: a settings file or JSON string for the command-line layer.</summary>
+    public string? SettingsFlag { get; init; }
 }
 
 /// <summary>
@@ -166,6 +175,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             Allow = [.. o.AllowedTools.Select((r, i) => new RuleEntry(r, new SettingsSource(SettingsScope.CommandLine, "--allowedTools"), $"[{i}]"))],
             Deny = [.. o.DisallowedTools.Select((r, i) => new RuleEntry(r, new SettingsSource(SettingsScope.CommandLine, "--disallowedTools"), $"[{i}]"))],
         };
+        commandLine = StreamJson.FlagSettings.Merge(commandLine, o, stderr);
         var settingsStore = new SettingsStore(new SettingsLocations(home, MemoryFiles.FindRepositoryRoot(cwd)), commandLine);
         var settings = settingsStore.Current.Settings;
         foreach (var d in settingsStore.Current.Diagnostics.Where(d => d.IsError))
@@ -264,7 +274,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         runtime._shells = await ShellSetup.CreateAsync(settings, cwd, runtime.AdditionalDirectories, session.Id, o.Verbose, o.PrintTodos, stderr, checker).ConfigureAwait(false);
         registry.RegisterMany(runtime._shells.Tools);
         runtime._hooks = HeadlessHooks.Create(settingsStore.Locations, cwd, home,
-            () => new(runtime.Session.Id, runtime.Session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), stderr);
+            () => new(runtime.Session.Id, runtime.Session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), stderr, o.HookProcesses);
         await runtime.AddPluginHooksAsync(stderr).ConfigureAwait(false);
         runtime._gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
         runtime.ConfigureModel();
@@ -347,6 +357,10 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     /// <summary>Runs one turn of the current conversation, recorded in the current session.</summary>
     public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, CancellationToken ct) =>
         CreateLoop().RunAsync(Conversation, prompt, CreateAgentOptions(), _sink, ct);
+
+    /// <summary>Runs one turn with <paramref name="options"/> (from <see cref="CreateAgentOptions"/>, adjusted by the caller).</summary>
+    public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, AgentOptions options, CancellationToken ct) =>
+        CreateLoop().RunAsync(Conversation, prompt, options, _sink, ct);
 
     /// <summary>Compacts the conversation now (<c>/compact</c>); null when there is nothing to summarise.</summary>
     public Task<CompactionResult?> CompactAsync(string? instructions, CancellationToken ct) =>

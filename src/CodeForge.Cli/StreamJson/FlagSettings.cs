@@ -1,0 +1,76 @@
+using CodeForge.Cli.Runtime;
+using CodeForge.Core.Config;
+
+namespace CodeForge.Cli.StreamJson;
+
+/// <summary>
+/// <c>--settings</c> (a file or a JSON string) and <c>--add-dir</c>: both join the command-line settings layer, under the
+/// other flags (<c>--model</c>, <c>--permission-mode</c>, <c>--allowedTools</c> ... win over the same key in
+/// <c>--settings</c>) and over the settings files.
+/// </summary>
+/// <remarks>Pure function of its inputs; problems are written to <c>stderr</c>, one line each, and the rest applies.</remarks>
+internal static class FlagSettings
+{
+    public static SettingsFragment Merge(SettingsFragment commandLine, ForgeOptions o, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(commandLine);
+        ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(stderr);
+        if (o.SettingsFlag is null && o.AddDirectories.Count == 0)
+        {
+            return commandLine;
+        }
+        var flag = SettingsFragment.Empty;
+        if (o.SettingsFlag is { Length: > 0 } text)
+        {
+            var trimmed = text.TrimStart();
+            var isJson = trimmed.StartsWith('{');
+            var path = isJson ? "--settings" : Path.GetFullPath(text, o.WorkingDirectory);
+            string? json = null;
+            if (isJson)
+            {
+                json = text;
+            }
+            else if (File.Exists(path))
+            {
+                json = File.ReadAllText(path);
+            }
+            else
+            {
+                stderr.WriteLine($"forge: --settings: no such file: {path} (pass a settings file or a JSON object)");
+            }
+            if (json is not null)
+            {
+                var (fragment, diagnostics) = SettingsParser.Parse(json, new SettingsSource(SettingsScope.CommandLine, path));
+                foreach (var d in diagnostics)
+                {
+                    stderr.WriteLine($"forge: {d}");
+                }
+                if (!fragment.Hooks.IsEmpty)
+                {
+                    stderr.WriteLine($"forge: {path}: hooks in --settings are not run by forge; put them in .forge/settings.json");
+                }
+                flag = fragment;
+            }
+        }
+        // The other flags win; --settings fills what they leave unset.
+        return commandLine with
+        {
+            Model = commandLine.Model ?? flag.Model,
+            Provider = commandLine.Provider ?? flag.Provider,
+            DefaultMode = commandLine.DefaultMode ?? flag.DefaultMode,
+            Allow = flag.Allow.AddRange(commandLine.Allow),
+            Deny = flag.Deny.AddRange(commandLine.Deny),
+            Ask = flag.Ask.AddRange(commandLine.Ask),
+            AdditionalDirectories = [.. flag.AdditionalDirectories, .. commandLine.AdditionalDirectories, .. o.AddDirectories],
+            Env = flag.Env.SetItems(commandLine.Env),
+            EnabledPlugins = flag.EnabledPlugins.SetItems(commandLine.EnabledPlugins),
+            Hooks = commandLine.Hooks.IsEmpty ? flag.Hooks : commandLine.Hooks,
+            StatusLine = commandLine.StatusLine ?? flag.StatusLine,
+            DisableBypassPermissionsMode = commandLine.DisableBypassPermissionsMode ?? flag.DisableBypassPermissionsMode,
+            CleanupPeriodDays = commandLine.CleanupPeriodDays ?? flag.CleanupPeriodDays,
+            WebFetch = commandLine.WebFetch ?? flag.WebFetch,
+            Sandbox = commandLine.Sandbox ?? flag.Sandbox,
+        };
+    }
+}

@@ -1,0 +1,204 @@
+using System.Text.Json;
+using CodeForge.Testing;
+
+namespace CodeForge.Cli.Tests.StreamJson;
+
+/// <summary>
+/// The official Claude Agent SDK (TypeScript, from npm) driving the real forge against the fake model server (real
+/// Anthropic wire protocol on 127.0.0.1): every scenario a program written for the SDK relies on.
+/// </summary>
+public sealed class AgentSdkTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-sdk-");
+    private FakeModelServer _server = null!;
+    private string _forge = null!;
+
+    private string Home => Path.Combine(_root.FullName, "home");
+
+    private string Repo => Path.Combine(_root.FullName, "repo");
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
+        _forge = AgentSdk.WriteForgeLauncher(_root.FullName);
+        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _root.Delete(recursive: true);
+    }
+
+    private Task<AgentSdk.Run> RunAsync(string scenario, object extra)
+    {
+        var env = new Dictionary<string, string>(_server.EnvironmentVariables) { ["HOME"] = Home, ["FORGE_PROVIDER"] = "anthropic" };
+        return AgentSdk.RunAsync(scenario, _forge, Repo, extra, env);
+    }
+
+    private static string Json(object value) => JsonSerializer.Serialize(value);
+
+    [Fact]
+    public async Task Query_OneShot_GivesInitAssistantAndASuccessResult()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("Hello from forge"));
+
+        var run = await RunAsync("oneshot", new { model = "sonnet", prompt = "say hello" });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.Equal(["system", "assistant", "result"], run.Messages.Select(m => m.GetProperty("type").GetString()));
+        var init = run.Messages[0];
+        Assert.Equal("init", init.GetProperty("subtype").GetString());
+        Assert.Contains("Read", init.GetProperty("tools").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("default", init.GetProperty("permissionMode").GetString());
+        var result = Assert.Single(run.Results);
+        Assert.Equal("success", result.GetProperty("subtype").GetString());
+        Assert.Equal("Hello from forge", result.GetProperty("result").GetString());
+        Assert.Equal(1, result.GetProperty("num_turns").GetInt32());
+        Assert.Equal(init.GetProperty("session_id").GetString(), result.GetProperty("session_id").GetString());
+        Assert.Contains("say hello", Assert.Single(_server.Requests).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CanUseTool_DeniesOneToolAndAllowsAnotherWithAChangedInput()
+    {
+        var file = Path.Combine(Repo, "allowed.txt");
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Bash", Json(new { command = "touch denied.txt" }), "toolu_1"),
+            ScriptedTurn.CallTool("Write", Json(new { file_path = file, content = "as the model wrote it" }), "toolu_2"),
+            ScriptedTurn.Reply("done"));
+
+        var run = await RunAsync("canUseTool", new
+        {
+            model = "sonnet",
+            deny = "Bash",
+            denyMessage = "no shell today",
+            updatedInput = new { content = "as the SDK changed it" },
+        });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.Equal(["Bash", "Write"], run.Facts.GetProperty("asked").EnumerateArray().Select(a => a.GetString()));
+        Assert.False(File.Exists(Path.Combine(Repo, "denied.txt")));
+        Assert.Equal("as the SDK changed it", await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
+        Assert.Contains("no shell today", _server.Requests[1].Body, StringComparison.Ordinal);
+        var denial = Assert.Single(run.Results[0].GetProperty("permission_denials").EnumerateArray());
+        Assert.Equal("Bash", denial.GetProperty("tool_name").GetString());
+    }
+
+    [Fact]
+    public async Task StreamingInput_TwoUserMessages_RunAsTwoTurnsOfOneSession()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("answer one"), ScriptedTurn.Reply("answer two"));
+
+        var run = await RunAsync("streaming", new { model = "sonnet", first = "first question", second = "second question" });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.Equal(["answer one", "answer two"], run.Results.Select(r => r.GetProperty("result").GetString()));
+        Assert.Single(run.Results.Select(r => r.GetProperty("session_id").GetString()).Distinct());
+        Assert.Equal(2, run.OfType("system").Count(m => m.GetProperty("subtype").GetString() == "init"));
+        var second = _server.Requests[1].Body;
+        Assert.Contains("first question", second, StringComparison.Ordinal);
+        Assert.Contains("answer one", second, StringComparison.Ordinal);
+        Assert.Contains("second question", second, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Interrupt_WhileAToolRuns_EndsTheTurnWithAnErrorResultAndTheSessionGoesOn()
+    {
+        _server.Enqueue(ScriptedTurn.CallTool("Bash", Json(new { command = "sleep 300" }), "toolu_1"), ScriptedTurn.Reply("still here"));
+
+        var run = await RunAsync("interrupt", new { model = "sonnet", options = new { permissionMode = "bypassPermissions" } });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.True(run.Facts.GetProperty("interrupted").GetBoolean());
+        Assert.Equal(2, run.Results.Count);
+        Assert.Equal("error_during_execution", run.Results[0].GetProperty("subtype").GetString());
+        Assert.True(run.Results[0].GetProperty("is_error").GetBoolean());
+        Assert.Equal("still here", run.Results[1].GetProperty("result").GetString());
+        // The interrupted call got a result, so the conversation the second turn sent is valid.
+        Assert.Contains("toolu_1", _server.Requests[1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SetPermissionMode_AcceptEdits_LetsTheModelWriteWithoutAsking()
+    {
+        var file = Path.Combine(Repo, "edited.txt");
+        _server.Enqueue(ScriptedTurn.CallTool("Write", Json(new { file_path = file, content = "written" }), "toolu_1"), ScriptedTurn.Reply("done"));
+
+        var run = await RunAsync("setPermissionMode", new { model = "sonnet", mode = "acceptEdits" });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.Equal("acceptEdits", run.Facts.GetProperty("answer").GetProperty("mode").GetString());
+        Assert.Equal("acceptEdits", run.OfType("system").First().GetProperty("permissionMode").GetString());
+        Assert.Equal("written", await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
+        Assert.Empty(run.Results[0].GetProperty("permission_denials").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Hook_ASdkPreToolUseHookThatDenies_BlocksTheToolAndTheModelSeesTheReason()
+    {
+        _server.Enqueue(ScriptedTurn.CallTool("Bash", Json(new { command = "touch hooked.txt" }), "toolu_1"), ScriptedTurn.Reply("ok"));
+
+        var run = await RunAsync("hook", new { model = "sonnet", matcher = "Bash", reason = "blocked by the SDK hook", options = new { permissionMode = "bypassPermissions" } });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var call = Assert.Single(run.Facts.GetProperty("hookCalls").EnumerateArray());
+        Assert.Equal("PreToolUse", call.GetProperty("hook_event_name").GetString());
+        Assert.Equal("Bash", call.GetProperty("tool_name").GetString());
+        Assert.Equal("touch hooked.txt", call.GetProperty("tool_input").GetProperty("command").GetString());
+        Assert.False(File.Exists(Path.Combine(Repo, "hooked.txt")));
+        Assert.Contains("blocked by the SDK hook", _server.Requests[1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StructuredOutput_WithAJsonSchema_ReturnsTheValidatedValueAndRejectsAWrongOne()
+    {
+        _server.Enqueue(
+            ScriptedTurn.CallTool("StructuredOutput", Json(new { answer = "forty-two" }), "toolu_1"),
+            ScriptedTurn.CallTool("StructuredOutput", Json(new { answer = 42 }), "toolu_2"),
+            ScriptedTurn.Reply("done"));
+        var schema = new { type = "object", properties = new { answer = new { type = "integer" } }, required = new[] { "answer" } };
+
+        var run = await RunAsync("structured", new { model = "sonnet", schema });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var result = Assert.Single(run.Results);
+        Assert.Equal(42, result.GetProperty("structured_output").GetProperty("answer").GetInt32());
+        Assert.Contains("expected integer", _server.Requests[1].Body, StringComparison.Ordinal);
+        Assert.Contains("StructuredOutput", _server.Requests[0].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resume_ASecondQueryWithTheSessionId_ContinuesTheSavedConversation()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("the word is pelican"), ScriptedTurn.Reply("it was pelican"));
+
+        var run = await RunAsync("resume", new { model = "sonnet", first = "remember a word", second = "which word?" });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var first = run.Facts.GetProperty("firstSession").GetString()!;
+        Assert.Equal([first, first], run.Results.Select(r => r.GetProperty("session_id").GetString()));
+        var second = _server.Requests[1].Body;
+        Assert.Contains("remember a word", second, StringComparison.Ordinal);
+        Assert.Contains("the word is pelican", second, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(Path.Combine(Home, ".forge", "projects"), $"{first}.jsonl", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task SdkMcpServer_TheModelCallsAnInProcessTool_AndGetsItsAnswer()
+    {
+        _server.Enqueue(ScriptedTurn.CallTool("mcp__calc__add", Json(new { a = 2, b = 3 }), "toolu_1"), ScriptedTurn.Reply("five"));
+
+        var run = await RunAsync("sdkMcp", new { model = "sonnet" });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var call = Assert.Single(run.Facts.GetProperty("calls").EnumerateArray());
+        Assert.Equal((2, 3), (call.GetProperty("a").GetInt32(), call.GetProperty("b").GetInt32()));
+        Assert.Contains("mcp__calc__add", _server.Requests[0].Body, StringComparison.Ordinal);
+        Assert.Contains("sum is 5", _server.Requests[1].Body, StringComparison.Ordinal);
+        var init = run.OfType("system").First();
+        Assert.Contains("calc", init.GetProperty("mcp_servers").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal("five", Assert.Single(run.Results).GetProperty("result").GetString());
+    }
+}

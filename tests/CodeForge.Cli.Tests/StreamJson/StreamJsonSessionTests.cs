@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CodeForge.Testing;
+
+namespace CodeForge.Cli.Tests.StreamJson;
+
+/// <summary>
+/// The real forge in <c>--input-format stream-json</c> with hand-written stdin lines: bad input gets a clear error and
+/// loses nothing else; stdin closing while forge waits for the SDK ends the turn cleanly.
+/// </summary>
+public sealed class StreamJsonSessionTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-streamjson-");
+    private FakeModelServer _server = null!;
+
+    private string Home => Path.Combine(_root.FullName, "home");
+
+    private string Repo => Path.Combine(_root.FullName, "repo");
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
+        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _root.Delete(recursive: true);
+    }
+
+    private sealed record Output(int ExitCode, IReadOnlyList<JsonElement> Lines, string StdErr)
+    {
+        public IEnumerable<JsonElement> OfType(string type) => Lines.Where(l => l.GetProperty("type").GetString() == type);
+    }
+
+    /// <summary>Runs forge with the SDK's flags, writes <paramref name="stdin"/> line by line, closes stdin, reads everything.</summary>
+    private async Task<Output> RunAsync(IEnumerable<string> stdin, params string[] extraArgs)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "forge.dll");
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repo,
+        };
+        foreach (var key in new[] { "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OLLAMA_HOST", "FORGE_PROVIDER", "FORGE_MODEL" })
+        {
+            psi.Environment.Remove(key);
+        }
+        foreach (var (key, value) in _server.EnvironmentVariables)
+        {
+            psi.Environment[key] = value;
+        }
+        psi.Environment["HOME"] = Home;
+        foreach (var a in (string[])[dll, "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--provider", "openai", "--model", "gpt-4o", .. extraArgs])
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(psi)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        foreach (var line in stdin)
+        {
+            await process.StandardInput.WriteLineAsync(line.AsMemory(), timeout.Token);
+        }
+        process.StandardInput.Close();
+        await process.WaitForExitAsync(timeout.Token);
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        return new Output(process.ExitCode, lines, await stderr);
+    }
+
+    private static string User(string text) => JsonSerializer.Serialize(new { type = "user", message = new { role = "user", content = text }, parent_tool_use_id = (string?)null, session_id = "" });
+
+    [Fact]
+    public async Task MalformedLines_GetAnErrorEventNamingTheLine_AndTheNextMessageStillRuns()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("still fine"));
+
+        var run = await RunAsync(["{not json", "[1,2]", """{"type":"user","message":{}}""", """{"type":"telepathy"}""", User("hello")]);
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var errors = run.OfType("system").Where(l => l.GetProperty("subtype").GetString() == "error").ToList();
+        Assert.Equal([1, 2, 3, 4], errors.Select(e => e.GetProperty("line").GetInt32()));
+        Assert.Contains("not JSON", errors[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("unknown type 'telepathy'", errors[3].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("stdin line 1", run.StdErr, StringComparison.Ordinal);
+        Assert.Equal("still fine", Assert.Single(run.OfType("result")).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownControlSubtype_GetsAnErrorResponseWithItsRequestId()
+    {
+        var run = await RunAsync(["""{"type":"control_request","request_id":"req_7","request":{"subtype":"teleport"}}"""]);
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var response = Assert.Single(run.OfType("control_response")).GetProperty("response");
+        Assert.Equal("error", response.GetProperty("subtype").GetString());
+        Assert.Equal("req_7", response.GetProperty("request_id").GetString());
+        Assert.Contains("teleport", response.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ControlResponseForAnUnknownRequestId_IsIgnoredWithADebugNote()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("answered"));
+
+        var run = await RunAsync(["""{"type":"control_response","response":{"subtype":"success","request_id":"nobody-asked","response":{}}}""", User("hi")], "--debug");
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Contains("control_response for unknown request id 'nobody-asked' ignored", run.StdErr, StringComparison.Ordinal);
+        Assert.Empty(run.OfType("control_response"));
+        Assert.Equal("answered", Assert.Single(run.OfType("result")).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task Initialize_AnswersWithCommandsAgentsAndModels_AndSetPermissionModeChangesTheNextInit()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+
+        var run = await RunAsync([
+            """{"type":"control_request","request_id":"req_1","request":{"subtype":"initialize","hooks":{"PreToolUse":[{"matcher":"Bash","hookCallbackIds":["hook_0"]}]}}}""",
+            """{"type":"control_request","request_id":"req_2","request":{"subtype":"set_permission_mode","mode":"plan"}}""",
+            """{"type":"control_request","request_id":"req_3","request":{"subtype":"set_permission_mode","mode":"sideways"}}""",
+            """{"type":"control_request","request_id":"req_4","request":{"subtype":"mcp_status"}}""",
+            User("hi")]);
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var responses = run.OfType("control_response").Select(r => r.GetProperty("response")).ToDictionary(r => r.GetProperty("request_id").GetString()!);
+        var init = responses["req_1"].GetProperty("response");
+        Assert.True(init.GetProperty("hooks_applied").GetBoolean());
+        Assert.Contains("general-purpose", init.GetProperty("agents").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        Assert.Equal(JsonValueKind.Array, init.GetProperty("commands").ValueKind);
+        Assert.Equal(JsonValueKind.Array, init.GetProperty("models").ValueKind);
+        Assert.Equal("plan", responses["req_2"].GetProperty("response").GetProperty("mode").GetString());
+        Assert.Equal("error", responses["req_3"].GetProperty("subtype").GetString());
+        Assert.Equal(JsonValueKind.Array, responses["req_4"].GetProperty("response").GetProperty("mcpServers").ValueKind);
+        Assert.Equal("plan", run.OfType("system").Single(l => l.GetProperty("subtype").GetString() == "init").GetProperty("permissionMode").GetString());
+    }
+
+    [Fact]
+    public async Task StdinClosedWhileAPermissionQuestionIsOpen_DeniesTheCallAndFinishesTheTurn()
+    {
+        var file = Path.Combine(Repo, "never.txt");
+        _server.Enqueue(ScriptedTurn.CallTool("Write", JsonSerializer.Serialize(new { file_path = file, content = "x" }), "call_1"), ScriptedTurn.Reply("gave up"));
+
+        // stdin closes right after the message: the can_use_tool question can never be answered.
+        var run = await RunAsync([User("write it")], "--permission-prompt-tool", "stdio");
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.False(File.Exists(file));
+        var result = Assert.Single(run.OfType("result"));
+        Assert.Equal("gave up", result.GetProperty("result").GetString());
+        Assert.Equal("Write", Assert.Single(result.GetProperty("permission_denials").EnumerateArray()).GetProperty("tool_name").GetString());
+        Assert.Contains("stdin closed", _server.Requests[1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IncludePartialMessages_StreamsTextDeltasBeforeTheAssistantMessage()
+    {
+        _server.Enqueue(new ScriptedTurn { Text = "streamed in pieces", ChunkSize = 4 });
+
+        var run = await RunAsync([User("go")], "--include-partial-messages");
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var events = run.OfType("stream_event").Select(e => e.GetProperty("event")).ToList();
+        Assert.Equal("message_start", events[0].GetProperty("type").GetString());
+        Assert.Equal("message_stop", events[^1].GetProperty("type").GetString());
+        var text = string.Concat(events.Where(e => e.GetProperty("type").GetString() == "content_block_delta").Select(e => e.GetProperty("delta").GetProperty("text").GetString()));
+        Assert.Equal("streamed in pieces", text);
+        var types = run.Lines.Select(l => l.GetProperty("type").GetString()).ToList();
+        Assert.True(types.LastIndexOf("stream_event") < types.IndexOf("assistant"));
+    }
+
+    [Fact]
+    public async Task McpConfig_WithStrict_StartsTheGivenServerAndReportsItsTools()
+    {
+        var config = JsonSerializer.Serialize(new { mcpServers = new { everything = new { command = "node", args = new[] { McpTestServers.Everything } } } });
+
+        var run = await RunAsync(["""{"type":"control_request","request_id":"req_1","request":{"subtype":"mcp_status"}}"""], "--mcp-config", config, "--strict-mcp-config");
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var server = Assert.Single(Assert.Single(run.OfType("control_response")).GetProperty("response").GetProperty("response").GetProperty("mcpServers").EnumerateArray());
+        Assert.Equal("everything", server.GetProperty("name").GetString());
+        Assert.Equal("connected", server.GetProperty("status").GetString());
+        Assert.Contains("echo", server.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task Settings_AsAJsonString_AreLayeredUnderTheFlags()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+
+        var run = await RunAsync([User("hi")], "--settings", """{"permissions":{"defaultMode":"acceptEdits"}}""");
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal("acceptEdits", run.OfType("system").Single(l => l.GetProperty("subtype").GetString() == "init").GetProperty("permissionMode").GetString());
+    }
+
+    [Fact]
+    public async Task SetModel_BetweenTurns_SendsTheNextTurnToTheNewModel()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("from the first model"), ScriptedTurn.Reply("from the second model"));
+
+        var run = await RunAsync([
+            User("one"),
+            """{"type":"control_request","request_id":"req_1","request":{"subtype":"set_model","model":"gpt-4o-mini"}}""",
+            User("two")]);
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal("success", Assert.Single(run.OfType("control_response")).GetProperty("response").GetProperty("subtype").GetString());
+        Assert.Equal(["gpt-4o", "gpt-4o-mini"], _server.Requests.Select(r => r.Model));
+        Assert.Equal(2, run.OfType("result").Count());
+    }
+
+    [Fact]
+    public async Task ReplayUserMessages_EchoesEachMessageReadWithIsReplay()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+
+        var run = await RunAsync([User("echo me")], "--replay-user-messages");
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var replay = Assert.Single(run.OfType("user"));
+        Assert.True(replay.GetProperty("isReplay").GetBoolean());
+        Assert.Equal("echo me", replay.GetProperty("message").GetProperty("content").GetString());
+    }
+}
