@@ -81,18 +81,31 @@ public sealed record ReasoningConfig
 
     /// <summary>The configuration from the settings values and the environment: <c>MAX_THINKING_TOKENS</c> wins over
     /// <paramref name="maxThinkingTokens"/>. With nothing set it is the default (models that think adaptively
-    /// decide, others do not think).</summary>
-    /// <exception cref="ArgumentException">An effort or budget that does not parse (the message names where it came from).</exception>
-    public static ReasoningConfig From(string? effort, int? maxThinkingTokens, bool? alwaysThinking, Func<string, string?> environment)
+    /// decide, others do not think). A value that does not parse is reported to <paramref name="onProblem"/> and
+    /// ignored (the rest still applies); without <paramref name="onProblem"/> it throws.</summary>
+    /// <exception cref="ArgumentException">An effort or budget that does not parse and no <paramref name="onProblem"/>.</exception>
+    public static ReasoningConfig From(string? effort, int? maxThinkingTokens, bool? alwaysThinking, Func<string, string?> environment,
+        Action<string>? onProblem = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var fromEnv = environment("MAX_THINKING_TOKENS") is { Length: > 0 } env ? ParseBudget(env) : (int?)null;
-        var config = new ReasoningConfig
+        T? Parse<T>(Func<T> parse) where T : struct
         {
-            Effort = string.IsNullOrWhiteSpace(effort) ? null : ParseEffort(effort),
+            try
+            {
+                return parse();
+            }
+            catch (ArgumentException ex) when (onProblem is not null)
+            {
+                onProblem(ex.Message);
+                return null;
+            }
+        }
+        var fromEnv = environment("MAX_THINKING_TOKENS") is { Length: > 0 } env ? Parse(() => ParseBudget(env)) : null;
+        return new ReasoningConfig
+        {
+            Effort = string.IsNullOrWhiteSpace(effort) ? null : Parse(() => ParseEffort(effort)),
             MaxThinkingTokens = fromEnv ?? maxThinkingTokens,
             AlwaysThinking = alwaysThinking,
         };
-        return config;
     }
 }

@@ -41,6 +41,17 @@ public sealed class ReasoningConfigTests
     }
 
     [Fact]
+    public void From_WithAProblemReporter_ReportsABadValueAndKeepsTheRest()
+    {
+        var problems = new List<string>();
+
+        var config = ReasoningConfig.From("high", 5_000, null, _ => "lots", problems.Add);
+
+        Assert.Equal(new ReasoningConfig { Effort = ReasoningEffort.High, MaxThinkingTokens = 5_000 }, config);
+        Assert.Contains("MAX_THINKING_TOKENS", Assert.Single(problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void From_WithNothingSet_IsTheDefault() =>
         Assert.Equal(new ReasoningConfig(), ReasoningConfig.From(null, null, null, _ => null));
 }
