@@ -350,7 +350,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     {
         MaxTurns = Options.MaxTurns,
         SystemPrompt = SystemPrompt.Build(new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
-            _gitStatus, Registry.ListNames(), MemoryFiles.Load(WorkingDirectory, Home), Options.AppendSystemPrompt, _extensions.Catalogue)),
+            _gitStatus, Registry.ListNames(), MemoryFiles.Load(WorkingDirectory, Home), Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow)),
         ChatOptions = new ChatOptions { ModelId = Provider.Model, AdditionalProperties = new() { [ChatClientFactory.PromptCacheKeyProperty] = Session.Id } },
         Context = Context,
         Hooks = _hooks.Session,
