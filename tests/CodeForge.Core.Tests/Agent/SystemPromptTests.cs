@@ -50,7 +50,7 @@ public sealed class SystemPromptTests
         Assert.DoesNotContain("Task tool", prompt, StringComparison.Ordinal);
         Assert.DoesNotContain("Skill tool", prompt, StringComparison.Ordinal);
         Assert.DoesNotContain("run_in_background", prompt, StringComparison.Ordinal);
-        Assert.Contains("# Git", prompt, StringComparison.Ordinal);
+        Assert.Contains("# Git\n", prompt, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class SystemPromptTests
         {
             Assert.Contains(essential, compact, StringComparison.Ordinal);
         }
-        Assert.DoesNotContain("# Git", compact, StringComparison.Ordinal);
+        Assert.DoesNotContain("# Git\n", compact, StringComparison.Ordinal);
     }
 
     [Theory]
