@@ -25,7 +25,7 @@ internal sealed class AnthropicStreamErrorException(string? errorType, string? e
 /// not. Streams server-sent events (<c>message_start</c>, <c>content_block_start/delta/stop</c> with
 /// <c>text_delta</c>, <c>input_json_delta</c> and <c>thinking_delta</c>, <c>message_delta</c>, <c>message_stop</c>,
 /// <c>ping</c>, <c>error</c>), assembles tool-call arguments from their fragments, and reports usage including cache
-/// reads and writes.
+/// reads and writes. Optionally marks prompt-cache breakpoints and asks for extended or adaptive thinking.
 /// </summary>
 /// <remarks>
 /// <para>Mapping: system messages and <see cref="ChatOptions.Instructions"/> become <c>system</c>; tool results become
@@ -33,6 +33,12 @@ internal sealed class AnthropicStreamErrorException(string? errorType, string? e
 /// requires alternation); <see cref="ChatOptions.AllowMultipleToolCalls"/> false sets
 /// <c>disable_parallel_tool_use</c>. Arguments that are not a JSON object yield a <see cref="FunctionCallContent"/>
 /// whose <see cref="FunctionCallContent.Exception"/> says why, so the agent can tell the model.</para>
+/// <para>Thinking: a <c>thinking</c> block becomes a <see cref="TextReasoningContent"/> whose
+/// <see cref="TextReasoningContent.ProtectedData"/> is its signature (streamed: the <c>thinking_delta</c>s, then a
+/// content carrying only the <c>signature_delta</c>, which <c>ToChatResponse</c> coalesces into one); a
+/// <c>redacted_thinking</c> block one with empty text, its data as protected data and <see cref="RedactedThinkingKey"/>.
+/// Both go back to the API unchanged in later requests; reasoning without protected data (another provider's) is
+/// not sent.</para>
 /// <para>HTTP errors are not handled here: the handler under it (<c>HttpErrorCaptureHandler</c>) turns them into one
 /// exception shape and <see cref="ErrorMappingChatClient"/> above it into user-facing messages; retries are
 /// <see cref="RetryingChatClient"/>'s. Usage: <see cref="UsageDetails.InputTokenCount"/> is the whole prompt (the
@@ -363,7 +369,7 @@ public sealed class AnthropicMessagesClient : IChatClient
 
         var model = options?.ModelId ?? _model;
         var plan = AnthropicThinking.Plan(model, options?.MaxOutputTokens ?? _maxTokens, _reasoning, options?.Reasoning,
-            forcedToolChoice: choice?.Type is "any" or "tool");
+            forcedToolChoice: choice?.Type is "any" or "tool", limitGiven: options?.MaxOutputTokens is not null);
         return new MessagesRequest
         {
             Model = model,

@@ -73,8 +73,11 @@ internal static class AnthropicThinking
     }
 
     /// <summary>The thinking fields for one request. <paramref name="perRequest"/> (<see cref="ChatOptions.Reasoning"/>)
-    /// wins over <paramref name="config"/>; a forced tool choice turns thinking off (the API refuses the two together).</summary>
-    public static ThinkingPlan Plan(string model, int maxTokens, ReasoningConfig? config, ReasoningOptions? perRequest, bool forcedToolChoice)
+    /// wins over <paramref name="config"/>; a forced tool choice turns thinking off (the API refuses the two together).
+    /// Adaptive thinking raises the client's default output limit to <see cref="AdaptiveMaxTokens"/>, but not a limit
+    /// the request gave (<paramref name="limitGiven"/>); a fixed budget is added on top of either.</summary>
+    public static ThinkingPlan Plan(string model, int maxTokens, ReasoningConfig? config, ReasoningOptions? perRequest, bool forcedToolChoice,
+        bool limitGiven = false)
     {
         var off = new ThinkingPlan(null, null, maxTokens);
         if ((config is null && perRequest?.Effort is null) || forcedToolChoice)
@@ -105,7 +108,7 @@ internal static class AnthropicThinking
             case ThinkingSupport.BudgetOnly when asked:
                 return Budgeted(budget ?? ReasoningConfig.BudgetFor(effort ?? ReasoningEffort.Medium), maxTokens, cap) ?? off;
             case ThinkingSupport.AdaptiveOrBudget or ThinkingSupport.AdaptiveOnly when asked || always is null:
-                var max = Math.Max(maxTokens, Math.Min(cap ?? AdaptiveMaxTokens, AdaptiveMaxTokens));
+                var max = limitGiven ? maxTokens : Math.Max(maxTokens, Math.Min(cap ?? AdaptiveMaxTokens, AdaptiveMaxTokens));
                 return new ThinkingPlan(
                     new WireThinking { Type = "adaptive" },
                     effort is { } level ? new WireOutputConfig { Effort = ReasoningConfig.WireName(level) } : null,

@@ -92,4 +92,15 @@ public sealed class AnthropicThinkingTests
         Assert.False(off.IsOn);
         Assert.Equal("low", low.OutputConfig?.Effort);
     }
+
+    [Fact]
+    public void Plan_Adaptive_KeepsAnOutputLimitTheRequestGave()
+    {
+        var config = new ReasoningConfig();
+
+        var given = AnthropicThinking.Plan("claude-sonnet-4-6", 2_000, config, null, false, limitGiven: true);
+        var defaulted = AnthropicThinking.Plan("claude-sonnet-4-6", 2_000, config, null, false);
+
+        Assert.Equal((2_000, AnthropicThinking.AdaptiveMaxTokens), (given.MaxTokens, defaulted.MaxTokens));
+    }
 }
