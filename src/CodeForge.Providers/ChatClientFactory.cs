@@ -34,15 +34,29 @@ public sealed record ChatClientFactoryOptions
     /// <summary>The longest a TCP/TLS connect may take before the server counts as unreachable.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Which Anthropic Messages client to use (default: the official SDK where runtime code generation is
-    /// available, <see cref="AnthropicMessagesClient"/> in the Native AOT build).</summary>
+    /// <summary>Which Anthropic Messages client to use (default: <see cref="AnthropicMessagesClient"/>, the one the
+    /// Native AOT build ships, under the JIT too).</summary>
     public AnthropicClientImplementation AnthropicImplementation { get; init; } = AnthropicClientImplementation.Auto;
+
+    /// <summary>Prompt caching (default on): Anthropic requests carry <c>cache_control</c> breakpoints (built-in client
+    /// only), OpenAI requests a <c>prompt_cache_key</c> (<see cref="PromptCacheKey"/> or the request's
+    /// <see cref="ChatClientFactory.PromptCacheKeyProperty"/>).</summary>
+    public bool PromptCaching { get; init; } = true;
+
+    /// <summary>The OpenAI <c>prompt_cache_key</c> (the session id), unless a request's
+    /// <see cref="ChatOptions.AdditionalProperties"/> give one under <see cref="ChatClientFactory.PromptCacheKeyProperty"/>.</summary>
+    public string? PromptCacheKey { get; init; }
+
+    /// <summary>How much the model thinks (effort, budget); null: never asks for thinking unless a request's
+    /// <see cref="ChatOptions.Reasoning"/> does.</summary>
+    public ReasoningConfig? Reasoning { get; init; }
 }
 
 /// <summary>The two implementations of the Anthropic Messages protocol.</summary>
 public enum AnthropicClientImplementation
 {
-    /// <summary>The SDK when the process can generate code at run time (JIT), the native client under Native AOT.</summary>
+    /// <summary><see cref="Native"/>: the client the Native AOT build ships, so the JIT build behaves the same (prompt
+    /// caching and thinking round trips are implemented there).</summary>
     Auto,
     /// <summary>The official <c>Anthropic</c> SDK (needs runtime code generation: not in the Native AOT build).</summary>
     Sdk,
@@ -62,15 +76,24 @@ public enum AnthropicClientImplementation
 /// <para>Native AOT: OpenAI, compatible servers and Ollama work (Ollama through a source-generated JSON context).
 /// The Anthropic SDK (13.14.0) cannot: it serializes through an internal, reflection-based
 /// <c>JsonSerializerOptions</c> with some 700 generic converters and offers no way to supply source-generated type
-/// information. So Anthropic goes through the SDK under the JIT and through <see cref="AnthropicMessagesClient"/>
-/// (HttpClient, SSE, source-generated JSON) when <see cref="RuntimeFeature.IsDynamicCodeSupported"/> is false, or
-/// when <see cref="ChatClientFactoryOptions.AnthropicImplementation"/> asks for it. Both sit under the same decorators.</para>
+/// information. So Anthropic goes through <see cref="AnthropicMessagesClient"/> (HttpClient, SSE, source-generated
+/// JSON, prompt-cache breakpoints, thinking blocks with their signatures), under the JIT as well, so what is tested is
+/// what ships; the SDK is used only when <see cref="ChatClientFactoryOptions.AnthropicImplementation"/> asks for it (it
+/// gets thinking through <see cref="ChatOptions.Reasoning"/>, but no cache breakpoints). Both sit under the same
+/// decorators.</para>
+/// <para>OpenAI and compatible servers get <see cref="OpenAIRequestChatClient"/> under the decorators: the
+/// configured reasoning effort (<c>reasoning_effort</c>) for reasoning models, and the <c>prompt_cache_key</c> for
+/// OpenAI itself.</para>
 /// <para>The returned client is safe for concurrent calls. Disposing it disposes the HTTP client it owns.
 /// <c>GetService(typeof(UsageTracker))</c> gives its tracker and <c>GetService(typeof(ProviderConfig))</c> its
 /// configuration.</para>
 /// </remarks>
 public static class ChatClientFactory
 {
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key of a request's OpenAI <c>prompt_cache_key</c>
+    /// (a string; forge uses the session id).</summary>
+    public const string PromptCacheKeyProperty = "codeforge.prompt_cache_key";
+
     /// <summary>Creates the client for <paramref name="config"/>.</summary>
     /// <exception cref="ProviderConfigurationException">The provider cannot run in this process (the Anthropic SDK
     /// explicitly requested under Native AOT).</exception>
@@ -92,7 +115,8 @@ public static class ChatClientFactory
             {
                 ProviderKind.Anthropic => CreateAnthropic(config, http, options),
                 ProviderKind.Ollama => CreateOllama(config, http),
-                _ => CreateOpenAI(config, http, options),
+                _ => new OpenAIRequestChatClient(CreateOpenAI(config, http, options), config,
+                    config.Kind == ProviderKind.OpenAI && options.PromptCaching, options.PromptCacheKey, options.Reasoning),
             };
         }
         catch
@@ -137,11 +161,11 @@ public static class ChatClientFactory
                 throw new ProviderConfigurationException(
                     "The Anthropic SDK does not work in the native (AOT) build of forge; the built-in Anthropic client does (leave AnthropicImplementation on Auto).");
             }
-            return new AnthropicMessagesClient(http, config.BaseUrl, key, config.Model, config.MaxOutputTokens);
+            return new AnthropicMessagesClient(http, config.BaseUrl, key, config.Model, config.MaxOutputTokens, options.PromptCaching, options.Reasoning);
         }
-        if (options.AnthropicImplementation == AnthropicClientImplementation.Native)
+        if (options.AnthropicImplementation != AnthropicClientImplementation.Sdk)
         {
-            return new AnthropicMessagesClient(http, config.BaseUrl, key, config.Model, config.MaxOutputTokens);
+            return new AnthropicMessagesClient(http, config.BaseUrl, key, config.Model, config.MaxOutputTokens, options.PromptCaching, options.Reasoning);
         }
         var client = new AnthropicClient
         {

@@ -74,6 +74,9 @@ public sealed class NativeAotPublishTests
             var result = JsonDocument.Parse(run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
             Assert.Equal(("success", "It is heron.", 2), (result.GetProperty("subtype").GetString(), result.GetProperty("result").GetString(), result.GetProperty("num_turns").GetInt32()));
             Assert.Equal(1_500, result.GetProperty("usage").GetProperty("cache_read_input_tokens").GetInt64());
+            // Prompt caching and thinking work in the shipped binary: breakpoints on the system prompt, adaptive thinking.
+            Assert.All(server.Requests, r => Assert.Equal("ephemeral", r.Json.GetProperty("system")[0].GetProperty("cache_control").GetProperty("type").GetString()));
+            Assert.All(server.Requests, r => Assert.Equal("adaptive", r.Json.GetProperty("thinking").GetProperty("type").GetString()));
         }
         finally
         {

@@ -15,6 +15,12 @@ public sealed record ScriptedUsage(int InputTokens, int OutputTokens, int Cached
 /// <c>call_N</c> (OpenAI) or <c>toolu_N</c> (Anthropic), N counting calls within the turn from 1.</summary>
 public sealed record ScriptedToolCall(string Name, string ArgumentsJson, string? Id = null);
 
+/// <summary>A thinking block of a scripted Anthropic turn, sent before the text and tool calls: <c>thinking</c> with
+/// <paramref name="Text"/> and <paramref name="Signature"/> (streamed as <c>thinking_delta</c> fragments and a
+/// <c>signature_delta</c>), or, when <paramref name="Redacted"/>, <c>redacted_thinking</c> whose <c>data</c> is
+/// <paramref name="Text"/>. Other protocols leave thinking out.</summary>
+public sealed record ScriptedThinking(string Text, string Signature = "", bool Redacted = false);
+
 /// <summary>What goes wrong in a faulty turn.</summary>
 public enum FaultKind
 {
@@ -70,6 +76,9 @@ public sealed record ScriptedTurn
 
     /// <summary>Tool calls, in order. Several make a parallel tool call.</summary>
     public IReadOnlyList<ScriptedToolCall> ToolCalls { get; init; } = [];
+
+    /// <summary>Thinking blocks that open the response (Anthropic only), in order.</summary>
+    public IReadOnlyList<ScriptedThinking> Thinking { get; init; } = [];
 
     /// <summary>The usage reported with the response.</summary>
     public ScriptedUsage Usage { get; init; } = ScriptedUsage.Default;

@@ -53,6 +53,20 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         {
             switch (content)
             {
+                // Thinking as Claude Code streams it: the block with its signature, or the redacted block's data.
+                case TextReasoningContent { Text.Length: > 0 } thinking:
+                    w.WriteStartObject();
+                    w.WriteString("type", "thinking");
+                    w.WriteString("thinking", thinking.Text);
+                    w.WriteString("signature", thinking.ProtectedData ?? "");
+                    w.WriteEndObject();
+                    break;
+                case TextReasoningContent { ProtectedData.Length: > 0 } redacted:
+                    w.WriteStartObject();
+                    w.WriteString("type", "redacted_thinking");
+                    w.WriteString("data", redacted.ProtectedData);
+                    w.WriteEndObject();
+                    break;
                 case TextContent { Text.Length: > 0 } text:
                     w.WriteStartObject();
                     w.WriteString("type", "text");

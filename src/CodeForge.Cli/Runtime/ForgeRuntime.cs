@@ -197,7 +197,13 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         }
         var usage = new UsageTracker();
         var retries = new RetryRelay();
-        var client = CreateClient(provider, usage, retries);
+        var reasoningProblems = new List<string>();
+        var reasoning = ReasoningConfig.From(settings.Effort, settings.MaxThinkingTokens, settings.AlwaysThinkingEnabled, environment, reasoningProblems.Add);
+        foreach (var problem in reasoningProblems)
+        {
+            await stderr.WriteLineAsync($"forge: {problem} (ignored)").ConfigureAwait(false);
+        }
+        var client = CreateClient(provider, usage, retries, reasoning);
 
         // 3. Permissions: settings rules by scope, the mode.
         var checker = new PermissionChecker(cwd, home);
@@ -333,9 +339,15 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     public System.Collections.Immutable.ImmutableArray<string> AdditionalDirectories =>
         [.. Settings.Current.Settings.AdditionalDirectories.Where(Path.IsPathFullyQualified).Select(Path.GetFullPath)];
 
-    private static IChatClient CreateClient(ProviderConfig provider, UsageTracker usage, RetryRelay retries) =>
+    /// <summary>The thinking configuration of the current settings (<c>effort</c>, <c>maxThinkingTokens</c>,
+    /// <c>alwaysThinkingEnabled</c>) and <c>MAX_THINKING_TOKENS</c>; values that do not parse were reported at start.</summary>
+    private ReasoningConfig CurrentReasoning() => ReasoningConfig.From(Settings.Current.Settings.Effort,
+        Settings.Current.Settings.MaxThinkingTokens, Settings.Current.Settings.AlwaysThinkingEnabled, Environment, _ => { });
+
+    private static IChatClient CreateClient(ProviderConfig provider, UsageTracker usage, RetryRelay retries, ReasoningConfig reasoning) =>
         ChatClientFactory.Create(provider, new ChatClientFactoryOptions
         {
+            Reasoning = reasoning,
             UsageTracker = usage,
             Retry = new RetryOptions { MaxAttempts = retries.MaxAttempts, OnRetry = retries.OnRetry },
         });
@@ -348,8 +360,8 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     {
         MaxTurns = Options.MaxTurns,
         SystemPrompt = SystemPrompt.Build(new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
-            _gitStatus, Registry.ListNames(), MemoryFiles.Load(WorkingDirectory, Home), Options.AppendSystemPrompt, _extensions.Catalogue)),
-        ChatOptions = new ChatOptions { ModelId = Provider.Model },
+            _gitStatus, Registry.ListNames(), MemoryFiles.Load(WorkingDirectory, Home), Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow)),
+        ChatOptions = new ChatOptions { ModelId = Provider.Model, AdditionalProperties = new() { [ChatClientFactory.PromptCacheKeyProperty] = Session.Id } },
         Context = Context,
         Hooks = _hooks.Session,
     };
@@ -386,7 +398,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         {
             _retiredClients.Add(_client);
         }
-        _client = CreateClient(next, Usage, Retries);
+        _client = CreateClient(next, Usage, Retries, CurrentReasoning());
         _provider = next;
         ConfigureModel();
     }

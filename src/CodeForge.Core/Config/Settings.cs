@@ -44,6 +44,15 @@ public sealed record Settings
     /// <summary>How Bash commands are sandboxed (<c>sandbox.enabled</c>, <c>sandbox.network.allowAll</c>).</summary>
     public SandboxSettings Sandbox { get; init; } = SandboxSettings.Default;
 
+    /// <summary>How hard the model thinks (<c>effort</c>: low, medium, high, max, none), or null for the model's default.</summary>
+    public string? Effort { get; init; }
+
+    /// <summary>The thinking budget in tokens (<c>maxThinkingTokens</c>; 0 turns thinking off), or null.</summary>
+    public int? MaxThinkingTokens { get; init; }
+
+    /// <summary><c>alwaysThinkingEnabled</c>: true thinks on every request, false only when asked; null: the model decides.</summary>
+    public bool? AlwaysThinkingEnabled { get; init; }
+
     public static Settings Defaults { get; } = new();
 
     /// <summary>Merges fragments given lowest precedence first.</summary>
@@ -70,6 +79,9 @@ public sealed record Settings
                 CleanupPeriodDays = f.CleanupPeriodDays ?? s.CleanupPeriodDays,
                 WebFetch = s.WebFetch.MergeWith(f.WebFetch),
                 Sandbox = s.Sandbox.Merge(f.Sandbox),
+                Effort = f.Effort ?? s.Effort,
+                MaxThinkingTokens = f.MaxThinkingTokens ?? s.MaxThinkingTokens,
+                AlwaysThinkingEnabled = f.AlwaysThinkingEnabled ?? s.AlwaysThinkingEnabled,
             };
         }
         return s;

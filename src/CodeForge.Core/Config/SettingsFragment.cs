@@ -48,6 +48,15 @@ public sealed record SettingsFragment
     /// <summary>The <c>sandbox</c> object, if the file has one.</summary>
     public SandboxSettingsFragment? Sandbox { get; init; }
 
+    /// <summary>The <c>effort</c> key: <c>low</c>, <c>medium</c>, <c>high</c>, <c>max</c> or <c>none</c>.</summary>
+    public string? Effort { get; init; }
+
+    /// <summary>The <c>maxThinkingTokens</c> key: the thinking budget (0 turns thinking off).</summary>
+    public int? MaxThinkingTokens { get; init; }
+
+    /// <summary>The <c>alwaysThinkingEnabled</c> key.</summary>
+    public bool? AlwaysThinkingEnabled { get; init; }
+
     /// <summary>An empty fragment: sets nothing.</summary>
     public static SettingsFragment Empty { get; } = new();
 }

@@ -25,7 +25,7 @@ public static class SettingsParser
     private static readonly ImmutableHashSet<string> KnownIgnoredKeys = ImmutableHashSet.Create(StringComparer.Ordinal,
         "$schema", "apiKeyHelper", "includeCoAuthoredBy", "outputStyle", "forceLoginMethod", "spinnerTipsEnabled",
         "enableAllProjectMcpServers", "enabledMcpjsonServers", "disabledMcpjsonServers", "extraKnownMarketplaces",
-        "theme", "verbose", "alwaysThinkingEnabled", "companyAnnouncements", "awsAuthRefresh", "awsCredentialExport",
+        "theme", "verbose", "companyAnnouncements", "awsAuthRefresh", "awsCredentialExport",
         "sandbox", "attribution", "skipWebFetchPreflight", "disableAllHooks", "subagentStatusLine", "agent");
 
     /// <summary>Parses <paramref name="json"/> read from <paramref name="source"/>.</summary>
@@ -120,6 +120,22 @@ public static class SettingsParser
                     break;
                 case "webFetch":
                     f = f with { WebFetch = WebFetchSettings.Parse(key, value, c.Error) };
+                    break;
+                case "effort":
+                    f = f with { Effort = c.OneOf(key, value, ["low", "medium", "high", "max", "none"]) };
+                    break;
+                case "maxThinkingTokens":
+                    f = f with { MaxThinkingTokens = c.NonNegativeInt(key, value) };
+                    break;
+                case "alwaysThinkingEnabled":
+                    if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                    {
+                        f = f with { AlwaysThinkingEnabled = value.GetBoolean() };
+                    }
+                    else
+                    {
+                        c.Error(key, $"expected true or false, found {Describe(value)}; ignored");
+                    }
                     break;
                 default:
                     if (!KnownIgnoredKeys.Contains(key))

@@ -25,7 +25,7 @@ internal sealed class AnthropicStreamErrorException(string? errorType, string? e
 /// not. Streams server-sent events (<c>message_start</c>, <c>content_block_start/delta/stop</c> with
 /// <c>text_delta</c>, <c>input_json_delta</c> and <c>thinking_delta</c>, <c>message_delta</c>, <c>message_stop</c>,
 /// <c>ping</c>, <c>error</c>), assembles tool-call arguments from their fragments, and reports usage including cache
-/// reads and writes.
+/// reads and writes. Optionally marks prompt-cache breakpoints and asks for extended or adaptive thinking.
 /// </summary>
 /// <remarks>
 /// <para>Mapping: system messages and <see cref="ChatOptions.Instructions"/> become <c>system</c>; tool results become
@@ -33,6 +33,12 @@ internal sealed class AnthropicStreamErrorException(string? errorType, string? e
 /// requires alternation); <see cref="ChatOptions.AllowMultipleToolCalls"/> false sets
 /// <c>disable_parallel_tool_use</c>. Arguments that are not a JSON object yield a <see cref="FunctionCallContent"/>
 /// whose <see cref="FunctionCallContent.Exception"/> says why, so the agent can tell the model.</para>
+/// <para>Thinking: a <c>thinking</c> block becomes a <see cref="TextReasoningContent"/> whose
+/// <see cref="TextReasoningContent.ProtectedData"/> is its signature (streamed: the <c>thinking_delta</c>s, then a
+/// content carrying only the <c>signature_delta</c>, which <c>ToChatResponse</c> coalesces into one); a
+/// <c>redacted_thinking</c> block one with empty text, its data as protected data and <see cref="RedactedThinkingKey"/>.
+/// Both go back to the API unchanged in later requests; reasoning without protected data (another provider's) is
+/// not sent.</para>
 /// <para>HTTP errors are not handled here: the handler under it (<c>HttpErrorCaptureHandler</c>) turns them into one
 /// exception shape and <see cref="ErrorMappingChatClient"/> above it into user-facing messages; retries are
 /// <see cref="RetryingChatClient"/>'s. Usage: <see cref="UsageDetails.InputTokenCount"/> is the whole prompt (the
@@ -54,11 +60,20 @@ public sealed class AnthropicMessagesClient : IChatClient
     private readonly string _apiKey;
     private readonly string _model;
     private readonly int _maxTokens;
+    private readonly bool _promptCaching;
+    private readonly ReasoningConfig? _reasoning;
     private readonly ChatClientMetadata _metadata;
 
+    /// <summary>The most cache breakpoints the API accepts in one request.</summary>
+    public const int MaxCacheBreakpoints = 4;
+
     /// <summary>Creates a client for <paramref name="model"/> at <paramref name="baseUrl"/> (the API root, e.g.
-    /// <c>https://api.anthropic.com</c>; <c>/v1/messages</c> is appended).</summary>
-    public AnthropicMessagesClient(HttpClient http, Uri baseUrl, string apiKey, string model, int? maxOutputTokens = null)
+    /// <c>https://api.anthropic.com</c>; <c>/v1/messages</c> is appended). With <paramref name="promptCaching"/>,
+    /// every request carries <c>cache_control</c> breakpoints (see <see cref="BuildRequest"/>); with
+    /// <paramref name="reasoning"/>, requests ask for thinking as it says (null: never, unless a request's
+    /// <see cref="ChatOptions.Reasoning"/> asks).</summary>
+    public AnthropicMessagesClient(HttpClient http, Uri baseUrl, string apiKey, string model, int? maxOutputTokens = null,
+        bool promptCaching = false, ReasoningConfig? reasoning = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(baseUrl);
@@ -73,6 +88,8 @@ public sealed class AnthropicMessagesClient : IChatClient
         _apiKey = apiKey;
         _model = model;
         _maxTokens = maxOutputTokens ?? FallbackMaxTokens;
+        _promptCaching = promptCaching;
+        _reasoning = reasoning;
         _metadata = new ChatClientMetadata("anthropic", baseUrl, model);
     }
 
@@ -101,7 +118,10 @@ public sealed class AnthropicMessagesClient : IChatClient
                     contents.Add(new TextContent(block.Text) { RawRepresentation = block });
                     break;
                 case "thinking" when block.Thinking is not null:
-                    contents.Add(new TextReasoningContent(block.Thinking) { RawRepresentation = block });
+                    contents.Add(new TextReasoningContent(block.Thinking) { ProtectedData = block.Signature, RawRepresentation = block });
+                    break;
+                case "redacted_thinking" when block.Data is not null:
+                    contents.Add(Redacted(block.Data));
                     break;
                 case "tool_use":
                     var json = block.Input is { } input
@@ -177,6 +197,14 @@ public sealed class AnthropicMessagesClient : IChatClient
                         {
                             yield return Update(new TextContent(block.Text));
                         }
+                        else if (block.Type == "thinking" && !string.IsNullOrEmpty(block.Thinking))
+                        {
+                            yield return Update(new TextReasoningContent(block.Thinking));
+                        }
+                        else if (block.Type == "redacted_thinking" && block.Data is not null)
+                        {
+                            yield return Update(Redacted(block.Data));
+                        }
                         break;
                     case "content_block_delta" when e.Delta is { } delta:
                         switch (delta.Type)
@@ -186,6 +214,11 @@ public sealed class AnthropicMessagesClient : IChatClient
                                 break;
                             case "thinking_delta" when !string.IsNullOrEmpty(delta.Thinking):
                                 yield return Update(new TextReasoningContent(delta.Thinking));
+                                break;
+                            case "signature_delta" when !string.IsNullOrEmpty(delta.Signature):
+                                // Ends the thinking block: coalescing (ToChatResponse) merges the deltas before it
+                                // into one content that carries this signature.
+                                yield return Update(new TextReasoningContent("") { ProtectedData = delta.Signature });
                                 break;
                             case "input_json_delta" when tools.TryGetValue(e.Index ?? 0, out var open):
                                 open.Json.Append(delta.PartialJson);
@@ -232,6 +265,14 @@ public sealed class AnthropicMessagesClient : IChatClient
         // The HttpClient belongs to the caller.
     }
 
+    /// <summary>
+    /// The request body for <paramref name="messages"/>. Thinking blocks of earlier assistant messages go back as they
+    /// came (<c>thinking</c> with its <c>signature</c>, <c>redacted_thinking</c> with its <c>data</c>), as the API
+    /// requires across tool calls. With prompt caching on, at most <see cref="MaxCacheBreakpoints"/>
+    /// <c>cache_control</c> breakpoints mark the stable prefix and the newest messages: the last tool definition, the
+    /// system prompt, the last message, and the user message before it (where the previous request put its own last
+    /// breakpoint, so that request's cache entry is found exactly however many blocks were added since).
+    /// </summary>
     internal MessagesRequest BuildRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -260,6 +301,11 @@ public sealed class AnthropicMessagesClient : IChatClient
                 {
                     case TextContent { Text.Length: > 0 } text:
                         blocks.Add(new WireBlock { Type = "text", Text = text.Text });
+                        break;
+                    case TextReasoningContent { ProtectedData.Length: > 0 } reasoning when role == "assistant":
+                        blocks.Add(IsRedacted(reasoning)
+                            ? new WireBlock { Type = "redacted_thinking", Data = reasoning.ProtectedData }
+                            : new WireBlock { Type = "thinking", Thinking = reasoning.Text, Signature = reasoning.ProtectedData });
                         break;
                     case FunctionCallContent call when role == "assistant":
                         blocks.Add(new WireBlock { Type = "tool_use", Id = call.CallId, Name = call.Name, Input = ArgumentsObject(call) });
@@ -315,21 +361,79 @@ public sealed class AnthropicMessagesClient : IChatClient
             }
         }
 
+        List<WireBlock>? systemBlocks = system.Length > 0 ? [new WireBlock { Type = "text", Text = system.ToString() }] : null;
+        if (_promptCaching)
+        {
+            MarkCacheBreakpoints(tools, systemBlocks, wire);
+        }
+
+        var model = options?.ModelId ?? _model;
+        var plan = AnthropicThinking.Plan(model, options?.MaxOutputTokens ?? _maxTokens, _reasoning, options?.Reasoning,
+            forcedToolChoice: choice?.Type is "any" or "tool", limitGiven: options?.MaxOutputTokens is not null);
         return new MessagesRequest
         {
-            Model = options?.ModelId ?? _model,
-            MaxTokens = options?.MaxOutputTokens ?? _maxTokens,
-            System = system.Length > 0 ? system.ToString() : null,
+            Model = model,
+            MaxTokens = plan.MaxTokens,
+            System = systemBlocks,
             Messages = wire,
             Tools = tools,
             ToolChoice = choice,
-            Temperature = options?.Temperature,
-            TopP = options?.TopP,
-            TopK = options?.TopK,
+            // The API refuses sampling changes while thinking.
+            Temperature = plan.IsOn ? null : options?.Temperature,
+            TopP = plan.IsOn ? null : options?.TopP,
+            TopK = plan.IsOn ? null : options?.TopK,
             StopSequences = options?.StopSequences is { Count: > 0 } stops ? [.. stops] : null,
             Stream = stream ? true : null,
+            Thinking = plan.Thinking,
+            OutputConfig = plan.OutputConfig,
         };
     }
+
+    private static void MarkCacheBreakpoints(List<WireTool>? tools, List<WireBlock>? system, List<WireMessage> messages)
+    {
+        var left = MaxCacheBreakpoints;
+        if (tools is { Count: > 0 })
+        {
+            tools[^1].CacheControl = WireCacheControl.Ephemeral;
+            left--;
+        }
+        if (system is { Count: > 0 })
+        {
+            system[^1].CacheControl = WireCacheControl.Ephemeral;
+            left--;
+        }
+        var marked = 0;
+        for (var i = messages.Count - 1; i >= 0 && left > 0 && marked < 2; i--)
+        {
+            if (marked == 1 && messages[i].Role != "user")
+            {
+                continue;
+            }
+            // Thinking blocks cannot carry a breakpoint; the block after which the prefix ends can.
+            var block = messages[i].Content.LastOrDefault(b => b.Type is not ("thinking" or "redacted_thinking"));
+            if (block is null)
+            {
+                continue;
+            }
+            block.CacheControl = WireCacheControl.Ephemeral;
+            left--;
+            marked++;
+        }
+    }
+
+    /// <summary>A <c>redacted_thinking</c> block: no readable text, its encrypted data kept to be sent back.</summary>
+    private static TextReasoningContent Redacted(string data) => new("")
+    {
+        ProtectedData = data,
+        AdditionalProperties = new() { [RedactedThinkingKey] = true },
+    };
+
+    /// <summary>The additional property that marks a <see cref="TextReasoningContent"/> as Anthropic's
+    /// <c>redacted_thinking</c> (a thinking block whose text is empty and whose protected data is its encrypted content).</summary>
+    public const string RedactedThinkingKey = "anthropic.redacted_thinking";
+
+    private static bool IsRedacted(TextReasoningContent reasoning) =>
+        reasoning.AdditionalProperties?.ContainsKey(RedactedThinkingKey) == true || string.IsNullOrEmpty(reasoning.Text);
 
     private HttpRequestMessage CreateHttpRequest(MessagesRequest request)
     {

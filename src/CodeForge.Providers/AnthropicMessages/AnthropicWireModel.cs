@@ -12,8 +12,9 @@ internal sealed class MessagesRequest
     [JsonPropertyName("max_tokens")]
     public required int MaxTokens { get; init; }
 
+    /// <summary>The system prompt as text blocks (the form that can carry a cache breakpoint).</summary>
     [JsonPropertyName("system")]
-    public string? System { get; init; }
+    public List<WireBlock>? System { get; init; }
 
     [JsonPropertyName("messages")]
     public required List<WireMessage> Messages { get; init; }
@@ -38,6 +39,38 @@ internal sealed class MessagesRequest
 
     [JsonPropertyName("stream")]
     public bool? Stream { get; init; }
+
+    /// <summary>Extended (<c>enabled</c> with a budget) or <c>adaptive</c> thinking; absent: no thinking.</summary>
+    [JsonPropertyName("thinking")]
+    public WireThinking? Thinking { get; init; }
+
+    /// <summary>Adaptive thinking's <c>effort</c>.</summary>
+    [JsonPropertyName("output_config")]
+    public WireOutputConfig? OutputConfig { get; init; }
+}
+
+internal sealed class WireThinking
+{
+    [JsonPropertyName("type")]
+    public required string Type { get; init; }
+
+    [JsonPropertyName("budget_tokens")]
+    public int? BudgetTokens { get; init; }
+}
+
+internal sealed class WireOutputConfig
+{
+    [JsonPropertyName("effort")]
+    public string? Effort { get; init; }
+}
+
+/// <summary>A prompt-cache breakpoint: <c>{"type":"ephemeral"}</c> (the 5-minute cache).</summary>
+internal sealed class WireCacheControl
+{
+    public static WireCacheControl Ephemeral { get; } = new() { Type = "ephemeral" };
+
+    [JsonPropertyName("type")]
+    public required string Type { get; init; }
 }
 
 /// <summary>One message of a request, or the response message itself.</summary>
@@ -65,7 +98,8 @@ internal sealed class WireMessage
     public WireUsage? Usage { get; init; }
 }
 
-/// <summary>A content block: <c>text</c>, <c>tool_use</c>, <c>tool_result</c>, <c>thinking</c> (read only).</summary>
+/// <summary>A content block: <c>text</c>, <c>tool_use</c>, <c>tool_result</c>, <c>thinking</c> (with its
+/// <c>signature</c>), <c>redacted_thinking</c> (with its encrypted <c>data</c>).</summary>
 internal sealed class WireBlock
 {
     [JsonPropertyName("type")]
@@ -95,6 +129,18 @@ internal sealed class WireBlock
 
     [JsonPropertyName("thinking")]
     public string? Thinking { get; init; }
+
+    /// <summary>A thinking block's signature, sent back unchanged.</summary>
+    [JsonPropertyName("signature")]
+    public string? Signature { get; init; }
+
+    /// <summary>A redacted thinking block's encrypted content, sent back unchanged.</summary>
+    [JsonPropertyName("data")]
+    public string? Data { get; init; }
+
+    /// <summary>A prompt-cache breakpoint after this block (set on the request's copy only).</summary>
+    [JsonPropertyName("cache_control")]
+    public WireCacheControl? CacheControl { get; set; }
 }
 
 internal sealed class WireTool
@@ -107,6 +153,10 @@ internal sealed class WireTool
 
     [JsonPropertyName("input_schema")]
     public required JsonElement InputSchema { get; init; }
+
+    /// <summary>A prompt-cache breakpoint after the tool definitions (on the last tool).</summary>
+    [JsonPropertyName("cache_control")]
+    public WireCacheControl? CacheControl { get; set; }
 }
 
 internal sealed class WireToolChoice
@@ -186,6 +236,10 @@ internal sealed class StreamDelta
 
     [JsonPropertyName("thinking")]
     public string? Thinking { get; init; }
+
+    /// <summary>A <c>signature_delta</c>'s signature of the thinking block it ends.</summary>
+    [JsonPropertyName("signature")]
+    public string? Signature { get; init; }
 
     [JsonPropertyName("stop_reason")]
     public string? StopReason { get; init; }

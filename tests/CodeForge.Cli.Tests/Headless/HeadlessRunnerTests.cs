@@ -37,7 +37,7 @@ public sealed class HeadlessRunnerTests : IAsyncLifetime
         return env;
     }
 
-    // forge.dll runs under the JIT, so Anthropic goes through the SDK here; NativeAotPublishTests covers the built-in client.
+    // forge.dll runs under the JIT; Anthropic goes through the built-in client there too, as in the native build.
     [Theory]
     [InlineData("openai", "gpt-4o")]
     [InlineData("anthropic", "sonnet")]

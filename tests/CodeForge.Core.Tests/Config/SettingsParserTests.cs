@@ -41,6 +41,26 @@ public sealed class SettingsParserTests
     }
 
     [Fact]
+    public void Parse_ReadsTheReasoningKeys()
+    {
+        var (f, diagnostics) = SettingsParser.Parse("""{ "effort": "high", "maxThinkingTokens": 16000, "alwaysThinkingEnabled": false }""", Source);
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(("high", 16_000, false), (f.Effort, f.MaxThinkingTokens, f.AlwaysThinkingEnabled));
+    }
+
+    [Fact]
+    public void Parse_WhenAReasoningKeyIsWrong_ReportsItAndIgnoresIt()
+    {
+        var (f, diagnostics) = SettingsParser.Parse("""{ "effort": "extreme", "maxThinkingTokens": -1, "alwaysThinkingEnabled": "yes" }""", Source);
+
+        Assert.Equal(["alwaysThinkingEnabled", "effort", "maxThinkingTokens"], diagnostics.Select(d => d.Key).Order(StringComparer.Ordinal));
+        Assert.All(diagnostics, d => Assert.True(d.IsError));
+        Assert.Contains(diagnostics, d => d.Message.Contains("low, medium, high, max, none", StringComparison.Ordinal));
+        Assert.Equal((null, null, null), (f.Effort, f.MaxThinkingTokens, f.AlwaysThinkingEnabled));
+    }
+
+    [Fact]
     public void Parse_WhenJsonIsInvalid_ReportsTheFileAndLineAndIgnoresTheFile()
     {
         var (f, diagnostics) = SettingsParser.Parse("{\n  \"model\": \"x\",\n  \"permissions\": {\n}", Source);

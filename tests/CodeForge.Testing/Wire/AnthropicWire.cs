@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Http;
 namespace CodeForge.Testing.Wire;
 
 /// <summary>Anthropic Messages: JSON <c>message</c> and the SSE sequence <c>message_start</c>,
-/// <c>content_block_start/delta/stop</c> (<c>text_delta</c>, <c>input_json_delta</c>), <c>message_delta</c> (with usage),
+/// <c>content_block_start/delta/stop</c> (<c>thinking_delta</c> and <c>signature_delta</c>, <c>text_delta</c>,
+/// <c>input_json_delta</c>; <c>redacted_thinking</c> blocks whole), <c>message_delta</c> (with usage),
 /// <c>message_stop</c>; errors as <c>{"type":"error","error":{"type","message"},"request_id"}</c>.</summary>
 /// <remarks>Tool-call arguments are a JSON object on this wire. In a stream they travel as <c>partial_json</c> text, so
 /// malformed arguments arrive malformed; in a JSON response arguments that are not a JSON object are sent as a JSON
@@ -29,6 +30,22 @@ internal sealed class AnthropicWire : WireProtocol
             w.WriteString("role", "assistant");
             w.WriteString("model", turn.ResponseModel ?? model);
             w.WriteStartArray("content");
+            foreach (var thinking in turn.Thinking)
+            {
+                w.WriteStartObject();
+                if (thinking.Redacted)
+                {
+                    w.WriteString("type", "redacted_thinking");
+                    w.WriteString("data", thinking.Text);
+                }
+                else
+                {
+                    w.WriteString("type", "thinking");
+                    w.WriteString("thinking", thinking.Text);
+                    w.WriteString("signature", thinking.Signature);
+                }
+                w.WriteEndObject();
+            }
             if (turn.Text is not null)
             {
                 w.WriteStartObject();
@@ -86,11 +103,57 @@ internal sealed class AnthropicWire : WireProtocol
         await SendAsync(context, Event("ping", _ => { }), ct).ConfigureAwait(false);
 
         var index = 0;
+        foreach (var thinking in turn.Thinking)
+        {
+            var thinkingIndex = index++;
+            await SendAsync(context, Event("content_block_start", w =>
+            {
+                w.WriteNumber("index", thinkingIndex);
+                w.WriteStartObject("content_block");
+                if (thinking.Redacted)
+                {
+                    w.WriteString("type", "redacted_thinking");
+                    w.WriteString("data", thinking.Text);
+                }
+                else
+                {
+                    w.WriteString("type", "thinking");
+                    w.WriteString("thinking", "");
+                    w.WriteString("signature", "");
+                }
+                w.WriteEndObject();
+            }), ct).ConfigureAwait(false);
+            if (!thinking.Redacted)
+            {
+                foreach (var piece in Fragments(thinking.Text, turn.ChunkSize))
+                {
+                    await SendAsync(context, Event("content_block_delta", w =>
+                    {
+                        w.WriteNumber("index", thinkingIndex);
+                        w.WriteStartObject("delta");
+                        w.WriteString("type", "thinking_delta");
+                        w.WriteString("thinking", piece);
+                        w.WriteEndObject();
+                    }), ct).ConfigureAwait(false);
+                }
+                await SendAsync(context, Event("content_block_delta", w =>
+                {
+                    w.WriteNumber("index", thinkingIndex);
+                    w.WriteStartObject("delta");
+                    w.WriteString("type", "signature_delta");
+                    w.WriteString("signature", thinking.Signature);
+                    w.WriteEndObject();
+                }), ct).ConfigureAwait(false);
+            }
+            await SendAsync(context, Event("content_block_stop", w => w.WriteNumber("index", thinkingIndex)), ct).ConfigureAwait(false);
+        }
+
+        var textIndex = index;
         if (turn.Text is not null)
         {
             await SendAsync(context, Event("content_block_start", w =>
             {
-                w.WriteNumber("index", 0);
+                w.WriteNumber("index", textIndex);
                 w.WriteStartObject("content_block");
                 w.WriteString("type", "text");
                 w.WriteString("text", "");
@@ -100,7 +163,7 @@ internal sealed class AnthropicWire : WireProtocol
             {
                 await SendAsync(context, Event("content_block_delta", w =>
                 {
-                    w.WriteNumber("index", 0);
+                    w.WriteNumber("index", textIndex);
                     w.WriteStartObject("delta");
                     w.WriteString("type", "text_delta");
                     w.WriteString("text", piece);
@@ -129,8 +192,8 @@ internal sealed class AnthropicWire : WireProtocol
 
         if (turn.Text is not null)
         {
-            await SendAsync(context, Event("content_block_stop", w => w.WriteNumber("index", 0)), ct).ConfigureAwait(false);
-            index = 1;
+            await SendAsync(context, Event("content_block_stop", w => w.WriteNumber("index", textIndex)), ct).ConfigureAwait(false);
+            index = textIndex + 1;
         }
 
         for (var i = 0; i < turn.ToolCalls.Count; i++, index++)

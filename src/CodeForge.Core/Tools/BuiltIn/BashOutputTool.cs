@@ -35,7 +35,8 @@ public sealed class BashOutputTool : ITool, IToolAccessDescriber
     public string Description =>
         "Retrieves output from a running or completed background bash shell: only the output since the last BashOutput "
         + "call, with the shell's status (running, completed, failed, killed) and exit code. Optionally filter lines with a "
-        + "regular expression (lines that do not match are discarded). Shell ids come from Bash with run_in_background.";
+        + "regular expression (lines that do not match are discarded). Shell ids come from Bash with run_in_background. "
+        + "Use it to check on a server or long test run instead of waiting on it with sleep.";
 
     public ToolCategory Category => ToolCategory.Execution;
 

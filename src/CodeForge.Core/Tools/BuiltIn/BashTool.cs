@@ -65,7 +65,11 @@ public sealed class BashTool : ITool, IToolAccessDescriber
         + $"Output longer than {_options.MaxOutputChars} characters is shortened and the full output saved to a file you can Read. "
         + "Set run_in_background to true for long-running processes such as servers and watchers; read their output with "
         + "BashOutput and stop them with KillShell (no need for '&'). Processes a foreground command leaves running in the "
-        + "background are stopped when it finishes. Prefer the Read, Glob, Grep and Edit tools over cat, find, grep and sed."
+        + "background are stopped when it finishes. Prefer the Read, Glob, Grep and Edit tools over cat, find, grep and sed. "
+        + "Use Bash for builds, tests, git, package managers and other real shell work. Commands cannot read input: avoid "
+        + "interactive ones (editors, pagers, git rebase -i, prompts) or pass the flag that makes them non-interactive. Chain "
+        + "dependent commands with &&; make independent commands separate, parallel calls. Do not commit, push or run "
+        + "destructive commands (rm -rf, git reset --hard, force-push) unless the user asked for exactly that."
         + (_options.Sandboxed
             ? " Commands run in a sandbox: only the working directory, the allowed directories and /tmp are writable, and there may be no network."
             : "");

@@ -27,7 +27,8 @@ public sealed class EditTool : ITool, IToolAccessDescriber
         "Performs an exact string replacement in a file. You must Read the file in this session before editing it. "
         + "old_string must match the file exactly (whitespace and indentation included, without the line-number prefix "
         + "Read shows) and must be unique unless replace_all is true; include surrounding lines to make it unique. "
-        + "The file's encoding and line endings are kept. Returns a unified diff of the change.";
+        + "The file's encoding and line endings are kept. Returns a unified diff of the change. Use the smallest old_string that "
+        + "is unique; to rename something across a file use replace_all. For several changes to one file prefer MultiEdit.";
 
     public ToolCategory Category => ToolCategory.File;
 

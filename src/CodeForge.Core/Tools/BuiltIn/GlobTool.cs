@@ -26,7 +26,8 @@ public sealed class GlobTool : ITool, IToolAccessDescriber
         "Fast file pattern matching for any codebase size. Supports glob patterns like \"**/*.js\" or \"src/**/*.{ts,tsx}\". "
         + "Returns matching absolute file paths sorted by modification time (newest first), at most "
         + $"{_options.GlobMaxResults}. Files excluded by .gitignore are skipped. Use it to find files by name; use Grep to "
-        + "search file contents.";
+        + "search file contents. Run several Globs in parallel when you are looking for different things; for an open-ended "
+        + "search that will take many rounds, hand it to the Task tool if you have it.";
 
     public ToolCategory Category => ToolCategory.File;
 

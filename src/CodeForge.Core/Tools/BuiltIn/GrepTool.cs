@@ -42,7 +42,8 @@ public sealed class GrepTool : ITool, IToolAccessDescriber
         + "\"rust\"). output_mode: \"files_with_matches\" (default) lists files, \"content\" shows matching lines (with -A/-B/-C "
         + "context and -n line numbers), \"count\" shows match counts. Use multiline: true for patterns that span lines. "
         + $"Results are limited to head_limit lines/entries (default {DefaultHeadLimit}; 0 for all), skip some with offset. "
-        + ".gitignore'd and binary files are skipped.";
+        + ".gitignore'd and binary files are skipped. Always use this tool for content search, never grep or rg through Bash. "
+        + "Patterns are regular expressions: escape literal braces, dots and parentheses (\"interface\\{\\}\", \"Foo\\(\").";
 
     public ToolCategory Category => ToolCategory.File;
 

@@ -18,7 +18,9 @@ public sealed class KillShellTool : ITool, IToolAccessDescriber
 
     public string Name => "KillShell";
 
-    public string Description => "Kills a running background bash shell (and every process it started) by its ID.";
+    public string Description =>
+        "Kills a running background bash shell (and every process it started) by its ID. Stop servers and watchers you "
+        + "started once you no longer need them.";
 
     public ToolCategory Category => ToolCategory.Execution;
 

@@ -52,7 +52,9 @@ public sealed class ReadTool : ITool, IToolAccessDescriber
         + "from the start; give offset (the line number to start at) and limit (how many lines) for long files. Output is "
         + "numbered like cat -n (line number, tab, line); lines longer than 2000 characters are cut. Images (PNG, JPEG, GIF, "
         + "WebP) are returned as images. Binary files are refused; a directory is an error (use Glob to list files). "
-        + "You must Read a file before you Edit or overwrite it with Write.";
+        + "You must Read a file before you Edit or overwrite it with Write. When you need several files, read them in parallel "
+        + "(several Read calls in one response); reading a file that turns out to be irrelevant is cheap, guessing its "
+        + "contents is not.";
 
     public ToolCategory Category => ToolCategory.File;
 

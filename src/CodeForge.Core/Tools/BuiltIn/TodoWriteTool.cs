@@ -39,7 +39,9 @@ public sealed class TodoWriteTool : ITool, IToolAccessDescriber
         + "for multi-step tasks (3 or more steps); skip it for a single trivial task. Task states: pending, in_progress "
         + "(exactly one task at a time), completed (mark a task completed as soon as it is done, and only when it is fully "
         + "done). Give each task content in imperative form (\"Run tests\") and activeForm in present continuous form "
-        + "(\"Running tests\").";
+        + "(\"Running tests\"). Update the list as you work: add tasks you discover, remove ones that no longer apply, and "
+        + "never mark a task completed while its tests fail or its work is partial. Do not use it for purely conversational "
+        + "requests.";
 
     public ToolCategory Category => ToolCategory.Task;
 

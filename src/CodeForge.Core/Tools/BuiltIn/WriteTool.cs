@@ -26,7 +26,8 @@ public sealed class WriteTool : ITool, IToolAccessDescriber
     public string Description =>
         "Writes a file to the local filesystem, replacing it if it exists. file_path must be an absolute path; missing "
         + "parent directories are created. To overwrite an existing file you must Read it first in this session (the write "
-        + "is refused if the file changed since). Prefer Edit for changing part of a file.";
+        + "is refused if the file changed since). Prefer Edit for changing part of a file. Do not create files the task does "
+        + "not need (no README or other documentation unless asked).";
 
     public ToolCategory Category => ToolCategory.File;
 

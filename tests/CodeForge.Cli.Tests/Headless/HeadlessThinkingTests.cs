@@ -1,0 +1,111 @@
+using System.Text.Json;
+using CodeForge.Testing;
+
+namespace CodeForge.Cli.Tests.Headless;
+
+/// <summary>The real <c>forge -p</c> against the fake Anthropic server: thinking is asked for as configured, its blocks
+/// come back unchanged after a tool call, stream-json carries them, text output does not, and every request carries the
+/// prompt-cache breakpoints.</summary>
+public sealed class HeadlessThinkingTests : IAsyncLifetime
+{
+    private const string Signature = "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrk+sig/=";
+
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-thinking-");
+    private FakeModelServer _server = null!;
+
+    private string Home => Path.Combine(_root.FullName, "home");
+
+    private string Repo => Path.Combine(_root.FullName, "repo");
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
+        await File.WriteAllTextAsync(Path.Combine(Repo, "notes.md"), "the bug is in the parser", TestContext.Current.CancellationToken);
+        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _root.Delete(recursive: true);
+    }
+
+    private Dictionary<string, string> Env(params (string Key, string Value)[] extra)
+    {
+        var env = new Dictionary<string, string>(_server.EnvironmentVariables) { ["HOME"] = Home };
+        foreach (var (k, v) in extra)
+        {
+            env[k] = v;
+        }
+        return env;
+    }
+
+    private static JsonElement Last(JsonElement array) => array[array.GetArrayLength() - 1];
+
+    private void EnqueueThinkingToolCallThenAnswer() => _server.Enqueue(
+        ScriptedTurn.CallTool("Glob", """{"pattern":"*.md"}""") with
+        {
+            Thinking = [new ScriptedThinking("Look for notes first.", Signature), new ScriptedThinking("REDACTED-DATA", Redacted: true)],
+        },
+        ScriptedTurn.Reply("The bug is in the parser."));
+
+    [Fact]
+    public async Task StreamJson_CarriesThinkingBlocks_AndTheNextRequestSendsThemBackUnchanged()
+    {
+        EnqueueThinkingToolCallThenAnswer();
+
+        var run = await ForgeProcess.RunAsync(["-p", "where is the bug?", "--output-format", "stream-json", "--provider", "anthropic", "--model", "sonnet"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var lines = run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var assistant = lines.First(l => l.GetProperty("type").GetString() == "assistant").GetProperty("message").GetProperty("content");
+        Assert.Equal(("thinking", "Look for notes first.", Signature),
+            (assistant[0].GetProperty("type").GetString(), assistant[0].GetProperty("thinking").GetString(), assistant[0].GetProperty("signature").GetString()));
+        Assert.Equal(("redacted_thinking", "REDACTED-DATA"), (assistant[1].GetProperty("type").GetString(), assistant[1].GetProperty("data").GetString()));
+
+        Assert.Equal(2, _server.Requests.Count);
+        var sentBack = _server.Requests[1].Json.GetProperty("messages")[1].GetProperty("content");
+        Assert.Equal(("thinking", "Look for notes first.", Signature),
+            (sentBack[0].GetProperty("type").GetString(), sentBack[0].GetProperty("thinking").GetString(), sentBack[0].GetProperty("signature").GetString()));
+        Assert.Equal(("redacted_thinking", "REDACTED-DATA"), (sentBack[1].GetProperty("type").GetString(), sentBack[1].GetProperty("data").GetString()));
+        foreach (var request in _server.Requests)
+        {
+            // claude-sonnet-4-6 thinks adaptively by default, as in Claude Code.
+            Assert.Equal("adaptive", request.Json.GetProperty("thinking").GetProperty("type").GetString());
+            Assert.True(Last(request.Json.GetProperty("system")).TryGetProperty("cache_control", out _), "system prompt breakpoint");
+            Assert.True(Last(request.Json.GetProperty("tools")).TryGetProperty("cache_control", out _), "tool definitions breakpoint");
+            Assert.True(Last(Last(request.Json.GetProperty("messages")).GetProperty("content")).TryGetProperty("cache_control", out _), "newest message breakpoint");
+        }
+    }
+
+    [Fact]
+    public async Task TextOutput_ShowsTheAnswerButNotTheThinking()
+    {
+        EnqueueThinkingToolCallThenAnswer();
+
+        var run = await ForgeProcess.RunAsync(["-p", "where is the bug?", "--provider", "anthropic", "--model", "sonnet"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Contains("The bug is in the parser.", run.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("Look for notes first.", run.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("REDACTED-DATA", run.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EffortSetting_AndMaxThinkingTokens_ReachTheRequest()
+    {
+        Directory.CreateDirectory(Path.Combine(Repo, ".forge"));
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".forge", "settings.json"), """{ "effort": "low" }""", TestContext.Current.CancellationToken);
+        _server.Enqueue(ScriptedTurn.Reply("one"), ScriptedTurn.Reply("two"));
+
+        var low = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "anthropic", "--model", "sonnet"], Repo, Env());
+        var budget = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "anthropic", "--model", "claude-sonnet-4-5"], Repo, Env(("MAX_THINKING_TOKENS", "6000")));
+
+        Assert.True(low.ExitCode == 0, low.StdErr);
+        Assert.True(budget.ExitCode == 0, budget.StdErr);
+        Assert.Equal("low", _server.Requests[0].Json.GetProperty("output_config").GetProperty("effort").GetString());
+        var thinking = _server.Requests[1].Json.GetProperty("thinking");
+        Assert.Equal(("enabled", 6000), (thinking.GetProperty("type").GetString(), thinking.GetProperty("budget_tokens").GetInt32()));
+    }
+}
