@@ -71,6 +71,6 @@ public sealed class ToolExecutorCoyoteTests
             Specification.Assert(executor.TotalExecutions == 3, $"lost an execution: total {executor.TotalExecutions}");
             Specification.Assert(executor.GetExecutions().Length == 2, $"history has {executor.GetExecutions().Length}, not 2");
             Specification.Assert(registry.Count == 2, $"registry has {registry.Count} tools");
-        }, iterations: 100, memoryAccessRaces: true);
+        }, CoyoteStrategy.Prioritization, iterations: 100, memoryAccessRaces: true);
     }
 }
