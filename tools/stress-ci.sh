@@ -63,7 +63,8 @@ stop_load() {
   fi
   [ -n "$scratch" ] && rm -rf "$scratch"
 }
-trap stop_load EXIT INT TERM
+trap stop_load EXIT
+trap 'stop_load; exit 130' INT TERM
 
 status=0
 for project in "${projects[@]}"; do
@@ -85,6 +86,7 @@ for project in "${projects[@]}"; do
     rc=$?
     took=$(( $(date +%s) - started ))
     summary=$(grep -E '^\s+(total|failed|succeeded): [0-9]+' "$log" | tr -s ' ' | tr '\n' ' ')
+    if [ "$rc" -eq 0 ] && [ -z "$summary" ]; then rc=1; fi  # no summary: the run was cut short
     if [ "$rc" -ne 0 ]; then
       failed_runs=$((failed_runs + 1))
       grep -E '^failed ' "$log" | sed -E 's/^failed ([^ ]+).*/\1/' | tee -a "$logdir/$name.failures" > /dev/null

@@ -16,6 +16,20 @@ public static class LinearizabilityRun
     /// </summary>
     public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long the checker may search one history of a broken variant: an undecided one is skipped (another history is
+    /// recorded), so a short bound leaves more of the hunt's time for new histories.
+    /// </summary>
+    public static readonly TimeSpan HuntCheckTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The least time a hunt for a broken variant's violation may take before it gives up. A hunt stops at the first
+    /// violation (a few histories, normally), so this costs time only when the check would fail anyway; it is long
+    /// because a loaded machine (a parallel build, stress-ng) records far fewer histories per second and interleaves
+    /// real threads less.
+    /// </summary>
+    public static readonly TimeSpan MinHuntBudget = TimeSpan.FromSeconds(90);
+
     public sealed record Summary(int Histories, int Linearizable, int Unknown, CheckResult? Violation)
     {
         public override string ToString() =>
@@ -53,14 +67,15 @@ public static class LinearizabilityRun
         int opsPerThread = 60,
         Func<TIn, object?>? partitionBy = null,
         int minHistories = 3,
-        bool stopOnUnknown = true)
+        bool stopOnUnknown = true,
+        TimeSpan? checkTimeout = null)
     {
         var stopwatch = Stopwatch.StartNew();
         int histories = 0, ok = 0, unknown = 0;
         while (histories < minHistories || stopwatch.Elapsed < budget)
         {
             var history = Record(threads, opsPerThread, generate, createExecutor(), seed: histories);
-            var result = LinearizabilityChecker.Check(model, history, partitionBy, CheckTimeout);
+            var result = LinearizabilityChecker.Check(model, history, partitionBy, checkTimeout ?? CheckTimeout);
             histories++;
             switch (result.Verdict)
             {
@@ -106,7 +121,10 @@ public static class LinearizabilityRun
         return summary;
     }
 
-    /// <summary>Asserts a violation is found within the budget (used on deliberately broken variants).</summary>
+    /// <summary>
+    /// Asserts a violation is found within the budget, at least <see cref="MinHuntBudget"/> (used on deliberately broken
+    /// variants; undecided histories are skipped).
+    /// </summary>
     public static Summary AssertFindsViolation<TState, TIn, TOut>(
         SequentialModel<TState, TIn, TOut> model,
         Func<Func<TIn, TOut>> createExecutor,
@@ -116,8 +134,9 @@ public static class LinearizabilityRun
         int opsPerThread = 60,
         Func<TIn, object?>? partitionBy = null)
     {
-        var summary = Repeat(model, createExecutor, generate, budget ?? TimeSpan.FromSeconds(10), threads, opsPerThread, partitionBy, minHistories: 1,
-            stopOnUnknown: false);
+        var hunt = budget is { } given && given > MinHuntBudget ? given : MinHuntBudget;
+        var summary = Repeat(model, createExecutor, generate, hunt, threads, opsPerThread, partitionBy, minHistories: 1,
+            stopOnUnknown: false, checkTimeout: HuntCheckTimeout);
         Assert.True(summary.Violation is not null, $"the broken variant was not caught: {summary}");
         return summary;
     }
