@@ -123,26 +123,46 @@ public sealed class SettingsStoreConcurrencyTests : IDisposable
     }
 
     /// <summary>
+    /// An output: the version a reload published (or a read saw), and for a reload the file versions whose writes had
+    /// returned before it was called (it must not publish anything older than those).
+    /// </summary>
+    public sealed record ReloadOutput(int Version, System.Collections.Immutable.ImmutableHashSet<int> WrittenBefore)
+    {
+        public override string ToString() => WrittenBefore.IsEmpty ? $"v{Version}" : $"v{Version} (after {WrittenBefore.Count} writes)";
+    }
+
+    /// <summary>
     /// State: the versions the file has held, in order, and which of them the published snapshot came from. A reload takes
     /// effect when it publishes; a file writer outside the process can change the file between the reload's read and its
     /// publication, so what it publishes may already be superseded, but never older than the snapshot it replaces
-    /// (snapshots follow file order). Reads return the published snapshot.
+    /// (snapshots follow file order) and never older than any write that had returned before the reload was called (it
+    /// reads the file after its call: a stale reload is impossible). Reads return the published snapshot.
     /// </summary>
-    private sealed class ReloadModel : SequentialModel<ReloadState, ReloadOp, int>
+    private sealed class ReloadModel : SequentialModel<ReloadState, ReloadOp, ReloadOutput>
     {
         public override ReloadState Init() => new([0], 0);
 
-        public override IEnumerable<ReloadState> Step(ReloadState s, ReloadOp input, int output)
+        public override IEnumerable<ReloadState> Step(ReloadState s, ReloadOp input, ReloadOutput output)
         {
             switch (input.Kind)
             {
                 case "write":
                     return Legal(s with { File = s.File.Add(input.Value) });
                 case "reload":
-                    var j = s.File.LastIndexOf(output, s.File.Count - 1, s.File.Count, EqualityComparer<int>.Default);
-                    return j >= s.Source ? Legal(s with { Source = j }) : Illegal;
+                    var floor = 0;
+                    foreach (var written in output.WrittenBefore)
+                    {
+                        var at = s.File.IndexOf(written);
+                        if (at < 0)
+                        {
+                            return Illegal; // that write returned before the reload was called, so it takes effect first
+                        }
+                        floor = Math.Max(floor, at);
+                    }
+                    var j = s.File.LastIndexOf(output.Version, s.File.Count - 1, s.File.Count, EqualityComparer<int>.Default);
+                    return j >= s.Source && j >= floor ? Legal(s with { Source = j }) : Illegal;
                 default:
-                    return LegalIf(output == s.File[s.Source], s);
+                    return LegalIf(output.Version == s.File[s.Source], s);
             }
         }
 
@@ -196,19 +216,25 @@ public sealed class SettingsStoreConcurrencyTests : IDisposable
             Settings.Merge(l.FilesBeforeCommandLine.Select(f => SettingsParser.ParseFile(f).Fragment));
     }
 
-    private Func<ReloadOp, int> Executor(IReloadable store) => op =>
+    private Func<ReloadOp, ReloadOutput> Executor(IReloadable store)
     {
-        switch (op.Kind)
+        var written = System.Collections.Immutable.ImmutableHashSet<int>.Empty;
+        return op =>
         {
-            case "write":
-                WriteVersion(SettingsPath, op.Value);
-                return 0;
-            case "reload":
-                return store.Reload();
-            default:
-                return store.Read();
-        }
-    };
+            switch (op.Kind)
+            {
+                case "write":
+                    WriteVersion(SettingsPath, op.Value);
+                    System.Collections.Immutable.ImmutableInterlocked.Update(ref written, w => w.Add(op.Value));
+                    return new ReloadOutput(0, []);
+                case "reload":
+                    var before = Volatile.Read(ref written);
+                    return new ReloadOutput(store.Reload(), before);
+                default:
+                    return new ReloadOutput(store.Read(), []);
+            }
+        };
+    }
 
     private static ReloadOp Generate(int client, Random random)
     {
@@ -222,6 +248,28 @@ public sealed class SettingsStoreConcurrencyTests : IDisposable
     }
 
     [Fact]
+    public void ReloadModel_RejectsAReloadOlderThanAWriteThatReturnedBeforeIt()
+    {
+        // write(5) returns, then a reload is called and publishes v0: stale (the old model accepted it, since 0 >= the
+        // published source). Overlapping the write instead, v0 is legal (the reload may have read first).
+        var written = System.Collections.Immutable.ImmutableHashSet.Create(5);
+        var none = System.Collections.Immutable.ImmutableHashSet<int>.Empty;
+        Operation<ReloadOp, ReloadOutput>[] stale =
+        [
+            new(0, new ReloadOp("write", 5), new ReloadOutput(0, none), 1, 2),
+            new(1, new ReloadOp("reload", 0), new ReloadOutput(0, written), 3, 4),
+        ];
+        Operation<ReloadOp, ReloadOutput>[] overlapping =
+        [
+            new(0, new ReloadOp("write", 5), new ReloadOutput(0, none), 1, 3),
+            new(1, new ReloadOp("reload", 0), new ReloadOutput(0, none), 2, 4),
+        ];
+
+        Assert.Equal(Verdict.NotLinearizable, LinearizabilityChecker.Check(new ReloadModel(), stale).Verdict);
+        Assert.Equal(Verdict.Linearizable, LinearizabilityChecker.Check(new ReloadModel(), overlapping).Verdict);
+    }
+
+    [Fact]
     public void Reload_IsLinearizableAsARegisterOfSnapshots()
     {
         LinearizabilityRun.AssertLinearizable(new ReloadModel(), () =>
@@ -229,7 +277,7 @@ public sealed class SettingsStoreConcurrencyTests : IDisposable
             WriteVersion(SettingsPath, 0);
             var store = new SettingsStore(Locations);
             return Executor(new RealStore(store));
-        }, Generate, TimeSpan.FromSeconds(1), threads: 6, opsPerThread: 25);
+        }, Generate, TimeSpan.FromSeconds(2), threads: 4, opsPerThread: 12);
     }
 
     [Fact]

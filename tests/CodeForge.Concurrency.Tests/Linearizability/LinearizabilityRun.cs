@@ -10,6 +10,26 @@ namespace CodeForge.Concurrency.Tests.Linearizability;
 /// </summary>
 public static class LinearizabilityRun
 {
+    /// <summary>
+    /// How long the checker may search one history. Histories here decide in milliseconds; the generous bound keeps a
+    /// loaded machine (a parallel build, stress-ng) from turning a slow decision into an undecided one.
+    /// </summary>
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long the checker may search one history of a broken variant: an undecided one is skipped (another history is
+    /// recorded), so a short bound leaves more of the hunt's time for new histories.
+    /// </summary>
+    public static readonly TimeSpan HuntCheckTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The least time a hunt for a broken variant's violation may take before it gives up. A hunt stops at the first
+    /// violation (a few histories, normally), so this costs time only when the check would fail anyway; it is long
+    /// because a loaded machine (a parallel build, stress-ng) records far fewer histories per second and interleaves
+    /// real threads less.
+    /// </summary>
+    public static readonly TimeSpan MinHuntBudget = TimeSpan.FromSeconds(90);
+
     public sealed record Summary(int Histories, int Linearizable, int Unknown, CheckResult? Violation)
     {
         public override string ToString() =>
@@ -35,7 +55,8 @@ public static class LinearizabilityRun
 
     /// <summary>
     /// Repeats: build a fresh system (<paramref name="createExecutor"/>), record a history, check it; until the budget is
-    /// spent or a violation is found (returned in <see cref="Summary.Violation"/>).
+    /// spent or a violation is found (returned in <see cref="Summary.Violation"/>), or, with
+    /// <paramref name="stopOnUnknown"/>, a history is left undecided.
     /// </summary>
     public static Summary Repeat<TState, TIn, TOut>(
         SequentialModel<TState, TIn, TOut> model,
@@ -45,14 +66,16 @@ public static class LinearizabilityRun
         int threads = 6,
         int opsPerThread = 60,
         Func<TIn, object?>? partitionBy = null,
-        int minHistories = 3)
+        int minHistories = 3,
+        bool stopOnUnknown = true,
+        TimeSpan? checkTimeout = null)
     {
         var stopwatch = Stopwatch.StartNew();
         int histories = 0, ok = 0, unknown = 0;
         while (histories < minHistories || stopwatch.Elapsed < budget)
         {
             var history = Record(threads, opsPerThread, generate, createExecutor(), seed: histories);
-            var result = LinearizabilityChecker.Check(model, history, partitionBy, TimeSpan.FromSeconds(5));
+            var result = LinearizabilityChecker.Check(model, history, partitionBy, checkTimeout ?? CheckTimeout);
             histories++;
             switch (result.Verdict)
             {
@@ -60,7 +83,12 @@ public static class LinearizabilityRun
                     ok++;
                     break;
                 case Verdict.Unknown:
+                    // Undecided is not a pass: stop here, and let the caller fail (AssertLinearizable) with the count.
                     unknown++;
+                    if (stopOnUnknown)
+                    {
+                        return new Summary(histories, ok, unknown, null);
+                    }
                     break;
                 default:
                     if (Environment.GetEnvironmentVariable("FORGE_DUMP_HISTORY") is { } dump)
@@ -73,7 +101,10 @@ public static class LinearizabilityRun
         return new Summary(histories, ok, unknown, null);
     }
 
-    /// <summary>Asserts no violation and that at least one history was decided (an all-unknown run proves nothing).</summary>
+    /// <summary>
+    /// Asserts no violation and that every history was decided: an undecided (Unknown) history is neither a pass nor
+    /// tolerated, so a workload whose histories the checker cannot decide fails until it records smaller ones.
+    /// </summary>
     public static Summary AssertLinearizable<TState, TIn, TOut>(
         SequentialModel<TState, TIn, TOut> model,
         Func<Func<TIn, TOut>> createExecutor,
@@ -85,11 +116,15 @@ public static class LinearizabilityRun
     {
         var summary = Repeat(model, createExecutor, generate, budget ?? TimeSpan.FromSeconds(1), threads, opsPerThread, partitionBy);
         Assert.True(summary.Violation is null, summary.ToString());
+        Assert.True(summary.Unknown == 0, $"a history was undecided (the checker ran out of its {CheckTimeout.TotalSeconds:0} s): {summary}");
         Assert.True(summary.Linearizable > 0, $"no history was decided: {summary}");
         return summary;
     }
 
-    /// <summary>Asserts a violation is found within the budget (used on deliberately broken variants).</summary>
+    /// <summary>
+    /// Asserts a violation is found within the budget, at least <see cref="MinHuntBudget"/> (used on deliberately broken
+    /// variants; undecided histories are skipped).
+    /// </summary>
     public static Summary AssertFindsViolation<TState, TIn, TOut>(
         SequentialModel<TState, TIn, TOut> model,
         Func<Func<TIn, TOut>> createExecutor,
@@ -99,7 +134,9 @@ public static class LinearizabilityRun
         int opsPerThread = 60,
         Func<TIn, object?>? partitionBy = null)
     {
-        var summary = Repeat(model, createExecutor, generate, budget ?? TimeSpan.FromSeconds(10), threads, opsPerThread, partitionBy, minHistories: 1);
+        var hunt = budget is { } given && given > MinHuntBudget ? given : MinHuntBudget;
+        var summary = Repeat(model, createExecutor, generate, hunt, threads, opsPerThread, partitionBy, minHistories: 1,
+            stopOnUnknown: false, checkTimeout: HuntCheckTimeout);
         Assert.True(summary.Violation is not null, $"the broken variant was not caught: {summary}");
         return summary;
     }

@@ -109,14 +109,14 @@ public sealed class ShellManagerCoyoteTests
         {
             var manager = new ShellManager(launcher, null, Options);
             return new RealShell(await manager.CreateAsync("scripted", "/"));
-        }));
+        }), CoyoteStrategy.Random);
     }
 
     [Fact]
     public void KillRacingNaturalExit_WhenKillRelabelsUnconditionally_IsCaught()
     {
         var bug = CoyoteRunner.AssertFindsBug(() => KillRacingExitScenario(launcher =>
-            Task.FromResult<IKillable>(new RelabellingShell(launcher.Start(new ProcessLaunchSpec("scripted", "/", new Dictionary<string, string?>()))))));
+            Task.FromResult<IKillable>(new RelabellingShell(launcher.Start(new ProcessLaunchSpec("scripted", "/", new Dictionary<string, string?>()))))), CoyoteStrategy.Random);
 
         Assert.Matches("final status changed|after completing as|Killed but|Completed with exit code", bug);
     }
@@ -253,13 +253,13 @@ public sealed class ShellManagerCoyoteTests
     [Fact]
     public void CleanupRacingCreatesAndExits_NeverRemovesARunningShellAndLeavesNothing()
     {
-        CoyoteRunner.AssertNoBug(() => CleanupScenario(launcher => new RealTable(new ShellManager(launcher, null, Options))));
+        CoyoteRunner.AssertNoBug(() => CleanupScenario(launcher => new RealTable(new ShellManager(launcher, null, Options))), CoyoteStrategy.Probabilistic);
     }
 
     [Fact]
     public void CleanupRacingCreatesAndExits_WhenCleanupIgnoresPendingShells_IsCaught()
     {
-        var bug = CoyoteRunner.AssertFindsBug(() => CleanupScenario(launcher => new PendingBlindTable(launcher)));
+        var bug = CoyoteRunner.AssertFindsBug(() => CleanupScenario(launcher => new PendingBlindTable(launcher)), CoyoteStrategy.Probabilistic);
 
         Assert.Contains("is missing from the table while Running", bug, StringComparison.Ordinal);
     }
@@ -331,13 +331,13 @@ public sealed class ShellManagerCoyoteTests
     [Fact]
     public void CreateRacingDispose_LeavesNoProcessRunning()
     {
-        CoyoteRunner.AssertNoBug(() => CreateRacingDisposeScenario(launcher => new RealDisposableTable(new ShellManager(launcher, null, Options))));
+        CoyoteRunner.AssertNoBug(() => CreateRacingDisposeScenario(launcher => new RealDisposableTable(new ShellManager(launcher, null, Options))), CoyoteStrategy.Prioritization);
     }
 
     [Fact]
     public void CreateRacingDispose_WhenCreateChecksDisposedOnlyBeforeStarting_IsCaught()
     {
-        var bug = CoyoteRunner.AssertFindsBug(() => CreateRacingDisposeScenario(launcher => new CheckOnceTable(launcher)));
+        var bug = CoyoteRunner.AssertFindsBug(() => CreateRacingDisposeScenario(launcher => new CheckOnceTable(launcher)), CoyoteStrategy.Prioritization);
 
         Assert.Contains("still running after disposal", bug, StringComparison.Ordinal);
     }
@@ -406,13 +406,13 @@ public sealed class ShellManagerCoyoteTests
     [Fact]
     public void SharedCursorReadsRacingOutput_PartitionTheOutput()
     {
-        CoyoteRunner.AssertNoBug(() => SharedReadScenario(shell => () => Task.FromResult(shell.GetNewOutput().Stdout)));
+        CoyoteRunner.AssertNoBug(() => SharedReadScenario(shell => () => Task.FromResult(shell.GetNewOutput().Stdout)), CoyoteStrategy.Random);
     }
 
     [Fact]
     public void SharedCursorReadsRacingOutput_WhenCursorAdvanceIsNotAtomic_IsCaught()
     {
-        var bug = CoyoteRunner.AssertFindsBug(() => SharedReadScenario(shell => new RacyCursor(shell.Stdout).ReadAsync));
+        var bug = CoyoteRunner.AssertFindsBug(() => SharedReadScenario(shell => new RacyCursor(shell.Stdout).ReadAsync), CoyoteStrategy.Random);
 
         Assert.Contains("repeated or lost", bug, StringComparison.Ordinal);
     }

@@ -180,12 +180,12 @@ public sealed class SkillRegistryCoyoteTests
 
     [Fact]
     public void ConcurrentActivation_OnTheRegistry_NeverShowsTwoActiveSkillsAndNotifiesInOrder() =>
-        CoyoteRunner.AssertNoBug(() => ActivationScenario(checker => new RealTarget(checker)));
+        CoyoteRunner.AssertNoBug(() => ActivationScenario(checker => new RealTarget(checker)), CoyoteStrategy.Random);
 
     [Fact]
     public void ConcurrentActivation_OnACheckThenActRegistry_IsCaught()
     {
-        var bug = CoyoteRunner.AssertFindsBug(() => ActivationScenario(checker => new RacyTarget(checker)));
+        var bug = CoyoteRunner.AssertFindsBug(() => ActivationScenario(checker => new RacyTarget(checker)), CoyoteStrategy.Random);
 
         Assert.Contains("two skills active", bug, StringComparison.Ordinal);
     }
@@ -221,5 +221,5 @@ public sealed class SkillRegistryCoyoteTests
                 $"callbacks end with {checker.Current ?? "none"} active but the registry has {target.ActiveName ?? "none"}");
             Specification.Assert(registry.Snapshot.Active is null || registry.Snapshot.Get(registry.Snapshot.Active.Name) is not null,
                 "the active skill is not registered");
-        });
+        }, CoyoteStrategy.Random);
 }

@@ -19,15 +19,22 @@ public static class FileMutationGate
     private static readonly SemaphoreSlim[] Gates = CreateGates();
 
     /// <summary>Waits for the gate of <paramref name="path"/>; dispose the result to release it.</summary>
-    public static async Task<Releaser> EnterAsync(string path, CancellationToken cancellationToken)
+    public static Task<Releaser> EnterAsync(string path, CancellationToken cancellationToken) => EnterAsync(Gates, path, cancellationToken);
+
+    /// <summary>
+    /// <see cref="EnterAsync(string, CancellationToken)"/> over the given stripes (from <see cref="CreateGates"/>): the
+    /// systematic tests' seam, since Coyote cannot carry the process-wide stripes from one explored schedule to the next.
+    /// </summary>
+    internal static async Task<Releaser> EnterAsync(SemaphoreSlim[] gates, string path, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(gates);
         ArgumentNullException.ThrowIfNull(path);
-        var gate = Gates[(StringComparer.Ordinal.GetHashCode(path) & int.MaxValue) % Stripes];
+        var gate = gates[(StringComparer.Ordinal.GetHashCode(path) & int.MaxValue) % Stripes];
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         return new Releaser(gate);
     }
 
-    private static SemaphoreSlim[] CreateGates()
+    internal static SemaphoreSlim[] CreateGates()
     {
         var gates = new SemaphoreSlim[Stripes];
         for (var i = 0; i < gates.Length; i++)
