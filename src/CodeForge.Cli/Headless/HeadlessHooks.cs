@@ -23,17 +23,12 @@ internal sealed class HeadlessHooks
     /// <summary>The registry, where plugins add their hooks as <c>plugin:&lt;name&gt;</c> sources.</summary>
     public HookRegistry Registry => Session.Runner.Registry;
 
-    public static HeadlessHooks Create(SettingsLocations locations, string cwd, string home, Func<HookSessionInfo> info, TextWriter stderr)
+    public static HeadlessHooks Create(SettingsSnapshot settings, string cwd, string home, Func<HookSessionInfo> info, TextWriter stderr)
     {
-        var loaded = HookConfigParser.LoadSettings(locations);
-        foreach (var d in loaded.Diagnostics)
+        var registry = new HookRegistry();
+        foreach (var d in SetSettingsSource(registry, settings))
         {
             stderr.WriteLine($"forge: {d}");
-        }
-        var registry = new HookRegistry();
-        if (!loaded.DisableAllHooks)
-        {
-            registry.SetSource("settings", loaded.Definitions);
         }
         var self = new HeadlessHooks(stderr);
         var runner = new HookRunner(registry, BashHookProcessRunner.Instance, new HookRunnerOptions
@@ -45,6 +40,58 @@ internal sealed class HeadlessHooks
         self.Session = new HookSession(runner, info, m => self.WriteLine($"forge: hook: {m}"));
         return self;
     }
+
+    /// <summary>
+    /// A settings version's hooks become the <c>settings</c> source (a broken file's last good hooks stay, as the snapshot
+    /// keeps its last good text); true when they differ from the hooks of <paramref name="applied"/>. Problems are added to
+    /// <paramref name="change"/>.
+    /// </summary>
+    public bool ApplySettings(SettingsSnapshot applied, SettingsSnapshot next, SettingsChangeBuilder change)
+    {
+        if (HookKey(applied) == HookKey(next))
+        {
+            return false;
+        }
+        foreach (var d in SetSettingsSource(Registry, next))
+        {
+            change.Problem(new SettingsDiagnostic(new SettingsSource(SettingsScope.Project, d.Source), d.Line, d.Key, d.Message, d.IsError));
+        }
+        return true;
+    }
+
+    private static System.Collections.Immutable.ImmutableArray<HookConfigDiagnostic> SetSettingsSource(HookRegistry registry, SettingsSnapshot settings)
+    {
+        var loaded = HookConfigParser.LoadSettings(settings.Files);
+        if (loaded.DisableAllHooks)
+        {
+            registry.RemoveSource("settings");
+        }
+        else
+        {
+            registry.SetSource("settings", loaded.Definitions);
+        }
+        return loaded.Diagnostics;
+    }
+
+    /// <summary>What decides the settings hooks: every file's <c>hooks</c> and <c>disableAllHooks</c> as written.</summary>
+    private static string HookKey(SettingsSnapshot snapshot) => string.Join("\n", snapshot.Files.Select(f =>
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(f.Text, new System.Text.Json.JsonDocumentOptions
+            {
+                AllowTrailingCommas = true,
+                CommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+            });
+            var root = document.RootElement;
+            return f.Source.Path + " " + (root.TryGetProperty("hooks", out var h) ? h.GetRawText() : "") + " " +
+                (root.TryGetProperty("disableAllHooks", out var d) ? d.GetRawText() : "");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return f.Source.Path;
+        }
+    }));
 
     /// <summary>The gate with PreToolUse and PermissionRequest hooks around <paramref name="inner"/>.</summary>
     public IToolCallAuthorizer Authorize(IToolCallAuthorizer inner, PermissionChecker checker) =>

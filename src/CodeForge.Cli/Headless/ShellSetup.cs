@@ -36,7 +36,8 @@ internal sealed class ShellSetup : IAsyncDisposable
     public ImmutableArray<ITool> Tools => [.. BuiltInTools.CreateShellTools(Shells, Options), BuiltInTools.CreateTodoTool(Todos)];
 
     public static async Task<ShellSetup> CreateAsync(
-        Settings settings, string cwd, IEnumerable<string> additionalDirectories, string sessionId, bool verbose, bool printTodos, TextWriter stderr)
+        Settings settings, string cwd, IEnumerable<string> additionalDirectories, string sessionId, bool verbose, bool printTodos, TextWriter stderr,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var policy = new SandboxPolicy([cwd, .. additionalDirectories], settings.Sandbox.AllowAllNetwork);
         var sandbox = await BubblewrapSandbox.ConfigureAsync(settings.Sandbox.Enabled, policy).ConfigureAwait(false);
@@ -53,7 +54,8 @@ internal sealed class ShellSetup : IAsyncDisposable
             Launcher = sandbox.Launcher,
             Sandboxed = sandbox.IsActive,
             OutputDirectory = BashToolOptions.DefaultOutputDirectory(sessionId),
-            Environment = settings.Env.ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal),
+            // The settings' env; a live view (the runtime's) gives each command the variables in force when it starts.
+            Environment = environment ?? settings.Env.ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal),
         };
         var todos = new TodoList();
         if (printTodos)

@@ -58,6 +58,7 @@ internal static class InteractiveRunner
                 return 1;
             }
             await using var engine = new ForgeEngine(runtime, environment, messages);
+            runtime.WatchSettings(engine.OnSettingsChanged);
             var history = new InputHistory(Path.Combine(runtime.Home, ".forge", "history"));
             var session = new InteractiveSession(engine, screen, router, history, Program.InformationalVersion);
             await runtime.Hooks.StartAsync(options.Resume is not null || options.Continue ? "resume" : "startup", runtime.Provider.Model, ct).ConfigureAwait(false);

@@ -57,6 +57,7 @@ internal sealed class InteractiveSession
         var initial = "";
         while (!_exit && !cancellationToken.IsCancellationRequested)
         {
+            ShowNotices();
             await ShowStatusAsync(cancellationToken).ConfigureAwait(false);
             if (_queued.TryDequeue(out var queued))
             {
@@ -153,6 +154,10 @@ internal sealed class InteractiveSession
         {
             await foreach (var e in _engine.RunTurnAsync(prompt, turn.Token).ConfigureAwait(false))
             {
+                if (e is ToolCallStarted or TurnFinished)
+                {
+                    ShowNotices();
+                }
                 switch (e)
                 {
                     case TextDelta d:
@@ -377,6 +382,23 @@ internal sealed class InteractiveSession
                 c.MarkupLine("[yellow]⚠[/] " + Markup.Escape(warning));
             }
             c.MarkupLine("[grey]" + Markup.Escape(text) + "[/]");
+        });
+    }
+
+    /// <summary>Shows the engine's notices that arrived since the last look (settings changes and their problems).</summary>
+    private void ShowNotices()
+    {
+        var notices = _engine.TakeNotices();
+        if (notices.Count == 0)
+        {
+            return;
+        }
+        _screen.Write(c =>
+        {
+            foreach (var n in notices)
+            {
+                c.MarkupLine("[yellow]⚙[/] [grey]" + Markup.Escape(n) + "[/]");
+            }
         });
     }
 
