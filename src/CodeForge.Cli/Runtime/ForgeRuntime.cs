@@ -1,5 +1,5 @@
 using CodeForge.Cli.Extensions;
-using CodeForge.Cli.Headless;
+using CodeForge.Cli.Composition;
 using CodeForge.Core.Hooks;
 using CodeForge.Mcp.Config;
 using CodeForge.Core.Skills;

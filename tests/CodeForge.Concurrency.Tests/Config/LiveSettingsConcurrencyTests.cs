@@ -106,6 +106,8 @@ public sealed class LiveSettingsConcurrencyTests : IDisposable
         var gated = new SettingsGatedAuthorizer(live.Gate, new VersionProbe(checker, hooks, env, latch));
         var writing = 1;
         var ct = TestContext.Current.CancellationToken;
+        // A decider that fails releases the writer at once, so the failure is reported rather than a watchdog timeout.
+        using var failed = new CancellationTokenSource();
 
         var writer = Task.Run(async () =>
         {
@@ -115,7 +117,7 @@ public sealed class LiveSettingsConcurrencyTests : IDisposable
                 store.Reload();
                 if (n == Versions / 2)
                 {
-                    await latch.WaitMidRunAsync();
+                    await latch.WaitMidRunAsync().WaitAsync(failed.Token);
                 }
             }
             Volatile.Write(ref writing, 0);
@@ -123,16 +125,24 @@ public sealed class LiveSettingsConcurrencyTests : IDisposable
         var deciders = Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
         {
             var lastSeen = -1;
-            do
+            try
             {
-                var decision = await gated.AuthorizeAsync("Bash", Command("echo"), ct);
-                var n = int.Parse(decision.Reason!, CultureInfo.InvariantCulture);
-                Assert.True(n >= lastSeen, $"a decider went back from version {lastSeen} to {n}");
-                lastSeen = n;
+                do
+                {
+                    var decision = await gated.AuthorizeAsync("Bash", Command("echo"), ct);
+                    var n = int.Parse(decision.Reason!, CultureInfo.InvariantCulture);
+                    Assert.True(n >= lastSeen, $"a decider went back from version {lastSeen} to {n}");
+                    lastSeen = n;
+                }
+                while (Volatile.Read(ref writing) == 1);
             }
-            while (Volatile.Read(ref writing) == 1);
+            catch
+            {
+                await failed.CancelAsync();
+                throw;
+            }
         }, ct)).ToList();
-        await Task.WhenAll([writer, .. deciders]).WaitAsync(Stress.DefaultWatchdog, ct);
+        await Task.WhenAll([.. deciders, writer]).WaitAsync(Stress.DefaultWatchdog, ct);
         await last.Task.WaitAsync(Stress.DefaultWatchdog, ct);
 
         Assert.True(latch.ObservedDuringRun >= latch.Required);

@@ -3,7 +3,7 @@ using CodeForge.Core.Config;
 using CodeForge.Core.Hooks;
 using CodeForge.Core.Permissions;
 
-namespace CodeForge.Cli.Headless;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>
 /// The hooks of a headless run: every settings layer's hooks loaded into a <see cref="HookRegistry"/> (problems reported

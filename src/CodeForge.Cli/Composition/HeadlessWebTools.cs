@@ -4,7 +4,7 @@ using CodeForge.Core.Tools;
 using CodeForge.Core.Tools.Web;
 using CodeForge.Core.Web;
 
-namespace CodeForge.Cli.Headless;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>The web tools of a <c>forge</c> run: a WebCache with its disk tier under <c>~/.forge/cache/web</c> and the
 /// <c>webFetch</c> settings.</summary>

@@ -6,7 +6,7 @@ using CodeForge.Core.Todos;
 using CodeForge.Core.Tools;
 using CodeForge.Core.Tools.BuiltIn;
 
-namespace CodeForge.Cli.Headless;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>
 /// The shell side of one forge run: the sandbox decision (probed once, reported once), one <see cref="ShellManager"/> whose

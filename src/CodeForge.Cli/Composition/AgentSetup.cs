@@ -6,7 +6,7 @@ using CodeForge.Core.Tools;
 using CodeForge.Providers;
 using Microsoft.Extensions.AI;
 
-namespace CodeForge.Cli.Headless;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>
 /// The headless wiring of the context budget, the git context and the Task tool (kept out of HeadlessRunner so that file
