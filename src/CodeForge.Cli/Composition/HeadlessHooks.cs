@@ -8,37 +8,33 @@ namespace CodeForge.Cli.Composition;
 /// <summary>
 /// The hooks of a headless run: every settings layer's hooks loaded into a <see cref="HookRegistry"/> (problems reported
 /// on stderr with file, line and key; the rest load), run by real <c>bash</c> processes; hook problems and
-/// <c>systemMessage</c>s go to stderr as <c>forge: hook ...</c> lines.
+/// <c>systemMessage</c>s are reported to the run's <see cref="DiagnosticLog"/> (<c>hook problem: …</c>, <c>hook: …</c>).
 /// </summary>
 internal sealed class HeadlessHooks
 {
-    private readonly object _stderrGate = new();
-    private readonly TextWriter _stderr;
+    private HeadlessHooks(HookSession session) => Session = session;
 
-    private HeadlessHooks(TextWriter stderr) => _stderr = stderr;
 
     /// <summary>The session's hook points (for <see cref="AgentOptions.Hooks"/>).</summary>
-    public HookSession Session { get; private set; } = null!;
+    public HookSession Session { get; }
 
     /// <summary>The registry, where plugins add their hooks as <c>plugin:&lt;name&gt;</c> sources.</summary>
     public HookRegistry Registry => Session.Runner.Registry;
 
-    public static HeadlessHooks Create(SettingsSnapshot settings, string cwd, string home, Func<HookSessionInfo> info, TextWriter stderr)
+    public static HeadlessHooks Create(SettingsSnapshot settings, string cwd, string home, Func<HookSessionInfo> info, DiagnosticLog diagnostics)
     {
         var registry = new HookRegistry();
         foreach (var d in SetSettingsSource(registry, settings))
         {
-            stderr.WriteLine($"forge: {d}");
+            diagnostics.Report(new Diagnostic(d.IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, d.ToString(), d.Source, d.Line));
         }
-        var self = new HeadlessHooks(stderr);
         var runner = new HookRunner(registry, BashHookProcessRunner.Instance, new HookRunnerOptions
         {
             ProjectDirectory = cwd,
             HomeDirectory = home,
-            Report = r => self.WriteLine($"forge: hook problem: {r}"),
+            Report = r => diagnostics.Error($"hook problem: {r}"),
         });
-        self.Session = new HookSession(runner, info, m => self.WriteLine($"forge: hook: {m}"));
-        return self;
+        return new HeadlessHooks(new HookSession(runner, info, m => diagnostics.Info($"hook: {m}")));
     }
 
     /// <summary>
@@ -96,13 +92,4 @@ internal sealed class HeadlessHooks
     /// <summary>The gate with PreToolUse and PermissionRequest hooks around <paramref name="inner"/>.</summary>
     public IToolCallAuthorizer Authorize(IToolCallAuthorizer inner, PermissionChecker checker) =>
         new HookToolCallAuthorizer(inner, checker, Session);
-
-    private void WriteLine(string line)
-    {
-        lock (_stderrGate)
-        {
-            _stderr.WriteLine(line);
-            _stderr.Flush();
-        }
-    }
 }

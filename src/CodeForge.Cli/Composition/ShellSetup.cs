@@ -36,18 +36,18 @@ internal sealed class ShellSetup : IAsyncDisposable
     public ImmutableArray<ITool> Tools => [.. BuiltInTools.CreateShellTools(Shells, Options), BuiltInTools.CreateTodoTool(Todos)];
 
     public static async Task<ShellSetup> CreateAsync(
-        Settings settings, string cwd, IEnumerable<string> additionalDirectories, string sessionId, bool verbose, bool printTodos, TextWriter stderr,
+        Settings settings, string cwd, IEnumerable<string> additionalDirectories, string sessionId, bool verbose, TextWriter? todoOutput, DiagnosticLog diagnostics,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
         var policy = new SandboxPolicy([cwd, .. additionalDirectories], settings.Sandbox.AllowAllNetwork);
         var sandbox = await BubblewrapSandbox.ConfigureAsync(settings.Sandbox.Enabled, policy).ConfigureAwait(false);
         if (sandbox.IsFallback)
         {
-            await stderr.WriteLineAsync($"forge: warning: {sandbox.Description}").ConfigureAwait(false);
+            diagnostics.Warning($"warning: {sandbox.Description}");
         }
         else if (verbose)
         {
-            await stderr.WriteLineAsync($"forge: {sandbox.Description}").ConfigureAwait(false);
+            diagnostics.Info(sandbox.Description);
         }
         var options = new BashToolOptions
         {
@@ -58,9 +58,9 @@ internal sealed class ShellSetup : IAsyncDisposable
             Environment = environment ?? settings.Env.ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal),
         };
         var todos = new TodoList();
-        if (printTodos)
+        if (todoOutput is not null)
         {
-            todos.Subscribe(list => stderr.WriteLine($"· todos (v{list.Version}):\n{list.Render()}"));
+            todos.Subscribe(list => todoOutput.WriteLine($"· todos (v{list.Version}):\n{list.Render()}"));
         }
         return new ShellSetup(sandbox, new ShellManager(sandbox.Launcher), options, todos);
     }

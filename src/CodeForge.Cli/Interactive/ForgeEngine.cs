@@ -68,6 +68,9 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
         return taken;
     }
 
+    /// <summary>Queues a notice to show at the next chance (from any flow).</summary>
+    public void AddNotice(string text) => _notices.Enqueue(text);
+
     /// <summary>Queues the notice of an applied settings change (called from the settings pump's flow).</summary>
     public void OnSettingsChanged(Core.Config.SettingsChange change)
     {

@@ -100,11 +100,11 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         ConfigureModel();
     }
 
-    /// <summary>Everything <see cref="CreateAsync"/> assembles before the runtime exists (each part complete).</summary>
+    /// <summary>Everything <c>CreateAsync</c> assembles before the runtime exists (each part complete).</summary>
     private sealed record RuntimeParts(
         ForgeOptions Options, string Home, string WorkingDirectory, SettingsStore Settings, ProviderConfig Provider, IChatClient Client,
         UsageTracker Usage, RetryRelay Retries, PermissionChecker Checker, PermissionAuthorizer Authorizer, SessionManager Sessions,
-        Session Session, ToolRegistry Registry, TextWriter Diagnostics, Func<string, string?> Environment, McpStartup Mcp,
+        Session Session, ToolRegistry Registry, DiagnosticLog Diagnostics, Func<string, string?> Environment, McpStartup Mcp,
         ExtensionHost Extensions, ShellSetup Shells, HeadlessHooks Hooks, LiveEnvironmentDictionary Env, string? GitStatus);
 
     public ForgeOptions Options { get; }
@@ -135,8 +135,8 @@ internal sealed class ForgeRuntime : IAsyncDisposable
 
     public Conversation Conversation => _conversation;
 
-    /// <summary>Where problems found while loading or running go, one line each (stderr headless; collected for the UI).</summary>
-    public TextWriter Diagnostics { get; }
+    /// <summary>Where problems found while loading or running are reported (each front end renders them).</summary>
+    public DiagnosticLog Diagnostics { get; }
 
     public Func<string, string?> Environment { get; }
 
@@ -178,20 +178,28 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(onChange);
         _live.Changed += onChange;
-        _live.ApplyFailed += ex => Diagnostics.WriteLine($"forge: applying a settings change failed: {ex.Message}");
+        _live.ApplyFailed += ex => Diagnostics.Error($"applying a settings change failed: {ex.Message}");
         _live.Start(SettingsDebounce);
     }
 
     /// <summary>
-    /// Builds the runtime. Every problem found on the way is written to <paramref name="stderr"/> as one
-    /// <c>forge: …</c> line and the rest still loads; a problem that leaves nothing to run (no usable model, no session)
-    /// returns null.
+    /// Builds the runtime for a text front end: every problem found on the way (and later) is written to
+    /// <paramref name="stderr"/> as one <c>forge: …</c> line at once, as are the <c>--verbose</c> todo lists.
     /// </summary>
-    public static async Task<ForgeRuntime?> CreateAsync(ForgeOptions o, TextWriter stderr, Func<string, string?> environment,
+    public static Task<ForgeRuntime?> CreateAsync(ForgeOptions o, TextWriter stderr, Func<string, string?> environment,
+        Func<PermissionChecker, SettingsLocations, IPermissionPrompt?>? prompt, CancellationToken ct) =>
+        CreateAsync(o, DiagnosticLog.ToText(stderr), stderr, environment, prompt, ct);
+
+    /// <summary>
+    /// Builds the runtime. Every problem found on the way is reported to <paramref name="log"/> as a
+    /// <see cref="Diagnostic"/> and the rest still loads; a problem that leaves nothing to run (no usable model, no
+    /// session) returns null. <paramref name="verboseOutput"/> receives the todo lists when <c>PrintTodos</c> is set.
+    /// </summary>
+    public static async Task<ForgeRuntime?> CreateAsync(ForgeOptions o, DiagnosticLog log, TextWriter? verboseOutput, Func<string, string?> environment,
         Func<PermissionChecker, SettingsLocations, IPermissionPrompt?>? prompt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(o);
-        ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(log);
         var home = environment("HOME") ?? System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
         var cwd = Path.GetFullPath(o.WorkingDirectory);
 
@@ -209,7 +217,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         var settings = snapshot.Settings;
         foreach (var d in snapshot.Diagnostics.Where(d => d.IsError))
         {
-            await stderr.WriteLineAsync($"forge: {d}").ConfigureAwait(false);
+            log.Report(Diagnostic.From(d));
         }
 
         // 2. The model: one clear line if something is missing.
@@ -220,7 +228,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         }
         catch (ProviderConfigurationException ex)
         {
-            await stderr.WriteLineAsync($"forge: {ex.Message}").ConfigureAwait(false);
+            log.Error(ex.Message);
             settingsStore.Dispose();
             return null;
         }
@@ -232,19 +240,19 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         var checker = new PermissionChecker(cwd, home);
         foreach (var problem in PermissionSettings.Apply(checker, settings, cwd, applyMode: true))
         {
-            await stderr.WriteLineAsync($"forge: {problem.Message}").ConfigureAwait(false);
+            log.Error(problem.Message, problem.Source.Path, problem.Line);
         }
         if (PermissionModes.TryParse(settings.DefaultMode, out var mode) && mode == PermissionMode.BypassPermissions && settings.DisableBypassPermissionsMode)
         {
-            await stderr.WriteLineAsync("forge: bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode").ConfigureAwait(false);
+            log.Warning("bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode");
         }
         var authorizer = new PermissionAuthorizer(checker, prompt?.Invoke(checker, settingsStore.Locations));
-        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, stderr, ct).ConfigureAwait(false);
+        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, log, ct).ConfigureAwait(false);
         // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
         // closed (stdio servers killed) with the runtime.
         var pluginServers = extensions.Plugins.Snapshot.Plugins.Values
             .SelectMany(p => p.Definition.McpServers.Select(server => new McpPluginServer(p.Name, server.Key, server.Value, p.Root)));
-        var mcp = await McpStartup.BeginAsync(cwd, home, environment, stderr, ct, pluginServers).ConfigureAwait(false);
+        var mcp = await McpStartup.BeginAsync(cwd, home, environment, log, ct, pluginServers).ConfigureAwait(false);
 
         // 4. The session (resumed, forked, new, or in memory only).
         var sessions = new SessionManager(cwd, new SessionManagerOptions
@@ -259,7 +267,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         }
         catch (SessionException ex)
         {
-            await stderr.WriteLineAsync($"forge: {ex.Message}").ConfigureAwait(false);
+            log.Error(ex.Message);
             extensions.Dispose();
             authorizer.Dispose();
             client.Dispose();
@@ -273,19 +281,19 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         ForgeRuntime? self = null;
         var registry = new ToolRegistry();
         registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
-        registry.RegisterMany(HeadlessWebTools.Create(settings, home, environment, stderr));
+        registry.RegisterMany(HeadlessWebTools.Create(settings, home, environment, log));
         registry.RegisterMany(await mcp.GetToolsAsync().ConfigureAwait(false));
         registry.Register(extensions.CreateSkillTool(() => new SubstitutionContext(self!.Session.Id, extensions.ProjectDirectory)));
         // Bash, BashOutput, KillShell, TodoWrite; the sandbox; background shells are killed when the runtime is disposed.
         var env = new LiveEnvironmentDictionary(settings.Env);
-        var shells = await ShellSetup.CreateAsync(settings, cwd, AbsoluteDirectories(settings), session.Id, o.Verbose, o.PrintTodos, stderr, env).ConfigureAwait(false);
+        var shells = await ShellSetup.CreateAsync(settings, cwd, AbsoluteDirectories(settings), session.Id, o.Verbose, o.PrintTodos ? verboseOutput : null, log, env).ConfigureAwait(false);
         registry.RegisterMany(shells.Tools);
         var hooks = HeadlessHooks.Create(snapshot, cwd, home,
-            () => new(self!.Session.Id, self.Session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), stderr);
-        await AddPluginHooksAsync(hooks, extensions, stderr).ConfigureAwait(false);
+            () => new(self!.Session.Id, self.Session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), log);
+        AddPluginHooks(hooks, extensions, log);
         var gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
         self = new ForgeRuntime(new RuntimeParts(o, home, cwd, settingsStore, provider, client, usage, retries, checker, authorizer, sessions, session,
-            registry, stderr, environment, mcp, extensions, shells, hooks, env, gitStatus));
+            registry, log, environment, mcp, extensions, shells, hooks, env, gitStatus));
         return self;
     }
 
@@ -353,7 +361,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         settings.AdditionalDirectories.Where(Path.IsPathFullyQualified).Select(Path.GetFullPath);
 
     /// <summary>Each enabled plugin's hooks become the hook source <c>plugin:&lt;name&gt;</c> (problems reported, the rest kept).</summary>
-    private static async Task AddPluginHooksAsync(HeadlessHooks hooks, ExtensionHost extensions, TextWriter stderr)
+    private static void AddPluginHooks(HeadlessHooks hooks, ExtensionHost extensions, DiagnosticLog log)
     {
         foreach (var set in extensions.Plugins.Snapshot.Hooks)
         {
@@ -376,7 +384,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             var parsed = HookConfigParser.Parse(document.RootElement, set.SourcePath, set.PluginRoot);
             foreach (var d in parsed.Diagnostics)
             {
-                await stderr.WriteLineAsync($"forge: hook problem: {d}").ConfigureAwait(false);
+                log.Report(new Diagnostic(d.IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, $"hook problem: {d}", d.Source, d.Line));
             }
             hooks.Registry.SetSource("plugin:" + set.PluginName, parsed.Definitions);
         }
