@@ -69,7 +69,13 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
     }
 
     /// <summary>Queues a notice to show at the next chance (from any flow).</summary>
-    public void AddNotice(string text) => _notices.Enqueue(text);
+    public void AddNotice(string text)
+    {
+        _notices.Enqueue(text);
+        NoticesArrived?.Invoke();
+    }
+
+    public event Action? NoticesArrived;
 
     /// <summary>Queues the notice of an applied settings change (called from the settings pump's flow).</summary>
     public void OnSettingsChanged(Core.Config.SettingsChange change)
@@ -83,6 +89,7 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
         {
             _notices.Enqueue(p.ToString());
         }
+        NoticesArrived?.Invoke();
     }
 
     public string? StatusLineCommand =>

@@ -58,6 +58,13 @@ internal interface IInteractiveEngine : IAsyncDisposable
     /// first; each is returned once. Safe to call while they arrive from another flow.</summary>
     IReadOnlyList<string> TakeNotices() => [];
 
+    /// <summary>Raised (on any flow) when a notice was queued, so a running turn can show it at once.</summary>
+    event Action? NoticesArrived
+    {
+        add { }
+        remove { }
+    }
+
     /// <summary>The <c>statusLine</c> command from settings, when one is configured.</summary>
     string? StatusLineCommand { get; }
 

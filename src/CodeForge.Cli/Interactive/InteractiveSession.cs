@@ -30,6 +30,7 @@ internal sealed class InteractiveSession
     private readonly List<string> _pendingContext = [];
     private readonly Queue<string> _queued = new();
     private long _lastInterrupt = long.MinValue;
+    private volatile bool _turnRunning;
     private bool _exit;
 
     public InteractiveSession(IInteractiveEngine engine, Screen screen, KeyRouter keys, InputHistory history, string version, TimeProvider? timeProvider = null)
@@ -40,6 +41,15 @@ internal sealed class InteractiveSession
         _time = timeProvider ?? TimeProvider.System;
         _status = new StatusLine(engine, version);
         AddBuiltInCommands();
+        // A notice that arrives while a turn runs is shown at once (no line is being edited then); at the prompt it
+        // waits for the next input.
+        engine.NoticesArrived += () =>
+        {
+            if (_turnRunning)
+            {
+                ShowNotices();
+            }
+        };
         foreach (var c in engine.CustomCommands)
         {
             var name = c.Name;
@@ -150,6 +160,7 @@ internal sealed class InteractiveSession
         MarkdownStream? markdown = null;
         var streamedText = false;
         _screen.StartSpinner("Thinking");
+        _turnRunning = true;
         try
         {
             await foreach (var e in _engine.RunTurnAsync(prompt, turn.Token).ConfigureAwait(false))
@@ -210,6 +221,7 @@ internal sealed class InteractiveSession
         }
         finally
         {
+            _turnRunning = false;
             markdown?.Finish();
             _screen.StopSpinner();
             await watcherStop.CancelAsync().ConfigureAwait(false);
