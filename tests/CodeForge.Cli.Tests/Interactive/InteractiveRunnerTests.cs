@@ -63,7 +63,10 @@ public sealed class InteractiveRunnerTests : IAsyncLifetime
             ScriptedTurn.Reply("Edited the greeting."));
         await term.TypeAsync("change hello to goodbye");
         await term.PressAsync("Enter");
-        await term.WaitForAsync("Do you want to proceed?");
+        var prompt = await term.WaitForAsync("Do you want to proceed?");
+        // The prompt shows the change before it is made.
+        Assert.Contains("+goodbye world", prompt, StringComparison.Ordinal);
+        Assert.Equal("hello world\n", await File.ReadAllTextAsync(file, ct));
         await term.TypeAsync("1");
         var screen = await term.WaitForAsync("Edited the greeting.");
         Assert.Contains("-hello world", screen, StringComparison.Ordinal);
