@@ -178,7 +178,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(onChange);
         _live.Changed += onChange;
-        _live.ApplyFailed += ex => Diagnostics.Error($"applying a settings change failed: {ex.Message}");
+        _live.ApplyFailed += ex => Diagnostics.Error(ex is IOException ? ex.Message : $"applying a settings change failed: {ex.Message}");
         _live.Start(SettingsDebounce);
     }
 

@@ -102,6 +102,10 @@ public sealed class LiveSettings : IAsyncDisposable
         // A reload between construction and now is applied too.
         OnStoreChanged(_store.Current);
         _store.StartWatching(debounce);
+        if (_store.UnwatchedDirectories is { IsEmpty: false } unwatched)
+        {
+            ApplyFailed?.Invoke(new IOException($"settings changes in {string.Join(", ", unwatched)} are not watched (no file watch available); they apply after a restart"));
+        }
     }
 
     /// <summary>Stops applying; waits for a change being applied to finish.</summary>

@@ -28,6 +28,7 @@ public sealed class SettingsStore : IDisposable
     private readonly SettingsFragment _commandLine;
     private readonly TimeProvider _time;
     private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly List<string> _unwatched = [];
     private readonly Dictionary<string, SettingsFileContent> _lastGood = new(StringComparer.Ordinal);
     private SettingsSnapshot _current;
     private ITimer? _debounce;
@@ -82,27 +83,64 @@ public sealed class SettingsStore : IDisposable
                 return;
             }
             _debounce = _time.CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            var missing = new List<string>();
             foreach (var directory in WatchedDirectories())
             {
                 if (Directory.Exists(directory))
                 {
                     WatchDirectory(directory, debounce);
                 }
-                else if (Path.GetDirectoryName(directory) is { } parent && Directory.Exists(parent))
+                else
                 {
-                    var name = Path.GetFileName(directory);
-                    var parentWatcher = new FileSystemWatcher(parent, name) { NotifyFilter = NotifyFilters.DirectoryName };
+                    missing.Add(directory);
+                }
+            }
+            // One watcher per parent for the settings directories that do not exist yet.
+            foreach (var parent in missing.Select(Path.GetDirectoryName).OfType<string>().Distinct(StringComparer.Ordinal).Where(Directory.Exists))
+            {
+                TryWatch(() =>
+                {
+                    var parentWatcher = new FileSystemWatcher(parent) { NotifyFilter = NotifyFilters.DirectoryName };
                     parentWatcher.Created += (_, e) => OnDirectoryCreated(e.FullPath, debounce);
                     parentWatcher.Renamed += (_, e) => OnDirectoryCreated(e.FullPath, debounce);
                     parentWatcher.EnableRaisingEvents = true;
-                    _watchers.Add(parentWatcher);
-                }
+                    return parentWatcher;
+                });
+            }
+        }
+    }
+
+    /// <summary>Directories that could not be watched (e.g. the system's limit on file watches was reached); their
+    /// changes are picked up by the next <see cref="Reload"/> only.</summary>
+    public ImmutableArray<string> UnwatchedDirectories
+    {
+        get
+        {
+            lock (_reloadGate)
+            {
+                return [.. _unwatched];
             }
         }
     }
 
     private IEnumerable<string> WatchedDirectories() =>
         _locations.FilesBeforeCommandLine.Add(_locations.Managed).Select(f => Path.GetDirectoryName(f.Path)!).Distinct(StringComparer.Ordinal);
+
+    /// <summary>Creates a watcher; one that cannot be created is recorded and skipped. Called under the reload lock.</summary>
+    private void TryWatch(Func<FileSystemWatcher> create)
+    {
+        FileSystemWatcher? watcher = null;
+        try
+        {
+            watcher = create();
+            _watchers.Add(watcher);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or PlatformNotSupportedException)
+        {
+            _unwatched.Add(watcher?.Path ?? ex.Message);
+            watcher?.Dispose();
+        }
+    }
 
     /// <summary>Adds a watcher for <paramref name="directory"/>'s JSON files. Called under the reload lock.</summary>
     private void WatchDirectory(string directory, TimeSpan debounce)
@@ -111,17 +149,20 @@ public sealed class SettingsStore : IDisposable
         {
             return;
         }
-        var watcher = new FileSystemWatcher(directory, "*.json")
+        TryWatch(() =>
         {
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
-        };
-        FileSystemEventHandler onChange = (_, e) => OnFileEvent(e.FullPath, debounce);
-        watcher.Changed += onChange;
-        watcher.Created += onChange;
-        watcher.Deleted += onChange;
-        watcher.Renamed += (_, e) => OnFileEvent(e.FullPath, debounce);
-        watcher.EnableRaisingEvents = true;
-        _watchers.Add(watcher);
+            var watcher = new FileSystemWatcher(directory, "*.json")
+            {
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            };
+            FileSystemEventHandler onChange = (_, e) => OnFileEvent(e.FullPath, debounce);
+            watcher.Changed += onChange;
+            watcher.Created += onChange;
+            watcher.Deleted += onChange;
+            watcher.Renamed += (_, e) => OnFileEvent(e.FullPath, debounce);
+            watcher.EnableRaisingEvents = true;
+            return watcher;
+        });
     }
 
     private void OnDirectoryCreated(string directory, TimeSpan debounce)
@@ -135,7 +176,10 @@ public sealed class SettingsStore : IDisposable
             WatchDirectory(directory, debounce);
         }
         // A file may have been written into the new directory before its watcher started.
-        OnFileEvent(_locations.FilesBeforeCommandLine.First(f => Path.GetDirectoryName(f.Path) == directory).Path, debounce);
+        if (_locations.FilesBeforeCommandLine.Add(_locations.Managed).FirstOrDefault(f => Path.GetDirectoryName(f.Path) == directory) is { } file)
+        {
+            OnFileEvent(file.Path, debounce);
+        }
     }
 
     public void Dispose()
