@@ -1,3 +1,4 @@
+using CodeForge.Cli.Composition;
 using System.Collections.Immutable;
 using CodeForge.Core.Agent;
 using CodeForge.Core.Tools;
@@ -8,18 +9,18 @@ namespace CodeForge.Cli;
 
 /// <summary>
 /// The MCP servers of one forge run: reads their configuration, starts them all in parallel at once (each bounded by
-/// <c>MCP_TIMEOUT</c>), and later hands over the tools of those that connected. Problems go to stderr, one line each.
+/// <c>MCP_TIMEOUT</c>), and later hands over the tools of those that connected. Problems are reported to the run's <see cref="DiagnosticLog"/>.
 /// Disposal closes every server (stdio servers are killed).
 /// </summary>
 internal sealed class McpStartup : IAsyncDisposable
 {
-    private readonly TextWriter _stderr;
+    private readonly DiagnosticLog _diagnostics;
     private readonly Task<ImmutableArray<McpServerStatus>> _connecting;
 
-    private McpStartup(McpClientManager manager, TextWriter stderr, Task<ImmutableArray<McpServerStatus>> connecting)
+    private McpStartup(McpClientManager manager, DiagnosticLog diagnostics, Task<ImmutableArray<McpServerStatus>> connecting)
     {
         Manager = manager;
-        _stderr = stderr;
+        _diagnostics = diagnostics;
         _connecting = connecting;
     }
 
@@ -30,13 +31,13 @@ internal sealed class McpStartup : IAsyncDisposable
         McpConfigLoader.Load(McpConfigSources.ForProject(MemoryFiles.FindRepositoryRoot(cwd), home) with { Plugins = [.. plugins ?? []] }, environment);
 
     /// <summary>Loads the configuration and starts connecting to every server in the background.</summary>
-    public static async Task<McpStartup> BeginAsync(string cwd, string home, Func<string, string?> environment, TextWriter stderr,
+    public static Task<McpStartup> BeginAsync(string cwd, string home, Func<string, string?> environment, DiagnosticLog diagnostics,
         CancellationToken cancellationToken, IEnumerable<McpPluginServer>? plugins = null)
     {
         var config = LoadConfig(cwd, home, environment, plugins);
         foreach (var d in config.Diagnostics)
         {
-            await stderr.WriteLineAsync($"forge: {d}").ConfigureAwait(false);
+            diagnostics.Error($"{d}", d.File, d.Line);
         }
         var problems = new List<string>();
         var options = McpClientManagerOptions.FromEnvironment(environment, problems) with
@@ -46,11 +47,11 @@ internal sealed class McpStartup : IAsyncDisposable
         };
         foreach (var p in problems)
         {
-            await stderr.WriteLineAsync($"forge: {p}").ConfigureAwait(false);
+            diagnostics.Warning(p);
         }
         var manager = new McpClientManager(config.Servers, options);
         var connecting = config.Servers.IsEmpty ? Task.FromResult(ImmutableArray<McpServerStatus>.Empty) : manager.ConnectAllAsync(cancellationToken);
-        return new McpStartup(manager, stderr, connecting);
+        return Task.FromResult(new McpStartup(manager, diagnostics, connecting));
     }
 
     /// <summary>Waits for the start-up (bounded by the timeout), reports failed servers and returns the connected servers' tools.</summary>
@@ -61,7 +62,7 @@ internal sealed class McpStartup : IAsyncDisposable
 #pragma warning restore VSTHRD003
         foreach (var s in statuses.Where(s => s.State == McpServerState.Failed))
         {
-            await _stderr.WriteLineAsync($"forge: MCP server \"{s.Name}\" failed: {s.Error}").ConfigureAwait(false);
+            _diagnostics.Error($"MCP server \"{s.Name}\" failed: {s.Error}");
         }
         return Manager.GetTools();
     }

@@ -41,3 +41,106 @@ internal static class ForgeProcess
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 }
+
+#pragma warning disable VSTHRD003 // the pump and stderr reader are this object's own tasks, started in its constructor
+/// <summary>The real <c>forge</c> program running as a child process whose stdout is read line by line while it runs
+/// (for tests that act between two of its events).</summary>
+internal sealed class LiveForgeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly System.Threading.Channels.Channel<string> _lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
+    private readonly List<string> _seen = [];
+    private readonly Task _pump;
+    private readonly Task<string> _stderr;
+
+    private LiveForgeProcess(Process process)
+    {
+        _process = process;
+        _pump = PumpAsync();
+        _stderr = process.StandardError.ReadToEndAsync();
+    }
+
+    /// <summary>Every stdout line read so far by <see cref="WaitForLineAsync"/>, in order.</summary>
+    public IReadOnlyList<string> Lines => _seen;
+
+    public static LiveForgeProcess Start(string[] args, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "forge.dll");
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var key in new[] { "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OLLAMA_HOST", "FORGE_PROVIDER", "FORGE_MODEL" })
+        {
+            psi.Environment.Remove(key);
+        }
+        foreach (var (key, value) in environment)
+        {
+            psi.Environment[key] = value;
+        }
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        return new LiveForgeProcess(Process.Start(psi)!);
+    }
+
+    /// <summary>Reads stdout until a line matches <paramref name="match"/> and returns it (fails if forge exits first).</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        while (await _lines.Reader.WaitToReadAsync(timeout.Token))
+        {
+            while (_lines.Reader.TryRead(out var line))
+            {
+                _seen.Add(line);
+                if (match(line))
+                {
+                    return line;
+                }
+            }
+        }
+        Assert.Fail($"forge exited before the expected line. stdout:\n{string.Join("\n", _seen)}\nstderr:\n{await _stderr}");
+        return "";
+    }
+
+    /// <summary>Waits for forge to exit; returns its exit code, and every stdout line and its stderr.</summary>
+    public async Task<(int ExitCode, IReadOnlyList<string> StdOut, string StdErr)> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
+        await _pump;
+        while (_lines.Reader.TryRead(out var line))
+        {
+            _seen.Add(line);
+        }
+        return (_process.ExitCode, _seen, await _stderr);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        await _process.WaitForExitAsync();
+        await _pump;
+        _process.Dispose();
+    }
+
+    private async Task PumpAsync()
+    {
+        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            await _lines.Writer.WriteAsync(line);
+        }
+        _lines.Writer.TryComplete();
+    }
+}
+#pragma warning restore VSTHRD003

@@ -228,6 +228,13 @@ public sealed class FakeModelServer : IAsyncDisposable
             return;
         }
 
+        if (turn.HoldUntil is { } hold)
+        {
+#pragma warning disable VSTHRD003 // a test's latch, completed by the test
+            await hold.WaitAsync(ct).ConfigureAwait(false);
+#pragma warning restore VSTHRD003
+        }
+
         switch (turn.Fault?.Kind)
         {
             case null:

@@ -93,6 +93,11 @@ public sealed record ScriptedTurn
     /// instead of sending each call's fragments in a run (both are legal; the real API sends runs).</summary>
     public bool InterleaveToolCalls { get; init; }
 
+    /// <summary>When set, the server holds the request until this task completes, then answers (a test completes it once it
+    /// has done what must happen between two model calls, e.g. edited a settings file and seen it applied). Cancelled if
+    /// the client goes away.</summary>
+    public Task? HoldUntil { get; init; }
+
     /// <summary>The model id the response names; null echoes the request's model.</summary>
     public string? ResponseModel { get; init; }
 

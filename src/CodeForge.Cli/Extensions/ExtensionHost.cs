@@ -1,3 +1,4 @@
+using CodeForge.Cli.Composition;
 using CodeForge.Core.Commands;
 using CodeForge.Core.Config;
 using CodeForge.Core.Permissions;
@@ -8,7 +9,7 @@ using CodeForge.Core.Tools;
 namespace CodeForge.Cli.Extensions;
 
 /// <summary>
-/// The skills, custom commands and plugins of one forge run: loaded at start (problems printed to stderr as
+/// The skills, custom commands and plugins of one forge run: loaded at start (problems reported to the run's diagnostics as
 /// <c>forge: file:line: why</c>, the rest still loads), the <c>Skill</c> tool, the catalogue for the system prompt and
 /// the expansion of a prompt that starts with <c>/name</c>.
 /// </summary>
@@ -40,7 +41,7 @@ internal sealed class ExtensionHost : IDisposable
 
     /// <summary>Loads the user's and project's skills and commands and the enabled installed plugins (concurrently).</summary>
     public static async Task<ExtensionHost> LoadAsync(string workingDirectory, string projectDirectory, string home, Settings settings,
-        PermissionChecker checker, TextWriter stderr, CancellationToken ct)
+        PermissionChecker checker, DiagnosticLog diagnostics, CancellationToken ct)
     {
         var skills = new SkillRegistry();
         var commands = new CommandCatalog();
@@ -51,19 +52,19 @@ internal sealed class ExtensionHost : IDisposable
         var fileSkills = SkillDiscovery.Discover(home, projectDirectory, workingDirectory);
         var fileCommands = CommandLoader.Discover(home, projectDirectory);
         var results = await loading.ConfigureAwait(false);
-        var diagnostics = fileSkills.Diagnostics.Concat(fileCommands.Diagnostics).Concat(results.SelectMany(r => r.Diagnostics)).ToList();
-        diagnostics.AddRange(SkillDiscovery.Register(skills, fileSkills.Skills));
+        var problems = fileSkills.Diagnostics.Concat(fileCommands.Diagnostics).Concat(results.SelectMany(r => r.Diagnostics)).ToList();
+        problems.AddRange(SkillDiscovery.Register(skills, fileSkills.Skills));
         commands.SetSource(CommandCatalog.FilesSource, fileCommands.Commands, priority: 1);
-        foreach (var d in diagnostics)
+        foreach (var d in problems)
         {
-            await stderr.WriteLineAsync($"forge: {d}").ConfigureAwait(false);
+            diagnostics.Warning($"{d}");
         }
         // The Skill tool only returns instructions: it runs without asking (a deny rule in any layer still wins).
         var defaults = checker.Policy[PermissionLayer.Defaults];
         checker.ReplaceLayer(PermissionLayer.Defaults, PermissionRuleSet.Create(
             defaults.Rules.Add(PermissionRule.Parse("Skill", PermissionBehavior.Allow, new RuleSource(PermissionLayer.Defaults)))));
         var host = new ExtensionHost(skills, commands, plugins, checker, projectDirectory);
-        host._grants.RuleRejected += (_, error) => stderr.WriteLine($"forge: {error.Message}");
+        host._grants.RuleRejected += (_, error) => diagnostics.Error(error.Message);
         return host;
     }
 

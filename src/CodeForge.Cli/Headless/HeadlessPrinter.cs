@@ -43,6 +43,29 @@ internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWri
         }
     }
 
+    /// <summary>A settings change was applied mid-run (called from the settings pump's flow): a <c>system/settings_changed</c>
+    /// line in stream-json; in text mode its problems on stderr, and with <c>--verbose</c> what changed.</summary>
+    public void SettingsChanged(Core.Config.SettingsChange change)
+    {
+        if (format == OutputFormat.StreamJson)
+        {
+            _json.SettingsChanged(change);
+            return;
+        }
+        lock (_stderrGate)
+        {
+            foreach (var p in change.Problems)
+            {
+                stderr.WriteLine($"forge: {p}");
+            }
+            if (verbose && format == OutputFormat.Text && change.Changed.Length > 0)
+            {
+                stderr.WriteLine($"forge: settings changed (version {change.Version}): {string.Join(", ", change.Changed)}");
+            }
+            stderr.Flush();
+        }
+    }
+
     public async Task<RunSummary> PrintAsync(IAsyncEnumerable<AgentEvent> events, Func<(long Input, long Output, long Cached, decimal Cost, long ApiMs)> usage)
     {
         var clock = Stopwatch.StartNew();

@@ -107,6 +107,36 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         w.WriteString("uuid", Guid.NewGuid().ToString());
     });
 
+    /// <summary>A settings change was applied (forge's own line, additive to Claude Code's shapes):
+    /// <c>{"type":"system","subtype":"settings_changed","version":N,"changed":[...],"problems":[{"file","line","severity","message"}],…}</c>.</summary>
+    public void SettingsChanged(Core.Config.SettingsChange change) => Line(w =>
+    {
+        w.WriteString("type", "system");
+        w.WriteString("subtype", "settings_changed");
+        w.WriteNumber("version", change.Version);
+        w.WriteStartArray("changed");
+        foreach (var part in change.Changed)
+        {
+            w.WriteStringValue(part);
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("problems");
+        foreach (var p in change.Problems)
+        {
+            w.WriteStartObject();
+            w.WriteString("severity", p.IsError ? "error" : "warning");
+            w.WriteString("file", p.Source.Path);
+            w.WriteNumber("line", p.Line);
+            w.WriteString("key", p.Key);
+            w.WriteString("message", p.Message);
+            w.WriteString("text", p.ToString());
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteString("session_id", sessionId);
+        w.WriteString("uuid", Guid.NewGuid().ToString());
+    });
+
     public void ToolResults(IReadOnlyList<ToolCallFinished> finished) => Line(w =>
     {
         w.WriteString("type", "user");

@@ -21,6 +21,7 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly long _started = (timeProvider ?? TimeProvider.System).GetTimestamp();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _notices = new();
     private long _apiTicks;
     private CachingCounter? _counter;
     private string _counterModel = "";
@@ -56,6 +57,40 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
     public IReadOnlyList<ITool> Tools => runtime.Registry.ListAll();
 
     public IReadOnlyList<string> StartupMessages => startupMessages;
+
+    public IReadOnlyList<string> TakeNotices()
+    {
+        var taken = new List<string>();
+        while (_notices.TryDequeue(out var n))
+        {
+            taken.Add(n);
+        }
+        return taken;
+    }
+
+    /// <summary>Queues a notice to show at the next chance (from any flow).</summary>
+    public void AddNotice(string text)
+    {
+        _notices.Enqueue(text);
+        NoticesArrived?.Invoke();
+    }
+
+    public event Action? NoticesArrived;
+
+    /// <summary>Queues the notice of an applied settings change (called from the settings pump's flow).</summary>
+    public void OnSettingsChanged(Core.Config.SettingsChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.Changed.Length > 0)
+        {
+            _notices.Enqueue(string.Create(CultureInfo.InvariantCulture, $"Settings changed: {string.Join(", ", change.Changed)} (version {change.Version}); they apply from the next tool call."));
+        }
+        foreach (var p in change.Problems)
+        {
+            _notices.Enqueue(p.ToString());
+        }
+        NoticesArrived?.Invoke();
+    }
 
     public string? StatusLineCommand =>
         runtime.Settings.Current.Settings.StatusLine is { } s && s.TryGetProperty("command", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;

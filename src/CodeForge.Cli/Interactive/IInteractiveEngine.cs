@@ -54,6 +54,17 @@ internal interface IInteractiveEngine : IAsyncDisposable
     /// <summary>Warnings found while loading settings, skills, plugins, MCP servers (shown once at start).</summary>
     IReadOnlyList<string> StartupMessages { get; }
 
+    /// <summary>Notices that arrived since the last call (a settings change applied, with any problem it found), oldest
+    /// first; each is returned once. Safe to call while they arrive from another flow.</summary>
+    IReadOnlyList<string> TakeNotices() => [];
+
+    /// <summary>Raised (on any flow) when a notice was queued, so a running turn can show it at once.</summary>
+    event Action? NoticesArrived
+    {
+        add { }
+        remove { }
+    }
+
     /// <summary>The <c>statusLine</c> command from settings, when one is configured.</summary>
     string? StatusLineCommand { get; }
 

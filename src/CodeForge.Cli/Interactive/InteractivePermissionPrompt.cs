@@ -46,11 +46,14 @@ internal sealed class InteractivePermissionPrompt(Screen screen, KeyRouter keys,
         {
             c.WriteLine();
             var title = ToolCallView.Title(toolName, arguments, workingDirectory, screen.Width - 4);
-            var body = new Rows(
+            // Edit, MultiEdit and Write show the change they would make, in colour, before the user decides.
+            var diff = CodeForge.Core.Tools.BuiltIn.EditPreview.Diff(toolName, arguments, workingDirectory);
+            var body = new Rows([
                 new Markup($"[bold]{Markup.Escape(title)}[/]"),
                 new Markup($"[grey]{Markup.Escape(decision.Reason)}[/]"),
+                .. diff is null ? [] : ToolCallView.Diff(diff),
                 new Text(""),
-                new Markup("Do you want to proceed?"));
+                new Markup("Do you want to proceed?")]);
             c.Write(new Panel(body) { Header = new PanelHeader(" Permission "), Border = BoxBorder.Rounded, BorderStyle = new Style(Color.Yellow) });
         });
         DrawOptions(options, selected, first: true);

@@ -1,3 +1,4 @@
+using CodeForge.Cli.Composition;
 using CodeForge.Cli.Runtime;
 using Spectre.Console;
 
@@ -44,20 +45,25 @@ internal static class InteractiveRunner
         using var screen = new Screen(console, ansiTerminal);
         try
         {
-            // Problems found while loading are shown in the session's welcome, not scrolled past on stderr.
-            using var startup = new StringWriter();
-            var runtime = await ForgeRuntime.CreateAsync(options, startup, environment,
+            // Problems found while loading are shown in the session's welcome, not scrolled past on stderr; later ones
+            // (hook messages, settings problems) as notices.
+            var diagnostics = new DiagnosticLog();
+            var runtime = await ForgeRuntime.CreateAsync(options, diagnostics, verboseOutput: null, environment,
                 (checker, locations) => new InteractivePermissionPrompt(screen, router, checker, Path.GetFullPath(options.WorkingDirectory), locations.LocalSettingsPath,
                     note => screen.Write(c => c.MarkupLine("[grey]" + Markup.Escape(note) + "[/]"))),
                 ct).ConfigureAwait(false);
-            var messages = startup.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(m => m.StartsWith("forge: ", StringComparison.Ordinal) ? m["forge: ".Length..] : m).ToList();
             if (runtime is null)
             {
-                await Console.Error.WriteAsync(startup.ToString()).ConfigureAwait(false);
+                foreach (var d in diagnostics.Kept)
+                {
+                    await Console.Error.WriteLineAsync($"forge: {d.Message}").ConfigureAwait(false);
+                }
                 return 1;
             }
+            var messages = new List<string>();
             await using var engine = new ForgeEngine(runtime, environment, messages);
+            messages.AddRange(diagnostics.Attach(d => engine.AddNotice(d.Message)).Select(d => d.Message));
+            runtime.WatchSettings(engine.OnSettingsChanged);
             var history = new InputHistory(Path.Combine(runtime.Home, ".forge", "history"));
             var session = new InteractiveSession(engine, screen, router, history, Program.InformationalVersion);
             await runtime.Hooks.StartAsync(options.Resume is not null || options.Continue ? "resume" : "startup", runtime.Provider.Model, ct).ConfigureAwait(false);

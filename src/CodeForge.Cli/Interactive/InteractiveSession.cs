@@ -30,6 +30,7 @@ internal sealed class InteractiveSession
     private readonly List<string> _pendingContext = [];
     private readonly Queue<string> _queued = new();
     private long _lastInterrupt = long.MinValue;
+    private volatile bool _turnRunning;
     private bool _exit;
 
     public InteractiveSession(IInteractiveEngine engine, Screen screen, KeyRouter keys, InputHistory history, string version, TimeProvider? timeProvider = null)
@@ -40,6 +41,15 @@ internal sealed class InteractiveSession
         _time = timeProvider ?? TimeProvider.System;
         _status = new StatusLine(engine, version);
         AddBuiltInCommands();
+        // A notice that arrives while a turn runs is shown at once (no line is being edited then); at the prompt it
+        // waits for the next input.
+        engine.NoticesArrived += () =>
+        {
+            if (_turnRunning)
+            {
+                ShowNotices();
+            }
+        };
         foreach (var c in engine.CustomCommands)
         {
             var name = c.Name;
@@ -57,6 +67,7 @@ internal sealed class InteractiveSession
         var initial = "";
         while (!_exit && !cancellationToken.IsCancellationRequested)
         {
+            ShowNotices();
             await ShowStatusAsync(cancellationToken).ConfigureAwait(false);
             if (_queued.TryDequeue(out var queued))
             {
@@ -149,10 +160,15 @@ internal sealed class InteractiveSession
         MarkdownStream? markdown = null;
         var streamedText = false;
         _screen.StartSpinner("Thinking");
+        _turnRunning = true;
         try
         {
             await foreach (var e in _engine.RunTurnAsync(prompt, turn.Token).ConfigureAwait(false))
             {
+                if (e is ToolCallStarted or TurnFinished)
+                {
+                    ShowNotices();
+                }
                 switch (e)
                 {
                     case TextDelta d:
@@ -205,6 +221,7 @@ internal sealed class InteractiveSession
         }
         finally
         {
+            _turnRunning = false;
             markdown?.Finish();
             _screen.StopSpinner();
             await watcherStop.CancelAsync().ConfigureAwait(false);
@@ -377,6 +394,23 @@ internal sealed class InteractiveSession
                 c.MarkupLine("[yellow]⚠[/] " + Markup.Escape(warning));
             }
             c.MarkupLine("[grey]" + Markup.Escape(text) + "[/]");
+        });
+    }
+
+    /// <summary>Shows the engine's notices that arrived since the last look (settings changes and their problems).</summary>
+    private void ShowNotices()
+    {
+        var notices = _engine.TakeNotices();
+        if (notices.Count == 0)
+        {
+            return;
+        }
+        _screen.Write(c =>
+        {
+            foreach (var n in notices)
+            {
+                c.MarkupLine("[yellow]⚙[/] [grey]" + Markup.Escape(n) + "[/]");
+            }
         });
     }
 

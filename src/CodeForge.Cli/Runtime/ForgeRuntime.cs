@@ -1,5 +1,5 @@
 using CodeForge.Cli.Extensions;
-using CodeForge.Cli.Headless;
+using CodeForge.Cli.Composition;
 using CodeForge.Core.Hooks;
 using CodeForge.Mcp.Config;
 using CodeForge.Core.Skills;
@@ -60,41 +60,61 @@ internal sealed record ForgeOptions
 /// </remarks>
 internal sealed class ForgeRuntime : IAsyncDisposable
 {
+    /// <summary>How long the settings files must be quiet before a change is applied (editors write in several steps).</summary>
+    private static readonly TimeSpan SettingsDebounce = TimeSpan.FromMilliseconds(50);
+
     private volatile Session _session;
     private volatile IChatClient _client;
     private volatile ProviderConfig _provider;
     private volatile Conversation _conversation;
     private volatile SessionConversationSink _sink;
+    private volatile ProviderConfig? _pendingProvider;
     private readonly List<IChatClient> _retiredClients = [];
+    private readonly McpStartup _mcp;
+    private readonly ExtensionHost _extensions;
+    private readonly ShellSetup _shells;
+    private readonly HeadlessHooks _hooks;
+    private readonly LiveSettings _live;
+    private readonly LiveEnvironmentDictionary _env;
+    private readonly string? _gitStatus;
     private TaskTool? _taskTool;
-    private string? _gitStatus;
-    private McpStartup _mcp = null!;
-    private ExtensionHost _extensions = null!;
-    private ShellSetup _shells = null!;
-    private HeadlessHooks _hooks = null!;
 
-    private ForgeRuntime(ForgeOptions options, string home, string cwd, SettingsStore settings, ProviderConfig provider, IChatClient client,
-        UsageTracker usage, PermissionChecker checker, PermissionAuthorizer authorizer, SessionManager sessions, Session session,
-        ToolRegistry registry, TextWriter diagnostics, Func<string, string?> environment)
+    private ForgeRuntime(RuntimeParts p)
     {
-        Options = options;
-        Home = home;
-        WorkingDirectory = cwd;
-        Settings = settings;
-        _provider = provider;
-        _client = client;
-        Usage = usage;
-        Checker = checker;
-        Authorizer = authorizer;
-        Sessions = sessions;
-        _session = session;
-        Registry = registry;
-        Executor = new ToolExecutor(registry);
-        Diagnostics = diagnostics;
-        Environment = environment;
-        _conversation = new Conversation(session.EffectiveMessages);
-        _sink = new SessionConversationSink(session);
+        Options = p.Options;
+        Home = p.Home;
+        WorkingDirectory = p.WorkingDirectory;
+        Settings = p.Settings;
+        _provider = p.Provider;
+        _client = p.Client;
+        Usage = p.Usage;
+        Retries = p.Retries;
+        Checker = p.Checker;
+        Authorizer = p.Authorizer;
+        Sessions = p.Sessions;
+        _session = p.Session;
+        Registry = p.Registry;
+        Executor = new ToolExecutor(p.Registry);
+        Diagnostics = p.Diagnostics;
+        Environment = p.Environment;
+        _mcp = p.Mcp;
+        _extensions = p.Extensions;
+        _shells = p.Shells;
+        _hooks = p.Hooks;
+        _env = p.Env;
+        _gitStatus = p.GitStatus;
+        _conversation = new Conversation(p.Session.EffectiveMessages);
+        _sink = new SessionConversationSink(p.Session);
+        _live = new LiveSettings(p.Settings, [ApplyPermissions, ApplyHooks, ApplyEnvironment, ApplyModel]);
+        ConfigureModel();
     }
+
+    /// <summary>Everything <c>CreateAsync</c> assembles before the runtime exists (each part complete).</summary>
+    private sealed record RuntimeParts(
+        ForgeOptions Options, string Home, string WorkingDirectory, SettingsStore Settings, ProviderConfig Provider, IChatClient Client,
+        UsageTracker Usage, RetryRelay Retries, PermissionChecker Checker, PermissionAuthorizer Authorizer, SessionManager Sessions,
+        Session Session, ToolRegistry Registry, DiagnosticLog Diagnostics, Func<string, string?> Environment, McpStartup Mcp,
+        ExtensionHost Extensions, ShellSetup Shells, HeadlessHooks Hooks, LiveEnvironmentDictionary Env, string? GitStatus);
 
     public ForgeOptions Options { get; }
 
@@ -124,16 +144,18 @@ internal sealed class ForgeRuntime : IAsyncDisposable
 
     public Conversation Conversation => _conversation;
 
-    /// <summary>Where problems found while loading or running go, one line each (stderr headless; collected for the UI).</summary>
-    public TextWriter Diagnostics { get; }
+    /// <summary>Where problems found while loading or running are reported (each front end renders them).</summary>
+    public DiagnosticLog Diagnostics { get; }
 
     public Func<string, string?> Environment { get; }
 
-    /// <summary>The authorizer of the loop: permissions, then PreToolUse hooks; Task calls let through to their subagents' own checks.</summary>
-    public IToolCallAuthorizer LoopAuthorizer => new TaskPermissionAuthorizer(Checker, _hooks.Authorize(Authorizer, Checker));
+    /// <summary>The authorizer of the loop: permissions, then PreToolUse hooks; Task calls let through to their subagents'
+    /// own checks. Each decision holds the settings gate, so it runs wholly on one settings version.</summary>
+    public IToolCallAuthorizer LoopAuthorizer =>
+        new SettingsGatedAuthorizer(_live.Gate, new TaskPermissionAuthorizer(Checker, _hooks.Authorize(Authorizer, Checker)));
 
     /// <summary>Retry notices of the model client (the headless printer shows them).</summary>
-    public RetryRelay Retries { get; private init; } = null!;
+    public RetryRelay Retries { get; }
 
     /// <summary>Skills, custom commands and plugins of this run.</summary>
     public ExtensionHost Extensions => _extensions;
@@ -147,22 +169,46 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     /// <summary>MCP servers of this run.</summary>
     public McpStartup Mcp => _mcp;
 
+    /// <summary>The settings version in force (permission rules, hooks, env and model follow it while forge runs).</summary>
+    public SettingsSnapshot AppliedSettings => _live.Applied;
+
     /// <summary>The context budget of the current model and session.</summary>
-    public ContextOptions Context { get; private set; } = null!;
+    public ContextOptions Context { get; private set; }
 
     /// <summary>The git block of the system prompt (null outside a repository).</summary>
     public string? GitStatus => _gitStatus;
 
     /// <summary>
-    /// Builds the runtime. Every problem found on the way is written to <paramref name="stderr"/> as one
-    /// <c>forge: …</c> line and the rest still loads; a problem that leaves nothing to run (no usable model, no session)
-    /// returns null.
+    /// Starts applying settings changes while forge runs: each change to a settings file (any scope, <c>.forge</c> or
+    /// <c>.claude</c>) is applied before the next tool call (rules, hooks, env) or the next turn (model), and reported once
+    /// to <paramref name="onChange"/> (on a background flow). Call once, after the front end is ready to show notices.
     /// </summary>
-    public static async Task<ForgeRuntime?> CreateAsync(ForgeOptions o, TextWriter stderr, Func<string, string?> environment,
+    public void WatchSettings(Action<SettingsChange> onChange)
+    {
+        ArgumentNullException.ThrowIfNull(onChange);
+        _live.Changed += onChange;
+        _live.ApplyFailed += ex => Diagnostics.Error(ex is IOException ? ex.Message : $"applying a settings change failed: {ex.Message}");
+        _live.Start(SettingsDebounce);
+    }
+
+    /// <summary>
+    /// Builds the runtime for a text front end: every problem found on the way (and later) is written to
+    /// <paramref name="stderr"/> as one <c>forge: …</c> line at once, as are the <c>--verbose</c> todo lists.
+    /// </summary>
+    public static Task<ForgeRuntime?> CreateAsync(ForgeOptions o, TextWriter stderr, Func<string, string?> environment,
+        Func<PermissionChecker, SettingsLocations, IPermissionPrompt?>? prompt, CancellationToken ct) =>
+        CreateAsync(o, DiagnosticLog.ToText(stderr), stderr, environment, prompt, ct);
+
+    /// <summary>
+    /// Builds the runtime. Every problem found on the way is reported to <paramref name="log"/> as a
+    /// <see cref="Diagnostic"/> and the rest still loads; a problem that leaves nothing to run (no usable model, no
+    /// session) returns null. <paramref name="verboseOutput"/> receives the todo lists when <c>PrintTodos</c> is set.
+    /// </summary>
+    public static async Task<ForgeRuntime?> CreateAsync(ForgeOptions o, DiagnosticLog log, TextWriter? verboseOutput, Func<string, string?> environment,
         Func<PermissionChecker, SettingsLocations, IPermissionPrompt?>? prompt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(o);
-        ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(log);
         var home = environment("HOME") ?? System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
         var cwd = Path.GetFullPath(o.WorkingDirectory);
 
@@ -175,12 +221,20 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             Allow = [.. o.AllowedTools.Select((r, i) => new RuleEntry(r, new SettingsSource(SettingsScope.CommandLine, "--allowedTools"), $"[{i}]"))],
             Deny = [.. o.DisallowedTools.Select((r, i) => new RuleEntry(r, new SettingsSource(SettingsScope.CommandLine, "--disallowedTools"), $"[{i}]"))],
         };
-        commandLine = StreamJson.FlagSettings.Merge(commandLine, o, stderr);
-        var settingsStore = new SettingsStore(new SettingsLocations(home, MemoryFiles.FindRepositoryRoot(cwd)), commandLine);
-        var settings = settingsStore.Current.Settings;
-        foreach (var d in settingsStore.Current.Diagnostics.Where(d => d.IsError))
+        using (var flagProblems = new StringWriter(System.Globalization.CultureInfo.InvariantCulture))
         {
-            await stderr.WriteLineAsync($"forge: {d}").ConfigureAwait(false);
+            commandLine = StreamJson.FlagSettings.Merge(commandLine, o, flagProblems);
+            foreach (var line in flagProblems.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                log.Error(line.StartsWith("forge: ", StringComparison.Ordinal) ? line["forge: ".Length..] : line);
+            }
+        }
+        var settingsStore = new SettingsStore(new SettingsLocations(home, MemoryFiles.FindRepositoryRoot(cwd)), commandLine);
+        var snapshot = settingsStore.Current;
+        var settings = snapshot.Settings;
+        foreach (var d in snapshot.Diagnostics.Where(d => d.IsError))
+        {
+            log.Report(Diagnostic.From(d));
         }
 
         // 2. The model: one clear line if something is missing.
@@ -191,7 +245,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         }
         catch (ProviderConfigurationException ex)
         {
-            await stderr.WriteLineAsync($"forge: {ex.Message}").ConfigureAwait(false);
+            log.Error(ex.Message);
             settingsStore.Dispose();
             return null;
         }
@@ -201,46 +255,27 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         var reasoning = ReasoningConfig.From(settings.Effort, settings.MaxThinkingTokens, settings.AlwaysThinkingEnabled, environment, reasoningProblems.Add);
         foreach (var problem in reasoningProblems)
         {
-            await stderr.WriteLineAsync($"forge: {problem} (ignored)").ConfigureAwait(false);
+            log.Warning($"{problem} (ignored)");
         }
         var client = CreateClient(provider, usage, retries, reasoning);
 
-        // 3. Permissions: settings rules by scope, the mode.
+        // 3. Permissions: settings rules by scope, the mode (the same code applies later versions of the settings).
         var checker = new PermissionChecker(cwd, home);
-        foreach (var (scope, layer) in new[]
+        foreach (var problem in PermissionSettings.Apply(checker, settings, cwd, applyMode: true))
         {
-            (SettingsScope.User, PermissionLayer.User), (SettingsScope.Project, PermissionLayer.Project),
-            (SettingsScope.Local, PermissionLayer.ProjectLocal), (SettingsScope.CommandLine, PermissionLayer.CommandLine),
-            (SettingsScope.Managed, PermissionLayer.Managed),
-        })
-        {
-            var loaded = PermissionRuleSet.Load(layer,
-                settings.Allow.Where(r => r.Source.Scope == scope).Select(r => r.Text),
-                settings.Ask.Where(r => r.Source.Scope == scope).Select(r => r.Text),
-                settings.Deny.Where(r => r.Source.Scope == scope).Select(r => r.Text));
-            foreach (var error in loaded.Errors)
-            {
-                await stderr.WriteLineAsync($"forge: {error.Message}").ConfigureAwait(false);
-            }
-            checker.ReplaceLayer(layer, loaded.Rules);
+            log.Error(problem.Message, problem.Source.Path, problem.Line);
         }
-        if (PermissionModes.TryParse(settings.DefaultMode, out var mode))
+        if (PermissionModes.TryParse(settings.DefaultMode, out var mode) && mode == PermissionMode.BypassPermissions && settings.DisableBypassPermissionsMode)
         {
-            checker.SetMode(mode);
-        }
-        checker.Update(p => p.WithDirectories(cwd, additionalDirectories: settings.AdditionalDirectories.Where(Path.IsPathFullyQualified))
-            .WithBypassPermissionsDisabled(settings.DisableBypassPermissionsMode));
-        if (mode == PermissionMode.BypassPermissions && settings.DisableBypassPermissionsMode)
-        {
-            await stderr.WriteLineAsync("forge: bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode").ConfigureAwait(false);
+            log.Warning("bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode");
         }
         var authorizer = new PermissionAuthorizer(checker, prompt?.Invoke(checker, settingsStore.Locations));
-        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, stderr, ct).ConfigureAwait(false);
+        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, log, ct).ConfigureAwait(false);
         // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
         // closed (stdio servers killed) with the runtime.
         var pluginServers = extensions.Plugins.Snapshot.Plugins.Values
             .SelectMany(p => p.Definition.McpServers.Select(server => new McpPluginServer(p.Name, server.Key, server.Value, p.Root)));
-        var mcp = await McpStartup.BeginAsync(cwd, home, environment, stderr, ct, pluginServers).ConfigureAwait(false);
+        var mcp = await McpStartup.BeginAsync(cwd, home, environment, log, ct, pluginServers).ConfigureAwait(false);
 
         // 4. The session (resumed, forked, new, or in memory only).
         var sessions = new SessionManager(cwd, new SessionManagerOptions
@@ -255,7 +290,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         }
         catch (SessionException ex)
         {
-            await stderr.WriteLineAsync($"forge: {ex.Message}").ConfigureAwait(false);
+            log.Error(ex.Message);
             extensions.Dispose();
             authorizer.Dispose();
             client.Dispose();
@@ -264,33 +299,94 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             return null;
         }
 
-        // 5. Tools (files, web, MCP, skills, shells and todos), hooks, the context budget, git, subagents.
+        // 5. Tools (files, web, MCP, skills, shells and todos), hooks, git; the context budget and subagents are set up by
+        // the constructor. The skill tool and the hooks ask for the session current when they run (it can be switched).
+        ForgeRuntime? self = null;
         var registry = new ToolRegistry();
         registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
-        registry.RegisterMany(HeadlessWebTools.Create(settings, home, environment, stderr));
+        registry.RegisterMany(HeadlessWebTools.Create(settings, home, environment, log));
         registry.RegisterMany(await mcp.GetToolsAsync().ConfigureAwait(false));
-        var runtime = new ForgeRuntime(o, home, cwd, settingsStore, provider, client, usage, checker, authorizer, sessions, session, registry, stderr, environment)
-        {
-            _mcp = mcp,
-            _extensions = extensions,
-            Retries = retries,
-        };
-        registry.Register(extensions.CreateSkillTool(() => new SubstitutionContext(runtime.Session.Id, extensions.ProjectDirectory)));
+        registry.Register(extensions.CreateSkillTool(() => new SubstitutionContext(self!.Session.Id, extensions.ProjectDirectory)));
         // Bash, BashOutput, KillShell, TodoWrite; the sandbox; background shells are killed when the runtime is disposed.
-        runtime._shells = await ShellSetup.CreateAsync(settings, cwd, runtime.AdditionalDirectories, session.Id, o.Verbose, o.PrintTodos, stderr, checker).ConfigureAwait(false);
-        registry.RegisterMany(runtime._shells.Tools);
-        runtime._hooks = HeadlessHooks.Create(settingsStore.Locations, cwd, home,
-            () => new(runtime.Session.Id, runtime.Session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), stderr, o.HookProcesses);
-        await runtime.AddPluginHooksAsync(stderr).ConfigureAwait(false);
-        runtime._gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
-        runtime.ConfigureModel();
-        return runtime;
+        var env = new LiveEnvironmentDictionary(settings.Env);
+        var shells = await ShellSetup.CreateAsync(settings, cwd, AbsoluteDirectories(settings), session.Id, o.Verbose, o.PrintTodos ? verboseOutput : null, log, env, checker).ConfigureAwait(false);
+        registry.RegisterMany(shells.Tools);
+        var hooks = HeadlessHooks.Create(snapshot, cwd, home,
+            () => new(self!.Session.Id, self.Session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), log, o.HookProcesses);
+        AddPluginHooks(hooks, extensions, log);
+        var gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
+        self = new ForgeRuntime(new RuntimeParts(o, home, cwd, settingsStore, provider, client, usage, retries, checker, authorizer, sessions, session,
+            registry, log, environment, mcp, extensions, shells, hooks, env, gitStatus));
+        return self;
     }
 
-    /// <summary>Each enabled plugin's hooks become the hook source <c>plugin:&lt;name&gt;</c> (problems reported, the rest kept).</summary>
-    private async Task AddPluginHooksAsync(TextWriter stderr)
+    private void ApplyPermissions(SettingsSnapshot applied, SettingsSnapshot next, SettingsChangeBuilder change)
     {
-        foreach (var set in _extensions.Plugins.Snapshot.Hooks)
+        if (!PermissionSettings.Differ(applied.Settings, next.Settings))
+        {
+            return;
+        }
+        // The mode follows defaultMode only when that setting changed: a mode picked since start-up is kept otherwise.
+        foreach (var problem in PermissionSettings.Apply(Checker, next.Settings, WorkingDirectory, applyMode: applied.Settings.DefaultMode != next.Settings.DefaultMode))
+        {
+            change.Problem(problem);
+        }
+        change.Changed("permissions");
+    }
+
+    private void ApplyHooks(SettingsSnapshot applied, SettingsSnapshot next, SettingsChangeBuilder change)
+    {
+        if (_hooks.ApplySettings(applied, next, change))
+        {
+            change.Changed("hooks");
+        }
+    }
+
+    private void ApplyEnvironment(SettingsSnapshot applied, SettingsSnapshot next, SettingsChangeBuilder change)
+    {
+        if (_env.Replace(next.Settings.Env))
+        {
+            change.Changed("env");
+        }
+    }
+
+    /// <summary>A new <c>model</c>/<c>provider</c> is resolved now (a problem is reported and the model kept) and switched
+    /// to when the next turn starts.</summary>
+    private void ApplyModel(SettingsSnapshot applied, SettingsSnapshot next, SettingsChangeBuilder change)
+    {
+        if (applied.Settings.Model == next.Settings.Model && applied.Settings.Provider == next.Settings.Provider)
+        {
+            return;
+        }
+        try
+        {
+            _pendingProvider = new ProviderResolver(Environment).Resolve(new ProviderOptions(Options.Provider, Options.Model),
+                new ProviderSettings(next.Settings.Provider, next.Settings.Model));
+            change.Changed("model");
+        }
+        catch (ProviderConfigurationException ex)
+        {
+            change.Problem(new SettingsDiagnostic(next.Files.LastOrDefault(f => f.Fragment.Model is not null || f.Fragment.Provider is not null)?.Source
+                ?? new SettingsSource(SettingsScope.Project, "settings"), 0, "model", ex.Message + "; the model is kept"));
+        }
+    }
+
+    /// <summary>Switches to a model the settings changed to, between turns.</summary>
+    private void SwitchToPendingModel()
+    {
+        if (Interlocked.Exchange(ref _pendingProvider, null) is { } next && next != _provider)
+        {
+            SwitchProvider(next);
+        }
+    }
+
+    private static IEnumerable<string> AbsoluteDirectories(Settings settings) =>
+        settings.AdditionalDirectories.Where(Path.IsPathFullyQualified).Select(Path.GetFullPath);
+
+    /// <summary>Each enabled plugin's hooks become the hook source <c>plugin:&lt;name&gt;</c> (problems reported, the rest kept).</summary>
+    private static void AddPluginHooks(HeadlessHooks hooks, ExtensionHost extensions, DiagnosticLog log)
+    {
+        foreach (var set in extensions.Plugins.Snapshot.Hooks)
         {
             using var buffer = new MemoryStream();
             using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
@@ -311,33 +407,33 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             var parsed = HookConfigParser.Parse(document.RootElement, set.SourcePath, set.PluginRoot);
             foreach (var d in parsed.Diagnostics)
             {
-                await stderr.WriteLineAsync($"forge: hook problem: {d}").ConfigureAwait(false);
+                log.Report(new Diagnostic(d.IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, $"hook problem: {d}", d.Source, d.Line));
             }
-            _hooks.Registry.SetSource("plugin:" + set.PluginName, parsed.Definitions);
+            hooks.Registry.SetSource("plugin:" + set.PluginName, parsed.Definitions);
         }
     }
 
     /// <summary>The parts that depend on the model and the session: the context budget and the Task tool.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Context))]
     private void ConfigureModel()
     {
-        Context = AgentSetup.Context(Provider, Settings.Current.Settings, Environment, AgentSetup.ToolOutputDirectory(Session.TranscriptPath, Session.Id), Diagnostics);
+        Context = AgentSetup.Context(Provider, _live.Applied.Settings, Environment, AgentSetup.ToolOutputDirectory(Session.TranscriptPath, Session.Id), Diagnostics);
         if (_taskTool is not null)
         {
             Registry.Deregister(_taskTool.Name);
             _taskTool.Dispose();
         }
         var today = DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date);
-        _taskTool = AgentSetup.RegisterTaskTool(Registry, Client, Executor, ToolContext(), Authorizer, MemoryFiles.FindRepositoryRoot(WorkingDirectory), Home,
+        _taskTool = AgentSetup.RegisterTaskTool(Registry, Client, Executor, ToolContext(), new SettingsGatedAuthorizer(_live.Gate, Authorizer), MemoryFiles.FindRepositoryRoot(WorkingDirectory), Home,
             SystemPrompt.Environment(new SystemPromptContext(WorkingDirectory, today, _gitStatus, [], [])), new ChatOptions { ModelId = Provider.Model },
-            Context, Settings.Current.Settings, Environment, Diagnostics);
+            Context, _live.Applied.Settings, Environment, Diagnostics);
     }
 
     private ToolContext ToolContext() =>
         _shells.Apply(new ToolContext(WorkingDirectory) { SessionId = Session.Id, AdditionalDirectories = AdditionalDirectories });
 
     /// <summary>The settings' <c>additionalDirectories</c> (absolute ones): file tools, Bash and the sandbox may use them too.</summary>
-    public System.Collections.Immutable.ImmutableArray<string> AdditionalDirectories =>
-        [.. Settings.Current.Settings.AdditionalDirectories.Where(Path.IsPathFullyQualified).Select(Path.GetFullPath)];
+    public System.Collections.Immutable.ImmutableArray<string> AdditionalDirectories => [.. AbsoluteDirectories(_live.Applied.Settings)];
 
     /// <summary>The thinking configuration of the current settings (<c>effort</c>, <c>maxThinkingTokens</c>,
     /// <c>alwaysThinkingEnabled</c>) and <c>MAX_THINKING_TOKENS</c>; values that do not parse were reported at start.</summary>
@@ -367,8 +463,11 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     };
 
     /// <summary>Runs one turn of the current conversation, recorded in the current session.</summary>
-    public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, CancellationToken ct) =>
-        CreateLoop().RunAsync(Conversation, prompt, CreateAgentOptions(), _sink, ct);
+    public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, CancellationToken ct)
+    {
+        SwitchToPendingModel();
+        return CreateLoop().RunAsync(Conversation, prompt, CreateAgentOptions(), _sink, ct);
+    }
 
     /// <summary>Runs one turn with <paramref name="options"/> (from <see cref="CreateAgentOptions"/>, adjusted by the caller).</summary>
     public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, AgentOptions options, CancellationToken ct) =>
@@ -387,12 +486,17 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             var alias = ModelCatalog.FindAlias(model);
             var sameProvider = alias is null || alias.Provider == Provider.Kind;
             next = new ProviderResolver(environment).Resolve(new ProviderOptions(sameProvider ? Options.Provider : null, model),
-                new ProviderSettings(sameProvider ? Settings.Current.Settings.Provider : null, null));
+                new ProviderSettings(sameProvider ? _live.Applied.Settings.Provider : null, null));
         }
         catch (ProviderConfigurationException ex)
         {
             throw new ArgumentException(ex.Message, nameof(model), ex);
         }
+        SwitchProvider(next);
+    }
+
+    private void SwitchProvider(ProviderConfig next)
+    {
         // The old client may still be referenced by a finishing subagent: retire it, dispose it with the runtime.
         lock (_retiredClients)
         {
@@ -417,6 +521,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _live.DisposeAsync().ConfigureAwait(false);
         await _shells.DisposeAsync().ConfigureAwait(false);
         await _session.DisposeAsync().ConfigureAwait(false);
         _taskTool?.Dispose();

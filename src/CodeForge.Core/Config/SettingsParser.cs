@@ -62,21 +62,36 @@ public static class SettingsParser
     /// <summary>Reads and parses a file; a missing file is an empty fragment, an unreadable one a diagnostic.</summary>
     public static (SettingsFragment Fragment, ImmutableArray<SettingsDiagnostic> Diagnostics) ParseFile(SettingsSource source)
     {
+        var (text, problem) = ReadFile(source);
+        return text is null
+            ? (SettingsFragment.Empty, problem is null ? [] : [problem])
+            : Parse(text, source);
+    }
+
+    /// <summary>Reads a settings file: its text, or null with no problem when it does not exist, or null with the reason
+    /// it cannot be read.</summary>
+    public static (string? Text, SettingsDiagnostic? Problem) ReadFile(SettingsSource source)
+    {
         ArgumentNullException.ThrowIfNull(source);
-        string text;
         try
         {
-            text = File.ReadAllText(source.Path, Encoding.UTF8);
+            return (File.ReadAllText(source.Path, Encoding.UTF8), null);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return (SettingsFragment.Empty, []);
+            return (null, null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return (SettingsFragment.Empty, [new SettingsDiagnostic(source, 0, "", $"cannot read the file: {ex.Message}")]);
+            return (null, new SettingsDiagnostic(source, 0, "", $"cannot read the file: {ex.Message}"));
         }
-        return Parse(text, source);
+    }
+
+    /// <summary>True when <paramref name="diagnostic"/> made the whole file unusable (not JSON, not an object, unreadable).</summary>
+    public static bool IsWholeFileProblem(SettingsDiagnostic diagnostic)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostic);
+        return diagnostic.IsError && diagnostic.Key.Length == 0;
     }
 
     private static SettingsFragment ParseRoot(JsonElement root, Context c)

@@ -13,6 +13,9 @@ namespace CodeForge.Core.Config;
 /// the order their files were read: a reload that starts after a file change has completed publishes a snapshot that
 /// contains it, and no slower, older reload can overwrite it afterwards (no lost reload). Versions increase by one per
 /// reload.</para>
+/// <para>A file that becomes unusable (invalid JSON, not an object, unreadable) keeps the last good content this store
+/// read from it, and the snapshot carries both the error (with its line) and a warning saying the old content stays in
+/// effect; a file that was never good contributes nothing. A deleted file contributes nothing.</para>
 /// <para><see cref="Changed"/> is raised after publication, outside the reload lock, one handler call at a time with
 /// strictly increasing versions (a snapshot superseded before its notification is skipped); a handler that reloads does
 /// not deadlock. A handler exception is contained and reported through <see cref="HandlerFailed"/>.</para>
@@ -25,6 +28,8 @@ public sealed class SettingsStore : IDisposable
     private readonly SettingsFragment _commandLine;
     private readonly TimeProvider _time;
     private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly List<string> _unwatched = [];
+    private readonly Dictionary<string, SettingsFileContent> _lastGood = new(StringComparer.Ordinal);
     private SettingsSnapshot _current;
     private ITimer? _debounce;
     private long _notifiedVersion;
@@ -64,38 +69,116 @@ public sealed class SettingsStore : IDisposable
     }
 
     /// <summary>
-    /// Watches the settings directories that exist and reloads after a change, once the files have been quiet for
-    /// <paramref name="debounce"/> (zero reloads at once). A directory created later is not watched.
+    /// Watches the settings directories and reloads after a change, once the files have been quiet for
+    /// <paramref name="debounce"/> (zero reloads at once). A settings directory that does not exist yet (a project with
+    /// no <c>.forge/</c>) is watched for from its parent: when it appears it is watched too, and the settings reloaded.
     /// </summary>
     public void StartWatching(TimeSpan debounce)
     {
         lock (_reloadGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_watchers.Count > 0)
+            if (_debounce is not null)
             {
                 return;
             }
             _debounce = _time.CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            var files = _locations.FilesBeforeCommandLine.Add(_locations.Managed);
-            foreach (var directory in files.Select(f => Path.GetDirectoryName(f.Path)!).Distinct(StringComparer.Ordinal))
+            var missing = new List<string>();
+            foreach (var directory in WatchedDirectories())
             {
-                if (!Directory.Exists(directory))
+                if (Directory.Exists(directory))
                 {
-                    continue;
+                    WatchDirectory(directory, debounce);
                 }
-                var watcher = new FileSystemWatcher(directory, "*.json")
+                else
                 {
-                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
-                };
-                FileSystemEventHandler onChange = (_, e) => OnFileEvent(e.FullPath, debounce);
-                watcher.Changed += onChange;
-                watcher.Created += onChange;
-                watcher.Deleted += onChange;
-                watcher.Renamed += (_, e) => OnFileEvent(e.FullPath, debounce);
-                watcher.EnableRaisingEvents = true;
-                _watchers.Add(watcher);
+                    missing.Add(directory);
+                }
             }
+            // One watcher per parent for the settings directories that do not exist yet.
+            foreach (var parent in missing.Select(Path.GetDirectoryName).OfType<string>().Distinct(StringComparer.Ordinal).Where(Directory.Exists))
+            {
+                TryWatch(() =>
+                {
+                    var parentWatcher = new FileSystemWatcher(parent) { NotifyFilter = NotifyFilters.DirectoryName };
+                    parentWatcher.Created += (_, e) => OnDirectoryCreated(e.FullPath, debounce);
+                    parentWatcher.Renamed += (_, e) => OnDirectoryCreated(e.FullPath, debounce);
+                    parentWatcher.EnableRaisingEvents = true;
+                    return parentWatcher;
+                });
+            }
+        }
+    }
+
+    /// <summary>Directories that could not be watched (e.g. the system's limit on file watches was reached); their
+    /// changes are picked up by the next <see cref="Reload"/> only.</summary>
+    public ImmutableArray<string> UnwatchedDirectories
+    {
+        get
+        {
+            lock (_reloadGate)
+            {
+                return [.. _unwatched];
+            }
+        }
+    }
+
+    private IEnumerable<string> WatchedDirectories() =>
+        _locations.FilesBeforeCommandLine.Add(_locations.Managed).Select(f => Path.GetDirectoryName(f.Path)!).Distinct(StringComparer.Ordinal);
+
+    /// <summary>Creates a watcher; one that cannot be created is recorded and skipped. Called under the reload lock.</summary>
+    private void TryWatch(Func<FileSystemWatcher> create)
+    {
+        FileSystemWatcher? watcher = null;
+        try
+        {
+            watcher = create();
+            _watchers.Add(watcher);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or PlatformNotSupportedException)
+        {
+            _unwatched.Add(watcher?.Path ?? ex.Message);
+            watcher?.Dispose();
+        }
+    }
+
+    /// <summary>Adds a watcher for <paramref name="directory"/>'s JSON files. Called under the reload lock.</summary>
+    private void WatchDirectory(string directory, TimeSpan debounce)
+    {
+        if (_disposed || _watchers.Any(w => w.Filter == "*.json" && string.Equals(w.Path, directory, StringComparison.Ordinal)))
+        {
+            return;
+        }
+        TryWatch(() =>
+        {
+            var watcher = new FileSystemWatcher(directory, "*.json")
+            {
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            };
+            FileSystemEventHandler onChange = (_, e) => OnFileEvent(e.FullPath, debounce);
+            watcher.Changed += onChange;
+            watcher.Created += onChange;
+            watcher.Deleted += onChange;
+            watcher.Renamed += (_, e) => OnFileEvent(e.FullPath, debounce);
+            watcher.EnableRaisingEvents = true;
+            return watcher;
+        });
+    }
+
+    private void OnDirectoryCreated(string directory, TimeSpan debounce)
+    {
+        lock (_reloadGate)
+        {
+            if (!WatchedDirectories().Contains(directory, StringComparer.Ordinal) || !Directory.Exists(directory))
+            {
+                return;
+            }
+            WatchDirectory(directory, debounce);
+        }
+        // A file may have been written into the new directory before its watcher started.
+        if (_locations.FilesBeforeCommandLine.Add(_locations.Managed).FirstOrDefault(f => Path.GetDirectoryName(f.Path) == directory) is { } file)
+        {
+            OnFileEvent(file.Path, debounce);
         }
     }
 
@@ -134,16 +217,13 @@ public sealed class SettingsStore : IDisposable
     {
         var fragments = ImmutableArray.CreateBuilder<SettingsFragment>();
         var diagnostics = ImmutableArray.CreateBuilder<SettingsDiagnostic>();
+        var files = ImmutableArray.CreateBuilder<SettingsFileContent>();
         foreach (var source in _locations.FilesBeforeCommandLine)
         {
-            var (fragment, found) = SettingsParser.ParseFile(source);
-            fragments.Add(fragment);
-            diagnostics.AddRange(found);
+            fragments.Add(LoadFile(source, diagnostics, files));
         }
         fragments.Add(_commandLine);
-        var (managed, managedDiagnostics) = SettingsParser.ParseFile(_locations.Managed);
-        fragments.Add(managed);
-        diagnostics.AddRange(managedDiagnostics);
+        fragments.Add(LoadFile(_locations.Managed, diagnostics, files));
         var settings = Settings.Merge(fragments);
         if (settings.DisableBypassPermissionsMode && settings.DefaultMode == "bypassPermissions")
         {
@@ -151,7 +231,50 @@ public sealed class SettingsStore : IDisposable
                 "bypassPermissions is disabled by managed settings; using default"));
             settings = settings with { DefaultMode = "default" };
         }
-        return new SettingsSnapshot(settings, diagnostics.ToImmutable(), version);
+        return new SettingsSnapshot(settings, diagnostics.ToImmutable(), version) { Files = files.ToImmutable() };
+    }
+
+    /// <summary>
+    /// Reads one file. A file that cannot be used as a whole (not JSON, not an object, unreadable) keeps the last good
+    /// content this store read from it, with a warning saying so; a deleted file contributes nothing. Called under the
+    /// reload lock (or from the constructor), which guards <see cref="_lastGood"/>.
+    /// </summary>
+    private SettingsFragment LoadFile(SettingsSource source, ImmutableArray<SettingsDiagnostic>.Builder diagnostics,
+        ImmutableArray<SettingsFileContent>.Builder files)
+    {
+        var (text, problem) = SettingsParser.ReadFile(source);
+        ImmutableArray<SettingsDiagnostic> found;
+        if (text is not null)
+        {
+            var (fragment, parsed) = SettingsParser.Parse(text, source);
+            diagnostics.AddRange(parsed);
+            if (!parsed.Any(SettingsParser.IsWholeFileProblem))
+            {
+                var content = new SettingsFileContent(source, text, fragment);
+                _lastGood[source.Path] = content;
+                files.Add(content);
+                return fragment;
+            }
+            found = parsed;
+        }
+        else if (problem is null)
+        {
+            _lastGood.Remove(source.Path);
+            return SettingsFragment.Empty;
+        }
+        else
+        {
+            diagnostics.Add(problem);
+            found = [problem];
+        }
+        if (!_lastGood.TryGetValue(source.Path, out var good))
+        {
+            return SettingsFragment.Empty;
+        }
+        diagnostics.Add(new SettingsDiagnostic(source, found.Select(d => d.Line).FirstOrDefault(), "",
+            "the last good settings of this file stay in effect until it is fixed", IsError: false));
+        files.Add(good);
+        return good.Fragment;
     }
 
     private void Notify(SettingsSnapshot snapshot)

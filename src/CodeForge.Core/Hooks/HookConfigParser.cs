@@ -101,20 +101,38 @@ public static class HookConfigParser
     public static HookConfigResult LoadSettings(SettingsLocations locations)
     {
         ArgumentNullException.ThrowIfNull(locations);
-        var definitions = ImmutableArray.CreateBuilder<HookDefinition>();
-        var diagnostics = ImmutableArray.CreateBuilder<HookConfigDiagnostic>();
-        var disableAll = false;
+        var files = new List<(string Path, string Text)>();
         foreach (var source in locations.FilesBeforeCommandLine.Add(locations.Managed))
         {
-            string text;
             try
             {
-                text = File.ReadAllText(source.Path, Encoding.UTF8);
+                files.Add((source.Path, File.ReadAllText(source.Path, Encoding.UTF8)));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                continue; // missing, or reported by the settings store
+                // missing, or reported by the settings store
             }
+        }
+        return LoadSettings(files);
+    }
+
+    /// <summary>
+    /// The hooks of settings files already read (e.g. <see cref="SettingsSnapshot.Files"/>, which keeps a broken file's last
+    /// good text), lowest precedence first; as <see cref="LoadSettings(SettingsLocations)"/> otherwise.
+    /// </summary>
+    public static HookConfigResult LoadSettings(IEnumerable<SettingsFileContent> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        return LoadSettings(files.Select(f => (f.Source.Path, f.Text)));
+    }
+
+    private static HookConfigResult LoadSettings(IEnumerable<(string Path, string Text)> files)
+    {
+        var definitions = ImmutableArray.CreateBuilder<HookDefinition>();
+        var diagnostics = ImmutableArray.CreateBuilder<HookConfigDiagnostic>();
+        var disableAll = false;
+        foreach (var (path, text) in files)
+        {
             try
             {
                 using var document = JsonDocument.Parse(text, DocumentOptions);
@@ -130,7 +148,7 @@ public static class HookConfigParser
                 {
                     continue;
                 }
-                var c = new Context(source.Path, KeyLines.Index(text), pluginRoot: null, reportStructure: false);
+                var c = new Context(path, KeyLines.Index(text), pluginRoot: null, reportStructure: false);
                 definitions.AddRange(ParseHooks(hooks, "hooks", c));
                 diagnostics.AddRange(c.Diagnostics);
             }

@@ -63,7 +63,10 @@ public sealed class InteractiveRunnerTests : IAsyncLifetime
             ScriptedTurn.Reply("Edited the greeting."));
         await term.TypeAsync("change hello to goodbye");
         await term.PressAsync("Enter");
-        await term.WaitForAsync("Do you want to proceed?");
+        var prompt = await term.WaitForAsync("Do you want to proceed?");
+        // The prompt shows the change before it is made.
+        Assert.Contains("+goodbye world", prompt, StringComparison.Ordinal);
+        Assert.Equal("hello world\n", await File.ReadAllTextAsync(file, ct));
         await term.TypeAsync("1");
         var screen = await term.WaitForAsync("Edited the greeting.");
         Assert.Contains("-hello world", screen, StringComparison.Ordinal);
@@ -110,6 +113,36 @@ public sealed class InteractiveRunnerTests : IAsyncLifetime
         await term.PressAsync("C-c");
         Assert.Equal(0, await term.WaitForExitAsync());
         await term.WaitForAsync("forge -r");
+    }
+
+    [Fact]
+    public async Task Session_WhenTheSettingsDenyWriteDuringATurn_ShowsANoticeAndDeniesTheNextWrite()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var settings = Path.Combine(Repo, ".forge", "settings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(settings)!);
+        await File.WriteAllTextAsync(settings, """{"permissions": {"allow": ["Write"]}}""", ct);
+        var (first, second) = (Path.Combine(Repo, "first.txt"), Path.Combine(Repo, "second.txt"));
+        var edited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Write", $$"""{"file_path":"{{first}}","content":"one"}"""),
+            ScriptedTurn.CallTool("Write", $$"""{"file_path":"{{second}}","content":"two"}""") with { HoldUntil = edited.Task },
+            ScriptedTurn.Reply("done writing"));
+        await using var term = await TmuxTerminal.StartAsync(["--provider", "openai"], Repo, Env());
+        await term.WaitForAsync("> ");
+
+        await term.TypeAsync("write two files");
+        await term.PressAsync("Enter");
+        // The second model call is sent once the first Write has finished; the server holds it.
+        await _server.WaitForRequestsAsync(2, ct);
+        await File.WriteAllTextAsync(settings, """{"permissions": {"deny": ["Write"]}}""", ct);
+        await term.WaitForAsync("Settings changed: permissions");
+        edited.SetResult();
+        var screen = await term.WaitForAsync("done writing");
+
+        Assert.Contains("Denied:", screen, StringComparison.Ordinal);
+        Assert.Equal("one", await File.ReadAllTextAsync(first, ct));
+        Assert.False(File.Exists(second), "the second Write ran although the settings denied it");
     }
 
     [Fact]

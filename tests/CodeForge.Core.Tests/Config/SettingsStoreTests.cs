@@ -122,4 +122,73 @@ public sealed class SettingsStoreTests : IDisposable
         Assert.Equal("after", store.Current.Settings.Model);
         Assert.True(snapshot.Version > 1);
     }
+
+    [Fact]
+    public void Reload_WhenAFileBreaks_KeepsItsLastGoodContentAndSaysWhere()
+    {
+        var path = Path.Combine(Project, ".forge", "settings.json");
+        Write(path, """{"model": "good", "permissions": {"allow": ["Write"]}}""");
+        using var store = new SettingsStore(Locations);
+
+        Write(path, "{\n  \"model\": \"broken\",,\n}");
+        var snapshot = store.Reload();
+
+        Assert.Equal("good", snapshot.Settings.Model);
+        Assert.Equal(["Write"], snapshot.Settings.Allow.Select(r => r.Text));
+        var error = Assert.Single(snapshot.Diagnostics, d => d.IsError);
+        Assert.Equal((path, 2), (error.Source.Path, error.Line));
+        Assert.Contains(snapshot.Diagnostics, d => !d.IsError && d.Message.Contains("last good settings", StringComparison.Ordinal));
+        Assert.Contains("\"good\"", Assert.Single(snapshot.Files).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reload_WhenABrokenFileIsFixed_TakesTheNewContentAndDropsTheProblem()
+    {
+        var path = Path.Combine(Project, ".forge", "settings.json");
+        Write(path, """{"model": "one"}""");
+        using var store = new SettingsStore(Locations);
+        Write(path, "{ not json");
+        store.Reload();
+
+        Write(path, """{"model": "two"}""");
+        var snapshot = store.Reload();
+
+        Assert.Equal("two", snapshot.Settings.Model);
+        Assert.Empty(snapshot.Diagnostics);
+    }
+
+    [Fact]
+    public void Reload_WhenAFileIsDeleted_DropsItsSettings()
+    {
+        var path = Path.Combine(Project, ".forge", "settings.json");
+        Write(path, """{"model": "one"}""");
+        using var store = new SettingsStore(Locations);
+
+        File.Delete(path);
+        var snapshot = store.Reload();
+
+        Assert.Null(snapshot.Settings.Model);
+        Assert.Empty(snapshot.Files);
+    }
+
+    [Fact]
+    public async Task StartWatching_WhenTheSettingsDirectoryIsCreatedLater_ReloadsFromIt()
+    {
+        Directory.CreateDirectory(Project);
+        using var store = new SettingsStore(Locations);
+        var changed = new TaskCompletionSource<SettingsSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Changed += s =>
+        {
+            if (s.Settings.Model == "later")
+            {
+                changed.TrySetResult(s);
+            }
+        };
+        store.StartWatching(TimeSpan.Zero);
+
+        Write(Path.Combine(Project, ".forge", "settings.json"), """{"model": "later"}""");
+
+        var snapshot = await changed.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal("later", snapshot.Settings.Model);
+    }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CodeForge.Testing;
 
-namespace CodeForge.Cli.Tests.Headless;
+namespace CodeForge.Cli.Tests.Composition;
 
 /// <summary>The real <c>forge -p</c> with the shell tools: Bash runs (sandboxed where bwrap works), background shells die with forge.</summary>
 public sealed class ShellSetupTests : IAsyncLifetime

@@ -7,7 +7,7 @@ using CodeForge.Core.Todos;
 using CodeForge.Core.Tools;
 using CodeForge.Core.Tools.BuiltIn;
 
-namespace CodeForge.Cli.Headless;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>
 /// The shell side of one forge run: the sandbox decision (probed once, reported once), one <see cref="ShellManager"/> whose
@@ -37,8 +37,8 @@ internal sealed class ShellSetup : IAsyncDisposable
     public ImmutableArray<ITool> Tools => [.. BuiltInTools.CreateShellTools(Shells, Options), BuiltInTools.CreateTodoTool(Todos)];
 
     public static async Task<ShellSetup> CreateAsync(
-        Settings settings, string cwd, IEnumerable<string> additionalDirectories, string sessionId, bool verbose, bool printTodos, TextWriter stderr,
-        PermissionChecker? permissions = null)
+        Settings settings, string cwd, IEnumerable<string> additionalDirectories, string sessionId, bool verbose, TextWriter? todoOutput, DiagnosticLog diagnostics,
+        IReadOnlyDictionary<string, string?>? environment = null, PermissionChecker? permissions = null)
     {
         // The sandbox enforces the deny rules of the snapshot current when each command starts.
         var denials = permissions is null ? null : new PermissionSandboxDenials(() => permissions.Policy);
@@ -50,23 +50,24 @@ internal sealed class ShellSetup : IAsyncDisposable
         }
         if (sandbox.IsFallback)
         {
-            await stderr.WriteLineAsync($"forge: warning: {sandbox.Description}").ConfigureAwait(false);
+            diagnostics.Warning($"warning: {sandbox.Description}");
         }
         else if (verbose)
         {
-            await stderr.WriteLineAsync($"forge: {sandbox.Description}").ConfigureAwait(false);
+            diagnostics.Info(sandbox.Description);
         }
         var options = new BashToolOptions
         {
             Launcher = sandbox.Launcher,
             Sandboxed = sandbox.IsActive,
             OutputDirectory = BashToolOptions.DefaultOutputDirectory(sessionId),
-            Environment = settings.Env.ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal),
+            // The settings' env; a live view (the runtime's) gives each command the variables in force when it starts.
+            Environment = environment ?? settings.Env.ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal),
         };
         var todos = new TodoList();
-        if (printTodos)
+        if (todoOutput is not null)
         {
-            todos.Subscribe(list => stderr.WriteLine($"· todos (v{list.Version}):\n{list.Render()}"));
+            todos.Subscribe(list => todoOutput.WriteLine($"· todos (v{list.Version}):\n{list.Render()}"));
         }
         return new ShellSetup(sandbox, new ShellManager(sandbox.Launcher), options, todos);
     }

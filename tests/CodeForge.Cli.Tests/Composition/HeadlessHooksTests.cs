@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CodeForge.Testing;
 
-namespace CodeForge.Cli.Tests.Headless;
+namespace CodeForge.Cli.Tests.Composition;
 
 /// <summary>Claude Code hooks configured in a project, run by the real <c>forge -p</c> against the fake model server.</summary>
 public sealed class HeadlessHooksTests : IAsyncLifetime

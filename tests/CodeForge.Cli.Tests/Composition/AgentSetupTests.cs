@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using CodeForge.Testing;
 
-namespace CodeForge.Cli.Tests.Headless;
+namespace CodeForge.Cli.Tests.Composition;
 
 /// <summary>
 /// The real <c>forge -p</c> process with the context budget (compaction), the git context and the Task tool wired by

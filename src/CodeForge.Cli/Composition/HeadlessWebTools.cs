@@ -4,13 +4,13 @@ using CodeForge.Core.Tools;
 using CodeForge.Core.Tools.Web;
 using CodeForge.Core.Web;
 
-namespace CodeForge.Cli.Headless;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>The web tools of a <c>forge</c> run: a WebCache with its disk tier under <c>~/.forge/cache/web</c> and the
 /// <c>webFetch</c> settings.</summary>
 internal static class HeadlessWebTools
 {
-    public static ImmutableArray<ITool> Create(Settings settings, string home, Func<string, string?> environment, TextWriter stderr)
+    public static ImmutableArray<ITool> Create(Settings settings, string home, Func<string, string?> environment, DiagnosticLog diagnostics)
     {
         WebCache cache;
         try
@@ -19,7 +19,7 @@ internal static class HeadlessWebTools
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"forge: the web cache directory cannot be used ({ex.Message}); caching in memory only");
+            diagnostics.Warning($"the web cache directory cannot be used ({ex.Message}); caching in memory only");
             cache = new WebCache();
         }
         var options = new WebToolOptions
@@ -33,7 +33,7 @@ internal static class HeadlessWebTools
         }
         catch (InvalidOperationException ex)
         {
-            stderr.WriteLine($"forge: {ex.Message}; WebSearch uses DuckDuckGo");
+            diagnostics.Warning($"{ex.Message}; WebSearch uses DuckDuckGo");
             return WebTools.Create(cache, options with { SearchProvider = new DuckDuckGoSearchProvider() }, environment);
         }
     }

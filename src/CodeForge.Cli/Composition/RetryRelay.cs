@@ -1,6 +1,6 @@
 using CodeForge.Providers;
 
-namespace CodeForge.Cli.Headless;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>
 /// Carries the retry layer's notices (<see cref="RetryOptions.OnRetry"/>) to the printer, which exists only once the

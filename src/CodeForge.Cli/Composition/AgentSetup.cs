@@ -6,7 +6,7 @@ using CodeForge.Core.Tools;
 using CodeForge.Providers;
 using Microsoft.Extensions.AI;
 
-namespace CodeForge.Cli.Headless;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>
 /// The headless wiring of the context budget, the git context and the Task tool (kept out of HeadlessRunner so that file
@@ -25,8 +25,8 @@ internal static class AgentSetup
         _ => 32_768,
     };
 
-    /// <summary>The context budget of the session; bad values are reported on <paramref name="stderr"/> and ignored.</summary>
-    public static ContextOptions Context(ProviderConfig provider, Settings settings, Func<string, string?> environment, string? toolOutputDirectory, TextWriter stderr)
+    /// <summary>The context budget of the session; bad values are reported to <paramref name="diagnostics"/> and ignored.</summary>
+    public static ContextOptions Context(ProviderConfig provider, Settings settings, Func<string, string?> environment, string? toolOutputDirectory, DiagnosticLog diagnostics)
     {
         string? Get(string name) => environment(name) ?? settings.Env.GetValueOrDefault(name);
         var window = provider.ModelInfo?.ContextWindow ?? DefaultContextWindow(provider.Kind);
@@ -38,7 +38,7 @@ internal static class AgentSetup
             }
             else
             {
-                stderr.WriteLine($"forge: FORGE_CONTEXT_WINDOW='{w}' is not a token count of at least 256; using {window}.");
+                diagnostics.Warning($"FORGE_CONTEXT_WINDOW='{w}' is not a token count of at least 256; using {window}.");
             }
         }
         var threshold = ContextOptions.DefaultAutoCompactThreshold;
@@ -50,7 +50,7 @@ internal static class AgentSetup
             }
             else
             {
-                stderr.WriteLine($"forge: FORGE_AUTOCOMPACT_PCT='{p}' is not a percentage in (0, 100]; using {threshold * 100}.");
+                diagnostics.Warning($"FORGE_AUTOCOMPACT_PCT='{p}' is not a percentage in (0, 100]; using {threshold * 100}.");
             }
         }
         var disable = Get("FORGE_DISABLE_AUTO_COMPACT") is { } d && (d == "1" || d.Equals("true", StringComparison.OrdinalIgnoreCase));
@@ -72,22 +72,22 @@ internal static class AgentSetup
     public static async Task<string?> GitStatusAsync(string cwd, CancellationToken ct) =>
         (await GitContext.ReadAsync(cwd, cancellationToken: ct).ConfigureAwait(false))?.ToPromptText();
 
-    /// <summary>Loads the agent types (warnings to stderr) and registers the Task tool.</summary>
+    /// <summary>Loads the agent types (warnings to the diagnostics) and registers the Task tool.</summary>
     public static TaskTool RegisterTaskTool(
         ToolRegistry registry, IChatClient client, ToolExecutor executor, ToolContext toolContext, IToolCallAuthorizer authorizer,
         string projectRoot, string home, string environmentPrompt, ChatOptions chatOptions, ContextOptions context,
-        Settings settings, Func<string, string?> environment, TextWriter stderr)
+        Settings settings, Func<string, string?> environment, DiagnosticLog diagnostics)
     {
         var catalog = AgentDefinitionLoader.Load(projectRoot, home);
         foreach (var warning in catalog.Warnings)
         {
-            stderr.WriteLine($"forge: agent skipped: {warning}");
+            diagnostics.Warning($"agent skipped: {warning}");
         }
         var max = SubagentOptions.DefaultMaxConcurrency;
         var raw = environment("FORGE_MAX_SUBAGENTS") ?? settings.Env.GetValueOrDefault("FORGE_MAX_SUBAGENTS");
         if (raw is { Length: > 0 } && !(int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out max) && max > 0))
         {
-            stderr.WriteLine($"forge: FORGE_MAX_SUBAGENTS='{raw}' is not a positive number; using {SubagentOptions.DefaultMaxConcurrency}.");
+            diagnostics.Warning($"FORGE_MAX_SUBAGENTS='{raw}' is not a positive number; using {SubagentOptions.DefaultMaxConcurrency}.");
             max = SubagentOptions.DefaultMaxConcurrency;
         }
         var tool = new TaskTool(client, executor, toolContext, authorizer, catalog, new SubagentOptions

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CodeForge.Testing;
 
-namespace CodeForge.Cli.Tests.Headless;
+namespace CodeForge.Cli.Tests.Composition;
 
 /// <summary>The real <c>forge -p</c> process: the model calls WebFetch / WebSearch on pages served on 127.0.0.1.</summary>
 public sealed class HeadlessWebToolsTests : IAsyncLifetime

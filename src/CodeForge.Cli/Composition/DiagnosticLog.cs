@@ -1,0 +1,78 @@
+namespace CodeForge.Cli.Composition;
+
+/// <summary>
+/// Where the parts of a forge run report their <see cref="Diagnostic"/>s. Until a front end attaches a renderer the
+/// diagnostics are kept (the terminal UI takes the start-up ones for its welcome); after that each goes straight to the
+/// renderer. <see cref="ToText"/> is the text front end: <c>forge: </c> and the message, one line each, on stderr.
+/// </summary>
+/// <remarks>Thread-safe: reports may come from any flow (hooks, MCP start-up); the renderer is called under the log's
+/// lock, one diagnostic at a time and in report order, so it must be quick and must not report to this log.</remarks>
+internal sealed class DiagnosticLog
+{
+    private readonly object _gate = new();
+    private readonly List<Diagnostic> _kept = [];
+    private Action<Diagnostic>? _render;
+
+    /// <summary>A log that writes each diagnostic to <paramref name="stderr"/> as <c>forge: message</c> at once.</summary>
+    public static DiagnosticLog ToText(TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(stderr);
+        var log = new DiagnosticLog();
+        log.Attach(d =>
+        {
+            stderr.WriteLine($"forge: {d.Message}");
+            stderr.Flush();
+        });
+        return log;
+    }
+
+    public void Report(Diagnostic diagnostic)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostic);
+        lock (_gate)
+        {
+            if (_render is null)
+            {
+                _kept.Add(diagnostic);
+            }
+            else
+            {
+                _render(diagnostic);
+            }
+        }
+    }
+
+    public void Error(string message, string? file = null, int line = 0) => Report(Diagnostic.Error(message, file, line));
+
+    public void Warning(string message, string? file = null, int line = 0) => Report(Diagnostic.Warning(message, file, line));
+
+    public void Info(string message) => Report(Diagnostic.Info(message));
+
+    /// <summary>The diagnostics kept so far (none once a renderer is attached).</summary>
+    public IReadOnlyList<Diagnostic> Kept
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _kept];
+            }
+        }
+    }
+
+    /// <summary>
+    /// From now on renders every diagnostic with <paramref name="render"/> as it is reported; returns the ones kept until
+    /// now (not rendered: the front end shows them its own way, e.g. in a welcome), in one step, so none is lost or shown twice.
+    /// </summary>
+    public IReadOnlyList<Diagnostic> Attach(Action<Diagnostic> render)
+    {
+        ArgumentNullException.ThrowIfNull(render);
+        lock (_gate)
+        {
+            IReadOnlyList<Diagnostic> kept = [.. _kept];
+            _kept.Clear();
+            _render = render;
+            return kept;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using CodeForge.Testing;
+
+namespace CodeForge.Cli.Tests.Runtime;
+
+/// <summary>
+/// Settings that apply while forge runs, end to end: the real <c>forge -p</c> process, the fake model server holding its
+/// second model call until the test has edited <c>.forge/settings.json</c> and seen forge announce the change.
+/// </summary>
+public sealed class ForgeRuntimeTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-live-");
+    private FakeModelServer _server = null!;
+
+    private string Home => Path.Combine(_root.FullName, "home");
+
+    private string Repo => Path.Combine(_root.FullName, "repo");
+
+    private string ProjectSettings => Path.Combine(Repo, ".forge", "settings.json");
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
+        Directory.CreateDirectory(Path.Combine(Repo, ".forge"));
+        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _root.Delete(recursive: true);
+    }
+
+    private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = Home };
+
+    private static string WriteArgs(string path, string content) =>
+        JsonSerializer.Serialize(new Dictionary<string, string> { ["file_path"] = path, ["content"] = content });
+
+    private static bool IsToolResult(string line, string callId) =>
+        line.Contains("\"tool_result\"", StringComparison.Ordinal) && line.Contains($"\"{callId}\"", StringComparison.Ordinal);
+
+    private static bool IsSettingsChanged(string line) => line.Contains("\"settings_changed\"", StringComparison.Ordinal);
+
+    /// <summary>Scripts Write(first) then, held until <paramref name="edited"/>, Write(second), then a reply; starts forge.</summary>
+    private LiveForgeProcess StartTwoWrites(string first, string second, Task edited)
+    {
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Write", WriteArgs(first, "one"), "call_1"),
+            ScriptedTurn.CallTool("Write", WriteArgs(second, "two"), "call_2") with { HoldUntil = edited },
+            ScriptedTurn.Reply("done"));
+        return LiveForgeProcess.Start(["-p", "write two files", "--output-format", "stream-json", "--provider", "openai"], Repo, Env());
+    }
+
+    [Fact]
+    public async Task Print_WhenTheProjectSettingsDenyWriteBetweenTwoCalls_DeniesTheSecondWriteAndAnnouncesTheChangeOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await File.WriteAllTextAsync(ProjectSettings, """{"permissions": {"allow": ["Write"]}}""", ct);
+        var (first, second) = (Path.Combine(Repo, "first.txt"), Path.Combine(Repo, "second.txt"));
+        var edited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var forge = StartTwoWrites(first, second, edited.Task);
+
+        await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
+        await File.WriteAllTextAsync(ProjectSettings, """{"permissions": {"deny": ["Write"]}}""", ct);
+        var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsSettingsChanged, ct)).RootElement;
+        edited.SetResult();
+        var (exitCode, stdout, stderr) = await forge.WaitForExitAsync(ct);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal("one", await File.ReadAllTextAsync(first, ct));
+        Assert.False(File.Exists(second), "the second Write ran although the settings denied it");
+        Assert.Contains("permissions", changed.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(changed.GetProperty("problems").EnumerateArray());
+        Assert.Single(stdout, IsSettingsChanged);
+        var result = JsonDocument.Parse(stdout[^1]).RootElement;
+        var denial = Assert.Single(result.GetProperty("permission_denials").EnumerateArray());
+        Assert.Equal("call_2", denial.GetProperty("tool_use_id").GetString());
+    }
+
+    [Fact]
+    public async Task Print_WhenTheProjectSettingsBreakMidRun_KeepsTheLastGoodRulesAndReportsTheFileAndLine()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await File.WriteAllTextAsync(ProjectSettings, """{"permissions": {"allow": ["Write"]}}""", ct);
+        var (first, second) = (Path.Combine(Repo, "first.txt"), Path.Combine(Repo, "second.txt"));
+        var edited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var forge = StartTwoWrites(first, second, edited.Task);
+
+        await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
+        await File.WriteAllTextAsync(ProjectSettings, "{\n  \"permissions\": {\n    \"allow\": [\"Write\",, ]\n  }\n}\n", ct);
+        var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsSettingsChanged, ct)).RootElement;
+        edited.SetResult();
+        var (exitCode, _, stderr) = await forge.WaitForExitAsync(ct);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal("two", await File.ReadAllTextAsync(second, ct));
+        Assert.Empty(changed.GetProperty("changed").EnumerateArray());
+        var problems = changed.GetProperty("problems").EnumerateArray().ToList();
+        var error = Assert.Single(problems, p => p.GetProperty("severity").GetString() == "error");
+        Assert.Equal(ProjectSettings, error.GetProperty("file").GetString());
+        Assert.Equal(3, error.GetProperty("line").GetInt32());
+        Assert.StartsWith($"{ProjectSettings}:3: error: invalid JSON", error.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains(problems, p => p.GetProperty("message").GetString()!.Contains("last good settings", StringComparison.Ordinal));
+    }
+}
