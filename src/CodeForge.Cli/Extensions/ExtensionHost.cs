@@ -38,9 +38,13 @@ internal sealed class ExtensionHost : IDisposable
     /// <summary>The skills catalogue for the system prompt (empty when there is no model-invocable skill).</summary>
     public string Catalogue => SkillCatalog.Build(Skills.ListSkills());
 
-    /// <summary>Loads the user's and project's skills and commands and the enabled installed plugins (concurrently).</summary>
+    /// <summary>
+    /// Loads the user's and project's skills and commands and the enabled installed plugins (concurrently). Problems in
+    /// the user's own files are printed; the plugins' are printed only when <paramref name="verbose"/>, otherwise one
+    /// line says how many plugins have problems that skipped something (warnings alone print nothing).
+    /// </summary>
     public static async Task<ExtensionHost> LoadAsync(string workingDirectory, string projectDirectory, string home, Settings settings,
-        PermissionChecker checker, TextWriter stderr, CancellationToken ct)
+        PermissionChecker checker, TextWriter stderr, CancellationToken ct, bool verbose = false)
     {
         var skills = new SkillRegistry();
         var commands = new CommandCatalog();
@@ -51,12 +55,20 @@ internal sealed class ExtensionHost : IDisposable
         var fileSkills = SkillDiscovery.Discover(home, projectDirectory, workingDirectory);
         var fileCommands = CommandLoader.Discover(home, projectDirectory);
         var results = await loading.ConfigureAwait(false);
-        var diagnostics = fileSkills.Diagnostics.Concat(fileCommands.Diagnostics).Concat(results.SelectMany(r => r.Diagnostics)).ToList();
+        var diagnostics = fileSkills.Diagnostics.Concat(fileCommands.Diagnostics).ToList();
+        if (verbose)
+        {
+            diagnostics.AddRange(results.SelectMany(r => r.Diagnostics));
+        }
         diagnostics.AddRange(SkillDiscovery.Register(skills, fileSkills.Skills));
         commands.SetSource(CommandCatalog.FilesSource, fileCommands.Commands, priority: 1);
         foreach (var d in diagnostics)
         {
             await stderr.WriteLineAsync($"forge: {d}").ConfigureAwait(false);
+        }
+        if (!verbose && PluginProblems.Summary(results) is { } summary)
+        {
+            await stderr.WriteLineAsync($"forge: {summary}").ConfigureAwait(false);
         }
         // The Skill tool only returns instructions: it runs without asking (a deny rule in any layer still wins).
         var defaults = checker.Policy[PermissionLayer.Defaults];

@@ -219,7 +219,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             await stderr.WriteLineAsync("forge: bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode").ConfigureAwait(false);
         }
         var authorizer = new PermissionAuthorizer(checker, prompt?.Invoke(checker, settingsStore.Locations));
-        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, stderr, ct).ConfigureAwait(false);
+        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, stderr, ct, o.Verbose).ConfigureAwait(false);
         // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
         // closed (stdio servers killed) with the runtime.
         var pluginServers = extensions.Plugins.Snapshot.Plugins.Values
@@ -313,7 +313,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         var today = DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date);
         _taskTool = AgentSetup.RegisterTaskTool(Registry, Client, Executor, ToolContext(), Authorizer, MemoryFiles.FindRepositoryRoot(WorkingDirectory), Home,
             SystemPrompt.Environment(new SystemPromptContext(WorkingDirectory, today, _gitStatus, [], [])), new ChatOptions { ModelId = Provider.Model },
-            Context, Settings.Current.Settings, Environment, Diagnostics);
+            Context, Settings.Current.Settings, Environment, Diagnostics, _extensions.Plugins.Snapshot.Agents.Select(a => a.ToDefinition()));
     }
 
     private ToolContext ToolContext() =>

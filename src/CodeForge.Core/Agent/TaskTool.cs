@@ -119,6 +119,10 @@ public sealed class TaskTool : ITool, IToolAccessDescriber, ILongRunningTool, ID
         var prompt = arguments.GetProperty("prompt").GetString() ?? "";
         var type = arguments.GetProperty("subagent_type").GetString() ?? "";
         var agent = Catalog.Find(type);
+        if (agent is null && Skills.NamespacedNames.Resolve(type, Catalog.Agents.Select(a => a.Name), StringComparer.OrdinalIgnoreCase) is { IsAmbiguous: true } ambiguous)
+        {
+            return ToolResult.Fail(ambiguous.AmbiguityMessage("agents", type) + ".");
+        }
         if (agent is null)
         {
             return ToolResult.Fail($"Unknown subagent_type '{type}'. Available: {string.Join(", ", Catalog.Agents.Select(a => a.Name))}.");

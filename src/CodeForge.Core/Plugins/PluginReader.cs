@@ -289,8 +289,28 @@ public sealed class PluginReader : IPluginReader
         var warnings = new List<LoadDiagnostic>();
         var declared = doc.GetString("name", warnings)?.Trim();
         var agentName = string.IsNullOrEmpty(declared) ? Path.GetFileNameWithoutExtension(file) : declared;
+        var description = doc.GetString("description", warnings);
+        var tools = doc.Has("tools")
+            ? doc.GetList("tools", warnings).Select(t => t.IndexOf('(', StringComparison.Ordinal) is var paren and >= 0 ? t[..paren].Trim() : t).Where(t => t.Length > 0).ToImmutableArray()
+            : (ImmutableArray<string>?)null;
+        var model = doc.GetString("model", warnings)?.Trim();
         diagnostics.AddRange(warnings);
-        return new PluginAgent($"{pluginName}:{agentName}", Path.GetFullPath(file), doc.GetString("description", diagnostics));
+        if (string.IsNullOrWhiteSpace(description))
+        {
+            diagnostics.Add(LoadDiagnostic.Fail(file, doc.HasFrontmatter ? 1 : null, $"agent '{agentName}' has no 'description' (the model needs it to know when to use it); agent skipped"));
+            return null;
+        }
+        if (string.IsNullOrWhiteSpace(doc.Body))
+        {
+            diagnostics.Add(LoadDiagnostic.Fail(file, doc.BodyLine, $"agent '{agentName}' has an empty system prompt (the text after the frontmatter); agent skipped"));
+            return null;
+        }
+        return new PluginAgent($"{pluginName}:{agentName}", Path.GetFullPath(file), description)
+        {
+            Tools = tools,
+            Model = string.IsNullOrEmpty(model) ? null : model,
+            Prompt = doc.Body.Trim(),
+        };
     }
 
     private static PluginHookSet? ReadHooks(ReadContext context, string pluginName, List<string>? paths)
