@@ -221,10 +221,6 @@ public sealed record Marketplace(string Name, string Root, string? Owner, Immuta
                     {
                         unsupported = $"source '{relative}' escapes the marketplace directory";
                     }
-                    else if (!Directory.Exists(full))
-                    {
-                        unsupported = $"source '{relative}' is not a directory of the marketplace";
-                    }
                     else
                     {
                         sourcePath = full;
