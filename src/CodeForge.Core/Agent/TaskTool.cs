@@ -88,9 +88,14 @@ public sealed class TaskTool : ITool, IToolAccessDescriber, ILongRunningTool, ID
             new ToolParameter("prompt", ToolParameterType.String, "The task for the agent to perform, with everything it needs to know.") { MinLength = 1 },
             new ToolParameter("subagent_type", ToolParameterType.String, "The type of specialized agent to use for this task.")
             {
-                EnumValues = [.. catalog.Agents.Select(a => a.Name)],
+                // A plugin agent (plugin:name) is also accepted by its short name when no other agent has it.
+                EnumValues = [.. catalog.Agents.Select(a => a.Name), .. ShortNames(catalog)],
             });
     }
+
+    private static IEnumerable<string> ShortNames(AgentCatalog catalog) =>
+        catalog.Agents.Select(a => a.Name).Where(n => n.Contains(':', StringComparison.Ordinal)).Select(n => n[(n.LastIndexOf(':') + 1)..])
+            .Distinct(StringComparer.OrdinalIgnoreCase).Where(s => catalog.Find(s) is { } found && found.Name.Contains(':', StringComparison.Ordinal));
 
     /// <summary>The agent types this tool offers.</summary>
     public AgentCatalog Catalog { get; }
