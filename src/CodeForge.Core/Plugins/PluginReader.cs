@@ -479,7 +479,6 @@ public sealed class PluginReader : IPluginReader
         /// </summary>
         public List<string>? Paths(PluginJsonFile manifest, string key, bool allowInline = false)
         {
-            var Manifest = manifest;
             if (manifest.Root.ValueKind != JsonValueKind.Object || !manifest.Root.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
             {
                 return null;
@@ -501,7 +500,7 @@ public sealed class PluginReader : IPluginReader
                         }
                         else
                         {
-                            Fail(Manifest.Path, Manifest.LineOf(at) ?? Manifest.LineOf(key), $"\"{at}\" must be a path string");
+                            Fail(manifest.Path, manifest.LineOf(at) ?? manifest.LineOf(key), $"\"{at}\" must be a path string");
                         }
                     }
                     break;
@@ -510,32 +509,32 @@ public sealed class PluginReader : IPluginReader
                     result.Add(InlineMarker + (_inline.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 default:
-                    Fail(Manifest.Path, Manifest.LineOf(key), $"\"{key}\" must be a path{(allowInline ? ", a list of paths or an object" : " or a list of paths")}");
+                    Fail(manifest.Path, manifest.LineOf(key), $"\"{key}\" must be a path{(allowInline ? ", a list of paths or an object" : " or a list of paths")}");
                     break;
             }
             return result;
 
             void Add(string path, string at)
             {
-                var line = Manifest.LineOf(at) ?? Manifest.LineOf(key);
+                var line = manifest.LineOf(at) ?? manifest.LineOf(key);
                 if (Path.IsPathRooted(path) || path.StartsWith('~'))
                 {
-                    Fail(Manifest.Path, line, $"\"{at}\": '{path}' must be relative to the plugin root (start with ./)");
+                    Fail(manifest.Path, line, $"\"{at}\": '{path}' must be relative to the plugin root (start with ./)");
                     return;
                 }
                 var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(Root, path)));
                 if (!IsWithin(Root, full) || !IsWithin(Root, RealPath(full)))
                 {
-                    Fail(Manifest.Path, line, $"\"{at}\": '{path}' escapes the plugin root");
+                    Fail(manifest.Path, line, $"\"{at}\": '{path}' escapes the plugin root");
                     return;
                 }
                 if (!path.StartsWith("./", StringComparison.Ordinal))
                 {
-                    Diagnostics.Add(LoadDiagnostic.Warn(Manifest.Path, line, $"\"{at}\": '{path}' should start with ./"));
+                    Diagnostics.Add(LoadDiagnostic.Warn(manifest.Path, line, $"\"{at}\": '{path}' should start with ./"));
                 }
                 if (!File.Exists(full) && !Directory.Exists(full))
                 {
-                    Diagnostics.Add(LoadDiagnostic.Warn(Manifest.Path, line, $"\"{at}\": '{path}' does not exist"));
+                    Diagnostics.Add(LoadDiagnostic.Warn(manifest.Path, line, $"\"{at}\": '{path}' does not exist"));
                 }
                 result.Add(full);
             }
