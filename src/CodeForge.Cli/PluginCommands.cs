@@ -8,7 +8,7 @@ using CodeForge.Core.Skills;
 namespace CodeForge.Cli;
 
 /// <summary>
-/// <c>forge plugin list|validate|install|enable|disable|marketplace add</c>. Plugins install into
+/// <c>forge plugin list|validate|install|uninstall|enable|disable|marketplace add|list|remove|update</c>. Plugins install into
 /// <c>~/.forge/plugins/&lt;marketplace&gt;/&lt;name&gt;</c> and are switched on and off with <c>enabledPlugins</c> in
 /// <c>~/.forge/settings.json</c>. Problems are printed as <c>forge: file:line: why</c>; a failed command exits 1.
 /// </summary>
@@ -40,11 +40,27 @@ internal static class PluginCommands
             plugin.Subcommands.Add(command);
         }
 
-        var marketplace = new Command("marketplace", "Manage known marketplaces.");
+        var uninstallName = new Argument<string>("name") { Description = "The plugin name or name@marketplace." };
+        var uninstall = new Command("uninstall", "Delete an installed plugin and drop it from enabledPlugins.") { uninstallName };
+        uninstall.SetAction((parse, ct) => UninstallAsync(parse.GetValue(uninstallName)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
+        plugin.Subcommands.Add(uninstall);
+
+        var marketplace = new Command("marketplace", "Manage known marketplaces: add, list, remove, update.");
         var addDir = new Argument<string>("dir") { Description = "A directory with .claude-plugin/marketplace.json." };
         var add = new Command("add", "Remember a marketplace directory under its name.") { addDir };
         add.SetAction((parse, ct) => AddMarketplaceAsync(parse.GetValue(addDir)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
         marketplace.Subcommands.Add(add);
+        var listMarkets = new Command("list", "List the known marketplaces (added ones, and extraKnownMarketplaces from settings).");
+        listMarkets.SetAction(parse => ListMarketplaces(parse.InvocationConfiguration.Output));
+        marketplace.Subcommands.Add(listMarkets);
+        var removeName = new Argument<string>("name") { Description = "The marketplace name." };
+        var remove = new Command("remove", "Forget a marketplace and uninstall its plugins.") { removeName };
+        remove.SetAction((parse, ct) => RemoveMarketplaceAsync(parse.GetValue(removeName)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
+        marketplace.Subcommands.Add(remove);
+        var updateName = new Argument<string?>("name") { Description = "The marketplace name (all when omitted).", Arity = ArgumentArity.ZeroOrOne };
+        var update = new Command("update", "Re-read known marketplaces (local directories are read in place; remote ones need the network).") { updateName };
+        update.SetAction(parse => UpdateMarketplaces(parse.GetValue(updateName), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        marketplace.Subcommands.Add(update);
         plugin.Subcommands.Add(marketplace);
         return plugin;
     }
@@ -53,6 +69,10 @@ internal static class PluginCommands
         ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
     private static string UserSettingsPath => Path.Combine(Home, ".forge", "settings.json");
+
+    /// <summary>The settings files (user, project, local) whose <c>extraKnownMarketplaces</c> count.</summary>
+    private static IEnumerable<string> SettingsFiles =>
+        new SettingsLocations(Home, MemoryFiles.FindRepositoryRoot(Environment.CurrentDirectory)).FilesBeforeCommandLine.Select(f => f.Path);
 
     private static void Print(TextWriter error, IEnumerable<LoadDiagnostic> diagnostics)
     {
@@ -92,6 +112,10 @@ internal static class PluginCommands
             {
                 output.WriteLine($"    commands: {string.Join(", ", def.Commands.Select(c => "/" + c.Name))}");
             }
+            if (def.Agents.Length > 0)
+            {
+                output.WriteLine($"    agents: {string.Join(", ", def.Agents.Select(a => a.Name))}");
+            }
         }
         return 0;
     }
@@ -117,13 +141,16 @@ internal static class PluginCommands
             var failed = 0;
             foreach (var entry in market.Plugins.Where(e => e.SourcePath is not null))
             {
-                var read = PluginReader.Read(entry.SourcePath!);
+                var read = PluginReader.Read(entry.SourcePath!, entry.Definition);
                 Print(error, read.Diagnostics);
                 failed += read.Succeeded ? 0 : 1;
+                output.WriteLine(read.Plugin is { } def ? $"  {entry.Name}: {Summary(def)}" : $"  {entry.Name}: not valid");
             }
-            output.WriteLine(failed == 0
+            var remote = market.Plugins.Count(e => e.Source is { IsRemote: true });
+            output.WriteLine((failed == 0
                 ? $"Marketplace '{market.Name}' is valid: {market.Plugins.Length} plugin(s)."
-                : $"Marketplace '{market.Name}': {failed} plugin(s) are not valid.");
+                : $"Marketplace '{market.Name}': {failed} plugin(s) are not valid.")
+                + (remote > 0 ? string.Create(CultureInfo.InvariantCulture, $" {remote} come from remote sources and were not checked.") : ""));
             return failed == 0 && !diagnostics.Any(d => d.IsError) ? 0 : 1;
         }
         var result = PluginReader.Read(full);
@@ -133,10 +160,12 @@ internal static class PluginCommands
             output.WriteLine($"Plugin at {full} is not valid.");
             return 1;
         }
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Plugin '{p.Name}' is valid: {p.Skills.Length} skill(s), {p.Commands.Length} command(s), {p.Agents.Length} agent(s), hooks for {p.Hooks?.Events.Count ?? 0} event(s), {p.McpServers.Count} MCP server(s)."));
+        output.WriteLine($"Plugin '{p.Name}' is valid: {Summary(p)}.");
         return 0;
     }
+
+    private static string Summary(PluginDefinition p) => string.Create(CultureInfo.InvariantCulture,
+        $"{p.Skills.Length} skill(s), {p.Commands.Length} command(s), {p.Agents.Length} agent(s), hooks for {p.Hooks?.Events.Count ?? 0} event(s), {p.McpServers.Count} MCP server(s)");
 
     private static async Task<int> InstallAsync(string what, TextWriter output, TextWriter error, CancellationToken ct)
     {
@@ -162,7 +191,13 @@ internal static class PluginCommands
         {
             var name = what[..at];
             var marketRef = what[(at + 1)..];
-            var marketDir = Directory.Exists(marketRef) ? Path.GetFullPath(marketRef) : store.FindMarketplace(marketRef);
+            string? why = null;
+            var marketDir = Directory.Exists(marketRef) ? Path.GetFullPath(marketRef) : store.FindMarketplace(marketRef, SettingsFiles, out why);
+            if (why is not null)
+            {
+                await error.WriteLineAsync($"forge: {why}").ConfigureAwait(false);
+                return 1;
+            }
             if (marketDir is null)
             {
                 await error.WriteLineAsync($"forge: unknown marketplace '{marketRef}': add it with forge plugin marketplace add <dir>, or give its directory").ConfigureAwait(false);
@@ -207,6 +242,90 @@ internal static class PluginCommands
         }
         await output.WriteLineAsync($"{(enabled ? "Enabled" : "Disabled")} {plugin.Key}.").ConfigureAwait(false);
         return 0;
+    }
+
+    private static async Task<int> UninstallAsync(string name, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var store = new PluginStore(Home);
+        var plugin = store.Find(name, out var why);
+        if (plugin is null)
+        {
+            await error.WriteLineAsync($"forge: {why}").ConfigureAwait(false);
+            return 1;
+        }
+        try
+        {
+            store.Uninstall(plugin);
+            if (File.Exists(UserSettingsPath))
+            {
+                await SettingsWriter.UpdateAsync(UserSettingsPath, root => root["enabledPlugins"] is System.Text.Json.Nodes.JsonObject enabled && enabled.Remove(plugin.Key),
+                    cancellationToken: ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SettingsWriteException)
+        {
+            await error.WriteLineAsync($"forge: cannot uninstall {plugin.Key}: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        await output.WriteLineAsync($"Uninstalled {plugin.Key}.").ConfigureAwait(false);
+        return 0;
+    }
+
+    private static int ListMarketplaces(TextWriter output)
+    {
+        var known = new PluginStore(Home).ListMarketplaces(SettingsFiles);
+        if (known.Count == 0)
+        {
+            output.WriteLine("No marketplaces known. Add one with: forge plugin marketplace add <dir>");
+            return 0;
+        }
+        foreach (var m in known)
+        {
+            var where = m.Directory ?? $"{m.Source?.Text ?? "unreadable source"} (needs the network)";
+            output.WriteLine($"{m.Name}  {where}  from {m.Origin}");
+        }
+        return 0;
+    }
+
+    private static async Task<int> RemoveMarketplaceAsync(string name, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var removed = await new PluginStore(Home).RemoveMarketplaceAsync(name, ct).ConfigureAwait(false);
+        if (removed is null)
+        {
+            await error.WriteLineAsync($"forge: no marketplace named '{name}' was added (see forge plugin marketplace list; those from settings are removed there)").ConfigureAwait(false);
+            return 1;
+        }
+        await output.WriteLineAsync($"Removed marketplace '{name}'{(removed.Count > 0 ? $" and uninstalled {string.Join(", ", removed)}" : "")}.").ConfigureAwait(false);
+        return 0;
+    }
+
+    private static int UpdateMarketplaces(string? name, TextWriter output, TextWriter error)
+    {
+        var known = new PluginStore(Home).ListMarketplaces(SettingsFiles).Where(m => name is null || m.Name == name).ToList();
+        if (name is not null && known.Count == 0)
+        {
+            error.WriteLine($"forge: no marketplace named '{name}' (see forge plugin marketplace list)");
+            return 1;
+        }
+        var failed = 0;
+        foreach (var m in known)
+        {
+            if (m.Directory is null)
+            {
+                error.WriteLine($"forge: marketplace '{m.Name}' comes from {m.Source?.Text}, which forge cannot fetch; not updated");
+                failed++;
+                continue;
+            }
+            var diagnostics = new List<LoadDiagnostic>();
+            var market = Marketplace.Read(m.Directory, diagnostics);
+            Print(error, diagnostics.Where(d => d.IsError));
+            failed += market is null ? 1 : 0;
+            if (market is not null)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{m.Name}: {market.Plugins.Length} plugin(s), read from {m.Directory}"));
+            }
+        }
+        return failed == 0 ? 0 : 1;
     }
 
     private static async Task<int> AddMarketplaceAsync(string dir, TextWriter output, TextWriter error, CancellationToken ct)

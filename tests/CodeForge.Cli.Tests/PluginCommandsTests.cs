@@ -163,12 +163,15 @@ public sealed class PluginCommandsTests : IAsyncLifetime
         Directory.CreateDirectory(Path.Combine(badRoot, ".claude-plugin"));
         await File.WriteAllTextAsync(Path.Combine(badRoot, ".claude-plugin", "plugin.json"), "{ \"name\": \"bad\", \"hooks\": 7 }", TestContext.Current.CancellationToken);
         Assert.Equal(0, (await ForgeProcess.RunAsync(["plugin", "enable", "bad"], Work, Env())).ExitCode);
-        _server.Enqueue(ScriptedTurn.Reply("ok"));
+        _server.Enqueue(ScriptedTurn.Reply("ok"), ScriptedTurn.Reply("ok"));
 
         var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai"], Work, Env());
 
+        var verbose = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai", "--verbose"], Work, Env());
+
         Assert.True(run.ExitCode == 0, run.StdErr);
-        Assert.Contains($"forge: {Path.Combine(badRoot, ".claude-plugin", "plugin.json")}:1: \"hooks\" must be a path", run.StdErr, StringComparison.Ordinal);
-        Assert.Contains("<name>good:helper</name>", ExtensionHostTests.Text(Assert.Single(_server.Requests)), StringComparison.Ordinal);
+        Assert.Equal("forge: 1 plugin has problems (bad): run forge plugin validate <dir>, or add --verbose", run.StdErr.Trim());
+        Assert.Contains($"forge: {Path.Combine(badRoot, ".claude-plugin", "plugin.json")}:1: \"hooks\" must be a path", verbose.StdErr, StringComparison.Ordinal);
+        Assert.Contains("<name>good:helper</name>", ExtensionHostTests.Text(_server.Requests[0]), StringComparison.Ordinal);
     }
 }

@@ -76,9 +76,9 @@ internal static class AgentSetup
     public static TaskTool RegisterTaskTool(
         ToolRegistry registry, IChatClient client, ToolExecutor executor, ToolContext toolContext, IToolCallAuthorizer authorizer,
         string projectRoot, string home, string environmentPrompt, ChatOptions chatOptions, ContextOptions context,
-        Settings settings, Func<string, string?> environment, DiagnosticLog diagnostics)
+        Settings settings, Func<string, string?> environment, DiagnosticLog diagnostics, IEnumerable<AgentDefinition>? pluginAgents = null)
     {
-        var catalog = AgentDefinitionLoader.Load(projectRoot, home);
+        var catalog = AgentDefinitionLoader.Load(projectRoot, home, pluginAgents);
         foreach (var warning in catalog.Warnings)
         {
             diagnostics.Warning($"agent skipped: {warning}");

@@ -39,9 +39,13 @@ internal sealed class ExtensionHost : IDisposable
     /// <summary>The skills catalogue for the system prompt (empty when there is no model-invocable skill).</summary>
     public string Catalogue => SkillCatalog.Build(Skills.ListSkills());
 
-    /// <summary>Loads the user's and project's skills and commands and the enabled installed plugins (concurrently).</summary>
+    /// <summary>
+    /// Loads the user's and project's skills and commands and the enabled installed plugins (concurrently). Problems in
+    /// the user's own files are printed; the plugins' are printed only when <paramref name="verbose"/>, otherwise one
+    /// line says how many plugins have problems that skipped something (warnings alone print nothing).
+    /// </summary>
     public static async Task<ExtensionHost> LoadAsync(string workingDirectory, string projectDirectory, string home, Settings settings,
-        PermissionChecker checker, DiagnosticLog diagnostics, CancellationToken ct)
+        PermissionChecker checker, DiagnosticLog diagnostics, CancellationToken ct, bool verbose = false)
     {
         var skills = new SkillRegistry();
         var commands = new CommandCatalog();
@@ -52,12 +56,20 @@ internal sealed class ExtensionHost : IDisposable
         var fileSkills = SkillDiscovery.Discover(home, projectDirectory, workingDirectory);
         var fileCommands = CommandLoader.Discover(home, projectDirectory);
         var results = await loading.ConfigureAwait(false);
-        var problems = fileSkills.Diagnostics.Concat(fileCommands.Diagnostics).Concat(results.SelectMany(r => r.Diagnostics)).ToList();
+        var problems = fileSkills.Diagnostics.Concat(fileCommands.Diagnostics).ToList();
+        if (verbose)
+        {
+            problems.AddRange(results.SelectMany(r => r.Diagnostics));
+        }
         problems.AddRange(SkillDiscovery.Register(skills, fileSkills.Skills));
         commands.SetSource(CommandCatalog.FilesSource, fileCommands.Commands, priority: 1);
         foreach (var d in problems)
         {
             diagnostics.Warning($"{d}");
+        }
+        if (!verbose && PluginProblems.Summary(results) is { } summary)
+        {
+            diagnostics.Warning(summary);
         }
         // The Skill tool only returns instructions: it runs without asking (a deny rule in any layer still wins).
         var defaults = checker.Policy[PermissionLayer.Defaults];

@@ -270,7 +270,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             log.Warning("bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode");
         }
         var authorizer = new PermissionAuthorizer(checker, prompt?.Invoke(checker, settingsStore.Locations));
-        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, log, ct).ConfigureAwait(false);
+        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, log, ct, o.Verbose).ConfigureAwait(false);
         // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
         // closed (stdio servers killed) with the runtime.
         var pluginServers = extensions.Plugins.Snapshot.Plugins.Values
@@ -426,7 +426,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         var today = DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date);
         _taskTool = AgentSetup.RegisterTaskTool(Registry, Client, Executor, ToolContext(), new SettingsGatedAuthorizer(_live.Gate, Authorizer), MemoryFiles.FindRepositoryRoot(WorkingDirectory), Home,
             SystemPrompt.Environment(new SystemPromptContext(WorkingDirectory, today, _gitStatus, [], [])), new ChatOptions { ModelId = Provider.Model },
-            Context, _live.Applied.Settings, Environment, Diagnostics);
+            Context, _live.Applied.Settings, Environment, Diagnostics, _extensions.Plugins.Snapshot.Agents.Select(a => a.ToDefinition()));
     }
 
     private ToolContext ToolContext() =>

@@ -8,10 +8,15 @@ namespace CodeForge.Core.Agent;
 /// <param name="Warnings">One line per problem, naming the file (and line) and why.</param>
 public sealed record AgentCatalog(ImmutableArray<AgentDefinition> Agents, ImmutableArray<string> Warnings)
 {
-    /// <summary>The type named <paramref name="name"/> (exact, then case-insensitive), or null.</summary>
+    /// <summary>
+    /// The type named <paramref name="name"/> (exact, then case-insensitive, then a plugin agent <c>plugin:name</c> by
+    /// its short name when only one plugin has it), or null.
+    /// </summary>
     public AgentDefinition? Find(string name) =>
         Agents.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.Ordinal))
-        ?? Agents.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
+        ?? Agents.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? (Skills.NamespacedNames.Resolve(name, Agents.Select(a => a.Name), StringComparer.OrdinalIgnoreCase).Name is { } full
+            ? Agents.First(a => string.Equals(a.Name, full, StringComparison.OrdinalIgnoreCase)) : null);
 }
 
 /// <summary>
@@ -37,8 +42,11 @@ public static class AgentDefinitionLoader
         return [.. list.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>The built-in types plus every valid definition found under <paramref name="projectRoot"/> and the home directory.</summary>
-    public static AgentCatalog Load(string projectRoot, string? homeDirectory)
+    /// <summary>
+    /// The built-in types plus every valid definition found under <paramref name="projectRoot"/> and the home directory,
+    /// then <paramref name="pluginAgents"/> (the enabled plugins' agents, named <c>plugin:agent</c>, already read).
+    /// </summary>
+    public static AgentCatalog Load(string projectRoot, string? homeDirectory, IEnumerable<AgentDefinition>? pluginAgents = null)
     {
         var warnings = ImmutableArray.CreateBuilder<string>();
         var found = new List<AgentDefinition>();
@@ -78,6 +86,13 @@ public static class AgentDefinitionLoader
                 {
                     found.Add(parsed.Agent);
                 }
+            }
+        }
+        foreach (var agent in pluginAgents ?? [])
+        {
+            if (names.Add(agent.Name))
+            {
+                found.Add(agent);
             }
         }
         var agents = AgentDefinition.BuiltIn.Where(b => !names.Contains(b.Name)).Concat(found).ToImmutableArray();

@@ -88,9 +88,14 @@ public sealed class TaskTool : ITool, IToolAccessDescriber, ILongRunningTool, ID
             new ToolParameter("prompt", ToolParameterType.String, "The task for the agent to perform, with everything it needs to know.") { MinLength = 1 },
             new ToolParameter("subagent_type", ToolParameterType.String, "The type of specialized agent to use for this task.")
             {
-                EnumValues = [.. catalog.Agents.Select(a => a.Name)],
+                // A plugin agent (plugin:name) is also accepted by its short name when no other agent has it.
+                EnumValues = [.. catalog.Agents.Select(a => a.Name), .. ShortNames(catalog)],
             });
     }
+
+    private static IEnumerable<string> ShortNames(AgentCatalog catalog) =>
+        catalog.Agents.Select(a => a.Name).Where(n => n.Contains(':', StringComparison.Ordinal)).Select(n => n[(n.LastIndexOf(':') + 1)..])
+            .Distinct(StringComparer.OrdinalIgnoreCase).Where(s => catalog.Find(s) is { } found && found.Name.Contains(':', StringComparison.Ordinal));
 
     /// <summary>The agent types this tool offers.</summary>
     public AgentCatalog Catalog { get; }
@@ -119,6 +124,10 @@ public sealed class TaskTool : ITool, IToolAccessDescriber, ILongRunningTool, ID
         var prompt = arguments.GetProperty("prompt").GetString() ?? "";
         var type = arguments.GetProperty("subagent_type").GetString() ?? "";
         var agent = Catalog.Find(type);
+        if (agent is null && Skills.NamespacedNames.Resolve(type, Catalog.Agents.Select(a => a.Name), StringComparer.OrdinalIgnoreCase) is { IsAmbiguous: true } ambiguous)
+        {
+            return ToolResult.Fail(ambiguous.AmbiguityMessage("agents", type) + ".");
+        }
         if (agent is null)
         {
             return ToolResult.Fail($"Unknown subagent_type '{type}'. Available: {string.Join(", ", Catalog.Agents.Select(a => a.Name))}.");

@@ -77,6 +77,18 @@ public static class SlashCommands
         {
             return new SlashExpansion(SlashKind.NotSlash, prompt, null, []);
         }
+        if (skills.Get(name) is null && commands.Get(name) is null)
+        {
+            // A short name (/pdf) finds the one plugin skill or command it names (/document-skills:pdf).
+            var resolved = NamespacedNames.Resolve(name, skills.ListSkills().Where(s => s.Definition.File is not null).Select(s => s.Name)
+                .Concat(commands.List().Select(c => c.Name)));
+            if (resolved.IsAmbiguous)
+            {
+                return new SlashExpansion(SlashKind.Unknown, prompt, name, [],
+                    resolved.AmbiguityMessage("skills or commands", "/" + name) + "; sending the prompt as written");
+            }
+            name = resolved.Name ?? name;
+        }
         if (skills.Get(name) is { Definition.File: not null } skill)
         {
             if (!skill.Definition.File.UserInvocable)

@@ -15,7 +15,21 @@ public sealed record PluginHookSet(string PluginName, string PluginRoot, string 
 
 /// <summary>A subagent definition file of a plugin (<c>agents/*.md</c>), named <c>plugin:agent</c>, for the subagent runner.</summary>
 /// <remarks>Immutable; safe to share between threads.</remarks>
-public sealed record PluginAgent(string Name, string Path, string? Description);
+public sealed record PluginAgent(string Name, string Path, string? Description)
+{
+    /// <summary>The <c>tools</c> it may use, or null for all.</summary>
+    public ImmutableArray<string>? Tools { get; init; }
+
+    /// <summary>The <c>model</c> (an alias such as <c>sonnet</c>, or <c>inherit</c>), or null.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The system prompt: the file's body.</summary>
+    public string Prompt { get; init; } = "";
+
+    /// <summary>As a Task subagent type named <c>plugin:agent</c>.</summary>
+    public Agent.AgentDefinition ToDefinition() =>
+        new(Name, Description ?? "", Tools, Model is null or "inherit" ? null : Model, Prompt, Path);
+}
 
 /// <summary>
 /// Everything a plugin directory provides, read and validated: the manifest, skills (named <c>plugin:skill</c>),

@@ -31,6 +31,12 @@ public sealed record PluginManifest
     /// <summary>The manifest file, or null when the plugin has none.</summary>
     public string? ManifestPath { get; init; }
 
+    /// <summary>The marketplace the plugin was installed from (its entry names it), or null.</summary>
+    public string? Marketplace { get; init; }
+
+    /// <summary>False when a marketplace entry with <c>strict: false</c> defines the plugin.</summary>
+    public bool Strict { get; init; } = true;
+
     /// <summary>The raw manifest (for fields CodeForge does not model); undefined without a manifest.</summary>
     public JsonElement Raw { get; init; }
 }

@@ -40,8 +40,12 @@ public sealed class PluginReader : IPluginReader
     public Task<PluginReadResult> ReadAsync(string root, CancellationToken cancellationToken) =>
         Task.Run(() => Read(root), cancellationToken);
 
-    /// <summary>Reads the plugin at <paramref name="root"/> synchronously (see the class summary).</summary>
-    public static PluginReadResult Read(string root)
+    /// <summary>
+    /// Reads the plugin at <paramref name="root"/> synchronously (see the class summary). <paramref name="entry"/> is the
+    /// marketplace entry it is installed from; without one, an installed plugin's saved entry
+    /// (<see cref="PluginEntryDefinition.InstalledRelativePath"/>) is used when present.
+    /// </summary>
+    public static PluginReadResult Read(string root, PluginEntryDefinition? entry = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
@@ -49,6 +53,15 @@ public sealed class PluginReader : IPluginReader
         if (!Directory.Exists(root))
         {
             return Broken(diagnostics, LoadDiagnostic.Fail(root, null, "not a directory; plugin skipped"));
+        }
+        var savedEntry = Path.Combine(root, PluginEntryDefinition.InstalledRelativePath);
+        if (entry is null && File.Exists(savedEntry))
+        {
+            entry = PluginEntryDefinition.ReadInstalled(savedEntry, diagnostics);
+            if (entry is null)
+            {
+                return Broken(diagnostics);
+            }
         }
         var context = new ReadContext(root, diagnostics);
         var manifestPath = Path.Combine(root, ".claude-plugin", "plugin.json");
@@ -67,17 +80,34 @@ public sealed class PluginReader : IPluginReader
             }
             if (!manifestFile.Root.TryGetProperty("name", out var n))
             {
-                return Broken(diagnostics, LoadDiagnostic.Fail(manifestPath, 1, "missing required field \"name\"; plugin skipped"));
+                if (entry is null)
+                {
+                    return Broken(diagnostics, LoadDiagnostic.Fail(manifestPath, 1, "missing required field \"name\"; plugin skipped"));
+                }
+                name = entry.Name;
             }
-            if (n.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(n.GetString()))
+            else if (n.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(n.GetString()))
             {
                 return Broken(diagnostics, LoadDiagnostic.Fail(manifestPath, manifestFile.LineOf("name"), "\"name\" must be a non-empty string; plugin skipped"));
             }
-            name = n.GetString()!.Trim();
+            else
+            {
+                name = n.GetString()!.Trim();
+            }
+            if (entry is { Strict: false } && PluginEntryDefinition.ComponentKeys.FirstOrDefault(k => manifestFile.Root.TryGetProperty(k, out _)) is { } declared)
+            {
+                return Broken(diagnostics, LoadDiagnostic.Fail(entry.File, entry.Lines.GetValueOrDefault("strict", entry.Lines.GetValueOrDefault("")),
+                    $"the marketplace entry '{entry.Name}' has \"strict\": false, so it alone defines the plugin, but {manifestPath} declares \"{declared}\" too; plugin skipped"));
+            }
         }
         else
         {
             name = Path.GetFileName(root);
+        }
+        if (entry is not null)
+        {
+            // Claude Code names a marketplace plugin by its entry.
+            name = entry.Name;
         }
         if (!IsUsableName(name))
         {
@@ -88,24 +118,35 @@ public sealed class PluginReader : IPluginReader
         {
             diagnostics.Add(LoadDiagnostic.Warn(manifestFile?.Path ?? root, manifestFile?.LineOf("name"), $"plugin name '{name}' is not kebab-case: {why}"));
         }
-        var manifest = ReadManifest(name, manifestFile);
+        var manifest = ReadManifest(name, manifestFile, entry);
         context.Manifest = manifestFile;
 
-        // Component paths: null means "not given in the manifest".
-        var skillPaths = context.Paths("skills");
-        var commandPaths = context.Paths("commands");
-        var agentPaths = context.Paths("agents");
-        var hookPaths = context.Paths("hooks", allowInline: true);
-        var mcpPaths = context.Paths("mcpServers", allowInline: true);
+        // Component paths: null means "not given". A strict entry adds its lists to the manifest's; a non-strict entry
+        // is the whole definition.
+        var entryFile = entry?.AsFile();
+        var fromManifest = entry is { Strict: false } ? null : manifestFile;
+        List<string>? Paths(string key, bool allowInline = false)
+        {
+            var a = fromManifest is null ? null : context.Paths(fromManifest, key, allowInline);
+            var b = entryFile is null ? null : context.Paths(entryFile, key, allowInline);
+            return a is null ? b : b is null ? a : [.. a, .. b];
+        }
+        var skillPaths = Paths("skills");
+        var commandPaths = Paths("commands");
+        var agentPaths = Paths("agents");
+        var hookPaths = Paths("hooks", allowInline: true);
+        var mcpPaths = Paths("mcpServers", allowInline: true);
         if (context.Failed)
         {
             return Broken(diagnostics);
         }
+        // skills/ is always read, except when a marketplace entry lists the plugin's skills itself.
+        var defaultSkills = entry is not null && entry.Declares("skills") ? [] : new[] { Path.Combine(root, "skills") };
 
         // Skills: skills/ plus the manifest's.
         var skills = new List<SkillDefinition>();
         var skillNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var dir in new[] { Path.Combine(root, "skills") }.Concat(skillPaths ?? []))
+        foreach (var dir in defaultSkills.Concat(skillPaths ?? []))
         {
             var found = File.Exists(Path.Combine(dir, SkillFileLoader.FileName))
                 ? SkillFileLoader.Load(Path.Combine(dir, SkillFileLoader.FileName), SkillScope.Plugin, diagnostics, name, root) is { } one ? [one] : []
@@ -184,24 +225,29 @@ public sealed class PluginReader : IPluginReader
         return new PluginReadResult(null, [.. diagnostics]);
     }
 
-    private static PluginManifest ReadManifest(string name, PluginJsonFile? file)
+    private static PluginManifest ReadManifest(string name, PluginJsonFile? file, PluginEntryDefinition? entry)
     {
-        if (file is null)
+        // A non-strict entry is the whole definition; otherwise the manifest wins and the entry fills its gaps.
+        var sources = new List<JsonElement>();
+        if (file is not null && entry is not { Strict: false })
         {
-            return new PluginManifest { Name = name };
+            sources.Add(file.Root);
         }
-        var root = file.Root;
-        string? Str(string key) => root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        string? Nested(string key, string inner) =>
-            root.TryGetProperty(key, out var v) ? v.ValueKind switch
+        if (entry is not null && entry.Entry.ValueKind == JsonValueKind.Object)
+        {
+            sources.Add(entry.Entry);
+        }
+        string? Str(string key) => sources.Select(r => r.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null).FirstOrDefault(v => v is not null);
+        string? Nested(string key, string inner) => sources.Select(r =>
+            r.TryGetProperty(key, out var v) ? v.ValueKind switch
             {
                 JsonValueKind.String => v.GetString(),
                 JsonValueKind.Object when v.TryGetProperty(inner, out var i) && i.ValueKind == JsonValueKind.String => i.GetString(),
                 _ => null,
-            } : null;
-        var keywords = root.TryGetProperty("keywords", out var k) && k.ValueKind == JsonValueKind.Array
+            } : null).FirstOrDefault(v => v is not null);
+        var keywords = sources.Select(r => r.TryGetProperty("keywords", out var k) && k.ValueKind == JsonValueKind.Array
             ? k.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToImmutableArray()
-            : [];
+            : ImmutableArray<string>.Empty).FirstOrDefault(k => !k.IsEmpty);
         return new PluginManifest
         {
             Name = name,
@@ -211,9 +257,11 @@ public sealed class PluginReader : IPluginReader
             Homepage = Str("homepage"),
             Repository = Nested("repository", "url"),
             License = Str("license"),
-            Keywords = keywords,
-            ManifestPath = file.Path,
-            Raw = root,
+            Keywords = keywords.IsDefault ? [] : keywords,
+            ManifestPath = file?.Path,
+            Raw = file?.Root ?? default,
+            Marketplace = entry?.Marketplace is { Length: > 0 } market ? market : null,
+            Strict = entry?.Strict ?? true,
         };
     }
 
@@ -241,8 +289,28 @@ public sealed class PluginReader : IPluginReader
         var warnings = new List<LoadDiagnostic>();
         var declared = doc.GetString("name", warnings)?.Trim();
         var agentName = string.IsNullOrEmpty(declared) ? Path.GetFileNameWithoutExtension(file) : declared;
+        var description = doc.GetString("description", warnings);
+        var tools = doc.Has("tools")
+            ? doc.GetList("tools", warnings).Select(t => t.IndexOf('(', StringComparison.Ordinal) is var paren and >= 0 ? t[..paren].Trim() : t).Where(t => t.Length > 0).ToImmutableArray()
+            : (ImmutableArray<string>?)null;
+        var model = doc.GetString("model", warnings)?.Trim();
         diagnostics.AddRange(warnings);
-        return new PluginAgent($"{pluginName}:{agentName}", Path.GetFullPath(file), doc.GetString("description", diagnostics));
+        if (string.IsNullOrWhiteSpace(description))
+        {
+            diagnostics.Add(LoadDiagnostic.Fail(file, doc.HasFrontmatter ? 1 : null, $"agent '{agentName}' has no 'description' (the model needs it to know when to use it); agent skipped"));
+            return null;
+        }
+        if (string.IsNullOrWhiteSpace(doc.Body))
+        {
+            diagnostics.Add(LoadDiagnostic.Fail(file, doc.BodyLine, $"agent '{agentName}' has an empty system prompt (the text after the frontmatter); agent skipped"));
+            return null;
+        }
+        return new PluginAgent($"{pluginName}:{agentName}", Path.GetFullPath(file), description)
+        {
+            Tools = tools,
+            Model = string.IsNullOrEmpty(model) ? null : model,
+            Prompt = doc.Body.Trim(),
+        };
     }
 
     private static PluginHookSet? ReadHooks(ReadContext context, string pluginName, List<string>? paths)
@@ -310,9 +378,8 @@ public sealed class PluginReader : IPluginReader
         }
         foreach (var path in paths ?? [])
         {
-            if (path == ReadContext.InlineMarker)
+            if (context.Inline(path) is { } manifest)
             {
-                var manifest = context.Manifest!;
                 Merge(manifest.Root.GetProperty("hooks"), manifest.Path, k => manifest.LineOf(k.Length == 0 ? "hooks" : "hooks." + k));
                 continue;
             }
@@ -364,9 +431,8 @@ public sealed class PluginReader : IPluginReader
         }
         foreach (var path in paths ?? [])
         {
-            if (path == ReadContext.InlineMarker)
+            if (context.Inline(path) is { } manifest)
             {
-                var manifest = context.Manifest!;
                 Merge(manifest.Root.GetProperty("mcpServers"), manifest.Path, k => manifest.LineOf(k.Length == 0 ? "mcpServers" : "mcpServers." + k));
                 continue;
             }
@@ -384,7 +450,8 @@ public sealed class PluginReader : IPluginReader
     /// <summary>State of one read: the root, the diagnostics and whether the plugin is broken.</summary>
     private sealed class ReadContext(string root, List<LoadDiagnostic> diagnostics)
     {
-        public const string InlineMarker = "\0inline";
+        private const string InlineMarker = "\0inline#";
+        private readonly List<PluginJsonFile> _inline = [];
 
         public string Root { get; } = root;
 
@@ -402,10 +469,17 @@ public sealed class PluginReader : IPluginReader
 
         public string SubstituteRoot(string value) => value.Replace("${CLAUDE_PLUGIN_ROOT}", Root, StringComparison.Ordinal);
 
-        /// <summary>The manifest's paths for <paramref name="key"/> (absolute, checked to stay inside the root), or null when not given.</summary>
-        public List<string>? Paths(string key, bool allowInline = false)
+        /// <summary>The file whose inline object <paramref name="marker"/> stands for, or null for a real path.</summary>
+        public PluginJsonFile? Inline(string marker) =>
+            marker.StartsWith(InlineMarker, StringComparison.Ordinal) ? _inline[int.Parse(marker[InlineMarker.Length..], System.Globalization.CultureInfo.InvariantCulture)] : null;
+
+        /// <summary>
+        /// The paths <paramref name="manifest"/> (a plugin.json or a marketplace entry) gives for <paramref name="key"/>
+        /// (absolute, checked to stay inside the root), or null when not given.
+        /// </summary>
+        public List<string>? Paths(PluginJsonFile manifest, string key, bool allowInline = false)
         {
-            if (Manifest is null || !Manifest.Root.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+            if (manifest.Root.ValueKind != JsonValueKind.Object || !manifest.Root.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
             {
                 return null;
             }
@@ -426,40 +500,41 @@ public sealed class PluginReader : IPluginReader
                         }
                         else
                         {
-                            Fail(Manifest.Path, Manifest.LineOf(at) ?? Manifest.LineOf(key), $"\"{at}\" must be a path string");
+                            Fail(manifest.Path, manifest.LineOf(at) ?? manifest.LineOf(key), $"\"{at}\" must be a path string");
                         }
                     }
                     break;
                 case JsonValueKind.Object when allowInline:
-                    result.Add(InlineMarker);
+                    _inline.Add(manifest);
+                    result.Add(InlineMarker + (_inline.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 default:
-                    Fail(Manifest.Path, Manifest.LineOf(key), $"\"{key}\" must be a path{(allowInline ? ", a list of paths or an object" : " or a list of paths")}");
+                    Fail(manifest.Path, manifest.LineOf(key), $"\"{key}\" must be a path{(allowInline ? ", a list of paths or an object" : " or a list of paths")}");
                     break;
             }
             return result;
 
             void Add(string path, string at)
             {
-                var line = Manifest!.LineOf(at) ?? Manifest.LineOf(key);
+                var line = manifest.LineOf(at) ?? manifest.LineOf(key);
                 if (Path.IsPathRooted(path) || path.StartsWith('~'))
                 {
-                    Fail(Manifest.Path, line, $"\"{at}\": '{path}' must be relative to the plugin root (start with ./)");
+                    Fail(manifest.Path, line, $"\"{at}\": '{path}' must be relative to the plugin root (start with ./)");
                     return;
                 }
                 var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(Root, path)));
                 if (!IsWithin(Root, full) || !IsWithin(Root, RealPath(full)))
                 {
-                    Fail(Manifest.Path, line, $"\"{at}\": '{path}' escapes the plugin root");
+                    Fail(manifest.Path, line, $"\"{at}\": '{path}' escapes the plugin root");
                     return;
                 }
                 if (!path.StartsWith("./", StringComparison.Ordinal))
                 {
-                    Diagnostics.Add(LoadDiagnostic.Warn(Manifest.Path, line, $"\"{at}\": '{path}' should start with ./"));
+                    Diagnostics.Add(LoadDiagnostic.Warn(manifest.Path, line, $"\"{at}\": '{path}' should start with ./"));
                 }
                 if (!File.Exists(full) && !Directory.Exists(full))
                 {
-                    Diagnostics.Add(LoadDiagnostic.Warn(Manifest.Path, line, $"\"{at}\": '{path}' does not exist"));
+                    Diagnostics.Add(LoadDiagnostic.Warn(manifest.Path, line, $"\"{at}\": '{path}' does not exist"));
                 }
                 result.Add(full);
             }

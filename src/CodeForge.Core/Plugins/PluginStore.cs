@@ -13,6 +13,10 @@ public sealed record InstalledPlugin(string Name, string Marketplace, string Roo
     public string Key => $"{Name}@{Marketplace}";
 }
 
+/// <summary>A known marketplace: its name, its source, its local directory (null when it needs the network) and the file that declares it.</summary>
+/// <remarks>Immutable; safe to share between threads.</remarks>
+public sealed record KnownMarketplace(string Name, PluginSource? Source, string? Directory, string Origin);
+
 /// <summary>The result of an install: the installed plugin, or null with the reasons.</summary>
 public sealed record PluginInstallResult(InstalledPlugin? Plugin, ImmutableArray<LoadDiagnostic> Diagnostics)
 {
@@ -94,14 +98,16 @@ public sealed class PluginStore
     }
 
     /// <summary>Installs the plugin at <paramref name="source"/> as <c>name@<paramref name="marketplace"/></c> (see the class remarks).</summary>
-    public PluginInstallResult Install(string source, string marketplace = LocalMarketplace)
+    public PluginInstallResult Install(string source, string marketplace = LocalMarketplace) => Install(source, marketplace, null);
+
+    private PluginInstallResult Install(string source, string marketplace, PluginEntryDefinition? entry)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         if (!PluginReader.IsUsableName(marketplace))
         {
             throw new ArgumentException($"Marketplace name '{marketplace}' cannot be used.", nameof(marketplace));
         }
-        var read = PluginReader.Read(source);
+        var read = PluginReader.Read(source, entry);
         if (read.Plugin is not { } plugin)
         {
             return new PluginInstallResult(null, read.Diagnostics);
@@ -114,6 +120,16 @@ public sealed class PluginStore
         try
         {
             Copy(plugin.Root, plugin.Root, temp, diagnostics);
+            var saved = Path.Combine(temp, PluginEntryDefinition.InstalledRelativePath);
+            if (File.Exists(saved))
+            {
+                File.Delete(saved); // a copy of an installed plugin: its old entry does not apply
+            }
+            if (entry is not null)
+            {
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(saved)!);
+                File.WriteAllText(saved, (entry with { Marketplace = marketplace }).ToInstalledJson());
+            }
             var check = PluginReader.Read(temp);
             if (!check.Succeeded)
             {
@@ -162,17 +178,10 @@ public sealed class PluginStore
         }
         if (entry.SourcePath is null)
         {
-            return new PluginInstallResult(null, [LoadDiagnostic.Fail(file, null, $"plugin '{pluginName}' cannot be installed: {entry.Unsupported}")]);
+            return new PluginInstallResult(null, [LoadDiagnostic.Fail(file, null, entry.Source is { IsRemote: true } remote
+                ? remote.OfflineError(pluginName) : $"plugin '{pluginName}' cannot be installed: {entry.Unsupported}")]);
         }
-        var result = Install(entry.SourcePath, marketplace.Name);
-        if (result.Plugin is { } installed && installed.Name != pluginName)
-        {
-            return result with
-            {
-                Diagnostics = result.Diagnostics.Add(LoadDiagnostic.Warn(file, null, $"the marketplace calls it '{pluginName}' but its manifest says '{installed.Name}'")),
-            };
-        }
-        return result;
+        return Install(entry.SourcePath, marketplace.Name, entry.Definition);
     }
 
     /// <summary>Remembers a marketplace directory under its name (from its marketplace.json).</summary>
@@ -195,20 +204,128 @@ public sealed class PluginStore
     }
 
     /// <summary>The directory of the known marketplace <paramref name="name"/>, or null.</summary>
-    public string? FindMarketplace(string name)
+    public string? FindMarketplace(string name) => FindMarketplace(name, [], out _);
+
+    /// <summary>
+    /// The directory of the marketplace <paramref name="name"/>: one added with <c>forge plugin marketplace add</c>, or
+    /// one declared in <c>extraKnownMarketplaces</c> of <paramref name="settingsFiles"/> (a <c>directory</c> source).
+    /// Null when unknown, or (with <paramref name="error"/>) when its source needs the network.
+    /// </summary>
+    public string? FindMarketplace(string name, IEnumerable<string> settingsFiles, out string? error)
     {
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(KnownMarketplacesPath), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var entry)
-                && entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("source", out var source) && source.ValueKind == JsonValueKind.Object
-                && source.TryGetProperty("path", out var path) && path.ValueKind == JsonValueKind.String
-                ? path.GetString() : null;
-        }
-        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        ArgumentNullException.ThrowIfNull(name);
+        error = null;
+        var known = ListMarketplaces(settingsFiles).FirstOrDefault(m => m.Name == name);
+        if (known is null)
         {
             return null;
         }
+        if (known.Directory is null)
+        {
+            error = $"marketplace '{name}' ({known.Origin}) comes from {known.Source?.Text ?? "an unreadable source"}, which forge cannot fetch; clone it and run: forge plugin marketplace add <dir>";
+        }
+        return known.Directory;
+    }
+
+    /// <summary>
+    /// The known marketplaces: those added with <c>forge plugin marketplace add</c> (first), then each
+    /// <c>extraKnownMarketplaces</c> entry of <paramref name="settingsFiles"/> not already known by that name. A relative
+    /// directory path in a settings file is resolved against the project the file belongs to.
+    /// </summary>
+    public IReadOnlyList<KnownMarketplace> ListMarketplaces(IEnumerable<string> settingsFiles)
+    {
+        ArgumentNullException.ThrowIfNull(settingsFiles);
+        var result = new List<KnownMarketplace>();
+        void AddFrom(string file, string property, Func<string, string> baseDir)
+        {
+            JsonElement root;
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+                root = doc.RootElement.Clone();
+            }
+            catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+            {
+                return;
+            }
+            if (property.Length > 0)
+            {
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(property, out root))
+                {
+                    return;
+                }
+            }
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
+            foreach (var market in root.EnumerateObject())
+            {
+                if (result.Any(r => r.Name == market.Name) || market.Value.ValueKind != JsonValueKind.Object || !market.Value.TryGetProperty("source", out var sourceValue))
+                {
+                    continue;
+                }
+                var source = PluginSource.Parse(sourceValue, out _);
+                string? dir = null;
+                if (source is { Kind: PluginSourceKind.Directory or PluginSourceKind.RelativePath, Path: { } path })
+                {
+                    dir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(baseDir(file), path)));
+                }
+                result.Add(new KnownMarketplace(market.Name, source, dir, file));
+            }
+        }
+        AddFrom(KnownMarketplacesPath, "", _ => Directory);
+        foreach (var file in settingsFiles)
+        {
+            // <project>/.claude/settings.json: relative paths are relative to <project>.
+            AddFrom(file, "extraKnownMarketplaces", f => Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(f))!)!);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Forgets the marketplace <paramref name="name"/> added with <c>forge plugin marketplace add</c> and uninstalls its
+    /// plugins; returns their keys, or null when no such marketplace was added.
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> RemoveMarketplaceAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var removed = false;
+        if (File.Exists(KnownMarketplacesPath))
+        {
+            await SettingsWriter.UpdateAsync(KnownMarketplacesPath, root => removed = root.Remove(name), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        if (!removed)
+        {
+            return null;
+        }
+        var keys = new List<string>();
+        foreach (var plugin in List().Where(p => p.Marketplace == name))
+        {
+            if (Uninstall(plugin))
+            {
+                keys.Add(plugin.Key);
+            }
+        }
+        return keys;
+    }
+
+    /// <summary>Deletes an installed plugin (renamed aside first, so no reader sees half of it); false when it was gone already.</summary>
+    public bool Uninstall(InstalledPlugin plugin)
+    {
+        ArgumentNullException.ThrowIfNull(plugin);
+        if (!PluginReader.IsWithin(Directory, Path.GetFullPath(plugin.Root)))
+        {
+            throw new ArgumentException($"{plugin.Root} is not an installed plugin under {Directory}.", nameof(plugin));
+        }
+        if (!System.IO.Directory.Exists(plugin.Root))
+        {
+            return false;
+        }
+        var aside = Path.Combine(Path.GetDirectoryName(plugin.Root)!, $".{plugin.Name}.{Guid.NewGuid():N}.old");
+        System.IO.Directory.Move(plugin.Root, aside);
+        System.IO.Directory.Delete(aside, recursive: true);
+        return true;
     }
 
     /// <summary>Copies a plugin tree; links are followed only when they stay inside the plugin; <c>.git</c> is skipped.</summary>

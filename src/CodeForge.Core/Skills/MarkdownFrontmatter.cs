@@ -16,8 +16,9 @@ public sealed partial class MarkdownFrontmatter
     private readonly YamlMappingNode? _map;
 
     private MarkdownFrontmatter(string path, YamlMappingNode? map, int yamlFirstLine, string body, int bodyLine, bool hasFrontmatter,
-        ImmutableArray<LoadDiagnostic> diagnostics)
+        ImmutableArray<LoadDiagnostic> diagnostics, bool readLeniently = false)
     {
+        ReadLeniently = readLeniently;
         Path = path;
         _map = map;
         YamlFirstLine = yamlFirstLine;
@@ -29,6 +30,22 @@ public sealed partial class MarkdownFrontmatter
 
     /// <summary>The file this came from (for messages).</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// Whether the frontmatter was not valid YAML and was read line by line instead (as Claude Code reads, e.g., agent
+    /// descriptions with <c>Examples: &lt;example&gt;Context: …</c> on one line).
+    /// </summary>
+    public bool ReadLeniently { get; }
+
+    /// <summary>The frontmatter keys the line-by-line reader recognises as the start of a field.</summary>
+    public static IReadOnlySet<string> KnownKeys { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "name", "description", "tools", "allowed-tools", "allowedTools", "disallowedTools", "disallowed-tools", "model", "color",
+        "argument-hint", "version", "license", "when_to_use", "when-to-use", "disable-model-invocation", "user-invocable",
+        "context", "agent", "hooks", "permissionMode", "skills", "mcpServers", "effort", "metadata", "compatibility", "author",
+        "tags", "aliases", "category", "shell", "paths", "memory", "maxTurns", "background", "isolation", "initialPrompt",
+        "arguments", "hide-from-slash-command-tool", "type", "config", "requires", "dependencies",
+    };
 
     /// <summary>Whether the file starts with a frontmatter block.</summary>
     public bool HasFrontmatter { get; }
@@ -89,6 +106,19 @@ public sealed partial class MarkdownFrontmatter
         {
             return new MarkdownFrontmatter(path, new YamlMappingNode(), 2, body, bodyLine, true, []);
         }
+        var strict = ParseYaml(yaml, path, body, bodyLine, readLeniently: false);
+        if (strict.IsValid)
+        {
+            return strict;
+        }
+        // Claude Code loads frontmatter that is not valid YAML (a description with ": " and "<example>" on one line, or
+        // example lines below it): read it again field by field, quoting the fields that do not parse.
+        var lenient = ParseYaml(Relaxed(lines[1..close]), path, body, bodyLine, readLeniently: true);
+        return lenient.IsValid && lenient.Has("description") | lenient.Has("name") ? lenient : strict;
+    }
+
+    private static MarkdownFrontmatter ParseYaml(string yaml, string path, string body, int bodyLine, bool readLeniently)
+    {
         var parser = new Parser(new StringReader(yaml));
         try
         {
@@ -96,7 +126,7 @@ public sealed partial class MarkdownFrontmatter
             stream.Load(parser);
             if (stream.Documents.Count == 0)
             {
-                return new MarkdownFrontmatter(path, new YamlMappingNode(), 2, body, bodyLine, true, []);
+                return new MarkdownFrontmatter(path, new YamlMappingNode(), 2, body, bodyLine, true, [], readLeniently);
             }
             if (stream.Documents[0].RootNode is not YamlMappingNode map)
             {
@@ -104,7 +134,7 @@ public sealed partial class MarkdownFrontmatter
                 return new MarkdownFrontmatter(path, null, 2, body, bodyLine, true,
                     [LoadDiagnostic.Fail(path, (int)root.Start.Line + 1, $"the YAML frontmatter must be a mapping of keys to values, not a {Kind(root)}")]);
             }
-            return new MarkdownFrontmatter(path, map, 2, body, bodyLine, true, []);
+            return new MarkdownFrontmatter(path, map, 2, body, bodyLine, true, [], readLeniently);
         }
         catch (YamlException ex)
         {
@@ -125,6 +155,61 @@ public sealed partial class MarkdownFrontmatter
                 [LoadDiagnostic.Fail(path, 2, $"malformed YAML frontmatter: {ex.Message}")]);
         }
     }
+
+    /// <summary>
+    /// The frontmatter lines rewritten so they parse, keeping every key on its line: a field starts at a
+    /// <c>key:</c> line (a <see cref="KnownKeys"/> key, or any key before the first field) and runs to the next field;
+    /// a field that is valid YAML on its own is kept, any other becomes <c>key: "its text"</c> with the lines below it
+    /// joined in (a written <c>\n</c> becomes a line break, as its author meant).
+    /// </summary>
+    private static string Relaxed(string[] lines)
+    {
+        var output = new string[lines.Length];
+        var starts = new List<(int Line, string Key)>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            output[i] = "";
+            var match = KeyLine().Match(lines[i].TrimEnd('\r'));
+            if (match.Success && (starts.Count == 0 || KnownKeys.Contains(match.Groups[1].Value)))
+            {
+                starts.Add((i, match.Groups[1].Value));
+            }
+        }
+        for (var f = 0; f < starts.Count; f++)
+        {
+            var (first, key) = starts[f];
+            var end = f + 1 < starts.Count ? starts[f + 1].Line : lines.Length;
+            var chunk = lines[first..end].Select(l => l.TrimEnd('\r')).ToArray();
+            if (ParsesAlone(QuoteBracketHint(string.Join('\n', chunk))))
+            {
+                Array.Copy(chunk, 0, output, first, chunk.Length);
+                output[first] = QuoteBracketHint(output[first]);
+                continue;
+            }
+            var text = string.Join('\n', new[] { chunk[0][(key.Length + 1)..].Trim() }.Concat(chunk[1..])).TrimEnd();
+            var escaped = text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+                .Replace("\\\\n", "\\n", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
+            output[first] = $"{key}: \"{escaped}\"";
+        }
+        return string.Join('\n', output);
+    }
+
+    private static bool ParsesAlone(string yaml)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            return stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode;
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"^([A-Za-z_][A-Za-z0-9_-]*):(\s|$)", RegexOptions.CultureInvariant)]
+    private static partial Regex KeyLine();
 
     /// <summary>Whether <paramref name="key"/> is present (with any value, even null).</summary>
     public bool Has(string key) => Find(key) is not null;

@@ -161,6 +161,13 @@ public static class SkillFileLoader
             warnings.Add(LoadDiagnostic.Warn(file, 1, $"missing 'name'; using the directory name '{directoryName}'"));
             return Usable(directoryName) ? directoryName : null;
         }
+        if (!Usable(declared))
+        {
+            // "name: Writing Hookify Rules" (the official hookify plugin): a title, not a name. Claude Code calls such a
+            // skill by its directory; one note says so.
+            warnings.Add(LoadDiagnostic.Warn(file, doc.LineOf("name"), $"name '{declared}' cannot be used (spaces, ':' or control characters); using the directory name '{directoryName}'"));
+            return Usable(directoryName) ? directoryName : null;
+        }
         if (CheckName(declared) is { } why)
         {
             warnings.Add(LoadDiagnostic.Warn(file, doc.LineOf("name"), $"name '{declared}' does not follow the skill name rules: {why}"));

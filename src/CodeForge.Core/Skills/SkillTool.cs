@@ -64,6 +64,15 @@ public sealed class SkillTool : ITool, IToolAccessDescriber
         var skill = _registry.Get(name);
         if (skill is null)
         {
+            var resolved = NamespacedNames.Resolve(name, _registry.ListSkills().Select(s => s.Name));
+            if (resolved.IsAmbiguous)
+            {
+                return Task.FromResult(ToolResult.Fail(resolved.AmbiguityMessage("skills", name) + "."));
+            }
+            skill = resolved.Name is { } full ? _registry.Get(full) : null;
+        }
+        if (skill is null)
+        {
             var available = SkillCatalog.ModelInvocable(_registry.ListSkills()).Select(s => s.Name).ToList();
             return Task.FromResult(ToolResult.Fail(
                 $"Unknown skill '{name}'. Available skills: {(available.Count == 0 ? "none" : string.Join(", ", available))}."));

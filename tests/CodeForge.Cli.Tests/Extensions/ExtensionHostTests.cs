@@ -137,7 +137,7 @@ public sealed class ExtensionHostTests : IAsyncLifetime
     public async Task BrokenSkillsAndCommands_AreReportedWithFileAndLine_AndTheRestLoads()
     {
         Write(".claude/skills/nodesc/SKILL.md", "---\nname: nodesc\n---\nbody\n");
-        Write(".claude/skills/badyaml/SKILL.md", "---\nname: badyaml\ndescription: [oops\n---\nbody\n");
+        Write(".claude/skills/badyaml/SKILL.md", "---\nother: [oops\n---\nbody\n"); // neither YAML nor a name or description line
         Write(".claude/skills/fine/SKILL.md", "---\nname: fine\ndescription: Works.\n---\nbody\n");
         _server.Enqueue(ScriptedTurn.Reply("ok"));
 

@@ -115,4 +115,22 @@ public sealed class AgentDefinitionLoaderTests : IDisposable
         Assert.Equal(AgentDefinition.BuiltIn, catalog.Agents);
         Assert.Empty(catalog.Warnings);
     }
+
+    [Fact]
+    public void Load_WithPluginAgents_OffersThemByFullAndUnambiguousShortName()
+    {
+        AgentDefinition[] plugin =
+        [
+            new("pr-review-toolkit:silent-failure-hunter", "Hunts silent failures", null, null, "You hunt.", "/p/a.md"),
+            new("a:reviewer", "A", null, null, "A", "/a.md"),
+            new("b:reviewer", "B", null, null, "B", "/b.md"),
+        ];
+
+        var catalog = AgentDefinitionLoader.Load(Project, Home, plugin);
+
+        Assert.Equal("pr-review-toolkit:silent-failure-hunter", catalog.Find("silent-failure-hunter")?.Name);
+        Assert.Equal("pr-review-toolkit:silent-failure-hunter", catalog.Find("pr-review-toolkit:silent-failure-hunter")?.Name);
+        Assert.Null(catalog.Find("reviewer"));
+        Assert.Equal("a:reviewer", catalog.Find("a:reviewer")?.Name);
+    }
 }

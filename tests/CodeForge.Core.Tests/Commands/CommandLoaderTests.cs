@@ -60,7 +60,7 @@ public sealed class CommandLoaderTests : IDisposable
     [Fact]
     public void Discover_MalformedYaml_SkipsThatFileWithItsLineAndLoadsTheRest()
     {
-        _tree.Write("project/.claude/commands/bad.md", "---\ndescription: ok\nallowed-tools: [x\n---\nbody");
+        _tree.Write("project/.claude/commands/bad.md", "---\nother: [x\n---\nbody");
         _tree.Write("project/.claude/commands/good.md", "fine");
 
         var result = CommandLoader.Discover(_tree["home"], _tree["project"]);

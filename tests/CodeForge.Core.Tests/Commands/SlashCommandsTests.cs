@@ -83,4 +83,32 @@ public sealed class SlashCommandsTests
     [Fact]
     public void Expand_APlainPrompt_IsUnchanged() =>
         Assert.Equal(new SlashExpansion(SlashKind.NotSlash, "hello", null, ImmutableArray<string>.Empty).Prompt, SlashCommands.Expand("hello", _skills, _commands).Prompt);
+
+    [Fact]
+    public void Expand_AShortName_FindsThePluginCommandOrSkill()
+    {
+        AddCommand("agent-shapes:shape", "Create the rule $ARGUMENTS.");
+        AddSkill("document-skills:pdf", "PDF: $ARGUMENTS");
+
+        var command = SlashCommands.Expand("/shape no-rm", _skills, _commands);
+        var skill = SlashCommands.Expand("/pdf a.pdf", _skills, _commands);
+
+        Assert.Equal((SlashKind.Command, "agent-shapes:shape"), (command.Kind, command.Name));
+        Assert.Contains("Create the rule no-rm.", command.Prompt, StringComparison.Ordinal);
+        Assert.Equal((SlashKind.Skill, "document-skills:pdf"), (skill.Kind, skill.Name));
+        Assert.Contains("PDF: a.pdf", skill.Prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Expand_AnAmbiguousShortName_SendsThePromptAsWrittenNamingTheCandidates()
+    {
+        AddCommand("a:lint", "A");
+        AddCommand("b:lint", "B");
+
+        var result = SlashCommands.Expand("/lint", _skills, _commands);
+
+        Assert.Equal(SlashKind.Unknown, result.Kind);
+        Assert.Equal("/lint", result.Prompt);
+        Assert.Contains("(a:lint, b:lint)", result.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,7 @@
 using CodeForge.Core.Plugins;
 using CodeForge.Core.Skills;
 using CodeForge.Core.Tests.Skills;
+using CodeForge.Testing;
 
 namespace CodeForge.Core.Tests.Plugins;
 
@@ -106,5 +107,72 @@ public sealed class PluginStoreTests : IDisposable
         Assert.Equal("x@b", _store.Find("x@b", out _)!.Key);
         Assert.Null(_store.Find("y", out error));
         Assert.NotNull(error);
+    }
+
+    [Fact]
+    public async Task ListMarketplaces_IncludesExtraKnownMarketplacesFromSettings_ResolvingDirectoriesAgainstTheProject()
+    {
+        _tree.Write("proj/tools-market/.claude-plugin/marketplace.json", """{ "name": "team", "plugins": [] }""");
+        _tree.Write("added/.claude-plugin/marketplace.json", """{ "name": "added", "plugins": [] }""");
+        await _store.AddMarketplaceAsync(_tree["added"], new List<LoadDiagnostic>(), TestContext.Current.CancellationToken);
+        var settings = _tree.Write("proj/.claude/settings.json", """
+            { "extraKnownMarketplaces": {
+                "team": { "source": { "source": "directory", "path": "./tools-market" } },
+                "remote": { "source": { "source": "github", "repo": "acme/market" } },
+                "added": { "source": { "source": "directory", "path": "/elsewhere" } } } }
+            """);
+
+        var known = _store.ListMarketplaces([settings, _tree["proj/.claude/missing.json"]]);
+
+        Assert.Equal(["added", "team", "remote"], known.Select(k => k.Name));
+        Assert.Equal(_tree["added"], known[0].Directory);
+        Assert.Equal(_tree["proj/tools-market"], known[1].Directory);
+        Assert.Null(known[2].Directory);
+        Assert.Equal(_tree["proj/tools-market"], _store.FindMarketplace("team", [settings], out var none));
+        Assert.Null(none);
+        Assert.Null(_store.FindMarketplace("remote", [settings], out var error));
+        Assert.Contains("github acme/market", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RemoveMarketplace_ForgetsItAndUninstallsItsPlugins()
+    {
+        PluginTrees.WriteGood(_tree, "market/plugins/tool", "tool");
+        _tree.Write("market/.claude-plugin/marketplace.json", """{ "name": "acme", "plugins": [ { "name": "tool", "source": "./plugins/tool" } ] }""");
+        var market = await _store.AddMarketplaceAsync(_tree["market"], new List<LoadDiagnostic>(), TestContext.Current.CancellationToken);
+        _store.InstallFrom(market!, "tool");
+        _store.Install(PluginTrees.WriteGood(_tree, "src/other", "other"));
+
+        var removed = await _store.RemoveMarketplaceAsync("acme", TestContext.Current.CancellationToken);
+
+        Assert.Equal(["tool@acme"], removed);
+        Assert.Null(_store.FindMarketplace("acme"));
+        Assert.Equal(["other@local"], _store.List().Select(p => p.Key));
+        Assert.Null(await _store.RemoveMarketplaceAsync("acme", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void Uninstall_DeletesThePluginWhole_AndRefusesADirectoryOutsideTheStore()
+    {
+        var installed = _store.Install(PluginTrees.WriteGood(_tree, "src/p", "p")).Plugin!;
+
+        Assert.True(_store.Uninstall(installed));
+        Assert.False(_store.Uninstall(installed));
+        Assert.Empty(_store.List());
+        Assert.Throws<ArgumentException>(() => _store.Uninstall(new InstalledPlugin("p", "local", _tree["src/p"])));
+        Assert.True(Directory.Exists(_tree["src/p"]));
+    }
+
+    [Fact]
+    public void Install_AnInstalledPluginAgain_FromItsDirectory_DropsTheOldMarketplaceEntry()
+    {
+        PluginFixtures.CopyTo("skills-shaped", _tree["skills"]);
+        var market = Marketplace.Read(_tree["skills"], new List<LoadDiagnostic>())!;
+        var docs = _store.InstallFrom(market, "document-skills").Plugin!;
+
+        var copy = _store.Install(docs.Root);
+
+        Assert.Equal("document-skills@local", copy.Plugin!.Key);
+        Assert.False(File.Exists(Path.Combine(copy.Plugin.Root, PluginEntryDefinition.InstalledRelativePath)));
     }
 }

@@ -42,11 +42,12 @@ public sealed class MarkdownFrontmatterTests
     [Fact]
     public void Parse_MalformedYaml_NamesTheFileAndTheLineInTheFile()
     {
-        var doc = MarkdownFrontmatter.Parse("---\nname: x\ndescription: [unclosed\nother: 1\n---\nbody", "/p/SKILL.md");
+        // Neither YAML nor a name/description line to fall back on.
+        var doc = MarkdownFrontmatter.Parse("---\nother: 1\nmore: [unclosed\n---\nbody", "/p/SKILL.md");
 
         var d = Assert.Single(doc.Diagnostics);
         Assert.Equal("/p/SKILL.md", d.File);
-        Assert.InRange(d.Line!.Value, 3, 5);
+        Assert.InRange(d.Line!.Value, 2, 4);
         Assert.Contains("malformed YAML", d.Message, StringComparison.Ordinal);
     }
 
@@ -135,5 +136,44 @@ public sealed class MarkdownFrontmatterTests
 
         Assert.True(doc.IsValid);
         Assert.Equal("[pr-number] [priority]", doc.GetString("argument-hint", []));
+    }
+
+    [Fact]
+    public void Parse_ADescriptionWithExamplesOnOneLine_IsReadLineByLineAsClaudeCodeReadsIt()
+    {
+        var doc = MarkdownFrontmatter.Parse(
+            "---\nname: helper\ndescription: Use it. Examples: <example>Context: a user\\nuser: \"hi\"</example>\nmodel: inherit\ntools: [\"Read\", \"Grep\"]\n---\nbody",
+            "/p/agents/helper.md");
+        var warnings = new List<LoadDiagnostic>();
+
+        Assert.True(doc.IsValid);
+        Assert.True(doc.ReadLeniently);
+        Assert.Equal("Use it. Examples: <example>Context: a user\nuser: \"hi\"</example>", doc.GetString("description", warnings));
+        Assert.Equal("inherit", doc.GetString("model", warnings));
+        Assert.Equal(["Read", "Grep"], doc.GetList("tools", warnings));
+        Assert.Equal(5, doc.LineOf("tools"));
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
+    public void Parse_ExampleLinesBelowTheDescription_BelongToTheDescription()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nname: t\ndescription: Tidy code. Examples:\n<example>\nuser: \"x\"\nassistant: \"y\"\n</example>\nmodel: opus\n---\nbody", "t.md");
+        var warnings = new List<LoadDiagnostic>();
+
+        Assert.True(doc.IsValid);
+        Assert.Equal("Tidy code. Examples:\n<example>\nuser: \"x\"\nassistant: \"y\"\n</example>", doc.GetString("description", warnings));
+        Assert.Equal("opus", doc.GetString("model", warnings));
+        Assert.DoesNotContain("user", doc.Keys);
+    }
+
+    [Fact]
+    public void Parse_ValidYaml_IsNotReadLeniently()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nname: a\ndescription: \"quoted: fine\"\n---\n", "a.md");
+
+        Assert.True(doc.IsValid);
+        Assert.False(doc.ReadLeniently);
+        Assert.Equal("quoted: fine", doc.GetString("description", []));
     }
 }

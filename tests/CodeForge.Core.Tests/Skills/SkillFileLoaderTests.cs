@@ -131,7 +131,7 @@ public sealed class SkillFileLoaderTests : IDisposable
     [Fact]
     public void Load_MalformedYaml_SkipsWithFileAndLine()
     {
-        var (skill, diagnostics) = Load("x", "---\nname: x\ndescription: d\nallowed-tools: [Read\n---\nbody");
+        var (skill, diagnostics) = Load("x", "---\nother: [Read\n---\nbody");
 
         Assert.Null(skill);
         var d = Assert.Single(diagnostics);

@@ -78,4 +78,30 @@ public sealed class SkillToolTests
         Assert.Empty(tool.Schema.Validate(JsonDocument.Parse("""{"skill":"a","args":"b"}""").RootElement));
         Assert.NotEmpty(tool.Schema.Validate(JsonDocument.Parse("""{"args":"b"}""").RootElement));
     }
+
+    [Fact]
+    public async Task Execute_AShortName_RunsThePluginSkillItNames()
+    {
+        Add("document-skills:pdf", "PDF work on $ARGUMENTS");
+
+        var result = await Call("""{"skill":"pdf","args":"a.pdf"}""");
+
+        Assert.True(result.Success, result.Error);
+        Assert.Contains("PDF work on a.pdf", result.Output, StringComparison.Ordinal);
+        Assert.Equal("document-skills:pdf", _registry.ActiveSkill?.Name);
+    }
+
+    [Fact]
+    public async Task Execute_AShortNameTwoPluginsShare_FailsListingTheCandidates()
+    {
+        Add("a:lint", "A");
+        Add("b:lint", "B");
+
+        var result = await Call("""{"skill":"lint"}""");
+
+        Assert.False(result.Success);
+        Assert.Contains("'lint' is ambiguous", result.Error, StringComparison.Ordinal);
+        Assert.Contains("a:lint, b:lint", result.Error, StringComparison.Ordinal);
+        Assert.Null(_registry.ActiveSkill);
+    }
 }
