@@ -43,10 +43,21 @@ internal static class Program
         var sessionId = new Option<string?>("--session-id") { Description = "Use this UUID for the new session." };
         var fork = new Option<bool>("--fork-session") { Description = "With --resume/--continue: continue in a new session." };
         var noPersist = new Option<bool>("--no-session-persistence") { Description = "Do not save this session." };
+        var effort = new Option<string?>("--effort") { Description = "Reasoning effort: low, medium, high, max or none (over the effort setting)." };
+        effort.AcceptOnlyFromAmong("low", "medium", "high", "max", "xhigh", "none", "off");
+        var maxThinking = new Option<int?>("--max-thinking-tokens") { Description = "Thinking budget in tokens (0 turns thinking off); wins over MAX_THINKING_TOKENS." };
+        maxThinking.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 0)
+            {
+                r.AddError("--max-thinking-tokens must be 0 or more.");
+            }
+        });
 
         var root = new RootCommand("CodeForge: an AI coding agent for the terminal.")
         {
             prompt, print, format, verbose, maxTurns, permissionMode, allowed, disallowed, append, model, provider, cont, resume, sessionId, fork, noPersist,
+            effort, maxThinking,
         };
         var sdk = StreamJson.SdkFlags.AddTo(root);
         root.SetAction(async (parse, ct) =>
@@ -68,6 +79,8 @@ internal static class Program
                 SessionId = parse.GetValue(sessionId),
                 ForkSession = parse.GetValue(fork),
                 NoSessionPersistence = parse.GetValue(noPersist),
+                Effort = parse.GetValue(effort),
+                MaxThinkingTokens = parse.GetValue(maxThinking),
             };
             options = sdk.Apply(parse, options);
             if (sdk.MisplacedReason(parse, parse.GetValue(format)!) is { } misplaced)

@@ -31,6 +31,12 @@ internal sealed record ForgeOptions
     public bool ForkSession { get; init; }
     public bool NoSessionPersistence { get; init; }
 
+    /// <summary><c>--effort</c>: reasoning effort over the <c>effort</c> setting.</summary>
+    public string? Effort { get; init; }
+
+    /// <summary><c>--max-thinking-tokens</c>: the thinking budget, over the setting and <c>MAX_THINKING_TOKENS</c>.</summary>
+    public int? MaxThinkingTokens { get; init; }
+
     /// <summary>Say which sandbox is active even when it is the expected one (<c>--verbose</c>).</summary>
     public bool Verbose { get; init; }
 
@@ -252,7 +258,11 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         var usage = new UsageTracker();
         var retries = new RetryRelay();
         var reasoningProblems = new List<string>();
-        var reasoning = ReasoningConfig.From(settings.Effort, settings.MaxThinkingTokens, settings.AlwaysThinkingEnabled, environment, reasoningProblems.Add);
+        var reasoning = ReasoningConfig.From(o.Effort ?? settings.Effort, settings.MaxThinkingTokens, settings.AlwaysThinkingEnabled, environment, reasoningProblems.Add);
+        if (o.MaxThinkingTokens is { } budget)
+        {
+            reasoning = reasoning with { MaxThinkingTokens = budget }; // the flag wins over MAX_THINKING_TOKENS
+        }
         foreach (var problem in reasoningProblems)
         {
             log.Warning($"{problem} (ignored)");

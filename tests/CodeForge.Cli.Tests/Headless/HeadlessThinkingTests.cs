@@ -108,4 +108,26 @@ public sealed class HeadlessThinkingTests : IAsyncLifetime
         var thinking = _server.Requests[1].Json.GetProperty("thinking");
         Assert.Equal(("enabled", 6000), (thinking.GetProperty("type").GetString(), thinking.GetProperty("budget_tokens").GetInt32()));
     }
+
+    [Fact]
+    public async Task EffortAndMaxThinkingTokensFlags_WinOverTheSettingAndTheEnvironment()
+    {
+        Directory.CreateDirectory(Path.Combine(Repo, ".forge"));
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".forge", "settings.json"), """{ "effort": "low" }""", TestContext.Current.CancellationToken);
+        _server.Enqueue(ScriptedTurn.Reply("one"), ScriptedTurn.Reply("two"));
+
+        var high = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "anthropic", "--model", "sonnet", "--effort", "high"], Repo, Env());
+        var budget = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "anthropic", "--model", "claude-sonnet-4-5", "--max-thinking-tokens", "9000"],
+            Repo, Env(("MAX_THINKING_TOKENS", "6000")));
+        var bad = await ForgeProcess.RunAsync(["-p", "hi", "--effort", "extreme"], Repo, Env());
+
+        Assert.True(high.ExitCode == 0, high.StdErr);
+        Assert.True(budget.ExitCode == 0, budget.StdErr);
+        Assert.Equal("high", _server.Requests[0].Json.GetProperty("output_config").GetProperty("effort").GetString());
+        var thinking = _server.Requests[1].Json.GetProperty("thinking");
+        Assert.Equal(("enabled", 9000), (thinking.GetProperty("type").GetString(), thinking.GetProperty("budget_tokens").GetInt32()));
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("extreme", bad.StdErr, StringComparison.Ordinal);
+        Assert.Equal(2, _server.Requests.Count);
+    }
 }
