@@ -31,6 +31,9 @@ internal sealed record ForgeOptions
     public bool ForkSession { get; init; }
     public bool NoSessionPersistence { get; init; }
 
+    /// <summary><c>--agents</c>: subagent types for this run (a definition file of the same name wins).</summary>
+    public IReadOnlyList<AgentDefinition> Agents { get; init; } = [];
+
     /// <summary><c>--effort</c>: reasoning effort over the <c>effort</c> setting.</summary>
     public string? Effort { get; init; }
 
@@ -436,7 +439,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         var today = DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date);
         _taskTool = AgentSetup.RegisterTaskTool(Registry, Client, Executor, ToolContext(), new SettingsGatedAuthorizer(_live.Gate, Authorizer), MemoryFiles.FindRepositoryRoot(WorkingDirectory), Home,
             SystemPrompt.Environment(new SystemPromptContext(WorkingDirectory, today, _gitStatus, [], [])), new ChatOptions { ModelId = Provider.Model },
-            Context, _live.Applied.Settings, Environment, Diagnostics, _extensions.Plugins.Snapshot.Agents.Select(a => a.ToDefinition()));
+            Context, _live.Applied.Settings, Environment, Diagnostics, Options.Agents.Concat(_extensions.Plugins.Snapshot.Agents.Select(a => a.ToDefinition())));
     }
 
     private ToolContext ToolContext() =>

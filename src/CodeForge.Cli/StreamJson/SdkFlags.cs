@@ -19,7 +19,6 @@ internal sealed class SdkFlags
     public static readonly IReadOnlyList<(string Name, bool TakesValue, string Reason)> Refused =
     [
         ("--fallback-model", true, "forge does not switch models on overload; retries use the same model (set --model)"),
-        ("--agents", true, "subagents are defined as .forge/agents/*.md files in forge, not on the command line"),
         ("--agent", true, "forge has no main-thread agent selection; use --system-prompt or a subagent file"),
         ("--plugin-dir", true, "forge loads plugins from its plugin manager (forge plugin install), not from a directory flag"),
         ("--plugin-dir-no-mcp", true, "forge loads plugins from its plugin manager (forge plugin install), not from a directory flag"),
@@ -52,6 +51,7 @@ internal sealed class SdkFlags
     public Option<string[]> McpConfig { get; } = new("--mcp-config") { Description = "MCP servers from a JSON file or string ({\"mcpServers\":{...}}); repeatable (stream-json)." };
     public Option<bool> StrictMcpConfig { get; } = new("--strict-mcp-config") { Description = "Use only the MCP servers of --mcp-config (stream-json)." };
     public Option<string?> Settings { get; } = new("--settings") { Description = "A settings file or JSON string, layered over the settings files." };
+    public Option<string?> Agents { get; } = new("--agents") { Description = "Subagent types for this run, as JSON: {\"name\": {\"description\", \"prompt\", \"tools\"?, \"model\"?}}." };
     public Option<string?> SettingSources { get; } = new("--setting-sources") { Description = "user,project,local: forge reads all three; other lists are refused." };
 
     private readonly List<Option> _refused = [];
@@ -67,6 +67,13 @@ internal sealed class SdkFlags
             if (r.Tokens.Count > 0 && r.Tokens[0].Value != "stdio")
             {
                 r.AddError($"--permission-prompt-tool {r.Tokens[0].Value} is not supported by forge: only 'stdio' (the Agent SDK's canUseTool) is.");
+            }
+        });
+        flags.Agents.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && FlagAgents.Parse(r.Tokens[0].Value).Error is { } problem)
+            {
+                r.AddError(problem);
             }
         });
         flags.MaxBudgetUsd.Validators.Add(r =>
@@ -92,7 +99,7 @@ internal sealed class SdkFlags
             flags.InputFormat, flags.IncludePartialMessages, flags.ReplayUserMessages, flags.Debug, flags.DebugFile, flags.DebugToStderr,
             flags.PermissionPromptTool, flags.SystemPrompt, flags.Tools, flags.MaxBudgetUsd, flags.JsonSchema, flags.AwaitInitialize,
             flags.AllowDangerouslySkipPermissions, flags.DangerouslySkipPermissions, flags.AddDir, flags.McpConfig, flags.StrictMcpConfig,
-            flags.Settings, flags.SettingSources,
+            flags.Settings, flags.SettingSources, flags.Agents,
         })
         {
             root.Options.Add(o);
@@ -123,6 +130,7 @@ internal sealed class SdkFlags
             AddDirectories = [.. (parse.GetValue(AddDir) ?? []).Select(d => Path.GetFullPath(d, options.WorkingDirectory))],
             SettingsFlag = parse.GetValue(Settings),
             PermissionMode = parse.GetValue(DangerouslySkipPermissions) ? "bypassPermissions" : options.PermissionMode,
+            Agents = parse.GetValue(Agents) is { } agents ? FlagAgents.Parse(agents).Agents : [],
         };
     }
 

@@ -7,7 +7,9 @@ public sealed class SdkFlagsTests
 
     [Theory]
     [InlineData("--fallback-model=haiku", "--fallback-model is not supported by forge")]
-    [InlineData("--agents={}", "--agents is not supported by forge")]
+    [InlineData("--agents=[1]", "--agents: expected a JSON object")]
+    [InlineData("--agents={\"r\":{\"prompt\":\"p\"}}", "agent 'r' needs a non-empty \"description\"")]
+    [InlineData("--agents={not json", "--agents: not valid JSON")]
     [InlineData("--include-hook-events", "--include-hook-events is not supported by forge")]
     [InlineData("--setting-sources=user", "--setting-sources 'user' is not supported by forge")]
     [InlineData("--permission-prompt-tool=mcp__perm__ask", "only 'stdio'")]
@@ -27,8 +29,22 @@ public sealed class SdkFlagsTests
             "--allowedTools=Read,Grep", "--disallowedTools=Bash", "--tools=Read,Grep", "--mcp-config", """{"mcpServers":{}}""",
             "--strict-mcp-config", "--include-partial-messages", "--replay-user-messages", "--add-dir=/tmp", "--settings={}",
             "--session-id=0a6c1b0e-5f7a-4b8e-9c1d-2e3f4a5b6c7d", "--no-session-persistence", "--permission-mode=default",
-            "--await-initialize", "--json-schema={\"type\":\"object\"}", "--debug", "--fork-session", "--continue");
+            "--await-initialize", "--json-schema={\"type\":\"object\"}", "--debug", "--fork-session", "--continue",
+            "--effort=high", "--max-thinking-tokens=8000", """--agents={"reviewer":{"description":"Reviews","prompt":"Review it.","tools":["Read"]}}""");
 
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void AgentsFlag_InClaudeCodesShape_GivesSubagentTypesForTheRun()
+    {
+        var (agents, error) = CodeForge.Cli.StreamJson.FlagAgents.Parse(
+            """{"reviewer":{"description":"Reviews diffs","prompt":"Review it.","tools":["Read","Grep"],"model":"haiku"},"any":{"description":"d","prompt":"p"}}""");
+
+        Assert.Null(error);
+        Assert.Equal(2, agents.Length);
+        Assert.Equal(("reviewer", "Reviews diffs", "Review it.", "haiku"), (agents[0].Name, agents[0].Description, agents[0].SystemPrompt, agents[0].Model));
+        Assert.Equal(["Read", "Grep"], agents[0].Tools!.Value);
+        Assert.Null(agents[1].Tools); // every tool of the parent
     }
 }

@@ -113,6 +113,11 @@ internal static class AtomicFile
         {
             return true;
         }
+        // A writer killed a moment ago is a zombie until its parent reaps it: it holds no lock and will write nothing more.
+        if (OperatingSystem.IsLinux())
+        {
+            return CodeForge.Core.Shells.ProcFs.TryReadStat(pid, out var stat) && !stat.IsDead;
+        }
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);
