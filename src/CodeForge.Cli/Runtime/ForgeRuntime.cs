@@ -230,14 +230,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             Allow = [.. o.AllowedTools.Select((r, i) => new RuleEntry(r, new SettingsSource(SettingsScope.CommandLine, "--allowedTools"), $"[{i}]"))],
             Deny = [.. o.DisallowedTools.Select((r, i) => new RuleEntry(r, new SettingsSource(SettingsScope.CommandLine, "--disallowedTools"), $"[{i}]"))],
         };
-        using (var flagProblems = new StringWriter(System.Globalization.CultureInfo.InvariantCulture))
-        {
-            commandLine = StreamJson.FlagSettings.Merge(commandLine, o, flagProblems);
-            foreach (var line in flagProblems.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                log.Error(line.StartsWith("forge: ", StringComparison.Ordinal) ? line["forge: ".Length..] : line);
-            }
-        }
+        commandLine = StreamJson.FlagSettings.Merge(commandLine, o, log);
         var settingsStore = new SettingsStore(new SettingsLocations(home, MemoryFiles.FindRepositoryRoot(cwd)), commandLine);
         var snapshot = settingsStore.Current;
         var settings = snapshot.Settings;

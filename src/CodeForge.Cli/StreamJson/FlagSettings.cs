@@ -1,3 +1,4 @@
+using CodeForge.Cli.Composition;
 using CodeForge.Cli.Runtime;
 using CodeForge.Core.Config;
 
@@ -8,14 +9,14 @@ namespace CodeForge.Cli.StreamJson;
 /// other flags (<c>--model</c>, <c>--permission-mode</c>, <c>--allowedTools</c> ... win over the same key in
 /// <c>--settings</c>) and over the settings files.
 /// </summary>
-/// <remarks>Pure function of its inputs; problems are written to <c>stderr</c>, one line each, and the rest applies.</remarks>
+/// <remarks>Pure function of its inputs; problems are reported to the diagnostic log, one each, and the rest applies.</remarks>
 internal static class FlagSettings
 {
-    public static SettingsFragment Merge(SettingsFragment commandLine, ForgeOptions o, TextWriter stderr)
+    public static SettingsFragment Merge(SettingsFragment commandLine, ForgeOptions o, DiagnosticLog diagnostics)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
         ArgumentNullException.ThrowIfNull(o);
-        ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(diagnostics);
         if (o.SettingsFlag is null && o.AddDirectories.Count == 0)
         {
             return commandLine;
@@ -37,18 +38,18 @@ internal static class FlagSettings
             }
             else
             {
-                stderr.WriteLine($"forge: --settings: no such file: {path} (pass a settings file or a JSON object)");
+                diagnostics.Error($"--settings: no such file: {path} (pass a settings file or a JSON object)");
             }
             if (json is not null)
             {
-                var (fragment, diagnostics) = SettingsParser.Parse(json, new SettingsSource(SettingsScope.CommandLine, path));
-                foreach (var d in diagnostics)
+                var (fragment, parsed) = SettingsParser.Parse(json, new SettingsSource(SettingsScope.CommandLine, path));
+                foreach (var d in parsed)
                 {
-                    stderr.WriteLine($"forge: {d}");
+                    diagnostics.Report(Diagnostic.From(d));
                 }
                 if (!fragment.Hooks.IsEmpty)
                 {
-                    stderr.WriteLine($"forge: {path}: hooks in --settings are not run by forge; put them in .forge/settings.json");
+                    diagnostics.Warning($"{path}: hooks in --settings are not run by forge; put them in .forge/settings.json");
                 }
                 flag = fragment;
             }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CodeForge.Core.Config;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Trust;
 
@@ -81,7 +82,7 @@ public sealed class TrustStore(string path, TimeProvider? timeProvider = null)
             return new TrustDecision(added.IsEmpty ? TrustState.Trusted : TrustState.Changed, exact.Folder, added);
         }
         // A trusted parent covers everything beneath it (the user trusted a whole tree of their own repositories).
-        var parent = entries.Where(e => IsUnder(folder, e.Folder)).OrderByDescending(e => e.Folder.Length).FirstOrDefault();
+        var parent = entries.Where(e => PathResolver.IsUnderOrSame(folder, e.Folder)).OrderByDescending(e => e.Folder.Length).FirstOrDefault();
         return parent is null
             ? new TrustDecision(TrustState.Untrusted, null, disclosure.Lines)
             : new TrustDecision(TrustState.Trusted, parent.Folder, []);
@@ -128,7 +129,4 @@ public sealed class TrustStore(string path, TimeProvider? timeProvider = null)
 
     private static string Normalize(string folder) =>
         System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(folder));
-
-    private static bool IsUnder(string folder, string parent) =>
-        parent == "/" || folder.StartsWith(parent + "/", StringComparison.Ordinal);
 }

@@ -1,3 +1,4 @@
+using CodeForge.Cli.Composition;
 using CodeForge.Cli.Runtime;
 using CodeForge.Cli.StreamJson;
 using CodeForge.Core.Config;
@@ -13,7 +14,7 @@ public sealed class FlagSettingsTests
     {
         var commandLine = SettingsFragment.Empty with { Model = "sonnet" };
 
-        Assert.Same(commandLine, FlagSettings.Merge(commandLine, new ForgeOptions { WorkingDirectory = "/tmp" }, TextWriter.Null));
+        Assert.Same(commandLine, FlagSettings.Merge(commandLine, new ForgeOptions { WorkingDirectory = "/tmp" }, DiagnosticLog.ToText(TextWriter.Null)));
     }
 
     [Fact]
@@ -27,7 +28,7 @@ public sealed class FlagSettingsTests
             AddDirectories = ["/srv/data"],
         };
 
-        var merged = FlagSettings.Merge(commandLine, options, TextWriter.Null);
+        var merged = FlagSettings.Merge(commandLine, options, DiagnosticLog.ToText(TextWriter.Null));
 
         Assert.Equal("opus", merged.Model);
         Assert.Equal("plan", merged.DefaultMode);
@@ -42,7 +43,7 @@ public sealed class FlagSettingsTests
         var stderr = new StringWriter();
         var options = new ForgeOptions { WorkingDirectory = "/tmp", SettingsFlag = "no-such-settings.json", AddDirectories = ["/srv"] };
 
-        var merged = FlagSettings.Merge(SettingsFragment.Empty, options, stderr);
+        var merged = FlagSettings.Merge(SettingsFragment.Empty, options, DiagnosticLog.ToText(stderr));
 
         Assert.Contains("--settings: no such file: /tmp/no-such-settings.json", stderr.ToString(), StringComparison.Ordinal);
         Assert.Equal(["/srv"], merged.AdditionalDirectories);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CodeForge.Core.Permissions;
 using CodeForge.Core.Tools.BuiltIn;
 
 // VSTHRD003: the awaited probe task is this class's own, started on the thread pool without any synchronisation context.
@@ -168,7 +169,7 @@ public static class BubblewrapSandbox
         var hidden = Outermost(mounts.Unreadable);
         foreach (var path in Outermost(readOnly))
         {
-            if (!hidden.Any(h => IsUnderOrSame(path, h)))
+            if (!hidden.Any(h => PathResolver.IsUnderOrSame(path, h)))
             {
                 args.AddRange(["--ro-bind", path, path]);
             }
@@ -183,7 +184,7 @@ public static class BubblewrapSandbox
             // A command must not create the configuration that decides what runs outside the sandbox later (hooks in a
             // new .forge/settings.local.json): where .forge or .claude does not exist, an empty read-only directory is
             // bound in its place. bwrap makes the mount point, so an empty directory stays behind (git does not track it).
-            foreach (var path in absentConfig.Where(p => !hidden.Any(h => IsUnderOrSame(p, h))))
+            foreach (var path in absentConfig.Where(p => !hidden.Any(h => PathResolver.IsUnderOrSame(p, h))))
             {
                 args.AddRange(["--ro-bind", maskDirectory, path]);
             }
@@ -201,16 +202,13 @@ public static class BubblewrapSandbox
         var result = new List<string>();
         foreach (var path in paths.Where(p => System.IO.Path.IsPathFullyQualified(p)).Distinct(StringComparer.Ordinal).OrderBy(p => p.Length))
         {
-            if (!result.Any(r => IsUnderOrSame(path, r)))
+            if (!result.Any(r => PathResolver.IsUnderOrSame(path, r)))
             {
                 result.Add(path);
             }
         }
         return result;
     }
-
-    private static bool IsUnderOrSame(string path, string directory) =>
-        path == directory || (path.StartsWith(directory, StringComparison.Ordinal) && (directory == "/" || path.Length > directory.Length && path[directory.Length] == '/'));
 
     /// <summary>The writable directories of <paramref name="policy"/> that exist, resolved (symbolic links followed), without duplicates.</summary>
     public static IReadOnlyList<string> WritableRoots(SandboxPolicy policy)
