@@ -136,6 +136,7 @@ internal static class Program
         root.Subcommands.Add(McpCommands.Build());
         root.Subcommands.Add(PluginCommands.Build());
         root.Subcommands.Add(TrustCommands.Build());
+        root.Subcommands.Add(Eval.EvalCommands.Build());
         return root;
     }
 

@@ -1,0 +1,1 @@
+git cherry-pick hotfix~1 >/dev/null

@@ -1,0 +1,1 @@
+git show HEAD~2~1:checksum.py > checksum.py

@@ -1,0 +1,4 @@
+'use strict';
+const { createApp } = require('./lib/app');
+
+module.exports = { createApp };

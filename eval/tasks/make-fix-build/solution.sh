@@ -1,0 +1,1 @@
+printf 'PAGES := $(sort $(wildcard src/*.txt))\n\nall: build/handbook.txt\n\nbuild/handbook.txt: build.sh $(PAGES) src\n\tbash build.sh $@ $(PAGES)\n\ncheck: all\n\tgrep -q "== rules ==" build/handbook.txt\n\tgrep -q "== intro ==" build/handbook.txt\n\nclean:\n\trm -rf build\n\n.PHONY: all check clean\n' > Makefile

@@ -1,0 +1,1 @@
+sed -i 's|my @parts = split / /, $line;|my @parts = split " ", $line;|' wc.pl

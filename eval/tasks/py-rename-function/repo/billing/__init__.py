@@ -1,0 +1,4 @@
+"""Invoices."""
+from .totals import calc
+
+__all__ = ["calc"]

@@ -1,0 +1,1 @@
+"""Sales summary by region."""

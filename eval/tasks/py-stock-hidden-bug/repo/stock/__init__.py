@@ -1,0 +1,1 @@
+"""Stock keeping: products, movements (receipts, sales, returns, write-offs) and monthly reports."""

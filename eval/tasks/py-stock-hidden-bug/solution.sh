@@ -1,0 +1,1 @@
+sed -i 's/return first <= day < last/return first <= day <= last/' stock/dates.py

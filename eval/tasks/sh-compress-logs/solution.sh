@@ -1,0 +1,1 @@
+find logs -type f -name '*.log' -size +1024c -exec gzip {} \;

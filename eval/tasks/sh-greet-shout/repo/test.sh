@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+set -e
+[ "$(bash greet.sh ada)" = "hello ada" ]
+echo ok
