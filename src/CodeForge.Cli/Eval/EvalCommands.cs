@@ -107,6 +107,44 @@ internal static class EvalCommands
             return 0;
         });
         eval.Subcommands.Add(list);
+
+        var verifySuite = new Option<string?>("--suite") { Description = "The suite folder (default: the nearest eval/ with a tasks/ folder)." };
+        var verifyTasks = new Option<string?>("--tasks") { Description = "Only tasks whose name matches one of these comma-separated wildcards." };
+        var verify = new Command("verify", "Check the tasks themselves, without a model: each checker must fail on the starting files and pass after the task's solution.sh.")
+        {
+            verifySuite, verifyTasks,
+        };
+        verify.SetAction(async (parse, ct) =>
+        {
+            var stdout = parse.InvocationConfiguration.Output;
+            if (Load(parse.GetValue(verifySuite), parse.GetValue(verifyTasks), parse.InvocationConfiguration.Error) is not { } selected)
+            {
+                return 1;
+            }
+            var outDir = Directory.CreateTempSubdirectory("forge-eval-verify-");
+            try
+            {
+                var runner = new EvalRunner(new EvalOptions { AgentFile = "forge", OutputDirectory = outDir.FullName });
+                var bad = 0;
+                foreach (var task in selected)
+                {
+                    var untouched = await runner.VerifyAsync(task, solved: false, ct).ConfigureAwait(false);
+                    var solved = await runner.VerifyAsync(task, solved: true, ct).ConfigureAwait(false);
+                    var sound = untouched.Outcome == EvalOutcome.CheckFailed && solved.Passed;
+                    bad += sound ? 0 : 1;
+                    await stdout.WriteLineAsync(sound
+                        ? $"ok   {task.Name}"
+                        : $"BAD  {task.Name}: untouched {EvalReport.OutcomeName(untouched.Outcome)} ({untouched.Detail}); solved {EvalReport.OutcomeName(solved.Outcome)} ({solved.Detail})").ConfigureAwait(false);
+                }
+                await stdout.WriteLineAsync($"{selected.Count - bad}/{selected.Count} tasks sound").ConfigureAwait(false);
+                return bad == 0 ? 0 : 1;
+            }
+            finally
+            {
+                outDir.Delete(recursive: true);
+            }
+        });
+        eval.Subcommands.Add(verify);
         return eval;
     }
 

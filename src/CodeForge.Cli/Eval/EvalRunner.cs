@@ -10,7 +10,7 @@ internal enum EvalOutcome
     Passed,
     /// <summary>The agent finished and the checker failed.</summary>
     CheckFailed,
-    /// <summary>The agent ended with an error result (model error, max turns, ...).</summary>
+    /// <summary>The agent ended with an error result (model error, max turns, ...) or exited with an error and no result.</summary>
     AgentFailed,
     /// <summary>The agent died without a result (a crash, a signal).</summary>
     AgentCrashed,
@@ -102,12 +102,7 @@ internal sealed class EvalRunner(EvalOptions options)
         try
         {
             var environment = await PrepareAsync(task, folder, cancellationToken).ConfigureAwait(false);
-            await using var web = task.ServesWeb ? EvalWebServer.Start(task.WebDirectory, Path.Combine(folder, "web.log")) : null;
-            if (web is not null)
-            {
-                environment["EVAL_WEB_URL"] = web.BaseUrl.ToString().TrimEnd('/');
-                environment["EVAL_WEB_LOG"] = Path.Combine(folder, "web.log");
-            }
+            await using var web = StartWeb(task, folder, environment);
             var agentEnvironment = new Dictionary<string, string?>(environment);
             agentEnvironment.Remove("EVAL_TASK_DIR");
             var run = await EvalProcess.RunAsync(options.AgentFile, [.. options.AgentPrefixArguments, .. AgentArguments(task, web?.BaseUrl)], workspace,
@@ -127,10 +122,15 @@ internal sealed class EvalRunner(EvalOptions options)
             {
                 return WithUsage(EvalOutcome.AgentTimedOut, string.Create(CultureInfo.InvariantCulture, $"the agent ran past {(options.Timeout ?? task.Timeout).TotalSeconds:0}s and was killed"));
             }
+            if (run.ExitCode is > 128 or < 0)
+            {
+                // Killed by a signal (128 + n) or aborted by the runtime: a crash, whatever it printed before.
+                var signal = run.ExitCode > 128 ? $", killed by signal {run.ExitCode - 128}" : "";
+                return WithUsage(EvalOutcome.AgentCrashed, $"forge crashed (exit {run.ExitCode}{signal}): {LastLines(run.StdErr, 3)}");
+            }
             if (report is null)
             {
-                var signal = run.ExitCode > 128 ? $", killed by signal {run.ExitCode - 128}" : "";
-                return WithUsage(EvalOutcome.AgentCrashed, $"forge exited with {run.ExitCode}{signal} and no result: {LastLines(run.StdErr, 3)}");
+                return WithUsage(EvalOutcome.AgentFailed, $"forge exited with {run.ExitCode} and no result: {LastLines(run.StdErr, 3)}");
             }
             if (report.IsError || run.ExitCode != 0)
             {
@@ -139,14 +139,7 @@ internal sealed class EvalRunner(EvalOptions options)
             var agentOutput = Path.Combine(folder, "agent-output.txt");
             await File.WriteAllTextAsync(agentOutput, report.Text, cancellationToken).ConfigureAwait(false);
             environment["EVAL_AGENT_OUTPUT"] = agentOutput;
-            var check = await EvalProcess.RunAsync("bash", [task.CheckScript], workspace, environment, options.CheckTimeout, time, cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(folder, "check.log"), check.StdOut + check.StdErr, cancellationToken).ConfigureAwait(false);
-            return check switch
-            {
-                { TimedOut: true } => WithUsage(EvalOutcome.HarnessError, string.Create(CultureInfo.InvariantCulture, $"check.sh ran past {options.CheckTimeout.TotalSeconds:0}s")),
-                { ExitCode: 0 } => WithUsage(EvalOutcome.Passed, "check passed"),
-                _ => WithUsage(EvalOutcome.CheckFailed, $"check failed ({check.ExitCode}): {LastLines(check.StdOut + check.StdErr, 3)}"),
-            };
+            return await CheckAsync(task, folder, environment, WithUsage, cancellationToken).ConfigureAwait(false);
         }
         catch (EvalSetupException ex)
         {
@@ -156,6 +149,68 @@ internal sealed class EvalRunner(EvalOptions options)
         {
             return Result(EvalOutcome.HarnessError, $"{ex.GetType().Name}: {ex.Message}");
         }
+    }
+
+    /// <summary>Checks the task itself, without an agent: makes the workspace, runs the reference <c>solution.sh</c> when
+    /// <paramref name="solved"/>, then the checker. A sound task fails untouched and passes solved.</summary>
+    public async Task<EvalResult> VerifyAsync(EvalTask task, bool solved, CancellationToken cancellationToken)
+    {
+        var time = options.Time;
+        var started = time.GetTimestamp();
+        var folder = Path.Combine(Path.GetFullPath(options.OutputDirectory), task.Name + (solved ? "-solved" : "-untouched"));
+        var workspace = Path.Combine(folder, "repo");
+        EvalResult Result(EvalOutcome outcome, string detail) =>
+            new() { Task = task, Outcome = outcome, Detail = detail, Workspace = workspace, Elapsed = time.GetElapsedTime(started) };
+        try
+        {
+            var environment = await PrepareAsync(task, folder, cancellationToken).ConfigureAwait(false);
+            await using var web = StartWeb(task, folder, environment);
+            if (solved)
+            {
+                if (!File.Exists(task.SolutionScript))
+                {
+                    return Result(EvalOutcome.HarnessError, $"{task.SolutionScript}: missing (no reference solution)");
+                }
+                await StepAsync("bash", [task.SolutionScript], workspace, environment, "solution.sh", cancellationToken).ConfigureAwait(false);
+            }
+            var agentOutput = Path.Combine(folder, "agent-output.txt");
+            await File.WriteAllTextAsync(agentOutput, "", cancellationToken).ConfigureAwait(false);
+            environment["EVAL_AGENT_OUTPUT"] = agentOutput;
+            return await CheckAsync(task, folder, environment, Result, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EvalSetupException ex)
+        {
+            return Result(EvalOutcome.HarnessError, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception or System.Net.HttpListenerException)
+        {
+            return Result(EvalOutcome.HarnessError, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private static EvalWebServer? StartWeb(EvalTask task, string folder, Dictionary<string, string?> environment)
+    {
+        if (!task.ServesWeb)
+        {
+            return null;
+        }
+        var web = EvalWebServer.Start(task.WebDirectory, Path.Combine(folder, "web.log"));
+        environment["EVAL_WEB_URL"] = web.BaseUrl.ToString().TrimEnd('/');
+        environment["EVAL_WEB_LOG"] = Path.Combine(folder, "web.log");
+        return web;
+    }
+
+    private async Task<EvalResult> CheckAsync(EvalTask task, string folder, Dictionary<string, string?> environment, Func<EvalOutcome, string, EvalResult> result, CancellationToken cancellationToken)
+    {
+        // One stream, in the order written, so the last lines say why it failed.
+        var check = await EvalProcess.RunAsync("bash", ["-c", "bash \"$1\" 2>&1", "check", task.CheckScript], Path.Combine(folder, "repo"), environment, options.CheckTimeout, options.Time, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(folder, "check.log"), check.StdOut + check.StdErr, cancellationToken).ConfigureAwait(false);
+        return check switch
+        {
+            { TimedOut: true } => result(EvalOutcome.HarnessError, string.Create(CultureInfo.InvariantCulture, $"check.sh ran past {options.CheckTimeout.TotalSeconds:0}s")),
+            { ExitCode: 0 } => result(EvalOutcome.Passed, "check passed"),
+            _ => result(EvalOutcome.CheckFailed, $"check failed ({check.ExitCode}): {LastLines(check.StdOut + check.StdErr, 3)}"),
+        };
     }
 
     /// <summary>Makes the task's folder: the workspace (starting files committed to a new git repository, then
