@@ -21,7 +21,7 @@ internal static class EvalReport
         }
         var passed = results.Count(r => r.Passed);
         text.Append(CultureInfo.InvariantCulture,
-            $"{model}: {passed}/{results.Count} passed ({Rate(passed, results.Count):P0}), cost ${results.Sum(r => r.CostUsd):F4}, ");
+            $"{model}: {passed}/{results.Count} passed ({Rate(passed, results.Count) * 100:0}%), cost ${results.Sum(r => r.CostUsd):F4}, ");
         text.Append(CultureInfo.InvariantCulture,
             $"{Tokens(results.Sum(r => r.InputTokens))} in ({Tokens(results.Sum(r => r.CachedInputTokens))} cached) / {Tokens(results.Sum(r => r.OutputTokens))} out, ");
         text.Append(CultureInfo.InvariantCulture, $"{results.Sum(r => r.Turns)} turns, {results.Sum(r => r.Elapsed.TotalSeconds):F0}s of agent time");
