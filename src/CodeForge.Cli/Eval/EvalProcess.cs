@@ -6,6 +6,7 @@ namespace CodeForge.Cli.Eval;
 /// <param name="ExitCode">The exit code (128 + n when killed by signal n), or null when it was killed for running too long.</param>
 /// <param name="StdOut">Everything it wrote on standard output.</param>
 /// <param name="StdErr">Everything it wrote on standard error.</param>
+/// <remarks>Immutable.</remarks>
 internal sealed record EvalProcessResult(int? ExitCode, string StdOut, string StdErr)
 {
     public bool TimedOut => ExitCode is null;

@@ -21,6 +21,7 @@ internal enum EvalOutcome
 }
 
 /// <summary>What one task's run gave.</summary>
+/// <remarks>Immutable.</remarks>
 internal sealed record EvalResult
 {
     public required EvalTask Task { get; init; }
@@ -40,6 +41,7 @@ internal sealed record EvalResult
 }
 
 /// <summary>How to run the agent and where.</summary>
+/// <remarks>Immutable once built; one instance serves every task of a run.</remarks>
 internal sealed record EvalOptions
 {
     /// <summary>The program that is the agent (forge itself) and the arguments that come before forge's own.</summary>
@@ -91,92 +93,79 @@ internal sealed class EvalRunner(EvalOptions options)
     }
 
     /// <summary>Runs one task.</summary>
-    public async Task<EvalResult> RunAsync(EvalTask task, CancellationToken cancellationToken)
+    public Task<EvalResult> RunAsync(EvalTask task, CancellationToken cancellationToken) => InFolderAsync(task, task.Name, async run =>
     {
-        var time = options.Time;
-        var started = time.GetTimestamp();
-        var folder = Path.Combine(Path.GetFullPath(options.OutputDirectory), task.Name);
-        var workspace = Path.Combine(folder, "repo");
-        EvalResult Result(EvalOutcome outcome, string detail) =>
-            new() { Task = task, Outcome = outcome, Detail = detail, Workspace = workspace, Elapsed = time.GetElapsedTime(started) };
-        try
+        var agentEnvironment = new Dictionary<string, string?>(run.Environment);
+        agentEnvironment.Remove("EVAL_TASK_DIR");
+        var timeout = options.Timeout ?? task.Timeout;
+        var agent = await EvalProcess.RunAsync(options.AgentFile, [.. options.AgentPrefixArguments, .. AgentArguments(task, run.WebUrl)], run.Workspace,
+            agentEnvironment, timeout, options.Time, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(run.Folder, "agent.json"), agent.StdOut, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(run.Folder, "agent.stderr"), agent.StdErr, cancellationToken).ConfigureAwait(false);
+        var report = AgentReport.Parse(agent.StdOut);
+        EvalResult WithUsage(EvalOutcome outcome, string detail) => run.Result(outcome, detail) with
         {
-            var environment = await PrepareAsync(task, folder, cancellationToken).ConfigureAwait(false);
-            await using var web = StartWeb(task, folder, environment);
-            var agentEnvironment = new Dictionary<string, string?>(environment);
-            agentEnvironment.Remove("EVAL_TASK_DIR");
-            var run = await EvalProcess.RunAsync(options.AgentFile, [.. options.AgentPrefixArguments, .. AgentArguments(task, web?.BaseUrl)], workspace,
-                agentEnvironment, options.Timeout ?? task.Timeout, time, cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(folder, "agent.json"), run.StdOut, cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(folder, "agent.stderr"), run.StdErr, cancellationToken).ConfigureAwait(false);
-            var report = AgentReport.Parse(run.StdOut);
-            EvalResult WithUsage(EvalOutcome outcome, string detail) => Result(outcome, detail) with
-            {
-                CostUsd = report?.CostUsd ?? 0m,
-                InputTokens = report?.InputTokens ?? 0,
-                OutputTokens = report?.OutputTokens ?? 0,
-                CachedInputTokens = report?.CachedInputTokens ?? 0,
-                Turns = report?.Turns ?? 0,
-            };
-            if (run.TimedOut)
-            {
-                return WithUsage(EvalOutcome.AgentTimedOut, string.Create(CultureInfo.InvariantCulture, $"the agent ran past {(options.Timeout ?? task.Timeout).TotalSeconds:0}s and was killed"));
-            }
-            if (run.ExitCode is > 128 or < 0)
-            {
-                // Killed by a signal (128 + n) or aborted by the runtime: a crash, whatever it printed before.
-                var signal = run.ExitCode > 128 ? $", killed by signal {run.ExitCode - 128}" : "";
-                return WithUsage(EvalOutcome.AgentCrashed, $"forge crashed (exit {run.ExitCode}{signal}): {LastLines(run.StdErr, 3)}");
-            }
-            if (report is null)
-            {
-                return WithUsage(EvalOutcome.AgentFailed, $"forge exited with {run.ExitCode} and no result: {LastLines(run.StdErr, 3)}");
-            }
-            if (report.IsError || run.ExitCode != 0)
-            {
-                return WithUsage(EvalOutcome.AgentFailed, $"forge ended with {report.Subtype} (exit {run.ExitCode}): {report.Error ?? LastLines(run.StdErr, 3)}");
-            }
-            var agentOutput = Path.Combine(folder, "agent-output.txt");
-            await File.WriteAllTextAsync(agentOutput, report.Text, cancellationToken).ConfigureAwait(false);
-            environment["EVAL_AGENT_OUTPUT"] = agentOutput;
-            return await CheckAsync(task, folder, environment, WithUsage, cancellationToken).ConfigureAwait(false);
-        }
-        catch (EvalSetupException ex)
+            CostUsd = report?.CostUsd ?? 0m,
+            InputTokens = report?.InputTokens ?? 0,
+            OutputTokens = report?.OutputTokens ?? 0,
+            CachedInputTokens = report?.CachedInputTokens ?? 0,
+            Turns = report?.Turns ?? 0,
+        };
+        if (agent.TimedOut)
         {
-            return Result(EvalOutcome.HarnessError, ex.Message);
+            return WithUsage(EvalOutcome.AgentTimedOut, string.Create(CultureInfo.InvariantCulture, $"the agent ran past {timeout.TotalSeconds:0}s and was killed"));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception or System.Net.HttpListenerException)
+        if (agent.ExitCode is > 128 or < 0)
         {
-            return Result(EvalOutcome.HarnessError, $"{ex.GetType().Name}: {ex.Message}");
+            // Killed by a signal (128 + n) or aborted by the runtime: a crash, whatever it printed before.
+            var signal = agent.ExitCode > 128 ? $", killed by signal {agent.ExitCode - 128}" : "";
+            return WithUsage(EvalOutcome.AgentCrashed, $"forge crashed (exit {agent.ExitCode}{signal}): {LastLines(agent.StdErr, 3)}");
         }
-    }
+        if (report is null)
+        {
+            return WithUsage(EvalOutcome.AgentFailed, $"forge exited with {agent.ExitCode} and no result: {LastLines(agent.StdErr, 3)}");
+        }
+        if (report.IsError || agent.ExitCode != 0)
+        {
+            return WithUsage(EvalOutcome.AgentFailed, $"forge ended with {report.Subtype} (exit {agent.ExitCode}): {report.Error ?? LastLines(agent.StdErr, 3)}");
+        }
+        return await CheckAsync(task, run, report.Text, WithUsage, cancellationToken).ConfigureAwait(false);
+    }, cancellationToken);
 
     /// <summary>Checks the task itself, without an agent: makes the workspace, runs the reference <c>solution.sh</c> when
     /// <paramref name="solved"/>, then the checker. A sound task fails untouched and passes solved.</summary>
-    public async Task<EvalResult> VerifyAsync(EvalTask task, bool solved, CancellationToken cancellationToken)
-    {
-        var time = options.Time;
-        var started = time.GetTimestamp();
-        var folder = Path.Combine(Path.GetFullPath(options.OutputDirectory), task.Name + (solved ? "-solved" : "-untouched"));
-        var workspace = Path.Combine(folder, "repo");
-        EvalResult Result(EvalOutcome outcome, string detail) =>
-            new() { Task = task, Outcome = outcome, Detail = detail, Workspace = workspace, Elapsed = time.GetElapsedTime(started) };
-        try
+    public Task<EvalResult> VerifyAsync(EvalTask task, bool solved, CancellationToken cancellationToken) =>
+        InFolderAsync(task, task.Name + (solved ? "-solved" : "-untouched"), async run =>
         {
-            var environment = await PrepareAsync(task, folder, cancellationToken).ConfigureAwait(false);
-            await using var web = StartWeb(task, folder, environment);
             if (solved)
             {
                 if (!File.Exists(task.SolutionScript))
                 {
-                    return Result(EvalOutcome.HarnessError, $"{task.SolutionScript}: missing (no reference solution)");
+                    return run.Result(EvalOutcome.HarnessError, $"{task.SolutionScript}: missing (no reference solution)");
                 }
-                await StepAsync("bash", [task.SolutionScript], workspace, environment, "solution.sh", cancellationToken).ConfigureAwait(false);
+                await StepAsync("bash", [task.SolutionScript], run.Workspace, run.Environment, "solution.sh", cancellationToken).ConfigureAwait(false);
             }
-            var agentOutput = Path.Combine(folder, "agent-output.txt");
-            await File.WriteAllTextAsync(agentOutput, "", cancellationToken).ConfigureAwait(false);
-            environment["EVAL_AGENT_OUTPUT"] = agentOutput;
-            return await CheckAsync(task, folder, environment, Result, cancellationToken).ConfigureAwait(false);
+            return await CheckAsync(task, run, "", run.Result, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>One task's folder while it runs: its workspace, the environment of its processes, its web page.</summary>
+    private sealed record TaskRun(string Folder, string Workspace, Dictionary<string, string?> Environment, Uri? WebUrl, Func<EvalOutcome, string, EvalResult> Result);
+
+    /// <summary>Makes the task's folder and web page, runs <paramref name="body"/>, and turns whatever goes wrong in the
+    /// harness's own steps into that task's <see cref="EvalOutcome.HarnessError"/>.</summary>
+    private async Task<EvalResult> InFolderAsync(EvalTask task, string folderName, Func<TaskRun, Task<EvalResult>> body, CancellationToken cancellationToken)
+    {
+        var time = options.Time;
+        var started = time.GetTimestamp();
+        var folder = Path.Combine(Path.GetFullPath(options.OutputDirectory), folderName);
+        var workspace = Path.Combine(folder, "repo");
+        EvalResult Result(EvalOutcome outcome, string detail) =>
+            new() { Task = task, Outcome = outcome, Detail = detail, Workspace = workspace, Elapsed = time.GetElapsedTime(started) };
+        try
+        {
+            var environment = await PrepareAsync(task, folder, cancellationToken).ConfigureAwait(false);
+            await using var web = StartWeb(task, folder, environment);
+            return await body(new TaskRun(folder, workspace, environment, web?.BaseUrl, Result)).ConfigureAwait(false);
         }
         catch (EvalSetupException ex)
         {
@@ -200,11 +189,15 @@ internal sealed class EvalRunner(EvalOptions options)
         return web;
     }
 
-    private async Task<EvalResult> CheckAsync(EvalTask task, string folder, Dictionary<string, string?> environment, Func<EvalOutcome, string, EvalResult> result, CancellationToken cancellationToken)
+    /// <summary>Runs <c>check.sh</c> in the workspace, with the agent's final answer in <c>EVAL_AGENT_OUTPUT</c>.</summary>
+    private async Task<EvalResult> CheckAsync(EvalTask task, TaskRun run, string agentAnswer, Func<EvalOutcome, string, EvalResult> result, CancellationToken cancellationToken)
     {
+        var agentOutput = Path.Combine(run.Folder, "agent-output.txt");
+        await File.WriteAllTextAsync(agentOutput, agentAnswer, cancellationToken).ConfigureAwait(false);
+        var environment = new Dictionary<string, string?>(run.Environment) { ["EVAL_AGENT_OUTPUT"] = agentOutput };
         // One stream, in the order written, so the last lines say why it failed.
-        var check = await EvalProcess.RunAsync("bash", ["-c", "bash \"$1\" 2>&1", "check", task.CheckScript], Path.Combine(folder, "repo"), environment, options.CheckTimeout, options.Time, cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(folder, "check.log"), check.StdOut + check.StdErr, cancellationToken).ConfigureAwait(false);
+        var check = await EvalProcess.RunAsync("bash", ["-c", "bash \"$1\" 2>&1", "check", task.CheckScript], run.Workspace, environment, options.CheckTimeout, options.Time, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(run.Folder, "check.log"), check.StdOut + check.StdErr, cancellationToken).ConfigureAwait(false);
         return check switch
         {
             { TimedOut: true } => result(EvalOutcome.HarnessError, string.Create(CultureInfo.InvariantCulture, $"check.sh ran past {options.CheckTimeout.TotalSeconds:0}s")),
@@ -311,6 +304,7 @@ internal sealed class EvalRunner(EvalOptions options)
 internal sealed class EvalSetupException(string message) : Exception(message);
 
 /// <summary>The <c>result</c> object of <c>forge -p --output-format json</c>, as far as the harness needs it.</summary>
+/// <remarks>Immutable.</remarks>
 internal sealed record AgentReport(bool IsError, string Subtype, string Text, string? Error, decimal CostUsd, long InputTokens, long OutputTokens, long CachedInputTokens, int Turns)
 {
     /// <summary>The report, or null when <paramref name="stdout"/> holds no result object (the agent died).</summary>
