@@ -3,7 +3,7 @@
 # Claude Code and Codex when they are installed (set CLAUDE / CODEX to their executables, or pass --install-others to
 # npm-install both into /tmp/forge-bench-others). Everything talks to local fakes on 127.0.0.1 only.
 #
-#   bench/compare.sh                     RUNS=20 bench/compare.sh --install-others
+#   bench/compare.sh        RUNS=20 bench/compare.sh --install-others        FORGE=/path/to/forge bench/compare.sh
 #
 # Rows: `--version` (hyperfine); a one-turn `-p` against an instant fake Anthropic server (wall, CPU, peak RSS, median of
 # RUNS); forge sessions of 50 and 200 tool-call turns (peak RSS; must stay flat); the binary's size; Grep vs bare rg.
@@ -15,8 +15,8 @@ others=/tmp/forge-bench-others
 if [[ ${1:-} == --install-others ]]; then
   npm install --silent --prefix "$others" @anthropic-ai/claude-code @openai/codex >/dev/null
 fi
-forge="$repo/artifacts/forge/native/forge"
-"$repo/forge" --version >/dev/null   # builds the native binary when a source changed
+forge=${FORGE:-$repo/artifacts/forge/native/forge}
+[[ -n ${FORGE:-} ]] || "$repo/forge" --version >/dev/null   # builds the native binary when a source changed
 [[ -x $forge ]] || { echo "compare: no native binary (see artifacts/forge/build.log)" >&2; exit 1; }
 claude=${CLAUDE:-}
 [[ -z $claude && -x $others/node_modules/.bin/claude ]] && claude=$others/node_modules/.bin/claude
@@ -37,7 +37,7 @@ export ANTHROPIC_BASE_URL="http://127.0.0.1:$port" ANTHROPIC_API_KEY=sk-fake HOM
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
 echo "## forge --version and friends (hyperfine -N, $runs runs)"
-set -- -n "forge (Native AOT, $(du -h "$forge" | cut -f1))" "$forge --version"
+set -- -n "forge (Native AOT, $(du -hL "$forge" | cut -f1))" "$forge --version"
 [[ -n $claude ]] && set -- "$@" -n "Claude Code" "$claude --version"
 [[ -n $codex ]] && set -- "$@" -n "Codex" "$codex --version"
 hyperfine -N --warmup 3 --runs "$runs" --style basic "$@" 2>&1 | grep -E '^(Benchmark|  Time|  Range)'
