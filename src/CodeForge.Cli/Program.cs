@@ -11,6 +11,13 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        // `forge --version` is what scripts and installers call most: answer it before the command tree (about 150
+        // options and subcommands) is built. Same text as System.CommandLine's version option.
+        if (args is ["--version"])
+        {
+            Console.Out.WriteLine(InformationalVersion);
+            return 0;
+        }
         var root = BuildRootCommand();
         return root.Parse(args).Invoke();
     }

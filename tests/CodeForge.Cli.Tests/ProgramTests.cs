@@ -12,6 +12,16 @@ public sealed class ProgramTests
     }
 
     [Fact]
+    public async Task Version_AnsweredBeforeTheParser_PrintsWhatTheParserPrints()
+    {
+        var fast = await ForgeProcess.RunAsync("--version");
+        var parsed = await ForgeProcess.RunAsync("--version", "--verbose");
+
+        Assert.Equal(0, parsed.ExitCode);
+        Assert.Equal(parsed.StdOut, fast.StdOut);
+    }
+
+    [Fact]
     public async Task Help_DescribesForgeAndItsOptions()
     {
         var result = await ForgeProcess.RunAsync("--help");
