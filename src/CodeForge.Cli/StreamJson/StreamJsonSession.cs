@@ -49,6 +49,7 @@ internal sealed class StreamJsonSession
     private volatile Task _sdkMcpReady = Task.CompletedTask;
     private ImmutableArray<string> _sdkMcpNames = [];
     private bool _started;
+    private int _turnsRead; // the reader's own count of user turns read
 
     private StreamJsonSession(StreamJsonArgs args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
@@ -102,6 +103,7 @@ internal sealed class StreamJsonSession
         {
             _runtime = runtime;
             _sdkHooks.Attach(_channel);
+            runtime.Retries.AttachFallback(f => _channel.WriteLine(w => f.Write(w, runtime.Session.Id)));
             _mcp = await FlagMcpServers.StartAsync(runtime, _args.McpConfigs, _args.StrictMcpConfig, _environment, _stderr, ct).ConfigureAwait(false);
             await using var mcp = _mcp.ConfigureAwait(false);
             if (structured is not null)
@@ -133,7 +135,11 @@ internal sealed class StreamJsonSession
                 {
                     break;
                 }
-                if (item is ModelSwitch change)
+                if (item is AgentsUpdate update)
+                {
+                    _runtime.AddAgents(update.Agents);
+                }
+                else if (item is ModelSwitch change)
                 {
                     await SwitchModelAsync(change.Model).ConfigureAwait(false);
                 }
@@ -187,6 +193,7 @@ internal sealed class StreamJsonSession
         switch (message)
         {
             case UserTurn turn:
+                _turnsRead++;
                 _turns.Writer.TryWrite(turn);
                 break;
             case ControlRequest request:
@@ -279,7 +286,20 @@ internal sealed class StreamJsonSession
         }
         if (r.TryGetProperty("agents", out var agents) && agents.ValueKind == JsonValueKind.Object && agents.EnumerateObject().Any())
         {
-            problems.Add("initialize: agents defined by the SDK are not supported by forge (define them as .forge/agents/*.md files); they were not added");
+            // The SDK's agents join the run's subagent types; the Task tool is rebuilt between turns (queued like set_model).
+            var (sdkAgents, error) = FlagAgents.Parse(agents, "initialize agents");
+            if (error is not null)
+            {
+                problems.Add($"{error}; no agent of the SDK's was added");
+            }
+            else if (_turnsRead == 0)
+            {
+                _runtime.AddAgents(sdkAgents); // no turn was read yet, so none runs: applied now, listed in the answer
+            }
+            else
+            {
+                _turns.Writer.TryWrite(new AgentsUpdate(sdkAgents));
+            }
         }
         // In-process SDK MCP servers: tools from their manifests now, or after a handshake the first turn waits for.
         _sdkMcpReady = SdkMcpServers.RegisterAsync(r, _channel, _runtime.Registry, _stderr, ct);
@@ -444,7 +464,7 @@ internal sealed class StreamJsonSession
             // --tools limits the built-in tools; MCP tools and StructuredOutput stay.
             AllowedTools = _args.Tools is { } tools
                 ? [.. runtime.Registry.ListAll().Where(t => t.Category == ToolCategory.Mcp || t.Name == StructuredOutputTool.ToolName || tools.Contains(t.Name)).Select(t => t.Name)]
-                : options.AllowedTools,
+                : structured is not null && options.AllowedTools is { } agentTools ? agentTools.Add(StructuredOutputTool.ToolName) : options.AllowedTools,
         };
         var printer = new TurnPrinter(_channel, new StreamJsonWriter(_stdout, sessionId), sessionId, runtime.Provider.Model, _args.IncludePartialMessages);
         var budgetExceeded = false;
@@ -468,4 +488,7 @@ internal sealed class StreamJsonSession
 
     /// <summary>A <c>set_model</c>, queued with the turns.</summary>
     private sealed record ModelSwitch(string Model) : InboundMessage;
+
+    /// <summary>The SDK's agents from an <c>initialize</c> sent after a turn: applied between turns.</summary>
+    private sealed record AgentsUpdate(ImmutableArray<AgentDefinition> Agents) : InboundMessage;
 }
