@@ -346,25 +346,10 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         self = new ForgeRuntime(new RuntimeParts(o, home, cwd, settingsStore, provider, client, usage, retries, checker, authorizer, sessions, session,
             registry, log, environment, mcp, extensions, shells, hooks, env, gitStatus));
         self._fallbacks = fallbacks;
-        if (o.MainAgent is { } agentName)
+        if (o.MainAgent is { } agentName && !self.UseMainAgent(agentName))
         {
-            if (StreamJson.RunFlags.FindMainAgent(agentName, self.AgentCatalog, log) is not { } mainAgent)
-            {
-                await self.DisposeAsync().ConfigureAwait(false);
-                return null;
-            }
-            self.MainAgent = mainAgent;
-            if (o.Model is null && mainAgent.Model is { } agentModel && agentModel != "inherit")
-            {
-                try
-                {
-                    self.SetModel(agentModel, environment);
-                }
-                catch (ArgumentException ex)
-                {
-                    log.Error($"--agent {agentName}: model {agentModel}: {ex.Message}; using {self.Provider.Model}");
-                }
-            }
+            await self.DisposeAsync().ConfigureAwait(false);
+            return null;
         }
         return self;
     }
@@ -505,6 +490,32 @@ internal sealed class ForgeRuntime : IAsyncDisposable
 
     /// <summary><c>--agent</c>: the agent type the main thread runs as (its prompt and tools; its model was switched to), or null.</summary>
     public AgentDefinition? MainAgent { get; private set; }
+
+    /// <summary>
+    /// <c>--agent</c>: the main thread runs as <paramref name="name"/> from now on (its prompt and tools; its model unless
+    /// <c>--model</c> was given). False, reported to the diagnostics with the known names, when no such type exists.
+    /// Between turns only.
+    /// </summary>
+    public bool UseMainAgent(string name)
+    {
+        if (StreamJson.RunFlags.FindMainAgent(name, AgentCatalog, Diagnostics) is not { } agent)
+        {
+            return false;
+        }
+        MainAgent = agent;
+        if (Options.Model is null && agent.Model is { } model && model != "inherit")
+        {
+            try
+            {
+                SetModel(model, Environment);
+            }
+            catch (ArgumentException ex)
+            {
+                Diagnostics.Error($"--agent {name}: model {model}: {ex.Message}; using {Provider.Model}");
+            }
+        }
+        return true;
+    }
 
     /// <summary>Adds agent types (the Agent SDK's <c>initialize</c> <c>agents</c>); a file of the same name wins. Between turns only.</summary>
     public void AddAgents(IEnumerable<AgentDefinition> agents)

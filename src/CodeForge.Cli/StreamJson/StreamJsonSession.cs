@@ -93,7 +93,8 @@ internal sealed class StreamJsonSession
                 return 1;
             }
         }
-        var runtime = await ForgeRuntime.CreateAsync(_args.Options with { HookProcesses = _sdkHooks.ProcessRunner }, _stderr, _environment,
+        // --agent is looked up when the first turn starts: the SDK's initialize may define it (options.agents).
+        var runtime = await ForgeRuntime.CreateAsync(_args.Options with { HookProcesses = _sdkHooks.ProcessRunner, MainAgent = null }, _stderr, _environment,
             _args.PermissionPromptStdio ? (checker, _) => new SdkPermissionPrompt(_channel, checker, InterruptTurn) : null, ct).ConfigureAwait(false);
         if (runtime is null)
         {
@@ -145,6 +146,10 @@ internal sealed class StreamJsonSession
                 }
                 else if (item is UserTurn turn)
                 {
+                    if (!_started && _args.Options.MainAgent is { } agent && !runtime.UseMainAgent(agent))
+                    {
+                        return 1; // like Claude Code: an --agent no one defines ends the run (the reason is on stderr)
+                    }
                     await RunTurnAsync(turn, ct).ConfigureAwait(false);
                 }
             }
@@ -449,7 +454,10 @@ internal sealed class StreamJsonSession
         structured?.Take();
         var prompt = await runtime.Extensions.ExpandPromptAsync(turn.Text, new SubstitutionContext(sessionId, runtime.Extensions.ProjectDirectory), _stderr).ConfigureAwait(false);
         var options = runtime.CreateAgentOptions();
-        var systemPrompt = _systemPrompt ?? options.SystemPrompt;
+        // As --agent, the agent's prompt leads; a system prompt of the SDK's (it sends "" by default) follows it.
+        var systemPrompt = runtime.MainAgent is not null
+            ? options.SystemPrompt + (string.IsNullOrWhiteSpace(_systemPrompt) ? "" : "\n\n" + _systemPrompt)
+            : _systemPrompt ?? options.SystemPrompt;
         if (_appendSystemPrompt is { } append)
         {
             systemPrompt += "\n\n" + append;
