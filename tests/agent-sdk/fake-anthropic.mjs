@@ -28,7 +28,7 @@ export function startFake({ port = 0, onRequest } = {}) {
         return;
       }
       const msgs = j.messages || [];
-      const last = msgs[msgs.length - 1] || {};
+      const last = msgs.findLast((m) => m.role === 'user') || {}; // Claude Code may put system messages after it
       const blocks = typeof last.content === 'string' ? [{ type: 'text', text: last.content }] : (last.content || []);
       const results = blocks.filter((b) => b.type === 'tool_result');
       const text = blocks.filter((b) => b.type === 'text').map((b) => b.text).join(' ');

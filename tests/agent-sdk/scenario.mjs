@@ -225,8 +225,9 @@ const scenarios = {
   async strictMcpConfig() {
     const input = promptStream();
     const q = query({ prompt: input, options: { ...base, mcpServers: extra.mcpServers, strictMcpConfig: true } });
-    const reader = drain(q, (m) => {
+    const reader = drain(q, async (m) => {
       if (m.type === 'result') {
+        facts.serversAfterTurn = (await q.mcpServerStatus()).map((s) => ({ name: s.name, status: s.status }));
         input.end();
       }
     });

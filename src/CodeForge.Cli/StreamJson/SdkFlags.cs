@@ -9,7 +9,7 @@ namespace CodeForge.Cli.StreamJson;
 /// The flags the Agent SDKs (and CI scripts) pass beyond forge's own: <c>--input-format</c>, <c>--include-partial-messages</c>,
 /// <c>--replay-user-messages</c>, <c>--permission-prompt-tool</c>, <c>--system-prompt</c>, <c>--tools</c>,
 /// <c>--max-budget-usd</c>, <c>--json-schema</c>, <c>--mcp-config</c>, <c>--strict-mcp-config</c>, <c>--settings</c>,
-/// <c>--setting-sources</c>, <c>--add-dir</c>, <c>--debug</c>, ... Each is honoured, or refused at parse time with a
+/// <c>--setting-sources</c>, <c>--add-dir</c>, <c>--debug</c>, <c>--fallback-model</c>, <c>--agent</c>, <c>--plugin-dir</c>, ... Each is honoured, or refused at parse time with a
 /// one-line reason (<see cref="Refused"/>); none is accepted and ignored.
 /// </summary>
 /// <remarks>Built once per parse on the startup path; immutable afterwards.</remarks>

@@ -26,7 +26,10 @@ namespace CodeForge.Cli.StreamJson;
 /// unbounded channel. The turn flow (the caller's) takes turns from that channel one at a time. What the reader changes
 /// for the turn flow is either thread-safe by itself (permission checker, hook registry, the channel) or handed over in
 /// a volatile field (<see cref="_turn"/>, the system prompt from <c>initialize</c>). The model is switched only between
-/// turns: <c>set_model</c> goes into the turn queue behind the messages read before it. When stdin ends, the channel's
+/// turns: <c>set_model</c> goes into the turn queue behind the messages read before it. The SDK's <c>agents</c> (from
+/// <c>initialize</c>) rebuild the Task tool: at once when no user turn was read yet (so none runs), else queued the same
+/// way; <c>--agent</c> is looked up on the turn flow before the first turn, after the <c>initialize</c> that may define it.
+/// A <c>--fallback-model</c> switch is written as a line from the agent loop's flow (the channel serializes lines). When stdin ends, the channel's
 /// pending requests fail at once (so a turn waiting for <c>can_use_tool</c> goes on with a denial), the turn that runs
 /// finishes, queued turns run, and the session ends.
 /// </remarks>
