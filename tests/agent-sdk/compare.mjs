@@ -221,6 +221,7 @@ for (const [name, s] of Object.entries(scenarios)) {
     requests.length = 0;
     const run = await runScenario(agent, name, dir, s.extra(join(dir, 'repo')));
     const checks = s.checks(run, join(dir, 'repo'), dir);
+    run.models = [...new Set(loopCalls().map((r) => r.model))];
     const failed = Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k);
     if (run.error) failed.unshift(`SDK error: ${run.error.slice(0, 160)}`);
     outcome[agent.name] = { run, failed };
@@ -229,13 +230,18 @@ for (const [name, s] of Object.entries(scenarios)) {
   const differences = [];
   if (agents.length === 2) {
     const [a, b] = agents.map((x) => outcome[x.name].run);
-    const onlyIn = (x, y) => [...x].filter((k) => !y.has(k));
+    const onlyIn = (x, y) => [...x].filter((k) => !y.has(k)).sort();
     const [ka, kb] = [kinds(a), kinds(b)];
     if (onlyIn(ka, kb).length) differences.push(`messages only ${agents[0].name} sent: ${onlyIn(ka, kb).join(', ')}`);
     if (onlyIn(kb, ka).length) differences.push(`messages only ${agents[1].name} sent: ${onlyIn(kb, ka).join(', ')}`);
     const [ra, rb] = [resultKeys(a), resultKeys(b)];
     if (onlyIn(rb, ra).length) differences.push(`result fields only ${agents[1].name} gives: ${onlyIn(rb, ra).join(', ')}`);
     if (onlyIn(ra, rb).length) differences.push(`result fields only ${agents[0].name} gives: ${onlyIn(ra, rb).join(', ')}`);
+    const initKeys = (run) => new Set(Object.keys(run.messages.find((m) => m.subtype === 'init') ?? {}));
+    const [ia, ib] = [initKeys(a), initKeys(b)];
+    if (onlyIn(ib, ia).length) differences.push(`init fields only ${agents[1].name} gives: ${onlyIn(ib, ia).join(', ')}`);
+    if (onlyIn(ia, ib).length) differences.push(`init fields only ${agents[0].name} gives: ${onlyIn(ia, ib).join(', ')}`);
+    if (a.models.join() !== b.models.join()) differences.push(`models called: ${agents[0].name} ${a.models.join(', ')}; ${agents[1].name} ${b.models.join(', ')}`);
   }
   rows.push({ name, outcome, differences });
   const cells = agents.map((a) => `${a.name}: ${outcome[a.name].failed.length ? 'FAIL (' + outcome[a.name].failed.join('; ') + ')' : 'pass'} ${outcome[a.name].run.ms.toFixed(0)} ms`);
