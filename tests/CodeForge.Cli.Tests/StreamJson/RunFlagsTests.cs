@@ -179,4 +179,17 @@ public sealed class RunFlagsTests : IAsyncLifetime
         Assert.False(File.Exists(pluginMarker), run.StdErr);
         Assert.DoesNotContain("MCP server", run.StdErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PluginDirNoMcp_LoadsThePluginButDoesNotStartItsMcpServers()
+    {
+        var pluginMarker = Path.Combine(_root.FullName, "plugin-server-started");
+        _server.Enqueue(ScriptedTurn.Reply("tidied"));
+
+        var run = await ForgeAsync("--plugin-dir-no-mcp", WritePlugin("quiet", pluginMarker), "--agent", "tidy", "tidy up");
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.False(File.Exists(pluginMarker), run.StdErr);
+        Assert.StartsWith("You are the tidy agent of the plugin.", Assert.Single(_server.Requests).Json.GetProperty("messages")[0].GetProperty("content").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -303,4 +303,17 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
         Assert.Equal("success", Assert.Single(run.OfType("control_response")).GetProperty("response").GetProperty("subtype").GetString());
         Assert.Equal("ok", Assert.Single(run.OfType("result")).GetProperty("result").GetString());
     }
+
+    [Fact]
+    public async Task Agent_ThatNeitherInitializeNorAFileDefines_EndsTheSessionWithTheReasonBeforeAnyCall()
+    {
+        var run = await RunAsync([
+            """{"type":"control_request","request_id":"req_1","request":{"subtype":"initialize","agents":{"helper":{"description":"Helps","prompt":"Help."}}}}""",
+            User("hi")], "--agent", "ghost");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--agent ghost: no agent of that name", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("helper", run.StdErr, StringComparison.Ordinal);
+        Assert.Empty(_server.Requests);
+    }
 }
