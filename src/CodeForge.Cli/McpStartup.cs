@@ -54,6 +54,13 @@ internal sealed class McpStartup : IAsyncDisposable
         return Task.FromResult(new McpStartup(manager, diagnostics, connecting));
     }
 
+    /// <summary>No configured server at all (<c>--strict-mcp-config</c>: only the <c>--mcp-config</c> servers start).</summary>
+    public static McpStartup None(string cwd, Func<string, string?> environment, DiagnosticLog diagnostics)
+    {
+        var options = McpClientManagerOptions.FromEnvironment(environment, []) with { WorkingDirectory = cwd, ClientVersion = Program.InformationalVersion };
+        return new McpStartup(new McpClientManager([], options), diagnostics, Task.FromResult(ImmutableArray<McpServerStatus>.Empty));
+    }
+
     /// <summary>Waits for the start-up (bounded by the timeout), reports failed servers and returns the connected servers' tools.</summary>
     public async Task<ImmutableArray<ITool>> GetToolsAsync()
     {

@@ -99,6 +99,11 @@ internal static class Program
             {
                 return await sdk.RunAsync(parse, options with { Verbose = parse.GetValue(verbose) }, parse.GetValue(prompt), output, error, ct).ConfigureAwait(false);
             }
+            if (!parse.GetValue(print) && sdk.InteractiveReason(parse) is { } interactiveOnly)
+            {
+                await error.WriteLineAsync($"forge: {interactiveOnly}").ConfigureAwait(false);
+                return 1;
+            }
             if (!parse.GetValue(print))
             {
                 return await Interactive.InteractiveRunner.RunAsync(options, Environment.GetEnvironmentVariable, ct).ConfigureAwait(false);

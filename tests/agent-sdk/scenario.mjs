@@ -177,6 +177,64 @@ const scenarios = {
     facts.firstSession = sessionId;
     await drain(query({ prompt: extra.second ?? 'what was the word?', options: { ...base, resume: sessionId } }));
   },
+
+  // --fallback-model: the main model is missing (HTTP 404), the fallback answers; the switch is seen as a system message.
+  async fallbackModel() {
+    const options = { ...base, fallbackModel: extra.fallbackModel };
+    await drain(query({ prompt: extra.prompt ?? 'say hello', options }), (m) => {
+      if (m.type === 'system' && m.subtype === 'model_fallback') {
+        facts.fallback = { trigger: m.trigger, original_model: m.original_model, fallback_model: m.fallback_model };
+      }
+    });
+  },
+
+  // options.agents (sent in initialize) and options.agent (--agent): the main thread runs as that agent.
+  async agent() {
+    const options = { ...base, agents: extra.agents, agent: extra.agent };
+    const q = query({ prompt: extra.prompt ?? 'who are you?', options });
+    await drain(q);
+  },
+
+  // options.agents alone: the CLI lists them (supportedAgents()) and offers them as subagent types.
+  async agents() {
+    const input = promptStream();
+    const q = query({ prompt: input, options: { ...base, agents: extra.agents } });
+    const reader = drain(q, (m) => {
+      if (m.type === 'result') {
+        input.end();
+      }
+    });
+    facts.agents = (await q.supportedAgents()).map((a) => a.name);
+    input.push(extra.prompt ?? 'which agents are there?');
+    await reader;
+  },
+
+  // plugins: [{type: 'local', path}] (--plugin-dir): the plugin's commands and agents are there for this run.
+  async plugins() {
+    const options = { ...base, plugins: extra.plugins.map((path) => ({ type: 'local', path })) };
+    await drain(query({ prompt: extra.prompt ?? 'hello', options }), (m) => {
+      if (m.type === 'system' && m.subtype === 'init') {
+        facts.plugins = m.plugins.map((p) => p.name);
+        facts.agents = m.agents;
+        facts.slashCommands = m.slash_commands;
+      }
+    });
+  },
+
+  // strictMcpConfig: only the mcpServers given start; the project's .mcp.json ones do not.
+  async strictMcpConfig() {
+    const input = promptStream();
+    const q = query({ prompt: input, options: { ...base, mcpServers: extra.mcpServers, strictMcpConfig: true } });
+    const reader = drain(q, async (m) => {
+      if (m.type === 'result') {
+        facts.serversAfterTurn = (await q.mcpServerStatus()).map((s) => ({ name: s.name, status: s.status }));
+        input.end();
+      }
+    });
+    facts.servers = (await q.mcpServerStatus()).map((s) => ({ name: s.name, status: s.status }));
+    input.push(extra.prompt ?? 'hello');
+    await reader;
+  },
 };
 
 try {

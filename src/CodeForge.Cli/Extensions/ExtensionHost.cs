@@ -45,7 +45,7 @@ internal sealed class ExtensionHost : IDisposable
     /// line says how many plugins have problems that skipped something (warnings alone print nothing).
     /// </summary>
     public static async Task<ExtensionHost> LoadAsync(string workingDirectory, string projectDirectory, string home, Settings settings,
-        PermissionChecker checker, DiagnosticLog diagnostics, CancellationToken ct, bool verbose = false)
+        PermissionChecker checker, DiagnosticLog diagnostics, CancellationToken ct, bool verbose = false, IReadOnlyList<StreamJson.PluginDirectory>? pluginDirectories = null)
     {
         var skills = new SkillRegistry();
         var commands = new CommandCatalog();
@@ -56,6 +56,11 @@ internal sealed class ExtensionHost : IDisposable
         var fileSkills = SkillDiscovery.Discover(home, projectDirectory, workingDirectory);
         var fileCommands = CommandLoader.Discover(home, projectDirectory);
         var results = await loading.ConfigureAwait(false);
+        // --plugin-dir: loaded by the same loader for this run only; every problem is shown with where and why.
+        foreach (var d in await StreamJson.PluginDirectories.LoadAsync(plugins, pluginDirectories ?? [], ct).ConfigureAwait(false))
+        {
+            diagnostics.Report(d);
+        }
         var problems = fileSkills.Diagnostics.Concat(fileCommands.Diagnostics).ToList();
         if (verbose)
         {

@@ -43,6 +43,22 @@ internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWri
         }
     }
 
+    /// <summary>A call went to a <c>--fallback-model</c> (called from the agent loop's flow): a <c>system/model_fallback</c>
+    /// line in stream-json, a line on stderr otherwise.</summary>
+    public void ModelFallback(StreamJson.ModelFallback e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (format == OutputFormat.StreamJson)
+        {
+            _json.ModelFallback(e);
+            return;
+        }
+        lock (_stderrGate)
+        {
+            stderr.WriteLine($"forge: {e.Message}");
+        }
+    }
+
     /// <summary>A settings change was applied mid-run (called from the settings pump's flow): a <c>system/settings_changed</c>
     /// line in stream-json; in text mode its problems on stderr, and with <c>--verbose</c> what changed.</summary>
     public void SettingsChanged(Core.Config.SettingsChange change)

@@ -238,6 +238,9 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         w.WriteString("uuid", Guid.NewGuid().ToString());
     });
 
+    /// <summary>A <c>--fallback-model</c> switch (<c>system/model_fallback</c>).</summary>
+    public void ModelFallback(StreamJson.ModelFallback e) => Line(w => e.Write(w, sessionId));
+
     internal static string ErrorCategory(Exception error) => error is ProviderException p ? p.Kind switch
     {
         ProviderErrorKind.RateLimited => "rate_limit",

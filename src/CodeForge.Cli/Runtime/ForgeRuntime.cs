@@ -54,6 +54,19 @@ internal sealed record ForgeOptions
 
     /// <summary><c>--settings</c>: a settings file or JSON string for the command-line layer.</summary>
     public string? SettingsFlag { get; init; }
+
+    /// <summary><c>--fallback-model</c>: models tried in order when the main one is overloaded, failing or missing.</summary>
+    public IReadOnlyList<string> FallbackModels { get; init; } = [];
+
+    /// <summary><c>--agent</c>: the agent type the main thread runs as (its prompt, tools and model).</summary>
+    public string? MainAgent { get; init; }
+
+    /// <summary><c>--plugin-dir</c> / <c>--plugin-dir-no-mcp</c>: plugin directories loaded for this run only.</summary>
+    public IReadOnlyList<StreamJson.PluginDirectory> PluginDirectories { get; init; } = [];
+
+    /// <summary><c>--strict-mcp-config</c>: no configured MCP server starts (settings, .mcp.json, plugins); only the
+    /// <c>--mcp-config</c> ones do.</summary>
+    public bool StrictMcpConfig { get; init; }
 }
 
 /// <summary>
@@ -87,6 +100,8 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     private readonly LiveEnvironmentDictionary _env;
     private readonly string? _gitStatus;
     private TaskTool? _taskTool;
+    private System.Collections.Immutable.ImmutableArray<ProviderConfig> _fallbacks = [];
+    private System.Collections.Immutable.ImmutableArray<AgentDefinition> _sdkAgents = [];
 
     private ForgeRuntime(RuntimeParts p)
     {
@@ -264,6 +279,13 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             log.Warning($"{problem} (ignored)");
         }
         var client = CreateClient(provider, usage, retries, reasoning);
+        if (StreamJson.RunFlags.ResolveFallbacks(o, provider, settings, environment, log) is not { } fallbacks)
+        {
+            client.Dispose();
+            settingsStore.Dispose();
+            return null;
+        }
+        client = StreamJson.RunFlags.WithFallbacks(client, provider, fallbacks, f => CreateClient(f, usage, retries, reasoning), retries);
 
         // 3. Permissions: settings rules by scope, the mode (the same code applies later versions of the settings).
         var checker = new PermissionChecker(cwd, home);
@@ -276,12 +298,12 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             log.Warning("bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode");
         }
         var authorizer = new PermissionAuthorizer(checker, prompt?.Invoke(checker, settingsStore.Locations));
-        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, log, ct, o.Verbose).ConfigureAwait(false);
+        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, log, ct, o.Verbose, o.PluginDirectories).ConfigureAwait(false);
         // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
         // closed (stdio servers killed) with the runtime.
-        var pluginServers = extensions.Plugins.Snapshot.Plugins.Values
+        var pluginServers = StreamJson.RunFlags.McpPlugins(o, extensions.Plugins.Snapshot.Plugins.Values)
             .SelectMany(p => p.Definition.McpServers.Select(server => new McpPluginServer(p.Name, server.Key, server.Value, p.Root)));
-        var mcp = await McpStartup.BeginAsync(cwd, home, environment, log, ct, pluginServers).ConfigureAwait(false);
+        var mcp = o.StrictMcpConfig ? McpStartup.None(cwd, environment, log) : await McpStartup.BeginAsync(cwd, home, environment, log, ct, pluginServers).ConfigureAwait(false);
 
         // 4. The session (resumed, forked, new, or in memory only).
         var sessions = new SessionManager(cwd, new SessionManagerOptions
@@ -323,6 +345,12 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         var gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
         self = new ForgeRuntime(new RuntimeParts(o, home, cwd, settingsStore, provider, client, usage, retries, checker, authorizer, sessions, session,
             registry, log, environment, mcp, extensions, shells, hooks, env, gitStatus));
+        self._fallbacks = fallbacks;
+        if (o.MainAgent is { } agentName && !self.UseMainAgent(agentName))
+        {
+            await self.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
         return self;
     }
 
@@ -432,7 +460,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         var today = DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date);
         _taskTool = AgentSetup.RegisterTaskTool(Registry, Client, Executor, ToolContext(), new SettingsGatedAuthorizer(_live.Gate, Authorizer), MemoryFiles.FindRepositoryRoot(WorkingDirectory), Home,
             SystemPrompt.Environment(new SystemPromptContext(WorkingDirectory, today, _gitStatus, [], [])), new ChatOptions { ModelId = Provider.Model },
-            Context, _live.Applied.Settings, Environment, Diagnostics, Options.Agents.Concat(_extensions.Plugins.Snapshot.Agents.Select(a => a.ToDefinition())));
+            Context, _live.Applied.Settings, Environment, Diagnostics, _sdkAgents.Concat(Options.Agents).Concat(_extensions.Plugins.Snapshot.Agents.Select(a => a.ToDefinition())));
     }
 
     private ToolContext ToolContext() =>
@@ -457,12 +485,55 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     /// <summary>The agent loop over the current client (build one per turn: the model may have changed).</summary>
     public AgentLoop CreateLoop() => new(Client, Executor, ToolContext(), LoopAuthorizer);
 
+    /// <summary>The subagent types of this run (the Task tool's): files, <c>--agents</c>, the SDK's, plugins, built-ins.</summary>
+    public AgentCatalog AgentCatalog => _taskTool!.Catalog;
+
+    /// <summary><c>--agent</c>: the agent type the main thread runs as (its prompt and tools; its model was switched to), or null.</summary>
+    public AgentDefinition? MainAgent { get; private set; }
+
+    /// <summary>
+    /// <c>--agent</c>: the main thread runs as <paramref name="name"/> from now on (its prompt and tools; its model unless
+    /// <c>--model</c> was given). False, reported to the diagnostics with the known names, when no such type exists.
+    /// Between turns only.
+    /// </summary>
+    public bool UseMainAgent(string name)
+    {
+        if (StreamJson.RunFlags.FindMainAgent(name, AgentCatalog, Diagnostics) is not { } agent)
+        {
+            return false;
+        }
+        MainAgent = agent;
+        if (Options.Model is null && agent.Model is { } model && model != "inherit")
+        {
+            try
+            {
+                SetModel(model, Environment);
+            }
+            catch (ArgumentException ex)
+            {
+                Diagnostics.Error($"--agent {name}: model {model}: {ex.Message}; using {Provider.Model}");
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Adds agent types (the Agent SDK's <c>initialize</c> <c>agents</c>); a file of the same name wins. Between turns only.</summary>
+    public void AddAgents(IEnumerable<AgentDefinition> agents)
+    {
+        _sdkAgents = [.. _sdkAgents, .. agents];
+        ConfigureModel();
+    }
+
     /// <summary>The options of the next turn: system prompt (memory files re-read), model, turn limit.</summary>
     public AgentOptions CreateAgentOptions() => new()
     {
         MaxTurns = Options.MaxTurns,
-        SystemPrompt = SystemPrompt.Build(new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
+        SystemPrompt = MainAgent is { } agent
+            ? StreamJson.RunFlags.AgentSystemPrompt(agent, new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
+                _gitStatus, Registry.ListNames(), [], Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow))
+            : SystemPrompt.Build(new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
             _gitStatus, Registry.ListNames(), MemoryFiles.Load(WorkingDirectory, Home), Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow)),
+        AllowedTools = MainAgent?.Tools is { } agentTools ? [.. agentTools] : null,
         ChatOptions = new ChatOptions { ModelId = Provider.Model, AdditionalProperties = new() { [ChatClientFactory.PromptCacheKeyProperty] = Session.Id } },
         Context = Context,
         Hooks = _hooks.Session,
@@ -472,12 +543,16 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, CancellationToken ct)
     {
         SwitchToPendingModel();
+        (_client as StreamJson.ModelFallbackChatClient)?.BeginTurn();
         return CreateLoop().RunAsync(Conversation, prompt, CreateAgentOptions(), _sink, ct);
     }
 
     /// <summary>Runs one turn with <paramref name="options"/> (from <see cref="CreateAgentOptions"/>, adjusted by the caller).</summary>
-    public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, AgentOptions options, CancellationToken ct) =>
-        CreateLoop().RunAsync(Conversation, prompt, options, _sink, ct);
+    public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, AgentOptions options, CancellationToken ct)
+    {
+        (_client as StreamJson.ModelFallbackChatClient)?.BeginTurn();
+        return CreateLoop().RunAsync(Conversation, prompt, options, _sink, ct);
+    }
 
     /// <summary>Compacts the conversation now (<c>/compact</c>); null when there is nothing to summarise.</summary>
     public Task<CompactionResult?> CompactAsync(string? instructions, CancellationToken ct) =>
@@ -508,7 +583,8 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         {
             _retiredClients.Add(_client);
         }
-        _client = CreateClient(next, Usage, Retries, CurrentReasoning());
+        _client = StreamJson.RunFlags.WithFallbacks(CreateClient(next, Usage, Retries, CurrentReasoning()), next, _fallbacks,
+            f => CreateClient(f, Usage, Retries, CurrentReasoning()), Retries);
         _provider = next;
         ConfigureModel();
     }

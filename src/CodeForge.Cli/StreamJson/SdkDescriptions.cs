@@ -184,7 +184,7 @@ internal static class SdkDescriptions
             .DistinctBy(c => c.Item1, StringComparer.Ordinal);
 
     private static System.Collections.Immutable.ImmutableArray<AgentDefinition> Agents(ForgeRuntime runtime) =>
-        AgentDefinitionLoader.Load(MemoryFiles.FindRepositoryRoot(runtime.WorkingDirectory), runtime.Home).Agents;
+        runtime.AgentCatalog.Agents;
 
     private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
     {

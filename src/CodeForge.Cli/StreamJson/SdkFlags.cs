@@ -9,7 +9,7 @@ namespace CodeForge.Cli.StreamJson;
 /// The flags the Agent SDKs (and CI scripts) pass beyond forge's own: <c>--input-format</c>, <c>--include-partial-messages</c>,
 /// <c>--replay-user-messages</c>, <c>--permission-prompt-tool</c>, <c>--system-prompt</c>, <c>--tools</c>,
 /// <c>--max-budget-usd</c>, <c>--json-schema</c>, <c>--mcp-config</c>, <c>--strict-mcp-config</c>, <c>--settings</c>,
-/// <c>--setting-sources</c>, <c>--add-dir</c>, <c>--debug</c>, ... Each is honoured, or refused at parse time with a
+/// <c>--setting-sources</c>, <c>--add-dir</c>, <c>--debug</c>, <c>--fallback-model</c>, <c>--agent</c>, <c>--plugin-dir</c>, ... Each is honoured, or refused at parse time with a
 /// one-line reason (<see cref="Refused"/>); none is accepted and ignored.
 /// </summary>
 /// <remarks>Built once per parse on the startup path; immutable afterwards.</remarks>
@@ -18,10 +18,6 @@ internal sealed class SdkFlags
     /// <summary>Flags forge cannot honour, and why (the whole line printed when one is given).</summary>
     public static readonly IReadOnlyList<(string Name, bool TakesValue, string Reason)> Refused =
     [
-        ("--fallback-model", true, "forge does not switch models on overload; retries use the same model (set --model)"),
-        ("--agent", true, "forge has no main-thread agent selection; use --system-prompt or a subagent file"),
-        ("--plugin-dir", true, "forge loads plugins from its plugin manager (forge plugin install), not from a directory flag"),
-        ("--plugin-dir-no-mcp", true, "forge loads plugins from its plugin manager (forge plugin install), not from a directory flag"),
         ("--include-hook-events", false, "forge does not emit hook lifecycle events on stdout"),
         ("--thinking", true, "forge does not configure extended thinking"),
         ("--thinking-display", true, "forge does not configure extended thinking"),
@@ -52,6 +48,10 @@ internal sealed class SdkFlags
     public Option<bool> StrictMcpConfig { get; } = new("--strict-mcp-config") { Description = "Use only the MCP servers of --mcp-config (stream-json)." };
     public Option<string?> Settings { get; } = new("--settings") { Description = "A settings file or JSON string, layered over the settings files." };
     public Option<string?> Agents { get; } = new("--agents") { Description = "Subagent types for this run, as JSON: {\"name\": {\"description\", \"prompt\", \"tools\"?, \"model\"?}}." };
+    public Option<string?> FallbackModel { get; } = new("--fallback-model") { Description = "Model(s), comma-separated, tried in order when the main model is overloaded, failing (5xx) or not found (with -p); the main model is tried again each turn." };
+    public Option<string?> Agent { get; } = new("--agent") { Description = "Run the main thread as this agent type (from --agents, .forge/agents, .claude/agents or a plugin): its prompt, tools and model." };
+    public Option<string[]> PluginDir { get; } = new("--plugin-dir") { Description = "Load the plugin in this directory for this run only (repeatable)." };
+    public Option<string[]> PluginDirNoMcp { get; } = new("--plugin-dir-no-mcp") { Description = "As --plugin-dir, without starting the plugin's MCP servers (repeatable)." };
     public Option<string?> SettingSources { get; } = new("--setting-sources") { Description = "user,project,local: forge reads all three; other lists are refused." };
 
     private readonly List<Option> _refused = [];
@@ -74,6 +74,13 @@ internal sealed class SdkFlags
             if (r.Tokens.Count > 0 && FlagAgents.Parse(r.Tokens[0].Value).Error is { } problem)
             {
                 r.AddError(problem);
+            }
+        });
+        flags.FallbackModel.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && SplitModels(r.Tokens[0].Value).Count == 0)
+            {
+                r.AddError("--fallback-model needs a model name (or several, comma-separated).");
             }
         });
         flags.MaxBudgetUsd.Validators.Add(r =>
@@ -99,7 +106,7 @@ internal sealed class SdkFlags
             flags.InputFormat, flags.IncludePartialMessages, flags.ReplayUserMessages, flags.Debug, flags.DebugFile, flags.DebugToStderr,
             flags.PermissionPromptTool, flags.SystemPrompt, flags.Tools, flags.MaxBudgetUsd, flags.JsonSchema, flags.AwaitInitialize,
             flags.AllowDangerouslySkipPermissions, flags.DangerouslySkipPermissions, flags.AddDir, flags.McpConfig, flags.StrictMcpConfig,
-            flags.Settings, flags.SettingSources, flags.Agents,
+            flags.Settings, flags.SettingSources, flags.Agents, flags.FallbackModel, flags.Agent, flags.PluginDir, flags.PluginDirNoMcp,
         })
         {
             root.Options.Add(o);
@@ -131,8 +138,27 @@ internal sealed class SdkFlags
             SettingsFlag = parse.GetValue(Settings),
             PermissionMode = parse.GetValue(DangerouslySkipPermissions) ? "bypassPermissions" : options.PermissionMode,
             Agents = parse.GetValue(Agents) is { } agents ? FlagAgents.Parse(agents).Agents : [],
+            FallbackModels = parse.GetValue(FallbackModel) is { } fallback ? SplitModels(fallback) : [],
+            MainAgent = parse.GetValue(Agent),
+            PluginDirectories = [
+                .. (parse.GetValue(PluginDir) ?? []).Select(d => new PluginDirectory(Path.GetFullPath(d, options.WorkingDirectory))),
+                .. (parse.GetValue(PluginDirNoMcp) ?? []).Select(d => new PluginDirectory(Path.GetFullPath(d, options.WorkingDirectory), LoadMcpServers: false)),
+            ],
+            StrictMcpConfig = parse.GetValue(StrictMcpConfig),
         };
     }
+
+    /// <summary>Why a flag cannot be used in the interactive terminal (null when every flag given can).</summary>
+    public string? InteractiveReason(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return parse.GetResult(FallbackModel) is { Implicit: false }
+            ? "--fallback-model works with -p only (as in Claude Code); in the terminal switch models with /model."
+            : null;
+    }
+
+    private static List<string> SplitModels(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     /// <summary>The flags that only a stream-json session honours, given without <c>--output-format stream-json</c>: why not.</summary>
     public string? MisplacedReason(ParseResult parse, string outputFormat)

@@ -26,7 +26,10 @@ namespace CodeForge.Cli.StreamJson;
 /// unbounded channel. The turn flow (the caller's) takes turns from that channel one at a time. What the reader changes
 /// for the turn flow is either thread-safe by itself (permission checker, hook registry, the channel) or handed over in
 /// a volatile field (<see cref="_turn"/>, the system prompt from <c>initialize</c>). The model is switched only between
-/// turns: <c>set_model</c> goes into the turn queue behind the messages read before it. When stdin ends, the channel's
+/// turns: <c>set_model</c> goes into the turn queue behind the messages read before it. The SDK's <c>agents</c> (from
+/// <c>initialize</c>) rebuild the Task tool: at once when no user turn was read yet (so none runs), else queued the same
+/// way; <c>--agent</c> is looked up on the turn flow before the first turn, after the <c>initialize</c> that may define it.
+/// A <c>--fallback-model</c> switch is written as a line from the agent loop's flow (the channel serializes lines). When stdin ends, the channel's
 /// pending requests fail at once (so a turn waiting for <c>can_use_tool</c> goes on with a denial), the turn that runs
 /// finishes, queued turns run, and the session ends.
 /// </remarks>
@@ -49,6 +52,7 @@ internal sealed class StreamJsonSession
     private volatile Task _sdkMcpReady = Task.CompletedTask;
     private ImmutableArray<string> _sdkMcpNames = [];
     private bool _started;
+    private int _turnsRead; // the reader's own count of user turns read
 
     private StreamJsonSession(StreamJsonArgs args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
@@ -92,7 +96,8 @@ internal sealed class StreamJsonSession
                 return 1;
             }
         }
-        var runtime = await ForgeRuntime.CreateAsync(_args.Options with { HookProcesses = _sdkHooks.ProcessRunner }, _stderr, _environment,
+        // --agent is looked up when the first turn starts: the SDK's initialize may define it (options.agents).
+        var runtime = await ForgeRuntime.CreateAsync(_args.Options with { HookProcesses = _sdkHooks.ProcessRunner, MainAgent = null }, _stderr, _environment,
             _args.PermissionPromptStdio ? (checker, _) => new SdkPermissionPrompt(_channel, checker, InterruptTurn) : null, ct).ConfigureAwait(false);
         if (runtime is null)
         {
@@ -102,6 +107,7 @@ internal sealed class StreamJsonSession
         {
             _runtime = runtime;
             _sdkHooks.Attach(_channel);
+            runtime.Retries.AttachFallback(f => _channel.WriteLine(w => f.Write(w, runtime.Session.Id)));
             _mcp = await FlagMcpServers.StartAsync(runtime, _args.McpConfigs, _args.StrictMcpConfig, _environment, _stderr, ct).ConfigureAwait(false);
             await using var mcp = _mcp.ConfigureAwait(false);
             if (structured is not null)
@@ -133,12 +139,20 @@ internal sealed class StreamJsonSession
                 {
                     break;
                 }
-                if (item is ModelSwitch change)
+                if (item is AgentsUpdate update)
+                {
+                    _runtime.AddAgents(update.Agents);
+                }
+                else if (item is ModelSwitch change)
                 {
                     await SwitchModelAsync(change.Model).ConfigureAwait(false);
                 }
                 else if (item is UserTurn turn)
                 {
+                    if (!_started && _args.Options.MainAgent is { } agent && !runtime.UseMainAgent(agent))
+                    {
+                        return 1; // like Claude Code: an --agent no one defines ends the run (the reason is on stderr)
+                    }
                     await RunTurnAsync(turn, ct).ConfigureAwait(false);
                 }
             }
@@ -187,6 +201,7 @@ internal sealed class StreamJsonSession
         switch (message)
         {
             case UserTurn turn:
+                _turnsRead++;
                 _turns.Writer.TryWrite(turn);
                 break;
             case ControlRequest request:
@@ -279,7 +294,20 @@ internal sealed class StreamJsonSession
         }
         if (r.TryGetProperty("agents", out var agents) && agents.ValueKind == JsonValueKind.Object && agents.EnumerateObject().Any())
         {
-            problems.Add("initialize: agents defined by the SDK are not supported by forge (define them as .forge/agents/*.md files); they were not added");
+            // The SDK's agents join the run's subagent types; the Task tool is rebuilt between turns (queued like set_model).
+            var (sdkAgents, error) = FlagAgents.Parse(agents, "initialize agents");
+            if (error is not null)
+            {
+                problems.Add($"{error}; no agent of the SDK's was added");
+            }
+            else if (_turnsRead == 0)
+            {
+                _runtime.AddAgents(sdkAgents); // no turn was read yet, so none runs: applied now, listed in the answer
+            }
+            else
+            {
+                _turns.Writer.TryWrite(new AgentsUpdate(sdkAgents));
+            }
         }
         // In-process SDK MCP servers: tools from their manifests now, or after a handshake the first turn waits for.
         _sdkMcpReady = SdkMcpServers.RegisterAsync(r, _channel, _runtime.Registry, _stderr, ct);
@@ -429,7 +457,10 @@ internal sealed class StreamJsonSession
         structured?.Take();
         var prompt = await runtime.Extensions.ExpandPromptAsync(turn.Text, new SubstitutionContext(sessionId, runtime.Extensions.ProjectDirectory), _stderr).ConfigureAwait(false);
         var options = runtime.CreateAgentOptions();
-        var systemPrompt = _systemPrompt ?? options.SystemPrompt;
+        // As --agent, the agent's prompt leads; a system prompt of the SDK's (it sends "" by default) follows it.
+        var systemPrompt = runtime.MainAgent is not null
+            ? options.SystemPrompt + (string.IsNullOrWhiteSpace(_systemPrompt) ? "" : "\n\n" + _systemPrompt)
+            : _systemPrompt ?? options.SystemPrompt;
         if (_appendSystemPrompt is { } append)
         {
             systemPrompt += "\n\n" + append;
@@ -444,7 +475,7 @@ internal sealed class StreamJsonSession
             // --tools limits the built-in tools; MCP tools and StructuredOutput stay.
             AllowedTools = _args.Tools is { } tools
                 ? [.. runtime.Registry.ListAll().Where(t => t.Category == ToolCategory.Mcp || t.Name == StructuredOutputTool.ToolName || tools.Contains(t.Name)).Select(t => t.Name)]
-                : options.AllowedTools,
+                : structured is not null && options.AllowedTools is { } agentTools ? agentTools.Add(StructuredOutputTool.ToolName) : options.AllowedTools,
         };
         var printer = new TurnPrinter(_channel, new StreamJsonWriter(_stdout, sessionId), sessionId, runtime.Provider.Model, _args.IncludePartialMessages);
         var budgetExceeded = false;
@@ -468,4 +499,7 @@ internal sealed class StreamJsonSession
 
     /// <summary>A <c>set_model</c>, queued with the turns.</summary>
     private sealed record ModelSwitch(string Model) : InboundMessage;
+
+    /// <summary>The SDK's agents from an <c>initialize</c> sent after a turn: applied between turns.</summary>
+    private sealed record AgentsUpdate(ImmutableArray<AgentDefinition> Agents) : InboundMessage;
 }

@@ -201,4 +201,85 @@ public sealed class AgentSdkTests : IAsyncLifetime
         Assert.Contains("calc", init.GetProperty("mcp_servers").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
         Assert.Equal("five", Assert.Single(run.Results).GetProperty("result").GetString());
     }
+
+    [Fact]
+    public async Task FallbackModel_WhenTheMainModelIsMissing_TheFallbackAnswersAndTheSwitchIsASystemMessage()
+    {
+        _server.Enqueue(ScriptedTurn.ModelNotFound(), ScriptedTurn.Reply("answered by haiku"));
+
+        var run = await RunAsync("fallbackModel", new { model = "sonnet", fallbackModel = "haiku" });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.Equal("answered by haiku", Assert.Single(run.Results).GetProperty("result").GetString());
+        var fallback = run.Facts.GetProperty("fallback");
+        Assert.Equal(("model_not_found", "claude-sonnet-4-6", "claude-haiku-4-5"),
+            (fallback.GetProperty("trigger").GetString(), fallback.GetProperty("original_model").GetString(), fallback.GetProperty("fallback_model").GetString()));
+        Assert.Equal(["claude-sonnet-4-6", "claude-haiku-4-5"], _server.Requests.Select(r => r.Model));
+    }
+
+    [Fact]
+    public async Task Agent_DefinedInOptionsAgents_RunsTheMainThreadWithItsPromptAndTools()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("reviewing"));
+        var agents = new Dictionary<string, object> { ["reviewer"] = new { description = "Reviews code", prompt = "You are the strict reviewer.", tools = new[] { "Read", "Grep" } } };
+
+        var run = await RunAsync("agent", new { model = "sonnet", agents, agent = "reviewer" });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var request = Assert.Single(_server.Requests).Json;
+        var system = request.GetProperty("system");
+        var systemText = system.ValueKind == JsonValueKind.String ? system.GetString() : string.Concat(system.EnumerateArray().Select(b => b.GetProperty("text").GetString()));
+        Assert.StartsWith("You are the strict reviewer.", systemText, StringComparison.Ordinal);
+        Assert.Equal(["Grep", "Read"], request.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()).Order());
+    }
+
+    [Fact]
+    public async Task Agents_FromOptions_AreListedBySupportedAgentsAndOfferedToTheModel()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("there is a helper"));
+        var agents = new Dictionary<string, object> { ["sdk-helper"] = new { description = "Helps with what the SDK program asks", prompt = "Help." } };
+
+        var run = await RunAsync("agents", new { model = "sonnet", agents });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.Contains("sdk-helper", run.Facts.GetProperty("agents").EnumerateArray().Select(a => a.GetString()));
+        Assert.Contains("Helps with what the SDK program asks", Assert.Single(_server.Requests).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plugins_ALocalPluginDirectory_IsLoadedForTheRunWithItsCommandsAndAgents()
+    {
+        var plugin = Path.Combine(_root.FullName, "my-plugin");
+        Directory.CreateDirectory(Path.Combine(plugin, ".claude-plugin"));
+        Directory.CreateDirectory(Path.Combine(plugin, "agents"));
+        Directory.CreateDirectory(Path.Combine(plugin, "commands"));
+        await File.WriteAllTextAsync(Path.Combine(plugin, ".claude-plugin", "plugin.json"), """{"name":"my-plugin","version":"1.0.0"}""", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(plugin, "agents", "tidy.md"), "---\nname: tidy\ndescription: Tidies code.\n---\n\nTidy.\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(plugin, "commands", "greet.md"), "---\ndescription: Greets.\n---\n\nSay hello to $ARGUMENTS.\n", TestContext.Current.CancellationToken);
+        _server.Enqueue(ScriptedTurn.Reply("hello"));
+
+        var run = await RunAsync("plugins", new { model = "sonnet", plugins = new[] { plugin } });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.Equal(["my-plugin"], run.Facts.GetProperty("plugins").EnumerateArray().Select(p => p.GetString()));
+        Assert.Contains(run.Facts.GetProperty("agents").EnumerateArray(), a => a.GetString()!.EndsWith("tidy", StringComparison.Ordinal));
+        Assert.Contains(run.Facts.GetProperty("slashCommands").EnumerateArray(), c => c.GetString()!.EndsWith("greet", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StrictMcpConfig_OnlyTheGivenServersStart_NotTheProjectsMcpJson()
+    {
+        var marker = Path.Combine(_root.FullName, "project-server-started");
+        var project = new Dictionary<string, object> { ["mcpServers"] = new Dictionary<string, object> { ["project-server"] = new { command = "sh", args = new[] { "-c", $"touch '{marker}'" } } } };
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".mcp.json"), Json(project), TestContext.Current.CancellationToken);
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+        var servers = new Dictionary<string, object> { ["everything"] = new { type = "stdio", command = "node", args = new[] { McpTestServers.Everything } } };
+
+        var run = await RunAsync("strictMcpConfig", new { model = "sonnet", mcpServers = servers });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var server = Assert.Single(run.Facts.GetProperty("servers").EnumerateArray());
+        Assert.Equal(("everything", "connected"), (server.GetProperty("name").GetString(), server.GetProperty("status").GetString()));
+        Assert.False(File.Exists(marker));
+    }
 }

@@ -6,7 +6,8 @@ public sealed class SdkFlagsTests
         [.. Program.BuildRootCommand().Parse(args).Errors.Select(e => e.Message)];
 
     [Theory]
-    [InlineData("--fallback-model=haiku", "--fallback-model is not supported by forge")]
+    [InlineData("--fallback-model=,", "--fallback-model needs a model name")]
+    [InlineData("--betas=x", "--betas is not supported by forge")]
     [InlineData("--agents=[1]", "--agents: expected a JSON object")]
     [InlineData("--agents={\"r\":{\"prompt\":\"p\"}}", "agent 'r' needs a non-empty \"description\"")]
     [InlineData("--agents={not json", "--agents: not valid JSON")]
@@ -30,7 +31,8 @@ public sealed class SdkFlagsTests
             "--strict-mcp-config", "--include-partial-messages", "--replay-user-messages", "--add-dir=/tmp", "--settings={}",
             "--session-id=0a6c1b0e-5f7a-4b8e-9c1d-2e3f4a5b6c7d", "--no-session-persistence", "--permission-mode=default",
             "--await-initialize", "--json-schema={\"type\":\"object\"}", "--debug", "--fork-session", "--continue",
-            "--effort=high", "--max-thinking-tokens=8000", """--agents={"reviewer":{"description":"Reviews","prompt":"Review it.","tools":["Read"]}}""");
+            "--effort=high", "--max-thinking-tokens=8000", "--fallback-model=haiku", "--agent=reviewer", "--plugin-dir=/tmp/p1",
+            "--plugin-dir=/tmp/p2", "--plugin-dir-no-mcp=/tmp/p3", """--agents={"reviewer":{"description":"Reviews","prompt":"Review it.","tools":["Read"]}}""");
 
         Assert.Empty(errors);
     }
@@ -46,5 +48,32 @@ public sealed class SdkFlagsTests
         Assert.Equal(("reviewer", "Reviews diffs", "Review it.", "haiku"), (agents[0].Name, agents[0].Description, agents[0].SystemPrompt, agents[0].Model));
         Assert.Equal(["Read", "Grep"], agents[0].Tools!.Value);
         Assert.Null(agents[1].Tools); // every tool of the parent
+    }
+
+    [Fact]
+    public void Apply_RunFlags_GiveTheRuntimeTheirOptions()
+    {
+        var root = new System.CommandLine.RootCommand();
+        var sdk = CodeForge.Cli.StreamJson.SdkFlags.AddTo(root);
+        var parse = root.Parse(["--fallback-model", "haiku, opus", "--agent", "reviewer", "--plugin-dir", "plugins/a", "--plugin-dir", "/abs/b",
+            "--plugin-dir-no-mcp", "c", "--strict-mcp-config"]);
+
+        var options = sdk.Apply(parse, new CodeForge.Cli.Runtime.ForgeOptions { WorkingDirectory = "/work/repo" });
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal(["haiku", "opus"], options.FallbackModels);
+        Assert.Equal("reviewer", options.MainAgent);
+        Assert.True(options.StrictMcpConfig);
+        Assert.Equal([("/work/repo/plugins/a", true), ("/abs/b", true), ("/work/repo/c", false)], options.PluginDirectories.Select(d => (d.Path, d.LoadMcpServers)));
+    }
+
+    [Fact]
+    public void FallbackModel_InTheInteractiveTerminal_IsRefusedWithTheReason()
+    {
+        var root = new System.CommandLine.RootCommand();
+        var sdk = CodeForge.Cli.StreamJson.SdkFlags.AddTo(root);
+
+        Assert.Contains("works with -p only", sdk.InteractiveReason(root.Parse(["--fallback-model", "haiku"])), StringComparison.Ordinal);
+        Assert.Null(sdk.InteractiveReason(root.Parse(["--agent", "reviewer"])));
     }
 }

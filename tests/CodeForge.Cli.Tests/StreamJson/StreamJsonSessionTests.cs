@@ -12,6 +12,7 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-streamjson-");
     private FakeModelServer _server = null!;
+    private Func<Task>? _afterStdinClosed;
 
     private string Home => Path.Combine(_root.FullName, "home");
 
@@ -69,6 +70,10 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
             await process.StandardInput.WriteLineAsync(line.AsMemory(), timeout.Token);
         }
         process.StandardInput.Close();
+        if (_afterStdinClosed is { } after)
+        {
+            await after();
+        }
         await process.WaitForExitAsync(timeout.Token);
         var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         return new Output(process.ExitCode, lines, await stderr);
@@ -228,5 +233,87 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
         var replay = Assert.Single(run.OfType("user"));
         Assert.True(replay.GetProperty("isReplay").GetBoolean());
         Assert.Equal("echo me", replay.GetProperty("message").GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task StdinClosedWhileTheModelAnswers_FinishesTheTurnAndTheTranscriptKeepsIt()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Enqueue(new ScriptedTurn { Text = "the whole answer", HoldUntil = release.Task });
+        _afterStdinClosed = async () =>
+        {
+            // stdin is closed and the model call is in flight: now let the answer come.
+            await _server.WaitForRequestsAsync(1, TestContext.Current.CancellationToken);
+            release.SetResult();
+        };
+
+        var run = await RunAsync([User("answer slowly")]);
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal("the whole answer", Assert.Single(run.OfType("result")).GetProperty("result").GetString());
+        var sessionId = run.OfType("result").Single().GetProperty("session_id").GetString();
+        var transcript = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(Path.Combine(Home, ".forge", "projects"), $"{sessionId}.jsonl", SearchOption.AllDirectories)),
+            TestContext.Current.CancellationToken);
+        Assert.Contains("answer slowly", transcript, StringComparison.Ordinal);
+        Assert.Contains("the whole answer", transcript, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FallbackModel_WhenTheMainModelIsNotFound_ReportsAModelFallbackEventAndAnswers()
+    {
+        _server.Enqueue(ScriptedTurn.ModelNotFound(), ScriptedTurn.Reply("from the fallback"));
+
+        var run = await RunAsync([User("hi")], "--fallback-model", "gpt-4o-mini");
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var fallback = run.OfType("system").Single(l => l.GetProperty("subtype").GetString() == "model_fallback");
+        Assert.Equal(("model_not_found", "gpt-4o", "gpt-4o-mini"),
+            (fallback.GetProperty("trigger").GetString(), fallback.GetProperty("original_model").GetString(), fallback.GetProperty("fallback_model").GetString()));
+        Assert.Equal("from the fallback", Assert.Single(run.OfType("result")).GetProperty("result").GetString());
+        Assert.Equal(["gpt-4o", "gpt-4o-mini"], _server.Requests.Select(r => r.Model));
+    }
+
+    [Fact]
+    public async Task Initialize_AgentsFromTheSdk_AreListedAndOfferedToTheTaskTool()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+
+        var run = await RunAsync([
+            """{"type":"control_request","request_id":"req_1","request":{"subtype":"initialize","agents":{"sdk-reviewer":{"description":"Reviews what the SDK asks","prompt":"Review.","tools":["Read"]}}}}""",
+            User("hi")]);
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var init = Assert.Single(run.OfType("control_response")).GetProperty("response").GetProperty("response");
+        Assert.Contains("sdk-reviewer", init.GetProperty("agents").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        Assert.Contains("sdk-reviewer", run.OfType("system").Single(l => l.GetProperty("subtype").GetString() == "init").GetProperty("agents").EnumerateArray().Select(a => a.GetString()));
+        Assert.Contains("Reviews what the SDK asks", Assert.Single(_server.Requests).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Initialize_AgentsThatAreMalformed_AreReportedAndTheSessionGoesOn()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+
+        var run = await RunAsync([
+            """{"type":"control_request","request_id":"req_1","request":{"subtype":"initialize","agents":{"broken":{"prompt":"no description"}}}}""",
+            User("hi")]);
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Contains("initialize agents: agent 'broken' needs a non-empty \"description\"", run.StdErr, StringComparison.Ordinal);
+        Assert.Equal("success", Assert.Single(run.OfType("control_response")).GetProperty("response").GetProperty("subtype").GetString());
+        Assert.Equal("ok", Assert.Single(run.OfType("result")).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task Agent_ThatNeitherInitializeNorAFileDefines_EndsTheSessionWithTheReasonBeforeAnyCall()
+    {
+        var run = await RunAsync([
+            """{"type":"control_request","request_id":"req_1","request":{"subtype":"initialize","agents":{"helper":{"description":"Helps","prompt":"Help."}}}}""",
+            User("hi")], "--agent", "ghost");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--agent ghost: no agent of that name", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("helper", run.StdErr, StringComparison.Ordinal);
+        Assert.Empty(_server.Requests);
     }
 }
