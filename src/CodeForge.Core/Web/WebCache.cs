@@ -399,7 +399,14 @@ public sealed class WebCache
 
     private bool IsExpired(long storedAtMs, long nowMs) => nowMs - storedAtMs >= _ttlMs;
 
-    private object StripeFor(string key) =>
+    /// <summary>
+    /// Test seam for the broken variant of the systematic-scheduling tests: when set, every per-key stripe lookup hands out
+    /// a fresh lock (no mutual exclusion between a key's writers), so the tests can show that the scheduler finds the
+    /// memory/disk divergence the stripes prevent. Never set outside tests.
+    /// </summary>
+    internal bool StripesBrokenForTests { get; init; }
+
+    private object StripeFor(string key) => StripesBrokenForTests ? new object() :
         _stripes[int.Parse(key.AsSpan(0, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) % StripeCount];
 
     /// <summary>The key's entry from disk, or null; an expired file is deleted (TTL from the time stored in the file).</summary>
