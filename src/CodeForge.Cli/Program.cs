@@ -12,7 +12,7 @@ internal static class Program
     private static int Main(string[] args)
     {
         var root = BuildRootCommand();
-        return root.Parse(args).Invoke();
+        return Agents.AgentSelf.Finish(root.Parse(args).Invoke());
     }
 
     internal static RootCommand BuildRootCommand()
@@ -60,6 +60,7 @@ internal static class Program
             effort, maxThinking,
         };
         var sdk = StreamJson.SdkFlags.AddTo(root);
+        var agentFlags = Agents.AgentFlags.AddTo(root);
         root.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -83,6 +84,11 @@ internal static class Program
                 MaxThinkingTokens = parse.GetValue(maxThinking),
             };
             options = sdk.Apply(parse, options);
+            options = await agentFlags.ApplyAsync(parse, options, output, error, ct).ConfigureAwait(false);
+            if (agentFlags.ExitCode is { } agentExit)
+            {
+                return agentExit;
+            }
             if (sdk.MisplacedReason(parse, parse.GetValue(format)!) is { } misplaced)
             {
                 await error.WriteLineAsync($"forge: {misplaced}").ConfigureAwait(false);
@@ -136,6 +142,10 @@ internal static class Program
         root.Subcommands.Add(McpCommands.Build());
         root.Subcommands.Add(PluginCommands.Build());
         root.Subcommands.Add(TrustCommands.Build());
+        foreach (var command in Agents.AgentCommands.Build())
+        {
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 
