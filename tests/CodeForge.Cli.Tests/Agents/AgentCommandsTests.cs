@@ -139,6 +139,14 @@ public sealed class AgentCommandsTests : IAsyncLifetime
             Assert.Equal(0, await term.WaitForExitAsync());
         }
 
+        // Attach to the running one: its transcript so far and that it runs; Ctrl-C detaches and leaves it running.
+        await using (var term = await TmuxTerminal.StartAsync(["attach", ids[3]], Repo, Env(servers[3], ("FORGE_PROVIDER", "openai"))))
+        {
+            await term.WaitForAsync($"Agent {ids[3]} is still running");
+            await term.PressAsync("C-c");
+            Assert.Equal(130, await term.WaitForExitAsync());
+        }
+
         // Stop the one still running: SIGTERM, and its record says stopped.
         Assert.Equal(AgentStatus.Running, registry.EffectiveStatus(registry.Get(ids[3])!));
         var stop = await ForgeProcess.RunAsync(["stop", ids[3]], Repo, Env(servers[3]));
