@@ -19,7 +19,7 @@ internal static class Program
             return 0;
         }
         var root = BuildRootCommand();
-        return root.Parse(args).Invoke();
+        return Agents.AgentSelf.Finish(root.Parse(args).Invoke());
     }
 
     internal static RootCommand BuildRootCommand()
@@ -67,6 +67,7 @@ internal static class Program
             effort, maxThinking,
         };
         var sdk = StreamJson.SdkFlags.AddTo(root);
+        var agentFlags = Agents.AgentFlags.AddTo(root);
         root.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -90,6 +91,11 @@ internal static class Program
                 MaxThinkingTokens = parse.GetValue(maxThinking),
             };
             options = sdk.Apply(parse, options);
+            options = await agentFlags.ApplyAsync(parse, options, output, error, ct).ConfigureAwait(false);
+            if (agentFlags.ExitCode is { } agentExit)
+            {
+                return agentExit;
+            }
             if (sdk.MisplacedReason(parse, parse.GetValue(format)!) is { } misplaced)
             {
                 await error.WriteLineAsync($"forge: {misplaced}").ConfigureAwait(false);
@@ -149,6 +155,10 @@ internal static class Program
         root.Subcommands.Add(PluginCommands.Build());
         root.Subcommands.Add(TrustCommands.Build());
         root.Subcommands.Add(Eval.EvalCommands.Build());
+        foreach (var command in Agents.AgentCommands.Build())
+        {
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 

@@ -20,6 +20,10 @@ internal static class Program
         {
             return await FileEditWorker.RunAsync(args[0], args[1..]);
         }
+        if (args is ["agent-update", ..])
+        {
+            return await AgentRegistryWorker.RunAsync(args[1..]);
+        }
         string? root = null, cwd = null, id = null;
         int turns = 10, commitEvery = 1, payload = 0;
         var loop = false;

@@ -1,0 +1,18 @@
+using System.Runtime.InteropServices;
+
+namespace CodeForge.Cli.Agents;
+
+/// <summary>The two POSIX calls background agents need: <c>setsid</c> (detach from the terminal) and <c>kill</c>.</summary>
+internal static class NativeMethods
+{
+    public const int SigTerm = 15;
+    public const int SigKill = 9;
+
+    [DllImport("libc", EntryPoint = "setsid", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int SetSid();
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Kill(int pid, int signal);
+}
