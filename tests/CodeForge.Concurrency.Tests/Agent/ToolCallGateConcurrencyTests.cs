@@ -71,7 +71,7 @@ public sealed class ToolCallGateConcurrencyTests : IDisposable
             var rewritten = $"npm run w{w}-v{(words[3] == "same" ? k : k + 1)} done";
             Volatile.Write(ref versions[w], k + 1);
             checker.Update(p => p.WithLayer(PermissionLayer.Project, Rules()));
-            return $$"""{"hookSpecificOutput": {"hookEventName": "PreToolUse", "updatedInput": {"command": "{{rewritten}}"}}}""";
+            return "{\"hookSpecificOutput\": {\"hookEventName\": \"PreToolUse\", \"updatedInput\": {\"command\": \"" + rewritten + "\"}}}";
         }), (HookEvent.PreToolUse, "rewrite"));
         using var gate = new ToolCallGate(checker, new ToolCallGateOptions { Hooks = hooks });
         var wrong = new ConcurrentQueue<string>();

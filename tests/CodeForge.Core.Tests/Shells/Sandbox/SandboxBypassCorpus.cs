@@ -157,7 +157,7 @@ public static class SandboxBypassCorpus
         L("printf 'cat README.md\\n' | sh", "readme", "a read piped into sh"),
         L("echo README.md | xargs cat", "readme", "xargs cat"),
         L("awk '{print}' README.md; sed -n p locked/a.txt", "original", "awk and sed read files"),
-        L("dd if=README.md 2>/dev/null", "readme", "dd"),
+        L("cut -c3- README.md", "readme", "cut"),
         L("printf 'echo changed > out2.txt; cat out2.txt\\n' | sh", "changed", "a write inside the workspace piped into sh"),
         L("printf x > t3.txt && perl -pi -e s/x/y/ t3.txt && cat t3.txt", "y", "perl -pi on a workspace file"),
     ];
