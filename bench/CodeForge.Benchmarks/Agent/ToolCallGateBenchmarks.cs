@@ -25,6 +25,8 @@ public class ToolCallGateBenchmarks
     private ToolExecutor _executor = null!;
     private ToolContext _context = null!;
     private ShellManager _shells = null!;
+    private CommandRunner _runner = null!;
+    private CommandRunner _sandboxedRunner = null!;
 
     [GlobalSetup]
     public async Task Setup()
@@ -49,6 +51,8 @@ public class ToolCallGateBenchmarks
         {
             throw new InvalidOperationException("the deny rules did not resolve to 50 masked paths");
         }
+        _runner = new CommandRunner();
+        _sandboxedRunner = new CommandRunner(status.Launcher);
         var registry = new ToolRegistry();
         _shells = new ShellManager(status.Launcher);
         registry.RegisterMany(BuiltInTools.CreateShellTools(_shells, new BashToolOptions { Launcher = status.Launcher, Sandboxed = true }));
@@ -79,6 +83,12 @@ public class ToolCallGateBenchmarks
         var call = await _gate.RunAsync(_executor, "c", "Bash", True, _context, CancellationToken.None);
         return call.Result?.Success ?? throw new InvalidOperationException(call.Authorization.Reason);
     }
+
+    [Benchmark(Description = "Core's CommandRunner, no sandbox (process group, eval, cwd report)")]
+    public Task<CommandRunResult> Runner() => _runner.RunAsync(new CommandRequest("true", _workspace));
+
+    [Benchmark(Description = "Core's CommandRunner in bubblewrap, 50 masked paths")]
+    public Task<CommandRunResult> SandboxedRunner() => _sandboxedRunner.RunAsync(new CommandRequest("true", _workspace));
 
     [Benchmark(Description = "the gate's decision alone (no process)")]
     public async Task<bool> DecisionOnly() => (await _gate.AuthorizeAsync("Bash", True, CancellationToken.None)).Allowed;
