@@ -283,29 +283,19 @@ internal static class McpCommands
                 await error.WriteLineAsync($"forge: {d}").ConfigureAwait(false);
             }
             var checker = new PermissionChecker(cwd, Home);
-            foreach (var (scope, layer) in new[]
+            foreach (var problem in PermissionSettings.Apply(checker, settings, cwd, applyMode: true))
             {
-                (SettingsScope.User, PermissionLayer.User), (SettingsScope.Project, PermissionLayer.Project),
-                (SettingsScope.Local, PermissionLayer.ProjectLocal), (SettingsScope.Managed, PermissionLayer.Managed),
-            })
-            {
-                var loaded = PermissionRuleSet.Load(layer,
-                    settings.Allow.Where(r => r.Source.Scope == scope).Select(r => r.Text),
-                    settings.Ask.Where(r => r.Source.Scope == scope).Select(r => r.Text),
-                    settings.Deny.Where(r => r.Source.Scope == scope).Select(r => r.Text));
-                foreach (var e in loaded.Errors)
-                {
-                    await error.WriteLineAsync($"forge: {e.Message}").ConfigureAwait(false);
-                }
-                checker.ReplaceLayer(layer, loaded.Rules);
-            }
-            if (PermissionModes.TryParse(settings.DefaultMode, out var mode))
-            {
-                checker.SetMode(mode);
+                await error.WriteLineAsync($"forge: {problem.Message}").ConfigureAwait(false);
             }
             var registry = new ToolRegistry();
             registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
-            var options = ForgeMcpServer.CreateOptions(new ToolExecutor(registry), new ToolContext(cwd), checker, Program.InformationalVersion);
+            // The one gate, as in forge -p: rules, the settings' PreToolUse/PostToolUse hooks, no prompt (an "ask" is a denial).
+            var sessionId = "mcp-serve-" + Guid.NewGuid().ToString("N");
+            var hooks = Composition.HeadlessHooks.Create(settingsStore.Current, cwd, Home,
+                () => new CodeForge.Core.Hooks.HookSessionInfo(sessionId, null, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)),
+                Composition.DiagnosticLog.ToText(error));
+            using var gate = new ToolCallGate(checker, new ToolCallGateOptions { Hooks = hooks.Session, Tools = registry, CannotAsk = ForgeMcpServer.CannotAsk });
+            var options = ForgeMcpServer.CreateOptions(new ToolExecutor(registry), new ToolContext(cwd), gate, Program.InformationalVersion);
             await ForgeMcpServer.RunStdioAsync(options, ct).ConfigureAwait(false);
             return 0;
         });

@@ -149,6 +149,37 @@ public sealed class McpCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_CallsPassTheSameGate_APreToolUseHookBlocksARead()
+    {
+        var file = Path.Combine(Repo, "guarded.txt");
+        await File.WriteAllTextAsync(file, "guarded content\n", Ct);
+        Directory.CreateDirectory(Path.Combine(Repo, ".forge"));
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".forge", "settings.json"), """
+            {"hooks": {"PreToolUse": [{"matcher": "Read", "hooks": [{"type": "command", "command": "echo 'reads are guarded' >&2; exit 2"}]}]}}
+            """, Ct);
+        var transport = new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Name = "forge",
+            Command = "dotnet",
+            Arguments = [Path.Combine(AppContext.BaseDirectory, "forge.dll"), "mcp", "serve"],
+            WorkingDirectory = Repo,
+            EnvironmentVariables = new Dictionary<string, string?> { ["HOME"] = Home },
+        });
+        await using var client = await McpClient.CreateAsync(transport, cancellationToken: Ct);
+
+        var read = await client.CallToolAsync(new CallToolRequestParams
+        {
+            Name = "Read",
+            Arguments = new Dictionary<string, JsonElement> { ["file_path"] = JsonSerializer.SerializeToElement(file, TestJson.Default.String) },
+        }, Ct);
+
+        Assert.True(read.IsError);
+        var text = Assert.IsType<TextContentBlock>(Assert.Single(read.Content)).Text;
+        Assert.Contains("blocked by a PreToolUse hook: reads are guarded", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("guarded content", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_OffersForgesToolsToAnMcpClient_ReadsAFileAndDeniesWhatWouldAsk()
     {
         var file = Path.Combine(Repo, "notes.txt");

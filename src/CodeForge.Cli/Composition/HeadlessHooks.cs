@@ -89,8 +89,4 @@ internal sealed class HeadlessHooks
             return f.Source.Path;
         }
     }));
-
-    /// <summary>The gate with PreToolUse and PermissionRequest hooks around <paramref name="inner"/>.</summary>
-    public IToolCallAuthorizer Authorize(IToolCallAuthorizer inner, PermissionChecker checker) =>
-        new HookToolCallAuthorizer(inner, checker, Session);
 }

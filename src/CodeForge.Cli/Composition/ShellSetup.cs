@@ -86,5 +86,40 @@ internal sealed class ShellSetup : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// The protection Bash commands run under, in a few words for the status line: <c>bwrap</c> when the sandbox
+    /// enforces the deny rules, else <c>parser-only</c> with why (the full sentence was reported once at start).
+    /// </summary>
+    public string Protection => Sandbox.State switch
+    {
+        SandboxState.Active => "bwrap",
+        SandboxState.Disabled => "parser-only (sandbox disabled)",
+        SandboxState.NotFound => "parser-only (no bwrap)",
+        _ => "parser-only (bwrap refused)",
+    };
+
+    /// <summary>
+    /// Runs a user's interactive <c>!command</c> through Core's shell runner: its own process group (an interrupt kills the
+    /// whole group), the same sandbox as the Bash tool, the settings' environment, the output capped (the rest saved to
+    /// a file) and a 10-minute limit.
+    /// </summary>
+    /// <exception cref="ArgumentException">The command is empty, too long, or contains NUL.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled (after the process group was killed).</exception>
+    public Task<CommandRunResult> RunUserCommandAsync(string command, string workingDirectory, CancellationToken cancellationToken)
+    {
+        var directory = Options.OutputDirectory ?? Path.Combine(Path.GetTempPath(), "forge-bang-output");
+        return new CommandRunner(Sandbox.Launcher).RunAsync(new CommandRequest(command, workingDirectory)
+        {
+            Timeout = TimeSpan.FromMilliseconds(BashTool.MaxTimeoutMs),
+            Environment = Options.Environment,
+            MaxOutputChars = Options.MaxOutputChars,
+            SpillPath = () =>
+            {
+                Directory.CreateDirectory(directory);
+                return Path.Combine(directory, $"bang-{Guid.NewGuid():N}.txt");
+            },
+        }, cancellationToken);
+    }
+
     public ValueTask DisposeAsync() => Shells.DisposeAsync();
 }

@@ -97,6 +97,11 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
 
     public string LocalSettingsPath => runtime.Settings.Locations.LocalSettingsPath;
 
+    public string? Protection => runtime.Shells.Protection;
+
+    public Task<CodeForge.Core.Shells.CommandRunResult> RunUserCommandAsync(string command, CancellationToken cancellationToken) =>
+        runtime.Shells.RunUserCommandAsync(command, runtime.WorkingDirectory, cancellationToken);
+
     public IReadOnlyList<string> KnownModels =>
         [.. ModelCatalog.Aliases.Select(a => $"{a.Alias,-10} {a.ModelId} ({a.Provider})")];
 

@@ -65,6 +65,19 @@ internal interface IInteractiveEngine : IAsyncDisposable
         remove { }
     }
 
+    /// <summary>Which protection Bash commands run under, in a few words (<c>bwrap</c>, or <c>parser-only (why)</c>); null: not shown.</summary>
+    string? Protection => null;
+
+    /// <summary>
+    /// Runs the user's <c>!command</c> on Core's shells (process group, output caps; the engine's sandbox). The default
+    /// runs it unsandboxed in <see cref="WorkingDirectory"/>.
+    /// </summary>
+    Task<CodeForge.Core.Shells.CommandRunResult> RunUserCommandAsync(string command, CancellationToken cancellationToken) =>
+        new CodeForge.Core.Shells.CommandRunner().RunAsync(new CodeForge.Core.Shells.CommandRequest(command, WorkingDirectory)
+        {
+            Timeout = TimeSpan.FromMinutes(10),
+        }, cancellationToken);
+
     /// <summary>The <c>statusLine</c> command from settings, when one is configured.</summary>
     string? StatusLineCommand { get; }
 

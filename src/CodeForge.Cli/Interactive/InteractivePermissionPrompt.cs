@@ -21,7 +21,7 @@ internal enum PermissionChoice
 /// rule so it applies at once), or deny with a reason the model is told. Keys: 1–4, arrows and Enter, Esc to deny.
 /// </summary>
 /// <remarks>
-/// Concurrency: <see cref="PermissionAuthorizer"/> serializes calls, so one question is on screen at a time even when
+/// Concurrency: <see cref="ToolCallGate"/> serializes calls, so one question is on screen at a time even when
 /// several parallel tool calls ask; this class takes the key focus for the duration of a question, so the keys typed
 /// answer the question and nothing else.
 /// </remarks>

@@ -275,38 +275,29 @@ internal sealed class InteractiveSession
             Info("Type a shell command after !, e.g. !git status");
             return;
         }
-        var start = new ProcessStartInfo("bash", ["-c", command])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = _engine.WorkingDirectory,
-        };
         using var turn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var watcherStop = new CancellationTokenSource();
         var watcher = WatchKeysAsync(turn, watcherStop.Token);
         _screen.StartSpinner("Running !" + command);
-        string output;
+        string shown;
         int exit;
         try
         {
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start bash");
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync(turn.Token);
-            var stderr = process.StandardError.ReadToEndAsync(turn.Token);
-            try
-            {
-                await process.WaitForExitAsync(turn.Token).ConfigureAwait(false);
-                output = (await stdout.ConfigureAwait(false)) + (await stderr.ConfigureAwait(false));
-                exit = process.ExitCode;
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                output = "(interrupted)";
-                exit = 130;
-            }
+            // Core's shells: its own process group (an interrupt kills all of it), the Bash tool's sandbox, capped output.
+            var run = await _engine.RunUserCommandAsync(command, turn.Token).ConfigureAwait(false);
+            shown = run.Output + (run.Diagnostics.Length > 0 && run.ExitCode is null ? run.Diagnostics : "")
+                + (run.Truncated ? $"\n… ({run.TotalOutputChars - run.Output.Length} more characters{(run.OutputFile is null ? "" : " in " + run.OutputFile)})" : "");
+            exit = run.ExitCode ?? 127;
+        }
+        catch (OperationCanceledException)
+        {
+            shown = "(interrupted)";
+            exit = 130;
+        }
+        catch (ArgumentException ex)
+        {
+            shown = ex.Message;
+            exit = 2;
         }
         finally
         {
@@ -314,8 +305,6 @@ internal sealed class InteractiveSession
             await watcherStop.CancelAsync().ConfigureAwait(false);
             await watcher.ConfigureAwait(false);
         }
-        const int Cap = 30_000;
-        var shown = output.Length > Cap ? output[..Cap] + $"\n… ({output.Length - Cap} more characters)" : output;
         _screen.Write(c =>
         {
             c.MarkupLine($"[fuchsia]![/] [bold]{Markup.Escape(command)}[/]");
@@ -552,6 +541,7 @@ internal sealed class InteractiveSession
                     lines.Add($"{rule.Behavior.ToString().ToLowerInvariant(),-5} {rule}  [{layer}]");
                 }
             }
+            lines.AddRange(PermissionProtection.Lines(policy, _engine.Protection));
             Lines("Permissions (/permissions allow|ask|deny <rule> saves to " + _engine.LocalSettingsPath + "; /permissions remove <rule> drops a session rule)", lines);
             return;
         }

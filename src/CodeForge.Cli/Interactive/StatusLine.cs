@@ -35,6 +35,10 @@ internal sealed class StatusLine(IInteractiveEngine engine, string version)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"ctx {context.Fraction * 100:0}%"));
         }
+        if (engine.Protection is { } protection)
+        {
+            parts.Add(protection);
+        }
         if (engine.BackgroundShells > 0)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"{engine.BackgroundShells} shell{(engine.BackgroundShells == 1 ? "" : "s")}"));

@@ -114,7 +114,6 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         Usage = p.Usage;
         Retries = p.Retries;
         Checker = p.Checker;
-        Authorizer = p.Authorizer;
         Sessions = p.Sessions;
         _session = p.Session;
         Registry = p.Registry;
@@ -130,13 +129,14 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         _conversation = new Conversation(p.Session.EffectiveMessages);
         _sink = new SessionConversationSink(p.Session);
         _live = new LiveSettings(p.Settings, [ApplyPermissions, ApplyHooks, ApplyEnvironment, ApplyModel]);
+        Gate = new ToolCallGate(p.Checker, new ToolCallGateOptions { Hooks = p.Hooks.Session, Prompt = p.Prompt, Settings = _live.Gate, Tools = p.Registry });
         ConfigureModel();
     }
 
     /// <summary>Everything <c>CreateAsync</c> assembles before the runtime exists (each part complete).</summary>
     private sealed record RuntimeParts(
         ForgeOptions Options, string Home, string WorkingDirectory, SettingsStore Settings, ProviderConfig Provider, IChatClient Client,
-        UsageTracker Usage, RetryRelay Retries, PermissionChecker Checker, PermissionAuthorizer Authorizer, SessionManager Sessions,
+        UsageTracker Usage, RetryRelay Retries, PermissionChecker Checker, IPermissionPrompt? Prompt, SessionManager Sessions,
         Session Session, ToolRegistry Registry, DiagnosticLog Diagnostics, Func<string, string?> Environment, McpStartup Mcp,
         ExtensionHost Extensions, ShellSetup Shells, HeadlessHooks Hooks, LiveEnvironmentDictionary Env, string? GitStatus);
 
@@ -156,7 +156,9 @@ internal sealed class ForgeRuntime : IAsyncDisposable
 
     public PermissionChecker Checker { get; }
 
-    public PermissionAuthorizer Authorizer { get; }
+    /// <summary>The one tool-call gate of the run: rules, PreToolUse hooks, the prompt, PostToolUse; the main loop and
+    /// every subagent decide through it, each decision on one settings version.</summary>
+    public ToolCallGate Gate { get; }
 
     public SessionManager Sessions { get; }
 
@@ -172,11 +174,6 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     public DiagnosticLog Diagnostics { get; }
 
     public Func<string, string?> Environment { get; }
-
-    /// <summary>The authorizer of the loop: permissions, then PreToolUse hooks; Task calls let through to their subagents'
-    /// own checks. Each decision holds the settings gate, so it runs wholly on one settings version.</summary>
-    public IToolCallAuthorizer LoopAuthorizer =>
-        new SettingsGatedAuthorizer(_live.Gate, new TaskPermissionAuthorizer(Checker, _hooks.Authorize(Authorizer, Checker)));
 
     /// <summary>Retry notices of the model client (the headless printer shows them).</summary>
     public RetryRelay Retries { get; }
@@ -297,7 +294,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         {
             log.Warning("bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode");
         }
-        var authorizer = new PermissionAuthorizer(checker, prompt?.Invoke(checker, settingsStore.Locations));
+        var permissionPrompt = prompt?.Invoke(checker, settingsStore.Locations);
         var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, log, ct, o.Verbose, o.PluginDirectories).ConfigureAwait(false);
         // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
         // closed (stdio servers killed) with the runtime.
@@ -320,7 +317,6 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         {
             log.Error(ex.Message);
             extensions.Dispose();
-            authorizer.Dispose();
             client.Dispose();
             await mcp.DisposeAsync().ConfigureAwait(false);
             settingsStore.Dispose();
@@ -343,7 +339,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             () => new(self!.Session.Id, self.Session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), log, o.HookProcesses);
         AddPluginHooks(hooks, extensions, log);
         var gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
-        self = new ForgeRuntime(new RuntimeParts(o, home, cwd, settingsStore, provider, client, usage, retries, checker, authorizer, sessions, session,
+        self = new ForgeRuntime(new RuntimeParts(o, home, cwd, settingsStore, provider, client, usage, retries, checker, permissionPrompt, sessions, session,
             registry, log, environment, mcp, extensions, shells, hooks, env, gitStatus));
         self._fallbacks = fallbacks;
         if (o.MainAgent is { } agentName && !self.UseMainAgent(agentName))
@@ -458,7 +454,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             _taskTool.Dispose();
         }
         var today = DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date);
-        _taskTool = AgentSetup.RegisterTaskTool(Registry, Client, Executor, ToolContext(), new SettingsGatedAuthorizer(_live.Gate, Authorizer), MemoryFiles.FindRepositoryRoot(WorkingDirectory), Home,
+        _taskTool = AgentSetup.RegisterTaskTool(Registry, Client, Executor, ToolContext(), Gate, MemoryFiles.FindRepositoryRoot(WorkingDirectory), Home,
             SystemPrompt.Environment(new SystemPromptContext(WorkingDirectory, today, _gitStatus, [], [])), new ChatOptions { ModelId = Provider.Model },
             Context, _live.Applied.Settings, Environment, Diagnostics, _sdkAgents.Concat(Options.Agents).Concat(_extensions.Plugins.Snapshot.Agents.Select(a => a.ToDefinition())));
     }
@@ -483,7 +479,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         });
 
     /// <summary>The agent loop over the current client (build one per turn: the model may have changed).</summary>
-    public AgentLoop CreateLoop() => new(Client, Executor, ToolContext(), LoopAuthorizer);
+    public AgentLoop CreateLoop() => new(Client, Executor, ToolContext(), Gate);
 
     /// <summary>The subagent types of this run (the Task tool's): files, <c>--agents</c>, the SDK's, plugins, built-ins.</summary>
     public AgentCatalog AgentCatalog => _taskTool!.Catalog;
@@ -609,7 +605,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         _taskTool?.Dispose();
         _extensions.Dispose();
         await _mcp.DisposeAsync().ConfigureAwait(false);
-        Authorizer.Dispose();
+        Gate.Dispose();
         _client.Dispose();
         foreach (var c in _retiredClients)
         {

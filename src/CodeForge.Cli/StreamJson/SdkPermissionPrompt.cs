@@ -10,7 +10,7 @@ namespace CodeForge.Cli.StreamJson;
 /// change the mode (<c>updatedPermissions</c>, applied to this session); <c>deny</c>'s <c>message</c> is what the model is
 /// told, and <c>interrupt: true</c> also stops the turn.
 /// </summary>
-/// <remarks>Thread-safe: <see cref="PermissionAuthorizer"/> asks one question at a time; the channel and the checker are
+/// <remarks>Thread-safe: <see cref="ToolCallGate"/> asks one question at a time; the channel and the checker are
 /// thread-safe. An SDK that cannot answer (stdin closed, error answer) denies the call with the reason.</remarks>
 internal sealed class SdkPermissionPrompt(ControlChannel channel, PermissionChecker checker, Action interruptTurn) : IPermissionPrompt
 {

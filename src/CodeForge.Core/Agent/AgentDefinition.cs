@@ -13,10 +13,10 @@ namespace CodeForge.Core.Agent;
 public sealed record AgentDefinition(
     string Name, string Description, ImmutableArray<string>? Tools, string? Model, string SystemPrompt, string? SourcePath = null)
 {
-    /// <summary>True for the read-only built-in types: their Bash calls pass <see cref="ReadOnlyBashAuthorizer"/> first.</summary>
+    /// <summary>True for the read-only built-in types: their Bash calls pass <see cref="ToolCallGate.ForReadOnlyAgent(string, string)"/> first.</summary>
     public bool ReadOnly { get; init; }
 
-    /// <summary>The tools of the read-only built-in types (Bash only for read-only commands, see <see cref="ReadOnlyBashAuthorizer"/>).</summary>
+    /// <summary>The tools of the read-only built-in types (Bash only for read-only commands, see <see cref="ToolCallGate.ForReadOnlyAgent(string, string)"/>).</summary>
     public static ImmutableArray<string> ReadOnlyTools { get; } = ["Read", "Glob", "Grep", "Bash", "WebFetch", "WebSearch"];
 
     /// <summary><c>general-purpose</c>: every tool but Task.</summary>

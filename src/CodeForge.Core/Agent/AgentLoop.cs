@@ -332,7 +332,11 @@ public sealed class AgentLoop
                     var context = p.Tool is ILongRunningTool ? _toolContext with { Timeout = Timeout.InfiniteTimeSpan } : _toolContext;
                     result = await _executor.ExecuteAsync(call.Name, arguments, context, ct).ConfigureAwait(false);
                     outcome = ToolCallOutcome.Executed;
-                    var after = await hooks.ToolFinishedAsync(new AgentToolCall(call.CallId, call.Name, arguments, result), ct).ConfigureAwait(false);
+                    // PostToolUse belongs to the gate when there is one (so a subagent's calls fire it too, and once).
+                    var finished = new AgentToolCall(call.CallId, call.Name, arguments, result);
+                    var after = _authorizer is IToolCallGate gate
+                        ? await gate.ToolFinishedAsync(finished, ct).ConfigureAwait(false)
+                        : await hooks.ToolFinishedAsync(finished, ct).ConfigureAwait(false);
                     hookFeedback = string.Join("\n", new[] { after.Block ? after.Reason : null, after.AdditionalContext }.Where(t => !string.IsNullOrEmpty(t)));
                 }
             }

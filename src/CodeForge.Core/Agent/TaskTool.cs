@@ -50,8 +50,8 @@ public sealed record SubagentOptions
 /// (<see cref="ToolAccess.None"/>), so the scheduler does not serialize them, and at most
 /// <see cref="SubagentOptions.MaxConcurrency"/> subagents run at once (a <see cref="SemaphoreSlim"/>; the others wait,
 /// cancellably). What the children do is still gated: each child loop runs its tool calls through the parent's
-/// <see cref="ToolExecutor"/> and the parent's <see cref="IToolCallAuthorizer"/> (so the parent's permission rules and
-/// mode bind them, and an "ask" in headless mode is a denial), its own calls are ordered by the
+/// <see cref="ToolExecutor"/> and the parent's gate (<see cref="ToolCallGate"/>: the parent's permission rules and mode
+/// bind them, its PreToolUse and PostToolUse hooks fire for them, and an "ask" in headless mode is a denial), its own calls are ordered by the
 /// <see cref="ToolCallScheduler"/>, and every file write of any agent takes the process-wide
 /// <see cref="Tools.BuiltIn.FileMutationGate"/> of its path, so a child's Edit and the parent's (or a sibling's) Edit of
 /// one file apply one after the other. A subagent cannot start another (its tool set never includes Task).</para>
@@ -176,7 +176,9 @@ public sealed class TaskTool : ITool, IToolAccessDescriber, ILongRunningTool, ID
             Context = _options.Context,
             AllowedTools = ToolsFor(agent),
         };
-        var authorizer = agent.ReadOnly ? new ReadOnlyBashAuthorizer(_authorizer) : _authorizer;
+        var authorizer = agent.ReadOnly
+            ? ToolCallGate.ForReadOnlyAgent(_authorizer, _context.WorkingDirectory, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile))
+            : _authorizer;
         var loop = new AgentLoop(_client, _executor, _context, authorizer);
         TurnFinished? finished = null;
         string? error = null;

@@ -70,7 +70,7 @@ public sealed class HookSession : IAgentHooks
             MatchTarget = agentType, AgentType = agentType, LastAssistantMessage = lastAssistantMessage, StopHookActive = stopHookActive,
         }, cancellationToken);
 
-    /// <summary>PreToolUse for one call (used by <see cref="HookToolCallAuthorizer"/>).</summary>
+    /// <summary>PreToolUse for one call (fired by <see cref="ToolCallGate"/>).</summary>
     public Task<HookEventResult> PreToolUseAsync(string toolName, JsonElement arguments, CancellationToken cancellationToken = default) =>
         FireAsync(HookInvocation.ForTool(HookEvent.PreToolUse, _info(), toolName, arguments), cancellationToken);
 

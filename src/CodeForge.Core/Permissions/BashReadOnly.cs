@@ -2,7 +2,7 @@ namespace CodeForge.Core.Permissions;
 
 /// <summary>
 /// The one answer to "does this Bash command only read?", shared by plan mode (<see cref="PermissionPolicy"/>) and the
-/// read-only subagents (<c>ReadOnlyBashAuthorizer</c>): every subcommand must be a program of the built-in read-only set
+/// read-only subagents (<c>ToolCallGate.ForReadOnlyAgent</c>): every subcommand must be a program of the built-in read-only set
 /// used with read-only arguments (so <c>env rm</c>, <c>sort -o</c>, <c>find -fprintf</c>, <c>sed -i</c>, <c>git -c</c>
 /// are not), nothing may be written (an output redirection other than to a device), every path must be known from the
 /// text, and there must be nothing the parser cannot see through (substitutions, inline code, unparsable text).

@@ -64,6 +64,10 @@ public sealed class PermissionChecker
     public PermissionDecision Check(string toolName, JsonElement arguments, string? shellDirectory) =>
         Policy.Evaluate(toolName, arguments, shellDirectory);
 
+    /// <summary>Decides a tool call whose tool declared <paramref name="facts"/> (see <see cref="PermissionFacts"/>).</summary>
+    public PermissionDecision Check(string toolName, JsonElement arguments, PermissionFacts? facts) =>
+        Policy.Evaluate(toolName, arguments, facts);
+
     /// <summary>Decides a call without arguments.</summary>
     public PermissionDecision Check(string toolName) => Policy.Evaluate(toolName, default);
 

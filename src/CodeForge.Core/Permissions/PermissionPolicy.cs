@@ -148,14 +148,21 @@ public sealed class PermissionPolicy
     /// Decides a tool call. For Bash, <paramref name="shellDirectory"/> is the directory the shell is in when the command
     /// starts (the Bash tool carries it between calls); relative paths in the command are resolved against it.
     /// </summary>
-    public PermissionDecision Evaluate(string toolName, JsonElement arguments, string? shellDirectory)
+    public PermissionDecision Evaluate(string toolName, JsonElement arguments, string? shellDirectory) =>
+        Evaluate(toolName, arguments, null, shellDirectory);
+
+    /// <summary>
+    /// Decides a tool call whose tool declared <paramref name="facts"/> (what the call touches:
+    /// <see cref="IPermissionFactsDescriber"/>); null facts: the built-in tool of that name describes the call.
+    /// </summary>
+    public PermissionDecision Evaluate(string toolName, JsonElement arguments, PermissionFacts? facts, string? shellDirectory = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(toolName);
         if (shellDirectory is not null && !Path.IsPathFullyQualified(shellDirectory))
         {
             throw new ArgumentException($"The shell directory '{shellDirectory}' must be an absolute path.", nameof(shellDirectory));
         }
-        var call = new ToolCall(toolName, arguments, this, shellDirectory is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(shellDirectory)));
+        var call = new ToolCall(toolName, arguments, this, shellDirectory is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(shellDirectory)), facts);
         var mode = EffectiveMode;
 
         if (Find(call, PermissionBehavior.Deny) is (var denyRule, var denyLayer))

@@ -10,6 +10,7 @@ namespace CodeForge.Core.Permissions;
 internal sealed class ToolCall
 {
     private readonly JsonElement _arguments;
+    private readonly PermissionFacts _facts;
     private BashCommand? _bash;
     private bool _bashDone;
     private string? _fullPath;
@@ -20,10 +21,17 @@ internal sealed class ToolCall
     private string? _realPath;
     private bool _realDone;
 
-    public ToolCall(string toolName, JsonElement arguments, PermissionPolicy policy, string? shellDirectory = null)
+    /// <param name="toolName">The tool called.</param>
+    /// <param name="arguments">The call's arguments.</param>
+    /// <param name="policy">The snapshot deciding.</param>
+    /// <param name="shellDirectory">Where a Bash command starts (the working directory by default).</param>
+    /// <param name="facts">What the tool declares the call touches (<see cref="IPermissionFactsDescriber"/>); null: the
+    /// built-in tool of that name describes it (<see cref="Tools.BuiltIn.BuiltInTools.PermissionFacts"/>).</param>
+    public ToolCall(string toolName, JsonElement arguments, PermissionPolicy policy, string? shellDirectory = null, PermissionFacts? facts = null)
     {
         ToolName = toolName;
         _arguments = arguments;
+        _facts = facts ?? Tools.BuiltIn.BuiltInTools.PermissionFacts(toolName, arguments);
         Policy = policy;
         ShellDirectory = shellDirectory ?? policy.WorkingDirectory;
     }
@@ -92,14 +100,14 @@ internal sealed class ToolCall
             if (!_bashDone)
             {
                 _bashDone = true;
-                var command = ToolName == ToolNames.Bash ? GetString("command") : null;
+                var command = ToolName == ToolNames.Bash ? _facts.Command : null;
                 _bash = command is null ? null : BashCommand.Parse(command);
             }
             return _bash;
         }
     }
 
-    /// <summary>The absolute, normalized path a file tool works on (Glob and Grep default to the working directory).</summary>
+    /// <summary>The absolute, normalized path a file tool works on, from the tool's declared facts.</summary>
     public string? FullPath
     {
         get
@@ -107,16 +115,7 @@ internal sealed class ToolCall
             if (!_pathDone)
             {
                 _pathDone = true;
-                var argument = ToolNames.PathArgument(ToolName);
-                if (argument is not null)
-                {
-                    var path = GetString(argument);
-                    if (path is null && ToolName is ToolNames.Glob or ToolNames.Grep)
-                    {
-                        path = Policy.WorkingDirectory;
-                    }
-                    _fullPath = Resolve(path);
-                }
+                _fullPath = Resolve(_facts.Path);
             }
             return _fullPath;
         }
@@ -130,7 +129,7 @@ internal sealed class ToolCall
             if (!_hostDone)
             {
                 _hostDone = true;
-                var url = ToolName == ToolNames.WebFetch ? GetString("url") : null;
+                var url = ToolName == ToolNames.WebFetch ? _facts.Url : null;
                 if (url is not null)
                 {
                     if (!url.Contains("://", StringComparison.Ordinal))

@@ -1,6 +1,6 @@
 namespace CodeForge.Core.Permissions;
 
-/// <summary>The built-in tool names the permission grammar knows, and which argument holds each tool's content.</summary>
+/// <summary>The built-in tool names the permission grammar knows (what each call touches is declared by the tool: <see cref="PermissionFacts"/>).</summary>
 internal static class ToolNames
 {
     public const string Read = "Read";
@@ -34,15 +34,6 @@ internal static class ToolNames
 
     /// <summary>Tools whose specifier is a gitignore-style path pattern.</summary>
     public static bool IsPathTool(string tool) => tool is Read or Edit or Write or MultiEdit or NotebookEdit or Glob or Grep;
-
-    /// <summary>The argument holding the path a file tool works on, or null for other tools.</summary>
-    public static string? PathArgument(string tool) => tool switch
-    {
-        Read or Write or Edit or MultiEdit => "file_path",
-        NotebookEdit => "notebook_path",
-        Glob or Grep => "path",
-        _ => null,
-    };
 
     /// <summary>The built-in name this misspelling (case, snake_case) stands for, or null.</summary>
     public static string? Misspelled(string name)

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CodeForge.Core.Permissions;
+using CodeForge.Core.Agent;
 using CodeForge.Core.Tools;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -11,21 +11,21 @@ namespace CodeForge.Mcp.Server;
 /// offered as an MCP server (<c>forge mcp serve</c>), through the SDK's low-level server API.
 /// </summary>
 /// <remarks>
-/// <para>Permissions: every call is checked with the given <see cref="PermissionChecker"/> (the same settings rules as
-/// <c>forge -p</c>: deny, then ask, then allow, then the mode). Only <em>allow</em> runs the tool; <em>ask</em> is a
-/// denial, as in headless mode, because no one is there to answer. So by default the read-only tools (Read, Glob,
-/// Grep) run and writing tools need an allow rule in settings.</para>
+/// <para>Permissions: every call passes the given <see cref="ToolCallGate"/> (the same settings rules and the same
+/// PreToolUse/PostToolUse hooks as <c>forge -p</c>). Only <em>allow</em> runs the tool; <em>ask</em> is a denial, as in
+/// headless mode, because no one is there to answer (the gate has no prompt). So by default the read-only tools (Read,
+/// Glob, Grep) run and writing tools need an allow rule in settings.</para>
 /// <para>Concurrency: the registry is an immutable snapshot read per request; tool calls may run concurrently (the
 /// SDK dispatches requests in parallel), each through the thread-safe <see cref="ToolExecutor"/>.</para>
 /// </remarks>
 public static class ForgeMcpServer
 {
     /// <summary>The server options: tools capability and the list/call handlers over <paramref name="executor"/>.</summary>
-    public static McpServerOptions CreateOptions(ToolExecutor executor, ToolContext context, PermissionChecker checker, string version)
+    public static McpServerOptions CreateOptions(ToolExecutor executor, ToolContext context, ToolCallGate gate, string version)
     {
         ArgumentNullException.ThrowIfNull(executor);
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(checker);
+        ArgumentNullException.ThrowIfNull(gate);
         return new McpServerOptions
         {
             ServerInfo = new Implementation { Name = "forge", Version = version },
@@ -35,7 +35,7 @@ public static class ForgeMcpServer
             {
                 ListToolsHandler = (request, cancellationToken) => ValueTask.FromResult(ListTools(executor.Registry)),
                 CallToolHandler = async (request, cancellationToken) =>
-                    await CallToolAsync(executor, context, checker, request.Params!, cancellationToken).ConfigureAwait(false),
+                    await CallToolAsync(executor, context, gate, request.Params!, cancellationToken).ConfigureAwait(false),
             },
         };
     }
@@ -54,7 +54,10 @@ public static class ForgeMcpServer
         Tools = [.. registry.ListAll().Select(t => new Tool { Name = t.Name, Description = t.Description, InputSchema = t.Schema.JsonSchema })],
     };
 
-    internal static async Task<CallToolResult> CallToolAsync(ToolExecutor executor, ToolContext context, PermissionChecker checker,
+    /// <summary>What the model's client is told when a call would ask: no one can answer here.</summary>
+    public const string CannotAsk = "forge mcp serve cannot ask, so this is denied; add an allow rule for the tool to .forge/settings.json to permit it";
+
+    internal static async Task<CallToolResult> CallToolAsync(ToolExecutor executor, ToolContext context, ToolCallGate gate,
         CallToolRequestParams request, CancellationToken cancellationToken)
     {
         var arguments = ToElement(request.Arguments);
@@ -62,17 +65,14 @@ public static class ForgeMcpServer
         {
             return Error($"Unknown tool \"{request.Name}\". Available: {string.Join(", ", executor.Registry.ListNames())}.");
         }
-        var decision = checker.Check(request.Name, arguments);
-        if (!decision.IsAllowed)
+        var call = await gate.RunAsync(executor, "mcp-" + Guid.NewGuid().ToString("N"), request.Name, arguments, context, cancellationToken).ConfigureAwait(false);
+        if (call.Result is not { } result)
         {
-            var why = decision.NeedsConfirmation
-                ? $"{decision.Reason}. forge mcp serve cannot ask, so this is denied; add an allow rule (e.g. \"{request.Name}\") to .forge/settings.json to permit it"
-                : decision.Reason;
-            return Error($"Permission denied for {request.Name}: {why}.");
+            return Error($"Permission denied for {request.Name}: {call.Authorization.Reason.TrimEnd('.')}.");
         }
-        var result = await executor.ExecuteAsync(request.Name, arguments, context, cancellationToken).ConfigureAwait(false);
+        var feedback = string.Join("\n", new[] { call.After?.Block == true ? call.After.Reason : null, call.After?.AdditionalContext }.Where(t => !string.IsNullOrEmpty(t)));
         return result.Success
-            ? new CallToolResult { Content = [new TextContentBlock { Text = result.Output }] }
+            ? new CallToolResult { Content = [new TextContentBlock { Text = feedback.Length == 0 ? result.Output : result.Output + "\n\n" + feedback }] }
             : Error(result.Error!);
     }
 

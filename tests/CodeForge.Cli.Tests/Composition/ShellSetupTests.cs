@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CodeForge.Cli.Composition;
 using CodeForge.Testing;
 
 namespace CodeForge.Cli.Tests.Composition;
@@ -31,6 +32,49 @@ public sealed class ShellSetupTests : IAsyncLifetime
 
     private static string Call(params (string Key, object Value)[] args) =>
         JsonSerializer.Serialize(args.ToDictionary(a => a.Key, a => a.Value is bool b ? (JsonElement)JsonSerializer.SerializeToElement(b) : JsonSerializer.SerializeToElement((string)a.Value)));
+
+    [Fact]
+    public async Task RunUserCommand_RunsInTheSandboxThatEnforcesTheDenyRules()
+    {
+        Directory.CreateDirectory(Repo);
+        await File.WriteAllTextAsync(Path.Combine(Repo, "secret.txt"), "TOPSECRET", TestContext.Current.CancellationToken);
+        var checker = new CodeForge.Core.Permissions.PermissionChecker(Repo, Home);
+        checker.AddSessionRule(CodeForge.Core.Permissions.PermissionBehavior.Deny, "Read(./secret.txt)");
+        using var stderr = new StringWriter();
+        await using var shells = await ShellSetup.CreateAsync(CodeForge.Core.Config.Settings.Defaults, Repo, [], "s1", verbose: false, null,
+            DiagnosticLog.ToText(stderr), permissions: checker);
+
+        var run = await shells.RunUserCommandAsync("cat secret.txt; python3 -c \"print(open('secret.txt').read())\"; echo done", Repo, TestContext.Current.CancellationToken);
+
+        Assert.Equal("bwrap", shells.Protection);
+        Assert.Contains("done", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("TOPSECRET", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Permission denied", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunUserCommand_CapsTheOutput_AndStopsWhenCancelled()
+    {
+        Directory.CreateDirectory(Repo);
+        using var stderr = new StringWriter();
+        await using var shells = await ShellSetup.CreateAsync(CodeForge.Core.Config.Settings.Defaults, Repo, [], "s2", verbose: false, null, DiagnosticLog.ToText(stderr));
+        var marker = Path.Combine(Repo, "started");
+
+        var big = await shells.RunUserCommandAsync("yes line | head -c 200000", Repo, TestContext.Current.CancellationToken);
+        using var cancel = new CancellationTokenSource();
+        var running = shells.RunUserCommandAsync($"touch {marker}; sleep 300 & wait", Repo, cancel.Token);
+        while (!File.Exists(marker))
+        {
+            await Task.Yield();
+        }
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        Assert.True(big.Truncated);
+        Assert.True(big.TotalOutputChars >= 200_000, $"{big.TotalOutputChars} characters counted");
+        Assert.True(big.Output.Length < 40_000, $"{big.Output.Length} characters shown");
+        Assert.True(big.OutputFile is not null && new FileInfo(big.OutputFile).Length >= 200_000, "the whole output is saved to a file");
+    }
 
     [Fact]
     public async Task Print_WhenTheModelRunsAnAllowedBashCommand_TheFileItCreatesExists()

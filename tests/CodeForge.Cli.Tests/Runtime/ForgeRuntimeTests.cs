@@ -53,6 +53,32 @@ public sealed class ForgeRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Print_ASubagentsCallPassesTheSameGate_APreToolUseHookBlocksIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Bash is allowed, but a PreToolUse hook blocks it; the model delegates the command to a subagent.
+        await File.WriteAllTextAsync(ProjectSettings, """
+            {"permissions": {"allow": ["Bash"]},
+             "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "echo 'no shell for anyone' >&2; exit 2"}]}]}}
+            """, ct);
+        var marker = Path.Combine(Repo, "walked-around.txt");
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Task", JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["description"] = "run it", ["prompt"] = "run the command", ["subagent_type"] = "general-purpose",
+            }), "call_task"),
+            ScriptedTurn.CallTool("Bash", JsonSerializer.Serialize(new Dictionary<string, string> { ["command"] = $"touch {marker}" }), "call_bash"),
+            ScriptedTurn.Reply("child could not run it"),
+            ScriptedTurn.Reply("done"));
+
+        var run = await ForgeProcess.RunAsync(["-p", "run a command through a subagent", "--provider", "openai"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.False(File.Exists(marker), "the subagent's Bash call walked around the PreToolUse hook");
+        Assert.Contains("blocked by a PreToolUse hook: no shell for anyone", _server.Requests[2].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Print_WhenTheProjectSettingsDenyWriteBetweenTwoCalls_DeniesTheSecondWriteAndAnnouncesTheChangeOnce()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -11,7 +11,7 @@ namespace CodeForge.Concurrency.Tests.Config;
 
 /// <summary>
 /// Settings edits racing tool-call decisions. Each file version carries the same number in a permission rule, a
-/// PreToolUse hook and an env variable; a decision made through the settings gate reads all three (with a yield in
+/// PreToolUse hook and an env variable; a decision made through the one tool-call gate (holding the settings gate; the call asks, and the prompt probes) reads all three (with a yield in
 /// between, where a change could slip in) and must find one version. Versions never go back for a decider, every
 /// applied version is announced once, and after the edits stop the last version is in force.
 /// </summary>
@@ -41,10 +41,13 @@ public sealed class LiveSettingsConcurrencyTests : IDisposable
         File.Move(temp, SettingsPath, overwrite: true);
     }
 
-    /// <summary>Reads the rule, the hook and the env of the version in force, with a yield between reads; all must agree.</summary>
-    private sealed class VersionProbe(PermissionChecker checker, HookRegistry hooks, LiveEnvironmentDictionary env, ObservationLatch latch) : IToolCallAuthorizer
+    /// <summary>
+    /// The prompt of the gate (the call asks): reads the rule, the hook and the env of the version in force, with a yield
+    /// between reads; all must agree.
+    /// </summary>
+    private sealed class VersionProbe(PermissionChecker checker, HookRegistry hooks, LiveEnvironmentDictionary env, ObservationLatch latch) : IPermissionPrompt
     {
-        public async ValueTask<ToolCallAuthorization> AuthorizeAsync(string toolName, JsonElement arguments, CancellationToken cancellationToken)
+        public async ValueTask<ToolCallAuthorization> AskAsync(string toolName, JsonElement arguments, PermissionDecision decision, CancellationToken cancellationToken)
         {
             var rule = Assert.Single(checker.Policy[PermissionLayer.Project].Rules).Text;
             await Task.Yield();
@@ -103,7 +106,7 @@ public sealed class LiveSettingsConcurrencyTests : IDisposable
         // The watcher reloads too (no debounce), racing the explicit reloads below.
         live.Start(TimeSpan.Zero);
         using var latch = new ObservationLatch(required: 50);
-        var gated = new SettingsGatedAuthorizer(live.Gate, new VersionProbe(checker, hooks, env, latch));
+        using var gated = new ToolCallGate(checker, new ToolCallGateOptions { Settings = live.Gate, Prompt = new VersionProbe(checker, hooks, env, latch) });
         var writing = 1;
         var ct = TestContext.Current.CancellationToken;
         // A decider that fails releases the writer at once, so the failure is reported rather than a watchdog timeout.
@@ -129,7 +132,7 @@ public sealed class LiveSettingsConcurrencyTests : IDisposable
             {
                 do
                 {
-                    var decision = await gated.AuthorizeAsync("Bash", Command("echo"), ct);
+                    var decision = await gated.AuthorizeAsync("Bash", Command("make probe"), ct);
                     var n = int.Parse(decision.Reason!, CultureInfo.InvariantCulture);
                     Assert.True(n >= lastSeen, $"a decider went back from version {lastSeen} to {n}");
                     lastSeen = n;
@@ -148,7 +151,7 @@ public sealed class LiveSettingsConcurrencyTests : IDisposable
         Assert.True(latch.ObservedDuringRun >= latch.Required);
         Assert.Equal(announced.Distinct().Count(), announced.Count);
         Assert.Equal(announced.Order(), announced);
-        var final = await gated.AuthorizeAsync("Bash", Command("echo"), ct);
+        var final = await gated.AuthorizeAsync("Bash", Command("make probe"), ct);
         Assert.Equal(Versions.ToString(CultureInfo.InvariantCulture), final.Reason);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CodeForge.Core.Agent;
 using CodeForge.Core.Permissions;
 using CodeForge.Core.Tools;
 using CodeForge.Core.Tools.BuiltIn;
@@ -24,7 +25,7 @@ public sealed class ForgeMcpServerTests : IDisposable
     public void Dispose() => _root.Delete(recursive: true);
 
     private Task<CallToolResult> Call(string name, string json) =>
-        ForgeMcpServer.CallToolAsync(_executor, new ToolContext(_root.FullName), _checker, new CallToolRequestParams
+        ForgeMcpServer.CallToolAsync(_executor, new ToolContext(_root.FullName), new ToolCallGate(_checker, new ToolCallGateOptions { Tools = _executor.Registry, CannotAsk = ForgeMcpServer.CannotAsk }), new CallToolRequestParams
         {
             Name = name,
             Arguments = JsonElement.Parse(json).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone()),

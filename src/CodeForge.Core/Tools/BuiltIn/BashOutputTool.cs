@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CodeForge.Core.Shells;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Tools.BuiltIn;
 
@@ -17,7 +18,7 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// <see cref="BashToolOptions.MaxOutputChars"/> per stream per call; the rest stays for the next call. Lines the filter
 /// drops are consumed (as in Claude Code).
 /// </remarks>
-public sealed class BashOutputTool : ITool, IToolAccessDescriber
+public sealed class BashOutputTool : ITool, IToolAccessDescriber, IPermissionFactsDescriber
 {
     private static readonly TimeSpan FilterTimeout = TimeSpan.FromSeconds(2);
 
@@ -46,6 +47,12 @@ public sealed class BashOutputTool : ITool, IToolAccessDescriber
             "Optional regular expression to filter the output lines. Only lines matching this regex will be included in the result. "
             + "Any lines that do not match will no longer be available to read.")
         { Required = false });
+
+    /// <summary>The permission facts of a call: reads a background shell's output only.</summary>
+    public static PermissionFacts Facts(JsonElement arguments) => new() { ReadOnly = true };
+
+    /// <inheritdoc />
+    public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     /// <summary>Reads only the shell's own buffers: touches nothing a file tool touches.</summary>
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) => ToolAccess.None;

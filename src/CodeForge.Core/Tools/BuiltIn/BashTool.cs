@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CodeForge.Core.Shells;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Tools.BuiltIn;
 
@@ -25,7 +26,7 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// <see cref="ToolAccess.Everything"/> — with or without the sandbox, since a command may write anything in the workspace
 /// and <see cref="ToolAccess"/> cannot express "a whole tree", so Bash runs alone, in call order.</para>
 /// </remarks>
-public sealed class BashTool : ITool, IToolAccessDescriber
+public sealed class BashTool : ITool, IToolAccessDescriber, IPermissionFactsDescriber
 {
     /// <summary>The default timeout: 2 minutes.</summary>
     public const int DefaultTimeoutMs = 120_000;
@@ -93,6 +94,12 @@ public sealed class BashTool : ITool, IToolAccessDescriber
 
     /// <summary>Where the next command starts, if a previous command changed directory (null: the working directory).</summary>
     public string? CurrentDirectory => Volatile.Read(ref _directory);
+
+    /// <summary>The permission facts of a call: the command it runs.</summary>
+    public static PermissionFacts Facts(JsonElement arguments) => new() { Command = PermissionFacts.Argument(arguments, "command") };
+
+    /// <inheritdoc />
+    public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     /// <summary>Always <see cref="ToolAccess.Everything"/>: a command may touch anything (see the remarks).</summary>
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) => ToolAccess.Everything;

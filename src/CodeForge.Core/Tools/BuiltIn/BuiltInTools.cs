@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Text.Json;
+using CodeForge.Core.Permissions;
 using CodeForge.Core.Shells;
 using CodeForge.Core.Todos;
 
@@ -39,4 +41,26 @@ public static class BuiltInTools
 
     /// <summary>The TodoWrite tool over the session's <paramref name="list"/>.</summary>
     public static ITool CreateTodoTool(TodoList list) => new TodoWriteTool(list);
+
+    /// <summary>
+    /// The permission facts a built-in tool declares for a call (each tool's own <c>Facts</c> function), for a decision
+    /// made without the tool at hand (a rule checked by name, <c>forge mcp serve</c> before lookup); other tools declare
+    /// nothing here: the gate asks the registered tool itself (<see cref="IPermissionFactsDescriber"/>).
+    /// </summary>
+    public static PermissionFacts PermissionFacts(string toolName, JsonElement arguments) => toolName switch
+    {
+        "Read" => ReadTool.Facts(arguments),
+        "Write" => WriteTool.Facts(arguments),
+        "Edit" => EditTool.Facts(arguments),
+        "MultiEdit" => MultiEditTool.Facts(arguments),
+        // No NotebookEdit tool ships; rules on it still name its path argument.
+        "NotebookEdit" => new() { Path = Permissions.PermissionFacts.Argument(arguments, "notebook_path") },
+        "Glob" => GlobTool.Facts(arguments),
+        "Grep" => GrepTool.Facts(arguments),
+        "Bash" => BashTool.Facts(arguments),
+        "BashOutput" => BashOutputTool.Facts(arguments),
+        "WebFetch" => Web.WebFetchTool.Facts(arguments),
+        "WebSearch" => Web.WebSearchTool.Facts(arguments),
+        _ => Permissions.PermissionFacts.None,
+    };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Tools.BuiltIn;
 
@@ -15,7 +16,7 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// a reader sees a whole version. A file changed since the session's read is edited on its current content when
 /// old_string is still found exactly once there, else refused (see <see cref="EditEngine"/>).
 /// </remarks>
-public sealed class EditTool : ITool, IToolAccessDescriber
+public sealed class EditTool : ITool, IToolAccessDescriber, IPermissionFactsDescriber
 {
     private readonly FileReadTracker _tracker;
 
@@ -38,6 +39,12 @@ public sealed class EditTool : ITool, IToolAccessDescriber
         new ToolParameter("new_string", ToolParameterType.String, "The text to replace it with (must differ from old_string)."),
         new ToolParameter("replace_all", ToolParameterType.Boolean, "Replace every occurrence of old_string (default false).")
         { Required = false, DefaultValue = false });
+
+    /// <summary>The permission facts of a call: the file it edits.</summary>
+    public static PermissionFacts Facts(JsonElement arguments) => new() { Path = PermissionFacts.Argument(arguments, "file_path") };
+
+    /// <inheritdoc />
+    public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) =>
         ToolArgs.TryGet(arguments, "file_path", out var p) && p.ValueKind == JsonValueKind.String

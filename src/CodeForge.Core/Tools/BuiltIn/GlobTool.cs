@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using MAB.DotIgnore;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Tools.BuiltIn;
 
@@ -14,7 +15,7 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// allowed directories (linked directories are not followed; a linked file is listed only if its target is allowed).
 /// </summary>
 /// <remarks>Concurrency: stateless; calls run independently and only read the file system.</remarks>
-public sealed class GlobTool : ITool, IToolAccessDescriber
+public sealed class GlobTool : ITool, IToolAccessDescriber, IPermissionFactsDescriber
 {
     private readonly FileToolOptions _options;
 
@@ -36,6 +37,12 @@ public sealed class GlobTool : ITool, IToolAccessDescriber
         new ToolParameter("path", ToolParameterType.String,
             "The absolute directory to search in. Omit it to use the working directory (do not pass \"undefined\" or \"null\").")
         { Required = false });
+
+    /// <summary>The permission facts of a call: the directory it searches (the working directory by default).</summary>
+    public static PermissionFacts Facts(JsonElement arguments) => new() { Path = PermissionFacts.Argument(arguments, "path") ?? ".", ReadOnly = true };
+
+    /// <inheritdoc />
+    public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context)
     {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Tools.BuiltIn;
 
@@ -20,7 +21,7 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// lines or entries.</para>
 /// <para>Concurrency: stateless; calls run independently and only read the file system.</para>
 /// </remarks>
-public sealed class GrepTool : ITool, IToolAccessDescriber
+public sealed class GrepTool : ITool, IToolAccessDescriber, IPermissionFactsDescriber
 {
     /// <summary>Lines or entries returned when head_limit is not given.</summary>
     public const int DefaultHeadLimit = 250;
@@ -62,6 +63,12 @@ public sealed class GrepTool : ITool, IToolAccessDescriber
         new ToolParameter("multiline", ToolParameterType.Boolean, "Let . match newlines and patterns span lines (default false).") { Required = false },
         new ToolParameter("head_limit", ToolParameterType.Integer, $"Return at most this many lines/entries (default {DefaultHeadLimit}; 0 = no limit).") { Required = false, Minimum = 0 },
         new ToolParameter("offset", ToolParameterType.Integer, "Skip this many lines/entries before applying head_limit (default 0).") { Required = false, Minimum = 0 });
+
+    /// <summary>The permission facts of a call: the file or directory it searches (the working directory by default).</summary>
+    public static PermissionFacts Facts(JsonElement arguments) => new() { Path = PermissionFacts.Argument(arguments, "path") ?? ".", ReadOnly = true };
+
+    /// <inheritdoc />
+    public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using CodeForge.Core.Shells;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Tools.BuiltIn;
 
@@ -10,7 +11,7 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// </summary>
 /// <remarks>Concurrency: <see cref="ShellManager.KillAsync"/> is safe to race with anything; of concurrent kills of one
 /// shell exactly one reports that it killed it, the others that it had already stopped.</remarks>
-public sealed class KillShellTool : ITool, IToolAccessDescriber
+public sealed class KillShellTool : ITool, IToolAccessDescriber, IPermissionFactsDescriber
 {
     private readonly ShellManager _shells;
 
@@ -26,6 +27,12 @@ public sealed class KillShellTool : ITool, IToolAccessDescriber
 
     public ToolSchema Schema { get; } = ToolSchema.Create(
         new ToolParameter("shell_id", ToolParameterType.String, "The ID of the background shell to kill.") { MinLength = 1 });
+
+    /// <summary>The permission facts of a call: no path, command or URL.</summary>
+    public static PermissionFacts Facts(JsonElement arguments) => PermissionFacts.None;
+
+    /// <inheritdoc />
+    public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     /// <summary>Acts only on its own shell's processes: touches nothing a file tool touches.</summary>
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) => ToolAccess.None;

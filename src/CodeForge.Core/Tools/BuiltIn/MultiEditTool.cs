@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Tools.BuiltIn;
 
@@ -8,7 +9,7 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// <see cref="EditTool"/> (read first, no stale file, encoding and line endings kept, unified diff).
 /// </summary>
 /// <remarks>Concurrency: as <see cref="EditTool"/>; the whole batch is one step under the path's gate.</remarks>
-public sealed class MultiEditTool : ITool, IToolAccessDescriber
+public sealed class MultiEditTool : ITool, IToolAccessDescriber, IPermissionFactsDescriber
 {
     private readonly FileReadTracker _tracker;
 
@@ -38,6 +39,12 @@ public sealed class MultiEditTool : ITool, IToolAccessDescriber
                 ],
             },
         });
+
+    /// <summary>The permission facts of a call: the file it edits.</summary>
+    public static PermissionFacts Facts(JsonElement arguments) => new() { Path = PermissionFacts.Argument(arguments, "file_path") };
+
+    /// <inheritdoc />
+    public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) =>
         ToolArgs.TryGet(arguments, "file_path", out var p) && p.ValueKind == JsonValueKind.String

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Tools.BuiltIn;
 
@@ -22,7 +23,7 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// <c>byte[]</c>) and the media type under <see cref="MediaTypeMetadataKey"/> (e.g. <c>image/png</c>), for a client that
 /// turns them into <c>DataContent</c> for a multimodal model.</para>
 /// </remarks>
-public sealed class ReadTool : ITool, IToolAccessDescriber
+public sealed class ReadTool : ITool, IToolAccessDescriber, IPermissionFactsDescriber
 {
     /// <summary>Metadata key of an image's bytes (<c>byte[]</c>).</summary>
     public const string ImageMetadataKey = "image";
@@ -64,6 +65,12 @@ public sealed class ReadTool : ITool, IToolAccessDescriber
         { Required = false, Minimum = 0 },
         new ToolParameter("limit", ToolParameterType.Integer, "The number of lines to read (default 2000). Only give it for files too long to read at once.")
         { Required = false, Minimum = 1 });
+
+    /// <summary>The permission facts of a call: the file it reads.</summary>
+    public static PermissionFacts Facts(JsonElement arguments) => new() { Path = PermissionFacts.Argument(arguments, "file_path"), ReadOnly = true };
+
+    /// <inheritdoc />
+    public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) =>
         ToolArgs.TryGet(arguments, "file_path", out var p) && p.ValueKind == JsonValueKind.String

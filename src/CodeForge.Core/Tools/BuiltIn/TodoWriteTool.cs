@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CodeForge.Core.Todos;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Tools.BuiltIn;
 
@@ -16,7 +17,7 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// the last call's list is the one that stays. Advice such as "keep exactly one task in progress" is reported in the
 /// result, not enforced.
 /// </remarks>
-public sealed class TodoWriteTool : ITool, IToolAccessDescriber
+public sealed class TodoWriteTool : ITool, IToolAccessDescriber, IPermissionFactsDescriber
 {
     private const string Success =
         "Todos have been modified successfully. Ensure that you continue to use the todo list to track your progress. "
@@ -65,6 +66,12 @@ public sealed class TodoWriteTool : ITool, IToolAccessDescriber
 
     /// <summary>The list this tool writes.</summary>
     public TodoList List => _list;
+
+    /// <summary>The permission facts of a call: no path, command or URL.</summary>
+    public static PermissionFacts Facts(JsonElement arguments) => PermissionFacts.None;
+
+    /// <inheritdoc />
+    public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) => _access;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Tools.BuiltIn;
 
@@ -15,7 +16,7 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// result; readers see the old or the new content, never a mix. A file that changed since the session read it (by
 /// content) is never overwritten.
 /// </remarks>
-public sealed class WriteTool : ITool, IToolAccessDescriber
+public sealed class WriteTool : ITool, IToolAccessDescriber, IPermissionFactsDescriber
 {
     private readonly FileReadTracker _tracker;
 
@@ -34,6 +35,12 @@ public sealed class WriteTool : ITool, IToolAccessDescriber
     public ToolSchema Schema { get; } = ToolSchema.Create(
         new ToolParameter("file_path", ToolParameterType.String, "The absolute path to the file to write (must be absolute, not relative).") { MinLength = 1 },
         new ToolParameter("content", ToolParameterType.String, "The content to write to the file."));
+
+    /// <summary>The permission facts of a call: the file it writes.</summary>
+    public static PermissionFacts Facts(JsonElement arguments) => new() { Path = PermissionFacts.Argument(arguments, "file_path") };
+
+    /// <inheritdoc />
+    public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) =>
         ToolArgs.TryGet(arguments, "file_path", out var p) && p.ValueKind == JsonValueKind.String

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using CodeForge.Core.Tools.BuiltIn;
 using Microsoft.Extensions.AI;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Tools.Web;
 
@@ -15,7 +16,7 @@ namespace CodeForge.Core.Tools.Web;
 /// </summary>
 /// <remarks>Concurrency: holds only the shared, thread-safe fetcher; concurrent calls are independent (and share one
 /// request when they fetch the same URL, see <see cref="WebFetcher"/>).</remarks>
-public sealed class WebFetchTool : ITool, IToolAccessDescriber
+public sealed class WebFetchTool : ITool, IToolAccessDescriber, IPermissionFactsDescriber
 {
     private readonly WebFetcher _fetcher;
 
@@ -43,6 +44,12 @@ public sealed class WebFetchTool : ITool, IToolAccessDescriber
     public ToolSchema Schema { get; } = ToolSchema.Create(
         new ToolParameter("url", ToolParameterType.String, "The URL to fetch content from") { MinLength = 1 },
         new ToolParameter("prompt", ToolParameterType.String, "The prompt to run on the fetched content"));
+
+    /// <summary>The permission facts of a call: the URL it opens.</summary>
+    public static PermissionFacts Facts(JsonElement arguments) => new() { Url = PermissionFacts.Argument(arguments, "url"), ReadOnly = true };
+
+    /// <inheritdoc />
+    public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     /// <inheritdoc/>
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) => ToolAccess.None;

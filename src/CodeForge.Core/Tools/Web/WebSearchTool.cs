@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CodeForge.Core.Tools.BuiltIn;
+using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Tools.Web;
 
@@ -13,7 +14,7 @@ namespace CodeForge.Core.Tools.Web;
 /// for when a filter is given, so filtering still leaves some.
 /// </summary>
 /// <remarks>Concurrency: holds only the provider (thread-safe by contract); concurrent calls are independent.</remarks>
-public sealed class WebSearchTool : ITool, IToolAccessDescriber
+public sealed class WebSearchTool : ITool, IToolAccessDescriber, IPermissionFactsDescriber
 {
     /// <summary>The most results shown.</summary>
     public const int MaxResults = 10;
@@ -54,6 +55,12 @@ public sealed class WebSearchTool : ITool, IToolAccessDescriber
             Required = false,
             Items = new ToolParameter("domain", ToolParameterType.String, "A domain, e.g. example.com"),
         });
+
+    /// <summary>The permission facts of a call: reads the web only.</summary>
+    public static PermissionFacts Facts(JsonElement arguments) => new() { ReadOnly = true };
+
+    /// <inheritdoc />
+    public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     /// <inheritdoc/>
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) => ToolAccess.None;
