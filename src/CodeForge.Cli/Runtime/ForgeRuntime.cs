@@ -243,7 +243,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         ProviderConfig provider;
         try
         {
-            provider = new ProviderResolver(environment).Resolve(new ProviderOptions(o.Provider, o.Model), new ProviderSettings(settings.Provider, settings.Model));
+            provider = new ProviderResolver(environment).Resolve(new ProviderOptions(o.Provider, o.Model), new ProviderSettings(settings.Provider, settings.Model) { OpenAIApi = settings.OpenAIApi });
         }
         catch (ProviderConfigurationException ex)
         {
@@ -367,7 +367,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         try
         {
             _pendingProvider = new ProviderResolver(Environment).Resolve(new ProviderOptions(Options.Provider, Options.Model),
-                new ProviderSettings(next.Settings.Provider, next.Settings.Model));
+                new ProviderSettings(next.Settings.Provider, next.Settings.Model) { OpenAIApi = next.Settings.OpenAIApi });
             change.Changed("model");
         }
         catch (ProviderConfigurationException ex)
@@ -455,6 +455,11 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         });
 
     /// <summary>The agent loop over the current client (build one per turn: the model may have changed).</summary>
+    private OutputStyleResolver? _outputStyleResolver;
+
+    /// <summary>The <c>outputStyle</c> lookup (made on first use; turns are built one at a time).</summary>
+    private OutputStyleResolver OutputStyleResolution => _outputStyleResolver ??= new OutputStyleResolver(problem => Diagnostics.Warning(problem));
+
     public AgentLoop CreateLoop() => new(Client, Executor, ToolContext(), LoopAuthorizer);
 
     /// <summary>The options of the next turn: system prompt (memory files re-read), model, turn limit.</summary>
@@ -462,7 +467,11 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     {
         MaxTurns = Options.MaxTurns,
         SystemPrompt = SystemPrompt.Build(new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
-            _gitStatus, Registry.ListNames(), MemoryFiles.Load(WorkingDirectory, Home), Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow)),
+            _gitStatus, Registry.ListNames(), MemoryFiles.Load(WorkingDirectory, Home), Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow)
+        {
+            ModelId = Provider.Model,
+            OutputStyle = OutputStyleResolution.Resolve(_live.Applied.Settings.OutputStyle, Home, _extensions.ProjectDirectory, _extensions.Plugins.Snapshot.Plugins.Values.Select(p => p.Root)),
+        }),
         ChatOptions = new ChatOptions { ModelId = Provider.Model, AdditionalProperties = new() { [ChatClientFactory.PromptCacheKeyProperty] = Session.Id } },
         Context = Context,
         Hooks = _hooks.Session,
