@@ -93,9 +93,9 @@ public sealed class SystemPromptFamilyTests : IAsyncLifetime
     public async Task TheOutputStyleSetting_AddsTheStyleToThePrompt_FromBuiltInsOrStyleFiles(string style, string expected)
     {
         Directory.CreateDirectory(Path.Combine(Repo, ".forge", "output-styles"));
-        File.WriteAllText(Path.Combine(Repo, ".forge", "output-styles", "pirate.md"),
-            "---\nname: pirate\ndescription: Talks like a pirate\n---\nAnswer like a pirate, arr.\n");
-        File.WriteAllText(Path.Combine(Repo, ".forge", "settings.json"), $$"""{"outputStyle": "{{style}}"}""");
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".forge", "output-styles", "pirate.md"),
+            "---\nname: pirate\ndescription: Talks like a pirate\n---\nAnswer like a pirate, arr.\n", Ct);
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".forge", "settings.json"), $$"""{"outputStyle": "{{style}}"}""", Ct);
         _server.Enqueue(ScriptedTurn.Reply("hi"));
 
         var run = await ForgeProcess.RunAsync(["-p", "hello", "--provider", "anthropic"], Repo, Env());
@@ -108,7 +108,7 @@ public sealed class SystemPromptFamilyTests : IAsyncLifetime
     public async Task AnUnknownOutputStyle_IsReported_AndTheDefaultIsUsed()
     {
         Directory.CreateDirectory(Path.Combine(Repo, ".forge"));
-        File.WriteAllText(Path.Combine(Repo, ".forge", "settings.json"), """{"outputStyle": "shakespeare"}""");
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".forge", "settings.json"), """{"outputStyle": "shakespeare"}""", Ct);
         _server.Enqueue(ScriptedTurn.Reply("hi"));
 
         var run = await ForgeProcess.RunAsync(["-p", "hello", "--provider", "anthropic"], Repo, Env());
