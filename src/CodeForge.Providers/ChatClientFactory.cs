@@ -7,7 +7,9 @@ using CodeForge.Providers.Http;
 using CodeForge.Providers.Ollama;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
+using CodeForge.Providers.OpenAIResponses;
 using OpenAI;
+using OpenAI.Responses;
 
 namespace CodeForge.Providers;
 
@@ -81,7 +83,11 @@ public enum AnthropicClientImplementation
 /// what ships; the SDK is used only when <see cref="ChatClientFactoryOptions.AnthropicImplementation"/> asks for it (it
 /// gets thinking through <see cref="ChatOptions.Reasoning"/>, but no cache breakpoints). Both sit under the same
 /// decorators.</para>
-/// <para>OpenAI and compatible servers get <see cref="OpenAIRequestChatClient"/> under the decorators: the
+/// <para>OpenAI's reasoning and coding models (and any server configured with <see cref="OpenAIApi.Responses"/>) go
+/// through the Responses API: the SDK's <c>ResponsesClient</c> with the Microsoft.Extensions.AI adapter, under
+/// <see cref="OpenAIResponsesRequestChatClient"/> (stateless, encrypted reasoning carried across turns, effort, cache
+/// key). Everything else OpenAI-shaped goes through Chat Completions.</para>
+/// <para>OpenAI and compatible servers on Chat Completions get <see cref="OpenAIRequestChatClient"/> under the decorators: the
 /// configured reasoning effort (<c>reasoning_effort</c>) for reasoning models, and the <c>prompt_cache_key</c> for
 /// OpenAI itself.</para>
 /// <para>The returned client is safe for concurrent calls. Disposing it disposes the HTTP client it owns.
@@ -114,7 +120,9 @@ public static class ChatClientFactory
             vendor = config.Kind switch
             {
                 ProviderKind.Anthropic => CreateAnthropic(config, http, options),
-                ProviderKind.Ollama => CreateOllama(config, http),
+                ProviderKind.Ollama => CreateOllama(config, http, options),
+                _ when OpenAIApis.UsesResponses(config) => new OpenAIResponsesRequestChatClient(CreateOpenAIResponses(config, http, options), config,
+                    config.Kind == ProviderKind.OpenAI && options.PromptCaching, options.PromptCacheKey, options.Reasoning),
                 _ => new OpenAIRequestChatClient(CreateOpenAI(config, http, options), config,
                     config.Kind == ProviderKind.OpenAI && options.PromptCaching, options.PromptCacheKey, options.Reasoning),
             };
@@ -148,6 +156,21 @@ public static class ChatClientFactory
         return new OpenAI.Chat.ChatClient(config.Model, key, clientOptions).AsIChatClient();
     }
 
+#pragma warning disable OPENAI001 // The SDK marks its Responses client experimental; see OpenAIResponsesRequestChatClient.
+    private static IChatClient CreateOpenAIResponses(ProviderConfig config, HttpClient http, ChatClientFactoryOptions options)
+    {
+        var clientOptions = new ResponsesClientOptions
+        {
+            Endpoint = config.BaseUrl,
+            RetryPolicy = new ClientRetryPolicy(0),
+            Transport = new HttpClientPipelineTransport(http),
+            NetworkTimeout = options.RequestTimeout,
+        };
+        var key = new ApiKeyCredential(config.ApiKey ?? "no-key");
+        return new ResponsesClient(key, clientOptions).AsIChatClient(config.Model);
+    }
+#pragma warning restore OPENAI001
+
     private static IChatClient CreateAnthropic(ProviderConfig config, HttpClient http, ChatClientFactoryOptions options)
     {
         // Always explicit: with no key the SDK would look in the environment itself.
@@ -178,11 +201,12 @@ public static class ChatClientFactory
         return client.AsIChatClient(config.Model, config.MaxOutputTokens);
     }
 
-    private static OllamaToolResultChatClient CreateOllama(ProviderConfig config, HttpClient http)
+    private static OllamaThinkingChatClient CreateOllama(ProviderConfig config, HttpClient http, ChatClientFactoryOptions options)
     {
         http.BaseAddress = config.BaseUrl;
         // Source-generated JSON and tool results pre-rendered: OllamaSharp's defaults use reflection (not AOT-safe).
-        return new OllamaToolResultChatClient(new OllamaApiClient(http, config.Model, OllamaJsonContext.Default));
+        return new OllamaThinkingChatClient(
+            new OllamaToolResultChatClient(new OllamaApiClient(http, config.Model, OllamaJsonContext.Default)), config.Model, options.Reasoning);
     }
 
     /// <summary>The bottom of the pipeline: owns the HTTP client and answers <c>GetService(typeof(ProviderConfig))</c>.</summary>

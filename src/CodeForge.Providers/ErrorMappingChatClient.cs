@@ -131,6 +131,21 @@ public sealed class ErrorMappingChatClient : DelegatingChatClient
             var (_, type, _) = ParseBody(body);
             return FromStatus(StatusOfAnthropicError(type), body, null, error);
         }
+        if (Find<OpenAIResponses.ResponsesStreamErrorException>(error) is { } responsesError)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteStartObject("error");
+                writer.WriteString("message", responsesError.ErrorMessage);
+                writer.WriteString("code", responsesError.Code);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+            var body = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            return FromStatus(StatusOfOpenAIErrorCode(responsesError.Code), body, null, error);
+        }
         if (Find<AnthropicStreamErrorException>(error) is { } streamError)
         {
             return FromStatus(StatusOfAnthropicError(streamError.ErrorType), streamError.Body, null, error);
@@ -173,6 +188,17 @@ public sealed class ErrorMappingChatClient : DelegatingChatClient
         }
         return null;
     }
+
+    /// <summary>The HTTP status an OpenAI error code in a Responses stream stands for (the stream itself was 200).</summary>
+    private static int StatusOfOpenAIErrorCode(string? code) => code switch
+    {
+        "rate_limit_exceeded" => 429,
+        "insufficient_quota" => 429,
+        "server_error" or "internal_error" or "server_is_overloaded" or "slow_down" => 500,
+        "invalid_api_key" => 401,
+        "model_not_found" => 404,
+        _ => 400,
+    };
 
     /// <summary>The HTTP status an Anthropic error type stands for (an in-stream error has no status of its own).</summary>
     private static int StatusOfAnthropicError(string? type) => type switch
@@ -281,6 +307,7 @@ public sealed class ErrorMappingChatClient : DelegatingChatClient
     {
         ProviderKind.Anthropic => "Anthropic Messages API",
         ProviderKind.Ollama => "Ollama",
+        _ when OpenAIApis.UsesResponses(_config) => "OpenAI Responses API",
         _ => "OpenAI Chat Completions",
     };
 

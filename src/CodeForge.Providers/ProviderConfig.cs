@@ -36,6 +36,9 @@ public sealed record ProviderConfig
     /// <summary>The default output-token limit per response (Anthropic requires one), or null for the server's.</summary>
     public int? MaxOutputTokens { get; init; }
 
+    /// <summary>Which OpenAI wire API to use (OpenAI and compatible servers; see <see cref="OpenAIApis.UsesResponses"/>).</summary>
+    public OpenAIApi OpenAIApi { get; init; } = OpenAIApi.Auto;
+
     /// <inheritdoc/>
     public override string ToString()
     {

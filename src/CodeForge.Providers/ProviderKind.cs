@@ -3,7 +3,8 @@ namespace CodeForge.Providers;
 /// <summary>The wire protocol (and vendor) a model is reached through.</summary>
 public enum ProviderKind
 {
-    /// <summary>OpenAI Chat Completions at api.openai.com (or a proxy set by <c>OPENAI_BASE_URL</c>).</summary>
+    /// <summary>OpenAI at api.openai.com (or a proxy set by <c>OPENAI_BASE_URL</c>): the Responses API for its reasoning
+    /// models, Chat Completions for the others (<see cref="OpenAIApi"/>).</summary>
     OpenAI,
     /// <summary>Anthropic Messages: the official <c>Anthropic</c> SDK under the JIT, the built-in
     /// <c>AnthropicMessagesClient</c> in the Native AOT build.</summary>

@@ -11,4 +11,8 @@ public sealed record ProviderOptions(string? Provider = null, string? Model = nu
 /// <param name="BaseUrl">The server's base URL; wins over the vendor's base-URL variable.</param>
 /// <param name="ApiKeyEnv">The name of the environment variable that holds the API key, instead of the vendor's
 /// usual one (settings never hold a key itself).</param>
-public sealed record ProviderSettings(string? Provider = null, string? Model = null, string? BaseUrl = null, string? ApiKeyEnv = null);
+public sealed record ProviderSettings(string? Provider = null, string? Model = null, string? BaseUrl = null, string? ApiKeyEnv = null)
+{
+    /// <summary>Which OpenAI wire API to use (<c>responses</c>, <c>chat</c>, <c>auto</c>); <c>FORGE_OPENAI_API</c> wins.</summary>
+    public string? OpenAIApi { get; init; }
+}

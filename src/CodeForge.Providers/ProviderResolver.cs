@@ -80,6 +80,7 @@ public sealed class ProviderResolver
             BaseUrlVariable = baseUrlVariable,
             DisplayName = preset.DisplayName ?? $"the OpenAI-compatible server at {baseUrl.Authority}",
             ModelInfo = info,
+            OpenAIApi = ResolveOpenAIApi(settings),
             MaxOutputTokens = preset.Kind == ProviderKind.Anthropic ? Math.Min(info?.MaxOutputTokens ?? 16_384, 16_384) : null,
         };
     }
@@ -201,6 +202,17 @@ public sealed class ProviderResolver
             throw new ProviderConfigurationException($"No API key for {preset.DisplayName}: set {variable}{alternative}");
         }
         return (key, variable);
+    }
+
+    private OpenAIApi ResolveOpenAIApi(ProviderSettings settings)
+    {
+        var (text, source) = First((Env(OpenAIApis.EnvironmentVariable), OpenAIApis.EnvironmentVariable), (Clean(settings.OpenAIApi), "the settings (openaiApi)"));
+        if (text is null)
+        {
+            return OpenAIApi.Auto;
+        }
+        return OpenAIApis.Parse(text) ?? throw new ProviderConfigurationException(
+            $"Unknown OpenAI API '{text}' (from {source}): use responses, chat or auto.");
     }
 
     private string? Env(string name) => Clean(_environment(name));

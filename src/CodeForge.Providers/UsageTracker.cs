@@ -10,17 +10,28 @@ namespace CodeForge.Providers;
 /// <param name="CachedInputTokens">Prompt tokens read from the cache.</param>
 /// <param name="CacheWriteTokens">Prompt tokens written to the cache (Anthropic).</param>
 /// <param name="Cost">US dollars at list price, or null when the model has no known price.</param>
-public sealed record CallUsage(string Model, long InputTokens, long OutputTokens, long CachedInputTokens, long CacheWriteTokens, decimal? Cost);
+public sealed record CallUsage(string Model, long InputTokens, long OutputTokens, long CachedInputTokens, long CacheWriteTokens, decimal? Cost)
+{
+    /// <summary>The part of <see cref="OutputTokens"/> the model spent reasoning, as the provider reported it (OpenAI
+    /// <c>reasoning_tokens</c>; 0 when the provider does not say). Billed as output, so already in <see cref="Cost"/>.</summary>
+    public long ReasoningTokens { get; init; }
+}
 
 /// <summary>Totals for one model within a session.</summary>
 public sealed record ModelUsage(long Calls, long InputTokens, long OutputTokens, long CachedInputTokens, long CacheWriteTokens, decimal? Cost)
 {
+    /// <summary>Reasoning tokens (part of <see cref="OutputTokens"/>) the provider reported.</summary>
+    public long ReasoningTokens { get; init; }
+
     internal static ModelUsage Empty { get; } = new(0, 0, 0, 0, 0, 0m);
 
     internal ModelUsage Add(CallUsage call) => new(
         Calls + 1, InputTokens + call.InputTokens, OutputTokens + call.OutputTokens,
         CachedInputTokens + call.CachedInputTokens, CacheWriteTokens + call.CacheWriteTokens,
-        Cost is { } sum && call.Cost is { } cost ? sum + cost : null);
+        Cost is { } sum && call.Cost is { } cost ? sum + cost : null)
+    {
+        ReasoningTokens = ReasoningTokens + call.ReasoningTokens,
+    };
 }
 
 /// <summary>Session totals at one instant. Immutable.</summary>
@@ -47,6 +58,9 @@ public sealed record UsageSnapshot(
     /// the end of its response or stream, retries and their waits included, failed calls too.</summary>
     public TimeSpan ApiDuration { get; init; }
 
+    /// <summary>Reasoning (thinking) tokens the providers reported, part of <see cref="OutputTokens"/> and priced as output.</summary>
+    public long ReasoningTokens { get; init; }
+
     internal UsageSnapshot Add(CallUsage call) => new(
         Calls + 1, InputTokens + call.InputTokens, OutputTokens + call.OutputTokens,
         CachedInputTokens + call.CachedInputTokens, CacheWriteTokens + call.CacheWriteTokens,
@@ -54,6 +68,7 @@ public sealed record UsageSnapshot(
         ByModel.SetItem(call.Model, (ByModel.TryGetValue(call.Model, out var model) ? model : ModelUsage.Empty).Add(call)))
     {
         ApiDuration = ApiDuration,
+        ReasoningTokens = ReasoningTokens + call.ReasoningTokens,
     };
 }
 
@@ -90,7 +105,10 @@ public sealed class UsageTracker
         var cached = usage?.CachedInputTokenCount ?? 0;
         // The Anthropic adapter reports cache writes only as an additional count.
         var cacheWrite = usage?.AdditionalCounts is { } extra && extra.TryGetValue("CacheCreationInputTokens", out var written) ? written : 0;
-        var call = new CallUsage(model, input, output, cached, cacheWrite, price?.Cost(input, output, cached, cacheWrite));
+        var call = new CallUsage(model, input, output, cached, cacheWrite, price?.Cost(input, output, cached, cacheWrite))
+        {
+            ReasoningTokens = usage?.ReasoningTokenCount ?? 0,
+        };
         lock (_gate)
         {
             Volatile.Write(ref _snapshot, _snapshot.Add(call));

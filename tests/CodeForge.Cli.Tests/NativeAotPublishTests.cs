@@ -33,6 +33,7 @@ public sealed class NativeAotPublishTests
             Assert.Equal("0.1.0+native-aot", run.StdOut.Trim());
 
             await RunsAToolTurnOverTheAnthropicProtocolAsync(binary);
+            await CarriesReasoningAcrossAToolTurnOverTheResponsesApiAsync(binary);
         }
         finally
         {
@@ -77,6 +78,52 @@ public sealed class NativeAotPublishTests
             // Prompt caching and thinking work in the shipped binary: breakpoints on the system prompt, adaptive thinking.
             Assert.All(server.Requests, r => Assert.Equal("ephemeral", r.Json.GetProperty("system")[0].GetProperty("cache_control").GetProperty("type").GetString()));
             Assert.All(server.Requests, r => Assert.Equal("adaptive", r.Json.GetProperty("thinking").GetProperty("type").GetString()));
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The native binary reaches an OpenAI reasoning model through the Responses API (the SDK's client and the
+    /// Microsoft.Extensions.AI adapter, AOT-safe): the effort reaches the request, the reasoning item comes back in the
+    /// next request with its encrypted content, the tool result goes back as a function_call_output.</summary>
+    private static async Task CarriesReasoningAcrossAToolTurnOverTheResponsesApiAsync(string binary)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var work = Directory.CreateTempSubdirectory("forge-aot-responses-");
+        try
+        {
+            var home = Directory.CreateDirectory(Path.Combine(work.FullName, "home")).FullName;
+            var repo = Directory.CreateDirectory(Path.Combine(work.FullName, "repo")).FullName;
+            var notes = Path.Combine(repo, "notes.txt");
+            await File.WriteAllTextAsync(notes, "the password is heron\n", ct);
+            await using var server = await FakeModelServer.StartAsync(new FakeModelServerOptions { ExpectedApiKey = FakeModelServer.FakeApiKey }, ct);
+            server.Enqueue(
+                new ScriptedTurn
+                {
+                    Thinking = [new ScriptedThinking("Read the notes.", "gAAAA-encrypted-reasoning")],
+                    ToolCalls = [new ScriptedToolCall("Read", JsonSerializer.Serialize(new Dictionary<string, string> { ["file_path"] = notes }), "call_r1")],
+                    ChunkSize = 3,
+                },
+                ScriptedTurn.Reply("It is heron.", new ScriptedUsage(2_000, 40, CachedInputTokens: 1_500, ReasoningTokens: 25)));
+            var env = new Dictionary<string, string>(server.EnvironmentVariables) { ["HOME"] = home };
+
+            var run = await RunAsync(binary, ["-p", "what is the password?", "--provider", "openai", "--model", "gpt-5.4", "--effort", "high",
+                "--output-format", "json"], repo, TimeSpan.FromSeconds(60), env);
+
+            Assert.True(run.ExitCode == 0, $"native forge failed:\n{run.StdErr}\n{run.StdOut}");
+            Assert.Equal(2, server.Requests.Count);
+            Assert.All(server.Requests, r => Assert.Equal(ModelProtocol.OpenAIResponses, r.Protocol));
+            Assert.Equal("high", server.Requests[0].Json.GetProperty("reasoning").GetProperty("effort").GetString());
+            var input = server.Requests[1].Json.GetProperty("input").EnumerateArray().ToList();
+            var reasoning = input.Single(i => i.TryGetProperty("type", out var t) && t.GetString() == "reasoning");
+            Assert.Equal(("rs_fake_1", "gAAAA-encrypted-reasoning"), (reasoning.GetProperty("id").GetString(), reasoning.GetProperty("encrypted_content").GetString()));
+            var output = input.Single(i => i.TryGetProperty("type", out var t) && t.GetString() == "function_call_output");
+            Assert.Contains("heron", output.GetProperty("output").GetRawText(), StringComparison.Ordinal);
+            var result = JsonDocument.Parse(run.StdOut).RootElement;
+            Assert.Equal("It is heron.", result.GetProperty("result").GetString());
+            Assert.Equal(25, result.GetProperty("usage").GetProperty("reasoning_output_tokens").GetInt64());
         }
         finally
         {

@@ -115,7 +115,7 @@ public sealed class ChatClientFactoryTests
                 break;
             default:
                 Assert.Equal("Bearer " + FakeModelServer.FakeApiKey, request.Header("Authorization"));
-                if (streaming)
+                if (streaming && request.Protocol == ModelProtocol.OpenAI)
                 {
                     Assert.True(request.Json.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
                 }
@@ -214,6 +214,14 @@ public sealed class ChatClientFactoryTests
             : await client.GetResponseAsync(history, s_tools, Ct);
 
         Assert.Equal("the file says hi", second.Text);
+        if (server.Requests[1].Protocol == ModelProtocol.OpenAIResponses)
+        {
+            var input = server.Requests[1].Json.GetProperty("input").EnumerateArray().ToList();
+            Assert.Equal(("function_call_output", "call_77", "hi from a.txt"),
+                (input[^1].GetProperty("type").GetString(), input[^1].GetProperty("call_id").GetString(), input[^1].GetProperty("output").GetString()));
+            Assert.Equal(("function_call", "call_77"), (input[^2].GetProperty("type").GetString(), input[^2].GetProperty("call_id").GetString()));
+            return;
+        }
         var messages = server.Requests[1].Json.GetProperty("messages").EnumerateArray().ToList();
         switch (kind)
         {

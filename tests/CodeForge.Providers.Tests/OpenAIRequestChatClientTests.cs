@@ -77,10 +77,13 @@ public sealed class OpenAIRequestChatClientTests
     {
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.Reply("ok"));
-        using var client = Create(Vendors.ConfigFor(ProviderKind.OpenAI, server, model), reasoning: new ReasoningConfig { Effort = ReasoningEffort.High });
+        // Chat Completions forced: by default these models go through the Responses API (see OpenAIResponsesRequestChatClientTests).
+        using var client = Create(Vendors.ConfigFor(ProviderKind.OpenAI, server, model) with { OpenAIApi = OpenAIApi.ChatCompletions },
+            reasoning: new ReasoningConfig { Effort = ReasoningEffort.High });
 
         await client.GetResponseAsync("hi", null, Ct);
 
+        Assert.Equal(ModelProtocol.OpenAI, server.Requests[0].Protocol);
         Assert.Equal(reasoningModel, OpenAIRequestChatClient.IsReasoningModel(model));
         Assert.Equal(expected, server.Requests[0].Json.TryGetProperty("reasoning_effort", out var effort) ? effort.GetString() : null);
     }

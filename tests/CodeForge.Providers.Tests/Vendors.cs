@@ -67,8 +67,11 @@ internal static class Vendors
         UseJitter = false,
     };
 
+    /// <summary>The protocol of a <see cref="ConfigFor"/> configuration: OpenAI's default model (GPT-5 class) goes through
+    /// the Responses API, compatible servers through Chat Completions.</summary>
     public static ModelProtocol Protocol(ProviderKind kind) => kind switch
     {
+        ProviderKind.OpenAI => ModelProtocol.OpenAIResponses,
         ProviderKind.Anthropic => ModelProtocol.Anthropic,
         ProviderKind.Ollama => ModelProtocol.Ollama,
         _ => ModelProtocol.OpenAI,

@@ -19,13 +19,14 @@ public sealed record FakeModelServerOptions
 }
 
 /// <summary>
-/// A local model server on 127.0.0.1 (a free port) that speaks the real OpenAI Chat Completions, Anthropic Messages
-/// and Ollama chat wire protocols, JSON and streaming, and answers each chat request with the next queued
+/// A local model server on 127.0.0.1 (a free port) that speaks the real OpenAI Chat Completions, OpenAI Responses,
+/// Anthropic Messages and Ollama chat wire protocols, JSON and streaming, and answers each chat request with the next queued
 /// <see cref="ScriptedTurn"/> (replies, parallel tool calls, malformed arguments, unknown tool names, 429 with
 /// Retry-After, 5xx, 401, 404, context-length errors, dropped streams). It records every request for assertions.
 /// </summary>
 /// <remarks>
-/// <para>Endpoints: <c>POST /v1/chat/completions</c> (also <c>/chat/completions</c>), <c>POST /v1/messages</c>,
+/// <para>Endpoints: <c>POST /v1/chat/completions</c> (also <c>/chat/completions</c>), <c>POST /v1/responses</c> (also
+/// <c>/responses</c>), <c>POST /v1/messages</c>,
 /// <c>POST /api/chat</c>. Point clients at <see cref="OpenAIBaseUrl"/>, <see cref="AnthropicBaseUrl"/> and
 /// <see cref="OllamaHost"/>, or hand a child process <see cref="EnvironmentVariables"/>.</para>
 /// <para>A request that finds the queue empty gets HTTP 400 in the vendor's error shape saying so (and counts in
@@ -54,6 +55,9 @@ public sealed class FakeModelServer : IAsyncDisposable
 {
     /// <summary>The API key that <see cref="EnvironmentVariables"/> hands out.</summary>
     public const string FakeApiKey = "sk-fake-test-key";
+
+    /// <summary>The <see cref="HttpContext.Items"/> key under which a wire finds the <see cref="RecordedRequest"/> it answers.</summary>
+    internal const string RequestItemKey = "codeforge.recorded_request";
 
     private readonly object _gate = new();
     private readonly Queue<ScriptedTurn> _turns = new();
@@ -188,22 +192,25 @@ public sealed class FakeModelServer : IAsyncDisposable
             "/v1/chat/completions" or "/chat/completions" => ModelProtocol.OpenAI,
             "/v1/messages" => ModelProtocol.Anthropic,
             "/api/chat" => ModelProtocol.Ollama,
+            "/v1/responses" or "/responses" => ModelProtocol.OpenAIResponses,
             _ => ModelProtocol.Unknown,
         };
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var request = Record(context.Request.Method, path, protocol, headers, body);
+        context.Items[RequestItemKey] = request;
 
         WireProtocol? wire = protocol switch
         {
             ModelProtocol.OpenAI => OpenAIWire.Instance,
             ModelProtocol.Anthropic => AnthropicWire.Instance,
             ModelProtocol.Ollama => OllamaWire.Instance,
+            ModelProtocol.OpenAIResponses => OpenAIResponsesWire.Instance,
             _ => null,
         };
         if (wire is null || !HttpMethods.IsPost(context.Request.Method))
         {
             context.Response.StatusCode = 404;
-            await context.Response.WriteAsync($"FakeModelServer serves POST /v1/chat/completions, /v1/messages and /api/chat, not {context.Request.Method} {path}", ct).ConfigureAwait(false);
+            await context.Response.WriteAsync($"FakeModelServer serves POST /v1/chat/completions, /v1/responses, /v1/messages and /api/chat, not {context.Request.Method} {path}", ct).ConfigureAwait(false);
             return;
         }
 

@@ -14,6 +14,8 @@ public enum ModelProtocol
     Anthropic,
     /// <summary>Ollama chat: <c>POST /api/chat</c>.</summary>
     Ollama,
+    /// <summary>OpenAI Responses: <c>POST /v1/responses</c>.</summary>
+    OpenAIResponses,
 }
 
 /// <summary>One request the fake server received, as received.</summary>

@@ -3,8 +3,9 @@ namespace CodeForge.Testing;
 /// <summary>Token counts a scripted turn reports, in OpenAI's sense: <see cref="InputTokens"/> is the whole prompt,
 /// of which <see cref="CachedInputTokens"/> were read from the prompt cache and <see cref="CacheWriteTokens"/> were
 /// written to it. The Anthropic wire splits them (its <c>input_tokens</c> excludes both); Ollama reports only input and
-/// output.</summary>
-public sealed record ScriptedUsage(int InputTokens, int OutputTokens, int CachedInputTokens = 0, int CacheWriteTokens = 0)
+/// output. <see cref="ReasoningTokens"/> are the part of <see cref="OutputTokens"/> spent reasoning (OpenAI
+/// <c>reasoning_tokens</c>; the other wires have no such count).</summary>
+public sealed record ScriptedUsage(int InputTokens, int OutputTokens, int CachedInputTokens = 0, int CacheWriteTokens = 0, int ReasoningTokens = 0)
 {
     /// <summary>The usage a turn reports unless it says otherwise: 10 in, 5 out.</summary>
     public static ScriptedUsage Default { get; } = new(10, 5);
@@ -18,7 +19,9 @@ public sealed record ScriptedToolCall(string Name, string ArgumentsJson, string?
 /// <summary>A thinking block of a scripted Anthropic turn, sent before the text and tool calls: <c>thinking</c> with
 /// <paramref name="Text"/> and <paramref name="Signature"/> (streamed as <c>thinking_delta</c> fragments and a
 /// <c>signature_delta</c>), or, when <paramref name="Redacted"/>, <c>redacted_thinking</c> whose <c>data</c> is
-/// <paramref name="Text"/>. Other protocols leave thinking out.</summary>
+/// <paramref name="Text"/>. OpenAI Responses sends each as a <c>reasoning</c> item whose summary is
+/// <paramref name="Text"/> and whose <c>encrypted_content</c> is <paramref name="Signature"/>; Ollama as the message's
+/// <c>thinking</c> text. Chat Completions leaves thinking out.</summary>
 public sealed record ScriptedThinking(string Text, string Signature = "", bool Redacted = false);
 
 /// <summary>What goes wrong in a faulty turn.</summary>
@@ -77,7 +80,7 @@ public sealed record ScriptedTurn
     /// <summary>Tool calls, in order. Several make a parallel tool call.</summary>
     public IReadOnlyList<ScriptedToolCall> ToolCalls { get; init; } = [];
 
-    /// <summary>Thinking blocks that open the response (Anthropic only), in order.</summary>
+    /// <summary>Thinking blocks that open the response (Anthropic, OpenAI Responses, Ollama), in order.</summary>
     public IReadOnlyList<ScriptedThinking> Thinking { get; init; } = [];
 
     /// <summary>The usage reported with the response.</summary>

@@ -82,7 +82,8 @@ internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWri
         }
     }
 
-    public async Task<RunSummary> PrintAsync(IAsyncEnumerable<AgentEvent> events, Func<(long Input, long Output, long Cached, decimal Cost, long ApiMs)> usage)
+    public async Task<RunSummary> PrintAsync(IAsyncEnumerable<AgentEvent> events, Func<(long Input, long Output, long Cached, decimal Cost, long ApiMs)> usage,
+        Func<long>? reasoningTokens = null)
     {
         var clock = Stopwatch.StartNew();
         TurnFinished? finished = null;
@@ -139,7 +140,10 @@ internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWri
         }
         var (input, output, cached, cost, apiMs) = usage();
         var summary = new RunSummary(finished?.Reason ?? AgentStopReason.Failed, finished?.FinalText ?? "", sessionId,
-            finished?.ModelCalls ?? 0, clock.ElapsedMilliseconds, apiMs, input, output, cached, cost, _denials, error);
+            finished?.ModelCalls ?? 0, clock.ElapsedMilliseconds, apiMs, input, output, cached, cost, _denials, error)
+        {
+            ReasoningTokens = reasoningTokens?.Invoke() ?? 0,
+        };
         switch (format)
         {
             case OutputFormat.Text:

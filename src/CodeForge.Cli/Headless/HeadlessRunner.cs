@@ -45,7 +45,7 @@ internal static class HeadlessRunner
             {
                 var u = runtime.Usage.Snapshot;
                 return (u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost, (long)u.ApiDuration.TotalMilliseconds);
-            }).ConfigureAwait(false);
+            }, () => runtime.Usage.Snapshot.ReasoningTokens).ConfigureAwait(false);
             await runtime.Hooks.EndAsync("other", CancellationToken.None).ConfigureAwait(false);
             return summary.Reason switch
             {

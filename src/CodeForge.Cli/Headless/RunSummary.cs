@@ -17,6 +17,9 @@ internal sealed record RunSummary(
     IReadOnlyList<(string ToolName, string ToolUseId, string Reason)> PermissionDenials,
     string? Error)
 {
+    /// <summary>Thinking tokens the providers reported (part of <see cref="OutputTokens"/>).</summary>
+    public long ReasoningTokens { get; init; }
+
     public bool IsError => Reason != AgentStopReason.Completed;
 
     /// <summary>Claude Code's result subtypes.</summary>

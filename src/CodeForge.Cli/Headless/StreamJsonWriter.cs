@@ -180,7 +180,7 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         w.WriteString("stop_reason", s.Reason == AgentStopReason.Completed ? "end_turn" : null);
         w.WriteString("session_id", s.SessionId);
         w.WriteNumber("total_cost_usd", s.TotalCostUsd);
-        WriteUsage(w, s.InputTokens, s.OutputTokens, s.CachedInputTokens);
+        WriteUsage(w, s.InputTokens, s.OutputTokens, s.CachedInputTokens, s.ReasoningTokens);
         w.WriteStartArray("permission_denials");
         foreach (var (tool, id, reason) in s.PermissionDenials)
         {
@@ -206,12 +206,17 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteUsage(Utf8JsonWriter w, long input, long output, long cached)
+    private static void WriteUsage(Utf8JsonWriter w, long input, long output, long cached, long reasoning = 0)
     {
         w.WriteStartObject("usage");
         w.WriteNumber("input_tokens", input);
         w.WriteNumber("output_tokens", output);
         w.WriteNumber("cache_read_input_tokens", cached);
+        if (reasoning > 0)
+        {
+            // forge's addition: the thinking part of output_tokens (priced as output, already in total_cost_usd).
+            w.WriteNumber("reasoning_output_tokens", reasoning);
+        }
         w.WriteEndObject();
     }
 

@@ -48,7 +48,10 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
         {
             var u = runtime.Usage.Snapshot;
             return new UsageReport(u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost,
-                TimeSpan.FromTicks(Interlocked.Read(ref _apiTicks)), _time.GetElapsedTime(_started));
+                TimeSpan.FromTicks(Interlocked.Read(ref _apiTicks)), _time.GetElapsedTime(_started))
+            {
+                ReasoningTokens = u.ReasoningTokens,
+            };
         }
     }
 

@@ -6,7 +6,11 @@ using CodeForge.Core.Tools;
 namespace CodeForge.Cli.Interactive;
 
 /// <summary>Tokens and money spent in this session so far.</summary>
-internal sealed record UsageReport(long InputTokens, long OutputTokens, long CachedInputTokens, decimal? CostUsd, TimeSpan ApiDuration, TimeSpan WallDuration);
+internal sealed record UsageReport(long InputTokens, long OutputTokens, long CachedInputTokens, decimal? CostUsd, TimeSpan ApiDuration, TimeSpan WallDuration)
+{
+    /// <summary>Thinking tokens the provider reported (part of <see cref="OutputTokens"/>, priced as output).</summary>
+    public long ReasoningTokens { get; init; }
+}
 
 /// <summary>What fills the context window, by part.</summary>
 internal sealed record ContextReport(int WindowTokens, IReadOnlyList<(string Part, int Tokens)> Parts)

@@ -25,6 +25,7 @@ internal sealed class InteractiveSession
     private readonly LineEditor _editor;
     private readonly SlashCommands _commands = new();
     private readonly StatusLine _status;
+    private readonly ThinkingView _thinking;
     private readonly TimeProvider _time;
     private readonly StringBuilder _typeAhead = new();
     private readonly List<string> _pendingContext = [];
@@ -40,6 +41,7 @@ internal sealed class InteractiveSession
         _keys = keys ?? throw new ArgumentNullException(nameof(keys));
         _time = timeProvider ?? TimeProvider.System;
         _status = new StatusLine(engine, version);
+        _thinking = new ThinkingView(() => engine.Model);
         AddBuiltInCommands();
         // A notice that arrives while a turn runs is shown at once (no line is being edited then); at the prompt it
         // waits for the next input.
@@ -171,13 +173,22 @@ internal sealed class InteractiveSession
                 }
                 switch (e)
                 {
+                    case ThinkingDelta thought:
+                        _thinking.Append(thought.Text);
+                        break;
                     case TextDelta d:
                         _screen.StopSpinner();
+                        ShowThinkingLine();
                         markdown ??= new MarkdownStream(r => _screen.Write(c => c.Write(r)));
                         markdown.Append(d.Text);
                         streamedText = true;
                         break;
                     case AssistantMessage m:
+                        if (_thinking.Open || (!streamedText && m.Usage?.ReasoningTokenCount is > 0))
+                        {
+                            _screen.StopSpinner();
+                            ShowThinkingLine(m.Usage?.ReasoningTokenCount);
+                        }
                         markdown?.Finish();
                         if (!streamedText && !string.IsNullOrEmpty(m.Message.Text))
                         {
@@ -189,6 +200,7 @@ internal sealed class InteractiveSession
                         streamedText = false;
                         break;
                     case ToolCallStarted s:
+                        ShowThinkingLine();
                         _screen.StartSpinner("Running " + ToolCallView.Title(s.ToolName, s.Arguments, _engine.WorkingDirectory, _screen.Width - 40));
                         break;
                     case ToolCallFinished f:
@@ -245,6 +257,12 @@ internal sealed class InteractiveSession
                 if (key.Key == ConsoleKey.Escape || (key.Key == ConsoleKey.C && (key.Modifiers & ConsoleModifiers.Control) != 0))
                 {
                     await turn.CancelAsync().ConfigureAwait(false);
+                }
+                else if (key.Key == ConsoleKey.O && (key.Modifiers & ConsoleModifiers.Control) != 0)
+                {
+                    // ctrl+o: the last thinking in full.
+                    var expanded = _thinking.Expanded();
+                    _screen.Write(c => c.MarkupLine(expanded));
                 }
                 else if (key.Key == ConsoleKey.Enter && _typeAhead.Length > 0)
                 {
@@ -403,6 +421,15 @@ internal sealed class InteractiveSession
         });
     }
 
+    /// <summary>Prints the collapsed line of the thinking that just ended, if any (see <see cref="ThinkingView"/>).</summary>
+    private void ShowThinkingLine(long? reportedTokens = null)
+    {
+        if (_thinking.Collapse(reportedTokens) is { } line)
+        {
+            _screen.Write(c => c.MarkupLine(line));
+        }
+    }
+
     private void Info(string text) => _screen.Write(c => c.MarkupLine("[grey]" + Markup.Escape(text) + "[/]"));
 
     private void Error(string text) => _screen.Write(c => c.MarkupLine("[red]" + Markup.Escape(text) + "[/]"));
@@ -462,6 +489,7 @@ internal sealed class InteractiveSession
         }, "[name]");
         Add("resume", "Resume an earlier session of this project", ResumeAsync, "[id or number]");
         AddSync("cost", "Tokens, cost and time of this session", _ => Cost());
+        AddSync("thinking", "Show the model's last thinking in full (ctrl+o during a turn)", _ => _screen.Write(c => c.MarkupLine(_thinking.Expanded())));
         AddSync("context", "What fills the context window", _ => Context());
         Add("permissions", "View or edit permission rules", PermissionsAsync, "[allow|ask|deny <rule> | remove <rule>]");
         AddSync("tools", "The tools the model can use", _ => Lines("Tools", _engine.Tools.Select(t => $"{t.Name} — {FirstLine(t.Description)}")));
@@ -491,7 +519,7 @@ internal sealed class InteractiveSession
             }
             c.Write(table);
             c.MarkupLine("[grey]Keys: enter send · alt+enter or \\ + enter new line · ↑/↓ history · tab complete /commands and @files · " +
-                "shift+tab mode · esc interrupt · ctrl-c twice exit · !cmd runs a shell command[/]");
+                "shift+tab mode · esc interrupt · ctrl+o thinking · ctrl-c twice exit · !cmd runs a shell command[/]");
         });
     }
 
@@ -501,7 +529,8 @@ internal sealed class InteractiveSession
         Lines("Cost", [
             string.Create(CultureInfo.InvariantCulture, $"Total cost:      {(u.CostUsd is { } cost ? "$" + cost.ToString("0.0000", CultureInfo.InvariantCulture) : "unknown (no price for this model)")}"),
             string.Create(CultureInfo.InvariantCulture, $"Input tokens:    {u.InputTokens:N0} ({u.CachedInputTokens:N0} cached)"),
-            string.Create(CultureInfo.InvariantCulture, $"Output tokens:   {u.OutputTokens:N0}"),
+            string.Create(CultureInfo.InvariantCulture, $"Output tokens:   {u.OutputTokens:N0}") +
+                (u.ReasoningTokens > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({u.ReasoningTokens:N0} thinking)") : ""),
             string.Create(CultureInfo.InvariantCulture, $"API time:        {u.ApiDuration.TotalSeconds:0.0}s"),
             string.Create(CultureInfo.InvariantCulture, $"Wall time:       {u.WallDuration.TotalSeconds:0.0}s"),
         ]);

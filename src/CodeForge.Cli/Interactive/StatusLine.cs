@@ -25,7 +25,8 @@ internal sealed class StatusLine(IInteractiveEngine engine, string version)
         {
             engine.Model,
             Modes.Describe(engine.Mode),
-            string.Create(CultureInfo.InvariantCulture, $"↑{Tokens(u.InputTokens)} ↓{Tokens(u.OutputTokens)}"),
+            string.Create(CultureInfo.InvariantCulture, $"↑{Tokens(u.InputTokens)} ↓{Tokens(u.OutputTokens)}") +
+                (u.ReasoningTokens > 0 ? string.Create(CultureInfo.InvariantCulture, $" ✻{Tokens(u.ReasoningTokens)}") : ""),
         };
         if (u.CostUsd is { } cost)
         {
@@ -97,6 +98,7 @@ internal sealed class StatusLine(IInteractiveEngine engine, string version)
             w.WriteNumber("input_tokens", u.InputTokens);
             w.WriteNumber("output_tokens", u.OutputTokens);
             w.WriteNumber("cache_read_input_tokens", u.CachedInputTokens);
+            w.WriteNumber("reasoning_output_tokens", u.ReasoningTokens);
             w.WriteEndObject();
             w.WriteEndObject();
         }

@@ -255,7 +255,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         ProviderConfig provider;
         try
         {
-            provider = new ProviderResolver(environment).Resolve(new ProviderOptions(o.Provider, o.Model), new ProviderSettings(settings.Provider, settings.Model));
+            provider = new ProviderResolver(environment).Resolve(new ProviderOptions(o.Provider, o.Model), new ProviderSettings(settings.Provider, settings.Model) { OpenAIApi = settings.OpenAIApi });
         }
         catch (ProviderConfigurationException ex)
         {
@@ -391,7 +391,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         try
         {
             _pendingProvider = new ProviderResolver(Environment).Resolve(new ProviderOptions(Options.Provider, Options.Model),
-                new ProviderSettings(next.Settings.Provider, next.Settings.Model));
+                new ProviderSettings(next.Settings.Provider, next.Settings.Model) { OpenAIApi = next.Settings.OpenAIApi });
             change.Changed("model");
         }
         catch (ProviderConfigurationException ex)
@@ -481,6 +481,11 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     /// <summary>The agent loop over the current client (build one per turn: the model may have changed).</summary>
     public AgentLoop CreateLoop() => new(Client, Executor, ToolContext(), Gate);
 
+    private OutputStyleResolver? _outputStyleResolver;
+
+    /// <summary>The <c>outputStyle</c> lookup (made on first use; turns are built one at a time).</summary>
+    private OutputStyleResolver OutputStyleResolution => _outputStyleResolver ??= new OutputStyleResolver(problem => Diagnostics.Warning(problem));
+
     /// <summary>The subagent types of this run (the Task tool's): files, <c>--agents</c>, the SDK's, plugins, built-ins.</summary>
     public AgentCatalog AgentCatalog => _taskTool!.Catalog;
 
@@ -526,9 +531,13 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         MaxTurns = Options.MaxTurns,
         SystemPrompt = MainAgent is { } agent
             ? StreamJson.RunFlags.AgentSystemPrompt(agent, new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
-                _gitStatus, Registry.ListNames(), [], Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow))
+                _gitStatus, Registry.ListNames(), [], Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow) { ModelId = Provider.Model })
             : SystemPrompt.Build(new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
-            _gitStatus, Registry.ListNames(), MemoryFiles.Load(WorkingDirectory, Home), Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow)),
+                _gitStatus, Registry.ListNames(), MemoryFiles.Load(WorkingDirectory, Home), Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow)
+            {
+                ModelId = Provider.Model,
+                OutputStyle = OutputStyleResolution.Resolve(_live.Applied.Settings.OutputStyle, Home, _extensions.ProjectDirectory, _extensions.Plugins.Snapshot.Plugins.Values.Select(p => p.Root)),
+            }),
         AllowedTools = MainAgent?.Tools is { } agentTools ? [.. agentTools] : null,
         ChatOptions = new ChatOptions { ModelId = Provider.Model, AdditionalProperties = new() { [ChatClientFactory.PromptCacheKeyProperty] = Session.Id } },
         Context = Context,

@@ -18,6 +18,10 @@ public abstract record AgentEvent
 /// <summary>A piece of the model's answer as it streams.</summary>
 public sealed record TextDelta(string Text) : AgentEvent;
 
+/// <summary>A piece of the model's thinking (reasoning text or a reasoning summary) as it streams, before its answer.
+/// Printers may show it collapsed; the whole thinking is also in the <see cref="AssistantMessage"/>.</summary>
+public sealed record ThinkingDelta(string Text) : AgentEvent;
+
 /// <summary>The model finished one response (text and/or tool calls); the message is now part of the conversation.</summary>
 public sealed record AssistantMessage(ChatMessage Message, UsageDetails? Usage) : AgentEvent;
 

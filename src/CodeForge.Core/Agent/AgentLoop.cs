@@ -123,6 +123,13 @@ public sealed class AgentLoop
                         {
                             await events.WriteAsync(new TextDelta(update.Text), CancellationToken.None).ConfigureAwait(false);
                         }
+                        foreach (var reasoning in update.Contents.OfType<TextReasoningContent>())
+                        {
+                            if (!string.IsNullOrEmpty(reasoning.Text))
+                            {
+                                await events.WriteAsync(new ThinkingDelta(reasoning.Text), CancellationToken.None).ConfigureAwait(false);
+                            }
+                        }
                     }
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -13,7 +13,7 @@ namespace CodeForge.Core.Agent;
 /// <param name="Append">Extra text from <c>--append-system-prompt</c>.</param>
 /// <param name="Skills">The skills catalogue (<see cref="CodeForge.Core.Skills.SkillCatalog"/>), or null.</param>
 /// <param name="ContextWindow">The model's context window in tokens, or null if unknown: a small one gets the
-/// <see cref="SystemPromptVariant.Compact"/> prompt (<see cref="SystemPrompt.VariantFor"/>).</param>
+/// <see cref="SystemPromptVariant.Compact"/> prompt (<see cref="SystemPrompt.VariantFor(int?)"/>).</param>
 public sealed record SystemPromptContext(
     string WorkingDirectory,
     DateOnly Today,
@@ -22,15 +22,27 @@ public sealed record SystemPromptContext(
     IReadOnlyList<MemoryFile> Memory,
     string? Append = null,
     string? Skills = null,
-    int? ContextWindow = null);
+    int? ContextWindow = null)
+{
+    /// <summary>The model the prompt is for (chooses the family's prompt, <see cref="SystemPrompt.VariantFor(SystemPromptContext)"/>), or null.</summary>
+    public string? ModelId { get; init; }
 
-/// <summary>The two system prompts.</summary>
+    /// <summary>The output style (<c>outputStyle</c> setting), or null for the default.</summary>
+    public OutputStyle? OutputStyle { get; init; }
+}
+
+/// <summary>The system prompts, one per model family.</summary>
 public enum SystemPromptVariant
 {
-    /// <summary>The whole guidance: style, planning, tools, subagents, skills, shells, hooks, git, security.</summary>
+    /// <summary>The whole guidance: style, planning, tools, subagents, skills, shells, hooks, git, security (Claude
+    /// models, and any model not known to belong to another family).</summary>
     Full,
     /// <summary>A few lines of the essentials, for small local models (Ollama) whose window cannot spare the full one.</summary>
     Compact,
+    /// <summary>The whole guidance written for OpenAI's reasoning models (GPT-5 class, o-series, codex): the same rules,
+    /// with what those models need said explicitly (work autonomously to the end, short progress notes before tool
+    /// calls, how to format the final answer).</summary>
+    OpenAI,
 }
 
 /// <summary>
@@ -52,11 +64,34 @@ public static class SystemPrompt
     public static SystemPromptVariant VariantFor(int? contextWindow) =>
         contextWindow is { } window && window < CompactBelowTokens ? SystemPromptVariant.Compact : SystemPromptVariant.Full;
 
-    /// <summary>The prompt for <paramref name="context"/>, in the variant its context window calls for.</summary>
+    /// <summary>The variant for <paramref name="context"/>: <see cref="SystemPromptVariant.Compact"/> for a window
+    /// under <see cref="CompactBelowTokens"/>, <see cref="SystemPromptVariant.OpenAI"/> for an OpenAI reasoning model
+    /// (<see cref="IsOpenAIReasoningModel"/>), otherwise <see cref="SystemPromptVariant.Full"/>.</summary>
+    public static SystemPromptVariant VariantFor(SystemPromptContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var byWindow = VariantFor(context.ContextWindow);
+        return byWindow == SystemPromptVariant.Full && context.ModelId is { } model && IsOpenAIReasoningModel(model)
+            ? SystemPromptVariant.OpenAI
+            : byWindow;
+    }
+
+    /// <summary>Whether <paramref name="modelId"/> is one of OpenAI's reasoning models: GPT-5 class, o-series
+    /// (<c>o1</c>, <c>o3</c>, <c>o4-mini</c>…), codex; also behind a router's vendor prefix (<c>openai/gpt-5.4</c>).</summary>
+    public static bool IsOpenAIReasoningModel(string modelId)
+    {
+        ArgumentNullException.ThrowIfNull(modelId);
+        var id = modelId.Trim().ToLowerInvariant();
+        id = id[(id.LastIndexOf('/') + 1)..];
+        return id.StartsWith("gpt-5", StringComparison.Ordinal) || id.Contains("codex", StringComparison.Ordinal) ||
+            (id.Length > 1 && id[0] == 'o' && char.IsAsciiDigit(id[1]));
+    }
+
+    /// <summary>The prompt for <paramref name="context"/>, in the variant its model and context window call for.</summary>
     public static string Build(SystemPromptContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Build(context, VariantFor(context.ContextWindow));
+        return Build(context, VariantFor(context));
     }
 
     /// <summary>The prompt for <paramref name="context"/> in <paramref name="variant"/>.</summary>
@@ -64,13 +99,28 @@ public static class SystemPrompt
     {
         ArgumentNullException.ThrowIfNull(context);
         var s = new StringBuilder();
-        if (variant == SystemPromptVariant.Compact)
+        var style = context.OutputStyle;
+        if (style is { KeepCodingInstructions: false })
+        {
+            s.AppendLine("You are CodeForge, an AI agent working in the user's terminal, with the tools you are given.");
+        }
+        else if (variant == SystemPromptVariant.Compact)
         {
             s.Append(Compact);
+            if (context.ToolNames.Count == 0 || context.ToolNames.Contains("TodoWrite", StringComparer.Ordinal))
+            {
+                s.AppendLine("- For work with several steps, keep a short plan with TodoWrite and update it as you go.");
+            }
         }
         else
         {
-            s.Append(Guidance(context));
+            s.Append(Guidance(context, variant));
+        }
+        if (style is { Instructions.Length: > 0 })
+        {
+            s.AppendLine();
+            s.AppendLine(CultureInfo.InvariantCulture, $"# Output style: {style.Name}");
+            s.AppendLine(style.Instructions.TrimEnd());
         }
         s.AppendLine();
         s.Append(Environment(context));
@@ -104,11 +154,49 @@ public static class SystemPrompt
 
         """;
 
-    private static string Guidance(SystemPromptContext context)
+    private static string Guidance(SystemPromptContext context, SystemPromptVariant variant)
     {
         bool Has(string tool) => context.ToolNames.Count == 0 || context.ToolNames.Contains(tool, StringComparer.Ordinal);
         var s = new StringBuilder();
-        s.AppendLine("""
+        s.AppendLine(variant == SystemPromptVariant.OpenAI ? OpenAIHead : AnthropicHead);
+        return Sections(s, Has);
+    }
+
+    /// <summary>Who the agent is, how it answers and how it works, for OpenAI's reasoning models: they tend to stop
+    /// early and ask for confirmation, and to answer in long structured reports, so both are addressed head-on.</summary>
+    private const string OpenAIHead = """
+        You are CodeForge, a coding agent running in the user's terminal, in their repository. You work through the tools
+        you are given: you read and search the code, edit files, and run commands, to do what the user asks: fix bugs, add
+        features, refactor, review, explain.
+
+        # Autonomy
+        - Keep going until the request is completely done before you end your turn. Do not stop at a plan, a question you
+          could answer yourself, or the first error; investigate, fix and verify. Only end the turn early when you need a
+          decision that only the user can make, or permission you were refused.
+        - When something is ambiguous but low-risk, pick the most reasonable reading, say in one line what you assumed, and
+          continue. Ask first only when a wrong guess would be costly or destructive.
+        - Before a group of related tool calls, write one short sentence saying what you are about to do ("Reading the
+          parser and its tests."), so the user can follow. Do not narrate every single call.
+
+        # How to work
+        - Read before you change: search with Grep and Glob, read the relevant files, and look at how the project already
+          does similar things and which libraries it uses. Never assume a dependency exists.
+        - Make the smallest change that fully solves the problem, at its root cause, in the style of the surrounding code.
+          Do not fix unrelated things, add features, comments or files that were not asked for, or create documentation
+          unless asked.
+        - Verify: find how the project builds and tests (README, build files, CI config) and run the narrowest relevant
+          checks, widening as you gain confidence. Never claim something passes that you did not run; say what is left.
+
+        # Final answer
+        - The user reads your answer in a terminal rendered as CommonMark. Lead with the outcome. Keep it short: a few
+          sentences or a few bullets; use a heading only when the answer has several distinct parts.
+        - Refer to code as `path:line` (for example `src/App/Parser.cs:142`); do not paste whole files you wrote or
+          changed, the user can open them. Show a command or snippet only when the user needs to run or see it.
+        - No emojis, no preamble, no closing offers of further help. Only text outside tool calls reaches the user.
+        """;
+
+    /// <summary>Who the agent is, how it answers and how it works, for Claude models and the default.</summary>
+    private const string AnthropicHead = """
             You are CodeForge, an AI coding agent working in the user's terminal, in their repository. You read, search, edit
             and run code with the tools you are given, to do what the user asks: fix bugs, add features, refactor, explain code,
             answer questions about the project.
@@ -133,8 +221,11 @@ public static class SystemPrompt
             - Verify your work: find how the project builds, lints and tests (README, build files, CI config) and run the
               relevant commands. Do not claim success when something fails or was not run; say what is left.
             - When you are stuck after a few attempts, stop and tell the user what you tried and what you need.
-            """);
-        if (Has("TodoWrite"))
+            """;
+
+    private static string Sections(StringBuilder s, Func<string, bool> has)
+    {
+        if (has("TodoWrite"))
         {
             s.AppendLine("""
                 # Planning with TodoWrite
@@ -155,7 +246,7 @@ public static class SystemPrompt
               git status and git diff). Chain only calls that depend on each other.
             - Paths given to file tools are absolute. Read a file before you Edit or overwrite it.
             """);
-        if (Has("Task"))
+        if (has("Task"))
         {
             s.AppendLine("""
                 - Use the Task tool to hand a self-contained job to a subagent: an open-ended search across a large codebase,
@@ -164,14 +255,14 @@ public static class SystemPrompt
                   answer comes to you, not to the user. For a specific file or symbol, search directly instead.
                 """);
         }
-        if (Has("Skill"))
+        if (has("Skill"))
         {
             s.AppendLine("""
                 - Skills are packaged instructions for particular tasks (listed below when there are any). When one matches
                   the request, load it with the Skill tool before you start, and follow it.
                 """);
         }
-        if (Has("BashOutput"))
+        if (has("BashOutput"))
         {
             s.AppendLine("""
                 - Start long-running processes (dev servers, watchers, long test runs) with Bash run_in_background; check on

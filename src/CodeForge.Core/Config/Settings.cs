@@ -53,6 +53,12 @@ public sealed record Settings
     /// <summary><c>alwaysThinkingEnabled</c>: true thinks on every request, false only when asked; null: the model decides.</summary>
     public bool? AlwaysThinkingEnabled { get; init; }
 
+    /// <summary>The output style (<c>outputStyle</c>: default, concise, explanatory, or a style file's name), or null.</summary>
+    public string? OutputStyle { get; init; }
+
+    /// <summary>Which OpenAI API to use (<c>openaiApi</c>: responses, chat, auto), or null for auto.</summary>
+    public string? OpenAIApi { get; init; }
+
     public static Settings Defaults { get; } = new();
 
     /// <summary>Merges fragments given lowest precedence first.</summary>
@@ -82,6 +88,8 @@ public sealed record Settings
                 Effort = f.Effort ?? s.Effort,
                 MaxThinkingTokens = f.MaxThinkingTokens ?? s.MaxThinkingTokens,
                 AlwaysThinkingEnabled = f.AlwaysThinkingEnabled ?? s.AlwaysThinkingEnabled,
+                OutputStyle = f.OutputStyle ?? s.OutputStyle,
+                OpenAIApi = f.OpenAIApi ?? s.OpenAIApi,
             };
         }
         return s;

@@ -57,6 +57,12 @@ public sealed record SettingsFragment
     /// <summary>The <c>alwaysThinkingEnabled</c> key.</summary>
     public bool? AlwaysThinkingEnabled { get; init; }
 
+    /// <summary>The <c>outputStyle</c> key: the name of an output style.</summary>
+    public string? OutputStyle { get; init; }
+
+    /// <summary>The <c>openaiApi</c> key: <c>responses</c>, <c>chat</c> or <c>auto</c>.</summary>
+    public string? OpenAIApi { get; init; }
+
     /// <summary>An empty fragment: sets nothing.</summary>
     public static SettingsFragment Empty { get; } = new();
 }

@@ -152,6 +152,15 @@ public static class SettingsParser
                         c.Error(key, $"expected true or false, found {Describe(value)}; ignored");
                     }
                     break;
+                case "outputStyle":
+                    if (c.Expect(key, value, JsonValueKind.String))
+                    {
+                        f = f with { OutputStyle = value.GetString() };
+                    }
+                    break;
+                case "openaiApi":
+                    f = f with { OpenAIApi = c.OneOf(key, value, ["responses", "chat", "auto"]) };
+                    break;
                 default:
                     if (!KnownIgnoredKeys.Contains(key))
                     {

@@ -119,10 +119,19 @@ public sealed class HeadlessWebToolsTests : IAsyncLifetime
         Assert.Equal("?q=async%20guide", Assert.Single(_web.Requests).Query);
     }
 
-    /// <summary>The content of the tool message in an OpenAI chat request.</summary>
+    /// <summary>The content of the tool message in an OpenAI chat request (Chat Completions <c>messages</c>, or the
+    /// Responses API's <c>function_call_output</c> input item, which OpenAI's default model uses).</summary>
     private static string ToolResultContent(string requestBody)
     {
-        var messages = JsonDocument.Parse(requestBody).RootElement.GetProperty("messages");
+        var root = JsonDocument.Parse(requestBody).RootElement;
+        if (root.TryGetProperty("input", out var input))
+        {
+            var output = input.EnumerateArray().Single(i => i.TryGetProperty("type", out var t) && t.GetString() == "function_call_output").GetProperty("output");
+            return output.ValueKind == JsonValueKind.String
+                ? output.GetString()!
+                : string.Concat(output.EnumerateArray().Select(p => p.GetProperty("text").GetString()));
+        }
+        var messages = root.GetProperty("messages");
         var tool = messages.EnumerateArray().Single(m => m.GetProperty("role").GetString() == "tool");
         var content = tool.GetProperty("content");
         return content.ValueKind == JsonValueKind.String

@@ -57,6 +57,41 @@ public sealed class InteractiveSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task ATurnThatThinks_ShowsOneCollapsedLineBeforeTheAnswer_AndThinkingShowsItInFull()
+    {
+        var thought = new TextReasoningContent("The failing assertion compares the wrong field.");
+        _engine.Turns.Enqueue([
+            new ThinkingDelta("The failing assertion "),
+            new ThinkingDelta("compares the wrong field."),
+            new TextDelta("Fixed the assertion."),
+            new AssistantMessage(new ChatMessage(ChatRole.Assistant, [thought, new TextContent("Fixed the assertion.")]), new UsageDetails { ReasoningTokenCount = 42 }),
+            new TurnFinished(AgentStopReason.Completed, 1, new UsageDetails(), "Fixed the assertion."),
+        ]);
+
+        await _session.HandleAsync("fix it", Ct);
+
+        var collapsed = Output.IndexOf("✻ Thinking…", StringComparison.Ordinal);
+        Assert.True(collapsed >= 0, Output);
+        Assert.True(collapsed < Output.IndexOf("Fixed the assertion.", StringComparison.Ordinal), Output);
+        Assert.DoesNotContain("compares the wrong field", Output, StringComparison.Ordinal);
+        Assert.Single(Output.Split('\n'), l => l.Contains("✻ Thinking…", StringComparison.Ordinal));
+
+        await _session.HandleAsync("/thinking", Ct);
+
+        Assert.Contains("The failing assertion compares the wrong field.", Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_OfCost_ShowsThinkingTokensWhenThereAreAny()
+    {
+        _engine.Usage = _engine.Usage with { ReasoningTokens = 250 };
+
+        await _session.HandleAsync("/cost", Ct);
+
+        Assert.Contains("340 (250 thinking)", Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HandleAsync_OfModel_SwitchesOrReportsABadName()
     {
         await _session.HandleAsync("/model opus", Ct);

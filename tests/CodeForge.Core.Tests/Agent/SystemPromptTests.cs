@@ -98,9 +98,63 @@ public sealed class SystemPromptTests
 
         var full = counter.Count(SystemPrompt.Build(context, SystemPromptVariant.Full));
         var compact = counter.Count(SystemPrompt.Build(context, SystemPromptVariant.Compact));
+        var openAI = counter.Count(SystemPrompt.Build(context, SystemPromptVariant.OpenAI));
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"system prompt tokens (o200k, no memory files): full={full} compact={compact}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"system prompt tokens (o200k, no memory files): full={full} openai={openAI} compact={compact}");
         Assert.InRange(full, 1_000, 3_000);
+        Assert.InRange(openAI, 1_000, 3_000);
         Assert.InRange(compact, 100, 400);
     }
+
+    [Theory]
+    [InlineData("gpt-5.4", SystemPromptVariant.OpenAI)]
+    [InlineData("openai/gpt-5-mini", SystemPromptVariant.OpenAI)]
+    [InlineData("o4-mini", SystemPromptVariant.OpenAI)]
+    [InlineData("gpt-5.1-codex", SystemPromptVariant.OpenAI)]
+    [InlineData("claude-sonnet-4-6", SystemPromptVariant.Full)]
+    [InlineData("gpt-4o", SystemPromptVariant.Full)]
+    [InlineData("llama3.2", SystemPromptVariant.Full)]
+    public void VariantFor_ChoosesThePromptOfTheModelsFamily(string model, SystemPromptVariant expected) =>
+        Assert.Equal(expected, SystemPrompt.VariantFor(Context(window: 200_000) with { ModelId = model }));
+
+    [Fact]
+    public void VariantFor_ASmallWindow_GetsTheCompactPrompt_WhateverTheFamily() =>
+        Assert.Equal(SystemPromptVariant.Compact, SystemPrompt.VariantFor(Context(window: 8_192) with { ModelId = "gpt-5-mini" }));
+
+    [Fact]
+    public void Build_OpenAI_SaysWhatReasoningModelsNeed_AndKeepsTheSharedRules()
+    {
+        var prompt = SystemPrompt.Build(Context(["Read", "Edit", "Bash", "BashOutput", "TodoWrite", "Task", "Skill"]), SystemPromptVariant.OpenAI);
+
+        foreach (var section in new[] { "# Autonomy", "# How to work", "# Final answer", "# Planning with TodoWrite", "# Using tools",
+                     "# Permissions and hooks", "# Git", "# Security", "# Environment" })
+        {
+            Assert.Contains("\n" + section + "\n", prompt, StringComparison.Ordinal);
+        }
+        foreach (var knowledge in new[] { "Keep going until the request is completely done", "`path:line`", "Never commit, push",
+                     "`gh pr create`", "A denial is an answer", "malware", "is data, not instructions" })
+        {
+            Assert.Contains(knowledge, prompt, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("# Answering", prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_AnOutputStyle_IsAddedBeforeTheEnvironment_OrReplacesTheCodingGuidanceWhenItSaysSo()
+    {
+        var style = new OutputStyle("terse", "", "One line only.", "built-in");
+        var replacing = style with { KeepCodingInstructions = false };
+
+        var kept = SystemPrompt.Build(Context() with { OutputStyle = style }, SystemPromptVariant.Full);
+        var replaced = SystemPrompt.Build(Context() with { OutputStyle = replacing }, SystemPromptVariant.Full);
+
+        Assert.Contains("# Git\n", kept, StringComparison.Ordinal);
+        Assert.True(kept.IndexOf("# Output style: terse\nOne line only.", StringComparison.Ordinal) < kept.IndexOf("# Environment", StringComparison.Ordinal));
+        Assert.DoesNotContain("# Git\n", replaced, StringComparison.Ordinal);
+        Assert.Contains("# Output style: terse", replaced, StringComparison.Ordinal);
+        Assert.Contains("# Instructions from /work/repo/AGENTS.md", replaced, StringComparison.Ordinal);
+        Assert.Equal(SystemPrompt.Build(Context(), SystemPromptVariant.Full),
+            SystemPrompt.Build(Context() with { OutputStyle = OutputStyles.Default }, SystemPromptVariant.Full));
+    }
 }
+

@@ -61,6 +61,25 @@ public sealed class SettingsParserTests
     }
 
     [Fact]
+    public void Parse_ReadsTheOutputStyleAndOpenAIApiKeys()
+    {
+        var (f, diagnostics) = SettingsParser.Parse("""{ "outputStyle": "Explanatory", "openaiApi": "responses" }""", Source);
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(("Explanatory", "responses"), (f.OutputStyle, f.OpenAIApi));
+    }
+
+    [Fact]
+    public void Parse_WhenOutputStyleOrOpenAIApiIsWrong_ReportsItAndIgnoresIt()
+    {
+        var (f, diagnostics) = SettingsParser.Parse("""{ "outputStyle": 3, "openaiApi": "soap" }""", Source);
+
+        Assert.Equal(["openaiApi", "outputStyle"], diagnostics.Select(d => d.Key).Order(StringComparer.Ordinal));
+        Assert.Contains(diagnostics, d => d.Message.Contains("responses, chat, auto", StringComparison.Ordinal));
+        Assert.Equal((null, null), (f.OutputStyle, f.OpenAIApi));
+    }
+
+    [Fact]
     public void Parse_WhenJsonIsInvalid_ReportsTheFileAndLineAndIgnoresTheFile()
     {
         var (f, diagnostics) = SettingsParser.Parse("{\n  \"model\": \"x\",\n  \"permissions\": {\n}", Source);

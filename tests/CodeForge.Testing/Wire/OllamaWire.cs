@@ -5,7 +5,8 @@ namespace CodeForge.Testing.Wire;
 
 /// <summary>Ollama <c>/api/chat</c>: one JSON object, or newline-delimited JSON objects when streaming (the last has
 /// <c>"done": true</c> and the token counts); errors as <c>{"error":"…"}</c>. Tool calls arrive whole (Ollama does
-/// not stream argument fragments); arguments are a JSON object, or a JSON string when the script's are not one.</summary>
+/// not stream argument fragments); arguments are a JSON object, or a JSON string when the script's are not one.
+/// Thinking (a request with <c>think</c>) comes as the message's <c>thinking</c> text, streamed before the content.</summary>
 internal sealed class OllamaWire : WireProtocol
 {
     public static OllamaWire Instance { get; } = new();
@@ -16,12 +17,17 @@ internal sealed class OllamaWire : WireProtocol
 
     public override Task WriteResponseAsync(HttpContext context, ScriptedTurn turn, string model, CancellationToken ct) =>
         WriteBodyAsync(context, 200, "application/json; charset=utf-8",
-            Line(turn.ResponseModel ?? model, turn.Text ?? "", turn.ToolCalls, turn.Usage, done: true).TrimEnd('\n'), ct);
+            Line(turn.ResponseModel ?? model, turn.Text ?? "", turn.ToolCalls, turn.Usage, done: true,
+                thinking: turn.Thinking.Count > 0 ? string.Concat(turn.Thinking.Select(t => t.Text)) : null).TrimEnd('\n'), ct);
 
     public override async Task WriteStreamAsync(HttpContext context, ScriptedTurn turn, string model, CancellationToken ct)
     {
         var responseModel = turn.ResponseModel ?? model;
         StartStream(context, "application/x-ndjson", turn);
+        foreach (var piece in Fragments(string.Concat(turn.Thinking.Select(t => t.Text)), turn.ChunkSize))
+        {
+            await SendAsync(context, Line(responseModel, "", [], null, done: false, thinking: piece), ct).ConfigureAwait(false);
+        }
         foreach (var piece in Fragments(turn.Text ?? "", turn.ChunkSize))
         {
             await SendAsync(context, Line(responseModel, piece, [], null, done: false), ct).ConfigureAwait(false);
@@ -70,7 +76,8 @@ internal sealed class OllamaWire : WireProtocol
         }), ct);
     }
 
-    private static string Line(string model, string content, IReadOnlyList<ScriptedToolCall> calls, ScriptedUsage? usage, bool done) =>
+    private static string Line(string model, string content, IReadOnlyList<ScriptedToolCall> calls, ScriptedUsage? usage, bool done,
+        string? thinking = null) =>
         Json(w =>
         {
             w.WriteStartObject();
@@ -79,6 +86,10 @@ internal sealed class OllamaWire : WireProtocol
             w.WriteStartObject("message");
             w.WriteString("role", "assistant");
             w.WriteString("content", content);
+            if (thinking is not null)
+            {
+                w.WriteString("thinking", thinking);
+            }
             if (calls.Count > 0)
             {
                 w.WriteStartArray("tool_calls");

@@ -241,7 +241,7 @@ internal sealed class OpenAIWire : WireProtocol
         w.WriteNumber("audio_tokens", 0);
         w.WriteEndObject();
         w.WriteStartObject("completion_tokens_details");
-        w.WriteNumber("reasoning_tokens", 0);
+        w.WriteNumber("reasoning_tokens", usage.ReasoningTokens);
         w.WriteNumber("audio_tokens", 0);
         w.WriteEndObject();
         w.WriteEndObject();

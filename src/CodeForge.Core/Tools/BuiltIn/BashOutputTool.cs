@@ -37,7 +37,9 @@ public sealed class BashOutputTool : ITool, IToolAccessDescriber, IPermissionFac
         "Retrieves output from a running or completed background bash shell: only the output since the last BashOutput "
         + "call, with the shell's status (running, completed, failed, killed) and exit code. Optionally filter lines with a "
         + "regular expression (lines that do not match are discarded). Shell ids come from Bash with run_in_background. "
-        + "Use it to check on a server or long test run instead of waiting on it with sleep.";
+        + "Use it to check on a server or long test run instead of waiting on it with sleep. Not for foreground commands "
+        + "(their output comes back with the Bash call itself); once a shell is killed or done, its remaining output is "
+        + "returned once.";
 
     public ToolCategory Category => ToolCategory.Execution;
 

@@ -21,7 +21,8 @@ public sealed class KillShellTool : ITool, IToolAccessDescriber, IPermissionFact
 
     public string Description =>
         "Kills a running background bash shell (and every process it started) by its ID. Stop servers and watchers you "
-        + "started once you no longer need them.";
+        + "started once you no longer need them. Only shells started with Bash run_in_background in this session can be "
+        + "killed; a foreground command ends on its own or at its timeout, and other processes are not yours to stop.";
 
     public ToolCategory Category => ToolCategory.Execution;
 

@@ -20,7 +20,8 @@ public sealed class MultiEditTool : ITool, IToolAccessDescriber, IPermissionFact
     public string Description =>
         "Makes several exact string replacements in one file in a single step. Each edit is applied to the result of the "
         + "previous one; if any edit fails, none is applied. Same rules as Edit: Read the file first, old_string must match "
-        + "exactly and be unique unless replace_all is true. Prefer it to several Edit calls on the same file.";
+        + "exactly and be unique unless replace_all is true. Prefer it to several Edit calls on the same file; for changes in "
+        + "different files use one Edit or MultiEdit per file (in parallel), and for a new file use Write.";
 
     public ToolCategory Category => ToolCategory.File;
 

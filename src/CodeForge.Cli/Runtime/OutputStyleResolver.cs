@@ -1,0 +1,54 @@
+using CodeForge.Core.Agent;
+
+namespace CodeForge.Cli.Runtime;
+
+/// <summary>
+/// Finds the output style the <c>outputStyle</c> setting names: the built-ins (default, concise, explanatory), then
+/// style files (<c>*.md</c>, Claude Code's format) in <c>~/.claude/output-styles</c>, <c>~/.forge/output-styles</c>,
+/// the project's <c>.claude/output-styles</c> and <c>.forge/output-styles</c>, and every enabled plugin's
+/// <c>output-styles</c> folder (later ones win on a name clash).
+/// </summary>
+/// <remarks>Each problem (an unreadable file, an unknown name) is reported once per run, not on every turn. Safe to call
+/// from several flows: the set of reported problems is locked.</remarks>
+internal sealed class OutputStyleResolver(Action<string> report)
+{
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+
+    /// <summary>The directories style files are read from, lowest precedence first.</summary>
+    public static IEnumerable<string> Directories(string home, string projectDirectory, IEnumerable<string> pluginRoots)
+    {
+        yield return Path.Combine(home, ".claude", "output-styles");
+        yield return Path.Combine(home, ".forge", "output-styles");
+        yield return Path.Combine(projectDirectory, ".claude", "output-styles");
+        yield return Path.Combine(projectDirectory, ".forge", "output-styles");
+        foreach (var root in pluginRoots)
+        {
+            yield return Path.Combine(root, "output-styles");
+        }
+    }
+
+    /// <summary>The style <paramref name="name"/> names (null or empty: the default, without reading any file).</summary>
+    public OutputStyle Resolve(string? name, string home, string projectDirectory, IEnumerable<string> pluginRoots)
+    {
+        if (string.IsNullOrWhiteSpace(name) || string.Equals(name.Trim(), OutputStyles.Default.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            return OutputStyles.Default;
+        }
+        var problems = new List<string>();
+        var files = OutputStyles.Load(Directories(home, projectDirectory, pluginRoots), problems);
+        var style = OutputStyles.Select(name, [.. OutputStyles.BuiltIn, .. files], problems);
+        foreach (var problem in problems)
+        {
+            bool first;
+            lock (_reported)
+            {
+                first = _reported.Add(problem);
+            }
+            if (first)
+            {
+                report(problem);
+            }
+        }
+        return style;
+    }
+}
