@@ -60,6 +60,8 @@ internal static class Program
             effort, maxThinking,
         };
         var sdk = StreamJson.SdkFlags.AddTo(root);
+        var trustWorkspace = new Option<bool>("--trust-workspace") { Description = "Use this folder's own hooks, MCP servers, plugins and permission rules for this run (forge trust add remembers it)." };
+        root.Options.Add(trustWorkspace);
         root.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -83,6 +85,7 @@ internal static class Program
                 MaxThinkingTokens = parse.GetValue(maxThinking),
             };
             options = sdk.Apply(parse, options);
+            options = options with { TrustWorkspace = parse.GetValue(trustWorkspace) };
             if (sdk.MisplacedReason(parse, parse.GetValue(format)!) is { } misplaced)
             {
                 await error.WriteLineAsync($"forge: {misplaced}").ConfigureAwait(false);
@@ -136,6 +139,7 @@ internal static class Program
         root.Subcommands.Add(McpCommands.Build());
         root.Subcommands.Add(PluginCommands.Build());
         root.Subcommands.Add(TrustCommands.Build());
+        root.Subcommands.Add(DoctorCommand.Build());
         return root;
     }
 

@@ -22,6 +22,10 @@ public enum DisclosureKind
 
     /// <summary>An environment variable the project sets for every tool and hook.</summary>
     Environment,
+
+    /// <summary>An instruction file (<c>AGENTS.md</c>, <c>CLAUDE.md</c>) or one of its <c>@</c> imports: it runs nothing but
+    /// shapes what the model does.</summary>
+    Memory,
 }
 
 /// <summary>One thing a folder would run or pre-approve, with the file that says so.</summary>
@@ -40,6 +44,7 @@ public sealed record DisclosureItem(DisclosureKind Kind, string Description, str
         DisclosureKind.PermissionAllow => "pre-approved",
         DisclosureKind.Plugin => "plugin",
         DisclosureKind.Command => "command",
+        DisclosureKind.Memory => "instructions",
         _ => "environment",
     };
 }
@@ -57,6 +62,10 @@ public sealed record WorkspaceDisclosure(string Folder, ImmutableArray<Disclosur
 
     /// <summary>The items as lines, sorted, without duplicates: what a trust decision is recorded against.</summary>
     public ImmutableArray<string> Lines => [.. Items.Select(i => i.ToString()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    /// <summary>The items that run something or widen what the model may do: everything but instruction files (which an
+    /// untrusted folder keeps, see <see cref="WorkspaceTrust"/>).</summary>
+    public ImmutableArray<DisclosureItem> Runnable => [.. Items.Where(i => i.Kind != DisclosureKind.Memory)];
 
     /// <summary>The lines present now that were not in <paramref name="trusted"/>.</summary>
     public ImmutableArray<string> LinesAddedSince(IEnumerable<string> trusted)

@@ -24,8 +24,9 @@ public static class WorkspaceScanner
         ".claude/settings.json", ".forge/settings.json", ".claude/settings.local.json", ".forge/settings.local.json", ".mcp.json",
     ];
 
-    /// <summary>Scans <paramref name="folder"/>.</summary>
-    public static WorkspaceDisclosure Scan(string folder)
+    /// <summary>Scans <paramref name="folder"/>; the instruction files read are those from it down to
+    /// <paramref name="workingDirectory"/> (default: the folder itself).</summary>
+    public static WorkspaceDisclosure Scan(string folder, string? workingDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(folder);
         var full = Path.GetFullPath(folder);
@@ -69,7 +70,38 @@ public static class WorkspaceScanner
                 problems.Add($"{relative}:{line}: not valid JSON: {ex.Message}");
             }
         }
+        ScanMemory(full, workingDirectory is null ? full : Path.GetFullPath(workingDirectory), items);
         return new WorkspaceDisclosure(full, items.ToImmutable(), problems.ToImmutable());
+    }
+
+    /// <summary>Each <c>AGENTS.md</c>/<c>CLAUDE.md</c> from the folder down to the working directory, and each <c>@</c>
+    /// import it makes (outside the folder said so: it would put another file, perhaps a secret, in the prompt).</summary>
+    private static void ScanMemory(string folder, string cwd, ImmutableArray<DisclosureItem>.Builder items)
+    {
+        var chain = new List<string>();
+        for (var dir = new DirectoryInfo(cwd); dir is not null; dir = dir.Parent)
+        {
+            chain.Add(dir.FullName);
+            if (string.Equals(dir.FullName, folder, StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+        if (!string.Equals(chain[^1], folder, StringComparison.Ordinal))
+        {
+            chain = [folder];
+        }
+        chain.Reverse();
+        foreach (var file in chain.SelectMany(d => Agent.MemoryFiles.FileNames.Select(n => Path.Combine(d, n))).Where(File.Exists))
+        {
+            var relative = Path.GetRelativePath(folder, file);
+            items.Add(new(DisclosureKind.Memory, relative, relative));
+            foreach (var import in Agent.MemoryFiles.Imports(file))
+            {
+                var outside = !Permissions.PathResolver.IsUnderOrSame(import.Resolved, folder);
+                items.Add(new(DisclosureKind.Memory, $"imports @{import.Reference}{(outside ? $" ({import.Resolved}, outside the folder)" : "")}", relative));
+            }
+        }
     }
 
     private static void ScanObject(JsonElement root, string file, ImmutableArray<DisclosureItem>.Builder items)
