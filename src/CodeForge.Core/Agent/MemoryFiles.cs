@@ -144,7 +144,7 @@ public static class MemoryFiles
 
     /// <summary><paramref name="path"/> (absolute) with the symbolic links of each of its parts followed (at most 40
     /// links, as the kernel; a loop leaves the path where it stopped).</summary>
-    private static string RealPath(string path, int links = 0)
+    internal static string RealPath(string path, int links = 0)
     {
         var root = System.IO.Path.GetPathRoot(path) ?? "/";
         var current = root;

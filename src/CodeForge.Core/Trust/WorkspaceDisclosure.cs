@@ -32,7 +32,8 @@ public enum DisclosureKind
 /// <param name="Kind">What it is.</param>
 /// <param name="Description">What exactly would run or be allowed, as the user should read it.</param>
 /// <param name="SourceFile">The file it comes from, relative to the folder.</param>
-public sealed record DisclosureItem(DisclosureKind Kind, string Description, string SourceFile)
+/// <param name="LeavesFolder">An instruction import of a file outside the folder (left out while it is not trusted).</param>
+public sealed record DisclosureItem(DisclosureKind Kind, string Description, string SourceFile, bool LeavesFolder = false)
 {
     /// <summary>One line for the trust screen and for comparing what was trusted with what is there now.</summary>
     public override string ToString() => $"{KindLabel(Kind)}: {Description}  ({SourceFile})";
@@ -63,9 +64,9 @@ public sealed record WorkspaceDisclosure(string Folder, ImmutableArray<Disclosur
     /// <summary>The items as lines, sorted, without duplicates: what a trust decision is recorded against.</summary>
     public ImmutableArray<string> Lines => [.. Items.Select(i => i.ToString()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
-    /// <summary>The items that run something or widen what the model may do: everything but instruction files (which an
-    /// untrusted folder keeps, see <see cref="WorkspaceTrust"/>).</summary>
-    public ImmutableArray<DisclosureItem> Runnable => [.. Items.Where(i => i.Kind != DisclosureKind.Memory)];
+    /// <summary>The items an untrusted folder does not get: everything but its instruction files and their imports from
+    /// inside it (which it keeps, see <see cref="WorkspaceTrust"/>).</summary>
+    public ImmutableArray<DisclosureItem> Runnable => [.. Items.Where(i => i.Kind != DisclosureKind.Memory || i.LeavesFolder)];
 
     /// <summary>The lines present now that were not in <paramref name="trusted"/>.</summary>
     public ImmutableArray<string> LinesAddedSince(IEnumerable<string> trusted)

@@ -92,14 +92,15 @@ public static class WorkspaceScanner
             chain = [folder];
         }
         chain.Reverse();
+        var realFolder = Agent.MemoryFiles.RealPath(folder);
         foreach (var file in chain.SelectMany(d => Agent.MemoryFiles.FileNames.Select(n => Path.Combine(d, n))).Where(File.Exists))
         {
             var relative = Path.GetRelativePath(folder, file);
             items.Add(new(DisclosureKind.Memory, relative, relative));
             foreach (var import in Agent.MemoryFiles.Imports(file))
             {
-                var outside = !Permissions.PathResolver.IsUnderOrSame(import.Resolved, folder);
-                items.Add(new(DisclosureKind.Memory, $"imports @{import.Reference}{(outside ? $" ({import.Resolved}, outside the folder)" : "")}", relative));
+                var outside = !Permissions.PathResolver.IsUnderOrSame(import.Resolved, realFolder);
+                items.Add(new(DisclosureKind.Memory, $"imports @{import.Reference}{(outside ? $" ({import.Resolved}, outside the folder)" : "")}", relative, outside));
             }
         }
     }

@@ -78,7 +78,7 @@ public sealed record WorkspaceTrust(WorkspaceDisclosure Disclosure, TrustReason 
         var cwd = Path.GetFullPath(workingDirectory);
         var root = Agent.MemoryFiles.FindRepositoryRoot(cwd);
         var disclosure = WorkspaceScanner.Scan(root, cwd);
-        if (disclosure.Runnable.IsEmpty)
+        if (disclosure.Runnable.IsEmpty && disclosure.Problems.IsEmpty)
         {
             return new(disclosure, TrustReason.NothingToTrust, null);
         }
@@ -178,6 +178,7 @@ public sealed record WorkspaceTrust(WorkspaceDisclosure Disclosure, TrustReason 
             DisclosureKind.PermissionAllow => ("permission approval", "permission approvals"),
             DisclosureKind.Plugin => ("plugin", "plugins"),
             DisclosureKind.Command => ("helper command", "helper commands"),
+            DisclosureKind.Memory => ("instruction import from outside the folder", "instruction imports from outside the folder"),
             _ => ("environment variable", "environment variables"),
         };
         return string.Create(CultureInfo.InvariantCulture, $"{n} {(n == 1 ? one : many)}");
