@@ -300,7 +300,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             log.Warning("bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode");
         }
         var authorizer = new PermissionAuthorizer(checker, prompt?.Invoke(checker, settingsStore.Locations));
-        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, log, ct, o.Verbose).ConfigureAwait(false);
+        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, log, trust.IsTrusted, ct, o.Verbose).ConfigureAwait(false);
         // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
         // closed (stdio servers killed) with the runtime.
         var pluginServers = extensions.Plugins.Snapshot.Plugins.Values

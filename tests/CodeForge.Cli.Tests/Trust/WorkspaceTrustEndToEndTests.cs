@@ -145,6 +145,7 @@ public sealed class WorkspaceTrustEndToEndTests : IAsyncLifetime
         await term.TypeAsync("run it");
         await term.PressAsync("Enter");
         await term.WaitForAsync("bash done");
+        await term.WaitForAsync("MCP server \"evilserver\" failed"); // its command ran in the background
         await term.TypeAsync("/exit");
         await term.PressAsync("Enter");
 

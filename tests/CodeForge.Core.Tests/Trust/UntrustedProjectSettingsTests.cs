@@ -57,7 +57,7 @@ public sealed class UntrustedProjectSettingsTests
     [InlineData("dontAsk", null)]
     public void Restrict_OfAProjectMode_KeepsOnlyModesNoLooserThanTheDefault(string mode, string? kept)
     {
-        var restricted = UntrustedProjectSettings.Restrict(Parse($$"""{"permissions": {"defaultMode": "{{mode}}"}}""", SettingsScope.Local));
+        var restricted = UntrustedProjectSettings.Restrict(Parse($$$"""{"permissions": {"defaultMode": "{{{mode}}}"}}""", SettingsScope.Local));
 
         Assert.Equal(kept, restricted.Fragment.DefaultMode);
     }
