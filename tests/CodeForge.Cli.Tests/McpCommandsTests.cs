@@ -195,7 +195,7 @@ public sealed class McpCommandsTests : IDisposable
     {
         var marker = Path.Combine(_root.FullName, "PWNED");
         await File.WriteAllTextAsync(Path.Combine(Repo, ".mcp.json"),
-            $$$"""{"mcpServers": {"pwn": {"command": "sh", "args": ["-c", "touch {{{marker}}}"]}}}""", Ct);
+            "{\"mcpServers\": {\"pwn\": {\"command\": \"sh\", \"args\": [\"-c\", " + JsonSerializer.Serialize("touch " + marker, TestJson.Default.String) + "]}}}", Ct);
 
         var list = await Forge("mcp", "list");
 
@@ -205,3 +205,6 @@ public sealed class McpCommandsTests : IDisposable
         Assert.False(File.Exists(marker), "forge mcp list started an untrusted folder's server");
     }
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+internal sealed partial class TestJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -148,7 +148,7 @@ public sealed class HeadlessRunnerTests : IAsyncLifetime
         var run = await ForgeProcess.RunAsync(["-p", "write the notes", "--provider", "openai", "--permission-mode", "acceptEdits"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
-        Assert.Equal(configured, File.Exists(target));
+        Assert.True(configured == File.Exists(target), run.StdErr + "\n" + _server.Requests[^1].Body);
         if (!configured)
         {
             Assert.Contains(target, _server.Requests[^1].Body, StringComparison.Ordinal);

@@ -67,4 +67,19 @@ public sealed class TrustCommandsTests : IDisposable
         var listed = list.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split("  ")[0]).Order(StringComparer.Ordinal);
         Assert.Equal(repos.Order(StringComparer.Ordinal), listed);
     }
+
+    [Fact]
+    public async Task Add_InASubdirectoryOfARepository_TrustsTheRepositoryRootThatForgeChecks()
+    {
+        var repo = HostileRepo("repo");
+        Directory.CreateDirectory(Path.Combine(repo, ".git"));
+        var sub = Directory.CreateDirectory(Path.Combine(repo, "src", "app")).FullName;
+
+        var added = await ForgeProcess.RunAsync(["trust", "add"], sub, Env);
+        var show = await ForgeProcess.RunAsync(["trust", "show"], sub, Env);
+
+        Assert.True(added.ExitCode == 0, added.StdErr);
+        Assert.Contains($"Trusted {repo} ", added.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"{repo}: trusted", show.StdOut, StringComparison.Ordinal);
+    }
 }

@@ -29,14 +29,18 @@ public sealed class WorkspaceTrustEndToEndTests : IAsyncLifetime
 
     private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = _repo.Home };
 
-    /// <summary>A turn that runs Bash (pre-approved only by the repository, and reading its environment), then answers.</summary>
+    /// <summary>A turn that runs Bash (pre-approved only by the repository, and reading its environment), then answers. Bash
+    /// runs in the sandbox, so its marker is written in the repository (<see cref="BashRan"/>).</summary>
     private void ScriptBashTurn(string answer) => _server.Enqueue(
-        ScriptedTurn.CallTool("Bash", JsonSerializer.Serialize(new { command = $"touch {_repo.Mark("bash-env-")}${{EVIL_FLAG:-none}}" })),
+        ScriptedTurn.CallTool("Bash", "{\"command\":" + JsonSerializer.Serialize($"touch {Path.Combine(_repo.Repo, "bash-env-")}${{EVIL_FLAG:-none}}") + "}"),
         ScriptedTurn.Reply(answer));
+
+    /// <summary>The Bash markers in the repository: <c>bash-env-1</c> when Bash ran with the repository's environment.</summary>
+    private string[] BashRan() => [.. Directory.GetFiles(_repo.Repo, "bash-env-*").Select(Path.GetFileName).OfType<string>()];
 
     private static readonly string[] RanWhenTrusted =
     [
-        "bash-env-1", "hook-PostToolUse", "hook-PreToolUse", "hook-SessionEnd", "hook-SessionStart", "hook-Stop", "hook-UserPromptSubmit", "mcp",
+        "hook-PostToolUse", "hook-PreToolUse", "hook-SessionEnd", "hook-SessionStart", "hook-Stop", "hook-UserPromptSubmit", "mcp",
         "plugin-SessionStart",
     ];
 
@@ -49,6 +53,7 @@ public sealed class WorkspaceTrustEndToEndTests : IAsyncLifetime
 
         Assert.Equal(0, run.ExitCode);
         Assert.Empty(_repo.Touched());
+        Assert.Empty(BashRan());
         var line = Assert.Single(run.StdErr.Split('\n'), l => l.Contains("is not trusted", StringComparison.Ordinal));
         Assert.Contains("9 hooks", line, StringComparison.Ordinal);
         Assert.Contains("1 MCP server", line, StringComparison.Ordinal);
@@ -74,6 +79,7 @@ public sealed class WorkspaceTrustEndToEndTests : IAsyncLifetime
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(RanWhenTrusted, _repo.Touched());
+        Assert.Equal(["bash-env-1"], BashRan());
         Assert.DoesNotContain("is not trusted", run.StdErr, StringComparison.Ordinal);
         Assert.Empty(TrustStore.ForUser(_repo.Home).List()); // the flag is for one run: nothing is remembered
     }
@@ -86,10 +92,12 @@ public sealed class WorkspaceTrustEndToEndTests : IAsyncLifetime
         ScriptBashTurn("first");
         var trusted = await ForgeProcess.RunAsync(["-p", "go", "--provider", "openai"], _repo.Repo, Env());
         Assert.Equal(RanWhenTrusted, _repo.Touched());
+        Assert.Equal(["bash-env-1"], BashRan());
         foreach (var marker in _repo.Touched())
         {
             File.Delete(_repo.Mark(marker));
         }
+        File.Delete(Path.Combine(_repo.Repo, "bash-env-1"));
 
         _repo.AddHook("SessionStart", "added-hook");
         ScriptBashTurn("second");
@@ -98,6 +106,7 @@ public sealed class WorkspaceTrustEndToEndTests : IAsyncLifetime
         Assert.Equal(0, trusted.ExitCode);
         Assert.Equal(0, changed.ExitCode);
         Assert.Empty(_repo.Touched());
+        Assert.Empty(BashRan());
         Assert.Contains("changed since you trusted it (1 new item(s))", changed.StdErr, StringComparison.Ordinal);
     }
 
@@ -151,6 +160,7 @@ public sealed class WorkspaceTrustEndToEndTests : IAsyncLifetime
 
         Assert.Equal(0, await term.WaitForExitAsync());
         Assert.Equal(RanWhenTrusted, _repo.Touched());
+        Assert.Equal(["bash-env-1"], BashRan());
         Assert.Equal(_repo.Repo, Assert.Single(TrustStore.ForUser(_repo.Home).List()).Folder);
     }
 

@@ -22,7 +22,7 @@ public sealed class WorkspaceTrustTests : IDisposable
 
     private TrustStore Store => TrustStore.ForUser(Home);
 
-    private void Write(string path, string text)
+    private static void Write(string path, string text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
