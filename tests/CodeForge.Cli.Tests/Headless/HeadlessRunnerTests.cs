@@ -145,7 +145,7 @@ public sealed class HeadlessRunnerTests : IAsyncLifetime
         var target = Path.Combine(extra, "notes.txt");
         _server.Enqueue(ScriptedTurn.CallTool("Write", $$"""{"file_path":{{JsonSerializer.Serialize(target)}},"content":"outside the repo\n"}"""), ScriptedTurn.Reply("done"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "write the notes", "--provider", "openai", "--permission-mode", "acceptEdits"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["-p", "write the notes", "--provider", "openai", "--permission-mode", "acceptEdits", "--trust-workspace"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.True(configured == File.Exists(target), run.StdErr + "\n" + _server.Requests[^1].Body);
