@@ -63,9 +63,16 @@ internal static class McpCommands
                 WorkingDirectory = Cwd,
                 ClientVersion = Program.InformationalVersion,
             };
-            await using var manager = new McpClientManager(config.Servers, options);
+            // An untrusted folder's .mcp.json servers are listed, never started (starting one runs its command).
+            var trusted = CodeForge.Core.Trust.WorkspaceTrust.Resolve(Cwd, Home, false, CodeForge.Core.Trust.TrustStore.ForUser(Home)).IsTrusted;
+            foreach (var server in config.Servers.Where(s => !trusted && s.Scope == McpConfigScope.Project))
+            {
+                await output.WriteLineAsync($"{server.Name}: {server.Describe()} - not started: this folder is not trusted (forge trust add)").ConfigureAwait(false);
+            }
+            var started = config.Servers.Where(s => trusted || s.Scope != McpConfigScope.Project).ToList();
+            await using var manager = new McpClientManager(started, options);
             var statuses = await manager.ConnectAllAsync(ct).ConfigureAwait(false);
-            foreach (var (server, status) in config.Servers.Zip(statuses))
+            foreach (var (server, status) in started.Zip(statuses))
             {
                 var state = status.State == McpServerState.Connected
                     ? $"✓ Connected ({status.Tools.Length} tool{(status.Tools.Length == 1 ? "" : "s")})"
@@ -276,7 +283,9 @@ internal static class McpCommands
         {
             var error = parse.InvocationConfiguration.Error;
             var cwd = Path.GetFullPath(Cwd);
-            using var settingsStore = new SettingsStore(new SettingsLocations(Home, MemoryFiles.FindRepositoryRoot(cwd)), SettingsFragment.Empty);
+            var trusted = CodeForge.Core.Trust.WorkspaceTrust.Resolve(cwd, Home, false, CodeForge.Core.Trust.TrustStore.ForUser(Home)).IsTrusted;
+            using var settingsStore = new SettingsStore(new SettingsLocations(Home, MemoryFiles.FindRepositoryRoot(cwd)), SettingsFragment.Empty, null,
+                trusted ? null : CodeForge.Core.Trust.UntrustedProjectSettings.Restrict);
             var settings = settingsStore.Current.Settings;
             foreach (var d in settingsStore.Current.Diagnostics.Where(d => d.IsError))
             {

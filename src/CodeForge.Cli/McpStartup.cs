@@ -30,11 +30,40 @@ internal sealed class McpStartup : IAsyncDisposable
     public static McpConfigSet LoadConfig(string cwd, string home, Func<string, string?> environment, IEnumerable<McpPluginServer>? plugins = null) =>
         McpConfigLoader.Load(McpConfigSources.ForProject(MemoryFiles.FindRepositoryRoot(cwd), home) with { Plugins = [.. plugins ?? []] }, environment);
 
+    /// <summary>
+    /// As <see cref="LoadConfig(string, string, Func{string, string?}, IEnumerable{McpPluginServer}?)"/>, for a run whose folder
+    /// is trusted or not: an untrusted folder's <c>.mcp.json</c> is not read at all (a user server of the same name stays);
+    /// a trusted one's servers start as <paramref name="approval"/> allows. <paramref name="skipped"/> gets each server left out, with why.
+    /// </summary>
+    public static McpConfigSet LoadConfig(string cwd, string home, Func<string, string?> environment, IEnumerable<McpPluginServer>? plugins,
+        bool projectTrusted, McpJsonApproval approval, ICollection<string> skipped)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        ArgumentNullException.ThrowIfNull(skipped);
+        var sources = McpConfigSources.ForProject(MemoryFiles.FindRepositoryRoot(cwd), home) with { Plugins = [.. plugins ?? []] };
+        var config = McpConfigLoader.Load(projectTrusted ? sources : sources with { ProjectFile = null }, environment);
+        var kept = config.Servers.Where(server =>
+        {
+            if (server.Scope != McpConfigScope.Project || approval.Allows(server.Name, out var why))
+            {
+                return true;
+            }
+            skipped.Add($"{server.Name} ({why})");
+            return false;
+        });
+        return config with { Servers = [.. kept] };
+    }
+
     /// <summary>Loads the configuration and starts connecting to every server in the background.</summary>
     public static Task<McpStartup> BeginAsync(string cwd, string home, Func<string, string?> environment, DiagnosticLog diagnostics,
-        CancellationToken cancellationToken, IEnumerable<McpPluginServer>? plugins = null)
+        CancellationToken cancellationToken, IEnumerable<McpPluginServer>? plugins = null) =>
+        BeginAsync(LoadConfig(cwd, home, environment, plugins), cwd, environment, diagnostics, cancellationToken);
+
+    /// <summary>Starts connecting to every server of <paramref name="config"/> in the background.</summary>
+    public static Task<McpStartup> BeginAsync(McpConfigSet config, string cwd, Func<string, string?> environment, DiagnosticLog diagnostics,
+        CancellationToken cancellationToken)
     {
-        var config = LoadConfig(cwd, home, environment, plugins);
+        ArgumentNullException.ThrowIfNull(config);
         foreach (var d in config.Diagnostics)
         {
             diagnostics.Error($"{d}", d.File, d.Line);
@@ -59,6 +88,38 @@ internal sealed class McpStartup : IAsyncDisposable
     {
         var options = McpClientManagerOptions.FromEnvironment(environment, []) with { WorkingDirectory = cwd, ClientVersion = Program.InformationalVersion };
         return new McpStartup(new McpClientManager([], options), diagnostics, Task.FromResult(ImmutableArray<McpServerStatus>.Empty));
+    }
+
+    /// <summary>
+    /// Hands each server's tools to <paramref name="register"/> as soon as that server connects (on a background flow) and
+    /// reports each failure then, so the front end is usable while servers start (<c>/mcp</c> shows them starting).
+    /// </summary>
+    public void RegisterAsTheyConnect(Action<ImmutableArray<ITool>> register)
+    {
+        ArgumentNullException.ThrowIfNull(register);
+        foreach (var server in Manager.Servers)
+        {
+            _ = RegisterWhenConnectedAsync(server.Name, register);
+        }
+    }
+
+    private async Task RegisterWhenConnectedAsync(string server, Action<ImmutableArray<ITool>> register)
+    {
+        try
+        {
+            var status = await Manager.ConnectAsync(server, CancellationToken.None).ConfigureAwait(false);
+            if (status.State == McpServerState.Failed)
+            {
+                _diagnostics.Error($"MCP server \"{status.Name}\" failed: {status.Error}");
+                return;
+            }
+            var names = status.Tools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+            register([.. Manager.GetTools().Where(t => names.Contains(t.Name))]);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            // forge is closing.
+        }
     }
 
     /// <summary>Waits for the start-up (bounded by the timeout), reports failed servers and returns the connected servers' tools.</summary>

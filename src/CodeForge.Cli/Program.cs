@@ -68,6 +68,8 @@ internal static class Program
         };
         var sdk = StreamJson.SdkFlags.AddTo(root);
         var agentFlags = Agents.AgentFlags.AddTo(root);
+        var trustWorkspace = new Option<bool>("--trust-workspace") { Description = "Use this folder's own hooks, MCP servers, plugins and permission rules for this run (forge trust add remembers it)." };
+        root.Options.Add(trustWorkspace);
         root.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -96,6 +98,7 @@ internal static class Program
             {
                 return agentExit;
             }
+            options = options with { TrustWorkspace = parse.GetValue(trustWorkspace) };
             if (sdk.MisplacedReason(parse, parse.GetValue(format)!) is { } misplaced)
             {
                 await error.WriteLineAsync($"forge: {misplaced}").ConfigureAwait(false);
@@ -159,6 +162,7 @@ internal static class Program
         {
             root.Subcommands.Add(command);
         }
+        root.Subcommands.Add(DoctorCommand.Build());
         return root;
     }
 

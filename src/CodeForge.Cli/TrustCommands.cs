@@ -37,9 +37,12 @@ internal static class TrustCommands
     }
 
     private static Argument<string?> FolderArgument() =>
-        new("folder") { Description = "The folder (default: the current directory).", Arity = ArgumentArity.ZeroOrOne };
+        new("folder") { Description = "The folder (default: the current directory's repository root, the folder forge decides about).", Arity = ArgumentArity.ZeroOrOne };
 
-    private static string Full(string? folder) => Path.GetFullPath(folder ?? Environment.CurrentDirectory);
+    /// <summary>The folder given, or the repository root of the current directory: forge checks the root's trust, so
+    /// <c>forge trust add</c> in a subdirectory trusts what forge will ask about.</summary>
+    private static string Full(string? folder) =>
+        folder is null ? CodeForge.Core.Agent.MemoryFiles.FindRepositoryRoot(Environment.CurrentDirectory) : Path.GetFullPath(folder);
 
     private static TrustStore Store()
     {

@@ -58,6 +58,7 @@ public sealed class McpCommandsTests : IDisposable
             Assert.Equal("Bearer ${TOKEN}", entry.GetProperty("headers").GetProperty("Authorization").GetString());
         }
 
+        Assert.Equal(0, (await Forge("trust", "add")).ExitCode); // the project's own servers start only in a trusted folder
         var list = await Forge("mcp", "list");
 
         Assert.True(list.ExitCode == 0, list.StdErr);
@@ -136,6 +137,7 @@ public sealed class McpCommandsTests : IDisposable
         Directory.CreateDirectory(Path.Combine(Home, ".forge"));
         await File.WriteAllTextAsync(Path.Combine(Home, ".forge", "mcp.json"), "{\n  \"mcpServers\": {\n    \"x\": {\"command\": \"a\",}\n  ,,\n}", Ct);
 
+        Assert.Equal(0, (await Forge("trust", "add")).ExitCode); // the project's own servers start only in a trusted folder
         var list = await Forge("mcp", "list");
 
         Assert.True(list.ExitCode == 0, list.StdErr);
@@ -217,6 +219,21 @@ public sealed class McpCommandsTests : IDisposable
         Assert.True(write.IsError);
         Assert.Contains("Permission denied for Write", Assert.IsType<TextContentBlock>(Assert.Single(write.Content)).Text);
         Assert.False(File.Exists(Path.Combine(Repo, "new.txt")));
+    }
+
+    [Fact]
+    public async Task List_InAnUntrustedFolder_ListsTheProjectsServersWithoutStartingThem()
+    {
+        var marker = Path.Combine(_root.FullName, "PWNED");
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".mcp.json"),
+            "{\"mcpServers\": {\"pwn\": {\"command\": \"sh\", \"args\": [\"-c\", " + JsonSerializer.Serialize("touch " + marker, TestJson.Default.String) + "]}}}", Ct);
+
+        var list = await Forge("mcp", "list");
+
+        Assert.True(list.ExitCode == 0, list.StdErr);
+        Assert.Contains("pwn: ", list.StdOut, StringComparison.Ordinal);
+        Assert.Contains("not started: this folder is not trusted (forge trust add)", list.StdOut, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker), "forge mcp list started an untrusted folder's server");
     }
 }
 

@@ -53,7 +53,7 @@ public sealed class McpStartupTests : IAsyncLifetime
             ScriptedTurn.Reply("The server said albatross."));
 
         var run = await ForgeProcess.RunAsync(["-p", "echo something", "--provider", "openai", "--model", "gpt-4o",
-            "--allowedTools", "mcp__everything__echo", "--output-format", "stream-json"], Repo, Env(("MARKER", _marker)));
+            "--allowedTools", "mcp__everything__echo", "--output-format", "stream-json", "--trust-workspace"], Repo, Env(("MARKER", _marker)));
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Equal(2, _server.Requests.Count);
@@ -77,7 +77,7 @@ public sealed class McpStartupTests : IAsyncLifetime
             ScriptedTurn.CallTool("mcp__everything__echo", """{"message":"albatross"}""", "call_1"),
             ScriptedTurn.Reply("Denied."));
 
-        var run = await ForgeProcess.RunAsync(["-p", "echo something", "--provider", "openai", "--model", "gpt-4o"], Repo, Env(("MARKER", _marker)));
+        var run = await ForgeProcess.RunAsync(["-p", "echo something", "--provider", "openai", "--model", "gpt-4o", "--trust-workspace"], Repo, Env(("MARKER", _marker)));
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.DoesNotContain("Echo: albatross", _server.Requests[1].Body, StringComparison.Ordinal);
@@ -92,7 +92,7 @@ public sealed class McpStartupTests : IAsyncLifetime
             """);
         _server.Enqueue(ScriptedTurn.Reply("fine"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai", "--model", "gpt-4o"], Repo, Env(("MCP_TIMEOUT", "1500")));
+        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai", "--model", "gpt-4o", "--trust-workspace"], Repo, Env(("MCP_TIMEOUT", "1500")));
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Equal("fine", run.StdOut.Trim());
@@ -106,7 +106,7 @@ public sealed class McpStartupTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(Repo, ".mcp.json"), "{\n  \"mcpServers\": {\n    \"x\": [1]\n  }\n}\n", TestContext.Current.CancellationToken);
         _server.Enqueue(ScriptedTurn.Reply("fine"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai", "--model", "gpt-4o"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai", "--model", "gpt-4o", "--trust-workspace"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Contains($"{Path.Combine(Repo, ".mcp.json")}:3: MCP server \"x\": the entry must be an object, got an array", run.StdErr);

@@ -45,7 +45,17 @@ internal sealed class ExtensionHost : IDisposable
     /// line says how many plugins have problems that skipped something (warnings alone print nothing).
     /// </summary>
     public static async Task<ExtensionHost> LoadAsync(string workingDirectory, string projectDirectory, string home, Settings settings,
-        PermissionChecker checker, DiagnosticLog diagnostics, CancellationToken ct, bool verbose = false, IReadOnlyList<StreamJson.PluginDirectory>? pluginDirectories = null)
+        PermissionChecker checker, DiagnosticLog diagnostics, CancellationToken ct, bool verbose = false, IReadOnlyList<StreamJson.PluginDirectory>? pluginDirectories = null) =>
+        await LoadAsync(workingDirectory, projectDirectory, home, settings, checker, diagnostics, projectTrusted: true, ct, verbose, pluginDirectories).ConfigureAwait(false);
+
+    /// <summary>
+    /// As <see cref="LoadAsync(string, string, string, Settings, PermissionChecker, DiagnosticLog, CancellationToken, bool, IReadOnlyList{StreamJson.PluginDirectory})"/>;
+    /// when the project folder is not trusted, its own skills and commands load without their <c>allowed-tools</c> (a
+    /// repository cannot pre-approve Bash through a skill the model activates).
+    /// </summary>
+    public static async Task<ExtensionHost> LoadAsync(string workingDirectory, string projectDirectory, string home, Settings settings,
+        PermissionChecker checker, DiagnosticLog diagnostics, bool projectTrusted, CancellationToken ct, bool verbose = false,
+        IReadOnlyList<StreamJson.PluginDirectory>? pluginDirectories = null)
     {
         var skills = new SkillRegistry();
         var commands = new CommandCatalog();
@@ -55,6 +65,12 @@ internal sealed class ExtensionHost : IDisposable
         var loading = plugins.LoadAllAsync(enabled, ct);
         var fileSkills = SkillDiscovery.Discover(home, projectDirectory, workingDirectory);
         var fileCommands = CommandLoader.Discover(home, projectDirectory);
+        if (!projectTrusted)
+        {
+            fileSkills = fileSkills with { Skills = [.. fileSkills.Skills.Select(s => IsUnder(s.SourcePath, projectDirectory)
+                ? new SkillDefinition(s.Metadata, s.Prompt, [], s.Config, s.SourcePath, s.IsBuiltin) : s)] };
+            fileCommands = fileCommands with { Commands = [.. fileCommands.Commands.Select(c => c.Scope == CommandScope.Project ? c with { AllowedTools = [] } : c)] };
+        }
         var results = await loading.ConfigureAwait(false);
         // --plugin-dir: loaded by the same loader for this run only; every problem is shown with where and why.
         foreach (var d in await StreamJson.PluginDirectories.LoadAsync(plugins, pluginDirectories ?? [], ct).ConfigureAwait(false))
@@ -84,6 +100,9 @@ internal sealed class ExtensionHost : IDisposable
         host._grants.RuleRejected += (_, error) => diagnostics.Error(error.Message);
         return host;
     }
+
+    private static bool IsUnder(string? path, string directory) =>
+        path is not null && Path.GetFullPath(path).StartsWith(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)) + "/", StringComparison.Ordinal);
 
     /// <summary>The <c>Skill</c> tool over this run's skills.</summary>
     public ITool CreateSkillTool(Func<SubstitutionContext> context) => new SkillTool(Skills, context);

@@ -17,11 +17,11 @@ internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWri
     private readonly List<(string, string, string)> _denials = [];
     private readonly object _stderrGate = new();
 
-    public void Start(string cwd, IEnumerable<string> tools, string permissionMode, string version)
+    public void Start(string cwd, IEnumerable<string> tools, string permissionMode, string version, CodeForge.Core.Trust.WorkspaceTrust? trust = null)
     {
         if (format == OutputFormat.StreamJson)
         {
-            _json.Init(cwd, model, tools, permissionMode, version);
+            _json.Init(cwd, model, tools, permissionMode, version, trust);
         }
     }
 

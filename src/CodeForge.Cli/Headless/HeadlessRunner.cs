@@ -37,7 +37,7 @@ internal static class HeadlessRunner
             var printer = new HeadlessPrinter(a.Format, a.Verbose, stdout, stderr, runtime.Session.Id, runtime.Provider.Model);
             runtime.Retries.Attach(e => printer.Retrying(e, runtime.Retries.MaxAttempts));
             runtime.Retries.AttachFallback(printer.ModelFallback);
-            printer.Start(runtime.WorkingDirectory, runtime.Registry.ListNames(), PermissionModes.ToSettingsName(runtime.Checker.Policy.Mode), Program.InformationalVersion);
+            printer.Start(runtime.WorkingDirectory, runtime.Registry.ListNames(), PermissionModes.ToSettingsName(runtime.Checker.Policy.Mode), Program.InformationalVersion, runtime.Trust);
             runtime.WatchSettings(printer.SettingsChanged);
             await runtime.Hooks.StartAsync(a.Options.Resume is not null || a.Options.Continue ? "resume" : "startup", runtime.Provider.Model, ct).ConfigureAwait(false);
             var prompt = await runtime.Extensions.ExpandPromptAsync(a.Prompt, new SubstitutionContext(runtime.Session.Id, runtime.Extensions.ProjectDirectory), stderr).ConfigureAwait(false);

@@ -19,7 +19,7 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
 
     private readonly object _gate = new();
 
-    public void Init(string cwd, string model, IEnumerable<string> tools, string permissionMode, string version) => Line(w =>
+    public void Init(string cwd, string model, IEnumerable<string> tools, string permissionMode, string version, CodeForge.Core.Trust.WorkspaceTrust? trust = null) => Line(w =>
     {
         w.WriteString("type", "system");
         w.WriteString("subtype", "init");
@@ -37,6 +37,7 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         w.WriteString("permissionMode", permissionMode);
         w.WriteString("apiKeySource", "environment");
         w.WriteString("forge_version", version);
+        TrustJson.Write(w, trust);
         w.WriteString("uuid", Guid.NewGuid().ToString());
     });
 

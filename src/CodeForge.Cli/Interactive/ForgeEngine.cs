@@ -212,7 +212,7 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
             case "mcp":
                 return [.. runtime.Mcp.Manager.GetStatuses().Select(st => $"{st.Name}: {st.State}{(st.Error is null ? "" : " — " + st.Error)} ({st.Tools.Length} tools)")];
             case "memory":
-                return [.. MemoryFiles.Load(WorkingDirectory, runtime.Home).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Path} ({m.Content.Length} chars)"))];
+                return [.. runtime.LoadMemoryFiles().Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Path} ({m.Content.Length} chars)"))];
             default:
                 return [$"No {topic} in this build."];
         }
@@ -225,6 +225,9 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
         var expanded = await runtime.Extensions.ExpandPromptAsync(text, new SubstitutionContext(SessionId, runtime.Extensions.ProjectDirectory), notes).ConfigureAwait(false);
         return expanded == text ? null : expanded;
     }
+
+    public Task<IReadOnlyList<string>> TrustAsync(string arguments, CancellationToken cancellationToken) =>
+        TrustReport.RunAsync(runtime.Trust, CodeForge.Core.Trust.TrustStore.ForUser(runtime.Home), WorkingDirectory, arguments, cancellationToken);
 
     public async ValueTask DisposeAsync() => await runtime.DisposeAsync().ConfigureAwait(false);
 

@@ -118,4 +118,8 @@ internal interface IInteractiveEngine : IAsyncDisposable
 
     /// <summary>The prompt a custom command or skill expands to, or null when <paramref name="name"/> is not one.</summary>
     Task<string?> ExpandCustomCommandAsync(string name, string arguments);
+
+    /// <summary><c>/trust</c>: the folder's trust state and what it would run (no argument), or <c>add</c>/<c>remove</c>.</summary>
+    Task<IReadOnlyList<string>> TrustAsync(string arguments, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(["Workspace trust is not available here."]);
 }

@@ -48,6 +48,8 @@ internal static class InteractiveRunner
             // Problems found while loading are shown in the session's welcome, not scrolled past on stderr; later ones
             // (hook messages, settings problems) as notices.
             var diagnostics = new DiagnosticLog();
+            // Workspace trust: before anything from the folder runs, an untrusted (or changed) folder is shown and asked about.
+            options = await InteractiveTrust.DecideAsync(options, screen, router, environment, diagnostics, ct).ConfigureAwait(false);
             var runtime = await ForgeRuntime.CreateAsync(options, diagnostics, verboseOutput: null, environment,
                 (checker, locations) => new InteractivePermissionPrompt(screen, router, checker, Path.GetFullPath(options.WorkingDirectory), locations.LocalSettingsPath,
                     note => screen.Write(c => c.MarkupLine("[grey]" + Markup.Escape(note) + "[/]"))),

@@ -500,6 +500,8 @@ internal sealed class InteractiveSession
         AddSync("memory", "The memory files (AGENTS.md, CLAUDE.md) in use", _ => Lines("Memory files", _engine.Describe("memory")));
         Add("init", "Write an AGENTS.md for this repository with the model's help", (_, ct) => RunTurnAsync(InitPrompt, ct));
         AddSync("config", "The effective settings", _ => Lines("Settings", _engine.Describe("config")));
+        Add("trust", "Whether this folder's hooks, MCP servers and rules are used; add or remove its trust", async (a, ct) =>
+            Lines("Workspace trust", await _engine.TrustAsync(a, ct).ConfigureAwait(false)), "[add|remove]");
         AddSync("todos", "The model's task list", _ => Lines("Todos", _engine.Describe("todos")));
         AddSync("exit", "Leave forge", _ => _exit = true);
         AddSync("quit", "Leave forge", _ => _exit = true);

@@ -67,6 +67,16 @@ internal sealed record ForgeOptions
     /// <summary><c>--strict-mcp-config</c>: no configured MCP server starts (settings, .mcp.json, plugins); only the
     /// <c>--mcp-config</c> ones do.</summary>
     public bool StrictMcpConfig { get; init; }
+
+    /// <summary><c>--trust-workspace</c>: use the folder's own commands and approvals for this run without remembering it.</summary>
+    public bool TrustWorkspace { get; init; }
+
+    /// <summary>The trust decision already taken by the front end (the interactive trust screen); null: decide from the
+    /// flag, the user's settings and the remembered trust (headless).</summary>
+    public CodeForge.Core.Trust.WorkspaceTrust? Trust { get; init; }
+
+    /// <summary>Register MCP servers' tools as each connects instead of waiting for all (interactive: the prompt is usable at once).</summary>
+    public bool McpInBackground { get; init; }
 }
 
 /// <summary>
@@ -196,6 +206,12 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     /// <summary>The context budget of the current model and session.</summary>
     public ContextOptions Context { get; private set; }
 
+    /// <summary>Whether this run uses its folder's own commands and approvals, and what the folder would run.</summary>
+    public CodeForge.Core.Trust.WorkspaceTrust Trust { get; private set; } = null!;
+
+    /// <summary>The <c>.mcp.json</c> servers left out by <c>disabledMcpjsonServers</c>/<c>enabledMcpjsonServers</c>, with why.</summary>
+    public System.Collections.Immutable.ImmutableArray<string> McpSkipped { get; private set; } = [];
+
     /// <summary>The git block of the system prompt (null outside a repository).</summary>
     public string? GitStatus => _gitStatus;
 
@@ -243,7 +259,15 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             Deny = [.. o.DisallowedTools.Select((r, i) => new RuleEntry(r, new SettingsSource(SettingsScope.CommandLine, "--disallowedTools"), $"[{i}]"))],
         };
         commandLine = StreamJson.FlagSettings.Merge(commandLine, o, log);
-        var settingsStore = new SettingsStore(new SettingsLocations(home, MemoryFiles.FindRepositoryRoot(cwd)), commandLine);
+        // Workspace trust: an untrusted folder's project and local settings keep only what cannot run or allow anything
+        // (see UntrustedProjectSettings); its .mcp.json servers and the plugins it enables are left out. Said once.
+        var trust = o.Trust ?? CodeForge.Core.Trust.WorkspaceTrust.Resolve(cwd, home, o.TrustWorkspace, CodeForge.Core.Trust.TrustStore.ForUser(home), p => log.Error(p));
+        if (trust.SkippedLine() is { } skippedLine)
+        {
+            log.Warning(skippedLine);
+        }
+        var settingsStore = new SettingsStore(new SettingsLocations(home, MemoryFiles.FindRepositoryRoot(cwd)), commandLine, null,
+            trust.IsTrusted ? null : CodeForge.Core.Trust.UntrustedProjectSettings.Restrict);
         var snapshot = settingsStore.Current;
         var settings = snapshot.Settings;
         foreach (var d in snapshot.Diagnostics.Where(d => d.IsError))
@@ -295,12 +319,22 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             log.Warning("bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode");
         }
         var permissionPrompt = prompt?.Invoke(checker, settingsStore.Locations);
-        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, log, ct, o.Verbose, o.PluginDirectories).ConfigureAwait(false);
+        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, log, trust.IsTrusted, ct, o.Verbose, o.PluginDirectories).ConfigureAwait(false);
         // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
         // closed (stdio servers killed) with the runtime.
         var pluginServers = StreamJson.RunFlags.McpPlugins(o, extensions.Plugins.Snapshot.Plugins.Values)
             .SelectMany(p => p.Definition.McpServers.Select(server => new McpPluginServer(p.Name, server.Key, server.Value, p.Root)));
-        var mcp = o.StrictMcpConfig ? McpStartup.None(cwd, environment, log) : await McpStartup.BeginAsync(cwd, home, environment, log, ct, pluginServers).ConfigureAwait(false);
+        var mcpSkipped = new List<string>();
+        McpStartup mcp;
+        if (o.StrictMcpConfig)
+        {
+            mcp = McpStartup.None(cwd, environment, log);
+        }
+        else
+        {
+            var mcpConfig = McpStartup.LoadConfig(cwd, home, environment, pluginServers, trust.IsTrusted, McpJsonApproval.From(snapshot.Files), mcpSkipped);
+            mcp = await McpStartup.BeginAsync(mcpConfig, cwd, environment, log, ct).ConfigureAwait(false);
+        }
 
         // 4. The session (resumed, forked, new, or in memory only).
         var sessions = new SessionManager(cwd, new SessionManagerOptions
@@ -329,7 +363,20 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         var registry = new ToolRegistry();
         registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
         registry.RegisterMany(HeadlessWebTools.Create(settings, home, environment, log));
-        registry.RegisterMany(await mcp.GetToolsAsync().ConfigureAwait(false));
+        if (o.McpInBackground)
+        {
+            mcp.RegisterAsTheyConnect(tools =>
+            {
+                foreach (var tool in tools)
+                {
+                    registry.TryRegister(tool);
+                }
+            });
+        }
+        else
+        {
+            registry.RegisterMany(await mcp.GetToolsAsync().ConfigureAwait(false));
+        }
         registry.Register(extensions.CreateSkillTool(() => new SubstitutionContext(self!.Session.Id, extensions.ProjectDirectory)));
         // Bash, BashOutput, KillShell, TodoWrite; the sandbox; background shells are killed when the runtime is disposed.
         var env = new LiveEnvironmentDictionary(settings.Env);
@@ -341,6 +388,8 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         var gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
         self = new ForgeRuntime(new RuntimeParts(o, home, cwd, settingsStore, provider, client, usage, retries, checker, permissionPrompt, sessions, session,
             registry, log, environment, mcp, extensions, shells, hooks, env, gitStatus));
+        self.Trust = trust;
+        self.McpSkipped = [.. mcpSkipped];
         self._fallbacks = fallbacks;
         if (o.MainAgent is { } agentName && !self.UseMainAgent(agentName))
         {
@@ -533,7 +582,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             ? StreamJson.RunFlags.AgentSystemPrompt(agent, new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
                 _gitStatus, Registry.ListNames(), [], Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow) { ModelId = Provider.Model })
             : SystemPrompt.Build(new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
-                _gitStatus, Registry.ListNames(), MemoryFiles.Load(WorkingDirectory, Home), Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow)
+                _gitStatus, Registry.ListNames(), LoadMemoryFiles(), Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow)
             {
                 ModelId = Provider.Model,
                 OutputStyle = OutputStyleResolution.Resolve(_live.Applied.Settings.OutputStyle, Home, _extensions.ProjectDirectory, _extensions.Plugins.Snapshot.Plugins.Values.Select(p => p.Root)),
@@ -543,6 +592,10 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         Context = Context,
         Hooks = _hooks.Session,
     };
+
+    /// <summary>The instruction files of the next turn: an untrusted folder's files and imports only from inside it.</summary>
+    public IReadOnlyList<MemoryFile> LoadMemoryFiles() =>
+        MemoryFiles.Load(WorkingDirectory, Home, 40_000, Trust.IsTrusted ? null : Trust.Folder);
 
     /// <summary>Runs one turn of the current conversation, recorded in the current session.</summary>
     public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, CancellationToken ct)

@@ -49,6 +49,7 @@ internal static class SdkDescriptions
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        TrustJson.Write(w, runtime.Trust);
         w.WriteString("uuid", Guid.NewGuid().ToString());
     });
 

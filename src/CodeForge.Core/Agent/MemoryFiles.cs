@@ -22,7 +22,16 @@ public static class MemoryFiles
     private const int MaxImportDepth = 5;
 
     /// <summary>Loads the files for <paramref name="workingDirectory"/>; <paramref name="maxChars"/> caps the total.</summary>
-    public static IReadOnlyList<MemoryFile> Load(string workingDirectory, string? homeDirectory = null, int maxChars = 40_000)
+    public static IReadOnlyList<MemoryFile> Load(string workingDirectory, string? homeDirectory = null, int maxChars = 40_000) =>
+        Load(workingDirectory, homeDirectory, maxChars, confineProjectTo: null);
+
+    /// <summary>
+    /// As <see cref="Load(string, string?, int)"/>; with <paramref name="confineProjectTo"/> (a folder that is not trusted),
+    /// the project's files and their imports are read only when they really lie in that folder (symbolic links followed):
+    /// an import of <c>~/.aws/credentials</c>, or a <c>CLAUDE.md</c> that links to it, is left out. The user's own files
+    /// are not confined.
+    /// </summary>
+    public static IReadOnlyList<MemoryFile> Load(string workingDirectory, string? homeDirectory, int maxChars, string? confineProjectTo)
     {
         ArgumentNullException.ThrowIfNull(workingDirectory);
         var cwd = System.IO.Path.GetFullPath(workingDirectory);
@@ -36,16 +45,19 @@ public static class MemoryFiles
         {
             candidates.AddRange(FileNames.Select(n => System.IO.Path.Combine(dir, n)));
         }
+        var userFiles = homeDirectory is null ? 0 : 2;
+        var confine = confineProjectTo is null ? null : RealPath(System.IO.Path.GetFullPath(confineProjectTo));
         var result = new List<MemoryFile>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var budget = maxChars;
-        foreach (var file in candidates.Where(File.Exists))
+        foreach (var (file, index) in candidates.Select((f, i) => (f, i)).Where(c => File.Exists(c.f)))
         {
-            if (!seen.Add(System.IO.Path.GetFullPath(file)))
+            var confineTo = index < userFiles ? null : confine;
+            if (!seen.Add(System.IO.Path.GetFullPath(file)) || (confineTo is not null && !IsInside(file, confineTo)))
             {
                 continue;
             }
-            var content = Expand(file, seen, 0);
+            var content = Expand(file, seen, 0, confineTo);
             if (content.Length > budget)
             {
                 content = content[..Math.Max(0, budget)] + $"\n[… truncated: the instruction files exceed {maxChars} characters]";
@@ -87,7 +99,80 @@ public static class MemoryFiles
         return chain;
     }
 
-    private static string Expand(string file, HashSet<string> seen, int depth)
+    /// <summary>The <c>@</c> imports <paramref name="file"/> makes directly (outside code fences, to files that exist),
+    /// as written and resolved; nothing is read beyond the file itself.</summary>
+    public static IReadOnlyList<(string Reference, string Resolved)> Imports(string file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+        var result = new List<(string, string)>();
+        var inFence = false;
+        foreach (var line in text.Split('\n'))
+        {
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith("```", StringComparison.Ordinal))
+            {
+                inFence = !inFence;
+            }
+            if (!inFence && trimmed.Length > 1 && trimmed[0] == '@' && !trimmed.Contains(' ', StringComparison.Ordinal))
+            {
+                var target = ResolveImport(trimmed[1..], System.IO.Path.GetDirectoryName(file)!);
+                if (File.Exists(target))
+                {
+                    result.Add((trimmed[1..], RealPath(target)));
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Whether <paramref name="path"/>, with every symbolic link on the way followed, lies in <paramref name="realFolder"/>.</summary>
+    private static bool IsInside(string path, string realFolder)
+    {
+        var real = RealPath(System.IO.Path.GetFullPath(path));
+        return real.StartsWith(realFolder, StringComparison.Ordinal)
+            && (real.Length == realFolder.Length || realFolder.EndsWith('/') || real[realFolder.Length] == '/');
+    }
+
+    /// <summary><paramref name="path"/> (absolute) with the symbolic links of each of its parts followed (at most 40
+    /// links, as the kernel; a loop leaves the path where it stopped).</summary>
+    internal static string RealPath(string path, int links = 0)
+    {
+        var root = System.IO.Path.GetPathRoot(path) ?? "/";
+        var current = root;
+        var parts = path[root.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var next = System.IO.Path.GetFullPath(System.IO.Path.Combine(current, parts[i]));
+            string? link = null;
+            try
+            {
+                link = new FileInfo(next).LinkTarget;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Unreadable: taken as it is.
+            }
+            if (link is null || links >= 40)
+            {
+                current = next;
+                continue;
+            }
+            var target = System.IO.Path.GetFullPath(link, current);
+            return RealPath(System.IO.Path.Combine([target, .. parts[(i + 1)..]]), links + 1);
+        }
+        return current;
+    }
+
+    private static string Expand(string file, HashSet<string> seen, int depth, string? confineTo = null)
     {
         string text;
         try
@@ -114,9 +199,9 @@ public static class MemoryFiles
             if (!inFence && trimmed.Length > 1 && trimmed[0] == '@' && !trimmed.Contains(' ', StringComparison.Ordinal))
             {
                 var target = ResolveImport(trimmed[1..], System.IO.Path.GetDirectoryName(file)!);
-                if (File.Exists(target) && seen.Add(target))
+                if (File.Exists(target) && (confineTo is null || IsInside(target, confineTo)) && seen.Add(target))
                 {
-                    output.Append(Expand(target, seen, depth + 1).TrimEnd()).Append('\n');
+                    output.Append(Expand(target, seen, depth + 1, confineTo).TrimEnd()).Append('\n');
                     continue;
                 }
             }

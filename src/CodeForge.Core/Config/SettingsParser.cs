@@ -26,7 +26,8 @@ public static class SettingsParser
         "$schema", "apiKeyHelper", "includeCoAuthoredBy", "outputStyle", "forceLoginMethod", "spinnerTipsEnabled",
         "enableAllProjectMcpServers", "enabledMcpjsonServers", "disabledMcpjsonServers", "extraKnownMarketplaces",
         "theme", "verbose", "companyAnnouncements", "awsAuthRefresh", "awsCredentialExport",
-        "sandbox", "attribution", "skipWebFetchPreflight", "disableAllHooks", "subagentStatusLine", "agent");
+        "sandbox", "attribution", "skipWebFetchPreflight", "disableAllHooks", "subagentStatusLine", "agent",
+        "trustAllWorkspaces");
 
     /// <summary>Parses <paramref name="json"/> read from <paramref name="source"/>.</summary>
     public static (SettingsFragment Fragment, ImmutableArray<SettingsDiagnostic> Diagnostics) Parse(string json, SettingsSource source)

@@ -27,6 +27,7 @@ public sealed class SettingsStore : IDisposable
     private readonly SettingsLocations _locations;
     private readonly SettingsFragment _commandLine;
     private readonly TimeProvider _time;
+    private readonly Func<SettingsFileContent, SettingsFileContent>? _filter;
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly List<string> _unwatched = [];
     private readonly Dictionary<string, SettingsFileContent> _lastGood = new(StringComparer.Ordinal);
@@ -36,7 +37,19 @@ public sealed class SettingsStore : IDisposable
     private bool _disposed;
 
     public SettingsStore(SettingsLocations locations, SettingsFragment? commandLine = null, TimeProvider? timeProvider = null)
+        : this(locations, commandLine, timeProvider, filter: null)
     {
+    }
+
+    /// <summary>
+    /// A store whose every file passes through <paramref name="filter"/> before it takes part in a load (e.g.
+    /// <see cref="Trust.UntrustedProjectSettings.Restrict(SettingsFileContent)"/> for a folder that is not trusted): the
+    /// snapshot's merge and its <see cref="SettingsSnapshot.Files"/> both see the filtered content.
+    /// </summary>
+    public SettingsStore(SettingsLocations locations, SettingsFragment? commandLine, TimeProvider? timeProvider,
+        Func<SettingsFileContent, SettingsFileContent>? filter)
+    {
+        _filter = filter;
         _locations = locations ?? throw new ArgumentNullException(nameof(locations));
         _commandLine = commandLine ?? SettingsFragment.Empty;
         _time = timeProvider ?? TimeProvider.System;
@@ -252,8 +265,9 @@ public sealed class SettingsStore : IDisposable
             {
                 var content = new SettingsFileContent(source, text, fragment);
                 _lastGood[source.Path] = content;
-                files.Add(content);
-                return fragment;
+                var used = _filter?.Invoke(content) ?? content;
+                files.Add(used);
+                return used.Fragment;
             }
             found = parsed;
         }
@@ -273,8 +287,9 @@ public sealed class SettingsStore : IDisposable
         }
         diagnostics.Add(new SettingsDiagnostic(source, found.Select(d => d.Line).FirstOrDefault(), "",
             "the last good settings of this file stay in effect until it is fixed", IsError: false));
-        files.Add(good);
-        return good.Fragment;
+        var kept = _filter?.Invoke(good) ?? good;
+        files.Add(kept);
+        return kept.Fragment;
     }
 
     private void Notify(SettingsSnapshot snapshot)

@@ -22,13 +22,18 @@ public enum DisclosureKind
 
     /// <summary>An environment variable the project sets for every tool and hook.</summary>
     Environment,
+
+    /// <summary>An instruction file (<c>AGENTS.md</c>, <c>CLAUDE.md</c>) or one of its <c>@</c> imports: it runs nothing but
+    /// shapes what the model does.</summary>
+    Memory,
 }
 
 /// <summary>One thing a folder would run or pre-approve, with the file that says so.</summary>
 /// <param name="Kind">What it is.</param>
 /// <param name="Description">What exactly would run or be allowed, as the user should read it.</param>
 /// <param name="SourceFile">The file it comes from, relative to the folder.</param>
-public sealed record DisclosureItem(DisclosureKind Kind, string Description, string SourceFile)
+/// <param name="LeavesFolder">An instruction import of a file outside the folder (left out while it is not trusted).</param>
+public sealed record DisclosureItem(DisclosureKind Kind, string Description, string SourceFile, bool LeavesFolder = false)
 {
     /// <summary>One line for the trust screen and for comparing what was trusted with what is there now.</summary>
     public override string ToString() => $"{KindLabel(Kind)}: {Description}  ({SourceFile})";
@@ -40,6 +45,7 @@ public sealed record DisclosureItem(DisclosureKind Kind, string Description, str
         DisclosureKind.PermissionAllow => "pre-approved",
         DisclosureKind.Plugin => "plugin",
         DisclosureKind.Command => "command",
+        DisclosureKind.Memory => "instructions",
         _ => "environment",
     };
 }
@@ -57,6 +63,10 @@ public sealed record WorkspaceDisclosure(string Folder, ImmutableArray<Disclosur
 
     /// <summary>The items as lines, sorted, without duplicates: what a trust decision is recorded against.</summary>
     public ImmutableArray<string> Lines => [.. Items.Select(i => i.ToString()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    /// <summary>The items an untrusted folder does not get: everything but its instruction files and their imports from
+    /// inside it (which it keeps, see <see cref="WorkspaceTrust"/>).</summary>
+    public ImmutableArray<DisclosureItem> Runnable => [.. Items.Where(i => i.Kind != DisclosureKind.Memory || i.LeavesFolder)];
 
     /// <summary>The lines present now that were not in <paramref name="trusted"/>.</summary>
     public ImmutableArray<string> LinesAddedSince(IEnumerable<string> trusted)

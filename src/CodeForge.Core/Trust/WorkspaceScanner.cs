@@ -24,8 +24,9 @@ public static class WorkspaceScanner
         ".claude/settings.json", ".forge/settings.json", ".claude/settings.local.json", ".forge/settings.local.json", ".mcp.json",
     ];
 
-    /// <summary>Scans <paramref name="folder"/>.</summary>
-    public static WorkspaceDisclosure Scan(string folder)
+    /// <summary>Scans <paramref name="folder"/>; the instruction files read are those from it down to
+    /// <paramref name="workingDirectory"/> (default: the folder itself).</summary>
+    public static WorkspaceDisclosure Scan(string folder, string? workingDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(folder);
         var full = Path.GetFullPath(folder);
@@ -69,20 +70,52 @@ public static class WorkspaceScanner
                 problems.Add($"{relative}:{line}: not valid JSON: {ex.Message}");
             }
         }
+        ScanMemory(full, workingDirectory is null ? full : Path.GetFullPath(workingDirectory), items);
         return new WorkspaceDisclosure(full, items.ToImmutable(), problems.ToImmutable());
+    }
+
+    /// <summary>Each <c>AGENTS.md</c>/<c>CLAUDE.md</c> from the folder down to the working directory, and each <c>@</c>
+    /// import it makes (outside the folder said so: it would put another file, perhaps a secret, in the prompt).</summary>
+    private static void ScanMemory(string folder, string cwd, ImmutableArray<DisclosureItem>.Builder items)
+    {
+        var chain = new List<string>();
+        for (var dir = new DirectoryInfo(cwd); dir is not null; dir = dir.Parent)
+        {
+            chain.Add(dir.FullName);
+            if (string.Equals(dir.FullName, folder, StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+        if (!string.Equals(chain[^1], folder, StringComparison.Ordinal))
+        {
+            chain = [folder];
+        }
+        chain.Reverse();
+        var realFolder = Agent.MemoryFiles.RealPath(folder);
+        foreach (var file in chain.SelectMany(d => Agent.MemoryFiles.FileNames.Select(n => Path.Combine(d, n))).Where(File.Exists))
+        {
+            var relative = Path.GetRelativePath(folder, file);
+            items.Add(new(DisclosureKind.Memory, relative, relative));
+            foreach (var import in Agent.MemoryFiles.Imports(file))
+            {
+                var outside = !Permissions.PathResolver.IsUnderOrSame(import.Resolved, realFolder);
+                items.Add(new(DisclosureKind.Memory, $"imports @{import.Reference}{(outside ? $" ({import.Resolved}, outside the folder)" : "")}", relative, outside));
+            }
+        }
     }
 
     private static void ScanObject(JsonElement root, string file, ImmutableArray<DisclosureItem>.Builder items)
     {
-        if (root.TryGetProperty("hooks", out var hooks) && hooks.ValueKind == JsonValueKind.Object)
+        if (Prop(root, "hooks", out var hooks) && hooks.ValueKind == JsonValueKind.Object)
         {
             foreach (var ev in hooks.EnumerateObject())
             {
                 foreach (var group in Elements(ev.Value))
                 {
-                    var matcher = group.TryGetProperty("matcher", out var m) && m.ValueKind == JsonValueKind.String && m.GetString() is { Length: > 0 } mm
+                    var matcher = Prop(group, "matcher", out var m) && m.ValueKind == JsonValueKind.String && m.GetString() is { Length: > 0 } mm
                         ? $" [{mm}]" : "";
-                    foreach (var hook in group.TryGetProperty("hooks", out var list) ? Elements(list) : [])
+                    foreach (var hook in Prop(group, "hooks", out var list) ? Elements(list) : [])
                     {
                         var what = Text(hook, "command") ?? Text(hook, "url") ?? Text(hook, "prompt") ?? hook.GetRawText();
                         items.Add(new(DisclosureKind.Hook, $"{ev.Name}{matcher}: {what}", file));
@@ -90,16 +123,16 @@ public static class WorkspaceScanner
                 }
             }
         }
-        if (root.TryGetProperty("mcpServers", out var servers) && servers.ValueKind == JsonValueKind.Object)
+        if (Prop(root, "mcpServers", out var servers) && servers.ValueKind == JsonValueKind.Object)
         {
             foreach (var server in servers.EnumerateObject())
             {
                 items.Add(new(DisclosureKind.McpServer, $"{server.Name}: {ServerLine(server.Value)}", file));
             }
         }
-        if (root.TryGetProperty("permissions", out var permissions) && permissions.ValueKind == JsonValueKind.Object)
+        if (Prop(root, "permissions", out var permissions) && permissions.ValueKind == JsonValueKind.Object)
         {
-            foreach (var rule in permissions.TryGetProperty("allow", out var allow) ? Elements(allow) : [])
+            foreach (var rule in Prop(permissions, "allow", out var allow) ? Elements(allow) : [])
             {
                 if (rule.ValueKind == JsonValueKind.String)
                 {
@@ -110,7 +143,7 @@ public static class WorkspaceScanner
             {
                 items.Add(new(DisclosureKind.PermissionAllow, $"permission mode {mode}", file));
             }
-            foreach (var dir in permissions.TryGetProperty("additionalDirectories", out var dirs) ? Elements(dirs) : [])
+            foreach (var dir in Prop(permissions, "additionalDirectories", out var dirs) ? Elements(dirs) : [])
             {
                 if (dir.ValueKind == JsonValueKind.String)
                 {
@@ -118,7 +151,7 @@ public static class WorkspaceScanner
                 }
             }
         }
-        if (root.TryGetProperty("enabledPlugins", out var plugins) && plugins.ValueKind == JsonValueKind.Object)
+        if (Prop(root, "enabledPlugins", out var plugins) && plugins.ValueKind == JsonValueKind.Object)
         {
             foreach (var plugin in plugins.EnumerateObject())
             {
@@ -128,7 +161,7 @@ public static class WorkspaceScanner
                 }
             }
         }
-        if (root.TryGetProperty("extraKnownMarketplaces", out var markets) && markets.ValueKind == JsonValueKind.Object)
+        if (Prop(root, "extraKnownMarketplaces", out var markets) && markets.ValueKind == JsonValueKind.Object)
         {
             foreach (var market in markets.EnumerateObject())
             {
@@ -142,18 +175,18 @@ public static class WorkspaceScanner
                 items.Add(new(DisclosureKind.Command, $"{key}: {command}", file));
             }
         }
-        if (root.TryGetProperty("statusLine", out var status) && status.ValueKind == JsonValueKind.Object && Text(status, "command") is { } statusCommand)
+        if (Prop(root, "statusLine", out var status) && status.ValueKind == JsonValueKind.Object && Text(status, "command") is { } statusCommand)
         {
             items.Add(new(DisclosureKind.Command, $"statusLine: {statusCommand}", file));
         }
-        if (root.TryGetProperty("env", out var env) && env.ValueKind == JsonValueKind.Object)
+        if (Prop(root, "env", out var env) && env.ValueKind == JsonValueKind.Object)
         {
             foreach (var variable in env.EnumerateObject())
             {
                 items.Add(new(DisclosureKind.Environment, $"{variable.Name}={Compact(variable.Value)}", file));
             }
         }
-        if (root.TryGetProperty("enableAllProjectMcpServers", out var all) && all.ValueKind == JsonValueKind.True)
+        if (Prop(root, "enableAllProjectMcpServers", out var all) && all.ValueKind == JsonValueKind.True)
         {
             items.Add(new(DisclosureKind.McpServer, "every server in .mcp.json approved (enableAllProjectMcpServers)", file));
         }
@@ -170,18 +203,30 @@ public static class WorkspaceScanner
         {
             parts.Add(command);
         }
-        foreach (var arg in server.TryGetProperty("args", out var args) ? Elements(args) : [])
+        foreach (var arg in Prop(server, "args", out var args) ? Elements(args) : [])
         {
             parts.Add(arg.ValueKind == JsonValueKind.String ? arg.GetString()! : arg.GetRawText());
         }
         return parts.Count > 0 ? string.Join(' ', parts) : Compact(server);
     }
 
+    /// <summary>TryGetProperty that answers false (instead of throwing) when <paramref name="element"/> is not an object:
+    /// a hostile file may put an array or a number anywhere.</summary>
+    private static bool Prop(JsonElement element, string name, out JsonElement value)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            return element.TryGetProperty(name, out value);
+        }
+        value = default;
+        return false;
+    }
+
     private static JsonElement[] Elements(JsonElement element) =>
         element.ValueKind == JsonValueKind.Array ? [.. element.EnumerateArray()] : [];
 
     private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+        element.ValueKind == JsonValueKind.Object && Prop(element, name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString() : null;
 
     private static string Compact(JsonElement element) =>

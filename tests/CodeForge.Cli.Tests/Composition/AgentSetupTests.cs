@@ -80,7 +80,7 @@ public sealed class AgentSetupTests : IAsyncLifetime
             ScriptedTurn.Reply("SUMMARY-7F3: read a.txt and b.txt"),
             ScriptedTurn.Reply("Both files are about lines."));
 
-        var run = await ForgeProcess.RunAsync(["-p", "compare a.txt and b.txt", "--output-format", "stream-json", "--provider", "openai", "--model", "gpt-4o"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "compare a.txt and b.txt", "--output-format", "stream-json", "--provider", "openai", "--model", "gpt-4o"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         var lines = Lines(run.StdOut);
@@ -110,7 +110,7 @@ public sealed class AgentSetupTests : IAsyncLifetime
 
         // A resumed session starts from the summary.
         _server.Enqueue(ScriptedTurn.Reply("resumed"));
-        var resumed = await ForgeProcess.RunAsync(["-p", "and now?", "--resume", sessionId, "--provider", "openai", "--model", "gpt-4o"], Repo, Env());
+        var resumed = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "and now?", "--resume", sessionId, "--provider", "openai", "--model", "gpt-4o"], Repo, Env());
         Assert.True(resumed.ExitCode == 0, resumed.StdErr);
         var body = _server.Requests[4].Body;
         Assert.Contains("SUMMARY-7F3", body, StringComparison.Ordinal);
@@ -126,7 +126,7 @@ public sealed class AgentSetupTests : IAsyncLifetime
             ScriptedTurn.Reply("SUBAGENT-ANSWER: src/config/loader.cs"),
             ScriptedTurn.Reply("The loader is in src/config/loader.cs."));
 
-        var run = await ForgeProcess.RunAsync(["-p", "where is the config loader?", "--output-format", "json", "--provider", "openai", "--model", "gpt-4o"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "where is the config loader?", "--output-format", "json", "--provider", "openai", "--model", "gpt-4o"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         var result = JsonDocument.Parse(run.StdOut).RootElement;
@@ -152,7 +152,7 @@ public sealed class AgentSetupTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(agents, "broken.md"), "---\nname: broken\n---\nno description", Ct);
         _server.Enqueue(ScriptedTurn.Reply("ok"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai", "--model", "gpt-4o"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "hi", "--provider", "openai", "--model", "gpt-4o"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Contains("broken.md:1: missing 'description'", run.StdErr, StringComparison.Ordinal);
@@ -169,7 +169,7 @@ public sealed class AgentSetupTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(Repo, "untracked.txt"), "y", Ct);
         _server.Enqueue(ScriptedTurn.Reply("ok"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai", "--model", "gpt-4o"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "hi", "--provider", "openai", "--model", "gpt-4o"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         var system = SystemPrompt(_server.Requests[0]);
@@ -183,7 +183,7 @@ public sealed class AgentSetupTests : IAsyncLifetime
     {
         _server.Enqueue(ScriptedTurn.Reply("ok"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai", "--model", "gpt-4o"], Repo, Env(("FORGE_CONTEXT_WINDOW", "lots")));
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "hi", "--provider", "openai", "--model", "gpt-4o"], Repo, Env(("FORGE_CONTEXT_WINDOW", "lots")));
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Contains("FORGE_CONTEXT_WINDOW='lots' is not a token count", run.StdErr, StringComparison.Ordinal);

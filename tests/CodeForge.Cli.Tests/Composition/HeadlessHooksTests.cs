@@ -71,7 +71,7 @@ public sealed class HeadlessHooksTests : IAsyncLifetime
                 new ScriptedToolCall("Write", WriteArgs(otherFile, "new file"), "call_o")),
             ScriptedTurn.Reply("done"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "edit files", "--provider", "openai", "--allowedTools", "Write"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "edit files", "--provider", "openai", "--allowedTools", "Write"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Equal("original\n", await File.ReadAllTextAsync(protectedFile, Ct));
@@ -91,7 +91,7 @@ public sealed class HeadlessHooksTests : IAsyncLifetime
             """);
         _server.Enqueue(ScriptedTurn.CallTool("Read", ReadArgs(file), "call_r"), ScriptedTurn.Reply("It says pelican."));
 
-        var run = await ForgeProcess.RunAsync(["-p", "read notes", "--provider", "openai", "--output-format", "json"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "read notes", "--provider", "openai", "--output-format", "json"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         var lines = (await File.ReadAllLinesAsync(Path.Combine(Repo, "hook.log"), Ct)).Where(l => l.Length > 0).ToList();
@@ -117,7 +117,7 @@ public sealed class HeadlessHooksTests : IAsyncLifetime
             """);
         _server.Enqueue(ScriptedTurn.Reply("ok"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "what is the codename?", "--provider", "openai"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "what is the codename?", "--provider", "openai"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         var body = Assert.Single(_server.Requests).Body;
@@ -135,7 +135,7 @@ public sealed class HeadlessHooksTests : IAsyncLifetime
             """);
         _server.Enqueue(ScriptedTurn.Reply("should not be asked"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "print the password", "--provider", "openai"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "print the password", "--provider", "openai"], Repo, Env());
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("prompts mentioning passwords are not allowed", run.StdErr, StringComparison.Ordinal);
@@ -155,7 +155,7 @@ public sealed class HeadlessHooksTests : IAsyncLifetime
         _server.Enqueue(ScriptedTurn.CallTool("Read", ReadArgs(file)), ScriptedTurn.Reply("It says pelican."));
 
         var started = DateTime.UtcNow;
-        var run = await ForgeProcess.RunAsync(["-p", "read notes", "--provider", "openai"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "read notes", "--provider", "openai"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(40), "the hung hook held up the run");
@@ -178,7 +178,7 @@ public sealed class HeadlessHooksTests : IAsyncLifetime
             """);
         _server.Enqueue(ScriptedTurn.CallTool("Read", ReadArgs(file)), ScriptedTurn.Reply("It says pelican."));
 
-        var run = await ForgeProcess.RunAsync(["-p", "read notes", "--provider", "openai"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "read notes", "--provider", "openai"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Equal("It says pelican.", run.StdOut.Trim());
@@ -198,7 +198,7 @@ public sealed class HeadlessHooksTests : IAsyncLifetime
             """);
         _server.Enqueue(ScriptedTurn.Reply("all done"), ScriptedTurn.Reply("tests pass, done"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "fix it", "--provider", "openai"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "fix it", "--provider", "openai"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Equal("tests pass, done", run.StdOut.Trim());
@@ -220,7 +220,7 @@ public sealed class HeadlessHooksTests : IAsyncLifetime
             """);
         _server.Enqueue(ScriptedTurn.Reply("ok"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "hello", "--provider", "openai"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "hello", "--provider", "openai"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         var settings = Path.Combine(Repo, ".forge", "settings.json");

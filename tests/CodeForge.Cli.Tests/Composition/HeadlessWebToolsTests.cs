@@ -62,7 +62,7 @@ public sealed class HeadlessWebToolsTests : IAsyncLifetime
             ScriptedTurn.CallTool("WebFetch", JsonSerializer.Serialize(new Dictionary<string, string> { ["url"] = url, ["prompt"] = "What is the magic number?" }), "call_web"),
             ScriptedTurn.Reply("It is 4217."));
 
-        var run = await ForgeProcess.RunAsync(["-p", "read the guide", "--output-format", "stream-json", "--provider", "openai"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "read the guide", "--output-format", "stream-json", "--provider", "openai"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Equal(1, _web.CountOf("/guide"));
@@ -87,7 +87,7 @@ public sealed class HeadlessWebToolsTests : IAsyncLifetime
             ScriptedTurn.CallTool("WebFetch", JsonSerializer.Serialize(new Dictionary<string, string> { ["url"] = _web.Url("/secret"), ["prompt"] = "p" }), "call_web"),
             ScriptedTurn.Reply("Refused."));
 
-        var run = await ForgeProcess.RunAsync(["-p", "fetch it", "--output-format", "json", "--provider", "openai"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "fetch it", "--output-format", "json", "--provider", "openai"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Empty(_web.Requests);
@@ -109,7 +109,7 @@ public sealed class HeadlessWebToolsTests : IAsyncLifetime
             ScriptedTurn.CallTool("WebSearch", """{"query":"async guide","allowed_domains":["example.com"]}""", "call_search"),
             ScriptedTurn.Reply("Found it."));
 
-        var run = await ForgeProcess.RunAsync(["-p", "search", "--output-format", "json", "--provider", "openai"], Repo,
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "search", "--output-format", "json", "--provider", "openai"], Repo,
             Env(("FORGE_DUCKDUCKGO_URL", _web.BaseUrl.AbsoluteUri)));
 
         Assert.True(run.ExitCode == 0, run.StdErr);

@@ -145,10 +145,10 @@ public sealed class HeadlessRunnerTests : IAsyncLifetime
         var target = Path.Combine(extra, "notes.txt");
         _server.Enqueue(ScriptedTurn.CallTool("Write", $$"""{"file_path":{{JsonSerializer.Serialize(target)}},"content":"outside the repo\n"}"""), ScriptedTurn.Reply("done"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "write the notes", "--provider", "openai", "--permission-mode", "acceptEdits"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["-p", "write the notes", "--provider", "openai", "--permission-mode", "acceptEdits", "--trust-workspace"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
-        Assert.Equal(configured, File.Exists(target));
+        Assert.True(configured == File.Exists(target), run.StdErr + "\n" + _server.Requests[^1].Body);
         if (!configured)
         {
             Assert.Contains(target, _server.Requests[^1].Body, StringComparison.Ordinal);

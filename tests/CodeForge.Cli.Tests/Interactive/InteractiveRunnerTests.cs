@@ -128,7 +128,7 @@ public sealed class InteractiveRunnerTests : IAsyncLifetime
             ScriptedTurn.CallTool("Write", $$"""{"file_path":"{{first}}","content":"one"}"""),
             ScriptedTurn.CallTool("Write", $$"""{"file_path":"{{second}}","content":"two"}""") with { HoldUntil = edited.Task },
             ScriptedTurn.Reply("done writing"));
-        await using var term = await TmuxTerminal.StartAsync(["--provider", "openai"], Repo, Env());
+        await using var term = await TmuxTerminal.StartAsync(["--provider", "openai", "--trust-workspace"], Repo, Env());
         await term.WaitForAsync("> ");
 
         await term.TypeAsync("write two files");

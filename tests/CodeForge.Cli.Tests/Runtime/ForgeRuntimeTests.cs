@@ -49,7 +49,7 @@ public sealed class ForgeRuntimeTests : IAsyncLifetime
             ScriptedTurn.CallTool("Write", WriteArgs(first, "one"), "call_1"),
             ScriptedTurn.CallTool("Write", WriteArgs(second, "two"), "call_2") with { HoldUntil = edited },
             ScriptedTurn.Reply("done"));
-        return LiveForgeProcess.Start(["-p", "write two files", "--output-format", "stream-json", "--provider", "openai"], Repo, Env());
+        return LiveForgeProcess.Start(["-p", "write two files", "--output-format", "stream-json", "--provider", "openai", "--trust-workspace"], Repo, Env());
     }
 
     [Fact]

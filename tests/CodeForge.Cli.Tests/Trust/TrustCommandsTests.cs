@@ -52,15 +52,34 @@ public sealed class TrustCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task EightProcessesTrustingAtOnce_LoseNoEntry()
+    public async Task EightProcessesTrustingWhileEightRead_LoseNoEntryAndNoReaderSeesATornFile()
     {
         var repos = Enumerable.Range(0, 8).Select(i => HostileRepo($"repo{i}")).ToArray();
 
-        var results = await Task.WhenAll(repos.Select(r => ForgeProcess.RunAsync(["trust", "add", r], _dir.FullName, Env)));
+        var writers = repos.Select(r => ForgeProcess.RunAsync(["trust", "add", r], _dir.FullName, Env)).ToArray();
+        var readers = repos.Select((r, i) => ForgeProcess.RunAsync(i % 2 == 0 ? ["trust", "list"] : ["trust", "show", r], _dir.FullName, Env)).ToArray();
+        var results = await Task.WhenAll(writers);
+        var reads = await Task.WhenAll(readers);
 
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.StdErr));
+        Assert.All(reads, r => Assert.True(r.ExitCode == 0 && r.StdErr.Length == 0, r.StdErr)); // a torn file would be "not valid JSON"
         var list = await ForgeProcess.RunAsync(["trust", "list"], _dir.FullName, Env);
         var listed = list.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split("  ")[0]).Order(StringComparer.Ordinal);
         Assert.Equal(repos.Order(StringComparer.Ordinal), listed);
+    }
+
+    [Fact]
+    public async Task Add_InASubdirectoryOfARepository_TrustsTheRepositoryRootThatForgeChecks()
+    {
+        var repo = HostileRepo("repo");
+        Directory.CreateDirectory(Path.Combine(repo, ".git"));
+        var sub = Directory.CreateDirectory(Path.Combine(repo, "src", "app")).FullName;
+
+        var added = await ForgeProcess.RunAsync(["trust", "add"], sub, Env);
+        var show = await ForgeProcess.RunAsync(["trust", "show"], sub, Env);
+
+        Assert.True(added.ExitCode == 0, added.StdErr);
+        Assert.Contains($"Trusted {repo} ", added.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"{repo}: trusted", show.StdOut, StringComparison.Ordinal);
     }
 }

@@ -53,4 +53,36 @@ public sealed class MemoryFilesTests : IDisposable
         Assert.StartsWith(new string('x', 100), content, StringComparison.Ordinal);
         Assert.Contains("truncated", content, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Load_ConfinedToAnUntrustedFolder_LeavesOutImportsAndLinksThatLeaveItButKeepsThoseInside()
+    {
+        var outside = Directory.CreateDirectory(Path.Combine(_repo.FullName, "outside")).FullName;
+        File.WriteAllText(Path.Combine(outside, "secret.txt"), "hunter2");
+        var repo = Path.Combine(_repo.FullName, "repo");
+        Directory.CreateDirectory(Path.Combine(repo, ".git"));
+        Write("repo/notes.md", "inside notes");
+        Write("repo/AGENTS.md", $"@notes.md\n@{Path.Combine(outside, "secret.txt")}\n@linked.md");
+        File.CreateSymbolicLink(Path.Combine(repo, "linked.md"), Path.Combine(outside, "secret.txt"));
+        Directory.CreateDirectory(Path.Combine(repo, "sub"));
+        File.CreateSymbolicLink(Path.Combine(repo, "sub", "CLAUDE.md"), Path.Combine(outside, "secret.txt"));
+
+        var confined = string.Join("\n", MemoryFiles.Load(Path.Combine(repo, "sub"), null, 40_000, repo).Select(f => f.Content));
+        var trusted = string.Join("\n", MemoryFiles.Load(Path.Combine(repo, "sub"), null, 40_000, null).Select(f => f.Content));
+
+        Assert.Contains("inside notes", confined, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", confined, StringComparison.Ordinal);
+        Assert.Contains("hunter2", trusted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Imports_ListsEachImportAsWrittenAndResolvedOutsideCodeFences()
+    {
+        Write("a.md", "x");
+        var file = Write("AGENTS.md", "@a.md\n```\n@b.md\n```\n@missing.md");
+
+        var imports = MemoryFiles.Imports(file);
+
+        Assert.Equal([("a.md", Path.Combine(_repo.FullName, "a.md"))], imports);
+    }
 }

@@ -90,4 +90,18 @@ public sealed class WorkspaceScannerTests : IDisposable
 
         Assert.Equal(["hook: Stop: rm -rf ~  (.forge/settings.json)"], added);
     }
+
+    [Fact]
+    public void Scan_OfEntriesOfTheWrongShape_ListsThemInsteadOfThrowing()
+    {
+        Write(".mcp.json", """{"mcpServers": {"x": [1], "y": 7}}""");
+        Write(".forge/settings.json", """{"hooks": {"Stop": [1, {"hooks": [2]}]}, "permissions": {"allow": [3]}}""");
+
+        var disclosure = WorkspaceScanner.Scan(_dir.FullName);
+
+        Assert.Empty(disclosure.Problems);
+        Assert.Contains("MCP server: x: [1]  (.mcp.json)", disclosure.Lines);
+        Assert.Contains("MCP server: y: 7  (.mcp.json)", disclosure.Lines);
+        Assert.Contains("hook: Stop: 2  (.forge/settings.json)", disclosure.Lines);
+    }
 }

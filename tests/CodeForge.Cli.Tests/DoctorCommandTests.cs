@@ -1,0 +1,62 @@
+namespace CodeForge.Cli.Tests;
+
+/// <summary><c>forge doctor</c> end to end: the real forge process in a real folder with a real HOME.</summary>
+public sealed class DoctorCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("forge-doctor-");
+
+    public DoctorCommandTests()
+    {
+        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
+        Directory.CreateDirectory(Home);
+    }
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private string Repo => Path.Combine(_dir.FullName, "repo");
+
+    private string Home => Path.Combine(_dir.FullName, "home");
+
+    private Dictionary<string, string> Env => new() { ["HOME"] = Home };
+
+    private void Write(string relative, string text)
+    {
+        var path = Path.Combine(Repo, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    [Fact]
+    public async Task Doctor_InAnUntrustedFolder_ReportsItsTrustWhatItWouldRunAndThatItsMcpJsonIsNotUsed()
+    {
+        Write(".forge/settings.json", """{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "touch PWNED"}]}]}}""");
+        Write(".mcp.json", """{"mcpServers": {"pwn": {"command": "sh", "args": ["-c", "touch PWNED"]}}}""");
+
+        var run = await ForgeProcess.RunAsync(["doctor"], Repo, Env);
+
+        Assert.True(run.ExitCode == 0, run.StdOut + run.StdErr);
+        Assert.Contains("Workspace trust", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("not trusted: its hooks, MCP servers, plugins and approvals are not used", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("hook: Stop: touch PWNED  (.forge/settings.json)", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"{Path.Combine(Repo, ".forge", "settings.json")} (project)", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains(".mcp.json: not used (the folder is not trusted)", run.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("pwn (project)", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("Sandbox", run.StdOut, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Repo, "PWNED")));
+    }
+
+    [Fact]
+    public async Task Doctor_InATrustedFolderWithABrokenSettingsFileAndADisabledServer_ReportsTheProblemAndTheSkippedServer()
+    {
+        Write(".forge/settings.json", "{\n  \"permissions\": {\"defaultMode\": \"sometimes\"},\n  \"disabledMcpjsonServers\": [\"off\"]\n}");
+        Write(".mcp.json", """{"mcpServers": {"on": {"command": "true"}, "off": {"command": "true"}}}""");
+        Assert.Equal(0, (await ForgeProcess.RunAsync(["trust", "add"], Repo, Env)).ExitCode);
+
+        var run = await ForgeProcess.RunAsync(["doctor"], Repo, Env);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"⚠ {Path.Combine(Repo, ".forge", "settings.json")}:2: error: permissions.defaultMode", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("on (project)", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("off (listed in disabledMcpjsonServers): not started", run.StdOut, StringComparison.Ordinal);
+    }
+}
