@@ -159,6 +159,9 @@ public sealed class McpCommandsTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(Repo, ".forge", "settings.json"), """
             {"hooks": {"PreToolUse": [{"matcher": "Read", "hooks": [{"type": "command", "command": "echo 'reads are guarded' >&2; exit 2"}]}]}}
             """, Ct);
+        // The folder's own hooks run only once it is trusted (an untrusted folder's hooks are ignored by mcp serve too).
+        var trust = await Forge("trust", "add", Repo);
+        Assert.True(trust.ExitCode == 0, trust.StdErr);
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "forge",

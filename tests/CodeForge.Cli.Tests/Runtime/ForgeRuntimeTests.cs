@@ -71,7 +71,7 @@ public sealed class ForgeRuntimeTests : IAsyncLifetime
             ScriptedTurn.Reply("child could not run it"),
             ScriptedTurn.Reply("done"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "run a command through a subagent", "--provider", "openai"], Repo, Env());
+        var run = await ForgeProcess.RunAsync(["-p", "run a command through a subagent", "--provider", "openai", "--trust-workspace"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.False(File.Exists(marker), "the subagent's Bash call walked around the PreToolUse hook");

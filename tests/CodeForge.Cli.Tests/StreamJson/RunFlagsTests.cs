@@ -172,7 +172,8 @@ public sealed class RunFlagsTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(Repo, ".mcp.json"), MarkerServers("project-server", userMarker), TestContext.Current.CancellationToken);
         _server.Enqueue(ScriptedTurn.Reply("ok"));
 
-        var run = await ForgeAsync("--strict-mcp-config", "--output-format", "stream-json", "--plugin-dir", WritePlugin("with-mcp", pluginMarker), "hello");
+        // Trusted, so the project's .mcp.json would start but for --strict-mcp-config.
+        var run = await ForgeAsync("--strict-mcp-config", "--trust-workspace", "--output-format", "stream-json", "--plugin-dir", WritePlugin("with-mcp", pluginMarker), "hello");
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.False(File.Exists(userMarker), run.StdErr);
