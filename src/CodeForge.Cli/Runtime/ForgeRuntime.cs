@@ -280,7 +280,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
         // closed (stdio servers killed) with the runtime.
         var pluginServers = extensions.Plugins.Snapshot.Plugins.Values
-            .SelectMany(p => p.Definition.McpServers.Select(server => new McpPluginServer(p.Name, server.Key, server.Value, p.Root)));
+            .SelectMany(p => p.Definition.McpServers.Select(server => new McpPluginServer(p.Name, server.Key, server.Value, p.Root) { PluginData = p.Definition.DataDirectory }));
         var mcp = await McpStartup.BeginAsync(cwd, home, environment, log, ct, pluginServers).ConfigureAwait(false);
 
         // 4. The session (resumed, forked, new, or in memory only).
@@ -415,7 +415,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             {
                 log.Report(new Diagnostic(d.IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, $"hook problem: {d}", d.Source, d.Line));
             }
-            hooks.Registry.SetSource("plugin:" + set.PluginName, parsed.Definitions);
+            hooks.Registry.SetSource("plugin:" + set.PluginName, set.PluginData is { } data ? [.. parsed.Definitions.Select(d => d with { PluginData = data })] : parsed.Definitions);
         }
     }
 
