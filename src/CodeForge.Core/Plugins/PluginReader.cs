@@ -163,6 +163,7 @@ public sealed class PluginReader : IPluginReader
         // Skills: skills/ plus the manifest's.
         var skills = new List<SkillDefinition>();
         var skillNames = new HashSet<string>(StringComparer.Ordinal);
+        var skillFiles = new HashSet<string>(StringComparer.Ordinal);
         foreach (var dir in defaultSkills.Concat(skillPaths ?? []))
         {
             var found = File.Exists(Path.Combine(dir, SkillFileLoader.FileName))
@@ -170,6 +171,11 @@ public sealed class PluginReader : IPluginReader
                 : SkillDiscovery.LoadDirectory(dir, SkillScope.Plugin, diagnostics, name, root);
             foreach (var skill in found)
             {
+                // A manifest that lists folders under skills/ names skills that skills/ already gave: one skill, as in Claude Code.
+                if (skill.SourcePath is { } file && !skillFiles.Add(Path.GetFullPath(file)))
+                {
+                    continue;
+                }
                 if (skillNames.Add(skill.Metadata.Name))
                 {
                     skills.Add(skill.File is { } info && context.Data is not null ? skill with { File = info with { PluginData = context.Data } } : skill);
@@ -196,11 +202,12 @@ public sealed class PluginReader : IPluginReader
 
         // Agents: the manifest's replace agents/.
         var agents = new List<PluginAgent>();
+        var agentFiles = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in agentPaths ?? [Path.Combine(root, "agents")])
         {
             var files = File.Exists(path) ? [path]
                 : Directory.Exists(path) ? Directory.GetFiles(path, "*.md").Order(StringComparer.Ordinal).ToArray() : [];
-            foreach (var file in files)
+            foreach (var file in files.Where(f => agentFiles.Add(Path.GetFullPath(f))))
             {
                 if (ReadAgent(file, name, diagnostics) is { } agent)
                 {
