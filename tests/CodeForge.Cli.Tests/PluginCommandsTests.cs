@@ -181,13 +181,13 @@ public sealed class PluginCommandsTests : IAsyncLifetime
         ManyPlugins.Write(Home, plugins: 100, skills: 200, agents: 200);
         _server.Enqueue(ScriptedTurn.Reply("ok"));
 
-        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai"], Work, Env());
+        var run = await ForgeProcess.RunAsync(["-p", "/p099:run the target", "--provider", "openai"], Work, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Empty(run.StdErr);
         var prompt = ExtensionHostTests.Text(_server.Requests[0]);
         Assert.Contains("<name>p000:skill-0</name>", prompt, StringComparison.Ordinal);
-        Assert.Contains("<name>p099:skill-199</name>", prompt, StringComparison.Ordinal);
+        Assert.Contains("Run p099 on the target.", prompt, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public static class ManyPlugins
             var name = string.Create(CultureInfo.InvariantCulture, $"p{p:000}");
             var root = Path.Combine(home, ".forge", "plugins", marketplace, name);
             WriteFile(Path.Combine(root, ".claude-plugin", "plugin.json"),
-                $$"""{"name": "{{name}}", "version": "1.0.{{p}}", "description": "Benchmark plugin {{p}}", "author": {"name": "Bench"}}""");
+                $$"""{"name": "{{name}}", "version": "1.0.{{p}}", "description": "Benchmark plugin {{p}}", "author": {"name": "Bench"} }""");
             foreach (var s in Share(skills, plugins, p))
             {
                 WriteFile(Path.Combine(root, "skills", $"skill-{s}", "SKILL.md"),
