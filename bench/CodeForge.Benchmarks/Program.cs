@@ -14,6 +14,10 @@ internal static class Program
         {
             return await Agent.SessionMemoryDriver.RunAsync(args[1..]).ConfigureAwait(false);
         }
+        if (args.Length > 0 && args[0] == "plugin-startup")
+        {
+            return await Plugins.PluginStartupDriver.RunAsync(args[1..]).ConfigureAwait(false);
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -41,8 +41,9 @@ internal static class PluginCommands
         }
 
         var uninstallName = new Argument<string>("name") { Description = "The plugin name or name@marketplace." };
-        var uninstall = new Command("uninstall", "Delete an installed plugin and drop it from enabledPlugins.") { uninstallName };
-        uninstall.SetAction((parse, ct) => UninstallAsync(parse.GetValue(uninstallName)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
+        var keepData = new Option<bool>("--keep-data") { Description = "Keep the plugin's data folder (${CLAUDE_PLUGIN_DATA})." };
+        var uninstall = new Command("uninstall", "Delete an installed plugin and its data folder, and drop it from enabledPlugins.") { uninstallName, keepData };
+        uninstall.SetAction((parse, ct) => UninstallAsync(parse.GetValue(uninstallName)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct, parse.GetValue(keepData)));
         plugin.Subcommands.Add(uninstall);
 
         var marketplace = new Command("marketplace", "Manage known marketplaces: add, list, remove, update.");
@@ -244,7 +245,7 @@ internal static class PluginCommands
         return 0;
     }
 
-    private static async Task<int> UninstallAsync(string name, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<int> UninstallAsync(string name, TextWriter output, TextWriter error, CancellationToken ct, bool keepData = false)
     {
         var store = new PluginStore(Home);
         var plugin = store.Find(name, out var why);
@@ -255,7 +256,7 @@ internal static class PluginCommands
         }
         try
         {
-            store.Uninstall(plugin);
+            store.Uninstall(plugin, keepData);
             if (File.Exists(UserSettingsPath))
             {
                 await SettingsWriter.UpdateAsync(UserSettingsPath, root => root["enabledPlugins"] is System.Text.Json.Nodes.JsonObject enabled && enabled.Remove(plugin.Key),

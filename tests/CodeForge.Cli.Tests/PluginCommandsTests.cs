@@ -174,4 +174,54 @@ public sealed class PluginCommandsTests : IAsyncLifetime
         Assert.Contains($"forge: {Path.Combine(badRoot, ".claude-plugin", "plugin.json")}:1: \"hooks\" must be a path", verbose.StdErr, StringComparison.Ordinal);
         Assert.Contains("<name>good:helper</name>", ExtensionHostTests.Text(_server.Requests[0]), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Print_WithAHundredEnabledPlugins_LoadsThemAllAndKeepsStderrEmpty()
+    {
+        ManyPlugins.Write(Home, plugins: 100, skills: 200, agents: 200);
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+
+        var run = await ForgeProcess.RunAsync(["-p", "/p099:run the target", "--provider", "openai"], Work, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Empty(run.StdErr);
+        var prompt = ExtensionHostTests.Text(_server.Requests[0]);
+        Assert.Contains("<name>p000:skill-0</name>", prompt, StringComparison.Ordinal);
+        Assert.Contains("Run p099 on the target.", prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Print_APluginHook_GetsItsDataFolderAsPlaceholderAndEnvironment()
+    {
+        var dir = GoodPlugin("src/keeper", "keeper");
+        Write("src/keeper/hooks/hooks.json", """
+            { "hooks": { "UserPromptSubmit": [ { "hooks": [ { "type": "command", "command": "touch \"${CLAUDE_PLUGIN_DATA}/by-placeholder\" \"$CLAUDE_PLUGIN_DATA/by-env\"" } ] } ] } }
+            """);
+        Assert.Equal(0, (await ForgeProcess.RunAsync(["plugin", "install", dir], Work, Env())).ExitCode);
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+
+        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai"], Work, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var data = Path.Combine(Home, ".forge", "plugin-data", "keeper-local");
+        Assert.True(File.Exists(Path.Combine(data, "by-placeholder")), run.StdErr);
+        Assert.True(File.Exists(Path.Combine(data, "by-env")), run.StdErr);
+    }
+
+    [Fact]
+    public async Task Uninstall_DeletesTheDataFolder_UnlessKeepData()
+    {
+        Assert.Equal(0, (await ForgeProcess.RunAsync(["plugin", "install", GoodPlugin("src/a", "kept")], Work, Env())).ExitCode);
+        Assert.Equal(0, (await ForgeProcess.RunAsync(["plugin", "install", GoodPlugin("src/b", "gone")], Work, Env())).ExitCode);
+        var kept = Directory.CreateDirectory(Path.Combine(Home, ".forge", "plugin-data", "kept-local")).FullName;
+        var gone = Directory.CreateDirectory(Path.Combine(Home, ".forge", "plugin-data", "gone-local")).FullName;
+
+        var keep = await ForgeProcess.RunAsync(["plugin", "uninstall", "kept", "--keep-data"], Work, Env());
+        var drop = await ForgeProcess.RunAsync(["plugin", "uninstall", "gone"], Work, Env());
+
+        Assert.True(keep.ExitCode == 0, keep.StdErr);
+        Assert.True(drop.ExitCode == 0, drop.StdErr);
+        Assert.True(Directory.Exists(kept));
+        Assert.False(Directory.Exists(gone));
+    }
 }

@@ -59,8 +59,8 @@ internal sealed class ExtensionHost : IDisposable
     {
         var skills = new SkillRegistry();
         var commands = new CommandCatalog();
-        var plugins = new PluginManager(skills, commands);
         var store = new PluginStore(home);
+        var plugins = new PluginManager(skills, commands, new PluginReader(store));
         var enabled = store.List().Where(p => settings.EnabledPlugins.TryGetValue(p.Key, out var on) && on).Select(p => p.Root);
         var loading = plugins.LoadAllAsync(enabled, ct);
         var fileSkills = SkillDiscovery.Discover(home, projectDirectory, workingDirectory);

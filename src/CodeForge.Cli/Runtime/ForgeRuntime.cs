@@ -323,7 +323,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
         // closed (stdio servers killed) with the runtime.
         var pluginServers = StreamJson.RunFlags.McpPlugins(o, extensions.Plugins.Snapshot.Plugins.Values)
-            .SelectMany(p => p.Definition.McpServers.Select(server => new McpPluginServer(p.Name, server.Key, server.Value, p.Root)));
+            .SelectMany(p => p.Definition.McpServers.Select(server => new McpPluginServer(p.Name, server.Key, server.Value, p.Root) { PluginData = p.Definition.DataDirectory }));
         var mcpSkipped = new List<string>();
         McpStartup mcp;
         if (o.StrictMcpConfig)
@@ -488,7 +488,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             {
                 log.Report(new Diagnostic(d.IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, $"hook problem: {d}", d.Source, d.Line));
             }
-            hooks.Registry.SetSource("plugin:" + set.PluginName, parsed.Definitions);
+            hooks.Registry.SetSource("plugin:" + set.PluginName, set.PluginData is { } data ? [.. parsed.Definitions.Select(d => d with { PluginData = data })] : parsed.Definitions);
         }
     }
 

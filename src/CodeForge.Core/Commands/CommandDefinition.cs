@@ -55,11 +55,14 @@ public sealed record CommandDefinition
     /// <summary>The plugin's root (<c>${CLAUDE_PLUGIN_ROOT}</c>), or null.</summary>
     public string? PluginRoot { get; init; }
 
+    /// <summary>The plugin's data folder (<c>${CLAUDE_PLUGIN_DATA}</c>), or null.</summary>
+    public string? PluginData { get; init; }
+
     /// <summary>
     /// The prompt for <c>/Name arguments</c>: <c>$ARGUMENTS</c>, <c>$1</c>… (1-based) and the <c>${CLAUDE_…}</c>
     /// placeholders substituted (see <see cref="SkillArguments.Substitute"/>).
     /// </summary>
     public string Expand(string? arguments, SubstitutionContext? context = null) =>
-        SkillArguments.Substitute(Body, arguments, (context ?? new SubstitutionContext()) with { PluginRoot = PluginRoot ?? context?.PluginRoot },
+        SkillArguments.Substitute(Body, arguments, (context ?? new SubstitutionContext()) with { PluginRoot = PluginRoot ?? context?.PluginRoot, PluginData = PluginData ?? context?.PluginData },
             positionalFromOne: true).Trim() + "\n";
 }

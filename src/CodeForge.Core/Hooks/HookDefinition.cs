@@ -18,6 +18,9 @@ public sealed record HookDefinition(HookEvent Event, HookMatcher Matcher, string
     /// <summary>The plugin's directory for plugin hooks (exported as <c>CLAUDE_PLUGIN_ROOT</c>), else null.</summary>
     public string? PluginRoot { get; init; }
 
+    /// <summary>The plugin's data folder for plugin hooks (exported as <c>CLAUDE_PLUGIN_DATA</c>, created first), else null.</summary>
+    public string? PluginData { get; init; }
+
     /// <summary>The <c>statusMessage</c> to show while it runs, if any.</summary>
     public string? StatusMessage { get; init; }
 

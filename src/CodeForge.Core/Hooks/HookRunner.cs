@@ -120,6 +120,10 @@ public sealed class HookRunner
         await Task.Yield();
         var timeout = d.Timeout ?? (d.Event == HookEvent.SessionEnd ? _options.SessionEndTimeout : _options.DefaultTimeout);
         var environment = d.PluginRoot is { } root ? _environment.SetItem("CLAUDE_PLUGIN_ROOT", root) : _environment;
+        if (d.PluginData is { } data)
+        {
+            environment = environment.SetItem(Plugins.PluginDataDirectory.Variable, Plugins.PluginDataDirectory.Ensure(data));
+        }
         HookProcessResult process;
         try
         {

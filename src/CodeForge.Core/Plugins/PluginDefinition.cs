@@ -11,7 +11,11 @@ namespace CodeForge.Core.Plugins;
 /// replaced by <see cref="PluginRoot"/> in every string. Run the commands with <c>CLAUDE_PLUGIN_ROOT</c> set too.
 /// </summary>
 /// <remarks>Immutable (JsonElement values are cloned, not tied to a document); safe to share between threads.</remarks>
-public sealed record PluginHookSet(string PluginName, string PluginRoot, string SourcePath, ImmutableSortedDictionary<string, ImmutableArray<JsonElement>> Events);
+public sealed record PluginHookSet(string PluginName, string PluginRoot, string SourcePath, ImmutableSortedDictionary<string, ImmutableArray<JsonElement>> Events)
+{
+    /// <summary>The plugin's data folder (<c>${CLAUDE_PLUGIN_DATA}</c>, exported to the hook processes), or null.</summary>
+    public string? PluginData { get; init; }
+}
 
 /// <summary>A subagent definition file of a plugin (<c>agents/*.md</c>), named <c>plugin:agent</c>, for the subagent runner.</summary>
 /// <remarks>Immutable; safe to share between threads.</remarks>
@@ -44,6 +48,12 @@ public sealed record PluginDefinition
     public required string Root { get; init; }
 
     public string Name => Manifest.Name;
+
+    /// <summary>
+    /// The plugin's persistent data folder (<c>${CLAUDE_PLUGIN_DATA}</c>, see <see cref="PluginDataDirectory"/>), created
+    /// on first use; null when the plugin was read without a store (validation only).
+    /// </summary>
+    public string? DataDirectory { get; init; }
 
     public ImmutableArray<SkillDefinition> Skills { get; init; } = [];
 

@@ -35,17 +35,33 @@ public sealed class PluginReader : IPluginReader
         "DirectoryAdded", "FileChanged", "WorktreeCreate", "WorktreeRemove", "PreCompact", "PostCompact", "Elicitation",
         "ElicitationResult", "SessionEnd");
 
+    private readonly PluginStore? _store;
+
+    /// <summary>A reader without a plugin store: <c>${CLAUDE_PLUGIN_DATA}</c> is left as written.</summary>
+    public PluginReader()
+    {
+    }
+
+    /// <summary>A reader whose plugins get their data folder from <paramref name="store"/> (<see cref="PluginStore.DataDirectoryFor"/>).</summary>
+    public PluginReader(PluginStore store) => _store = store ?? throw new ArgumentNullException(nameof(store));
+
     public static PluginReader Instance { get; } = new();
 
     public Task<PluginReadResult> ReadAsync(string root, CancellationToken cancellationToken) =>
-        Task.Run(() => Read(root), cancellationToken);
+        Task.Run(() => Read(root, null, _store), cancellationToken);
 
     /// <summary>
     /// Reads the plugin at <paramref name="root"/> synchronously (see the class summary). <paramref name="entry"/> is the
     /// marketplace entry it is installed from; without one, an installed plugin's saved entry
     /// (<see cref="PluginEntryDefinition.InstalledRelativePath"/>) is used when present.
     /// </summary>
-    public static PluginReadResult Read(string root, PluginEntryDefinition? entry = null)
+    public static PluginReadResult Read(string root, PluginEntryDefinition? entry = null) => Read(root, entry, null);
+
+    /// <summary>
+    /// As <see cref="Read(string, PluginEntryDefinition?)"/>; with a <paramref name="store"/>, <c>${CLAUDE_PLUGIN_DATA}</c>
+    /// is the plugin's data folder (<see cref="PluginStore.DataDirectoryFor"/>) in hooks, MCP servers, agents, skills and commands.
+    /// </summary>
+    public static PluginReadResult Read(string root, PluginEntryDefinition? entry, PluginStore? store)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
@@ -120,6 +136,7 @@ public sealed class PluginReader : IPluginReader
         }
         var manifest = ReadManifest(name, manifestFile, entry);
         context.Manifest = manifestFile;
+        context.Data = store?.DataDirectoryFor(name, root);
 
         // Component paths: null means "not given". A strict entry adds its lists to the manifest's; a non-strict entry
         // is the whole definition.
@@ -146,6 +163,7 @@ public sealed class PluginReader : IPluginReader
         // Skills: skills/ plus the manifest's.
         var skills = new List<SkillDefinition>();
         var skillNames = new HashSet<string>(StringComparer.Ordinal);
+        var skillFiles = new HashSet<string>(StringComparer.Ordinal);
         foreach (var dir in defaultSkills.Concat(skillPaths ?? []))
         {
             var found = File.Exists(Path.Combine(dir, SkillFileLoader.FileName))
@@ -153,9 +171,14 @@ public sealed class PluginReader : IPluginReader
                 : SkillDiscovery.LoadDirectory(dir, SkillScope.Plugin, diagnostics, name, root);
             foreach (var skill in found)
             {
+                // A manifest that lists folders under skills/ names skills that skills/ already gave: one skill, as in Claude Code.
+                if (skill.SourcePath is { } file && !skillFiles.Add(Path.GetFullPath(file)))
+                {
+                    continue;
+                }
                 if (skillNames.Add(skill.Metadata.Name))
                 {
-                    skills.Add(skill);
+                    skills.Add(skill.File is { } info && context.Data is not null ? skill with { File = info with { PluginData = context.Data } } : skill);
                 }
                 else
                 {
@@ -173,21 +196,23 @@ public sealed class PluginReader : IPluginReader
                 : CommandLoader.LoadDirectory(path, CommandScope.Plugin, diagnostics, name, root);
             foreach (var command in found)
             {
-                commands.TryAdd(command.Name, command);
+                commands.TryAdd(command.Name, command with { PluginData = context.Data });
             }
         }
 
         // Agents: the manifest's replace agents/.
         var agents = new List<PluginAgent>();
+        var agentFiles = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in agentPaths ?? [Path.Combine(root, "agents")])
         {
             var files = File.Exists(path) ? [path]
                 : Directory.Exists(path) ? Directory.GetFiles(path, "*.md").Order(StringComparer.Ordinal).ToArray() : [];
-            foreach (var file in files)
+            foreach (var file in files.Where(f => agentFiles.Add(Path.GetFullPath(f))))
             {
                 if (ReadAgent(file, name, diagnostics) is { } agent)
                 {
-                    agents.Add(agent);
+                    // Claude Code substitutes the plugin's placeholders in an agent's system prompt when it loads it.
+                    agents.Add(agent with { Prompt = context.SubstituteRoot(agent.Prompt) });
                 }
             }
         }
@@ -206,8 +231,9 @@ public sealed class PluginReader : IPluginReader
             Skills = [.. skills],
             Commands = [.. commands.Values.OrderBy(c => c.Name, StringComparer.Ordinal)],
             Agents = [.. agents],
-            Hooks = hooks,
+            Hooks = hooks is null ? null : hooks with { PluginData = context.Data },
             McpServers = mcp,
+            DataDirectory = context.Data,
         };
         return new PluginReadResult(plugin, [.. diagnostics]);
     }
@@ -467,7 +493,12 @@ public sealed class PluginReader : IPluginReader
             Failed = true;
         }
 
-        public string SubstituteRoot(string value) => value.Replace("${CLAUDE_PLUGIN_ROOT}", Root, StringComparison.Ordinal);
+        /// <summary>The plugin's data folder (<c>${CLAUDE_PLUGIN_DATA}</c>), or null when read without a store.</summary>
+        public string? Data { get; set; }
+
+        /// <summary>Replaces <c>${CLAUDE_PLUGIN_ROOT}</c> and <c>${CLAUDE_PLUGIN_DATA}</c> (creating the data folder on this first use).</summary>
+        public string SubstituteRoot(string value) =>
+            PluginDataDirectory.Substitute(value.Replace("${CLAUDE_PLUGIN_ROOT}", Root, StringComparison.Ordinal), Data);
 
         /// <summary>The file whose inline object <paramref name="marker"/> stands for, or null for a real path.</summary>
         public PluginJsonFile? Inline(string marker) =>

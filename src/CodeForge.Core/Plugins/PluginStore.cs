@@ -47,6 +47,22 @@ public sealed class PluginStore
     /// <summary><c>~/.forge/plugins</c>.</summary>
     public string Directory { get; }
 
+    /// <summary>The folder of the plugins' persistent data folders (<see cref="PluginDataDirectory"/>): <c>~/.forge/plugin-data</c>.</summary>
+    public string DataDirectory => Path.Combine(Path.GetDirectoryName(Directory)!, "plugin-data");
+
+    /// <summary>
+    /// The <c>${CLAUDE_PLUGIN_DATA}</c> folder (not created) of the plugin <paramref name="name"/> read from
+    /// <paramref name="root"/>: <c>name@marketplace</c> for an installed plugin, <c>name@inline</c> for any other directory.
+    /// </summary>
+    public string DataDirectoryFor(string name, string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var market = Path.GetDirectoryName(full) is { } parent && Path.GetDirectoryName(parent) is { } store
+            && string.Equals(store, Directory, StringComparison.Ordinal) ? Path.GetFileName(parent) : PluginDataDirectory.InlineMarketplace;
+        return PluginDataDirectory.PathFor(DataDirectory, name, market);
+    }
+
     /// <summary>The known-marketplaces file.</summary>
     public string KnownMarketplacesPath => Path.Combine(Directory, "known_marketplaces.json");
 
@@ -310,10 +326,20 @@ public sealed class PluginStore
         return keys;
     }
 
-    /// <summary>Deletes an installed plugin (renamed aside first, so no reader sees half of it); false when it was gone already.</summary>
-    public bool Uninstall(InstalledPlugin plugin)
+    /// <summary>Deletes an installed plugin and its data folder (see <see cref="Uninstall(InstalledPlugin, bool)"/>).</summary>
+    public bool Uninstall(InstalledPlugin plugin) => Uninstall(plugin, keepData: false);
+
+    /// <summary>
+    /// Deletes an installed plugin (renamed aside first, so no reader sees half of it) and, unless
+    /// <paramref name="keepData"/>, its <c>${CLAUDE_PLUGIN_DATA}</c> folder; false when the plugin was gone already.
+    /// </summary>
+    public bool Uninstall(InstalledPlugin plugin, bool keepData)
     {
         ArgumentNullException.ThrowIfNull(plugin);
+        if (!keepData && PluginReader.IsUsableName(plugin.Name) && PluginReader.IsUsableName(plugin.Marketplace))
+        {
+            PluginDataDirectory.Delete(PluginDataDirectory.PathFor(DataDirectory, plugin.Name, plugin.Marketplace));
+        }
         if (!PluginReader.IsWithin(Directory, Path.GetFullPath(plugin.Root)))
         {
             throw new ArgumentException($"{plugin.Root} is not an installed plugin under {Directory}.", nameof(plugin));

@@ -11,13 +11,17 @@ namespace CodeForge.Core.Skills;
 /// <param name="SkillDirectory">The skill's directory (<c>${CLAUDE_SKILL_DIR}</c>).</param>
 /// <param name="PluginRoot">The plugin's root (<c>${CLAUDE_PLUGIN_ROOT}</c>).</param>
 public sealed record SubstitutionContext(
-    string? SessionId = null, string? ProjectDirectory = null, string? SkillDirectory = null, string? PluginRoot = null);
+    string? SessionId = null, string? ProjectDirectory = null, string? SkillDirectory = null, string? PluginRoot = null)
+{
+    /// <summary>The plugin's data folder (<c>${CLAUDE_PLUGIN_DATA}</c>), created when a text that names it is expanded.</summary>
+    public string? PluginData { get; init; }
+}
 
 /// <summary>
 /// Substitutes arguments and placeholders into skill and command text, as Claude Code does: <c>$ARGUMENTS</c> (all of
 /// it), <c>$ARGUMENTS[N]</c> (0-based), <c>$N</c> (skills: 0-based, as <c>$ARGUMENTS[N]</c>; commands: 1-based, as
 /// legacy custom commands), <c>${CLAUDE_SKILL_DIR}</c>, <c>${CLAUDE_SESSION_ID}</c>, <c>${CLAUDE_PROJECT_DIR}</c>,
-/// <c>${CLAUDE_PLUGIN_ROOT}</c>. When arguments are given but the text has no argument placeholder,
+/// <c>${CLAUDE_PLUGIN_ROOT}</c>, <c>${CLAUDE_PLUGIN_DATA}</c>. When arguments are given but the text has no argument placeholder,
 /// <c>ARGUMENTS: …</c> is appended. One pass: a substituted value is never expanded again.
 /// </summary>
 /// <remarks>Stateless and thread-safe.</remarks>
@@ -97,6 +101,7 @@ public static partial class SkillArguments
                     "CLAUDE_SESSION_ID" => context.SessionId,
                     "CLAUDE_PROJECT_DIR" => context.ProjectDirectory,
                     "CLAUDE_PLUGIN_ROOT" => context.PluginRoot,
+                    "CLAUDE_PLUGIN_DATA" => context.PluginData is { } data ? Plugins.PluginDataDirectory.Ensure(data) : null,
                     _ => null,
                 };
                 return value ?? m.Value;
@@ -129,6 +134,6 @@ public static partial class SkillArguments
         return index >= 0 && index < parts.Length ? parts[index] : "";
     }
 
-    [GeneratedRegex(@"\$\{(?<env>CLAUDE_SKILL_DIR|CLAUDE_SESSION_ID|CLAUDE_PROJECT_DIR|CLAUDE_PLUGIN_ROOT)\}|\$ARGUMENTS\[(?<index>\d+)\]|\$ARGUMENTS\b|\$(?<pos>\d+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\$\{(?<env>CLAUDE_SKILL_DIR|CLAUDE_SESSION_ID|CLAUDE_PROJECT_DIR|CLAUDE_PLUGIN_ROOT|CLAUDE_PLUGIN_DATA)\}|\$ARGUMENTS\[(?<index>\d+)\]|\$ARGUMENTS\b|\$(?<pos>\d+)", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
 }

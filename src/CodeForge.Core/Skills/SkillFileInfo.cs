@@ -39,6 +39,9 @@ public sealed record SkillFileInfo
     /// <summary>The plugin's root directory (<c>${CLAUDE_PLUGIN_ROOT}</c>), or null.</summary>
     public string? PluginRoot { get; init; }
 
+    /// <summary>The plugin's data folder (<c>${CLAUDE_PLUGIN_DATA}</c>), or null.</summary>
+    public string? PluginData { get; init; }
+
     /// <summary>Where the skill was found: project, user or plugin.</summary>
     public SkillScope Scope { get; init; }
 }

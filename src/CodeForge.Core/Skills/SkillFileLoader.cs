@@ -95,6 +95,11 @@ public static class SkillFileLoader
             diagnostics.Add(LoadDiagnostic.Fail(skillFile, doc.LineOf("name"), "no usable skill name; skill skipped"));
             return null;
         }
+        if (pluginName is not null && name != directoryName && Usable(directoryName) && (pluginRoot is null || !string.Equals(directory, Path.TrimEndingDirectorySeparator(Path.GetFullPath(pluginRoot)), StringComparison.Ordinal)))
+        {
+            // Claude Code calls a plugin's skill by its folder ("database-design:postgresql" for name: postgresql-table-design).
+            name = directoryName;
+        }
         var fullName = pluginName is null ? name : $"{pluginName}:{name}";
         var tools = doc.GetList("allowed-tools", warnings);
         var info = new SkillFileInfo

@@ -18,6 +18,7 @@ public static class SkillInstructions
         {
             SkillDirectory = info?.Directory,
             PluginRoot = info?.PluginRoot,
+            PluginData = info?.PluginData,
         };
         var s = new StringBuilder();
         s.Append("Skill: ").Append(skill.Name).Append('\n');

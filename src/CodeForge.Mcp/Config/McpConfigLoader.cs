@@ -17,7 +17,11 @@ public sealed record McpConfigDiagnostic(string File, int Line, string? Server, 
 /// <param name="ServerName">The server's name inside the plugin.</param>
 /// <param name="Entry">The server's entry, as in <c>.mcp.json</c>.</param>
 /// <param name="PluginRoot">The plugin's directory, substituted for <c>${CLAUDE_PLUGIN_ROOT}</c>.</param>
-public sealed record McpPluginServer(string PluginName, string ServerName, JsonElement Entry, string PluginRoot);
+public sealed record McpPluginServer(string PluginName, string ServerName, JsonElement Entry, string PluginRoot)
+{
+    /// <summary>The plugin's data folder, substituted for <c>${CLAUDE_PLUGIN_DATA}</c> and exported to a stdio server; null when none.</summary>
+    public string? PluginData { get; init; }
+}
 
 /// <summary>Where to look for MCP servers. Any file may be null or missing.</summary>
 public sealed record McpConfigSources
@@ -73,7 +77,7 @@ public static class McpConfigLoader
         {
             var name = $"plugin_{plugin.PluginName}_{plugin.ServerName}";
             var source = $"plugin {plugin.PluginName}";
-            var config = ParseServer(name, plugin.Entry, source, 0, McpConfigScope.Plugin, plugin.PluginRoot, environment, diagnostics);
+            var config = ParseServer(name, plugin.Entry, source, 0, McpConfigScope.Plugin, plugin.PluginRoot, environment, diagnostics, plugin.PluginData);
             if (config is not null)
             {
                 servers[name] = config;
@@ -168,11 +172,32 @@ public static class McpConfigLoader
     }
 
     /// <summary>
+    /// A plugin's stdio server gets <c>CLAUDE_PLUGIN_ROOT</c> and <c>CLAUDE_PLUGIN_DATA</c> in its environment, as in
+    /// Claude Code; the entry's own <c>env</c> wins.
+    /// </summary>
+    private static ImmutableDictionary<string, string> PluginEnvironment(ImmutableDictionary<string, string> env, McpTransportKind transport, string? pluginRoot, string? pluginData)
+    {
+        if (transport != McpTransportKind.Stdio)
+        {
+            return env;
+        }
+        if (pluginRoot is not null && !env.ContainsKey("CLAUDE_PLUGIN_ROOT"))
+        {
+            env = env.SetItem("CLAUDE_PLUGIN_ROOT", pluginRoot);
+        }
+        if (pluginData is not null && !env.ContainsKey("CLAUDE_PLUGIN_DATA"))
+        {
+            env = env.SetItem("CLAUDE_PLUGIN_DATA", Directory.CreateDirectory(pluginData).FullName);
+        }
+        return env;
+    }
+
+    /// <summary>
     /// Reads one entry. Returns null (with a diagnostic) when it is malformed; otherwise the expanded config, whose
     /// <see cref="McpServerConfig.Error"/> names any variable that is unset and has no default.
     /// </summary>
     internal static McpServerConfig? ParseServer(string name, JsonElement entry, string file, int line, McpConfigScope scope, string? pluginRoot,
-        Func<string, string?> environment, ImmutableArray<McpConfigDiagnostic>.Builder diagnostics)
+        Func<string, string?> environment, ImmutableArray<McpConfigDiagnostic>.Builder diagnostics, string? pluginData = null)
     {
         McpServerConfig? Bad(string message)
         {
@@ -234,7 +259,12 @@ public static class McpConfigLoader
         }
 
         var missing = new List<string>();
-        string? Lookup(string variable) => variable == "CLAUDE_PLUGIN_ROOT" && pluginRoot is not null ? pluginRoot : environment(variable);
+        string? Lookup(string variable) => variable switch
+        {
+            "CLAUDE_PLUGIN_ROOT" when pluginRoot is not null => pluginRoot,
+            "CLAUDE_PLUGIN_DATA" when pluginData is not null => Directory.CreateDirectory(pluginData).FullName,
+            _ => environment(variable),
+        };
         string X(string value) => McpEnvironmentExpander.Expand(value, Lookup, missing);
         var expandedUrl = url is null ? null : X(url);
         string? urlError = null;
@@ -249,7 +279,7 @@ public static class McpConfigLoader
             Transport = transport,
             Command = command is null ? null : X(command),
             Args = [.. args.Select(X)],
-            Env = env.ToImmutableDictionary(kv => kv.Key, kv => X(kv.Value), StringComparer.Ordinal),
+            Env = PluginEnvironment(env.ToImmutableDictionary(kv => kv.Key, kv => X(kv.Value), StringComparer.Ordinal), transport, pluginRoot, pluginData),
             Url = expandedUrl,
             Headers = headers.ToImmutableDictionary(kv => kv.Key, kv => X(kv.Value), StringComparer.OrdinalIgnoreCase),
             Source = file,

@@ -297,4 +297,23 @@ public sealed class HookRunnerTests
 
         Assert.Equal("/plugins/p", Assert.Single(fake.Requests).Environment["CLAUDE_PLUGIN_ROOT"]);
     }
+
+    [Fact]
+    public async Task RunAsync_WhenThePluginHookHasADataFolder_CreatesItAndExportsClaudePluginData()
+    {
+        var data = Path.Combine(Path.GetTempPath(), $"forge-plugin-data-{Guid.NewGuid():N}");
+        var fake = new FakeHookProcessRunner(_ => FakeHookProcessRunner.Ok());
+        var (runner, _, _) = Create(fake, Hook(HookEvent.Stop, "x") with { PluginRoot = "/plugins/p", PluginData = data });
+        try
+        {
+            await runner.RunAsync(new HookInvocation(HookEvent.Stop, Session), TestContext.Current.CancellationToken);
+
+            Assert.Equal(data, Assert.Single(fake.Requests).Environment["CLAUDE_PLUGIN_DATA"]);
+            Assert.True(Directory.Exists(data));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
 }

@@ -159,4 +159,24 @@ public sealed class PinnedPluginTests : IDisposable
         Assert.Equal(["public-name:hello"], plugin.Commands.Select(c => c.Name));
         Assert.Equal(["public-name:s0", "public-name:s1"], plugin.Skills.Select(s => s.Metadata.Name));
     }
+
+    [Fact]
+    public void InstallFrom_TheCommunityMarketplace_InstallsEveryPinnedPluginWithNoProblem()
+    {
+        var diagnostics = new List<LoadDiagnostic>();
+        var market = Marketplace.Read(Fixture("community"), diagnostics)!;
+
+        var read = market.Plugins.Select(e => _store.InstallFrom(market, e.Name)).Select(r => PluginReader.Read(r.Plugin!.Root, null, _store)).ToList();
+
+        Assert.Empty(diagnostics);
+        Assert.All(read, r => Assert.DoesNotContain(r.Diagnostics, d => d.IsError));
+        var plugins = read.Select(r => r.Plugin!).ToDictionary(p => p.Name);
+        Assert.Equal(["accessibility-compliance", "database-design", "pptx-deck-creation", "review-agent-governance"], plugins.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(5, plugins["pptx-deck-creation"].Skills.Length);
+        // Claude Code names a plugin's skill by its folder, not by its "name: postgresql-table-design".
+        Assert.Equal("database-design:postgresql", Assert.Single(plugins["database-design"].Skills).Metadata.Name);
+        Assert.NotEmpty(plugins["accessibility-compliance"].Agents);
+        Assert.NotEmpty(plugins["accessibility-compliance"].Commands);
+        Assert.Equal(["PostToolUse", "PreToolUse"], plugins["review-agent-governance"].Hooks!.Events.Keys);
+    }
 }

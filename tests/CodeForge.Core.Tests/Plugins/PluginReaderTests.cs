@@ -202,4 +202,20 @@ public sealed class PluginReaderTests : IDisposable
 
     [Fact]
     public void Read_NotADirectory_IsBroken() => Assert.Null(PluginReader.Read(_tree["missing"]).Plugin);
+
+    [Fact]
+    public void Read_AManifestListingFoldersUnderSkillsAndAgents_LoadsEachOnceWithoutProblems()
+    {
+        // The shape of wshobson/agents' pptx-deck-creation: "skills" names folders that skills/ holds anyway.
+        _tree.Write("p/.claude-plugin/plugin.json", """{ "name": "deck", "skills": ["./skills/a", "./skills/b"], "agents": ["./agents", "./agents/x.md"] }""");
+        _tree.Write("p/skills/a/SKILL.md", TempTree.Skill("a", "first"));
+        _tree.Write("p/skills/b/SKILL.md", TempTree.Skill("b", "second"));
+        _tree.Write("p/agents/x.md", "---\nname: x\ndescription: X\n---\nYou are x.");
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(["deck:a", "deck:b"], result.Plugin!.Skills.Select(s => s.Metadata.Name));
+        Assert.Equal("deck:x", Assert.Single(result.Plugin.Agents).Name);
+    }
 }

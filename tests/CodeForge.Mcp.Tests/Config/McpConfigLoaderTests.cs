@@ -197,4 +197,23 @@ public sealed class McpConfigLoaderTests : IDisposable
         Assert.Equal(["mine"], set.Servers.Select(s => s.Name));
         Assert.Equal(project, Assert.Single(set.Diagnostics).File);
     }
+
+    [Fact]
+    public void Load_APluginServerWithADataFolder_SubstitutesItAndExportsRootAndData()
+    {
+        var data = Path.Combine(_root.FullName, "plugin-data", "db-tools-market");
+        var plugin = new McpPluginServer("db-tools", "database", JsonElement.Parse("""
+            {"command": "node", "args": ["${CLAUDE_PLUGIN_DATA}/db.sqlite"], "env": {"CACHE": "${CLAUDE_PLUGIN_DATA}/cache"}}
+            """), "/plugins/db-tools") { PluginData = data };
+
+        var set = McpConfigLoader.Load(new McpConfigSources { Plugins = [plugin] }, NoEnv);
+
+        var db = Assert.Single(set.Servers);
+        Assert.Null(db.Error);
+        Assert.Equal([$"{data}/db.sqlite"], db.Args);
+        Assert.Equal($"{data}/cache", db.Env["CACHE"]);
+        Assert.Equal(data, db.Env["CLAUDE_PLUGIN_DATA"]);
+        Assert.Equal("/plugins/db-tools", db.Env["CLAUDE_PLUGIN_ROOT"]);
+        Assert.True(Directory.Exists(data));
+    }
 }

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using CodeForge.Testing;
+
+namespace CodeForge.Benchmarks.Plugins;
+
+/// <summary>
+/// <c>CodeForge.Benchmarks plugin-startup [--runs 20] [--plugins 100] [--skills 200] [--agents 200] -- &lt;forge command…&gt;</c>:
+/// the start-up cost that many installed, enabled plugins add to a one-turn <c>forge -p</c>. Two homes: one empty, one
+/// with the generated plugins (<see cref="ManyPlugins"/>); the runs alternate between them (after one warm-up each),
+/// each against the fake model server answering one reply. Prints the median and mean wall time of each and the
+/// difference; fails when a run fails or writes anything to stderr.
+/// </summary>
+internal static class PluginStartupDriver
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int runs = 20, plugins = 100, skills = 200, agents = 200;
+        var separator = Array.IndexOf(args, "--");
+        if (separator < 0 || separator == args.Length - 1)
+        {
+            await Console.Error.WriteLineAsync("usage: plugin-startup [--runs N] [--plugins N] [--skills N] [--agents N] -- <forge command...>").ConfigureAwait(false);
+            return 2;
+        }
+        for (var i = 0; i < separator; i++)
+        {
+            var value = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            switch (args[i - 1])
+            {
+                case "--runs": runs = value; break;
+                case "--plugins": plugins = value; break;
+                case "--skills": skills = value; break;
+                case "--agents": agents = value; break;
+                default:
+                    await Console.Error.WriteLineAsync($"plugin-startup: unknown option '{args[i - 1]}'").ConfigureAwait(false);
+                    return 2;
+            }
+        }
+        var command = args[(separator + 1)..];
+        var work = Directory.CreateTempSubdirectory("forge-plugin-startup-");
+        try
+        {
+            var bare = Directory.CreateDirectory(Path.Combine(work.FullName, "bare")).FullName;
+            var loaded = Directory.CreateDirectory(Path.Combine(work.FullName, "loaded")).FullName;
+            ManyPlugins.Write(loaded, plugins, skills, agents);
+            var repo = Directory.CreateDirectory(Path.Combine(work.FullName, "repo")).FullName;
+            Directory.CreateDirectory(Path.Combine(repo, ".git"));
+            await using var server = await FakeModelServer.StartAsync().ConfigureAwait(false);
+            var times = new Dictionary<string, List<double>> { [bare] = [], [loaded] = [] };
+            for (var r = -1; r < runs; r++)
+            {
+                foreach (var home in new[] { bare, loaded })
+                {
+                    server.Enqueue(ScriptedTurn.Reply("Done."));
+                    var (ms, error) = await RunOnceAsync(command, home, repo, server).ConfigureAwait(false);
+                    if (error is not null)
+                    {
+                        await Console.Error.WriteLineAsync($"plugin-startup: {(home == bare ? "no plugins" : $"{plugins} plugins")}: {error}").ConfigureAwait(false);
+                        return 1;
+                    }
+                    if (r >= 0)
+                    {
+                        times[home].Add(ms);
+                    }
+                }
+            }
+            double Median(List<double> x) => x.Order().ElementAt(x.Count / 2);
+            var b = times[bare];
+            var l = times[loaded];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{string.Join(' ', command)} -p | {runs} runs each | no plugins: median {Median(b):F1} ms, mean {b.Average():F1} ms | " +
+                $"{plugins} plugins ({skills} skills, {agents} agents): median {Median(l):F1} ms, mean {l.Average():F1} ms | " +
+                $"added: median {Median(l) - Median(b):F1} ms, mean {l.Average() - b.Average():F1} ms | stderr empty"));
+            return 0;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<(double Ms, string? Error)> RunOnceAsync(string[] command, string home, string repo, FakeModelServer server)
+    {
+        var psi = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = repo,
+        };
+        foreach (var part in command[1..].Concat(["-p", "hello", "--provider", "anthropic", "--model", "sonnet", "--output-format", "text"]))
+        {
+            psi.ArgumentList.Add(part);
+        }
+        foreach (var (key, value) in server.EnvironmentVariables)
+        {
+            psi.Environment[key] = value;
+        }
+        psi.Environment["HOME"] = home;
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        var ms = clock.Elapsed.TotalMilliseconds;
+        var err = await stderr.ConfigureAwait(false);
+        var output = await stdout.ConfigureAwait(false);
+        return process.ExitCode != 0 || err.Length > 0 || !output.Contains("Done.", StringComparison.Ordinal)
+            ? (ms, $"forge exited {process.ExitCode}\nstderr: {err}\nstdout: {output}")
+            : (ms, null);
+    }
+}
