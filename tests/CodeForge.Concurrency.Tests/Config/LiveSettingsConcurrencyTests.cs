@@ -95,14 +95,19 @@ public sealed class LiveSettingsConcurrencyTests : IDisposable
                 {
                     change.Changed("env");
                 }
-                if (next.Settings.Env["N"] == Versions.ToString(CultureInfo.InvariantCulture))
-                {
-                    last.TrySetResult();
-                }
             },
         ]);
         var announced = new ConcurrentQueue<long>();
-        live.Changed += c => announced.Enqueue(c.Version);
+        live.Changed += c =>
+        {
+            announced.Enqueue(c.Version);
+            // The last version counts as in force once it is announced (announcing follows applying; waiting on the
+            // applier instead let the test read the announcements while the last one was still on its way).
+            if (live.Applied.Settings.Env["N"] == Versions.ToString(CultureInfo.InvariantCulture))
+            {
+                last.TrySetResult();
+            }
+        };
         // The watcher reloads too (no debounce), racing the explicit reloads below.
         live.Start(TimeSpan.Zero);
         using var latch = new ObservationLatch(required: 50);
@@ -149,8 +154,9 @@ public sealed class LiveSettingsConcurrencyTests : IDisposable
         await last.Task.WaitAsync(Stress.DefaultWatchdog, ct);
 
         Assert.True(latch.ObservedDuringRun >= latch.Required);
-        Assert.Equal(announced.Distinct().Count(), announced.Count);
-        Assert.Equal(announced.Order(), announced);
+        var seen = announced.ToArray();
+        Assert.Equal(seen.Distinct().Count(), seen.Length);
+        Assert.Equal(seen.Order(), seen);
         var final = await gated.AuthorizeAsync("Bash", Command("make probe"), ct);
         Assert.Equal(Versions.ToString(CultureInfo.InvariantCulture), final.Reason);
     }
