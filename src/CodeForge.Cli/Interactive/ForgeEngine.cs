@@ -229,6 +229,13 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
     public Task<IReadOnlyList<string>> TrustAsync(string arguments, CancellationToken cancellationToken) =>
         TrustReport.RunAsync(runtime.Trust, CodeForge.Core.Trust.TrustStore.ForUser(runtime.Home), WorkingDirectory, arguments, cancellationToken);
 
+    public async Task<IReadOnlyList<string>> DoctorAsync(CancellationToken cancellationToken)
+    {
+        using var report = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        await new DoctorCommand(WorkingDirectory, runtime.Home, runtime.Environment, report).RunAsync(cancellationToken).ConfigureAwait(false);
+        return report.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     public async ValueTask DisposeAsync() => await runtime.DisposeAsync().ConfigureAwait(false);
 
     private CachingCounter Counter()

@@ -122,4 +122,8 @@ internal interface IInteractiveEngine : IAsyncDisposable
     /// <summary><c>/trust</c>: the folder's trust state and what it would run (no argument), or <c>add</c>/<c>remove</c>.</summary>
     Task<IReadOnlyList<string>> TrustAsync(string arguments, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(["Workspace trust is not available here."]);
+
+    /// <summary><c>/doctor</c>: the report of <c>forge doctor</c> for this folder (trust, settings, plugins, sandbox, MCP).</summary>
+    Task<IReadOnlyList<string>> DoctorAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(["forge doctor is not available here."]);
 }

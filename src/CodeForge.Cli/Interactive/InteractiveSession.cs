@@ -502,6 +502,8 @@ internal sealed class InteractiveSession
         AddSync("config", "The effective settings", _ => Lines("Settings", _engine.Describe("config")));
         Add("trust", "Whether this folder's hooks, MCP servers and rules are used; add or remove its trust", async (a, ct) =>
             Lines("Workspace trust", await _engine.TrustAsync(a, ct).ConfigureAwait(false)), "[add|remove]");
+        Add("doctor", "Check this folder's trust, settings, plugins, sandbox and MCP configuration", async (_, ct) =>
+            Lines("Doctor", await _engine.DoctorAsync(ct).ConfigureAwait(false)));
         AddSync("todos", "The model's task list", _ => Lines("Todos", _engine.Describe("todos")));
         AddSync("exit", "Leave forge", _ => _exit = true);
         AddSync("quit", "Leave forge", _ => _exit = true);

@@ -37,7 +37,7 @@ internal static class SdkDescriptions
         w.WriteString("apiKeySource", "none");
         w.WriteString("claude_code_version", version);
         w.WriteString("forge_version", version);
-        w.WriteString("output_style", "default");
+        w.WriteString("output_style", runtime.AppliedSettings.Settings.OutputStyle ?? "default");
         Strings(w, "agents", Agents(runtime).Select(a => a.Name));
         Strings(w, "skills", runtime.Extensions.Skills.ListSkills().Select(s => s.Metadata.Name));
         w.WriteStartArray("plugins");
@@ -79,8 +79,8 @@ internal static class SdkDescriptions
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteString("output_style", "default");
-        Strings(w, "available_output_styles", ["default"]);
+        w.WriteString("output_style", runtime.AppliedSettings.Settings.OutputStyle ?? "default");
+        Strings(w, "available_output_styles", CodeForge.Core.Agent.OutputStyles.BuiltIn.Select(s => s.Name));
         w.WriteStartArray("models");
         foreach (var alias in ModelCatalog.Aliases.Where(a => a.Provider == runtime.Provider.Kind))
         {

@@ -114,6 +114,9 @@ internal sealed class FakeEngine : IInteractiveEngine
 
     public IReadOnlyList<string> Describe(string topic) => [$"{topic} line"];
 
+    public Task<IReadOnlyList<string>> DoctorAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(["== Plugins", "⚠ broken-plugin: plugin.json line 3: expected a string"]);
+
     public Task<string?> ExpandCustomCommandAsync(string name, string arguments) =>
         Task.FromResult(Custom.Any(c => c.Name == name) ? $"expanded {name} with {arguments}" : null);
 

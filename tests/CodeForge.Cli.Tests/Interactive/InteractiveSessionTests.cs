@@ -127,10 +127,18 @@ public sealed class InteractiveSessionTests : IDisposable
     {
         await _session.HandleAsync("/help", Ct);
 
-        foreach (var name in new[] { "/help", "/clear", "/compact", "/model", "/resume", "/cost", "/context", "/permissions", "/tools", "/skills", "/hooks", "/mcp", "/plugins", "/memory", "/init", "/config", "/todos", "/exit", "/deploy" })
+        foreach (var name in new[] { "/help", "/clear", "/compact", "/model", "/resume", "/cost", "/context", "/permissions", "/tools", "/skills", "/hooks", "/mcp", "/plugins", "/memory", "/init", "/config", "/doctor", "/todos", "/exit", "/deploy" })
         {
             Assert.Contains(name, Output, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task HandleAsync_OfDoctor_ShowsTheEnginesReport()
+    {
+        await _session.HandleAsync("/doctor", Ct);
+
+        Assert.Contains("broken-plugin: plugin.json line 3: expected a string", Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -274,6 +274,24 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Init_ReportsTheOutputStyleOfTheSettings_AndTheBuiltInStyles()
+    {
+        Directory.CreateDirectory(Path.Combine(Home, ".forge"));
+        await File.WriteAllTextAsync(Path.Combine(Home, ".forge", "settings.json"), """{"outputStyle": "concise"}""", TestContext.Current.CancellationToken);
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+
+        var run = await RunAsync([
+            """{"type":"control_request","request_id":"req_1","request":{"subtype":"initialize"}}""",
+            User("hi")]);
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var init = Assert.Single(run.OfType("control_response")).GetProperty("response").GetProperty("response");
+        Assert.Equal("concise", init.GetProperty("output_style").GetString());
+        Assert.Equal(["default", "concise", "explanatory"], init.GetProperty("available_output_styles").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("concise", run.OfType("system").Single(l => l.GetProperty("subtype").GetString() == "init").GetProperty("output_style").GetString());
+    }
+
+    [Fact]
     public async Task Initialize_AgentsFromTheSdk_AreListedAndOfferedToTheTaskTool()
     {
         _server.Enqueue(ScriptedTurn.Reply("ok"));
