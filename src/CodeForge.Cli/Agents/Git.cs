@@ -3,6 +3,8 @@ using System.Diagnostics;
 namespace CodeForge.Cli.Agents;
 
 /// <summary>Runs <c>git</c> and returns what it printed.</summary>
+/// <remarks>Stateless: safe from any thread; each call is its own <c>git</c> process (git's own locks order concurrent
+/// writers to one repository).</remarks>
 internal static class Git
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr)

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 namespace CodeForge.Cli.Agents;
 
 /// <summary>The two POSIX calls background agents need: <c>setsid</c> (detach from the terminal) and <c>kill</c>.</summary>
+/// <remarks>Stateless P/Invoke declarations: safe from any thread.</remarks>
 internal static class NativeMethods
 {
     public const int SigTerm = 15;

@@ -9,6 +9,9 @@ namespace CodeForge.Cli.Agents;
 /// <c>.forge</c>), so agents running in parallel edit separate checkouts. The folder is added to the repository's
 /// <c>info/exclude</c>. <see cref="CleanAsync"/> removes finished ones.
 /// </summary>
+/// <remarks>Stateless: several forge processes may create worktrees at once; git serialises its own updates of the
+/// repository; of two sessions asking for one name, git's <c>worktree add</c> lets one through and the other is
+/// refused with the reason (an existing folder is refused before git is asked).</remarks>
 internal static class Worktrees
 {
     public const string Folder = ".forge/worktrees";

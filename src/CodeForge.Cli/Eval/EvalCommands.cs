@@ -4,6 +4,7 @@ using System.Globalization;
 namespace CodeForge.Cli.Eval;
 
 /// <summary><c>forge eval run|list</c>: the evaluation suite in <c>eval/</c>, run against any configured model.</summary>
+/// <remarks>Stateless: builds the commands; each invocation owns what it creates (one workspace per task).</remarks>
 internal static class EvalCommands
 {
     public static Command Build()
