@@ -24,7 +24,11 @@ public sealed record CommandRequest(string Command, string WorkingDirectory)
     /// <summary>Names a new file for the full output when it exceeds <see cref="MaxOutputChars"/>.</summary>
     public Func<string> SpillPath { get; init; } = () => Path.Combine(Path.GetTempPath(), $"forge-output-{Guid.NewGuid():N}.txt");
 
-    /// <summary>After the shell exits, how long to wait for its output pipe to close. Default 2 s.</summary>
+    /// <summary>
+    /// After the shell exits, how long to wait for its output pipes to close while some process still holds them (a job
+    /// that left the process group). Default 2 s. Once no process holds them, the output is read to the end without a
+    /// deadline (<see cref="IProcessHandle.OutputWritersRemain"/>).
+    /// </summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }
 
@@ -157,17 +161,20 @@ public sealed class CommandRunner
 
             var stopped = StopLeftovers(handle);
             var pumps = Task.WhenAll(new[] { stdoutPump, stderrPump });
-            if (!pumps.IsCompleted && request.DrainTimeout > TimeSpan.Zero)
+            if (!pumps.IsCompleted && handle.OutputWritersRemain && request.DrainTimeout > TimeSpan.Zero)
             {
+                // Something may still hold the pipes (the killed group dying, or a job that left it): give it the grace.
                 using var cancelDelay = new CancellationTokenSource();
                 await Task.WhenAny(new[] { pumps, Task.Delay(request.DrainTimeout, _time, cancelDelay.Token) }).ConfigureAwait(false);
                 await cancelDelay.CancelAsync().ConfigureAwait(false);
             }
-            if (!pumps.IsCompleted)
+            if (!pumps.IsCompleted && handle.OutputWritersRemain)
             {
                 // Something that left the process group still holds the pipe: stop reading.
                 await stopPumps.CancelAsync().ConfigureAwait(false);
             }
+            // Otherwise every writer is gone: what the command wrote is in the pipes and end of stream is certain, so the
+            // output is read to the end however long a busy machine takes to schedule the pumps (no deadline can cut it).
             await pumps.ConfigureAwait(false);
 
             if (Volatile.Read(ref cancelled) != 0)

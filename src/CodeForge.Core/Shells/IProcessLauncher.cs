@@ -30,4 +30,13 @@ public interface IProcessHandle : IDisposable
 
     /// <summary>Kills the process and its descendants (SIGKILL). Harmless if they already exited.</summary>
     void KillTree();
+
+    /// <summary>
+    /// False once no process holds the write end of standard output or standard error any more: everything the command
+    /// wrote is in the pipes and end of stream is certain to come, however slowly the pumps read. True while some process
+    /// (a background job that left the process group) may still write, and whenever the platform cannot tell.
+    /// </summary>
+    /// <remarks>Callers use it to decide whether to wait for end of stream without a deadline (see
+    /// <see cref="CommandRunner"/>): output is then never cut short because the machine was slow to schedule the pumps.</remarks>
+    bool OutputWritersRemain => true;
 }

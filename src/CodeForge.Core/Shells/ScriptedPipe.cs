@@ -20,6 +20,7 @@ internal sealed class ScriptedPipe : Stream
     private long _written;
     private bool _closed;
     private bool _disposed;
+    private bool _held;
     private TaskCompletionSource<bool>? _waiter;
 
     public ScriptedPipe(int maxReadBytes) => _maxReadBytes = maxReadBytes;
@@ -76,6 +77,41 @@ internal sealed class ScriptedPipe : Stream
         waiter?.TrySetResult(true);
     }
 
+    /// <summary>True once <see cref="Complete"/> (or disposal) closed the write end.</summary>
+    public bool IsComplete
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _closed;
+            }
+        }
+    }
+
+    /// <summary>Holds reads (as a reader the machine does not schedule): a read waits even when data or end of stream is
+    /// there, until <see cref="Resume"/>.</summary>
+    public void Hold()
+    {
+        lock (_gate)
+        {
+            _held = true;
+        }
+    }
+
+    /// <summary>Lets held reads go on.</summary>
+    public void Resume()
+    {
+        TaskCompletionSource<bool>? waiter;
+        lock (_gate)
+        {
+            _held = false;
+            waiter = _waiter;
+            _waiter = null;
+        }
+        waiter?.TrySetResult(true);
+    }
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         new(ReadCoreAsync(buffer, cancellationToken));
 
@@ -117,7 +153,7 @@ internal sealed class ScriptedPipe : Stream
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                if (_chunks.Count > 0)
+                if (!_held && _chunks.Count > 0)
                 {
                     var head = _chunks.Peek();
                     var count = Math.Min(Math.Min(buffer.Length, _maxReadBytes), head.Length - _headOffset);
@@ -130,7 +166,7 @@ internal sealed class ScriptedPipe : Stream
                     }
                     return count;
                 }
-                if (_closed)
+                if (!_held && _closed)
                 {
                     return 0;
                 }

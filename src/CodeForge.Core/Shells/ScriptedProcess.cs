@@ -83,6 +83,24 @@ public sealed class ScriptedProcess : IProcessHandle
     }
 
     /// <inheritdoc />
+    public bool OutputWritersRemain => !(_stdout.IsComplete && _stderr.IsComplete);
+
+    /// <summary>Holds the reads of both pipes, as when the machine is too busy to schedule the output pumps, until
+    /// <see cref="ResumeReads"/>.</summary>
+    public void HoldReads()
+    {
+        _stdout.Hold();
+        _stderr.Hold();
+    }
+
+    /// <summary>Lets the reads held by <see cref="HoldReads"/> go on.</summary>
+    public void ResumeReads()
+    {
+        _stdout.Resume();
+        _stderr.Resume();
+    }
+
+    /// <inheritdoc />
     public void KillTree()
     {
         Interlocked.Increment(ref _killCount);

@@ -188,7 +188,7 @@ public sealed class ShellProcess : IAsyncDisposable
         RequestTermination(ShellStatus.Killed);
         await _final.Task.ConfigureAwait(false);
         Release();
-        await DrainAsync().ConfigureAwait(false);
+        await DrainAsync(handle: null).ConfigureAwait(false);
         await _watcher.ConfigureAwait(false);
     }
 
@@ -322,7 +322,7 @@ public sealed class ShellProcess : IAsyncDisposable
             }
         }
         _exitObserved.TrySetResult();
-        await DrainAsync().ConfigureAwait(false);
+        await DrainAsync(handle).ConfigureAwait(false);
         lock (_gate)
         {
             if (_phase == Phase.Final)
@@ -343,8 +343,12 @@ public sealed class ShellProcess : IAsyncDisposable
         : exitCode == 0 ? ShellStatus.Completed
         : ShellStatus.Failed;
 
-    /// <summary>Waits for both pumps to reach end of stream, at most <see cref="ShellManagerOptions.OutputDrainTimeout"/>.</summary>
-    private async Task DrainAsync()
+    /// <summary>
+    /// Waits for both pumps to reach end of stream: without a deadline once no process holds the pipes' write ends
+    /// (<see cref="IProcessHandle.OutputWritersRemain"/>), otherwise at most <see cref="ShellManagerOptions.OutputDrainTimeout"/>
+    /// (and then to the end if the last writer went away meanwhile). <paramref name="handle"/> null: released, pumps stopped.
+    /// </summary>
+    private async Task DrainAsync(IProcessHandle? handle)
     {
         var pumps = _pumps;
         var grace = _options.OutputDrainTimeout;
@@ -364,10 +368,26 @@ public sealed class ShellProcess : IAsyncDisposable
             }
             return;
         }
-        using var cancelDelay = new CancellationTokenSource();
-        var delay = Task.Delay(grace, _time, cancelDelay.Token);
-        await Task.WhenAny(new[] { pumps, delay }).ConfigureAwait(false);
-        await cancelDelay.CancelAsync().ConfigureAwait(false);
+        if (handle?.OutputWritersRemain ?? true)
+        {
+            using var cancelDelay = new CancellationTokenSource();
+            var delay = Task.Delay(grace, _time, cancelDelay.Token);
+            await Task.WhenAny(new[] { pumps, delay }).ConfigureAwait(false);
+            await cancelDelay.CancelAsync().ConfigureAwait(false);
+            if (pumps.IsCompleted || (handle?.OutputWritersRemain ?? true))
+            {
+                return;
+            }
+        }
+        // Every writer is gone: end of stream is certain, so the output is drained to the end however slow the pumps are.
+        try
+        {
+            await pumps.ConfigureAwait(false);
+        }
+        catch (Exception) when (pumps.IsFaulted)
+        {
+            // A pump failed unexpectedly; its stream simply ends here.
+        }
     }
 
     private void FinalizeLocked(ShellStatus status, int? exitCode)

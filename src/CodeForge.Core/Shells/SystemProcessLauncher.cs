@@ -110,6 +110,38 @@ public sealed partial class SystemProcessLauncher : IProcessLauncher
 
         public Task<int> Exited { get; }
 
+        public bool OutputWritersRemain => !(WritersGone(StandardOutput) && WritersGone(StandardError));
+
+        /// <summary>
+        /// True when the pipe read by <paramref name="stream"/> has no writer left: <c>poll</c> reports <c>POLLHUP</c> on a
+        /// pipe's read end exactly when every write end is closed (Linux, macOS). False when that cannot be told.
+        /// </summary>
+        private static bool WritersGone(Stream stream)
+        {
+            if (stream is not System.IO.Pipes.PipeStream { SafePipeHandle: var handle } || !(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()))
+            {
+                return false;
+            }
+            var added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                var fds = new Native.PollFd { Fd = (int)handle.DangerousGetHandle(), Events = Native.PollIn };
+                return Native.Poll(ref fds, 1, 0) == 1 && (fds.Revents & Native.PollHup) != 0;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+            }
+        }
+
         public void KillTree()
         {
             if (!_group)
@@ -166,6 +198,20 @@ public sealed partial class SystemProcessLauncher : IProcessLauncher
     private static partial class Native
     {
         public const int SigKill = 9;
+        public const short PollIn = 0x1;
+        public const short PollHup = 0x10;
+
+        [StructLayout(LayoutKind.Sequential)]
+        public struct PollFd
+        {
+            public int Fd;
+            public short Events;
+            public short Revents;
+        }
+
+        [DllImport("libc", EntryPoint = "poll", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int Poll(ref PollFd fds, nuint count, int timeout);
 
         [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

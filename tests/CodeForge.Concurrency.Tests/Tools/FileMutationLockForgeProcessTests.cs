@@ -204,6 +204,15 @@ public sealed class FileMutationLockForgeProcessTests : IDisposable
                     if (op.Old is null)
                     {
                         history.Add(new(p, op, new FileResult(true, isError ? "(error) " + content : content), released[p, t], arrived[p, t + 1]));
+                        // No edit overlaps a read turn, and every own-line edit applies: main.txt's content at round r's read
+                        // is known exactly. Say what differs, so a failed check names its cause.
+                        var round = (t + 1) / 2;
+                        var expected = string.Concat(Enumerable.Range(0, Processes).Select(w => $"# line of worker {w}\n{Own(w, round - 1)}\n"));
+                        if (isError || (op.File == "main.txt" && content.TrimEnd('\n') != expected.TrimEnd('\n')))
+                        {
+                            problems.Add($"process {p} {id} (round {round}): {(isError ? "error" : "unexpected content")}, {content.Length} chars: " +
+                                $"'{(content.Length > 400 ? content[..200] + " ... " + content[^200..] : content)}'");
+                        }
                         continue;
                     }
                     if (!isError && content.StartsWith("Edited ", StringComparison.Ordinal))

@@ -54,4 +54,47 @@ public sealed class SystemProcessLauncherTests
         handle.Dispose();
         handle.KillTree();
     }
+
+    [Fact]
+    public async Task OutputWritersRemain_WhileAJobThatLeftTheGroupHoldsThePipes_IsTrueAndTurnsFalseWhenItExits()
+    {
+        var fifo = Path.Join(Path.GetTempPath(), $"forge-fifo-{Guid.NewGuid():N}");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync(Ct);
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        try
+        {
+            var launcher = new SystemProcessLauncher(useProcessGroup: true);
+            // The job leaves the group (setsid) holding stdout and stderr, and ends when a line comes through the fifo.
+            using var handle = launcher.Start(Spec($"setsid sh -c 'read line < {fifo}' & echo started"));
+            var stdout = new StreamReader(handle.StandardOutput);
+            Assert.Equal("started", await stdout.ReadLineAsync(Ct));
+            Assert.Equal(0, await handle.Exited.WaitAsync(Ct));
+            handle.KillTree(); // kills nothing: the job is in a group of its own
+
+            Assert.True(handle.OutputWritersRemain);
+
+            await File.WriteAllTextAsync(fifo, "go\n", Ct); // the job reads it and exits, closing the pipes
+            Assert.Equal("", await stdout.ReadToEndAsync(Ct)); // end of stream: no writer is left
+            Assert.False(handle.OutputWritersRemain);
+        }
+        finally
+        {
+            File.Delete(fifo);
+        }
+    }
+
+    [Fact]
+    public async Task OutputWritersRemain_AfterACommandExitedAndNothingHoldsItsPipes_IsFalseBeforeAnythingWasRead()
+    {
+        using var handle = new SystemProcessLauncher(useProcessGroup: true).Start(Spec("echo unread; echo unread >&2"));
+
+        Assert.Equal(0, await handle.Exited.WaitAsync(Ct));
+
+        // The output is still in the pipes, unread, and yet end of stream is certain.
+        Assert.False(handle.OutputWritersRemain);
+        Assert.Equal("unread\n", await new StreamReader(handle.StandardOutput).ReadToEndAsync(Ct));
+    }
 }
