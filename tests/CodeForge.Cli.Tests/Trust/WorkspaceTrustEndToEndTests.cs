@@ -116,8 +116,9 @@ public sealed class WorkspaceTrustEndToEndTests : IAsyncLifetime
         _server.Enqueue(ScriptedTurn.Reply("all quiet"));
         await using var term = await TmuxTerminal.StartAsync(["--provider", "openai"], _repo.Repo, Env(), width: 200);
 
-        var screen = await term.WaitForAsync("Do you trust the files in this folder?");
-        await term.WaitForAsync("2. No, don't trust it");
+        await term.WaitForAsync("Do you trust the files in this folder?");
+        // The choices are drawn after the list: the screen that shows them shows the whole list (the first one may not).
+        var screen = await term.WaitForAsync("2. No, don't trust it");
         foreach (var e in HostileRepository.Events)
         {
             Assert.Contains($"{e}: touch {_repo.Mark("hook-" + e)}", screen, StringComparison.Ordinal);

@@ -71,6 +71,15 @@ public static class CoyoteRunner
     /// <summary>The priority-change bound of <see cref="CoyoteStrategy.Prioritization"/>.</summary>
     public const uint PriorityChangeBound = 10;
 
+    /// <summary>
+    /// How long the periodic deadlock monitor waits for any scheduling step before it reports a potential deadlock or hang.
+    /// In strict mode a real deadlock of controlled operations is found at once, without the monitor, and uncontrolled
+    /// concurrency is an error of its own; the monitor only catches one step that never ends. One step of a cold first
+    /// schedule (JIT, static constructors, file I/O) took longer than 5 s in a full CI run on two loaded cores and was
+    /// reported as a hang, so the bound is generous: a genuine hang still fails the test, a minute later.
+    /// </summary>
+    public const uint DeadlockMonitorTimeoutMs = 60_000;
+
     private static readonly object ReportGate = new();
     private static bool _reportStarted;
 
@@ -105,7 +114,7 @@ public static class CoyoteRunner
             .WithPotentialDeadlocksReportedAsBugs(true)
             .WithScheduleCoverageReported(true)
             .WithMemoryAccessRaceCheckingEnabled(memoryAccessRaces)
-            .WithDeadlockTimeout(5000);
+            .WithDeadlockTimeout(DeadlockMonitorTimeoutMs);
         return strategy switch
         {
             CoyoteStrategy.Random => config.WithRandomStrategy(),
