@@ -39,8 +39,29 @@ internal static class EvalTestSupport
     /// <summary>A Bash tool call that runs the reference solution of the task whose workspace the agent is in (the
     /// workspace is <c>OUT/TASK/repo</c>), so one script serves tasks running in parallel.</summary>
     public static ScriptedTurn RunOwnSolution() => ScriptedTurn.CallTool("Bash", System.Text.Json.JsonSerializer.Serialize(
-        new Dictionary<string, string> { ["command"] = $"bash '{SuiteDirectory}/tasks/'\"$(basename \"$(dirname \"$PWD\")\")\"/solution.sh" },
+        new Dictionary<string, string> { ["command"] = $"bash '{SolutionTasksDirectory.Value}/'\"$(basename \"$(dirname \"$PWD\")\")\"/solution.sh" },
         EvalTestJson.Default.DictionaryStringString));
+
+    /// <summary>
+    /// Where the Bash tool can read the tasks' solutions: the suite's own tasks folder, or, for a checkout under /tmp
+    /// (which the sandbox replaces with a private, empty /tmp), a copy under /var/tmp, which the sandbox shows read-only.
+    /// </summary>
+    private static readonly Lazy<string> SolutionTasksDirectory = new(() =>
+    {
+        var tasks = Path.Combine(SuiteDirectory, "tasks");
+        if (!Path.GetFullPath(tasks).StartsWith("/tmp/", StringComparison.Ordinal))
+        {
+            return tasks;
+        }
+        var copy = Directory.CreateDirectory(Path.Combine("/var/tmp", $"forge-eval-tasks-{Guid.NewGuid():N}")).FullName;
+        foreach (var file in Directory.EnumerateFiles(tasks, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(tasks, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return copy;
+    });
 }
 
 /// <summary>Source-generated JSON for the tests' tool arguments.</summary>
