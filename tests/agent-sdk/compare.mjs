@@ -154,6 +154,59 @@ const scenarios = {
       "plugin's command listed": run.facts?.slashCommands?.some((c) => c.endsWith('greet')),
     }),
   },
+  // A plugin's command hooks decide about tool calls: each Bash call touches <case>.txt, and the PreToolUse hook answers
+  // by the case in the command (JSON deny, exit 2, legacy decision:block, allow with updatedInput, output that is not
+  // JSON, exit 1); PostToolUse blocks one result with a reason; UserPromptSubmit adds context. Same plugin, same calls.
+  pluginHooks: {
+    setup: (d) => {
+      const plugin = join(d, 'hook-lab');
+      mkdirSync(join(plugin, '.claude-plugin'), { recursive: true });
+      mkdirSync(join(plugin, 'hooks'));
+      writeFileSync(join(plugin, '.claude-plugin', 'plugin.json'), JSON.stringify({ name: 'hook-lab', version: '1.0.0' }));
+      const hook = (script) => [{ type: 'command', command: `node "\${CLAUDE_PLUGIN_ROOT}/${script}"` }];
+      writeFileSync(join(plugin, 'hooks', 'hooks.json'), JSON.stringify({
+        hooks: {
+          PreToolUse: [{ matcher: 'Bash', hooks: hook('pre.mjs') }],
+          PostToolUse: [{ matcher: 'Bash', hooks: hook('post.mjs') }],
+          UserPromptSubmit: [{ hooks: hook('prompt.mjs') }],
+        },
+      }));
+      const read = "const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n";
+      writeFileSync(join(plugin, 'pre.mjs'), `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${read}` +
+        `const c = input.tool_input?.command ?? '';\n` +
+        `const out = (o) => process.stdout.write(JSON.stringify(o));\n` +
+        `if (c.includes('case-deny')) out({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: 'DENY-REASON-1' } });\n` +
+        `else if (c.includes('case-exit2')) { process.stderr.write('EXIT2-REASON'); process.exit(2); }\n` +
+        `else if (c.includes('case-legacy')) out({ decision: 'block', reason: 'LEGACY-REASON' });\n` +
+        `else if (c.includes('case-rewrite')) out({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow', updatedInput: { command: c.replace('case-rewrite', 'rewritten') } } });\n` +
+        `else if (c.includes('case-garbage')) process.stdout.write('not json {');\n` +
+        `else if (c.includes('case-exit1')) { process.stderr.write('EXIT1-NOTE'); process.exit(1); }\n`);
+      writeFileSync(join(plugin, 'post.mjs'), `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${read}` +
+        `if ((input.tool_input?.command ?? '').includes('case-post')) process.stdout.write(JSON.stringify({ decision: 'block', reason: 'POST-REASON' }));\n`);
+      writeFileSync(join(plugin, 'prompt.mjs'), `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${read}` +
+        `process.stdout.write(JSON.stringify({ hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: 'PROMPT-CONTEXT-7' } }));\n`);
+    },
+    extra: (repo) => ({
+      model: 'sonnet',
+      plugins: [join(repo, '..', 'hook-lab')],
+      prompt: ['deny', 'exit2', 'legacy', 'rewrite', 'garbage', 'exit1', 'post'].map((c) => tool('Bash', { command: `touch ${repo}/case-${c}.txt` })).join(' '),
+      options: { permissionMode: 'bypassPermissions', allowDangerouslySkipPermissions: true },
+    }),
+    checks: (run, repo) => {
+      const ran = (c) => existsSync(join(repo, `${c}.txt`));
+      const saw = (text) => loopCalls().some((r) => r.raw.includes(text));
+      return {
+        'JSON deny: not run, reason shown': !ran('case-deny') && saw('DENY-REASON-1'),
+        'exit 2: not run, stderr shown': !ran('case-exit2') && saw('EXIT2-REASON'),
+        'decision block: not run, reason shown': !ran('case-legacy') && saw('LEGACY-REASON'),
+        'updatedInput: the rewritten command ran': !ran('case-rewrite') && ran('rewritten'),
+        'output not JSON: the call runs': ran('case-garbage'),
+        'exit 1: the call runs': ran('case-exit1'),
+        'PostToolUse block: ran, reason shown': ran('case-post') && saw('POST-REASON'),
+        'UserPromptSubmit context reaches the model': saw('PROMPT-CONTEXT-7'),
+      };
+    },
+  },
   strictMcpConfig: {
     setup: (d) => {
       const project = { mcpServers: { 'project-server': { command: 'sh', args: ['-c', `touch '${join(d, 'project-server-started')}'`] } } };

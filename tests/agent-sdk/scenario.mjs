@@ -221,6 +221,11 @@ const scenarios = {
     });
   },
 
+  // pluginHooks: the plugins scenario with a plugin whose hooks decide about the tool calls in the prompt.
+  async pluginHooks() {
+    await scenarios.plugins();
+  },
+
   // strictMcpConfig: only the mcpServers given start; the project's .mcp.json ones do not.
   async strictMcpConfig() {
     const input = promptStream();
