@@ -267,6 +267,67 @@ public sealed class AgentSdkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PluginHooks_DecideEachToolCallAsClaudeCodeDoes_DenyExit2BlockRewriteAndTheNonBlockingAnswers()
+    {
+        // The same plugin and calls as compare.mjs's pluginHooks scenario, where Claude Code made the same eight decisions.
+        var ct = TestContext.Current.CancellationToken;
+        var plugin = Path.Combine(_root.FullName, "hook-lab");
+        Directory.CreateDirectory(Path.Combine(plugin, ".claude-plugin"));
+        Directory.CreateDirectory(Path.Combine(plugin, "hooks"));
+        await File.WriteAllTextAsync(Path.Combine(plugin, ".claude-plugin", "plugin.json"), """{"name":"hook-lab","version":"1.0.0"}""", ct);
+        static object Hook(string script) => new[] { new { type = "command", command = "node \"${CLAUDE_PLUGIN_ROOT}/" + script + "\"" } };
+        await File.WriteAllTextAsync(Path.Combine(plugin, "hooks", "hooks.json"), Json(new
+        {
+            hooks = new
+            {
+                PreToolUse = new[] { new { matcher = "Bash", hooks = Hook("pre.mjs") } },
+                PostToolUse = new[] { new { matcher = "Bash", hooks = Hook("post.mjs") } },
+                UserPromptSubmit = new[] { new { hooks = Hook("prompt.mjs") } },
+            },
+        }), ct);
+        const string Read = "import { readFileSync } from 'node:fs';\nconst input = JSON.parse(readFileSync(0, 'utf8'));\nconst c = input.tool_input?.command ?? '';\nconst out = (o) => process.stdout.write(JSON.stringify(o));\n";
+        await File.WriteAllTextAsync(Path.Combine(plugin, "pre.mjs"), Read + """
+            if (c.includes('case-deny')) out({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: 'DENY-REASON-1' } });
+            else if (c.includes('case-exit2')) { process.stderr.write('EXIT2-REASON'); process.exit(2); }
+            else if (c.includes('case-legacy')) out({ decision: 'block', reason: 'LEGACY-REASON' });
+            else if (c.includes('case-rewrite')) out({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow', updatedInput: { command: c.replace('case-rewrite', 'rewritten') } } });
+            else if (c.includes('case-garbage')) process.stdout.write('not json {');
+            else if (c.includes('case-exit1')) { process.stderr.write('EXIT1-NOTE'); process.exit(1); }
+            """, ct);
+        await File.WriteAllTextAsync(Path.Combine(plugin, "post.mjs"), Read + "if (c.includes('case-post')) out({ decision: 'block', reason: 'POST-REASON' });\n", ct);
+        await File.WriteAllTextAsync(Path.Combine(plugin, "prompt.mjs"), Read + "out({ hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: 'PROMPT-CONTEXT-7' } });\n", ct);
+        string[] cases = ["deny", "exit2", "legacy", "rewrite", "garbage", "exit1", "post"];
+        _server.Enqueue(
+            new ScriptedTurn { ToolCalls = [.. cases.Select(c => new ScriptedToolCall("Bash", Json(new { command = $"touch {Repo}/case-{c}.txt" })))] },
+            ScriptedTurn.Reply("done"));
+
+        var run = await RunAsync("pluginHooks", new
+        {
+            model = "sonnet",
+            plugins = new[] { plugin },
+            prompt = "run the cases",
+            options = new { permissionMode = "bypassPermissions", allowDangerouslySkipPermissions = true },
+        });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        bool Ran(string name) => File.Exists(Path.Combine(Repo, name + ".txt"));
+        Assert.Contains("PROMPT-CONTEXT-7", _server.Requests[0].Body, StringComparison.Ordinal);
+        var results = _server.Requests[1].Body;
+        Assert.False(Ran("case-deny"));
+        Assert.Contains("DENY-REASON-1", results, StringComparison.Ordinal);
+        Assert.False(Ran("case-exit2"));
+        Assert.Contains("EXIT2-REASON", results, StringComparison.Ordinal);
+        Assert.False(Ran("case-legacy"));
+        Assert.Contains("LEGACY-REASON", results, StringComparison.Ordinal);
+        Assert.False(Ran("case-rewrite"));
+        Assert.True(Ran("rewritten"), "the command the hook rewrote did not run");
+        Assert.True(Ran("case-garbage"), "a hook whose output is not JSON blocked the call");
+        Assert.True(Ran("case-exit1"), "a hook that exited 1 (a non-blocking error) blocked the call");
+        Assert.True(Ran("case-post"));
+        Assert.Contains("POST-REASON", results, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StrictMcpConfig_OnlyTheGivenServersStart_NotTheProjectsMcpJson()
     {
         var marker = Path.Combine(_root.FullName, "project-server-started");
