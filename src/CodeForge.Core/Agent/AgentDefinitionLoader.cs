@@ -99,125 +99,46 @@ public static class AgentDefinitionLoader
         return new AgentCatalog(agents, warnings.ToImmutable());
     }
 
-    /// <summary>Parses one definition; on a problem, the error names <paramref name="path"/>, the line and why.</summary>
+    /// <summary>
+    /// Parses one definition with the frontmatter reader every Markdown file with frontmatter goes through
+    /// (<see cref="Skills.MarkdownFrontmatter"/>: YAML, read field by field as Claude Code does when it is not valid
+    /// YAML); on a problem, the error names <paramref name="path"/>, the line and why.
+    /// </summary>
     public static (AgentDefinition? Agent, string? Error) Parse(string text, string path)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(path);
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        var first = 0;
-        while (first < lines.Length && lines[first].Trim().Length == 0)
-        {
-            first++;
-        }
-        if (first >= lines.Length || lines[first].Trim() != "---")
+        var doc = Skills.MarkdownFrontmatter.Parse(text, path);
+        if (!doc.HasFrontmatter)
         {
             return (null, $"{path}:1: no frontmatter: an agent file starts with a '---' line, then name, description, tools and model, then '---' and the system prompt.");
         }
-        var close = -1;
-        for (var i = first + 1; i < lines.Length; i++)
+        if (doc.Diagnostics.FirstOrDefault(d => d.IsError) is { } broken)
         {
-            if (lines[i].Trim() == "---")
-            {
-                close = i;
-                break;
-            }
+            return (null, broken.ToString());
         }
-        if (close < 0)
-        {
-            return (null, $"{path}:{first + 1}: the frontmatter is never closed (no second '---' line).");
-        }
-
-        var fields = new Dictionary<string, (string Value, int Line)>(StringComparer.OrdinalIgnoreCase);
-        var listItems = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
-        string? blockKey = null;
-        var blockFolded = false;
-        var block = new List<string>();
-        void EndBlock()
-        {
-            if (blockKey is not null)
-            {
-                var joined = blockFolded ? string.Join(" ", block.Select(b => b.Trim()).Where(b => b.Length > 0)) : string.Join("\n", block.Select(b => b.Trim()));
-                fields[blockKey] = (joined.Trim(), fields[blockKey].Line);
-                blockKey = null;
-                block.Clear();
-            }
-        }
-        string? lastKey = null;
-        for (var i = first + 1; i < close; i++)
-        {
-            var line = lines[i];
-            var lineNumber = i + 1;
-            if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#'))
-            {
-                if (blockKey is not null)
-                {
-                    block.Add("");
-                }
-                continue;
-            }
-            var indented = char.IsWhiteSpace(line[0]);
-            if (indented && blockKey is not null)
-            {
-                block.Add(line);
-                continue;
-            }
-            if (indented && line.TrimStart().StartsWith("- ", StringComparison.Ordinal) && lastKey is not null)
-            {
-                listItems.TryAdd(lastKey, []);
-                listItems[lastKey].Add(Unquote(line.TrimStart()[2..].Trim()));
-                continue;
-            }
-            EndBlock();
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0 || indented)
-            {
-                return (null, $"{path}:{lineNumber}: cannot read this frontmatter line (expected 'key: value'): {line.Trim()}");
-            }
-            var key = line[..colon].Trim();
-            var value = line[(colon + 1)..].Trim();
-            lastKey = key;
-            fields[key] = (value, lineNumber);
-            if (value is ">" or "|" or ">-" or "|-")
-            {
-                blockKey = key;
-                blockFolded = value.StartsWith('>');
-            }
-        }
-        EndBlock();
-
-        var source = Path.GetFileNameWithoutExtension(path);
-        var name = fields.TryGetValue("name", out var n) && Unquote(n.Value).Length > 0 ? Unquote(n.Value) : source;
+        var warnings = new List<Skills.LoadDiagnostic>();
+        var declared = doc.GetString("name", warnings)?.Trim();
+        var name = string.IsNullOrEmpty(declared) ? Path.GetFileNameWithoutExtension(path) : declared;
         if (!IsValidName(name))
         {
-            var where = fields.TryGetValue("name", out var nl) ? nl.Line : first + 1;
-            return (null, $"{path}:{where}: invalid agent name '{name}': use letters, digits, '-' and '_' (at most 64).");
+            return (null, $"{path}:{(doc.Has("name") ? doc.LineOf("name") : 1)}: invalid agent name '{name.ReplaceLineEndings(" ")}': use letters, digits, '-' and '_' (at most 64).");
         }
-        if (!fields.TryGetValue("description", out var description) || Unquote(description.Value).Length == 0)
+        var description = doc.GetString("description", warnings)?.Trim();
+        if (string.IsNullOrEmpty(description))
         {
-            return (null, $"{path}:{first + 1}: missing 'description' (the model needs it to know when to use agent '{name}').");
+            return (null, $"{path}:1: missing 'description' (the model needs it to know when to use agent '{name}').");
         }
-        ImmutableArray<string>? tools = null;
-        if (listItems.TryGetValue("tools", out var items))
-        {
-            tools = [.. items.Select(ToolName).Where(t => t.Length > 0)];
-        }
-        else if (fields.TryGetValue("tools", out var t) && t.Value.Length > 0)
-        {
-            var list = t.Value.Trim();
-            if (list.StartsWith('[') && list.EndsWith(']'))
-            {
-                list = list[1..^1];
-            }
-            tools = [.. list.Split(',').Select(x => ToolName(Unquote(x.Trim()))).Where(x => x.Length > 0)];
-        }
-        var model = fields.TryGetValue("model", out var m) && Unquote(m.Value) is { Length: > 0 } mv ? mv : null;
-        var body = string.Join("\n", lines.Skip(close + 1)).Trim();
+        ImmutableArray<string>? tools = doc.Has("tools")
+            ? [.. doc.GetList("tools", warnings).Select(ToolName).Where(t => t.Length > 0)]
+            : null;
+        var model = doc.GetString("model", warnings)?.Trim() is { Length: > 0 } m ? m : null;
+        var body = doc.Body.Trim();
         if (body.Length == 0)
         {
-            return (null, $"{path}:{close + 2}: the system prompt (the text after the frontmatter) is empty.");
+            return (null, $"{path}:{doc.BodyLine}: the system prompt (the text after the frontmatter) is empty.");
         }
-        return (new AgentDefinition(name, Unquote(description.Value), tools, model, body, path), null);
+        return (new AgentDefinition(name, description, tools, model, body, path), null);
     }
 
     // "Bash(git:*)" grants Bash; the pattern is the permission rules' business.
@@ -229,17 +150,6 @@ public static class AgentDefinitionLoader
 
     private static bool IsValidName(string name) =>
         name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or ':');
-
-    private static string Unquote(string value)
-    {
-        value = value.Trim();
-        if (value.Length >= 2 && ((value[0] == '"' && value[^1] == '"') || (value[0] == '\'' && value[^1] == '\'')))
-        {
-            value = value[1..^1];
-            return value.Replace("\\n", "\n", StringComparison.Ordinal).Replace("''", "'", StringComparison.Ordinal);
-        }
-        return value;
-    }
 
     internal static string Describe(AgentCatalog catalog) =>
         string.Join("\n", catalog.Agents.Select(a => string.Create(CultureInfo.InvariantCulture,

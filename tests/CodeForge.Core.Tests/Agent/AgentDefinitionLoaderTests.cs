@@ -61,13 +61,29 @@ public sealed class AgentDefinitionLoaderTests : IDisposable
         Assert.Null(AgentDefinitionLoader.Parse("---\ndescription: d\n---\nBody", "/x/a.md").Agent!.Tools);
     }
 
+    [Fact]
+    public void Parse_AClaudeCodeAgentWhoseDescriptionIsNotValidYaml_LoadsItAsClaudeCodeDoes()
+    {
+        // The shape of the official plugins' agents: ": " and <example> blocks on the description line and below it.
+        var (agent, error) = AgentDefinitionLoader.Parse(
+            "---\nname: code-explorer\ndescription: Use this agent when the user asks how code works. Examples: <example>Context: a question. user: \"How does X work?\" assistant: \"I'll trace it.\"</example>\n  <commentary>Tracing needs it.</commentary>\ntools: Glob, Grep, Read\nmodel: sonnet\ncolor: yellow\n---\nYou explore code.\n",
+            "/x/code-explorer.md");
+
+        Assert.Null(error);
+        Assert.Equal("code-explorer", agent!.Name);
+        Assert.StartsWith("Use this agent when the user asks how code works. Examples: <example>Context: a question.", agent.Description, StringComparison.Ordinal);
+        Assert.Contains("<commentary>Tracing needs it.</commentary>", agent.Description, StringComparison.Ordinal);
+        Assert.Equal(["Glob", "Grep", "Read"], agent.Tools!.Value);
+        Assert.Equal("sonnet", agent.Model);
+    }
+
     [Theory]
     [InlineData("just text", "a.md:1: no frontmatter")]
-    [InlineData("---\nname: a\ndescription: d\n", "a.md:1: the frontmatter is never closed")]
+    [InlineData("---\nname: a\ndescription: d\n", "a.md:1: the YAML frontmatter opened here is never closed")]
     [InlineData("---\nname: a\n---\nBody", "a.md:1: missing 'description'")]
     [InlineData("---\nname: bad name!\ndescription: d\n---\nBody", "a.md:2: invalid agent name 'bad name!'")]
     [InlineData("---\nname: a\ndescription: d\n---\n\n", "a.md:5: the system prompt")]
-    [InlineData("---\nname: a\nthis line has no colon\ndescription: d\n---\nBody", "a.md:3: cannot read this frontmatter line")]
+    [InlineData("---\nname: a\nthis line has no colon\ndescription: d\n---\nBody", "a.md:2: invalid agent name 'a this line has no colon'")]
     public void Parse_BadFile_SaysWhereAndWhy(string text, string expected)
     {
         var (agent, error) = AgentDefinitionLoader.Parse(text, "/x/a.md");
