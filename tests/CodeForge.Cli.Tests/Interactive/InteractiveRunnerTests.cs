@@ -152,7 +152,9 @@ public sealed class InteractiveRunnerTests : IAsyncLifetime
         var notes = Path.Combine(Repo, "notes.txt");
         var greeting = Path.Combine(Repo, "greeting.txt");
         await File.WriteAllTextAsync(greeting, "hello world\nsecond line\n", ct);
+        // Read is allowed without asking (and MultiEdit needs the file read first); Write and MultiEdit ask.
         _server.Enqueue(
+            ScriptedTurn.CallTool("Read", $$"""{"file_path":"{{greeting}}"}"""),
             ScriptedTurn.CallTool("Write", $$"""{"file_path":"{{notes}}","content":"first note\n"}"""),
             ScriptedTurn.CallTool("MultiEdit", $$"""{"file_path":"{{greeting}}","edits":[{"old_string":"hello","new_string":"goodbye"},{"old_string":"second","new_string":"last"}]}"""),
             ScriptedTurn.Reply("Both files changed."));
@@ -176,7 +178,8 @@ public sealed class InteractiveRunnerTests : IAsyncLifetime
         Assert.Matches(Green + @"\+last line", multiEdit);
         await term.TypeAsync("1");
 
-        await term.WaitForAsync("Both files changed.");
+        var screen = await term.WaitForAsync("Both files changed.");
+        Assert.DoesNotContain("Error", screen, StringComparison.Ordinal);
         Assert.Equal("first note\n", await File.ReadAllTextAsync(notes, ct));
         Assert.Equal("goodbye world\nlast line\n", await File.ReadAllTextAsync(greeting, ct));
     }
