@@ -1,24 +1,24 @@
-using System.Text;
 using CodeForge.Cli.Interactive.Commands;
 using Spectre.Console;
 
 namespace CodeForge.Cli.Interactive;
 
 /// <summary>
-/// The interactive <c>forge</c>: reads prompts, runs slash commands and <c>!shell</c> commands, runs agent turns and
-/// renders them (streamed Markdown, compact tool calls, diffs, a spinner), and shows a status line. Esc or Ctrl-C
-/// interrupts a running turn; Ctrl-C twice on an empty prompt, Ctrl-D or <c>/exit</c> ends the session.
+/// The interactive <c>forge</c>'s input loop: reads prompts (with the type-ahead and queued prompts of the last turn),
+/// dispatches slash commands (<see cref="SlashCommands"/>), <c>!shell</c> commands (<see cref="BangCommandRunner"/>) and
+/// prompts with <c>@file</c> attachments (<see cref="FileAttachments"/>), runs turns drawn by a <see cref="TurnRenderer"/>
+/// while <see cref="TurnKeys"/> watches the keys, and shows the welcome, the status line and the engine's notices.
+/// Esc or Ctrl-C interrupts a running turn; Ctrl-C twice on an empty prompt, Ctrl-D or <c>/exit</c> ends the session.
 /// </summary>
 /// <remarks>
-/// Concurrency: one input loop; during a turn a watcher task reads the keys (Esc/Ctrl-C cancel the turn, other keys are
-/// kept as type-ahead for the next prompt, and Enter queues the typed prompt to run when the turn ends) while the turn's events are rendered; a permission prompt takes the keys from
-/// the watcher while it asks. All output goes through the <see cref="Screen"/>.
+/// Concurrency: one input loop; during a turn a watcher task (<see cref="TurnKeys"/>) reads the keys while the turn's
+/// events are rendered; a permission prompt takes the keys from the watcher while it asks. A notice raised on another
+/// flow during a turn is written at once. All output goes through the <see cref="Screen"/>.
 /// </remarks>
 internal sealed class InteractiveSession
 {
     private readonly IInteractiveEngine _engine;
     private readonly Screen _screen;
-    private readonly KeyRouter _keys;
     private readonly LineEditor _editor;
     private readonly SlashCommands _commands = new();
     private readonly StatusLine _status;
@@ -26,9 +26,8 @@ internal sealed class InteractiveSession
     private readonly TimeProvider _time;
     private readonly BangCommandRunner _bang;
     private readonly FileAttachments _attachments;
-    private readonly StringBuilder _typeAhead = new();
     private readonly List<string> _pendingContext = [];
-    private readonly Queue<string> _queued = new();
+    private readonly TurnKeys _turnKeys;
     private long _lastInterrupt = long.MinValue;
     private volatile bool _turnRunning;
     private bool _exit;
@@ -37,11 +36,12 @@ internal sealed class InteractiveSession
     {
         _engine = engine ?? throw new ArgumentNullException(nameof(engine));
         _screen = screen ?? throw new ArgumentNullException(nameof(screen));
-        _keys = keys ?? throw new ArgumentNullException(nameof(keys));
+        ArgumentNullException.ThrowIfNull(keys);
         _time = timeProvider ?? TimeProvider.System;
         _status = new StatusLine(engine, version);
         _thinking = new ThinkingView(() => engine.Model);
         _bang = new BangCommandRunner(engine, screen);
+        _turnKeys = new TurnKeys(keys, screen, _thinking);
         _attachments = new FileAttachments(engine.WorkingDirectory, () => engine.AdditionalDirectories);
         BuiltInCommands.Register(_commands, new CommandContext(engine, screen, _thinking, RunTurnAsync, () => _exit = true));
         // A notice that arrives while a turn runs is shown at once (no line is being edited then); at the prompt it
@@ -67,18 +67,14 @@ internal sealed class InteractiveSession
         {
             ShowNotices();
             await ShowStatusAsync(cancellationToken).ConfigureAwait(false);
-            if (_queued.TryDequeue(out var queued))
+            if (_turnKeys.TryDequeue(out var queued))
             {
                 // A prompt typed and sent while the last turn ran.
                 _screen.Write(c => c.MarkupLine("[bold]>[/] " + Markup.Escape(queued)));
                 await HandleAsync(queued, cancellationToken).ConfigureAwait(false);
                 continue;
             }
-            if (_typeAhead.Length > 0)
-            {
-                initial += _typeAhead.ToString();
-                _typeAhead.Clear();
-            }
+            initial += _turnKeys.TakeTypeAhead();
             var line = await _editor.ReadAsync("> ", initial, cancellationToken).ConfigureAwait(false);
             initial = "";
             switch (line.Kind)
@@ -152,74 +148,31 @@ internal sealed class InteractiveSession
             prompt = string.Join("\n", _pendingContext) + "\n\n" + prompt;
             _pendingContext.Clear();
         }
-        using var turn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var watcherStop = new CancellationTokenSource();
-        var watcher = WatchKeysAsync(turn, watcherStop.Token);
         var renderer = new TurnRenderer(_screen, _thinking, _engine.WorkingDirectory, ShowNotices);
         renderer.Start();
         _turnRunning = true;
         try
         {
-            await foreach (var e in _engine.RunTurnAsync(prompt, turn.Token).ConfigureAwait(false))
+            await _turnKeys.RunAsync(async turn =>
             {
-                renderer.Render(e);
-            }
-        }
-        catch (OperationCanceledException) when (turn.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            renderer.Interrupted();
+                try
+                {
+                    await foreach (var e in _engine.RunTurnAsync(prompt, turn).ConfigureAwait(false))
+                    {
+                        renderer.Render(e);
+                    }
+                }
+                catch (OperationCanceledException) when (turn.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    renderer.Interrupted();
+                }
+            }, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _turnRunning = false;
             renderer.Finish();
-            await watcherStop.CancelAsync().ConfigureAwait(false);
-            await watcher.ConfigureAwait(false);
-        }
-    }
-
-    private async Task WatchKeysAsync(CancellationTokenSource turn, CancellationToken stop)
-    {
-        try
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var next = await _keys.ReadKeyAsync(stop).ConfigureAwait(false);
-                if (next is not { } key)
-                {
-                    await turn.CancelAsync().ConfigureAwait(false);
-                    _exit = true;
-                    return;
-                }
-                if (key.Key == ConsoleKey.Escape || (key.Key == ConsoleKey.C && (key.Modifiers & ConsoleModifiers.Control) != 0))
-                {
-                    await turn.CancelAsync().ConfigureAwait(false);
-                }
-                else if (key.Key == ConsoleKey.O && (key.Modifiers & ConsoleModifiers.Control) != 0)
-                {
-                    // ctrl+o: the last thinking in full.
-                    var expanded = _thinking.Expanded();
-                    _screen.Write(c => c.MarkupLine(expanded));
-                }
-                else if (key.Key == ConsoleKey.Enter && _typeAhead.Length > 0)
-                {
-                    // Enter while the agent works queues the prompt for when the turn ends.
-                    _queued.Enqueue(_typeAhead.ToString());
-                    _typeAhead.Clear();
-                    _screen.Write(c => c.MarkupLine("[grey]  ⎿ queued: " + Markup.Escape(_queued.Last()) + "[/]"));
-                }
-                else if (key.KeyChar >= ' ' && (key.Modifiers & ConsoleModifiers.Control) == 0)
-                {
-                    _typeAhead.Append(key.KeyChar);
-                }
-                else if (key.Key == ConsoleKey.Backspace && _typeAhead.Length > 0)
-                {
-                    _typeAhead.Length--;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
+            _exit |= _turnKeys.InputEnded;
         }
     }
 
@@ -230,18 +183,8 @@ internal sealed class InteractiveSession
             Info("Type a shell command after !, e.g. !git status");
             return;
         }
-        using var turn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var watcherStop = new CancellationTokenSource();
-        var watcher = WatchKeysAsync(turn, watcherStop.Token);
-        try
-        {
-            _pendingContext.Add(await _bang.RunAsync(command, turn.Token).ConfigureAwait(false));
-        }
-        finally
-        {
-            await watcherStop.CancelAsync().ConfigureAwait(false);
-            await watcher.ConfigureAwait(false);
-        }
+        await _turnKeys.RunAsync(async turn => _pendingContext.Add(await _bang.RunAsync(command, turn).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+        _exit |= _turnKeys.InputEnded;
     }
 
     /// <summary>Attaches the files named by <c>@path</c> words (see <see cref="FileAttachments"/>) and says which.</summary>
