@@ -77,6 +77,8 @@ public sealed class InteractiveRunnerTests : IAsyncLifetime
         await term.TypeAsync("/cost");
         await term.PressAsync("Enter");
         await term.WaitForAsync("Output tokens:");
+        // The time at the Edit prompt is the user's, shown apart from the model calls' time.
+        await term.WaitForAsync("Waiting on you:");
 
         // 4. An unknown command gets a suggestion.
         await term.TypeAsync("/cots");
