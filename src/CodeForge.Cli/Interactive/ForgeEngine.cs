@@ -1,12 +1,10 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using CodeForge.Cli.Runtime;
 using CodeForge.Core.Agent;
 using CodeForge.Core.Permissions;
 using CodeForge.Core.Sessions;
 using CodeForge.Core.Skills;
 using CodeForge.Core.Tokens;
-using CodeForge.Core.Tools;
 using CodeForge.Providers;
 using Microsoft.Extensions.AI;
 
@@ -17,12 +15,12 @@ namespace CodeForge.Cli.Interactive;
 /// Concurrency: turn-changing members (<see cref="RunTurnAsync"/>, <see cref="SetModel"/>, session switches) are called
 /// by the input loop one at a time; the status-line reads (usage, mode, model) read immutable snapshots.
 /// </remarks>
-internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> environment, IReadOnlyList<string> startupMessages, TimeProvider? timeProvider = null) : IInteractiveEngine
+internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> environment, IReadOnlyList<string> startupMessages, TimeProvider? timeProvider = null,
+    UserWaitClock? userWait = null) : IInteractiveEngine
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly long _started = (timeProvider ?? TimeProvider.System).GetTimestamp();
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _notices = new();
-    private long _apiTicks;
     private CachingCounter? _counter;
     private string _counterModel = "";
 
@@ -40,24 +38,40 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
 
     public PermissionMode Mode => runtime.Checker.Policy.Mode;
 
-    public PermissionChecker Permissions => runtime.Checker;
+    public PermissionRulesView PermissionRules => PermissionRulesView.From(runtime.Checker.Policy, Protection);
+
+    public void AddSessionRule(PermissionBehavior behavior, string rule)
+    {
+        try
+        {
+            runtime.Checker.AddSessionRule(behavior, rule);
+        }
+        catch (PermissionRuleException ex)
+        {
+            throw new ArgumentException(ex.Message, ex);
+        }
+    }
+
+    public bool RemoveSessionRule(string rule) => runtime.Checker.RemoveSessionRule(rule);
 
     public UsageReport Usage
     {
         get
         {
             var u = runtime.Usage.Snapshot;
-            return new UsageReport(u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost,
-                TimeSpan.FromTicks(Interlocked.Read(ref _apiTicks)), _time.GetElapsedTime(_started))
+            // API time is the model calls' own (the usage tracker times each call); the time a permission question
+            // waited on the user is counted apart.
+            return new UsageReport(u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost, u.ApiDuration, _time.GetElapsedTime(_started))
             {
                 ReasoningTokens = u.ReasoningTokens,
+                UserWaitDuration = userWait?.Total ?? TimeSpan.Zero,
             };
         }
     }
 
     public int BackgroundShells => runtime.Shells.Shells.List().Count(p => p.Status == CodeForge.Core.Shells.ShellStatus.Running);
 
-    public IReadOnlyList<ITool> Tools => runtime.Registry.ListAll();
+    public IReadOnlyList<ToolView> Tools => [.. runtime.Registry.ListAll().Select(t => new ToolView(t.Name, t.Description))];
 
     public IReadOnlyList<string> StartupMessages => startupMessages;
 
@@ -98,6 +112,8 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
     public string? StatusLineCommand =>
         runtime.Settings.Current.Settings.StatusLine is { } s && s.TryGetProperty("command", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
 
+    public IReadOnlyList<string> AdditionalDirectories => runtime.AdditionalDirectories;
+
     public string LocalSettingsPath => runtime.Settings.Locations.LocalSettingsPath;
 
     public string? Protection => runtime.Shells.Protection;
@@ -115,21 +131,7 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
         .. runtime.Extensions.Skills.ListSkills().Select(s => new CustomCommandInfo(s.Name, s.Description, "", "skill")),
     ];
 
-    public async IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        try
-        {
-            await foreach (var e in runtime.RunTurnAsync(prompt, cancellationToken).ConfigureAwait(false))
-            {
-                yield return e;
-            }
-        }
-        finally
-        {
-            Interlocked.Add(ref _apiTicks, _time.GetElapsedTime(started).Ticks);
-        }
-    }
+    public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, CancellationToken cancellationToken) => runtime.RunTurnAsync(prompt, cancellationToken);
 
     public void SetModel(string model) => runtime.SetModel(model, environment);
 
@@ -143,9 +145,7 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
         try
         {
             var result = await runtime.CompactAsync(instructions, cancellationToken).ConfigureAwait(false);
-            return result is null
-                ? "Nothing to compact yet."
-                : string.Create(CultureInfo.InvariantCulture, $"Compacted {result.MessagesSummarized} messages into a summary: {result.TokensBefore:N0} → {result.TokensAfter:N0} tokens (the transcript keeps everything).");
+            return result is null ? "Nothing to compact yet." : CompactionNotice.Text(result);
         }
         catch (CompactionException ex)
         {

@@ -1,7 +1,6 @@
 using CodeForge.Core.Agent;
 using CodeForge.Core.Permissions;
 using CodeForge.Core.Sessions;
-using CodeForge.Core.Tools;
 
 namespace CodeForge.Cli.Interactive;
 
@@ -10,6 +9,9 @@ internal sealed record UsageReport(long InputTokens, long OutputTokens, long Cac
 {
     /// <summary>Thinking tokens the provider reported (part of <see cref="OutputTokens"/>, priced as output).</summary>
     public long ReasoningTokens { get; init; }
+
+    /// <summary>Time a turn stood still waiting on the user (permission questions); not part of <see cref="ApiDuration"/>.</summary>
+    public TimeSpan UserWaitDuration { get; init; }
 }
 
 /// <summary>What fills the context window, by part.</summary>
@@ -47,13 +49,21 @@ internal interface IInteractiveEngine : IAsyncDisposable
 
     PermissionMode Mode { get; }
 
-    PermissionChecker Permissions { get; }
+    /// <summary>The permission mode, rules and their enforcement now (a snapshot).</summary>
+    PermissionRulesView PermissionRules { get; }
+
+    /// <summary>Adds a session rule (<c>/permissions allow|ask|deny</c>); throws <see cref="ArgumentException"/> naming
+    /// what is wrong with a bad rule.</summary>
+    void AddSessionRule(PermissionBehavior behavior, string rule);
+
+    /// <summary>Removes a session rule; false when there is none with that text.</summary>
+    bool RemoveSessionRule(string rule);
 
     UsageReport Usage { get; }
 
     int BackgroundShells { get; }
 
-    IReadOnlyList<ITool> Tools { get; }
+    IReadOnlyList<ToolView> Tools { get; }
 
     /// <summary>Warnings found while loading settings, skills, plugins, MCP servers (shown once at start).</summary>
     IReadOnlyList<string> StartupMessages { get; }
@@ -81,6 +91,9 @@ internal interface IInteractiveEngine : IAsyncDisposable
         {
             Timeout = TimeSpan.FromMinutes(10),
         }, cancellationToken);
+
+    /// <summary>The directories besides <see cref="WorkingDirectory"/> the file tools (and <c>@file</c>) may reach, absolute.</summary>
+    IReadOnlyList<string> AdditionalDirectories => [];
 
     /// <summary>The <c>statusLine</c> command from settings, when one is configured.</summary>
     string? StatusLineCommand { get; }

@@ -25,12 +25,17 @@ internal enum PermissionChoice
 /// several parallel tool calls ask; this class takes the key focus for the duration of a question, so the keys typed
 /// answer the question and nothing else.
 /// </remarks>
-internal sealed class InteractivePermissionPrompt(Screen screen, KeyRouter keys, PermissionChecker checker, string workingDirectory, string localSettingsPath, Action<string>? notify = null)
+internal sealed class InteractivePermissionPrompt(Screen screen, KeyRouter keys, PermissionChecker checker, string workingDirectory, string localSettingsPath, Action<string>? notify = null,
+    UserWaitClock? userWait = null)
     : IPermissionPrompt
 {
+    private readonly UserWaitClock _userWait = userWait ?? new UserWaitClock();
+
     public async ValueTask<ToolCallAuthorization> AskAsync(string toolName, JsonElement arguments, PermissionDecision decision, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decision);
+        // The time the question is on screen is the user's, not the model's (/cost shows it apart).
+        using var waiting = _userWait.Measure();
         var rule = SuggestRule(toolName, arguments, workingDirectory);
         var options = new[]
         {

@@ -50,9 +50,10 @@ internal static class InteractiveRunner
             var diagnostics = new DiagnosticLog();
             // Workspace trust: before anything from the folder runs, an untrusted (or changed) folder is shown and asked about.
             options = await InteractiveTrust.DecideAsync(options, screen, router, environment, diagnostics, ct).ConfigureAwait(false);
+            var userWait = new UserWaitClock();
             var runtime = await ForgeRuntime.CreateAsync(options, diagnostics, verboseOutput: null, environment,
                 (checker, locations) => new InteractivePermissionPrompt(screen, router, checker, Path.GetFullPath(options.WorkingDirectory), locations.LocalSettingsPath,
-                    note => screen.Write(c => c.MarkupLine("[grey]" + Markup.Escape(note) + "[/]"))),
+                    note => screen.Write(c => c.MarkupLine("[grey]" + Markup.Escape(note) + "[/]")), userWait),
                 ct).ConfigureAwait(false);
             if (runtime is null)
             {
@@ -63,7 +64,7 @@ internal static class InteractiveRunner
                 return 1;
             }
             var messages = new List<string>();
-            await using var engine = new ForgeEngine(runtime, environment, messages);
+            await using var engine = new ForgeEngine(runtime, environment, messages, userWait: userWait);
             messages.AddRange(diagnostics.Attach(d => engine.AddNotice(d.Message)).Select(d => d.Message));
             runtime.WatchSettings(engine.OnSettingsChanged);
             var history = new InputHistory(Path.Combine(runtime.Home, ".forge", "history"));

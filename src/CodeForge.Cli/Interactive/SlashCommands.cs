@@ -1,27 +1,22 @@
-namespace CodeForge.Cli.Interactive;
+using CodeForge.Cli.Interactive.Commands;
 
-/// <summary>One <c>/name</c> command of the interactive session.</summary>
-/// <param name="Name">The name without the slash.</param>
-/// <param name="Description">One line for <c>/help</c> and completion.</param>
-/// <param name="Run">The action; receives the text after the name.</param>
-/// <param name="ArgumentHint">What goes after the name, e.g. <c>[instructions]</c>.</param>
-/// <param name="Source">Where it came from: built-in, project, user, skill, plugin.</param>
-internal sealed record SlashCommand(string Name, string Description, Func<string, CancellationToken, Task> Run, string ArgumentHint = "", string Source = "built-in");
+namespace CodeForge.Cli.Interactive;
 
 /// <summary>
 /// The session's slash commands: built-ins first, then custom commands and user-invocable skills (a custom command
-/// never hides a built-in). Parsing, lookup and "did you mean" suggestions.
+/// never hides a built-in). Parsing, lookup and "did you mean" suggestions; <c>/help</c> and tab completion list
+/// <see cref="All"/>.
 /// </summary>
 /// <remarks>Not thread-safe: built once per session and used by its input loop.</remarks>
 internal sealed class SlashCommands
 {
-    private readonly Dictionary<string, SlashCommand> _byName = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<SlashCommand> _ordered = [];
+    private readonly Dictionary<string, ISlashCommand> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<ISlashCommand> _ordered = [];
 
-    public IReadOnlyList<SlashCommand> All => _ordered;
+    public IReadOnlyList<ISlashCommand> All => _ordered;
 
     /// <summary>Adds a command; returns false when the name is taken (the first one stays).</summary>
-    public bool Add(SlashCommand command)
+    public bool Add(ISlashCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
         if (!_byName.TryAdd(command.Name, command))
@@ -32,7 +27,7 @@ internal sealed class SlashCommands
         return true;
     }
 
-    public SlashCommand? Find(string name) => _byName.GetValueOrDefault(name);
+    public ISlashCommand? Find(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>Splits <c>/name args</c>; returns false when <paramref name="input"/> is not a slash command.</summary>
     public static bool TryParse(string input, out string name, out string arguments)

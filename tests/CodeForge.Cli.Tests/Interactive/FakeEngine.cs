@@ -31,11 +31,29 @@ internal sealed class FakeEngine : IInteractiveEngine
 
     public PermissionChecker Permissions { get; } = new();
 
+    public PermissionRulesView PermissionRules => PermissionRulesView.From(Permissions.Policy, null);
+
+    public void AddSessionRule(PermissionBehavior behavior, string rule)
+    {
+        try
+        {
+            Permissions.AddSessionRule(behavior, rule);
+        }
+        catch (PermissionRuleException ex)
+        {
+            throw new ArgumentException(ex.Message, ex);
+        }
+    }
+
+    public bool RemoveSessionRule(string rule) => Permissions.RemoveSessionRule(rule);
+
+    public IReadOnlyList<string> AdditionalDirectories { get; set; } = [];
+
     public UsageReport Usage { get; set; } = new(1200, 340, 100, 0.0123m, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
 
     public int BackgroundShells { get; set; }
 
-    public IReadOnlyList<ITool> Tools { get; set; } = [];
+    public IReadOnlyList<ToolView> Tools { get; set; } = [];
 
     public IReadOnlyList<string> StartupMessages { get; set; } = [];
 

@@ -1,5 +1,6 @@
 using CodeForge.Cli.Interactive;
 using CodeForge.Core.Permissions;
+using Microsoft.Extensions.Time.Testing;
 using Spectre.Console.Testing;
 
 namespace CodeForge.Cli.Tests.Interactive;
@@ -13,13 +14,16 @@ public sealed class InteractivePermissionPromptTests : IDisposable
     private readonly Screen _screen;
     private readonly PermissionChecker _checker;
     private readonly InteractivePermissionPrompt _prompt;
+    private readonly FakeTimeProvider _time = new();
+    private readonly UserWaitClock _userWait;
 
     public InteractivePermissionPromptTests()
     {
         _router = new KeyRouter(_keys);
         _screen = new Screen(_console.Width(100), interactiveTerminal: false);
         _checker = new PermissionChecker(_dir, _dir);
-        _prompt = new InteractivePermissionPrompt(_screen, _router, _checker, _dir, LocalSettings);
+        _userWait = new UserWaitClock(_time);
+        _prompt = new InteractivePermissionPrompt(_screen, _router, _checker, _dir, LocalSettings, userWait: _userWait);
     }
 
     private string LocalSettings => Path.Combine(_dir, ".forge", "settings.local.json");
@@ -66,6 +70,21 @@ public sealed class InteractivePermissionPromptTests : IDisposable
         Assert.True(answer.Allowed);
         Assert.Empty(_checker.SessionRules);
         Assert.Contains("npm test", _console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AskAsync_CountsTheTimeTheQuestionWaitsAsTheUsersNotTheModels()
+    {
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        await Ask("npm test", () =>
+        {
+            _time.Advance(TimeSpan.FromSeconds(45));
+            _keys.Type("1");
+        });
+        _time.Advance(TimeSpan.FromSeconds(7));
+
+        Assert.Equal(TimeSpan.FromSeconds(45), _userWait.Total);
     }
 
     [Fact]

@@ -77,6 +77,8 @@ public sealed class InteractiveRunnerTests : IAsyncLifetime
         await term.TypeAsync("/cost");
         await term.PressAsync("Enter");
         await term.WaitForAsync("Output tokens:");
+        // The time at the Edit prompt is the user's, shown apart from the model calls' time.
+        await term.WaitForAsync("Waiting on you:");
 
         // 4. An unknown command gets a suggestion.
         await term.TypeAsync("/cots");
@@ -143,6 +145,82 @@ public sealed class InteractiveRunnerTests : IAsyncLifetime
         Assert.Contains("Denied:", screen, StringComparison.Ordinal);
         Assert.Equal("one", await File.ReadAllTextAsync(first, ct));
         Assert.False(File.Exists(second), "the second Write ran although the settings denied it");
+    }
+
+    [Fact]
+    public async Task Session_WriteAndMultiEditPermissionPrompts_ShowTheChangeAsAColouredDiffBeforeItIsMade()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var notes = Path.Combine(Repo, "notes.txt");
+        var greeting = Path.Combine(Repo, "greeting.txt");
+        await File.WriteAllTextAsync(greeting, "hello world\nsecond line\n", ct);
+        // Read is allowed without asking (and MultiEdit needs the file read first); Write and MultiEdit ask.
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Read", $$"""{"file_path":"{{greeting}}"}"""),
+            ScriptedTurn.CallTool("Write", $$"""{"file_path":"{{notes}}","content":"first note\n"}"""),
+            ScriptedTurn.CallTool("MultiEdit", $$"""{"file_path":"{{greeting}}","edits":[{"old_string":"hello","new_string":"goodbye"},{"old_string":"second","new_string":"last"}]}"""),
+            ScriptedTurn.Reply("Both files changed."));
+        await using var term = await TmuxTerminal.StartAsync(["--provider", "openai"], Repo, Env());
+        await term.WaitForAsync("> ");
+
+        await term.TypeAsync("write notes and edit the greeting");
+        await term.PressAsync("Enter");
+        await term.WaitForAsync("Do you want to proceed?");
+        var write = await term.CaptureWithColoursAsync();
+        Assert.False(File.Exists(notes), "Write ran before the user answered");
+        Assert.Matches(Green + @"\+first note", write);
+        await term.TypeAsync("1");
+
+        await term.WaitForAsync("Do you want to proceed?", occurrences: 2);
+        var multiEdit = await term.CaptureWithColoursAsync();
+        Assert.Equal("hello world\nsecond line\n", await File.ReadAllTextAsync(greeting, ct));
+        Assert.Matches(Red + @"-hello world", multiEdit);
+        Assert.Matches(Green + @"\+goodbye world", multiEdit);
+        Assert.Matches(Red + @"-second line", multiEdit);
+        Assert.Matches(Green + @"\+last line", multiEdit);
+        await term.TypeAsync("1");
+
+        var screen = await term.WaitForAsync("Both files changed.");
+        Assert.DoesNotContain("Error", screen, StringComparison.Ordinal);
+        Assert.Equal("first note\n", await File.ReadAllTextAsync(notes, ct));
+        Assert.Equal("goodbye world\nlast line\n", await File.ReadAllTextAsync(greeting, ct));
+    }
+
+    /// <summary>An SGR sequence that sets the foreground to green (basic, 256-colour or true colour), then anything but text.</summary>
+    private const string Green = @"\u001b\[(?:[0-9;]*;)?(?:32|92|38;5;2|38;5;10|38;2;0;128;0)m(?:\u001b\[[0-9;]*m)*";
+
+    private const string Red = @"\u001b\[(?:[0-9;]*;)?(?:31|91|38;5;1|38;5;9|38;2;128;0;0)m(?:\u001b\[[0-9;]*m)*";
+
+    [Fact]
+    public async Task Session_WhenTheConversationOutgrowsTheWindow_ShowsTheAutomaticCompactionWithTokensBeforeAndAfter()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // As AgentSetupTests' print-mode test: a 20,000-token window compacting at 45 %; the third model call finds the
+        // request over the threshold and compacts first.
+        Directory.CreateDirectory(Path.Combine(Repo, ".forge"));
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".forge", "settings.json"),
+            """{ "env": { "FORGE_CONTEXT_WINDOW": "20000", "FORGE_AUTOCOMPACT_PCT": "45" } }""", ct);
+        var fileA = Path.Combine(Repo, "a.txt");
+        var fileB = Path.Combine(Repo, "b.txt");
+        await File.WriteAllTextAsync(fileA, string.Concat(Enumerable.Range(0, 1500).Select(i => $"alpha line {i} of the first big file\n")), ct);
+        await File.WriteAllTextAsync(fileB, string.Concat(Enumerable.Range(0, 1500).Select(i => $"bravo line {i} of the second big file\n")), ct);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Read", $$"""{"file_path":"{{fileA}}"}""", "call_a"),
+            ScriptedTurn.CallTool("Read", $$"""{"file_path":"{{fileB}}"}""", "call_b"),
+            ScriptedTurn.Reply("SUMMARY-7F3: read a.txt and b.txt"),
+            ScriptedTurn.Reply("Both files are about lines."));
+        await using var term = await TmuxTerminal.StartAsync(["--provider", "openai", "--model", "gpt-4o", "--trust-workspace"], Repo, Env());
+        await term.WaitForAsync("> ");
+
+        await term.TypeAsync("compare a.txt and b.txt");
+        await term.PressAsync("Enter");
+        var screen = await term.WaitForAsync("Both files are about lines.");
+
+        var notice = System.Text.RegularExpressions.Regex.Match(screen, @"Context was near full: compacted \d+ messages into a summary: ([0-9,]+) → ([0-9,]+) tokens");
+        Assert.True(notice.Success, screen);
+        var before = int.Parse(notice.Groups[1].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
+        var after = int.Parse(notice.Groups[2].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(before >= 9_000 && after < before, $"{before} → {after}");
     }
 
     [Fact]

@@ -141,9 +141,9 @@ public sealed class LineEditorTests
     public async Task ReadAsync_WithTab_CompletesTheUniqueCandidate()
     {
         var commands = new SlashCommands();
-        commands.Add(new SlashCommand("compact", "c", (_, _) => Task.CompletedTask));
-        commands.Add(new SlashCommand("cost", "c", (_, _) => Task.CompletedTask));
-        commands.Add(new SlashCommand("help", "h", (_, _) => Task.CompletedTask));
+        commands.Add(new TestCommand("compact", "c"));
+        commands.Add(new TestCommand("cost", "c"));
+        commands.Add(new TestCommand("help", "h"));
         var (editor, keys, _) = Create(new PromptCompletion(commands, Path.GetTempPath()));
         keys.Type("/he\t\n");
 

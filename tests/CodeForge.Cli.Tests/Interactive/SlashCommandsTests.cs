@@ -9,7 +9,7 @@ public sealed class SlashCommandsTests
         var commands = new SlashCommands();
         foreach (var n in names)
         {
-            commands.Add(new SlashCommand(n, n, (_, _) => Task.CompletedTask));
+            commands.Add(new TestCommand(n, n));
         }
         return commands;
     }
@@ -50,7 +50,7 @@ public sealed class SlashCommandsTests
     {
         var commands = Create("help");
 
-        Assert.False(commands.Add(new SlashCommand("HELP", "custom", (_, _) => Task.CompletedTask, Source: "project")));
+        Assert.False(commands.Add(new TestCommand("HELP", "custom", Source: "project")));
         Assert.Equal("help", commands.Find("help")!.Description);
     }
 

@@ -43,6 +43,9 @@ internal sealed class TmuxTerminal : IAsyncDisposable
     /// <summary>The screen as text, including the scrollback.</summary>
     public Task<string> CaptureAsync() => RunTmuxAsync(["-L", _socket, "capture-pane", "-p", "-J", "-S", "-2000", "-t", "forge"]);
 
+    /// <summary>The screen as <see cref="CaptureAsync"/> reads it, with the colours kept as SGR escape sequences (<c>capture-pane -e</c>).</summary>
+    public Task<string> CaptureWithColoursAsync() => RunTmuxAsync(["-L", _socket, "capture-pane", "-p", "-e", "-J", "-S", "-2000", "-t", "forge"]);
+
     /// <summary>Waits until the screen shows <paramref name="text"/> (as many times as <paramref name="occurrences"/>); fails with the screen after the timeout.</summary>
     public async Task<string> WaitForAsync(string text, int occurrences = 1, int seconds = 60)
     {
