@@ -116,6 +116,19 @@ public sealed class TaskTool : ITool, IToolAccessDescriber, ILongRunningTool, ID
 
     public void Dispose() => _slots.Dispose();
 
+    /// <summary>
+    /// Test seam (systematic-scheduling tests only): runs a subagent in place of the child <see cref="AgentLoop"/>, so the
+    /// slot accounting of <see cref="ExecuteAsync"/> (the shared part) is explored without the loop's model I/O. Null (the
+    /// product): the real child loop.
+    /// </summary>
+    internal Func<AgentDefinition, string, CancellationToken, Task<ToolResult>>? SubagentRunForTests { get; init; }
+
+    /// <summary>
+    /// Test seam: a deliberately broken variant of the real class for the systematic-scheduling tests, which neither takes
+    /// nor releases a slot (the semaphore left out), so nothing bounds the running subagents. Never set in the product.
+    /// </summary>
+    internal bool SlotsBrokenForTests { get; init; }
+
     /// <summary>Touches nothing itself: the children's own calls are scheduled and gated (see remarks).</summary>
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) => ToolAccess.None;
 
@@ -132,7 +145,10 @@ public sealed class TaskTool : ITool, IToolAccessDescriber, ILongRunningTool, ID
         {
             return ToolResult.Fail($"Unknown subagent_type '{type}'. Available: {string.Join(", ", Catalog.Agents.Select(a => a.Name))}.");
         }
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!SlotsBrokenForTests)
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
         var now = Interlocked.Increment(ref _running);
         for (var seen = Volatile.Read(ref _maxObserved); now > seen; seen = Volatile.Read(ref _maxObserved))
         {
@@ -143,12 +159,15 @@ public sealed class TaskTool : ITool, IToolAccessDescriber, ILongRunningTool, ID
         }
         try
         {
-            return await RunAsync(agent, prompt, cancellationToken).ConfigureAwait(false);
+            return await (SubagentRunForTests ?? RunAsync)(agent, prompt, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             Interlocked.Decrement(ref _running);
-            _slots.Release();
+            if (!SlotsBrokenForTests)
+            {
+                _slots.Release();
+            }
         }
     }
 

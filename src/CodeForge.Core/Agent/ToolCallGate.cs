@@ -81,6 +81,12 @@ public sealed class ToolCallGate : IToolCallGate, IDisposable
         _readOnly = readOnly;
     }
 
+    /// <summary>
+    /// Test seam: a deliberately broken variant of the real class for the systematic-scheduling tests, which asks its
+    /// questions without taking the one-question-at-a-time semaphore. Never set in the product.
+    /// </summary>
+    internal bool QuestionsUnserializedForTests { get; init; }
+
     /// <summary>The rules the gate decides by.</summary>
     public PermissionChecker Checker => _checker;
 
@@ -233,7 +239,10 @@ public sealed class ToolCallGate : IToolCallGate, IDisposable
         {
             return ToolCallAuthorization.Deny($"{why.Reason}. {_options.CannotAsk}");
         }
-        await _oneQuestionAtATime.WaitAsync(ct).ConfigureAwait(false);
+        if (!QuestionsUnserializedForTests)
+        {
+            await _oneQuestionAtATime.WaitAsync(ct).ConfigureAwait(false);
+        }
         try
         {
             // The rules may have changed while this call waited (an earlier answer added "always allow"): a call asked
@@ -252,7 +261,10 @@ public sealed class ToolCallGate : IToolCallGate, IDisposable
         }
         finally
         {
-            _oneQuestionAtATime.Release();
+            if (!QuestionsUnserializedForTests)
+            {
+                _oneQuestionAtATime.Release();
+            }
         }
     }
 

@@ -58,6 +58,13 @@ public sealed class HookRunner
         _ifPolicy = new Lazy<PermissionPolicy>(() => PermissionPolicy.Create(options.ProjectDirectory, options.HomeDirectory, PermissionRuleSet.Empty));
     }
 
+    /// <summary>
+    /// Test seam: a deliberately broken variant of the real class for the systematic-scheduling tests, which reads the
+    /// registry a second time for the version its result reports (so the version may not be the one its hooks came from).
+    /// Never set in the product.
+    /// </summary>
+    internal bool SnapshotReadTwiceForTests { get; init; }
+
     /// <summary>The registry the hooks come from.</summary>
     public HookRegistry Registry => _registry;
 
@@ -101,7 +108,7 @@ public sealed class HookRunner
             runs[i] = RunOneAsync(selected[i], stdin, cancellationToken);
         }
         var executions = await Task.WhenAll(runs).ConfigureAwait(false);
-        return new HookEventResult(invocation.Event, snapshot.Version, [.. executions]);
+        return new HookEventResult(invocation.Event, (SnapshotReadTwiceForTests ? _registry.Snapshot : snapshot).Version, [.. executions]);
     }
 
     private bool IfMatches(HookDefinition d, HookInvocation invocation)

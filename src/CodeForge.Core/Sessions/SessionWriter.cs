@@ -59,6 +59,13 @@ public sealed class SessionWriter : IAsyncDisposable, IDisposable
     /// <summary>Lines appended through this writer (including lines still buffered).</summary>
     public long LinesAppended => Interlocked.Read(ref _lines);
 
+    /// <summary>
+    /// Test seam: a deliberately broken variant of the real class for the systematic-scheduling tests, whose appends
+    /// (<see cref="AppendAsync"/>, <see cref="AppendRangeAsync"/>) do not take the async lock. Set once, before any append;
+    /// never set in the product.
+    /// </summary>
+    internal bool GateLeftOutForTests { get; set; }
+
     /// <summary>Bytes of an incomplete last line (a crash's torn write) cut off when the transcript was opened.</summary>
     public long RepairedBytes { get; }
 
@@ -184,14 +191,21 @@ public sealed class SessionWriter : IAsyncDisposable, IDisposable
     private async Task WriteAsync(ReadOnlyMemory<byte> lines, int count, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var gated = !GateLeftOutForTests;
+        if (gated)
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
         try
         {
             WriteCore(lines.Span, count);
         }
         finally
         {
-            _gate.Release();
+            if (gated)
+            {
+                _gate.Release();
+            }
         }
     }
 
