@@ -10,7 +10,9 @@ namespace CodeForge.Cli.Headless;
 /// Consumes the agent's events and prints them in the chosen <see cref="OutputFormat"/>; returns the run's summary.
 /// The only writer to stdout in headless mode. Diagnostics (with <c>--verbose</c> in text mode) go to stderr.
 /// </summary>
-/// <remarks>Not thread-safe: one printer per run, fed in event order.</remarks>
+/// <remarks>One printer per run, fed its events in order from one flow; <see cref="Retrying"/>, <see cref="ModelFallback"/>,
+/// <see cref="SettingsChanged"/> and <see cref="Diagnostic"/> may be called from other flows (stderr under a lock, each
+/// stream-json line written whole).</remarks>
 internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWriter stdout, TextWriter stderr, string sessionId, string model)
 {
     private readonly StreamJsonWriter _json = new(stdout, sessionId);

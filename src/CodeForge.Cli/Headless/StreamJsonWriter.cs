@@ -117,8 +117,13 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
 
     /// <summary>A settings change was applied (forge's own line, additive to Claude Code's shapes):
     /// <c>{"type":"system","subtype":"settings_changed","version":N,"changed":[...],"problems":[{"file","line","severity","message"}],…}</c>.</summary>
-    public void SettingsChanged(Core.Config.SettingsChange change) => Line(w =>
+    public void SettingsChanged(Core.Config.SettingsChange change) => Line(w => WriteSettingsChanged(w, change, sessionId));
+
+    /// <summary>The fields of a <c>system/settings_changed</c> line (also written by the Agent SDK session).</summary>
+    public static void WriteSettingsChanged(Utf8JsonWriter w, Core.Config.SettingsChange change, string sessionId)
     {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(change);
         w.WriteString("type", "system");
         w.WriteString("subtype", "settings_changed");
         w.WriteNumber("version", change.Version);
@@ -143,7 +148,7 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         w.WriteEndArray();
         w.WriteString("session_id", sessionId);
         w.WriteString("uuid", Guid.NewGuid().ToString());
-    });
+    }
 
     public void ToolResults(IReadOnlyList<ToolCallFinished> finished) => Line(w =>
     {

@@ -113,6 +113,8 @@ internal sealed class StreamJsonSession
                 DiagnosticLog.WriteText(_stderr, d);
                 _channel.WriteLine(w => DiagnosticJson.WriteEvent(w, d, runtime.Session.Id));
             });
+            // Settings edited while the session runs apply to the next tool call / turn, announced as system/settings_changed.
+            runtime.WatchSettings(change => _channel.WriteLine(w => StreamJsonWriter.WriteSettingsChanged(w, change, runtime.Session.Id)));
             _sdkHooks.Attach(_channel);
             runtime.Retries.AttachFallback(f => _channel.WriteLine(w => f.Write(w, runtime.Session.Id)));
             _mcp = await FlagMcpServers.StartAsync(runtime, _args.McpConfigs, _args.StrictMcpConfig, _environment, _stderr, ct).ConfigureAwait(false);

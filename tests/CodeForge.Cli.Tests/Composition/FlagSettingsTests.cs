@@ -1,6 +1,5 @@
 using CodeForge.Cli.Composition;
 using CodeForge.Cli.Runtime;
-using CodeForge.Cli.Composition;
 using CodeForge.Core.Config;
 
 namespace CodeForge.Cli.Tests.Composition;
