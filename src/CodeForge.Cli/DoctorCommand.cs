@@ -6,12 +6,14 @@ using CodeForge.Core.Plugins;
 using CodeForge.Core.Shells.Sandbox;
 using CodeForge.Core.Trust;
 using CodeForge.Mcp.Config;
+using CodeForge.Providers;
 
 namespace CodeForge.Cli;
 
 /// <summary>
 /// <c>forge doctor</c>: what forge would find in the current folder, without starting anything: its trust state, the
-/// settings files found and their problems, the installed plugins and theirs, the sandbox, and the MCP configuration. Each
+/// settings files found and their problems, the installed plugins and theirs, the sandbox, the MCP configuration, and
+/// whether the configured model provider's base URL answers (a connection check only: no key sent, no model called). Each
 /// section is one method writing a few lines; a section that finds a problem marks it with <c>⚠</c> and makes the exit code 1.
 /// </summary>
 /// <remarks>Not shared: one instance per invocation, used from one flow.</remarks>
@@ -24,7 +26,7 @@ internal sealed class DoctorCommand(string workingDirectory, string home, Func<s
 
     public static Command Build()
     {
-        var doctor = new Command("doctor", "Check this folder's trust, settings, plugins, sandbox and MCP configuration.");
+        var doctor = new Command("doctor", "Check this folder's trust, settings, plugins, sandbox, MCP configuration and model provider reachability.");
         doctor.SetAction(async (parse, ct) =>
         {
             var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
@@ -42,6 +44,7 @@ internal sealed class DoctorCommand(string workingDirectory, string home, Func<s
         Plugins();
         await SandboxAsync(ct).ConfigureAwait(false);
         Mcp();
+        await ProviderAsync(ct).ConfigureAwait(false);
         return _problems ? 1 : 0;
     }
 
@@ -169,6 +172,57 @@ internal sealed class DoctorCommand(string workingDirectory, string home, Func<s
         foreach (var d in config.Diagnostics)
         {
             Problem(d.ToString());
+        }
+    }
+
+    /// <summary>How long the provider check waits for a connection and an answer.</summary>
+    public static readonly TimeSpan ProviderProbeTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Whether the model provider a run here would use answers at its base URL: one GET, no API key or other credential
+    /// sent, no redirect followed, no model called, at most <see cref="ProviderProbeTimeout"/>; a loopback URL is never sent
+    /// through a proxy. Any HTTP answer (even 401 or 404) means reachable; no connection or no answer is a problem. No
+    /// provider configured is said, not counted as a problem (other commands need none).
+    /// </summary>
+    public async Task ProviderAsync(CancellationToken ct)
+    {
+        Section("Model provider (reachability: one request to the base URL, no key sent, no model called)");
+        using var store = new SettingsStore(new SettingsLocations(home, _root));
+        var settings = store.Current.Settings;
+        ProviderConfig provider;
+        try
+        {
+            provider = new ProviderResolver(environment).Resolve(new ProviderOptions(null, null),
+                new ProviderSettings(settings.Provider, settings.Model) { OpenAIApi = settings.OpenAIApi });
+        }
+        catch (ProviderConfigurationException ex)
+        {
+            Line($"not configured: {ex.Message}");
+            return;
+        }
+        Line($"{provider.DisplayName}, model {provider.Model}, base URL {provider.BaseUrl}");
+        using var handler = new System.Net.Http.SocketsHttpHandler
+        {
+            ConnectTimeout = ProviderProbeTimeout,
+            AllowAutoRedirect = false,
+            UseProxy = !provider.BaseUrl.IsLoopback,
+            UseCookies = false,
+        };
+        using var http = new System.Net.Http.HttpClient(handler) { Timeout = ProviderProbeTimeout };
+        var started = TimeProvider.System.GetTimestamp();
+        try
+        {
+            using var response = await http.GetAsync(provider.BaseUrl, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            var elapsed = TimeProvider.System.GetElapsedTime(started);
+            Line(string.Create(CultureInfo.InvariantCulture, $"reachable: HTTP {(int)response.StatusCode} in {elapsed.TotalMilliseconds:0} ms"));
+        }
+        catch (System.Net.Http.HttpRequestException ex)
+        {
+            Problem($"not reachable: {provider.BaseUrl}: {ex.Message}");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            Problem(string.Create(CultureInfo.InvariantCulture, $"not reachable: {provider.BaseUrl}: no answer within {ProviderProbeTimeout.TotalSeconds:0} s"));
         }
     }
 

@@ -74,7 +74,7 @@ internal static class Program
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var options = new Runtime.ForgeOptions
+            var options = new Composition.ForgeOptions
             {
                 WorkingDirectory = Environment.CurrentDirectory,
                 MaxTurns = parse.GetValue(maxTurns),

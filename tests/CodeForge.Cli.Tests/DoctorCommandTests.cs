@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
+using CodeForge.Testing;
+
 namespace CodeForge.Cli.Tests;
 
 /// <summary><c>forge doctor</c> end to end: the real forge process in a real folder with a real HOME.</summary>
@@ -58,5 +62,56 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Contains($"⚠ {Path.Combine(Repo, ".forge", "settings.json")}:2: error: permissions.defaultMode", run.StdOut, StringComparison.Ordinal);
         Assert.Contains("on (project)", run.StdOut, StringComparison.Ordinal);
         Assert.Contains("off (listed in disabledMcpjsonServers): not started", run.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_WithTheFakeModelServerAsProvider_SaysItIsReachableWithoutSendingTheKeyOrCallingAModel()
+    {
+        await using var server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var env = new Dictionary<string, string>(Env)
+        {
+            ["ANTHROPIC_API_KEY"] = FakeModelServer.FakeApiKey,
+            ["ANTHROPIC_BASE_URL"] = server.AnthropicBaseUrl,
+        };
+
+        var run = await ForgeProcess.RunAsync(["doctor"], Repo, env);
+
+        Assert.True(run.ExitCode == 0, run.StdOut + run.StdErr);
+        Assert.Contains("Model provider (reachability: one request to the base URL, no key sent, no model called)", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"base URL {server.AnthropicBaseUrl}", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("reachable: HTTP 404 in ", run.StdOut, StringComparison.Ordinal);
+        var probe = Assert.Single(server.Requests);
+        Assert.Equal("GET", probe.Method);
+        Assert.Equal(ModelProtocol.Unknown, probe.Protocol);
+        Assert.DoesNotContain(probe.Headers, h => h.Value.Contains(FakeModelServer.FakeApiKey, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Doctor_WhenTheProviderBaseUrlRefusesConnections_ReportsItAsAProblem()
+    {
+        // A loopback port that was just free: nothing listens there, so the connection is refused at once.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var env = new Dictionary<string, string>(Env)
+        {
+            ["ANTHROPIC_API_KEY"] = "unused",
+            ["ANTHROPIC_BASE_URL"] = $"http://127.0.0.1:{port}",
+        };
+
+        var run = await ForgeProcess.RunAsync(["doctor"], Repo, env);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"⚠ not reachable: http://127.0.0.1:{port}/", run.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_WithNoProviderConfigured_SaysSoWithoutCountingItAsAProblem()
+    {
+        var run = await ForgeProcess.RunAsync(["doctor"], Repo, Env);
+
+        Assert.True(run.ExitCode == 0, run.StdOut + run.StdErr);
+        Assert.Contains("not configured: No model provider configured", run.StdOut, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CodeForge.Cli.Tests.Extensions;
+using CodeForge.Cli.Tests.Composition;
 using CodeForge.Testing;
 
 namespace CodeForge.Cli.Tests;

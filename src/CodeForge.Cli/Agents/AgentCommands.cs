@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using CodeForge.Cli.Composition;
 using CodeForge.Cli.Runtime;
 using CodeForge.Core.Background;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using CodeForge.Cli.Composition;
 using CodeForge.Cli.Runtime;
 using CodeForge.Core.Background;
 

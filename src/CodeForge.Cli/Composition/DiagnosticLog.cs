@@ -10,7 +10,11 @@ namespace CodeForge.Cli.Composition;
 internal sealed class DiagnosticLog
 {
     private readonly object _gate = new();
+    /// <summary>How many diagnostics <see cref="Reported"/> remembers (the first ones: start-up problems come first).</summary>
+    public const int ReportedLimit = 200;
+
     private readonly List<Diagnostic> _kept = [];
+    private readonly List<Diagnostic> _reported = [];
     private Action<Diagnostic>? _render;
 
     /// <summary>A log that writes each diagnostic to <paramref name="stderr"/> as <c>forge: message</c> at once.</summary>
@@ -18,12 +22,17 @@ internal sealed class DiagnosticLog
     {
         ArgumentNullException.ThrowIfNull(stderr);
         var log = new DiagnosticLog();
-        log.Attach(d =>
-        {
-            stderr.WriteLine($"forge: {d.Message}");
-            stderr.Flush();
-        });
+        log.Attach(d => WriteText(stderr, d));
         return log;
+    }
+
+    /// <summary>The text rendering: <c>forge: </c> and the message (which names its file and line when it has them), one line.</summary>
+    public static void WriteText(TextWriter stderr, Diagnostic diagnostic)
+    {
+        ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(diagnostic);
+        stderr.WriteLine($"forge: {diagnostic.Message}");
+        stderr.Flush();
     }
 
     public void Report(Diagnostic diagnostic)
@@ -31,6 +40,10 @@ internal sealed class DiagnosticLog
         ArgumentNullException.ThrowIfNull(diagnostic);
         lock (_gate)
         {
+            if (_reported.Count < ReportedLimit)
+            {
+                _reported.Add(diagnostic);
+            }
             if (_render is null)
             {
                 _kept.Add(diagnostic);
@@ -47,6 +60,19 @@ internal sealed class DiagnosticLog
     public void Warning(string message, string? file = null, int line = 0) => Report(Diagnostic.Warning(message, file, line));
 
     public void Info(string message) => Report(Diagnostic.Info(message));
+
+    /// <summary>Every diagnostic reported so far, rendered or not (the first <see cref="ReportedLimit"/>): what a front end
+    /// lists in its start-up event.</summary>
+    public IReadOnlyList<Diagnostic> Reported
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _reported];
+            }
+        }
+    }
 
     /// <summary>The diagnostics kept so far (none once a renderer is attached).</summary>
     public IReadOnlyList<Diagnostic> Kept

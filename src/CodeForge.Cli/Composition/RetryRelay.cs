@@ -19,10 +19,10 @@ internal sealed class RetryRelay
 
     public void OnRetry(RetryEvent e) => _target?.Invoke(e);
 
-    private volatile Action<StreamJson.ModelFallback>? _fallbackTarget;
+    private volatile Action<ModelFallback>? _fallbackTarget;
 
     /// <summary>Where <c>--fallback-model</c> switches are reported (a printer; dropped before one is attached).</summary>
-    public void AttachFallback(Action<StreamJson.ModelFallback> target) => _fallbackTarget = target;
+    public void AttachFallback(Action<ModelFallback> target) => _fallbackTarget = target;
 
-    public void OnFallback(StreamJson.ModelFallback e) => _fallbackTarget?.Invoke(e);
+    public void OnFallback(ModelFallback e) => _fallbackTarget?.Invoke(e);
 }

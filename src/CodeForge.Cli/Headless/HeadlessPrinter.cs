@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CodeForge.Cli.Composition;
 using CodeForge.Providers;
 using CodeForge.Core.Agent;
 
@@ -9,7 +10,9 @@ namespace CodeForge.Cli.Headless;
 /// Consumes the agent's events and prints them in the chosen <see cref="OutputFormat"/>; returns the run's summary.
 /// The only writer to stdout in headless mode. Diagnostics (with <c>--verbose</c> in text mode) go to stderr.
 /// </summary>
-/// <remarks>Not thread-safe: one printer per run, fed in event order.</remarks>
+/// <remarks>One printer per run, fed its events in order from one flow; <see cref="Retrying"/>, <see cref="ModelFallback"/>,
+/// <see cref="SettingsChanged"/> and <see cref="Diagnostic"/> may be called from other flows (stderr under a lock, each
+/// stream-json line written whole).</remarks>
 internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWriter stdout, TextWriter stderr, string sessionId, string model)
 {
     private readonly StreamJsonWriter _json = new(stdout, sessionId);
@@ -17,11 +20,29 @@ internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWri
     private readonly List<(string, string, string)> _denials = [];
     private readonly object _stderrGate = new();
 
-    public void Start(string cwd, IEnumerable<string> tools, string permissionMode, string version, CodeForge.Core.Trust.WorkspaceTrust? trust = null)
+    /// <summary>The start of the run: in stream-json the <c>system/init</c> line, with the diagnostics reported so far
+    /// (<paramref name="diagnostics"/>, already on stderr) and every plugin load problem (<paramref name="pluginProblems"/>).</summary>
+    public void Start(string cwd, IEnumerable<string> tools, string permissionMode, string version, CodeForge.Core.Trust.WorkspaceTrust? trust = null,
+        IEnumerable<Composition.Diagnostic>? diagnostics = null, IEnumerable<Composition.Diagnostic>? pluginProblems = null)
     {
         if (format == OutputFormat.StreamJson)
         {
-            _json.Init(cwd, model, tools, permissionMode, version, trust);
+            _json.Init(cwd, model, tools, permissionMode, version, trust, diagnostics, pluginProblems);
+        }
+    }
+
+    /// <summary>A problem found after start-up (from any flow): <c>forge: …</c> on stderr, and in stream-json also a
+    /// <c>system/diagnostic</c> line.</summary>
+    public void Diagnostic(Composition.Diagnostic d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        lock (_stderrGate)
+        {
+            Composition.DiagnosticLog.WriteText(stderr, d);
+        }
+        if (format == OutputFormat.StreamJson)
+        {
+            _json.Diagnostic(d);
         }
     }
 
@@ -45,7 +66,7 @@ internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWri
 
     /// <summary>A call went to a <c>--fallback-model</c> (called from the agent loop's flow): a <c>system/model_fallback</c>
     /// line in stream-json, a line on stderr otherwise.</summary>
-    public void ModelFallback(StreamJson.ModelFallback e)
+    public void ModelFallback(ModelFallback e)
     {
         ArgumentNullException.ThrowIfNull(e);
         if (format == OutputFormat.StreamJson)

@@ -1,3 +1,4 @@
+using CodeForge.Cli.Composition;
 using CodeForge.Cli.Runtime;
 using CodeForge.Core.Agent;
 using CodeForge.Core.Permissions;
@@ -27,7 +28,8 @@ internal static class HeadlessRunner
         ArgumentNullException.ThrowIfNull(a);
         // Settings, MCP servers, provider, permissions, extensions, session, tools, hooks: problems are reported on
         // stderr, one line each. No permission prompt: an "ask" becomes a denial the model is told about.
-        var runtime = await ForgeRuntime.CreateAsync(a.ToForgeOptions(), stderr, environment, prompt: null, ct).ConfigureAwait(false);
+        var log = DiagnosticLog.ToText(stderr);
+        var runtime = await ForgeRuntime.CreateAsync(a.ToForgeOptions(), log, stderr, environment, prompt: null, ct).ConfigureAwait(false);
         if (runtime is null)
         {
             return 1;
@@ -37,10 +39,12 @@ internal static class HeadlessRunner
             var printer = new HeadlessPrinter(a.Format, a.Verbose, stdout, stderr, runtime.Session.Id, runtime.Provider.Model);
             runtime.Retries.Attach(e => printer.Retrying(e, runtime.Retries.MaxAttempts));
             runtime.Retries.AttachFallback(printer.ModelFallback);
-            printer.Start(runtime.WorkingDirectory, runtime.Registry.ListNames(), PermissionModes.ToSettingsName(runtime.Checker.Policy.Mode), Program.InformationalVersion, runtime.Trust);
+            printer.Start(runtime.WorkingDirectory, runtime.Registry.ListNames(), PermissionModes.ToSettingsName(runtime.PermissionMode), Program.InformationalVersion, runtime.Trust,
+                log.Reported, runtime.PluginProblems);
+            log.Attach(printer.Diagnostic); // from now on also a system/diagnostic line in stream-json
             runtime.WatchSettings(printer.SettingsChanged);
             await runtime.Hooks.StartAsync(a.Options.Resume is not null || a.Options.Continue ? "resume" : "startup", runtime.Provider.Model, ct).ConfigureAwait(false);
-            var prompt = await runtime.Extensions.ExpandPromptAsync(a.Prompt, new SubstitutionContext(runtime.Session.Id, runtime.Extensions.ProjectDirectory), stderr).ConfigureAwait(false);
+            var prompt = runtime.ExpandPrompt(a.Prompt);
             var summary = await printer.PrintAsync(runtime.RunTurnAsync(prompt, ct), () =>
             {
                 var u = runtime.Usage.Snapshot;

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using CodeForge.Cli.Composition;
 using CodeForge.Core.Agent;
 using CodeForge.Providers;
 using Microsoft.Extensions.AI;
@@ -19,7 +20,8 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
 
     private readonly object _gate = new();
 
-    public void Init(string cwd, string model, IEnumerable<string> tools, string permissionMode, string version, CodeForge.Core.Trust.WorkspaceTrust? trust = null) => Line(w =>
+    public void Init(string cwd, string model, IEnumerable<string> tools, string permissionMode, string version, CodeForge.Core.Trust.WorkspaceTrust? trust = null,
+        IEnumerable<Composition.Diagnostic>? diagnostics = null, IEnumerable<Composition.Diagnostic>? pluginProblems = null) => Line(w =>
     {
         w.WriteString("type", "system");
         w.WriteString("subtype", "init");
@@ -38,8 +40,13 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         w.WriteString("apiKeySource", "environment");
         w.WriteString("forge_version", version);
         TrustJson.Write(w, trust);
+        DiagnosticJson.WriteArray(w, "diagnostics", diagnostics ?? []);
+        DiagnosticJson.WriteArray(w, "plugin_problems", pluginProblems ?? []);
         w.WriteString("uuid", Guid.NewGuid().ToString());
     });
+
+    /// <summary>A problem found after start-up (<c>system/diagnostic</c>).</summary>
+    public void Diagnostic(Composition.Diagnostic d) => Line(w => DiagnosticJson.WriteEvent(w, d, sessionId));
 
     public void Assistant(AssistantMessage e, string model) => Line(w =>
     {
@@ -110,8 +117,13 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
 
     /// <summary>A settings change was applied (forge's own line, additive to Claude Code's shapes):
     /// <c>{"type":"system","subtype":"settings_changed","version":N,"changed":[...],"problems":[{"file","line","severity","message"}],…}</c>.</summary>
-    public void SettingsChanged(Core.Config.SettingsChange change) => Line(w =>
+    public void SettingsChanged(Core.Config.SettingsChange change) => Line(w => WriteSettingsChanged(w, change, sessionId));
+
+    /// <summary>The fields of a <c>system/settings_changed</c> line (also written by the Agent SDK session).</summary>
+    public static void WriteSettingsChanged(Utf8JsonWriter w, Core.Config.SettingsChange change, string sessionId)
     {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(change);
         w.WriteString("type", "system");
         w.WriteString("subtype", "settings_changed");
         w.WriteNumber("version", change.Version);
@@ -136,7 +148,7 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         w.WriteEndArray();
         w.WriteString("session_id", sessionId);
         w.WriteString("uuid", Guid.NewGuid().ToString());
-    });
+    }
 
     public void ToolResults(IReadOnlyList<ToolCallFinished> finished) => Line(w =>
     {
@@ -245,7 +257,7 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
     });
 
     /// <summary>A <c>--fallback-model</c> switch (<c>system/model_fallback</c>).</summary>
-    public void ModelFallback(StreamJson.ModelFallback e) => Line(w => e.Write(w, sessionId));
+    public void ModelFallback(ModelFallback e) => Line(w => e.Write(w, sessionId));
 
     internal static string ErrorCategory(Exception error) => error is ProviderException p ? p.Kind switch
     {

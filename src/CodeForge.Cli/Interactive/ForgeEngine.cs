@@ -110,11 +110,11 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
     }
 
     public string? StatusLineCommand =>
-        runtime.Settings.Current.Settings.StatusLine is { } s && s.TryGetProperty("command", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
+        runtime.CurrentSettings.StatusLine is { } s && s.TryGetProperty("command", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
 
     public IReadOnlyList<string> AdditionalDirectories => runtime.AdditionalDirectories;
 
-    public string LocalSettingsPath => runtime.Settings.Locations.LocalSettingsPath;
+    public string LocalSettingsPath => runtime.LocalSettingsPath;
 
     public string? Protection => runtime.Shells.Protection;
 
@@ -206,11 +206,11 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
             case "skills":
                 return [.. runtime.Extensions.Skills.ListSkills().Select(sk => $"{sk.Name} — {sk.Description}")];
             case "plugins":
-                return [.. runtime.Extensions.Plugins.Snapshot.Plugins.Values.Select(pl => $"{pl.Name} ({pl.Root}) skills: {string.Join(", ", pl.SkillNames)}")];
+                return [.. runtime.Plugins.Select(pl => $"{pl.Name} ({pl.Root}) skills: {string.Join(", ", pl.SkillNames)}")];
             case "hooks":
-                return [.. runtime.Hooks.Runner.Registry.Snapshot.Sources.SelectMany(src => src.Value.Select(h => $"{h.Event} [{src.Key}] {h.Command}"))];
+                return [.. runtime.HookSources.SelectMany(src => src.Value.Select(h => $"{h.Event} [{src.Key}] {h.Command}"))];
             case "mcp":
-                return [.. runtime.Mcp.Manager.GetStatuses().Select(st => $"{st.Name}: {st.State}{(st.Error is null ? "" : " — " + st.Error)} ({st.Tools.Length} tools)")];
+                return [.. runtime.McpStatuses().Select(st => $"{st.Name}: {st.State}{(st.Error is null ? "" : " — " + st.Error)} ({st.Tools.Length} tools)")];
             case "memory":
                 return [.. runtime.LoadMemoryFiles().Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Path} ({m.Content.Length} chars)"))];
             default:
@@ -218,12 +218,11 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
         }
     }
 
-    public async Task<string?> ExpandCustomCommandAsync(string name, string arguments)
+    public Task<string?> ExpandCustomCommandAsync(string name, string arguments)
     {
         var text = arguments.Length == 0 ? "/" + name : $"/{name} {arguments}";
-        using var notes = new StringWriter();
-        var expanded = await runtime.Extensions.ExpandPromptAsync(text, new SubstitutionContext(SessionId, runtime.Extensions.ProjectDirectory), notes).ConfigureAwait(false);
-        return expanded == text ? null : expanded;
+        var expanded = runtime.Extensions.ExpandPrompt(text, new SubstitutionContext(SessionId, runtime.Extensions.ProjectDirectory), _ => { });
+        return Task.FromResult<string?>(expanded == text ? null : expanded);
     }
 
     public Task<IReadOnlyList<string>> TrustAsync(string arguments, CancellationToken cancellationToken) =>

@@ -1,89 +1,26 @@
-using CodeForge.Cli.Extensions;
+using System.Collections.Immutable;
 using CodeForge.Cli.Composition;
 using CodeForge.Core.Hooks;
-using CodeForge.Mcp.Config;
 using CodeForge.Core.Skills;
 using CodeForge.Core.Agent;
+using CodeForge.Core.Commands;
 using CodeForge.Core.Config;
 using CodeForge.Core.Permissions;
+using CodeForge.Core.Plugins;
 using CodeForge.Core.Sessions;
 using CodeForge.Core.Tools;
-using CodeForge.Core.Tools.BuiltIn;
+using CodeForge.Mcp.Client;
 using CodeForge.Providers;
 using Microsoft.Extensions.AI;
 
 namespace CodeForge.Cli.Runtime;
 
-/// <summary>What a <c>forge</c> run was asked for (flags), shared by headless and interactive runs.</summary>
-internal sealed record ForgeOptions
-{
-    public required string WorkingDirectory { get; init; }
-    public int? MaxTurns { get; init; }
-    public string? PermissionMode { get; init; }
-    public IReadOnlyList<string> AllowedTools { get; init; } = [];
-    public IReadOnlyList<string> DisallowedTools { get; init; } = [];
-    public string? AppendSystemPrompt { get; init; }
-    public string? Model { get; init; }
-    public string? Provider { get; init; }
-    public bool Continue { get; init; }
-    public string? Resume { get; init; }
-    public string? SessionId { get; init; }
-    public bool ForkSession { get; init; }
-    public bool NoSessionPersistence { get; init; }
-
-    /// <summary><c>--agents</c>: subagent types for this run (a definition file of the same name wins).</summary>
-    public IReadOnlyList<AgentDefinition> Agents { get; init; } = [];
-
-    /// <summary><c>--effort</c>: reasoning effort over the <c>effort</c> setting.</summary>
-    public string? Effort { get; init; }
-
-    /// <summary><c>--max-thinking-tokens</c>: the thinking budget, over the setting and <c>MAX_THINKING_TOKENS</c>.</summary>
-    public int? MaxThinkingTokens { get; init; }
-
-    /// <summary>Say which sandbox is active even when it is the expected one (<c>--verbose</c>).</summary>
-    public bool Verbose { get; init; }
-
-    /// <summary>Print each TodoWrite change to stderr (headless text with <c>--verbose</c>).</summary>
-    public bool PrintTodos { get; init; }
-
-    /// <summary>Runs hook commands (null: bash); the Agent SDK session routes its own hooks' callbacks through it.</summary>
-    public IHookProcessRunner? HookProcesses { get; init; }
-
-    /// <summary><c>--add-dir</c>: more directories the tools may use (absolute).</summary>
-    public IReadOnlyList<string> AddDirectories { get; init; } = [];
-
-    /// <summary><c>--settings</c>: a settings file or JSON string for the command-line layer.</summary>
-    public string? SettingsFlag { get; init; }
-
-    /// <summary><c>--fallback-model</c>: models tried in order when the main one is overloaded, failing or missing.</summary>
-    public IReadOnlyList<string> FallbackModels { get; init; } = [];
-
-    /// <summary><c>--agent</c>: the agent type the main thread runs as (its prompt, tools and model).</summary>
-    public string? MainAgent { get; init; }
-
-    /// <summary><c>--plugin-dir</c> / <c>--plugin-dir-no-mcp</c>: plugin directories loaded for this run only.</summary>
-    public IReadOnlyList<StreamJson.PluginDirectory> PluginDirectories { get; init; } = [];
-
-    /// <summary><c>--strict-mcp-config</c>: no configured MCP server starts (settings, .mcp.json, plugins); only the
-    /// <c>--mcp-config</c> ones do.</summary>
-    public bool StrictMcpConfig { get; init; }
-
-    /// <summary><c>--trust-workspace</c>: use the folder's own commands and approvals for this run without remembering it.</summary>
-    public bool TrustWorkspace { get; init; }
-
-    /// <summary>The trust decision already taken by the front end (the interactive trust screen); null: decide from the
-    /// flag, the user's settings and the remembered trust (headless).</summary>
-    public CodeForge.Core.Trust.WorkspaceTrust? Trust { get; init; }
-
-    /// <summary>Register MCP servers' tools as each connects instead of waiting for all (interactive: the prompt is usable at once).</summary>
-    public bool McpInBackground { get; init; }
-}
-
 /// <summary>
-/// One agent assembled from settings and flags: settings store, model client with its decorators, permission checker
-/// and authorizer, session manager and the open session, tool registry and executor, the agent loop and its options.
-/// Headless and interactive runs both build one of these; they differ only in how they show events and whether a
-/// permission "ask" can reach a person.
+/// One agent assembled from settings and flags by <see cref="RuntimeStages"/> (settings → provider → permissions →
+/// extensions → session → tools → hooks) and complete when constructed: the one <see cref="ToolCallGate"/>, the live
+/// settings, the agent loop per turn and its options. Headless and interactive runs both build one of these; they differ
+/// only in how they show events and whether a permission "ask" can reach a person. Front ends read what they show from
+/// this type's own members (hooks, MCP servers, plugins, settings values), not through its parts.
 /// </summary>
 /// <remarks>
 /// Concurrency: built once on the startup path. <see cref="Session"/>, <see cref="Client"/>, <see cref="Conversation"/>
@@ -95,13 +32,13 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     /// <summary>How long the settings files must be quiet before a change is applied (editors write in several steps).</summary>
     private static readonly TimeSpan SettingsDebounce = TimeSpan.FromMilliseconds(50);
 
-    private volatile Session _session;
     private volatile IChatClient _client;
     private volatile ProviderConfig _provider;
     private volatile Conversation _conversation;
     private volatile SessionConversationSink _sink;
     private volatile ProviderConfig? _pendingProvider;
     private readonly List<IChatClient> _retiredClients = [];
+    private readonly CurrentSession _session;
     private readonly McpStartup _mcp;
     private readonly ExtensionHost _extensions;
     private readonly ShellSetup _shells;
@@ -109,46 +46,43 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     private readonly LiveSettings _live;
     private readonly LiveEnvironmentDictionary _env;
     private readonly string? _gitStatus;
-    private TaskTool? _taskTool;
-    private System.Collections.Immutable.ImmutableArray<ProviderConfig> _fallbacks = [];
-    private System.Collections.Immutable.ImmutableArray<AgentDefinition> _sdkAgents = [];
+    private readonly ImmutableArray<ProviderConfig> _fallbacks;
+    private TaskTool _taskTool;
+    private ImmutableArray<AgentDefinition> _sdkAgents = [];
 
-    private ForgeRuntime(RuntimeParts p)
+    private ForgeRuntime(ComposedRuntime parts, DiagnosticLog diagnostics)
     {
-        Options = p.Options;
-        Home = p.Home;
-        WorkingDirectory = p.WorkingDirectory;
-        Settings = p.Settings;
-        _provider = p.Provider;
-        _client = p.Client;
-        Usage = p.Usage;
-        Retries = p.Retries;
-        Checker = p.Checker;
-        Sessions = p.Sessions;
-        _session = p.Session;
-        Registry = p.Registry;
-        Executor = new ToolExecutor(p.Registry);
-        Diagnostics = p.Diagnostics;
-        Environment = p.Environment;
-        _mcp = p.Mcp;
-        _extensions = p.Extensions;
-        _shells = p.Shells;
-        _hooks = p.Hooks;
-        _env = p.Env;
-        _gitStatus = p.GitStatus;
-        _conversation = new Conversation(p.Session.EffectiveMessages);
-        _sink = new SessionConversationSink(p.Session);
-        _live = new LiveSettings(p.Settings, [ApplyPermissions, ApplyHooks, ApplyEnvironment, ApplyModel]);
-        Gate = new ToolCallGate(p.Checker, new ToolCallGateOptions { Hooks = p.Hooks.Session, Prompt = p.Prompt, Settings = _live.Gate, Tools = p.Registry });
+        var (settings, provider, permissions, extensions, session, tools, hooks) = parts;
+        Options = settings.Options;
+        Home = settings.Home;
+        WorkingDirectory = settings.WorkingDirectory;
+        Environment = settings.Environment;
+        Settings = settings.Store;
+        Trust = settings.Trust;
+        _provider = provider.Provider;
+        _client = provider.Client;
+        _fallbacks = provider.Fallbacks;
+        Usage = provider.Usage;
+        Retries = provider.Retries;
+        Checker = permissions.Checker;
+        _extensions = extensions.Extensions;
+        _mcp = extensions.Mcp;
+        McpSkipped = extensions.McpSkipped;
+        Sessions = session.Sessions;
+        _session = session.Current;
+        Registry = tools.Registry;
+        Executor = new ToolExecutor(tools.Registry);
+        _shells = tools.Shells;
+        _env = tools.Environment;
+        _gitStatus = tools.GitStatus;
+        _hooks = hooks.Hooks;
+        Diagnostics = diagnostics;
+        _conversation = new Conversation(Session.EffectiveMessages);
+        _sink = new SessionConversationSink(Session);
+        _live = new LiveSettings(Settings, [ApplyPermissions, ApplyHooks, ApplyEnvironment, ApplyModel]);
+        Gate = new ToolCallGate(Checker, new ToolCallGateOptions { Hooks = _hooks.Session, Prompt = permissions.Prompt, Settings = _live.Gate, Tools = Registry });
         ConfigureModel();
     }
-
-    /// <summary>Everything <c>CreateAsync</c> assembles before the runtime exists (each part complete).</summary>
-    private sealed record RuntimeParts(
-        ForgeOptions Options, string Home, string WorkingDirectory, SettingsStore Settings, ProviderConfig Provider, IChatClient Client,
-        UsageTracker Usage, RetryRelay Retries, PermissionChecker Checker, IPermissionPrompt? Prompt, SessionManager Sessions,
-        Session Session, ToolRegistry Registry, DiagnosticLog Diagnostics, Func<string, string?> Environment, McpStartup Mcp,
-        ExtensionHost Extensions, ShellSetup Shells, HeadlessHooks Hooks, LiveEnvironmentDictionary Env, string? GitStatus);
 
     public ForgeOptions Options { get; }
 
@@ -172,7 +106,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
 
     public SessionManager Sessions { get; }
 
-    public Session Session => _session;
+    public Session Session => _session.Session;
 
     public ToolRegistry Registry { get; }
 
@@ -203,14 +137,52 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     /// <summary>The settings version in force (permission rules, hooks, env and model follow it while forge runs).</summary>
     public SettingsSnapshot AppliedSettings => _live.Applied;
 
+    /// <summary>The settings values in force (<see cref="AppliedSettings"/>' merged values).</summary>
+    public Settings CurrentSettings => _live.Applied.Settings;
+
+    /// <summary>Where <c>/permissions</c> and "don't ask again" write: the project's local settings file.</summary>
+    public string LocalSettingsPath => Settings.Locations.LocalSettingsPath;
+
+    /// <summary>The permission mode in force.</summary>
+    public PermissionMode PermissionMode => Checker.Policy.Mode;
+
+    /// <summary>The plugins loaded for this run (installed and enabled, and <c>--plugin-dir</c>).</summary>
+    public IEnumerable<LoadedPlugin> Plugins => _extensions.Plugins.Snapshot.Plugins.Values;
+
+    /// <summary>The skills of this run (files, plugins, built-ins).</summary>
+    public IReadOnlyList<Skill> Skills => _extensions.Skills.ListSkills();
+
+    /// <summary>Every hook in force, by source (<c>settings</c>, <c>plugin:&lt;name&gt;</c>, <c>sdk</c>).</summary>
+    public IEnumerable<KeyValuePair<string, ImmutableArray<HookDefinition>>> HookSources => _hooks.Registry.Snapshot.Sources;
+
+    /// <summary>The Agent SDK's hooks (its <c>initialize</c> request) become the hook source <c>sdk</c>, replacing earlier ones.</summary>
+    public void SetSdkHooks(ImmutableArray<HookDefinition> definitions) => _hooks.Registry.SetSource("sdk", definitions);
+
+    /// <summary>The configured MCP servers' states (connecting, connected, failed) and tools.</summary>
+    public ImmutableArray<McpServerStatus> McpStatuses() => _mcp.Manager.GetStatuses();
+
+    /// <summary>The tools of the MCP servers connected so far.</summary>
+    public ImmutableArray<ITool> McpTools() => _mcp.Manager.GetTools();
+
+    /// <summary>The custom commands of this run (files and plugins).</summary>
+    public IReadOnlyList<CommandDefinition> Commands => _extensions.Commands.List();
+
+    /// <summary>Expands <c>/name args</c> for the current session (a skill, else a custom command); problems are reported
+    /// to <see cref="Diagnostics"/>. Other prompts are returned unchanged.</summary>
+    public string ExpandPrompt(string prompt) =>
+        _extensions.ExpandPrompt(prompt, new SubstitutionContext(Session.Id, _extensions.ProjectDirectory), Diagnostics.Report);
+
+    /// <summary>Every problem found loading the plugins, with file and line (reported in the <c>system/init</c> event).</summary>
+    public ImmutableArray<Diagnostic> PluginProblems => _extensions.PluginLoadProblems;
+
     /// <summary>The context budget of the current model and session.</summary>
     public ContextOptions Context { get; private set; }
 
     /// <summary>Whether this run uses its folder's own commands and approvals, and what the folder would run.</summary>
-    public CodeForge.Core.Trust.WorkspaceTrust Trust { get; private set; } = null!;
+    public CodeForge.Core.Trust.WorkspaceTrust Trust { get; }
 
     /// <summary>The <c>.mcp.json</c> servers left out by <c>disabledMcpjsonServers</c>/<c>enabledMcpjsonServers</c>, with why.</summary>
-    public System.Collections.Immutable.ImmutableArray<string> McpSkipped { get; private set; } = [];
+    public ImmutableArray<string> McpSkipped { get; }
 
     /// <summary>The git block of the system prompt (null outside a repository).</summary>
     public string? GitStatus => _gitStatus;
@@ -237,160 +209,19 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         CreateAsync(o, DiagnosticLog.ToText(stderr), stderr, environment, prompt, ct);
 
     /// <summary>
-    /// Builds the runtime. Every problem found on the way is reported to <paramref name="log"/> as a
-    /// <see cref="Diagnostic"/> and the rest still loads; a problem that leaves nothing to run (no usable model, no
-    /// session) returns null. <paramref name="verboseOutput"/> receives the todo lists when <c>PrintTodos</c> is set.
+    /// Builds the runtime through <see cref="RuntimeStages"/>. Every problem found on the way is reported to
+    /// <paramref name="log"/> as a <see cref="Diagnostic"/> and the rest still loads; a problem that leaves nothing to run
+    /// (no usable model, no session, an unknown <c>--agent</c>) returns null. <paramref name="verboseOutput"/> receives the
+    /// todo lists when <c>PrintTodos</c> is set.
     /// </summary>
     public static async Task<ForgeRuntime?> CreateAsync(ForgeOptions o, DiagnosticLog log, TextWriter? verboseOutput, Func<string, string?> environment,
         Func<PermissionChecker, SettingsLocations, IPermissionPrompt?>? prompt, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(o);
-        ArgumentNullException.ThrowIfNull(log);
-        var home = environment("HOME") ?? System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
-        var cwd = Path.GetFullPath(o.WorkingDirectory);
-
-        // 1. Settings: every layer; problems are reported with file and line, and the rest still loads.
-        var commandLine = SettingsFragment.Empty with
+        if (await RuntimeStages.ComposeAsync(o, log, verboseOutput, environment, prompt, ct).ConfigureAwait(false) is not { } parts)
         {
-            Model = o.Model,
-            Provider = o.Provider,
-            DefaultMode = o.PermissionMode,
-            Allow = [.. o.AllowedTools.Select((r, i) => new RuleEntry(r, new SettingsSource(SettingsScope.CommandLine, "--allowedTools"), $"[{i}]"))],
-            Deny = [.. o.DisallowedTools.Select((r, i) => new RuleEntry(r, new SettingsSource(SettingsScope.CommandLine, "--disallowedTools"), $"[{i}]"))],
-        };
-        commandLine = StreamJson.FlagSettings.Merge(commandLine, o, log);
-        // Workspace trust: an untrusted folder's project and local settings keep only what cannot run or allow anything
-        // (see UntrustedProjectSettings); its .mcp.json servers and the plugins it enables are left out. Said once.
-        var trust = o.Trust ?? CodeForge.Core.Trust.WorkspaceTrust.Resolve(cwd, home, o.TrustWorkspace, CodeForge.Core.Trust.TrustStore.ForUser(home), p => log.Error(p));
-        if (trust.SkippedLine() is { } skippedLine)
-        {
-            log.Warning(skippedLine);
-        }
-        var settingsStore = new SettingsStore(new SettingsLocations(home, MemoryFiles.FindRepositoryRoot(cwd)), commandLine, null,
-            trust.IsTrusted ? null : CodeForge.Core.Trust.UntrustedProjectSettings.Restrict);
-        var snapshot = settingsStore.Current;
-        var settings = snapshot.Settings;
-        foreach (var d in snapshot.Diagnostics.Where(d => d.IsError))
-        {
-            log.Report(Diagnostic.From(d));
-        }
-
-        // 2. The model: one clear line if something is missing.
-        ProviderConfig provider;
-        try
-        {
-            provider = new ProviderResolver(environment).Resolve(new ProviderOptions(o.Provider, o.Model), new ProviderSettings(settings.Provider, settings.Model) { OpenAIApi = settings.OpenAIApi });
-        }
-        catch (ProviderConfigurationException ex)
-        {
-            log.Error(ex.Message);
-            settingsStore.Dispose();
             return null;
         }
-        var usage = new UsageTracker();
-        var retries = new RetryRelay();
-        var reasoningProblems = new List<string>();
-        var reasoning = ReasoningConfig.From(o.Effort ?? settings.Effort, settings.MaxThinkingTokens, settings.AlwaysThinkingEnabled, environment, reasoningProblems.Add);
-        if (o.MaxThinkingTokens is { } budget)
-        {
-            reasoning = reasoning with { MaxThinkingTokens = budget }; // the flag wins over MAX_THINKING_TOKENS
-        }
-        foreach (var problem in reasoningProblems)
-        {
-            log.Warning($"{problem} (ignored)");
-        }
-        var client = CreateClient(provider, usage, retries, reasoning);
-        if (StreamJson.RunFlags.ResolveFallbacks(o, provider, settings, environment, log) is not { } fallbacks)
-        {
-            client.Dispose();
-            settingsStore.Dispose();
-            return null;
-        }
-        client = StreamJson.RunFlags.WithFallbacks(client, provider, fallbacks, f => CreateClient(f, usage, retries, reasoning), retries);
-
-        // 3. Permissions: settings rules by scope, the mode (the same code applies later versions of the settings).
-        var checker = new PermissionChecker(cwd, home);
-        foreach (var problem in PermissionSettings.Apply(checker, settings, cwd, applyMode: true))
-        {
-            log.Error(problem.Message, problem.Source.Path, problem.Line);
-        }
-        if (PermissionModes.TryParse(settings.DefaultMode, out var mode) && mode == PermissionMode.BypassPermissions && settings.DisableBypassPermissionsMode)
-        {
-            log.Warning("bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode");
-        }
-        var permissionPrompt = prompt?.Invoke(checker, settingsStore.Locations);
-        var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, log, trust.IsTrusted, ct, o.Verbose, o.PluginDirectories).ConfigureAwait(false);
-        // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
-        // closed (stdio servers killed) with the runtime.
-        var pluginServers = StreamJson.RunFlags.McpPlugins(o, extensions.Plugins.Snapshot.Plugins.Values)
-            .SelectMany(p => p.Definition.McpServers.Select(server => new McpPluginServer(p.Name, server.Key, server.Value, p.Root) { PluginData = p.Definition.DataDirectory }));
-        var mcpSkipped = new List<string>();
-        McpStartup mcp;
-        if (o.StrictMcpConfig)
-        {
-            mcp = McpStartup.None(cwd, environment, log);
-        }
-        else
-        {
-            var mcpConfig = McpStartup.LoadConfig(cwd, home, environment, pluginServers, trust.IsTrusted, McpJsonApproval.From(snapshot.Files), mcpSkipped);
-            mcp = await McpStartup.BeginAsync(mcpConfig, cwd, environment, log, ct).ConfigureAwait(false);
-        }
-
-        // 4. The session (resumed, forked, new, or in memory only).
-        var sessions = new SessionManager(cwd, new SessionManagerOptions
-        {
-            RootDirectory = Path.Combine(home, ".forge"),
-            PersistSessions = !o.NoSessionPersistence,
-        });
-        Session session;
-        try
-        {
-            session = await OpenSessionAsync(sessions, o, ct).ConfigureAwait(false);
-        }
-        catch (SessionException ex)
-        {
-            log.Error(ex.Message);
-            extensions.Dispose();
-            client.Dispose();
-            await mcp.DisposeAsync().ConfigureAwait(false);
-            settingsStore.Dispose();
-            return null;
-        }
-
-        // 5. Tools (files, web, MCP, skills, shells and todos), hooks, git; the context budget and subagents are set up by
-        // the constructor. The skill tool and the hooks ask for the session current when they run (it can be switched).
-        ForgeRuntime? self = null;
-        var registry = new ToolRegistry();
-        registry.RegisterMany(BuiltInTools.CreateFileTools(new FileReadTracker()));
-        registry.RegisterMany(HeadlessWebTools.Create(settings, home, environment, log));
-        if (o.McpInBackground)
-        {
-            mcp.RegisterAsTheyConnect(tools =>
-            {
-                foreach (var tool in tools)
-                {
-                    registry.TryRegister(tool);
-                }
-            });
-        }
-        else
-        {
-            registry.RegisterMany(await mcp.GetToolsAsync().ConfigureAwait(false));
-        }
-        registry.Register(extensions.CreateSkillTool(() => new SubstitutionContext(self!.Session.Id, extensions.ProjectDirectory)));
-        // Bash, BashOutput, KillShell, TodoWrite; the sandbox; background shells are killed when the runtime is disposed.
-        var env = new LiveEnvironmentDictionary(settings.Env);
-        var shells = await ShellSetup.CreateAsync(settings, cwd, AbsoluteDirectories(settings), session.Id, o.Verbose, o.PrintTodos ? verboseOutput : null, log, env, checker).ConfigureAwait(false);
-        registry.RegisterMany(shells.Tools);
-        var hooks = HeadlessHooks.Create(snapshot, cwd, home,
-            () => new(self!.Session.Id, self.Session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), log, o.HookProcesses);
-        AddPluginHooks(hooks, extensions, log);
-        var gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
-        self = new ForgeRuntime(new RuntimeParts(o, home, cwd, settingsStore, provider, client, usage, retries, checker, permissionPrompt, sessions, session,
-            registry, log, environment, mcp, extensions, shells, hooks, env, gitStatus));
-        self.Trust = trust;
-        self.McpSkipped = [.. mcpSkipped];
-        self._fallbacks = fallbacks;
+        var self = new ForgeRuntime(parts, log);
         if (o.MainAgent is { } agentName && !self.UseMainAgent(agentName))
         {
             await self.DisposeAsync().ConfigureAwait(false);
@@ -459,41 +290,8 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         }
     }
 
-    private static IEnumerable<string> AbsoluteDirectories(Settings settings) =>
-        settings.AdditionalDirectories.Where(Path.IsPathFullyQualified).Select(Path.GetFullPath);
-
-    /// <summary>Each enabled plugin's hooks become the hook source <c>plugin:&lt;name&gt;</c> (problems reported, the rest kept).</summary>
-    private static void AddPluginHooks(HeadlessHooks hooks, ExtensionHost extensions, DiagnosticLog log)
-    {
-        foreach (var set in extensions.Plugins.Snapshot.Hooks)
-        {
-            using var buffer = new MemoryStream();
-            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
-            {
-                writer.WriteStartObject();
-                foreach (var (hookEvent, entries) in set.Events)
-                {
-                    writer.WriteStartArray(hookEvent);
-                    foreach (var entry in entries)
-                    {
-                        entry.WriteTo(writer);
-                    }
-                    writer.WriteEndArray();
-                }
-                writer.WriteEndObject();
-            }
-            using var document = System.Text.Json.JsonDocument.Parse(buffer.ToArray());
-            var parsed = HookConfigParser.Parse(document.RootElement, set.SourcePath, set.PluginRoot);
-            foreach (var d in parsed.Diagnostics)
-            {
-                log.Report(new Diagnostic(d.IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, $"hook problem: {d}", d.Source, d.Line));
-            }
-            hooks.Registry.SetSource("plugin:" + set.PluginName, set.PluginData is { } data ? [.. parsed.Definitions.Select(d => d with { PluginData = data })] : parsed.Definitions);
-        }
-    }
-
     /// <summary>The parts that depend on the model and the session: the context budget and the Task tool.</summary>
-    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Context))]
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Context), nameof(_taskTool))]
     private void ConfigureModel()
     {
         Context = AgentSetup.Context(Provider, _live.Applied.Settings, Environment, AgentSetup.ToolOutputDirectory(Session.TranscriptPath, Session.Id), Diagnostics);
@@ -512,20 +310,12 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         _shells.Apply(new ToolContext(WorkingDirectory) { SessionId = Session.Id, AdditionalDirectories = AdditionalDirectories });
 
     /// <summary>The settings' <c>additionalDirectories</c> (absolute ones): file tools, Bash and the sandbox may use them too.</summary>
-    public System.Collections.Immutable.ImmutableArray<string> AdditionalDirectories => [.. AbsoluteDirectories(_live.Applied.Settings)];
+    public System.Collections.Immutable.ImmutableArray<string> AdditionalDirectories => [.. RuntimeStages.AbsoluteDirectories(_live.Applied.Settings)];
 
     /// <summary>The thinking configuration of the current settings (<c>effort</c>, <c>maxThinkingTokens</c>,
     /// <c>alwaysThinkingEnabled</c>) and <c>MAX_THINKING_TOKENS</c>; values that do not parse were reported at start.</summary>
     private ReasoningConfig CurrentReasoning() => ReasoningConfig.From(Settings.Current.Settings.Effort,
         Settings.Current.Settings.MaxThinkingTokens, Settings.Current.Settings.AlwaysThinkingEnabled, Environment, _ => { });
-
-    private static IChatClient CreateClient(ProviderConfig provider, UsageTracker usage, RetryRelay retries, ReasoningConfig reasoning) =>
-        ChatClientFactory.Create(provider, new ChatClientFactoryOptions
-        {
-            Reasoning = reasoning,
-            UsageTracker = usage,
-            Retry = new RetryOptions { MaxAttempts = retries.MaxAttempts, OnRetry = retries.OnRetry },
-        });
 
     /// <summary>The agent loop over the current client (build one per turn: the model may have changed).</summary>
     public AgentLoop CreateLoop() => new(Client, Executor, ToolContext(), Gate);
@@ -536,7 +326,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     private OutputStyleResolver OutputStyleResolution => _outputStyleResolver ??= new OutputStyleResolver(problem => Diagnostics.Warning(problem));
 
     /// <summary>The subagent types of this run (the Task tool's): files, <c>--agents</c>, the SDK's, plugins, built-ins.</summary>
-    public AgentCatalog AgentCatalog => _taskTool!.Catalog;
+    public AgentCatalog AgentCatalog => _taskTool.Catalog;
 
     /// <summary><c>--agent</c>: the agent type the main thread runs as (its prompt and tools; its model was switched to), or null.</summary>
     public AgentDefinition? MainAgent { get; private set; }
@@ -548,7 +338,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     /// </summary>
     public bool UseMainAgent(string name)
     {
-        if (StreamJson.RunFlags.FindMainAgent(name, AgentCatalog, Diagnostics) is not { } agent)
+        if (RunFlags.FindMainAgent(name, AgentCatalog, Diagnostics) is not { } agent)
         {
             return false;
         }
@@ -579,7 +369,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     {
         MaxTurns = Options.MaxTurns,
         SystemPrompt = MainAgent is { } agent
-            ? StreamJson.RunFlags.AgentSystemPrompt(agent, new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
+            ? RunFlags.AgentSystemPrompt(agent, new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
                 _gitStatus, Registry.ListNames(), [], Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow) { ModelId = Provider.Model })
             : SystemPrompt.Build(new SystemPromptContext(WorkingDirectory, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date),
                 _gitStatus, Registry.ListNames(), LoadMemoryFiles(), Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow)
@@ -601,14 +391,14 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, CancellationToken ct)
     {
         SwitchToPendingModel();
-        (_client as StreamJson.ModelFallbackChatClient)?.BeginTurn();
+        (_client as ModelFallbackChatClient)?.BeginTurn();
         return CreateLoop().RunAsync(Conversation, prompt, CreateAgentOptions(), _sink, ct);
     }
 
     /// <summary>Runs one turn with <paramref name="options"/> (from <see cref="CreateAgentOptions"/>, adjusted by the caller).</summary>
     public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, AgentOptions options, CancellationToken ct)
     {
-        (_client as StreamJson.ModelFallbackChatClient)?.BeginTurn();
+        (_client as ModelFallbackChatClient)?.BeginTurn();
         return CreateLoop().RunAsync(Conversation, prompt, options, _sink, ct);
     }
 
@@ -641,8 +431,8 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         {
             _retiredClients.Add(_client);
         }
-        _client = StreamJson.RunFlags.WithFallbacks(CreateClient(next, Usage, Retries, CurrentReasoning()), next, _fallbacks,
-            f => CreateClient(f, Usage, Retries, CurrentReasoning()), Retries);
+        _client = RunFlags.WithFallbacks(RuntimeStages.CreateClient(next, Usage, Retries, CurrentReasoning()), next, _fallbacks,
+            f => RuntimeStages.CreateClient(f, Usage, Retries, CurrentReasoning()), Retries);
         _provider = next;
         ConfigureModel();
     }
@@ -651,8 +441,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     public async Task SwitchSessionAsync(Session next)
     {
         ArgumentNullException.ThrowIfNull(next);
-        var old = _session;
-        _session = next;
+        var old = _session.Switch(next);
         _conversation = new Conversation(next.EffectiveMessages);
         _sink = new SessionConversationSink(next);
         ConfigureModel();
@@ -663,8 +452,8 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     {
         await _live.DisposeAsync().ConfigureAwait(false);
         await _shells.DisposeAsync().ConfigureAwait(false);
-        await _session.DisposeAsync().ConfigureAwait(false);
-        _taskTool?.Dispose();
+        await Session.DisposeAsync().ConfigureAwait(false);
+        _taskTool.Dispose();
         _extensions.Dispose();
         await _mcp.DisposeAsync().ConfigureAwait(false);
         Gate.Dispose();
@@ -674,19 +463,5 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             c.Dispose();
         }
         Settings.Dispose();
-    }
-
-    internal static async Task<Session> OpenSessionAsync(SessionManager sessions, ForgeOptions a, CancellationToken ct)
-    {
-        if (a.Resume is { } id)
-        {
-            return a.ForkSession ? await sessions.ForkAsync(id, a.SessionId, ct).ConfigureAwait(false) : await sessions.OpenAsync(id, ct).ConfigureAwait(false);
-        }
-        if (a.Continue)
-        {
-            var latest = sessions.GetLatest() ?? throw new SessionNotFoundException("No earlier session in this project to continue.");
-            return a.ForkSession ? await sessions.ForkAsync(latest.SessionId, a.SessionId, ct).ConfigureAwait(false) : await sessions.OpenAsync(latest.SessionId, ct).ConfigureAwait(false);
-        }
-        return await sessions.CreateAsync(a.SessionId, ct).ConfigureAwait(false);
     }
 }

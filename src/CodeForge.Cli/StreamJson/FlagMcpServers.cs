@@ -29,14 +29,14 @@ internal sealed class FlagMcpServers : IAsyncDisposable
 
     /// <summary>The statuses the SDK is shown: these servers, and the configured ones unless strict.</summary>
     public ImmutableArray<McpServerStatus> Statuses =>
-        [.. _strict ? [] : _runtime.Mcp.Manager.GetStatuses(), .. Volatile.Read(ref _managers).SelectMany(m => m.GetStatuses())];
+        [.. _strict ? [] : _runtime.McpStatuses(), .. Volatile.Read(ref _managers).SelectMany(m => m.GetStatuses())];
 
     public static async Task<FlagMcpServers> StartAsync(ForgeRuntime runtime, IReadOnlyList<string> configs, bool strict,
         Func<string, string?> environment, TextWriter stderr, CancellationToken ct)
     {
         if (strict)
         {
-            foreach (var tool in runtime.Mcp.Manager.GetTools())
+            foreach (var tool in runtime.McpTools())
             {
                 runtime.Registry.Deregister(tool.Name);
             }

@@ -32,16 +32,16 @@ internal static class SdkDescriptions
         }
         w.WriteEndArray();
         w.WriteString("model", runtime.Provider.Model);
-        w.WriteString("permissionMode", runtime.Checker.Policy.Mode.ToSettingsName());
+        w.WriteString("permissionMode", runtime.PermissionMode.ToSettingsName());
         Strings(w, "slash_commands", SlashCommands(runtime).Select(c => c.Name));
         w.WriteString("apiKeySource", "none");
         w.WriteString("claude_code_version", version);
         w.WriteString("forge_version", version);
-        w.WriteString("output_style", runtime.AppliedSettings.Settings.OutputStyle ?? "default");
+        w.WriteString("output_style", runtime.CurrentSettings.OutputStyle ?? "default");
         Strings(w, "agents", Agents(runtime).Select(a => a.Name));
-        Strings(w, "skills", runtime.Extensions.Skills.ListSkills().Select(s => s.Metadata.Name));
+        Strings(w, "skills", runtime.Skills.Select(s => s.Metadata.Name));
         w.WriteStartArray("plugins");
-        foreach (var p in runtime.Extensions.Plugins.Snapshot.Plugins.Values)
+        foreach (var p in runtime.Plugins)
         {
             w.WriteStartObject();
             w.WriteString("name", p.Name);
@@ -50,6 +50,8 @@ internal static class SdkDescriptions
         }
         w.WriteEndArray();
         TrustJson.Write(w, runtime.Trust);
+        DiagnosticJson.WriteArray(w, "diagnostics", runtime.Diagnostics.Reported);
+        DiagnosticJson.WriteArray(w, "plugin_problems", runtime.PluginProblems);
         w.WriteString("uuid", Guid.NewGuid().ToString());
     });
 
@@ -79,7 +81,7 @@ internal static class SdkDescriptions
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteString("output_style", runtime.AppliedSettings.Settings.OutputStyle ?? "default");
+        w.WriteString("output_style", runtime.CurrentSettings.OutputStyle ?? "default");
         Strings(w, "available_output_styles", CodeForge.Core.Agent.OutputStyles.BuiltIn.Select(s => s.Name));
         w.WriteStartArray("models");
         foreach (var alias in ModelCatalog.Aliases.Where(a => a.Provider == runtime.Provider.Kind))
@@ -180,8 +182,8 @@ internal static class SdkDescriptions
     };
 
     private static IEnumerable<(string Name, string Description, string? Hint)> SlashCommands(ForgeRuntime runtime) =>
-        runtime.Extensions.Commands.List().Select(c => (c.Name, c.Description, c.ArgumentHint))
-            .Concat(runtime.Extensions.Skills.ListSkills().Select(s => (s.Metadata.Name, s.Metadata.Description, (string?)null)))
+        runtime.Commands.Select(c => (c.Name, c.Description, c.ArgumentHint))
+            .Concat(runtime.Skills.Select(s => (s.Metadata.Name, s.Metadata.Description, (string?)null)))
             .DistinctBy(c => c.Item1, StringComparer.Ordinal);
 
     private static System.Collections.Immutable.ImmutableArray<AgentDefinition> Agents(ForgeRuntime runtime) =>

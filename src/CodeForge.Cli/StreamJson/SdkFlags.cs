@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CodeForge.Cli.Composition;
 using CodeForge.Cli.Headless;
 using CodeForge.Cli.Runtime;
 

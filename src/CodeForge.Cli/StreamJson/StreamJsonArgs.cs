@@ -1,3 +1,4 @@
+using CodeForge.Cli.Composition;
 using CodeForge.Cli.Runtime;
 
 namespace CodeForge.Cli.StreamJson;

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
+using CodeForge.Cli.Composition;
 using CodeForge.Cli.Headless;
 using CodeForge.Cli.Runtime;
 using CodeForge.Core.Agent;
@@ -106,6 +107,14 @@ internal sealed class StreamJsonSession
         await using (runtime.ConfigureAwait(false))
         {
             _runtime = runtime;
+            // Problems found from now on (hooks, settings changes): on stderr as before, and as a system/diagnostic line.
+            runtime.Diagnostics.Attach(d =>
+            {
+                DiagnosticLog.WriteText(_stderr, d);
+                _channel.WriteLine(w => DiagnosticJson.WriteEvent(w, d, runtime.Session.Id));
+            });
+            // Settings edited while the session runs apply to the next tool call / turn, announced as system/settings_changed.
+            runtime.WatchSettings(change => _channel.WriteLine(w => StreamJsonWriter.WriteSettingsChanged(w, change, runtime.Session.Id)));
             _sdkHooks.Attach(_channel);
             runtime.Retries.AttachFallback(f => _channel.WriteLine(w => f.Write(w, runtime.Session.Id)));
             _mcp = await FlagMcpServers.StartAsync(runtime, _args.McpConfigs, _args.StrictMcpConfig, _environment, _stderr, ct).ConfigureAwait(false);
@@ -277,7 +286,7 @@ internal sealed class StreamJsonSession
         {
             var (definitions, hookProblems) = SdkHooks.Parse(hooks);
             problems.AddRange(hookProblems);
-            _runtime.Hooks.Runner.Registry.SetSource("sdk", definitions);
+            _runtime.SetSdkHooks(definitions);
             hooksApplied = true;
         }
         if (r.TryGetProperty("systemPrompt", out var system) && system.ValueKind is JsonValueKind.Array or JsonValueKind.String)
@@ -351,7 +360,7 @@ internal sealed class StreamJsonSession
             _channel.RespondError(request.RequestId, $"Unknown permission mode '{text}' (default, acceptEdits, plan, dontAsk, bypassPermissions)");
             return;
         }
-        if (mode == PermissionMode.BypassPermissions && _runtime.Settings.Current.Settings.DisableBypassPermissionsMode)
+        if (mode == PermissionMode.BypassPermissions && _runtime.CurrentSettings.DisableBypassPermissionsMode)
         {
             _channel.RespondError(request.RequestId, "bypassPermissions mode is disabled by disableBypassPermissionsMode");
             return;
@@ -455,7 +464,7 @@ internal sealed class StreamJsonSession
         var before = runtime.Usage.Snapshot;
         var structured = _structured;
         structured?.Take();
-        var prompt = await runtime.Extensions.ExpandPromptAsync(turn.Text, new SubstitutionContext(sessionId, runtime.Extensions.ProjectDirectory), _stderr).ConfigureAwait(false);
+        var prompt = runtime.ExpandPrompt(turn.Text);
         var options = runtime.CreateAgentOptions();
         // As --agent, the agent's prompt leads; a system prompt of the SDK's (it sends "" by default) follows it.
         var systemPrompt = runtime.MainAgent is not null

@@ -23,6 +23,31 @@ public sealed class DiagnosticLogTests
     }
 
     [Fact]
+    public void Reported_ListsEveryDiagnosticBeforeAndAfterARendererIsAttached()
+    {
+        var log = new DiagnosticLog();
+        log.Error("before", "/p/settings.json", 2);
+        log.Attach(_ => { });
+        log.Warning("after");
+
+        Assert.Equal(["before", "after"], log.Reported.Select(d => d.Message));
+        Assert.Equal(("/p/settings.json", 2), (log.Reported[0].File, log.Reported[0].Line));
+    }
+
+    [Fact]
+    public void Reported_KeepsOnlyTheFirstDiagnosticsUpToItsLimit()
+    {
+        var log = DiagnosticLog.ToText(TextWriter.Null);
+        for (var i = 0; i <= DiagnosticLog.ReportedLimit; i++)
+        {
+            log.Info($"n{i}");
+        }
+
+        Assert.Equal(DiagnosticLog.ReportedLimit, log.Reported.Count);
+        Assert.Equal("n0", log.Reported[0].Message);
+    }
+
+    [Fact]
     public void ToText_WritesEachDiagnosticAsAForgeLineAtOnce()
     {
         using var stderr = new StringWriter();

@@ -37,6 +37,38 @@ public sealed class HeadlessRunnerTests : IAsyncLifetime
         return env;
     }
 
+    [Fact]
+    public async Task Print_StreamJson_WithABrokenSettingsFileAndAShakyPlugin_ReportsThemInTheInitEventWithSeverityFileAndLine()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var settings = Path.Combine(Repo, ".forge", "settings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(settings)!);
+        await File.WriteAllTextAsync(settings, "{\n  \"permissions\": {\"defaultMode\": \"sometimes\"}\n}", ct);
+        var plugin = Path.Combine(_root.FullName, "shaky");
+        Directory.CreateDirectory(Path.Combine(plugin, ".claude-plugin"));
+        Directory.CreateDirectory(Path.Combine(plugin, "hooks"));
+        await File.WriteAllTextAsync(Path.Combine(plugin, ".claude-plugin", "plugin.json"), """{"name": "shaky"}""", ct);
+        await File.WriteAllTextAsync(Path.Combine(plugin, "hooks", "hooks.json"), "{\n  \"hooks\": {\n    \"Whenever\": []\n  }\n}", ct);
+        _server.Enqueue(ScriptedTurn.Reply("fine"));
+
+        var run = await ForgeProcess.RunAsync(["-p", "hi", "--output-format", "stream-json", "--provider", "openai", "--trust-workspace", "--plugin-dir", plugin], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var init = JsonDocument.Parse(run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]).RootElement;
+        Assert.Equal("init", init.GetProperty("subtype").GetString());
+        var settingsProblem = Assert.Single(init.GetProperty("diagnostics").EnumerateArray(), d => d.GetProperty("message").GetString()!.Contains("defaultMode", StringComparison.Ordinal));
+        Assert.Equal("error", settingsProblem.GetProperty("severity").GetString());
+        Assert.Equal(settings, settingsProblem.GetProperty("file").GetString());
+        Assert.Equal(2, settingsProblem.GetProperty("line").GetInt32());
+        var pluginProblem = Assert.Single(init.GetProperty("plugin_problems").EnumerateArray());
+        Assert.Equal("warning", pluginProblem.GetProperty("severity").GetString());
+        Assert.Equal(Path.Combine(plugin, "hooks", "hooks.json"), pluginProblem.GetProperty("file").GetString());
+        Assert.Equal(3, pluginProblem.GetProperty("line").GetInt32());
+        Assert.Contains("unknown hook event \"Whenever\"", pluginProblem.GetProperty("message").GetString(), StringComparison.Ordinal);
+        // The text rendering on stderr is kept.
+        Assert.Contains($"forge: {settings}:2: error: permissions.defaultMode", run.StdErr, StringComparison.Ordinal);
+    }
+
     // forge.dll runs under the JIT; Anthropic goes through the built-in client there too, as in the native build.
     [Theory]
     [InlineData("openai", "gpt-4o")]

@@ -129,4 +129,60 @@ public sealed class ForgeRuntimeTests : IAsyncLifetime
         Assert.StartsWith($"{ProjectSettings}:3: error: invalid JSON", error.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Contains(problems, p => p.GetProperty("message").GetString()!.Contains("last good settings", StringComparison.Ordinal));
     }
+
+    private static string BashArgs(string command) => JsonSerializer.Serialize(new Dictionary<string, string> { ["command"] = command });
+
+    [Fact]
+    public async Task Print_WhenAPreToolUseHookIsAddedBetweenTwoCalls_TheSecondCallIsBlockedByIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await File.WriteAllTextAsync(ProjectSettings, """{"permissions": {"allow": ["Bash"]}}""", ct);
+        var (first, second) = (Path.Combine(Repo, "first.txt"), Path.Combine(Repo, "second.txt"));
+        var edited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Bash", BashArgs($"touch {first}"), "call_1"),
+            ScriptedTurn.CallTool("Bash", BashArgs($"touch {second}"), "call_2") with { HoldUntil = edited.Task },
+            ScriptedTurn.Reply("done"));
+        await using var forge = LiveForgeProcess.Start(["-p", "touch two files", "--output-format", "stream-json", "--provider", "openai", "--trust-workspace"], Repo, Env());
+
+        await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
+        await File.WriteAllTextAsync(ProjectSettings, """
+            {"permissions": {"allow": ["Bash"]},
+             "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "echo 'hooks changed' >&2; exit 2"}]}]}}
+            """, ct);
+        var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsSettingsChanged, ct)).RootElement;
+        edited.SetResult();
+        var (exitCode, _, stderr) = await forge.WaitForExitAsync(ct);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.True(File.Exists(first));
+        Assert.False(File.Exists(second), "the second Bash call ran although the new PreToolUse hook blocks it");
+        Assert.Equal(["hooks"], changed.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("blocked by a PreToolUse hook: hooks changed", _server.Requests[2].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Print_WhenTheSettingsEnvChangesBetweenTwoCalls_TheSecondBashCallSeesTheNewValue()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await File.WriteAllTextAsync(ProjectSettings, """{"permissions": {"allow": ["Bash"]}, "env": {"FORGE_LIVE_VALUE": "before"}}""", ct);
+        var edited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Bash", BashArgs("echo value=$FORGE_LIVE_VALUE"), "call_1"),
+            ScriptedTurn.CallTool("Bash", BashArgs("echo value=$FORGE_LIVE_VALUE"), "call_2") with { HoldUntil = edited.Task },
+            ScriptedTurn.Reply("done"));
+        await using var forge = LiveForgeProcess.Start(["-p", "echo twice", "--output-format", "stream-json", "--provider", "openai", "--trust-workspace"], Repo, Env());
+
+        var firstResult = await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
+        await File.WriteAllTextAsync(ProjectSettings, """{"permissions": {"allow": ["Bash"]}, "env": {"FORGE_LIVE_VALUE": "after"}}""", ct);
+        var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsSettingsChanged, ct)).RootElement;
+        edited.SetResult();
+        var secondResult = await forge.WaitForLineAsync(l => IsToolResult(l, "call_2"), ct);
+        var (exitCode, _, stderr) = await forge.WaitForExitAsync(ct);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("value=before", firstResult, StringComparison.Ordinal);
+        Assert.Contains("value=after", secondResult, StringComparison.Ordinal);
+        Assert.Equal(["env"], changed.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
+    }
 }

@@ -58,7 +58,7 @@ public sealed class SdkFlagsTests
         var parse = root.Parse(["--fallback-model", "haiku, opus", "--agent", "reviewer", "--plugin-dir", "plugins/a", "--plugin-dir", "/abs/b",
             "--plugin-dir-no-mcp", "c", "--strict-mcp-config"]);
 
-        var options = sdk.Apply(parse, new CodeForge.Cli.Runtime.ForgeOptions { WorkingDirectory = "/work/repo" });
+        var options = sdk.Apply(parse, new CodeForge.Cli.Composition.ForgeOptions { WorkingDirectory = "/work/repo" });
 
         Assert.Empty(parse.Errors);
         Assert.Equal(["haiku", "opus"], options.FallbackModels);

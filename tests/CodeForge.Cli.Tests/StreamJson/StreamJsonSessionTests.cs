@@ -36,8 +36,8 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
         public IEnumerable<JsonElement> OfType(string type) => Lines.Where(l => l.GetProperty("type").GetString() == type);
     }
 
-    /// <summary>Runs forge with the SDK's flags, writes <paramref name="stdin"/> line by line, closes stdin, reads everything.</summary>
-    private async Task<Output> RunAsync(IEnumerable<string> stdin, params string[] extraArgs)
+    /// <summary>Starts forge with the SDK's flags (stdin, stdout and stderr redirected).</summary>
+    private Process StartForge(string[] extraArgs)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "forge.dll");
         var psi = new ProcessStartInfo("dotnet")
@@ -61,7 +61,13 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
         {
             psi.ArgumentList.Add(a);
         }
-        using var process = Process.Start(psi)!;
+        return Process.Start(psi)!;
+    }
+
+    /// <summary>Runs forge with the SDK's flags, writes <paramref name="stdin"/> line by line, closes stdin, reads everything.</summary>
+    private async Task<Output> RunAsync(IEnumerable<string> stdin, params string[] extraArgs)
+    {
+        using var process = StartForge(extraArgs);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
@@ -77,6 +83,63 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
         await process.WaitForExitAsync(timeout.Token);
         var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         return new Output(process.ExitCode, lines, await stderr);
+    }
+
+    [Fact]
+    public async Task SettingsEditedBetweenTurns_ApplyToTheNextTurnsToolCall_AnnouncedOnceAsSettingsChanged()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var settings = Path.Combine(Repo, ".forge", "settings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(settings)!);
+        await File.WriteAllTextAsync(settings, """{"permissions": {"allow": ["Write"]}}""", ct);
+        var (first, second) = (Path.Combine(Repo, "first.txt"), Path.Combine(Repo, "second.txt"));
+        string Write(string path, string content) => JsonSerializer.Serialize(new Dictionary<string, string> { ["file_path"] = path, ["content"] = content });
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Write", Write(first, "one"), "call_1"),
+            ScriptedTurn.Reply("wrote one"),
+            ScriptedTurn.CallTool("Write", Write(second, "two"), "call_2"),
+            ScriptedTurn.Reply("could not"));
+        using var process = StartForge(["--trust-workspace"]);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        var lines = new List<JsonElement>();
+        async Task<JsonElement> WaitFor(Func<JsonElement, bool> match)
+        {
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                var json = JsonDocument.Parse(line).RootElement;
+                lines.Add(json);
+                if (match(json))
+                {
+                    return json;
+                }
+            }
+            Assert.Fail($"forge ended before the expected line: {await stderr}");
+            return default;
+        }
+        static bool Is(JsonElement l, string type, string? subtype = null) =>
+            l.GetProperty("type").GetString() == type && (subtype is null || l.GetProperty("subtype").GetString() == subtype);
+
+        await process.StandardInput.WriteLineAsync(User("write the first file").AsMemory(), timeout.Token);
+        await WaitFor(l => Is(l, "result"));
+        await File.WriteAllTextAsync(settings, """{"permissions": {"deny": ["Write"]}}""", ct);
+        var changed = await WaitFor(l => Is(l, "system", "settings_changed"));
+        await process.StandardInput.WriteLineAsync(User("write the second file").AsMemory(), timeout.Token);
+        var result = await WaitFor(l => Is(l, "result"));
+        process.StandardInput.Close();
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } rest)
+        {
+            lines.Add(JsonDocument.Parse(rest).RootElement);
+        }
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Equal("one", await File.ReadAllTextAsync(first, ct));
+        Assert.False(File.Exists(second), "the second turn's Write ran although the settings denied it");
+        Assert.Contains("permissions", changed.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
+        Assert.Single(lines, l => Is(l, "system", "settings_changed"));
+        Assert.Equal("call_2", Assert.Single(result.GetProperty("permission_denials").EnumerateArray()).GetProperty("tool_use_id").GetString());
     }
 
     private static string User(string text) => JsonSerializer.Serialize(new { type = "user", message = new { role = "user", content = text }, parent_tool_use_id = (string?)null, session_id = "" });

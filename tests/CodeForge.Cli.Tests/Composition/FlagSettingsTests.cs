@@ -1,9 +1,8 @@
 using CodeForge.Cli.Composition;
 using CodeForge.Cli.Runtime;
-using CodeForge.Cli.StreamJson;
 using CodeForge.Core.Config;
 
-namespace CodeForge.Cli.Tests.StreamJson;
+namespace CodeForge.Cli.Tests.Composition;
 
 public sealed class FlagSettingsTests
 {

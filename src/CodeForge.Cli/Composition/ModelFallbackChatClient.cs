@@ -4,7 +4,7 @@ using System.Text.Json;
 using CodeForge.Providers;
 using Microsoft.Extensions.AI;
 
-namespace CodeForge.Cli.StreamJson;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>A switch to a fallback model (<c>--fallback-model</c>): from which model, to which, why, and the line a user reads.</summary>
 /// <param name="OriginalModel">The model that failed.</param>

@@ -1,4 +1,3 @@
-using CodeForge.Cli.Composition;
 using CodeForge.Core.Commands;
 using CodeForge.Core.Config;
 using CodeForge.Core.Permissions;
@@ -6,7 +5,7 @@ using CodeForge.Core.Plugins;
 using CodeForge.Core.Skills;
 using CodeForge.Core.Tools;
 
-namespace CodeForge.Cli.Extensions;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>
 /// The skills, custom commands and plugins of one forge run: loaded at start (problems reported to the run's diagnostics as
@@ -18,8 +17,10 @@ internal sealed class ExtensionHost : IDisposable
     private readonly PermissionChecker _checker;
     private readonly SkillPermissionGrants _grants;
 
-    private ExtensionHost(SkillRegistry skills, CommandCatalog commands, PluginManager plugins, PermissionChecker checker, string projectDirectory)
+    private ExtensionHost(SkillRegistry skills, CommandCatalog commands, PluginManager plugins, PermissionChecker checker, string projectDirectory,
+        System.Collections.Immutable.ImmutableArray<Diagnostic> pluginProblems)
     {
+        PluginLoadProblems = pluginProblems;
         Skills = skills;
         Commands = commands;
         Plugins = plugins;
@@ -36,6 +37,10 @@ internal sealed class ExtensionHost : IDisposable
 
     public string ProjectDirectory { get; }
 
+    /// <summary>Every problem found loading the plugins (installed and <c>--plugin-dir</c>), with file and line: a normal
+    /// run prints one summary line and reports these in its <c>system/init</c> event.</summary>
+    public System.Collections.Immutable.ImmutableArray<Diagnostic> PluginLoadProblems { get; }
+
     /// <summary>The skills catalogue for the system prompt (empty when there is no model-invocable skill).</summary>
     public string Catalogue => SkillCatalog.Build(Skills.ListSkills());
 
@@ -45,17 +50,17 @@ internal sealed class ExtensionHost : IDisposable
     /// line says how many plugins have problems that skipped something (warnings alone print nothing).
     /// </summary>
     public static async Task<ExtensionHost> LoadAsync(string workingDirectory, string projectDirectory, string home, Settings settings,
-        PermissionChecker checker, DiagnosticLog diagnostics, CancellationToken ct, bool verbose = false, IReadOnlyList<StreamJson.PluginDirectory>? pluginDirectories = null) =>
+        PermissionChecker checker, DiagnosticLog diagnostics, CancellationToken ct, bool verbose = false, IReadOnlyList<PluginDirectory>? pluginDirectories = null) =>
         await LoadAsync(workingDirectory, projectDirectory, home, settings, checker, diagnostics, projectTrusted: true, ct, verbose, pluginDirectories).ConfigureAwait(false);
 
     /// <summary>
-    /// As <see cref="LoadAsync(string, string, string, Settings, PermissionChecker, DiagnosticLog, CancellationToken, bool, IReadOnlyList{StreamJson.PluginDirectory})"/>;
+    /// As <see cref="LoadAsync(string, string, string, Settings, PermissionChecker, DiagnosticLog, CancellationToken, bool, IReadOnlyList{PluginDirectory})"/>;
     /// when the project folder is not trusted, its own skills and commands load without their <c>allowed-tools</c> (a
     /// repository cannot pre-approve Bash through a skill the model activates).
     /// </summary>
     public static async Task<ExtensionHost> LoadAsync(string workingDirectory, string projectDirectory, string home, Settings settings,
         PermissionChecker checker, DiagnosticLog diagnostics, bool projectTrusted, CancellationToken ct, bool verbose = false,
-        IReadOnlyList<StreamJson.PluginDirectory>? pluginDirectories = null)
+        IReadOnlyList<PluginDirectory>? pluginDirectories = null)
     {
         var skills = new SkillRegistry();
         var commands = new CommandCatalog();
@@ -73,10 +78,14 @@ internal sealed class ExtensionHost : IDisposable
         }
         var results = await loading.ConfigureAwait(false);
         // --plugin-dir: loaded by the same loader for this run only; every problem is shown with where and why.
-        foreach (var d in await StreamJson.PluginDirectories.LoadAsync(plugins, pluginDirectories ?? [], ct).ConfigureAwait(false))
+        var directoryProblems = await PluginDirectories.LoadAsync(plugins, pluginDirectories ?? [], ct).ConfigureAwait(false);
+        foreach (var d in directoryProblems)
         {
             diagnostics.Report(d);
         }
+        System.Collections.Immutable.ImmutableArray<Diagnostic> pluginProblems = [.. results.SelectMany(r => r.Diagnostics.Select(d =>
+            new Diagnostic(d.IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, $"{r.Plugin?.Name ?? Path.GetFileName(r.Root)}: {d}", d.File, d.Line ?? 0))),
+            .. directoryProblems];
         var problems = fileSkills.Diagnostics.Concat(fileCommands.Diagnostics).ToList();
         if (verbose)
         {
@@ -96,7 +105,7 @@ internal sealed class ExtensionHost : IDisposable
         var defaults = checker.Policy[PermissionLayer.Defaults];
         checker.ReplaceLayer(PermissionLayer.Defaults, PermissionRuleSet.Create(
             defaults.Rules.Add(PermissionRule.Parse("Skill", PermissionBehavior.Allow, new RuleSource(PermissionLayer.Defaults)))));
-        var host = new ExtensionHost(skills, commands, plugins, checker, projectDirectory);
+        var host = new ExtensionHost(skills, commands, plugins, checker, projectDirectory, pluginProblems);
         host._grants.RuleRejected += (_, error) => diagnostics.Error(error.Message);
         return host;
     }
@@ -107,21 +116,24 @@ internal sealed class ExtensionHost : IDisposable
     /// <summary>The <c>Skill</c> tool over this run's skills.</summary>
     public ITool CreateSkillTool(Func<SubstitutionContext> context) => new SkillTool(Skills, context);
 
-    /// <summary>Expands <c>/name args</c> (a user-invocable skill, else a custom command); other prompts are returned unchanged.</summary>
-    public async Task<string> ExpandPromptAsync(string prompt, SubstitutionContext context, TextWriter stderr)
+    /// <summary>Expands <c>/name args</c> (a user-invocable skill, else a custom command); other prompts are returned
+    /// unchanged. A problem (an unknown name, a bad <c>allowed-tools</c> rule) goes to <paramref name="report"/>.</summary>
+    public string ExpandPrompt(string prompt, SubstitutionContext context, Action<Diagnostic> report)
     {
+        ArgumentNullException.ThrowIfNull(report);
         var expansion = SlashCommands.Expand(prompt, Skills, Commands, context);
         if (expansion.Message is { } message)
         {
-            await stderr.WriteLineAsync($"forge: {message}").ConfigureAwait(false);
+            report(Diagnostic.Warning(message));
         }
         var index = 0;
         foreach (var text in expansion.AllowedTools)
         {
-            var source = new RuleSource(PermissionLayer.Session, Commands.Get(expansion.Name!)?.SourcePath, $"allowed-tools[{index++}]");
+            var sourcePath = Commands.Get(expansion.Name!)?.SourcePath;
+            var source = new RuleSource(PermissionLayer.Session, sourcePath, $"allowed-tools[{index++}]");
             if (!PermissionRule.TryParse(text, PermissionBehavior.Allow, source, out var rule, out var error))
             {
-                await stderr.WriteLineAsync($"forge: {error.Message}").ConfigureAwait(false);
+                report(Diagnostic.Error(error.Message, sourcePath));
             }
             else if (!_checker.SessionRules.Any(r => r.Text == rule.Text))
             {

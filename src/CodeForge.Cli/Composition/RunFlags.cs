@@ -1,13 +1,11 @@
 using System.Collections.Immutable;
-using CodeForge.Cli.Composition;
-using CodeForge.Cli.Runtime;
 using CodeForge.Core.Agent;
 using CodeForge.Core.Config;
 using CodeForge.Core.Plugins;
 using CodeForge.Providers;
 using Microsoft.Extensions.AI;
 
-namespace CodeForge.Cli.StreamJson;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>A <c>--plugin-dir</c> (or <c>--plugin-dir-no-mcp</c>, the Agent SDK's <c>skipMcpDiscovery</c>): a plugin loaded
 /// for this run only.</summary>
@@ -19,7 +17,7 @@ internal sealed record PluginDirectory(string Path, bool LoadMcpServers = true);
 /// <summary>
 /// How the runtime honours the run flags the Agent SDK passes beyond the settings: <c>--fallback-model</c> (resolved at
 /// start, a bad one refused with why), <c>--agent</c> (the main thread's agent type), <c>--plugin-dir</c> and
-/// <c>--strict-mcp-config</c>. Kept here so that <see cref="ForgeRuntime"/> only calls in.
+/// <c>--strict-mcp-config</c>. Kept here so that the runtime stages and the runtime only call in.
 /// </summary>
 /// <remarks>Stateless and thread-safe.</remarks>
 internal static class RunFlags

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CodeForge.Testing;
 
-namespace CodeForge.Cli.Tests.Extensions;
+namespace CodeForge.Cli.Tests.Composition;
 
 /// <summary>Skills and custom commands through the real <c>forge -p</c> process against the fake model server.</summary>
 public sealed class ExtensionHostTests : IAsyncLifetime

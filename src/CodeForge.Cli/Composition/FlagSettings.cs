@@ -1,8 +1,6 @@
-using CodeForge.Cli.Composition;
-using CodeForge.Cli.Runtime;
 using CodeForge.Core.Config;
 
-namespace CodeForge.Cli.StreamJson;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>
 /// <c>--settings</c> (a file or a JSON string) and <c>--add-dir</c>: both join the command-line settings layer, under the

@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
-using CodeForge.Cli.Composition;
 using CodeForge.Core.Plugins;
 
-namespace CodeForge.Cli.StreamJson;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>
 /// <c>--plugin-dir PATH</c> (repeatable; the Agent SDK's <c>plugins: [{type: 'local', path}]</c>): plugin directories

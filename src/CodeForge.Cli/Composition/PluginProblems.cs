@@ -1,7 +1,7 @@
 using System.Globalization;
 using CodeForge.Core.Plugins;
 
-namespace CodeForge.Cli.Extensions;
+namespace CodeForge.Cli.Composition;
 
 /// <summary>The one line a normal run prints about plugin problems (the details are for <c>--verbose</c> and <c>forge plugin validate</c>).</summary>
 internal static class PluginProblems

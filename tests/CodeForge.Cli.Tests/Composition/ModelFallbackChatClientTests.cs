@@ -1,9 +1,9 @@
-using CodeForge.Cli.StreamJson;
+using CodeForge.Cli.Composition;
 using CodeForge.Providers;
 using CodeForge.Testing;
 using Microsoft.Extensions.AI;
 
-namespace CodeForge.Cli.Tests.StreamJson;
+namespace CodeForge.Cli.Tests.Composition;
 
 /// <summary>
 /// <c>--fallback-model</c> over real clients (the Anthropic Messages client of the Native AOT build, its retry and error

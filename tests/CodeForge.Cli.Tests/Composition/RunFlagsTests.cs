@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CodeForge.Testing;
 
-namespace CodeForge.Cli.Tests.StreamJson;
+namespace CodeForge.Cli.Tests.Composition;
 
 /// <summary>
 /// The run flags the Agent SDK passes, honoured by the runtime in every headless mode: the real forge (<c>forge -p</c>,
