@@ -5,7 +5,51 @@ namespace CodeForge.Cli.Tests;
 /// <summary>Runs the real <c>forge</c> program (the built forge.dll) as a child process.</summary>
 internal static class ForgeProcess
 {
+    /// <summary>
+    /// The most a forge run may take before the test fails as hung: a last resort against a hang, far above what a run
+    /// takes on a loaded 2-core machine (a run that merely starts slowly must never hit it).
+    /// </summary>
+    public static readonly TimeSpan Watchdog = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// <c>MCP_TIMEOUT</c> (ms) for forge runs whose test did not set one: MCP servers the test expects to connect get
+    /// minutes, not the 30 s default a node server can miss under load. Tests of the timeout itself set their own.
+    /// </summary>
+    public const string McpTimeoutMs = "300000";
+
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
+
+    /// <summary>Gives forge the test defaults (<see cref="McpTimeoutMs"/>) where the test set nothing.</summary>
+    internal static void ApplyTestDefaults(ProcessStartInfo psi)
+    {
+        if (!psi.Environment.ContainsKey("MCP_TIMEOUT"))
+        {
+            psi.Environment["MCP_TIMEOUT"] = McpTimeoutMs;
+        }
+    }
+
+    /// <summary>Fails the test as hung (after killing the process tree) when <paramref name="wait"/> outlives the watchdog.</summary>
+    internal static async Task WithinWatchdogAsync(Process process, Func<CancellationToken, Task> wait, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Watchdog);
+        try
+        {
+            await wait(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited meanwhile.
+            }
+            Assert.Fail($"forge (pid {process.Id}) did not finish within the {Watchdog.TotalMinutes:0}-minute watchdog: hung");
+        }
+    }
 
     public static Task<Result> RunAsync(params string[] args) => RunAsync(args, null, null);
 
@@ -28,16 +72,16 @@ internal static class ForgeProcess
         {
             psi.Environment[key] = value;
         }
+        ApplyTestDefaults(psi);
         psi.ArgumentList.Add(dll);
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
         }
         using var process = Process.Start(psi)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        await WithinWatchdogAsync(process, process.WaitForExitAsync, CancellationToken.None);
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 }
@@ -81,6 +125,7 @@ internal sealed class LiveForgeProcess : IAsyncDisposable
         {
             psi.Environment[key] = value;
         }
+        ForgeProcess.ApplyTestDefaults(psi);
         psi.ArgumentList.Add(dll);
         foreach (var a in args)
         {
@@ -93,7 +138,7 @@ internal sealed class LiveForgeProcess : IAsyncDisposable
     public async Task<string> WaitForLineAsync(Func<string, bool> match, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        timeout.CancelAfter(ForgeProcess.Watchdog);
         while (await _lines.Reader.WaitToReadAsync(timeout.Token))
         {
             while (_lines.Reader.TryRead(out var line))
@@ -112,9 +157,7 @@ internal sealed class LiveForgeProcess : IAsyncDisposable
     /// <summary>Waits for forge to exit; returns its exit code, and every stdout line and its stderr.</summary>
     public async Task<(int ExitCode, IReadOnlyList<string> StdOut, string StdErr)> WaitForExitAsync(CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await _process.WaitForExitAsync(timeout.Token);
+        await ForgeProcess.WithinWatchdogAsync(_process, _process.WaitForExitAsync, cancellationToken);
         await _pump;
         while (_lines.Reader.TryRead(out var line))
         {

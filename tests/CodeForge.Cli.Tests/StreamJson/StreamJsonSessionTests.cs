@@ -61,8 +61,9 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
         {
             psi.ArgumentList.Add(a);
         }
+        ForgeProcess.ApplyTestDefaults(psi);
         using var process = Process.Start(psi)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(ForgeProcess.Watchdog);
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         foreach (var line in stdin)
