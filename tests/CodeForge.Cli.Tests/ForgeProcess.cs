@@ -6,12 +6,50 @@ namespace CodeForge.Cli.Tests;
 internal static class ForgeProcess
 {
     /// <summary>
-    /// Only a guard against a hang, never a time limit on forge: a JIT start of forge plus its retries took over 60 s in a
-    /// full CI run on two loaded cores, and a guard that fires there fails a test for no bug.
+    /// The most a forge run may take before the test fails as hung: a last resort against a hang, far above what a run
+    /// takes on a loaded 2-core machine (a run that merely starts slowly must never hit it).
     /// </summary>
     public static readonly TimeSpan Watchdog = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// <c>MCP_TIMEOUT</c> (ms) for forge runs whose test did not set one: MCP servers the test expects to connect get
+    /// minutes, not the 30 s default a node server can miss under load. Tests of the timeout itself set their own.
+    /// </summary>
+    public const string McpTimeoutMs = "300000";
+
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
+
+    /// <summary>Gives forge the test defaults (<see cref="McpTimeoutMs"/>) where the test set nothing.</summary>
+    internal static void ApplyTestDefaults(ProcessStartInfo psi)
+    {
+        if (!psi.Environment.ContainsKey("MCP_TIMEOUT"))
+        {
+            psi.Environment["MCP_TIMEOUT"] = McpTimeoutMs;
+        }
+    }
+
+    /// <summary>Fails the test as hung (after killing the process tree) when <paramref name="wait"/> outlives the watchdog.</summary>
+    internal static async Task WithinWatchdogAsync(Process process, Func<CancellationToken, Task> wait, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Watchdog);
+        try
+        {
+            await wait(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited meanwhile.
+            }
+            Assert.Fail($"forge (pid {process.Id}) did not finish within the {Watchdog.TotalMinutes:0}-minute watchdog: hung");
+        }
+    }
 
     public static Task<Result> RunAsync(params string[] args) => RunAsync(args, null, null);
 
@@ -34,16 +72,16 @@ internal static class ForgeProcess
         {
             psi.Environment[key] = value;
         }
+        ApplyTestDefaults(psi);
         psi.ArgumentList.Add(dll);
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
         }
         using var process = Process.Start(psi)!;
-        using var timeout = new CancellationTokenSource(Watchdog);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        await WithinWatchdogAsync(process, process.WaitForExitAsync, CancellationToken.None);
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 }
@@ -87,6 +125,7 @@ internal sealed class LiveForgeProcess : IAsyncDisposable
         {
             psi.Environment[key] = value;
         }
+        ForgeProcess.ApplyTestDefaults(psi);
         psi.ArgumentList.Add(dll);
         foreach (var a in args)
         {
@@ -118,9 +157,7 @@ internal sealed class LiveForgeProcess : IAsyncDisposable
     /// <summary>Waits for forge to exit; returns its exit code, and every stdout line and its stderr.</summary>
     public async Task<(int ExitCode, IReadOnlyList<string> StdOut, string StdErr)> WaitForExitAsync(CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ForgeProcess.Watchdog);
-        await _process.WaitForExitAsync(timeout.Token);
+        await ForgeProcess.WithinWatchdogAsync(_process, _process.WaitForExitAsync, cancellationToken);
         await _pump;
         while (_lines.Reader.TryRead(out var line))
         {

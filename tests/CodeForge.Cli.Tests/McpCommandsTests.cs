@@ -170,7 +170,7 @@ public sealed class McpCommandsTests : IDisposable
             WorkingDirectory = Repo,
             EnvironmentVariables = new Dictionary<string, string?> { ["HOME"] = Home },
         });
-        await using var client = await McpClient.CreateAsync(transport, cancellationToken: Ct);
+        await using var client = await McpClient.CreateAsync(transport, new McpClientOptions { InitializationTimeout = ForgeProcess.Watchdog }, cancellationToken: Ct); // forge starting on a loaded machine may need more than the SDK's 60 s
 
         var read = await client.CallToolAsync(new CallToolRequestParams
         {
@@ -197,7 +197,7 @@ public sealed class McpCommandsTests : IDisposable
             WorkingDirectory = Repo,
             EnvironmentVariables = new Dictionary<string, string?> { ["HOME"] = Home },
         });
-        await using var client = await McpClient.CreateAsync(transport, cancellationToken: Ct);
+        await using var client = await McpClient.CreateAsync(transport, new McpClientOptions { InitializationTimeout = ForgeProcess.Watchdog }, cancellationToken: Ct); // forge starting on a loaded machine may need more than the SDK's 60 s
 
         var tools = await client.ListToolsAsync(cancellationToken: Ct);
         var read = await client.CallToolAsync(new CallToolRequestParams

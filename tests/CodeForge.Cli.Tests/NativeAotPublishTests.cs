@@ -23,12 +23,12 @@ public sealed class NativeAotPublishTests
                 ["publish", Path.Combine(repo, "src", "CodeForge.Cli"), "-c", "Release", "-r", "linux-x64",
                  "-p:PublishAot=true", $"-p:CppCompilerAndLinker={compiler}", "-p:TreatWarningsAsErrors=true",
                  "-p:IlcTreatWarningsAsErrors=true", "-o", output.FullName],
-                repo, TimeSpan.FromMinutes(30));
+                repo, TimeSpan.FromMinutes(8));
 
             Assert.True(publish.ExitCode == 0, $"AOT publish failed:\n{publish.StdOut}\n{publish.StdErr}");
             Assert.DoesNotContain("warning IL", publish.StdOut, StringComparison.Ordinal);
             var binary = Path.Combine(output.FullName, "forge");
-            var run = await RunAsync(binary, ["--version"], repo, TimeSpan.FromMinutes(3));
+            var run = await RunAsync(binary, ["--version"], repo, ForgeProcess.Watchdog);
             Assert.Equal(0, run.ExitCode);
             Assert.Equal("0.1.0+native-aot", run.StdOut.Trim());
 
@@ -63,7 +63,7 @@ public sealed class NativeAotPublishTests
             var env = new Dictionary<string, string>(server.EnvironmentVariables) { ["HOME"] = home };
 
             var run = await RunAsync(binary, ["-p", "what is the password?", "--provider", "anthropic", "--model", "sonnet", "--output-format", "stream-json"],
-                repo, TimeSpan.FromMinutes(5), env);
+                repo, ForgeProcess.Watchdog, env);
 
             Assert.True(run.ExitCode == 0, $"native forge failed:\n{run.StdErr}\n{run.StdOut}");
             Assert.Equal(2, server.Requests.Count);
@@ -110,7 +110,7 @@ public sealed class NativeAotPublishTests
             var env = new Dictionary<string, string>(server.EnvironmentVariables) { ["HOME"] = home };
 
             var run = await RunAsync(binary, ["-p", "what is the password?", "--provider", "openai", "--model", "gpt-5.4", "--effort", "high",
-                "--output-format", "json"], repo, TimeSpan.FromMinutes(5), env);
+                "--output-format", "json"], repo, ForgeProcess.Watchdog, env);
 
             Assert.True(run.ExitCode == 0, $"native forge failed:\n{run.StdErr}\n{run.StdOut}");
             Assert.Equal(2, server.Requests.Count);

@@ -166,7 +166,9 @@ internal sealed class McpServerConnection : IAsyncDisposable
             client = await McpClient.CreateAsync(transport, new McpClientOptions
             {
                 ClientInfo = new Implementation { Name = "forge", Version = _options.ClientVersion },
-                InitializationTimeout = _options.StartupTimeout,
+                // The start-up timeout is ours alone (the token below, on the options' TimeProvider, same duration): a
+                // second copy on the SDK's real clock would race it and could fail a start with another message.
+                InitializationTimeout = Timeout.InfiniteTimeSpan,
             }, loggerFactory: null, linked.Token).ConfigureAwait(false);
             var tools = await client.ListToolsAsync(cancellationToken: linked.Token).ConfigureAwait(false);
             var protocolTools = tools.Select(t => t.ProtocolTool).ToImmutableArray();

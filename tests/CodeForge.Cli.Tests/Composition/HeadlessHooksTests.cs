@@ -150,15 +150,15 @@ public sealed class HeadlessHooksTests : IAsyncLifetime
         var pidFile = Path.Combine(Repo, "hang.pid");
         await WriteSettingsAsync(".forge", $$"""
             { "hooks": { "PreToolUse": [ { "matcher": "Read", "hooks": [
-                { "type": "command", "command": "echo $$ > '{{pidFile}}'; sleep 120", "timeout": 1 } ] } ] } }
+                { "type": "command", "command": "echo $$ > '{{pidFile}}'; sleep 3600", "timeout": 1 } ] } ] } }
             """);
         _server.Enqueue(ScriptedTurn.CallTool("Read", ReadArgs(file)), ScriptedTurn.Reply("It says pelican."));
 
-        var started = DateTime.UtcNow;
+        // The hook sleeps for an hour, far past ForgeProcess.Watchdog: had forge waited for it, the run would fail as
+        // hung. So the run ending at all proves the hook did not hold it up (no bound on how long the run may take).
         var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "read notes", "--provider", "openai"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(40), "the hung hook held up the run");
         Assert.Contains("timed out after 1 s", run.StdErr, StringComparison.Ordinal);
         Assert.Contains("pelican", _server.Requests[1].Body, StringComparison.Ordinal); // the timeout did not block the Read
         var pid = int.Parse((await File.ReadAllTextAsync(pidFile, Ct)).Trim(), System.Globalization.CultureInfo.InvariantCulture);

@@ -130,7 +130,7 @@ public sealed partial class EvalRunnerTests : IAsyncLifetime
             _server.Enqueue(ScriptedTurn.Reply("Done."));
         }
 
-        var results = await Runner(parallelism: names.Length, timeout: TimeSpan.FromMinutes(3)).RunAllAsync([.. names.Select(EvalTestSupport.Task)], null, Ct);
+        var results = await Runner(parallelism: names.Length, timeout: TimeSpan.FromMinutes(10)).RunAllAsync([.. names.Select(EvalTestSupport.Task)], null, Ct);
 
         Assert.Equal(names, results.Select(r => r.Task.Name));
         Assert.All(results, r => Assert.True(r.Passed, $"{r.Task.Name}: {r.Detail}"));

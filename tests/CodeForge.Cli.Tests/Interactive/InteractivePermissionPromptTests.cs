@@ -52,9 +52,9 @@ public sealed class InteractivePermissionPromptTests : IDisposable
         try
         {
             var asking = _prompt.AskAsync("Bash", FakeEngine.Args($$"""{"command":"{{command}}"}"""), PermissionDecision.Default("Bash"), Ct).AsTask();
-            await focused.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            await focused.Task.WaitAsync(TimeSpan.FromMinutes(2), Ct);
             answer();
-            return await asking.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            return await asking.WaitAsync(TimeSpan.FromMinutes(2), Ct);
         }
         finally
         {

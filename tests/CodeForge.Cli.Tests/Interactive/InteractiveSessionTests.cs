@@ -183,7 +183,7 @@ public sealed class InteractiveSessionTests : IDisposable
         await _engine.TurnStarted.Task.WaitAsync(Ct);
 
         _keys.Press(ConsoleKey.Escape, '\x1b');
-        await turn.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await turn.WaitAsync(TimeSpan.FromMinutes(2), Ct);
 
         Assert.Contains("Interrupted", Output, StringComparison.Ordinal);
     }
@@ -200,7 +200,7 @@ public sealed class InteractiveSessionTests : IDisposable
         _keys.Press(ConsoleKey.C, '\x03', control: true);
         _keys.Type("/exit\n");
 
-        await run.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await run.WaitAsync(TimeSpan.FromMinutes(2), Ct);
 
         Assert.Equal(["first", "next one"], _engine.Prompts);
     }
@@ -212,7 +212,7 @@ public sealed class InteractiveSessionTests : IDisposable
         _keys.Press(ConsoleKey.C, '\x03', control: true);
         _keys.Press(ConsoleKey.C, '\x03', control: true);
 
-        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromMinutes(2), Ct));
         Assert.Contains("Press Ctrl-C again to exit", Output, StringComparison.Ordinal);
         Assert.Contains("forge -r " + _engine.SessionId, Output, StringComparison.Ordinal);
     }
@@ -225,7 +225,7 @@ public sealed class InteractiveSessionTests : IDisposable
         _keys.Press(ConsoleKey.Tab, '\t', shift: true);
         _keys.Type("/exit\n");
 
-        await run.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await run.WaitAsync(TimeSpan.FromMinutes(2), Ct);
 
         Assert.Equal(CodeForge.Core.Permissions.PermissionMode.Plan, _engine.Mode);
         Assert.Contains("accept edits", Output, StringComparison.Ordinal);

@@ -27,6 +27,11 @@ internal sealed class TmuxTerminal : IAsyncDisposable
             tmuxArgs.Add("-e");
             tmuxArgs.Add($"{k}={v}");
         }
+        if (!environment.ContainsKey("MCP_TIMEOUT"))
+        {
+            tmuxArgs.Add("-e");
+            tmuxArgs.Add("MCP_TIMEOUT=" + ForgeProcess.McpTimeoutMs);
+        }
         tmuxArgs.Add("-e");
         tmuxArgs.Add("TERM=" + term);
         tmuxArgs.Add(command);
@@ -47,7 +52,7 @@ internal sealed class TmuxTerminal : IAsyncDisposable
     public Task<string> CaptureWithColoursAsync() => RunTmuxAsync(["-L", _socket, "capture-pane", "-p", "-e", "-J", "-S", "-2000", "-t", "forge"]);
 
     /// <summary>Waits until the screen shows <paramref name="text"/> (as many times as <paramref name="occurrences"/>); fails with the screen after the timeout.</summary>
-    public async Task<string> WaitForAsync(string text, int occurrences = 1, int seconds = 60)
+    public async Task<string> WaitForAsync(string text, int occurrences = 1, int seconds = 300)
     {
         var deadline = Stopwatch.StartNew();
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
@@ -66,7 +71,7 @@ internal sealed class TmuxTerminal : IAsyncDisposable
     }
 
     /// <summary>The exit code of forge once it has exited (waits up to <paramref name="seconds"/>).</summary>
-    public async Task<int> WaitForExitAsync(int seconds = 60)
+    public async Task<int> WaitForExitAsync(int seconds = 300)
     {
         var deadline = Stopwatch.StartNew();
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));

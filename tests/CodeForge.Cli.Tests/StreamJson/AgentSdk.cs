@@ -57,6 +57,7 @@ internal static class AgentSdk
         {
             psi.Environment[key] = value;
         }
+        ForgeProcess.ApplyTestDefaults(psi); // the SDK passes its environment on to forge
         psi.ArgumentList.Add(Path.Combine(PackageDirectory, "scenario.mjs"));
         psi.ArgumentList.Add(scenario);
         psi.ArgumentList.Add(cli);
@@ -64,7 +65,7 @@ internal static class AgentSdk
         psi.ArgumentList.Add(JsonSerializer.Serialize(extra));
         using var process = Process.Start(psi)!;
         // A watchdog, not a synchroniser: a hang fails the test instead of the run.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var timeout = new CancellationTokenSource(ForgeProcess.Watchdog);
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         try
@@ -74,7 +75,7 @@ internal static class AgentSdk
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the SDK scenario '{scenario}' did not end within 120 s");
+            throw new TimeoutException($"the SDK scenario '{scenario}' did not end within {ForgeProcess.Watchdog.TotalMinutes:0} minutes");
         }
         var messages = new List<JsonElement>();
         JsonElement facts = default;

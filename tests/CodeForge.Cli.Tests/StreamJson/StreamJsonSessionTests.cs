@@ -61,6 +61,7 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
         {
             psi.ArgumentList.Add(a);
         }
+        ForgeProcess.ApplyTestDefaults(psi);
         return Process.Start(psi)!;
     }
 
@@ -68,7 +69,7 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
     private async Task<Output> RunAsync(IEnumerable<string> stdin, params string[] extraArgs)
     {
         using var process = StartForge(extraArgs);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(ForgeProcess.Watchdog);
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         foreach (var line in stdin)

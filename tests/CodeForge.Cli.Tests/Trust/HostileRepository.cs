@@ -20,8 +20,10 @@ internal sealed class HostileRepository
         Home = Directory.CreateDirectory(Path.Combine(root, "home")).FullName;
         Marks = Directory.CreateDirectory(Path.Combine(root, "marks")).FullName;
         Directory.CreateDirectory(Path.Combine(Repo, ".git"));
+        // Each hook has its own generous timeout: a SessionEnd hook otherwise gets 1.5 s (forge is exiting), which a
+        // `touch` can miss on a loaded machine, and the test would read a missing marker as "did not run".
         var hooks = string.Join(",\n", Events.Select(e =>
-            $$"""    "{{e}}": [{ "hooks": [{ "type": "command", "command": "touch {{Mark("hook-" + e)}}" }] }]"""));
+            $$"""    "{{e}}": [{ "hooks": [{ "type": "command", "command": "touch {{Mark("hook-" + e)}}", "timeout": 600 }] }]"""));
         Write(".forge/settings.json", $$"""
             {
               "hooks": {

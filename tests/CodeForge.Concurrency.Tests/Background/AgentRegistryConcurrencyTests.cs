@@ -40,11 +40,19 @@ public sealed class AgentRegistryConcurrencyTests : IDisposable
         {
             Assert.All(await Task.WhenAll(workers.Select(w => w.ReadLineAsync())), line => Assert.Equal("ready", line));
             using var start = new Barrier(Threads + 1);
+            // The in-process writers wait at their midpoint until the reader has read a few times since they started:
+            // the reads provably overlap the writes, however the threads were scheduled (an event, not a hope).
+            using var readMidRun = new ObservationLatch(required: 3);
             var threads = Enumerable.Range(0, Threads).Select(_ => Task.Run(() =>
             {
                 start.SignalAndWait(TestContext.Current.CancellationToken);
+                readMidRun.WorkloadStarted();
                 for (var n = 0; n < Count; n++)
                 {
+                    if (n == Count / 2)
+                    {
+                        readMidRun.WaitMidRun();
+                    }
                     registry.Update("shared", r => r with { CostUsd = (r.CostUsd ?? 0) + 1 });
                 }
             })).ToList();
@@ -54,18 +62,17 @@ public sealed class AgentRegistryConcurrencyTests : IDisposable
 
             // A reader while they write: every read parses, and the count never goes back.
             decimal last = 0;
-            var reads = 0;
             while (!writersDone.IsCompleted)
             {
                 var seen = registry.Get("shared")!.CostUsd ?? 0;
                 Assert.True(seen >= last, $"the count went back from {last} to {seen}");
                 last = seen;
-                reads++;
+                readMidRun.Observed();
             }
             await writersDone;
 
             Assert.Equal(Workers * Count + Threads * Count, registry.Get("shared")!.CostUsd);
-            Assert.True(reads > 0);
+            Assert.True(readMidRun.ObservedDuringRun >= readMidRun.Required, $"{readMidRun.ObservedDuringRun} reads while the writers ran");
             Assert.Empty(Directory.EnumerateFiles(_root, "*.tmp"));
             foreach (var w in workers)
             {

@@ -113,7 +113,7 @@ public sealed class SettingsStoreConcurrencyTests : IDisposable
         });
         WriteVersion(SettingsPath, 200);
 
-        await Stress.WithinWatchdog(reached.Task.ContinueWith(_ => 0, TaskScheduler.Default), TimeSpan.FromSeconds(30), "convergence");
+        await Stress.WithinWatchdog(reached.Task.ContinueWith(_ => 0, TaskScheduler.Default), Stress.DefaultWatchdog, "convergence");
         Assert.Equal(200, VersionOf(store.Current.Settings));
     }
 

@@ -62,10 +62,10 @@ internal sealed class ForgeChild : IDisposable
         return new ForgeChild(process);
     }
 
-    /// <summary>Waits (at most 3 minutes) for the process to exit; returns its exit code and output.</summary>
+    /// <summary>Waits (at most <see cref="Stress.DefaultWatchdog"/>, against a hang) for the process to exit; returns its exit code and output.</summary>
     public async Task<Result> WaitAsync()
     {
-        await Exited.WaitAsync(TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
+        await Exited.WaitAsync(Stress.DefaultWatchdog, TestContext.Current.CancellationToken);
         return new Result(_process.ExitCode, await _stdout, await _stderr);
     }
 

@@ -14,7 +14,7 @@ public static class LinearizabilityRun
     /// How long the checker may search one history. Histories here decide in milliseconds; the generous bound keeps a
     /// loaded machine (a parallel build, stress-ng) from turning a slow decision into an undecided one.
     /// </summary>
-    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// How long the checker may search one history of a broken variant: an undecided one is skipped (another history is
@@ -29,6 +29,13 @@ public static class LinearizabilityRun
     /// real threads less.
     /// </summary>
     public static readonly TimeSpan MinHuntBudget = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// The least number of histories a hunt records before it gives up, however long they take: a machine loaded so much
+    /// that <see cref="MinHuntBudget"/> passes after a handful of histories still gets as many chances to catch the
+    /// broken variant as an idle one (the give-up decision counts histories, not only seconds).
+    /// </summary>
+    public const int MinHuntHistories = 60;
 
     public sealed record Summary(int Histories, int Linearizable, int Unknown, CheckResult? Violation)
     {
@@ -135,7 +142,7 @@ public static class LinearizabilityRun
         Func<TIn, object?>? partitionBy = null)
     {
         var hunt = budget is { } given && given > MinHuntBudget ? given : MinHuntBudget;
-        var summary = Repeat(model, createExecutor, generate, hunt, threads, opsPerThread, partitionBy, minHistories: 1,
+        var summary = Repeat(model, createExecutor, generate, hunt, threads, opsPerThread, partitionBy, minHistories: MinHuntHistories,
             stopOnUnknown: false, checkTimeout: HuntCheckTimeout);
         Assert.True(summary.Violation is not null, $"the broken variant was not caught: {summary}");
         return summary;

@@ -15,7 +15,7 @@ public sealed class ToolRegistryRaceConditionsTests : IDisposable
 
     public void Dispose() => ToolRegistry.ResetShared();
 
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
     [Fact]
     public void ConcurrentToolRegistration()

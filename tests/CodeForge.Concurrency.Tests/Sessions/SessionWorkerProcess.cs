@@ -9,7 +9,7 @@ namespace CodeForge.Concurrency.Tests.Sessions;
 /// </summary>
 internal sealed class SessionWorkerProcess : IDisposable
 {
-    private static readonly TimeSpan Watchdog = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan Watchdog = Infrastructure.Stress.DefaultWatchdog;
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
     private readonly List<string> _lines = [];

@@ -14,7 +14,7 @@ namespace CodeForge.Concurrency.Tests.Tools;
 /// </remarks>
 internal sealed class FileEditWorkerProcess : IDisposable
 {
-    private static readonly TimeSpan Watchdog = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Watchdog = Infrastructure.Stress.DefaultWatchdog;
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
 

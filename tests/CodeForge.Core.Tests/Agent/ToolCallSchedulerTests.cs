@@ -42,7 +42,7 @@ public sealed class ToolCallSchedulerTests
         var results = await ToolCallScheduler.RunAsync(calls, c => c.Access, c => Task.Run(() =>
         {
             // Each waits for the other: only possible if they run at the same time.
-            Assert.True(bothStarted.SignalAndWait(TimeSpan.FromSeconds(30)), "the calls did not overlap");
+            Assert.True(bothStarted.SignalAndWait(TimeSpan.FromMinutes(2)), "the calls did not overlap");
             return c.Name;
         }));
 

@@ -49,7 +49,7 @@ public sealed class LiveSettingsTests : IDisposable
         Write("""{"model": "b"}""");
         var version = store.Reload().Version;
 
-        var change = await announced.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var change = await announced.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
         Assert.Equal(version, change.Version);
         Assert.Equal(["model"], change.Changed);
         Assert.Equal(["b"], applied);
@@ -81,7 +81,7 @@ public sealed class LiveSettingsTests : IDisposable
         Write("""{"model": "c"}""");
         store.Reload();
 
-        await last.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await last.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
         Assert.Equal(["model"], Assert.Single(announced).Changed);
         Assert.Equal(["c"], applied);
     }
@@ -100,7 +100,7 @@ public sealed class LiveSettingsTests : IDisposable
         Write("{\n\"model\": }");
         store.Reload();
 
-        var change = await announced.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var change = await announced.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
         Assert.Empty(change.Changed);
         Assert.Empty(applied);
         var error = Assert.Single(change.Problems, p => p.IsError);
@@ -124,8 +124,8 @@ public sealed class LiveSettingsTests : IDisposable
         Write("""{"model": "b"}""");
         store.Reload();
 
-        Assert.Equal("boom", (await failed.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)).Message);
-        await announced.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal("boom", (await failed.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken)).Message);
+        await announced.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
         Assert.Equal(["b"], applied);
     }
 }

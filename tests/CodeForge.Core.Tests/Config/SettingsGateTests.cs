@@ -29,7 +29,7 @@ public sealed class SettingsGateTests
         Assert.False(change.IsCompleted);
         second.Dispose();
 
-        await change.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await change.WaitAsync(TimeSpan.FromMinutes(2), ct);
         gate.CompleteChange(2);
         Assert.Equal(2, gate.Version);
     }
@@ -45,11 +45,11 @@ public sealed class SettingsGateTests
         var late = gate.EnterAsync(ct).AsTask();
         Assert.False(late.IsCompleted);
         holder.Dispose();
-        await change.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await change.WaitAsync(TimeSpan.FromMinutes(2), ct);
         Assert.False(late.IsCompleted);
         gate.CompleteChange(7);
 
-        using var lease = await late.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        using var lease = await late.WaitAsync(TimeSpan.FromMinutes(2), ct);
         Assert.Equal(7, lease.Version);
     }
 
@@ -58,7 +58,7 @@ public sealed class SettingsGateTests
     {
         var gate = new SettingsGate();
         var change = gate.EnterChangeAsync();
-        await change.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await change.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
         using var cancel = new CancellationTokenSource();
 
         var waiting = gate.EnterAsync(cancel.Token).AsTask();
@@ -66,7 +66,7 @@ public sealed class SettingsGateTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         gate.CompleteChange(2);
-        await gate.EnterChangeAsync().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await gate.EnterChangeAsync().WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class SettingsGateTests
 
         Assert.False(change.IsCompleted);
         other.Dispose();
-        await change.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await change.WaitAsync(TimeSpan.FromMinutes(2), ct);
     }
 
     [Fact]

@@ -118,7 +118,7 @@ public sealed class SettingsStoreTests : IDisposable
         await SettingsWriter.UpdateAsync(path, root => { root["model"] = "after"; return true; },
             cancellationToken: TestContext.Current.CancellationToken);
 
-        var snapshot = await changed.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var snapshot = await changed.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
         Assert.Equal("after", store.Current.Settings.Model);
         Assert.True(snapshot.Version > 1);
     }
@@ -188,7 +188,7 @@ public sealed class SettingsStoreTests : IDisposable
 
         Write(Path.Combine(Project, ".forge", "settings.json"), """{"model": "later"}""");
 
-        var snapshot = await changed.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var snapshot = await changed.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
         Assert.Equal("later", snapshot.Settings.Model);
     }
 }

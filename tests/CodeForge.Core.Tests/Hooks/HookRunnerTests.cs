@@ -100,7 +100,7 @@ public sealed class HookRunnerTests
         var (runner, _, _) = Create(fake, Hook(HookEvent.Stop, "a"), Hook(HookEvent.Stop, "b"));
 
         var r = await runner.RunAsync(new HookInvocation(HookEvent.Stop, Session), TestContext.Current.CancellationToken)
-            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            .WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
 
         Assert.Equal(2, r.Executions.Length);
     }

@@ -6,7 +6,7 @@ namespace CodeForge.Core.Tests.Tokens;
 
 public sealed class CachingCounterTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
     private readonly LengthCounter _inner = new();
 
     [Theory]

@@ -194,18 +194,23 @@ public sealed class McpClientManagerTests : IAsyncLifetime
             Args = ["-e", "setTimeout(() => {}, 120000)", $"{_marker}-slow"],
             Source = "test",
         };
-        var manager = Manager(new McpClientManagerOptions { StartupTimeout = TimeSpan.FromSeconds(10) }, slow, Everything());
-        var clock = Stopwatch.StartNew();
+        // The start-up timeout runs on a fake clock: the real server connects however long a loaded machine takes, and
+        // the slow one fails exactly when the clock passes 10 s (no race between the two, no bound on wall time).
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var manager = Manager(new McpClientManagerOptions { StartupTimeout = TimeSpan.FromSeconds(10), TimeProvider = time }, slow, Everything());
 
-        var statuses = await manager.ConnectAllAsync(Ct);
+        var all = manager.ConnectAllAsync(Ct);
+        var everything = await manager.ConnectAsync("everything", Ct); // joins the start ConnectAllAsync began
+        Assert.True(everything.State == McpServerState.Connected, everything.Error);
+        Assert.Equal(McpServerState.Starting, manager.GetStatus("slow").State); // still waiting: its clock has not run out
+        time.Advance(TimeSpan.FromSeconds(10));
+        var statuses = await all;
 
-        clock.Stop();
         var failed = statuses.Single(s => s.Name == "slow");
         Assert.Equal(McpServerState.Failed, failed.State);
         Assert.Contains("did not start within 10 s", failed.Error);
         Assert.Contains("MCP_TIMEOUT", failed.Error);
         Assert.Equal(McpServerState.Connected, statuses.Single(s => s.Name == "everything").State);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(25), $"took {clock.Elapsed}");
         await WaitForExitAsync(McpTestServers.ProcessesWith($"{_marker}-slow"));
         Assert.Empty(McpTestServers.ProcessesWith($"{_marker}-slow"));
     }
@@ -311,18 +316,27 @@ public sealed class McpClientManagerTests : IAsyncLifetime
     public async Task DisposeAsync_WhileAServerIsStarting_CancelsTheStartAndKillsItsProcess()
     {
         var slow = new McpServerConfig { Name = "slow", Command = "node", Args = ["-e", "setTimeout(() => {}, 120000)", _marker], Source = "test" };
-        var manager = new McpClientManager([slow], new McpClientManagerOptions { StartupTimeout = TimeSpan.FromSeconds(60) });
-        var connecting = manager.ConnectAsync("slow", Ct);
-        var clock = Stopwatch.StartNew();
-        while (McpTestServers.ProcessesWith(_marker).Count == 0 && clock.Elapsed < TimeSpan.FromSeconds(20))
+        // The start-up timeout is on a fake clock that never moves: only the dispose can end the start (no time bound).
+        var manager = new McpClientManager([slow], new McpClientManagerOptions
         {
-            await Task.Yield();
+            StartupTimeout = TimeSpan.FromSeconds(60),
+            TimeProvider = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(),
+        });
+        var connecting = manager.ConnectAsync("slow", Ct);
+        // Wait until the server process exists (observed in /proc; the bound is a watchdog against a hang).
+        using (var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50)))
+        {
+            var watchdog = Stopwatch.StartNew();
+            while (McpTestServers.ProcessesWith(_marker).Count == 0)
+            {
+                Assert.True(watchdog.Elapsed < Watchdog, "the slow server's process never appeared");
+                await poll.WaitForNextTickAsync(Ct);
+            }
         }
 
         await manager.DisposeAsync();
-        var status = await connecting.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        var status = await connecting.WaitAsync(Watchdog, Ct);
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
         Assert.Equal(McpServerState.Failed, status.State);
         await WaitForExitAsync(McpTestServers.ProcessesWith(_marker));
         Assert.Empty(McpTestServers.ProcessesWith(_marker));
@@ -345,26 +359,9 @@ public sealed class McpClientManagerTests : IAsyncLifetime
     [Fact]
     public async Task StreamableHttp_ConnectsListsAndCallsWithExpandedHeaders()
     {
-        var port = FreePort();
-        var psi = new ProcessStartInfo("node") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        psi.ArgumentList.Add(McpTestServers.Everything);
-        psi.ArgumentList.Add("streamableHttp");
-        psi.ArgumentList.Add(_marker);
-        psi.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var server = Process.Start(psi)!;
+        var (server, port) = await StartHttpServerAsync();
         try
         {
-            var listening = new TaskCompletionSource();
-            server.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data?.Contains("listening", StringComparison.OrdinalIgnoreCase) == true)
-                {
-                    listening.TrySetResult();
-                }
-            };
-            server.BeginErrorReadLine();
-            server.BeginOutputReadLine();
-            await listening.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
             var parsed = McpConfigLoader.Parse("""
                 {"mcpServers": {"remote": {"type": "http", "url": "http://127.0.0.1:${PORT_UNDER_TEST}/mcp", "headers": {"Authorization": "Bearer ${TOKEN:-none}"}}}}
                 """, "test.json", McpConfigScope.Project, n => n == "PORT_UNDER_TEST" ? port.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
@@ -385,6 +382,7 @@ public sealed class McpClientManagerTests : IAsyncLifetime
         {
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync(Ct);
+            server.Dispose();
         }
     }
 
@@ -408,6 +406,46 @@ public sealed class McpClientManagerTests : IAsyncLifetime
         Assert.Contains("\"a\"", ex.Message);
     }
 
+    /// <summary>A watchdog against a hang, never reached by a correct run however loaded the machine.</summary>
+    private static readonly TimeSpan Watchdog = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Starts the everything server over streamable HTTP on a free port. The port is free when chosen but another process
+    /// may take it before the server binds it; the server then exits with "already in use" and the start is retried on a
+    /// new port (decided on what the server prints, not on timing).
+    /// </summary>
+    private async Task<(Process Server, int Port)> StartHttpServerAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            var psi = new ProcessStartInfo("node") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            psi.ArgumentList.Add(McpTestServers.Everything);
+            psi.ArgumentList.Add("streamableHttp");
+            psi.ArgumentList.Add(_marker);
+            psi.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var server = new Process { StartInfo = psi, EnableRaisingEvents = true };
+            var listening = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            server.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data?.Contains("listening", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    listening.TrySetResult(true);
+                }
+            };
+            server.Exited += (_, _) => listening.TrySetResult(false);
+            server.Start();
+            server.BeginErrorReadLine();
+            server.BeginOutputReadLine();
+            if (await listening.Task.WaitAsync(Watchdog, Ct))
+            {
+                return (server, port);
+            }
+            server.Dispose();
+            Assert.True(attempt < 5, $"the everything server exited before listening on {attempt} free ports");
+        }
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -422,7 +460,7 @@ public sealed class McpClientManagerTests : IAsyncLifetime
             try
             {
                 using var p = Process.GetProcessById(pid);
-                await p.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(15), Ct);
+                await p.WaitForExitAsync(Ct).WaitAsync(Watchdog, Ct);
             }
             catch (ArgumentException)
             {

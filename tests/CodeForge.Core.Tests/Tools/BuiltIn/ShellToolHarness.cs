@@ -67,7 +67,7 @@ public sealed class ShellToolHarness : IAsyncDisposable
         {
             return;
         }
-        await appeared.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        await appeared.Task.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
