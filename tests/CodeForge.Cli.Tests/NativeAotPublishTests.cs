@@ -23,7 +23,7 @@ public sealed class NativeAotPublishTests
                 ["publish", Path.Combine(repo, "src", "CodeForge.Cli"), "-c", "Release", "-r", "linux-x64",
                  "-p:PublishAot=true", $"-p:CppCompilerAndLinker={compiler}", "-p:TreatWarningsAsErrors=true",
                  "-p:IlcTreatWarningsAsErrors=true", "-o", output.FullName],
-                repo, TimeSpan.FromMinutes(8));
+                repo, TimeSpan.FromMinutes(30));
 
             Assert.True(publish.ExitCode == 0, $"AOT publish failed:\n{publish.StdOut}\n{publish.StdErr}");
             Assert.DoesNotContain("warning IL", publish.StdOut, StringComparison.Ordinal);
