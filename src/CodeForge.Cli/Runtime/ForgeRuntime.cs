@@ -248,6 +248,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(log);
         var home = environment("HOME") ?? System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
         var cwd = Path.GetFullPath(o.WorkingDirectory);
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("command line parsed");
 
         // 1. Settings: every layer; problems are reported with file and line, and the rest still loads.
         var commandLine = SettingsFragment.Empty with
@@ -274,6 +275,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         {
             log.Report(Diagnostic.From(d));
         }
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("settings and trust");
 
         // 2. The model: one clear line if something is missing.
         ProviderConfig provider;
@@ -307,6 +309,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             return null;
         }
         client = StreamJson.RunFlags.WithFallbacks(client, provider, fallbacks, f => CreateClient(f, usage, retries, reasoning), retries);
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("model client");
 
         // 3. Permissions: settings rules by scope, the mode (the same code applies later versions of the settings).
         var checker = new PermissionChecker(cwd, home);
@@ -319,7 +322,9 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             log.Warning("bypassPermissions mode is disabled by disableBypassPermissionsMode; using default mode");
         }
         var permissionPrompt = prompt?.Invoke(checker, settingsStore.Locations);
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("permissions");
         var extensions = await ExtensionHost.LoadAsync(cwd, MemoryFiles.FindRepositoryRoot(cwd), home, settings, checker, log, trust.IsTrusted, ct, o.Verbose, o.PluginDirectories).ConfigureAwait(false);
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("skills, commands and plugins");
         // MCP servers (settings, .mcp.json, enabled plugins) start now, in parallel, each bounded by MCP_TIMEOUT; they are
         // closed (stdio servers killed) with the runtime.
         var pluginServers = StreamJson.RunFlags.McpPlugins(o, extensions.Plugins.Snapshot.Plugins.Values)
@@ -335,6 +340,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             var mcpConfig = McpStartup.LoadConfig(cwd, home, environment, pluginServers, trust.IsTrusted, McpJsonApproval.From(snapshot.Files), mcpSkipped);
             mcp = await McpStartup.BeginAsync(mcpConfig, cwd, environment, log, ct).ConfigureAwait(false);
         }
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("mcp started");
 
         // 4. The session (resumed, forked, new, or in memory only).
         var sessions = new SessionManager(cwd, new SessionManagerOptions
@@ -356,6 +362,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             settingsStore.Dispose();
             return null;
         }
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("session");
 
         // 5. Tools (files, web, MCP, skills, shells and todos), hooks, git; the context budget and subagents are set up by
         // the constructor. The skill tool and the hooks ask for the session current when they run (it can be switched).
@@ -378,16 +385,20 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             registry.RegisterMany(await mcp.GetToolsAsync().ConfigureAwait(false));
         }
         registry.Register(extensions.CreateSkillTool(() => new SubstitutionContext(self!.Session.Id, extensions.ProjectDirectory)));
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("tools");
         // Bash, BashOutput, KillShell, TodoWrite; the sandbox; background shells are killed when the runtime is disposed.
         var env = new LiveEnvironmentDictionary(settings.Env);
         var shells = await ShellSetup.CreateAsync(settings, cwd, AbsoluteDirectories(settings), session.Id, o.Verbose, o.PrintTodos ? verboseOutput : null, log, env, checker).ConfigureAwait(false);
         registry.RegisterMany(shells.Tools);
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("shells and sandbox");
         var hooks = HeadlessHooks.Create(snapshot, cwd, home,
             () => new(self!.Session.Id, self.Session.TranscriptPath, cwd, PermissionModes.ToSettingsName(checker.Policy.Mode)), log, o.HookProcesses);
         AddPluginHooks(hooks, extensions, log);
         var gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("hooks and git status");
         self = new ForgeRuntime(new RuntimeParts(o, home, cwd, settingsStore, provider, client, usage, retries, checker, permissionPrompt, sessions, session,
             registry, log, environment, mcp, extensions, shells, hooks, env, gitStatus));
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("runtime");
         self.Trust = trust;
         self.McpSkipped = [.. mcpSkipped];
         self._fallbacks = fallbacks;

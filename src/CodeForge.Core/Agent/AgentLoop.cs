@@ -114,6 +114,7 @@ public sealed class AgentLoop
 
                 var updates = new List<ChatResponseUpdate>();
                 modelCalls++;
+                Diagnostics.StartupTrace.MarkOnce("first model request");
                 try
                 {
                     await foreach (var update in _client.GetStreamingResponseAsync(request, chatOptions, ct).ConfigureAwait(false))
@@ -144,6 +145,7 @@ public sealed class AgentLoop
                 }
 
                 var response = updates.ToChatResponse();
+                Diagnostics.StartupTrace.MarkOnce("first model response");
                 if (response.Usage is { } callUsage)
                 {
                     usage.Add(callUsage);
