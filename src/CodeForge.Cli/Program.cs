@@ -18,6 +18,7 @@ internal static class Program
             Console.Out.WriteLine(InformationalVersion);
             return 0;
         }
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("main");
         var root = BuildRootCommand();
         return Agents.AgentSelf.Finish(root.Parse(args).Invoke());
     }

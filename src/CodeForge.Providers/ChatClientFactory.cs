@@ -1,7 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Runtime.CompilerServices;
-using Anthropic;
 using CodeForge.Providers.AnthropicMessages;
 using CodeForge.Providers.Http;
 using CodeForge.Providers.Ollama;
@@ -36,10 +35,6 @@ public sealed record ChatClientFactoryOptions
     /// <summary>The longest a TCP/TLS connect may take before the server counts as unreachable.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Which Anthropic Messages client to use (default: <see cref="AnthropicMessagesClient"/>, the one the
-    /// Native AOT build ships, under the JIT too).</summary>
-    public AnthropicClientImplementation AnthropicImplementation { get; init; } = AnthropicClientImplementation.Auto;
-
     /// <summary>Prompt caching (default on): Anthropic requests carry <c>cache_control</c> breakpoints (built-in client
     /// only), OpenAI requests a <c>prompt_cache_key</c> (<see cref="PromptCacheKey"/> or the request's
     /// <see cref="ChatClientFactory.PromptCacheKeyProperty"/>).</summary>
@@ -54,35 +49,20 @@ public sealed record ChatClientFactoryOptions
     public ReasoningConfig? Reasoning { get; init; }
 }
 
-/// <summary>The two implementations of the Anthropic Messages protocol.</summary>
-public enum AnthropicClientImplementation
-{
-    /// <summary><see cref="Native"/>: the client the Native AOT build ships, so the JIT build behaves the same (prompt
-    /// caching and thinking round trips are implemented there).</summary>
-    Auto,
-    /// <summary>The official <c>Anthropic</c> SDK (needs runtime code generation: not in the Native AOT build).</summary>
-    Sdk,
-    /// <summary><see cref="AnthropicMessagesClient"/>: HttpClient and source-generated JSON, works everywhere.</summary>
-    Native,
-}
-
 /// <summary>
 /// Builds the <see cref="IChatClient"/> for a <see cref="ProviderConfig"/>: the vendor client (OpenAI Chat
-/// Completions, also for compatible servers; the official Anthropic SDK; OllamaSharp) under the decorators
+/// Completions, also for compatible servers; the built-in <see cref="AnthropicMessagesClient"/>; OllamaSharp) under the decorators
 /// usage tracking → retry → error mapping → vendor.
 /// </summary>
 /// <remarks>
-/// <para>The vendor SDKs' own retries are off (OpenAI <c>ClientRetryPolicy(0)</c>, Anthropic <c>MaxRetries = 0</c>,
-/// OllamaSharp has none), so <see cref="RetryingChatClient"/> is the single retry layer. An HTTP handler under every
+/// <para>The vendor SDKs' own retries are off (OpenAI <c>ClientRetryPolicy(0)</c>; the Anthropic client and
+/// OllamaSharp have none), so <see cref="RetryingChatClient"/> is the single retry layer. An HTTP handler under every
 /// SDK turns error responses into one exception shape that carries status, body and <c>Retry-After</c>.</para>
 /// <para>Native AOT: OpenAI, compatible servers and Ollama work (Ollama through a source-generated JSON context).
-/// The Anthropic SDK (13.14.0) cannot: it serializes through an internal, reflection-based
-/// <c>JsonSerializerOptions</c> with some 700 generic converters and offers no way to supply source-generated type
-/// information. So Anthropic goes through <see cref="AnthropicMessagesClient"/> (HttpClient, SSE, source-generated
-/// JSON, prompt-cache breakpoints, thinking blocks with their signatures), under the JIT as well, so what is tested is
-/// what ships; the SDK is used only when <see cref="ChatClientFactoryOptions.AnthropicImplementation"/> asks for it (it
-/// gets thinking through <see cref="ChatOptions.Reasoning"/>, but no cache breakpoints). Both sit under the same
-/// decorators.</para>
+/// The official Anthropic SDK (13.14.0) cannot (it serializes through a reflection-based <c>JsonSerializerOptions</c>),
+/// so Anthropic goes through <see cref="AnthropicMessagesClient"/> (HttpClient, SSE, source-generated JSON,
+/// prompt-cache breakpoints, thinking blocks with their signatures) in every build, JIT and AOT alike: one client,
+/// the one that is tested and shipped. The SDK package is not referenced.</para>
 /// <para>OpenAI's reasoning and coding models (and any server configured with <see cref="OpenAIApi.Responses"/>) go
 /// through the Responses API: the SDK's <c>ResponsesClient</c> with the Microsoft.Extensions.AI adapter, under
 /// <see cref="OpenAIResponsesRequestChatClient"/> (stateless, encrypted reasoning carried across turns, effort, cache
@@ -101,8 +81,6 @@ public static class ChatClientFactory
     public const string PromptCacheKeyProperty = "codeforge.prompt_cache_key";
 
     /// <summary>Creates the client for <paramref name="config"/>.</summary>
-    /// <exception cref="ProviderConfigurationException">The provider cannot run in this process (the Anthropic SDK
-    /// explicitly requested under Native AOT).</exception>
     public static IChatClient Create(ProviderConfig config, ChatClientFactoryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -171,34 +149,10 @@ public static class ChatClientFactory
     }
 #pragma warning restore OPENAI001
 
-    private static IChatClient CreateAnthropic(ProviderConfig config, HttpClient http, ChatClientFactoryOptions options)
+    private static AnthropicMessagesClient CreateAnthropic(ProviderConfig config, HttpClient http, ChatClientFactoryOptions options)
     {
-        // Always explicit: with no key the SDK would look in the environment itself.
         var key = config.ApiKey ?? throw new ArgumentException("An Anthropic configuration needs an API key.", nameof(config));
-        if (!RuntimeFeature.IsDynamicCodeSupported)
-        {
-            // Native AOT: the SDK builds every request with reflection-based System.Text.Json and fails on the first
-            // call; this branch is constant there, so the trimmer drops the SDK path below.
-            if (options.AnthropicImplementation == AnthropicClientImplementation.Sdk)
-            {
-                throw new ProviderConfigurationException(
-                    "The Anthropic SDK does not work in the native (AOT) build of forge; the built-in Anthropic client does (leave AnthropicImplementation on Auto).");
-            }
-            return new AnthropicMessagesClient(http, config.BaseUrl, key, config.Model, config.MaxOutputTokens, options.PromptCaching, options.Reasoning);
-        }
-        if (options.AnthropicImplementation != AnthropicClientImplementation.Sdk)
-        {
-            return new AnthropicMessagesClient(http, config.BaseUrl, key, config.Model, config.MaxOutputTokens, options.PromptCaching, options.Reasoning);
-        }
-        var client = new AnthropicClient
-        {
-            ApiKey = key,
-            BaseUrl = config.BaseUrl.ToString().TrimEnd('/'),
-            MaxRetries = 0,
-            HttpClient = http,
-            Timeout = options.RequestTimeout,
-        };
-        return client.AsIChatClient(config.Model, config.MaxOutputTokens);
+        return new AnthropicMessagesClient(http, config.BaseUrl, key, config.Model, config.MaxOutputTokens, options.PromptCaching, options.Reasoning);
     }
 
     private static OllamaThinkingChatClient CreateOllama(ProviderConfig config, HttpClient http, ChatClientFactoryOptions options)

@@ -6,7 +6,6 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using Anthropic.Exceptions;
 using CodeForge.Providers.AnthropicMessages;
 using CodeForge.Providers.Http;
 using Microsoft.Extensions.AI;
@@ -15,7 +14,7 @@ using OllamaSharp.Models.Exceptions;
 namespace CodeForge.Providers;
 
 /// <summary>
-/// Turns whatever a vendor client throws (OpenAI <c>ClientResultException</c>, Anthropic exceptions, OllamaSharp and
+/// Turns whatever a vendor client throws (OpenAI <c>ClientResultException</c>, the Anthropic client's stream errors, OllamaSharp and
 /// <c>HttpClient</c> exceptions, I/O errors) into a <see cref="ProviderException"/> with a <see cref="ProviderErrorKind"/>
 /// and a one-line message that names the provider, the cause and what to set or do.
 /// </summary>
@@ -121,16 +120,6 @@ public sealed class ErrorMappingChatClient : DelegatingChatClient
             string? header(string name) => headers is not null && headers.TryGetValue(name, out var v) ? v : null;
             return FromStatus(result.Status, SafeBody(raw), RetryAfter(header("Retry-After"), header("retry-after-ms")), error);
         }
-        if (Find<AnthropicApiException>(error) is { } api)
-        {
-            return FromStatus((int)api.StatusCode, api.ResponseBody, null, error);
-        }
-        if (Find<AnthropicSseException>(error) is { } sse)
-        {
-            var body = sse.Body.ValueKind == JsonValueKind.Undefined ? sse.Message : sse.Body.GetRawText();
-            var (_, type, _) = ParseBody(body);
-            return FromStatus(StatusOfAnthropicError(type), body, null, error);
-        }
         if (Find<OpenAIResponses.ResponsesStreamErrorException>(error) is { } responsesError)
         {
             var buffer = new System.Buffers.ArrayBufferWriter<byte>();
@@ -167,10 +156,6 @@ public sealed class ErrorMappingChatClient : DelegatingChatClient
         if (Find<JsonException>(error) is { } json)
         {
             return InvalidResponse(json, error);
-        }
-        if (Find<AnthropicInvalidDataException>(error) is { } invalid)
-        {
-            return InvalidResponse(invalid, error);
         }
         if (Find<HttpRequestException>(error) is { } request && IsConnectFailure(request))
         {

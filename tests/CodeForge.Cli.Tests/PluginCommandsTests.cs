@@ -191,6 +191,36 @@ public sealed class PluginCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Print_WithTraceStartup_PrintsTheStartupPhasesInOrderOnStderr()
+    {
+        ManyPlugins.Write(Home, plugins: 3, skills: 3, agents: 3);
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+        var env = Env();
+        env["FORGE_TRACE_STARTUP"] = "1";
+
+        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai"], Work, env);
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal("ok", run.StdOut.Trim());
+        var phases = run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.StartsWith("forge: startup ", StringComparison.Ordinal) ? l[(l.IndexOf("ms)", StringComparison.Ordinal) + 3)..].Trim() : l)
+            .ToList();
+        Assert.Equal(["main", "command line parsed", "settings and trust", "model client", "permissions", "plugins read", "skills, commands and plugins",
+            "mcp started", "session", "tools", "shells and sandbox", "hooks and git status", "runtime", "first model request", "first model response"], phases);
+    }
+
+    [Fact]
+    public async Task Print_WithoutTraceStartup_PrintsNoPhases()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("ok"));
+
+        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai"], Work, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.DoesNotContain("forge: startup", run.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Print_APluginHook_GetsItsDataFolderAsPlaceholderAndEnvironment()
     {
         var dir = GoodPlugin("src/keeper", "keeper");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using CodeForge.Providers.AnthropicMessages;
 using CodeForge.Testing;
 using Microsoft.Extensions.AI;
 
@@ -57,22 +58,15 @@ public sealed class ChatClientFactoryTests
         return updates.ToChatResponse();
     }
 
-    private AnthropicClientImplementation _anthropic = AnthropicClientImplementation.Auto;
+    /// <summary>The provider kind of the vendor under test.</summary>
+    private static ProviderKind Use(Vendor vendor) => Vendors.KindOf(vendor);
 
-    /// <summary>Selects the implementation under test (xunit makes one instance of this class per test).</summary>
-    private ProviderKind Use(Vendor vendor)
-    {
-        _anthropic = Vendors.ImplementationOf(vendor);
-        return Vendors.KindOf(vendor);
-    }
-
-    private IChatClient Create(ProviderConfig config, RetryOptions? retry = null, UsageTracker? tracker = null, TimeProvider? time = null) =>
+    private static IChatClient Create(ProviderConfig config, RetryOptions? retry = null, UsageTracker? tracker = null, TimeProvider? time = null) =>
         ChatClientFactory.Create(config, new ChatClientFactoryOptions
         {
             Retry = retry ?? Vendors.FastRetry(),
             UsageTracker = tracker,
             TimeProvider = time ?? TimeProvider.System,
-            AnthropicImplementation = _anthropic,
         });
 
     private static List<FunctionCallContent> Calls(ChatResponse response) =>
@@ -309,7 +303,6 @@ public sealed class ChatClientFactoryTests
     }
 
     [Theory]
-    [InlineData(Vendor.AnthropicSdk)]
     [InlineData(Vendor.AnthropicNative)]
     [InlineData(Vendor.OpenAI)]
     public async Task RetryAfterAsAnHttpDate_WaitsUntilThatTime(Vendor vendor)
@@ -437,7 +430,6 @@ public sealed class ChatClientFactoryTests
     }
 
     [Theory]
-    [InlineData(Vendor.AnthropicSdk)]
     [InlineData(Vendor.AnthropicNative)]
     public async Task WrongKeyAgainstAServerThatChecksIt_NamesTheAnthropicKeyVariable(Vendor vendor)
     {
@@ -571,8 +563,6 @@ public sealed class ChatClientFactoryTests
     }
 
     [Theory]
-    [InlineData(Vendor.AnthropicSdk, false)]
-    [InlineData(Vendor.AnthropicSdk, true)]
     [InlineData(Vendor.AnthropicNative, false)]
     [InlineData(Vendor.AnthropicNative, true)]
     public async Task AnthropicCacheReadsAndWrites_ArePricedAtTheirOwnRates(Vendor vendor, bool streaming)
@@ -592,6 +582,15 @@ public sealed class ChatClientFactoryTests
         }
         var totals = client.GetService<UsageTracker>()!.Snapshot;
         Assert.Equal((1, 10_000, 500, 6_000, 3_000, expected.Cost), (totals.Calls, totals.InputTokens, totals.OutputTokens, totals.CachedInputTokens, totals.CacheWriteTokens, (decimal?)totals.Cost));
+    }
+
+    [Fact]
+    public async Task Create_ForAnthropic_UsesTheBuiltInMessagesClient()
+    {
+        await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
+        using var client = Create(Vendors.ConfigFor(ProviderKind.Anthropic, server));
+
+        Assert.NotNull(client.GetService<AnthropicMessagesClient>());
     }
 
     [Fact]

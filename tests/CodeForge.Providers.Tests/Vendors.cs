@@ -3,13 +3,11 @@ using CodeForge.Testing;
 
 namespace CodeForge.Providers.Tests;
 
-/// <summary>A client implementation under test: each vendor, and Anthropic twice (the official SDK, used under the JIT,
-/// and the built-in <see cref="AnthropicMessagesClient"/>, used in the Native AOT build), so the same conformance
-/// tests hold for both.</summary>
+/// <summary>A client implementation under test: each vendor (Anthropic through the built-in
+/// <see cref="AnthropicMessagesClient"/>, the one client of every build).</summary>
 public enum Vendor
 {
     OpenAI,
-    AnthropicSdk,
     AnthropicNative,
     Ollama,
     OpenAICompatible,
@@ -24,16 +22,9 @@ internal static class Vendors
     public static ProviderKind KindOf(Vendor vendor) => vendor switch
     {
         Vendor.OpenAI => ProviderKind.OpenAI,
-        Vendor.AnthropicSdk or Vendor.AnthropicNative => ProviderKind.Anthropic,
+        Vendor.AnthropicNative => ProviderKind.Anthropic,
         Vendor.Ollama => ProviderKind.Ollama,
         _ => ProviderKind.OpenAICompatible,
-    };
-
-    public static AnthropicClientImplementation ImplementationOf(Vendor vendor) => vendor switch
-    {
-        Vendor.AnthropicSdk => AnthropicClientImplementation.Sdk,
-        Vendor.AnthropicNative => AnthropicClientImplementation.Native,
-        _ => AnthropicClientImplementation.Auto,
     };
 
     public static ProviderConfig ConfigFor(ProviderKind kind, FakeModelServer server, string? model = null)

@@ -77,6 +77,7 @@ internal sealed class ExtensionHost : IDisposable
             fileCommands = fileCommands with { Commands = [.. fileCommands.Commands.Select(c => c.Scope == CommandScope.Project ? c with { AllowedTools = [] } : c)] };
         }
         var results = await loading.ConfigureAwait(false);
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("plugins read");
         // --plugin-dir: loaded by the same loader for this run only; every problem is shown with where and why.
         var directoryProblems = await PluginDirectories.LoadAsync(plugins, pluginDirectories ?? [], ct).ConfigureAwait(false);
         foreach (var d in directoryProblems)

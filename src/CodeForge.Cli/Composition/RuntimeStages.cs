@@ -57,13 +57,17 @@ internal static class RuntimeStages
     public static async Task<ComposedRuntime?> ComposeAsync(ForgeOptions o, DiagnosticLog log, TextWriter? verboseOutput, Func<string, string?> environment,
         Func<PermissionChecker, SettingsLocations, IPermissionPrompt?>? prompt, CancellationToken ct)
     {
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("command line parsed");
         var settings = Settings(o, environment, log);
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("settings and trust");
         if (Provider(settings, log) is not { } provider)
         {
             settings.Store.Dispose();
             return null;
         }
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("model client");
         var permissions = Permissions(settings, prompt, log);
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("permissions");
         var extensions = await ExtensionsAsync(settings, permissions, log, ct).ConfigureAwait(false);
         if (await SessionAsync(settings, log, ct).ConfigureAwait(false) is not { } session)
         {
@@ -73,8 +77,10 @@ internal static class RuntimeStages
             settings.Store.Dispose();
             return null;
         }
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("session");
         var tools = await ToolsAsync(settings, permissions, extensions, session, verboseOutput, log, ct).ConfigureAwait(false);
         var hooks = Hooks(settings, permissions, extensions, session, log);
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("hooks and git status");
         return new ComposedRuntime(settings, provider, permissions, extensions, session, tools, hooks);
     }
 
@@ -190,6 +196,7 @@ internal static class RuntimeStages
         var pluginServers = RunFlags.McpPlugins(o, extensions.Plugins.Snapshot.Plugins.Values)
             .SelectMany(pl => pl.Definition.McpServers.Select(server => new Mcp.Config.McpPluginServer(pl.Name, server.Key, server.Value, pl.Root) { PluginData = pl.Definition.DataDirectory }));
         var skipped = new List<string>();
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("skills, commands and plugins");
         McpStartup mcp;
         if (o.StrictMcpConfig)
         {
@@ -200,6 +207,7 @@ internal static class RuntimeStages
             var config = McpStartup.LoadConfig(cwd, s.Home, s.Environment, pluginServers, s.Trust.IsTrusted, Mcp.Config.McpJsonApproval.From(s.Snapshot.Files), skipped);
             mcp = await McpStartup.BeginAsync(config, cwd, s.Environment, log, ct).ConfigureAwait(false);
         }
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("mcp started");
         return new ExtensionStage(extensions, mcp, [.. skipped]);
     }
 
@@ -253,11 +261,13 @@ internal static class RuntimeStages
         var extensions = e.Extensions;
         var current = session.Current;
         registry.Register(extensions.CreateSkillTool(() => new Core.Skills.SubstitutionContext(current.Session.Id, extensions.ProjectDirectory)));
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("tools");
         // Bash, BashOutput, KillShell, TodoWrite; the sandbox; background shells are killed when the runtime is disposed.
         var env = new LiveEnvironmentDictionary(settings.Env);
         var shells = await ShellSetup.CreateAsync(settings, cwd, AbsoluteDirectories(settings), current.Session.Id, o.Verbose, o.PrintTodos ? verboseOutput : null,
             log, env, p.Checker).ConfigureAwait(false);
         registry.RegisterMany(shells.Tools);
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("shells and sandbox");
         var gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
         return new ToolStage(registry, shells, env, gitStatus);
     }

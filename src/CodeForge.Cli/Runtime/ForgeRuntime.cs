@@ -222,6 +222,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             return null;
         }
         var self = new ForgeRuntime(parts, log);
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("runtime");
         if (o.MainAgent is { } agentName && !self.UseMainAgent(agentName))
         {
             await self.DisposeAsync().ConfigureAwait(false);

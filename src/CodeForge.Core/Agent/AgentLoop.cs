@@ -114,6 +114,7 @@ public sealed class AgentLoop
 
                 var updates = new List<ChatResponseUpdate>();
                 modelCalls++;
+                Diagnostics.StartupTrace.MarkOnce("first model request");
                 try
                 {
                     await foreach (var update in _client.GetStreamingResponseAsync(request, chatOptions, ct).ConfigureAwait(false))
@@ -144,6 +145,7 @@ public sealed class AgentLoop
                 }
 
                 var response = updates.ToChatResponse();
+                Diagnostics.StartupTrace.MarkOnce("first model response");
                 if (response.Usage is { } callUsage)
                 {
                     usage.Add(callUsage);
@@ -228,7 +230,15 @@ public sealed class AgentLoop
 
         public ToolResultTruncator Truncator { get; } = new(context.Counter, context.ToolResultMaxTokens, context.ToolOutputDirectory);
 
-        public int ToolDefinitionTokens { get; } = tools.Sum(t => context.Counter.Count(t.Name + " " + t.Description + " " + t.JsonSchema.GetRawText()));
+        private readonly Lazy<int> _toolDefinitionTokens = new(() => tools.Sum(t => context.Counter.Count(ToolDefinitionText(t))));
+
+        /// <summary>The exact tokens of the tool definitions, counted on first use (the exact tokenizer may be costly to load).</summary>
+        public int ToolDefinitionTokens => _toolDefinitionTokens.Value;
+
+        /// <summary>An upper bound of <see cref="ToolDefinitionTokens"/> with <see cref="ContextOptions.UpperBoundCounter"/>.</summary>
+        public int ToolDefinitionTokensBound { get; } = tools.Sum(t => context.UpperBoundCounter.Count(ToolDefinitionText(t)));
+
+        private static string ToolDefinitionText(AIFunction tool) => tool.Name + " " + tool.Description + " " + tool.JsonSchema.GetRawText();
 
         /// <summary>
         /// Auto-compaction waits until the conversation has at least this many messages: two to begin with (a lone prompt
@@ -244,6 +254,12 @@ public sealed class AgentLoop
         RunBudget budget, Conversation conversation, AgentOptions options, IConversationSink sink, ChannelWriter<AgentEvent> events, CancellationToken ct)
     {
         if (!budget.Context.AutoCompact || conversation.Messages.Count < budget.NextCompactionAt)
+        {
+            return;
+        }
+        // A bound under the threshold settles it without the exact count (exact ≤ bound); otherwise count exactly.
+        var bound = Compactor.CountTokens(budget.Context.UpperBoundCounter, conversation.Messages, options.SystemPrompt) + budget.ToolDefinitionTokensBound;
+        if (bound < budget.Context.AutoCompactTokens)
         {
             return;
         }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CodeForge.Core.Tokens;
 using CodeForge.Core.Tools;
 using Microsoft.Extensions.AI;
 
@@ -82,11 +83,14 @@ public sealed class Compactor
     }
 
     /// <summary>The request's size in tokens: the system prompt and the messages (tool definitions excluded).</summary>
-    public int CountTokens(IEnumerable<ChatMessage> messages, string? systemPrompt)
+    public int CountTokens(IEnumerable<ChatMessage> messages, string? systemPrompt) => CountTokens(_options.Counter, messages, systemPrompt);
+
+    /// <summary>The request's size in tokens as <paramref name="counter"/> counts it (tool definitions excluded).</summary>
+    internal static int CountTokens(ITokenCounter counter, IEnumerable<ChatMessage> messages, string? systemPrompt)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var request = string.IsNullOrEmpty(systemPrompt) ? messages : messages.Prepend(new ChatMessage(ChatRole.System, systemPrompt));
-        return _options.Counter.CountMessages(request);
+        return counter.CountMessages(request);
     }
 
     /// <summary>Compacts; the caller holds the conversation's run lock.</summary>

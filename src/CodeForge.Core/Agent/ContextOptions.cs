@@ -25,6 +25,17 @@ public sealed record ContextOptions
     /// <summary>Counts tokens (use a <see cref="CachingCounter"/>: the same messages are counted before every call).</summary>
     public ITokenCounter Counter { get; }
 
+    /// <summary>
+    /// A cheap counter that never counts fewer tokens than <see cref="Counter"/> (default: <see cref="TokenUpperBound.For"/>
+    /// of it). The loop's threshold checks count with it first and call <see cref="Counter"/> only when the bound reaches the
+    /// threshold, so an exact tokenizer is not loaded on a run whose requests stay far below the window.
+    /// </summary>
+    public ITokenCounter UpperBoundCounter
+    {
+        get => field ?? TokenUpperBound.For(Counter);
+        init => field = value ?? throw new ArgumentNullException(nameof(UpperBoundCounter));
+    }
+
     /// <summary>Whether the loop compacts on its own when the request reaches <see cref="AutoCompactThreshold"/>.</summary>
     public bool AutoCompact { get; init; } = true;
 

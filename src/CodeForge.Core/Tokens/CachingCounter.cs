@@ -96,6 +96,9 @@ public sealed class CachingCounter : ITokenCounter
         }
     }
 
+    /// <summary>The counter that does the real counting (never called for a cached text).</summary>
+    public ITokenCounter Inner => _inner;
+
     /// <inheritdoc />
     public int Count(string text) => CountWithHit(text).Tokens;
 

@@ -295,6 +295,52 @@ public sealed class AgentLoopTests
     }
 
     [Fact]
+    public async Task Run_WhenTheBoundStaysBelowTheThreshold_NeverCallsTheExactCounter()
+    {
+        // A tool call and an answer: the second call's threshold check has a conversation to count.
+        var model = new ScriptedChatClient().ToolCalls(ScriptedChatClient.Call("c1", "Echo", ("text", "hi"))).Text("done");
+        var (loop, _) = Build(model, null, new EchoTool());
+        var exact = new Tokens.LengthCounter();
+        var options = new AgentOptions
+        {
+            SystemPrompt = "sys",
+            Context = new ContextOptions(100_000, exact) { UpperBoundCounter = TokenUpperBound.Utf8ByteBound.Instance },
+        };
+
+        var events = await Collect(loop.RunAsync(new Conversation(), "go", options, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(AgentStopReason.Completed, ((TurnFinished)events[^1]).Reason);
+        Assert.Equal(2, model.Requests.Count);
+        Assert.Equal(0, exact.TotalCalls);
+    }
+
+    [Fact]
+    public async Task Run_WhenTheBoundReachesTheThresholdButTheExactCountDoesNot_CountsExactlyAndDoesNotCompact()
+    {
+        var model = new ScriptedChatClient().Text("done");
+        var (loop, _) = Build(model);
+        var exact = new Tokens.LengthCounter();
+        var options = new AgentOptions
+        {
+            // The history is about 2,900 characters: the bound (10 per character) is over 0.5 x 10,000, the exact count is not.
+            Context = new ContextOptions(10_000, exact) { AutoCompactThreshold = 0.5, UpperBoundCounter = new TimesTen() },
+        };
+
+        var events = await Collect(loop.RunAsync(new Conversation(BigHistory()), "go", options, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Empty(events.OfType<ConversationCompacted>());
+        Assert.Single(model.Requests);
+        Assert.True(exact.TotalCalls > 0);
+    }
+
+    private sealed class TimesTen : ITokenCounter
+    {
+        public int Count(string text) => text.Length * 10;
+
+        public int CountMessages(IEnumerable<ChatMessage> messages) => ChatMessageTokens.Count(this, messages);
+    }
+
+    [Fact]
     public async Task Run_WhenAutoCompactionFails_ReportsItAndStillCallsTheModel()
     {
         var model = new ScriptedChatClient().Fails(new HttpRequestException("summary refused")).Text("done anyway");
