@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CodeForge.Core.Shells;
+using CodeForge.Testing.Shells;
 
 namespace CodeForge.Benchmarks.Shells;
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using CodeForge.Concurrency.Tests.Infrastructure;
 using CodeForge.Concurrency.Tests.Linearizability;
 using CodeForge.Core.Shells;
+using CodeForge.Testing.Shells;
 
 namespace CodeForge.Concurrency.Tests.Shells;
 

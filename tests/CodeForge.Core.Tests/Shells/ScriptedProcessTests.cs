@@ -1,4 +1,5 @@
 using CodeForge.Core.Shells;
+using CodeForge.Testing.Shells;
 
 namespace CodeForge.Core.Tests.Shells;
 

@@ -1,6 +1,7 @@
 using CodeForge.Core.Shells;
 using Microsoft.Extensions.Time.Testing;
 using static CodeForge.Core.Tests.Shells.ShellTestSupport;
+using CodeForge.Testing.Shells;
 
 namespace CodeForge.Core.Tests.Shells;
 

@@ -2,6 +2,7 @@ using System.Text;
 using CodeForge.Core.Shells;
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;
+using CodeForge.Testing.Shells;
 
 namespace CodeForge.Core.Tests.Shells;
 

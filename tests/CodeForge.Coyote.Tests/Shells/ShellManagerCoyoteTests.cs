@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CodeForge.Coyote.Tests.Infrastructure;
 using CodeForge.Core.Shells;
 using Microsoft.Coyote.Specifications;
+using CodeForge.Testing.Shells;
 
 namespace CodeForge.Coyote.Tests.Shells;
 

@@ -1,7 +1,9 @@
 // VSTHRD003: Exited is this handle's own TaskCompletionSource task (no JoinableTaskFactory in Core).
 #pragma warning disable VSTHRD003
 
-namespace CodeForge.Core.Shells;
+using CodeForge.Core.Shells;
+
+namespace CodeForge.Testing.Shells;
 
 /// <summary>A scripted process: output written by the caller, exit decided by the caller or by <see cref="KillTree"/>.</summary>
 /// <remarks>
@@ -10,7 +12,7 @@ namespace CodeForge.Core.Shells;
 /// 137 (128 + SIGKILL) if still running, and in any case closes the pipes (as killing a process group ends the background
 /// children that held them).
 /// </remarks>
-public sealed class ScriptedProcess : IProcessHandle
+internal sealed class ScriptedProcess : IProcessHandle
 {
     /// <summary>The exit code of a process ended by SIGKILL.</summary>
     public const int KilledExitCode = 128 + 9;

@@ -1,7 +1,9 @@
 // VSTHRD003: the awaited task is this pipe's own TaskCompletionSource (no JoinableTaskFactory in Core).
 #pragma warning disable VSTHRD003
 
-namespace CodeForge.Core.Shells;
+using CodeForge.Core.Shells;
+
+namespace CodeForge.Testing.Shells;
 
 /// <summary>
 /// An in-memory, one-reader pipe for <see cref="ScriptedProcess"/>: writes queue byte chunks; an asynchronous read returns

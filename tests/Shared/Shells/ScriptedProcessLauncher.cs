@@ -1,12 +1,14 @@
-namespace CodeForge.Core.Shells;
+using CodeForge.Core.Shells;
+
+namespace CodeForge.Testing.Shells;
 
 /// <summary>
 /// An in-memory <see cref="IProcessLauncher"/>: its processes run nothing; the caller writes their output and decides when
-/// they exit. For deterministic tests (including Coyote's systematic scheduling, which cannot control real processes) and
-/// dry runs.
+/// they exit. For deterministic tests (including Coyote's systematic scheduling, which cannot control real processes).
+/// A test double: its source is compiled into each test project that needs it (tests/Shared), never into the product.
 /// </summary>
 /// <remarks>Thread safety: <see cref="Start"/> and <see cref="Started"/> may be called concurrently (one private lock).</remarks>
-public sealed class ScriptedProcessLauncher : IProcessLauncher
+internal sealed class ScriptedProcessLauncher : IProcessLauncher
 {
     private readonly object _gate = new();
     private readonly List<ScriptedProcess> _started = [];
