@@ -62,6 +62,9 @@ public sealed class HookConcurrencyTests
         const int changesBeforeSecondHalf = 30;
         var changedDuringEvents = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var changesDuringEvents = 0;
+        // Plugin 0's first SetSource: the second half also waits for it (the other mutators alone can make the 30 changes
+        // before plugin 0's thread first runs, and then the second half need not see any plugin).
+        var pluginZeroSet = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var mutators = Enumerable.Range(0, 3).Select(plugin => Task.Run(() =>
         {
@@ -77,6 +80,10 @@ public sealed class HookConcurrencyTests
                 else
                 {
                     registry.SetSource($"plugin:{plugin}", PluginGeneration(plugin, generation++));
+                    if (plugin == 0)
+                    {
+                        pluginZeroSet.TrySetResult();
+                    }
                 }
                 Interlocked.Increment(ref changes);
                 if (Volatile.Read(ref eventsStarted) != 0 && Interlocked.Increment(ref changesDuringEvents) == changesBeforeSecondHalf)
@@ -92,7 +99,7 @@ public sealed class HookConcurrencyTests
             Volatile.Write(ref eventsStarted, 1);
             if (i >= events / 2)
             {
-                await changedDuringEvents.Task;
+                await Task.WhenAll(changedDuringEvents.Task, pluginZeroSet.Task);
             }
             var id = $"call_{i}";
             var r = await runner.RunAsync(HookInvocation.ForTool(HookEvent.PreToolUse, Session, i % 2 == 0 ? "Write" : "Edit", Input) with { ToolUseId = id });
