@@ -109,7 +109,9 @@ public sealed class BashToolTests : IAsyncLifetime
         var run = _h.RunAsync("Bash", Args(("command", $"sleep {marker} & echo $! > child.tmp && mv child.tmp child.pid; wait")), cts.Token);
         await ShellToolHarness.WaitForFileAsync(_h.PathOf("child.pid"), Ct);
         var child = int.Parse((await File.ReadAllTextAsync(_h.PathOf("child.pid"), Ct)).Trim(), CultureInfo.InvariantCulture);
-        Assert.True(ShellTestSupport.IsAlive(child, marker));
+        // $! is known as soon as bash forks; the child is "sleep <marker>" only once it has exec'd (a moment later on a
+        // loaded machine: one CI run read the pid first).
+        Assert.True(ShellTestSupport.EventuallyTrue(() => ShellTestSupport.IsAlive(child, marker)), $"sleep {child} never started");
 
         await cts.CancelAsync();
 
