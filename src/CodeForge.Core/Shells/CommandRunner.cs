@@ -75,6 +75,8 @@ public sealed class CommandRunner
     public const int MaxCommandBytes = 100_000;
 
     private const int StderrCap = 64 * 1024;
+    private static readonly TimeSpan DyingPoll = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxDying = TimeSpan.FromSeconds(30);
     private static readonly string? Bash = new[] { "/bin/bash", "/usr/bin/bash" }.FirstOrDefault(File.Exists);
 
     private readonly IProcessLauncher _launcher;
@@ -161,6 +163,15 @@ public sealed class CommandRunner
 
             var stopped = StopLeftovers(handle);
             var pumps = Task.WhenAll(new[] { stdoutPump, stderrPump });
+            // What the group still held was just killed; while a member is dying it may hold the pipes for a moment (on a
+            // busy machine, a long one). Wait for the pumps or for the group to be gone, never cut short by a deadline.
+            var dying = _time.GetTimestamp();
+            while (!pumps.IsCompleted && handle.OutputWritersRemain && handle.GroupAlive && _time.GetElapsedTime(dying) < MaxDying)
+            {
+                using var cancelPoll = new CancellationTokenSource();
+                await Task.WhenAny(new[] { pumps, Task.Delay(DyingPoll, _time, cancelPoll.Token) }).ConfigureAwait(false);
+                await cancelPoll.CancelAsync().ConfigureAwait(false);
+            }
             if (!pumps.IsCompleted && handle.OutputWritersRemain && request.DrainTimeout > TimeSpan.Zero)
             {
                 // Something may still hold the pipes (the killed group dying, or a job that left it): give it the grace.
@@ -197,10 +208,15 @@ public sealed class CommandRunner
         }
     }
 
-    /// <summary>Kills what the command left running in its process group; true if there was anything.</summary>
-    private static bool StopLeftovers(IProcessHandle handle)
+    /// <summary>
+    /// Kills what the command left running in its process group; true if there was anything, not counting the launcher's
+    /// own helper (<see cref="IProcessHandle.HelperProcessName"/>), which may still be on its way out.
+    /// </summary>
+    internal static bool StopLeftovers(IProcessHandle handle)
     {
-        var any = OperatingSystem.IsLinux() && ProcFs.GroupMembers(handle.Pid).Count > 0;
+        var helper = handle.HelperProcessName;
+        var any = OperatingSystem.IsLinux()
+            && ProcFs.GroupMembers(handle.Pid).Any(member => !string.Equals(member.Command, helper, StringComparison.Ordinal));
         handle.KillTree();
         return any;
     }

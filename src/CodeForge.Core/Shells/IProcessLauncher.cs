@@ -39,4 +39,17 @@ public interface IProcessHandle : IDisposable
     /// <remarks>Callers use it to decide whether to wait for end of stream without a deadline (see
     /// <see cref="CommandRunner"/>): output is then never cut short because the machine was slow to schedule the pumps.</remarks>
     bool OutputWritersRemain => true;
+
+    /// <summary>
+    /// True while a process of this process's group is still alive (not a zombie) after <see cref="KillTree"/>: it is dying
+    /// and may still hold the output pipes for a moment. False when the launcher does not start a group or cannot tell.
+    /// </summary>
+    bool GroupAlive => false;
+
+    /// <summary>
+    /// The name (<c>/proc/[pid]/comm</c>) of a process the launcher itself keeps in the group, which may outlive the command
+    /// for a moment and is not something the command left running: bubblewrap's init inside the sandbox, which reports the
+    /// command's exit before it exits itself. Null when there is none.
+    /// </summary>
+    string? HelperProcessName => null;
 }

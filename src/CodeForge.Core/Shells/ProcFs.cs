@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace CodeForge.Core.Shells;
 
-/// <summary>One line of <c>/proc/[pid]/stat</c>, the fields the shell code needs.</summary>
-internal readonly record struct ProcStat(int Pid, char State, int ParentPid, int ProcessGroup, int Session, long StartTicks)
+/// <summary>One line of <c>/proc/[pid]/stat</c>, the fields the shell code needs (<c>Command</c> is <c>comm</c>, the name without arguments).</summary>
+internal readonly record struct ProcStat(int Pid, char State, int ParentPid, int ProcessGroup, int Session, long StartTicks, string Command)
 {
     /// <summary>Zombie or dead: exited, not yet reaped.</summary>
     public bool IsDead => State is 'Z' or 'X' or 'x';
@@ -55,8 +55,9 @@ internal static class ProcFs
         }
         // "pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime
         //  priority nice num_threads itrealvalue starttime ..."; comm may contain spaces and parentheses.
+        var open = text.IndexOf('(', StringComparison.Ordinal);
         var close = text.LastIndexOf(')');
-        if (close < 0)
+        if (open < 0 || close < open)
         {
             return false;
         }
@@ -69,7 +70,7 @@ internal static class ProcFs
         {
             return false;
         }
-        stat = new ProcStat(pid, fields[0].Length > 0 ? fields[0][0] : '?', ppid, pgrp, session, start);
+        stat = new ProcStat(pid, fields[0].Length > 0 ? fields[0][0] : '?', ppid, pgrp, session, start, text[(open + 1)..close]);
         return true;
     }
 

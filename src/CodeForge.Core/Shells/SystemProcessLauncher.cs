@@ -112,6 +112,8 @@ public sealed partial class SystemProcessLauncher : IProcessLauncher
 
         public bool OutputWritersRemain => !(WritersGone(StandardOutput) && WritersGone(StandardError));
 
+        public bool GroupAlive => _group && OperatingSystem.IsLinux() && ProcFs.GroupMembers(Pid).Count > 0;
+
         /// <summary>
         /// True when the pipe read by <paramref name="stream"/> has no writer left: <c>poll</c> reports <c>POLLHUP</c> on a
         /// pipe's read end exactly when every write end is closed (Linux, macOS). False when that cannot be told.

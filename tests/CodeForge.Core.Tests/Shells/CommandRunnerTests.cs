@@ -38,6 +38,101 @@ public sealed class CommandRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_WhileAKilledMemberOfTheGroupIsStillDying_WaitsForItPastTheDrainTimeout()
+    {
+        // bubblewrap's init holds the pipes for a moment after the command's exit was reported; on a loaded machine that
+        // moment can outlast the drain timeout, which must not cut the output.
+        var launcher = new ScriptedProcessLauncher(onStart: process =>
+        {
+            process.HoldReads();
+            process.WriteStdout("all of it\n");
+            process.SetGroupAlive(true);
+            process.Exit(0, keepPipesOpen: true);
+        });
+        var time = new FakeTimeProvider();
+        var runner = new CommandRunner(launcher, time);
+
+        var run = runner.RunAsync(new CommandRequest("cat main.txt", Path.GetTempPath()) { DrainTimeout = TimeSpan.FromSeconds(2) }, Ct);
+        var process = launcher.Started.Single();
+        await process.GroupAliveChecks.WaitAsync(Ct);
+        time.Advance(TimeSpan.FromSeconds(5)); // past the drain timeout, while the group is still dying
+        await process.GroupAliveChecks.WaitAsync(Ct); // the runner looked again after the clock moved
+        Assert.False(run.IsCompleted, "the run ended while a dying member of the group still held the pipes");
+        process.ResumeReads();
+        process.SetGroupAlive(false);
+        process.ClosePipes();
+        var result = await run.WaitAsync(Ct);
+
+        Assert.Equal("all of it\n", result.Output);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenOnlyTheLaunchersHelperIsLeftInTheGroup_DoesNotReportLeftoversButStillStopsIt()
+    {
+        var launcher = new HelperNamingLauncher("sleep");
+        var runner = new CommandRunner(launcher);
+
+        var marker = UniqueSleep();
+
+        var result = await runner.RunAsync(new CommandRequest(SleepInBackground(marker), Path.GetTempPath()), Ct);
+
+        Assert.Equal("started\n", result.Output);
+        Assert.False(result.StoppedBackgroundProcesses, "the launcher's own helper was reported as a process the command left running");
+        Assert.True(EventuallyTrue(() => LivingWith(marker).Length == 0), "the helper was left running");
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenTheCommandLeavesAnotherProgramRunning_ReportsItEvenIfTheLauncherHasAHelper()
+    {
+        var launcher = new HelperNamingLauncher("bwrap");
+        var runner = new CommandRunner(launcher);
+
+        var marker = UniqueSleep();
+
+        var result = await runner.RunAsync(new CommandRequest(SleepInBackground(marker), Path.GetTempPath()), Ct);
+
+        Assert.True(result.StoppedBackgroundProcesses);
+        Assert.True(EventuallyTrue(() => LivingWith(marker).Length == 0), "the program the command left running was not stopped");
+    }
+
+    /// <summary>
+    /// Starts <c>sleep</c> in the background and returns once the forked shell has become <c>sleep</c> (until its exec, the
+    /// job is a copy of bash, a leftover under another name).
+    /// </summary>
+    private static string SleepInBackground(string marker) =>
+        $"sleep {marker} & until [ \"$(cat /proc/$!/comm 2>/dev/null)\" = sleep ]; do :; done; echo started";
+
+    /// <summary>The real launcher, whose handles name <paramref name="helper"/> as the launcher's own helper process.</summary>
+    private sealed class HelperNamingLauncher(string helper) : IProcessLauncher
+    {
+        public IProcessHandle Start(ProcessLaunchSpec spec) => new Handle(SystemProcessLauncher.Instance.Start(spec), helper);
+
+        private sealed class Handle(IProcessHandle inner, string helper) : IProcessHandle
+        {
+            public int Pid => inner.Pid;
+
+            public Stream StandardOutput => inner.StandardOutput;
+
+            public Stream StandardError => inner.StandardError;
+
+            // VSTHRD003: the inner handle's own exit task, handed through.
+#pragma warning disable VSTHRD003
+            public Task<int> Exited => inner.Exited;
+#pragma warning restore VSTHRD003
+
+            public bool OutputWritersRemain => inner.OutputWritersRemain;
+
+            public bool GroupAlive => inner.GroupAlive;
+
+            public string? HelperProcessName => helper;
+
+            public void KillTree() => inner.KillTree();
+
+            public void Dispose() => inner.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task RunAsync_WithARealCommandWhosePipesAreClosed_ReadsEverythingItWrote()
     {
         var runner = new CommandRunner();

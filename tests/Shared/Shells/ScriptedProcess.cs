@@ -22,6 +22,7 @@ internal sealed class ScriptedProcess : IProcessHandle
     private readonly ScriptedPipe _stderr;
     private int _killCount;
     private int _disposed;
+    private int _groupAlive;
 
     internal ScriptedProcess(int pid, ProcessLaunchSpec spec, int maxReadBytes)
     {
@@ -87,6 +88,24 @@ internal sealed class ScriptedProcess : IProcessHandle
     /// <inheritdoc />
     public bool OutputWritersRemain => !(_stdout.IsComplete && _stderr.IsComplete);
 
+    /// <inheritdoc />
+    /// <remarks>Set by <see cref="SetGroupAlive"/>; every read is counted and signalled on <see cref="GroupAliveChecks"/>.</remarks>
+    public bool GroupAlive
+    {
+        get
+        {
+            var alive = Volatile.Read(ref _groupAlive) != 0;
+            GroupAliveChecks.Release();
+            return alive;
+        }
+    }
+
+    /// <summary>Released once each time a caller reads <see cref="GroupAlive"/>.</summary>
+    public SemaphoreSlim GroupAliveChecks { get; } = new(0);
+
+    /// <summary>Says whether a killed member of the group is still dying (see <see cref="IProcessHandle.GroupAlive"/>).</summary>
+    public void SetGroupAlive(bool alive) => Volatile.Write(ref _groupAlive, alive ? 1 : 0);
+
     /// <summary>Holds the reads of both pipes, as when the machine is too busy to schedule the output pumps, until
     /// <see cref="ResumeReads"/>.</summary>
     public void HoldReads()
@@ -115,5 +134,6 @@ internal sealed class ScriptedProcess : IProcessHandle
         Interlocked.Exchange(ref _disposed, 1);
         _stdout.Dispose();
         _stderr.Dispose();
+        GroupAliveChecks.Dispose();
     }
 }
