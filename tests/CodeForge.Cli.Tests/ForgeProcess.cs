@@ -1,84 +1,33 @@
 using System.Diagnostics;
+using CodeForge.Testing.Forge;
 
 namespace CodeForge.Cli.Tests;
 
 /// <summary>Runs the real <c>forge</c> program (the built forge.dll) as a child process.</summary>
+/// <remarks>Start information, watchdog and process-tree kill are <see cref="ForgeLaunch"/>'s (shared with the
+/// concurrency tests); the members here keep the names the Cli tests use. Stateless and thread-safe.</remarks>
 internal static class ForgeProcess
 {
-    /// <summary>
-    /// The most a forge run may take before the test fails as hung: a last resort against a hang, far above what a run
-    /// takes on a loaded 2-core machine (a run that merely starts slowly must never hit it).
-    /// </summary>
-    public static readonly TimeSpan Watchdog = TimeSpan.FromMinutes(5);
+    /// <inheritdoc cref="ForgeLaunch.Watchdog"/>
+    public static readonly TimeSpan Watchdog = ForgeLaunch.Watchdog;
 
-    /// <summary>
-    /// <c>MCP_TIMEOUT</c> (ms) for forge runs whose test did not set one: MCP servers the test expects to connect get
-    /// minutes, not the 30 s default a node server can miss under load. Tests of the timeout itself set their own.
-    /// </summary>
-    public const string McpTimeoutMs = "300000";
+    /// <inheritdoc cref="ForgeLaunch.McpTimeoutMs"/>
+    public const string McpTimeoutMs = ForgeLaunch.McpTimeoutMs;
 
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    /// <summary>Gives forge the test defaults (<see cref="McpTimeoutMs"/>) where the test set nothing.</summary>
-    internal static void ApplyTestDefaults(ProcessStartInfo psi)
-    {
-        if (!psi.Environment.ContainsKey("MCP_TIMEOUT"))
-        {
-            psi.Environment["MCP_TIMEOUT"] = McpTimeoutMs;
-        }
-    }
+    /// <inheritdoc cref="ForgeLaunch.ApplyTestDefaults"/>
+    internal static void ApplyTestDefaults(ProcessStartInfo psi) => ForgeLaunch.ApplyTestDefaults(psi);
 
-    /// <summary>Fails the test as hung (after killing the process tree) when <paramref name="wait"/> outlives the watchdog.</summary>
-    internal static async Task WithinWatchdogAsync(Process process, Func<CancellationToken, Task> wait, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Watchdog);
-        try
-        {
-            await wait(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited meanwhile.
-            }
-            Assert.Fail($"forge (pid {process.Id}) did not finish within the {Watchdog.TotalMinutes:0}-minute watchdog: hung");
-        }
-    }
+    /// <inheritdoc cref="ForgeLaunch.WithinWatchdogAsync"/>
+    internal static Task WithinWatchdogAsync(Process process, Func<CancellationToken, Task> wait, CancellationToken cancellationToken) =>
+        ForgeLaunch.WithinWatchdogAsync(process, wait, cancellationToken);
 
     public static Task<Result> RunAsync(params string[] args) => RunAsync(args, null, null);
 
     public static async Task<Result> RunAsync(string[] args, string? workingDirectory, IReadOnlyDictionary<string, string>? environment)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "forge.dll");
-        Assert.True(File.Exists(dll), $"forge.dll not found next to the tests at {dll}");
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var key in new[] { "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OLLAMA_HOST", "FORGE_PROVIDER", "FORGE_MODEL" })
-        {
-            psi.Environment.Remove(key);
-        }
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            psi.Environment[key] = value;
-        }
-        ApplyTestDefaults(psi);
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(psi)!;
+        using var process = Process.Start(ForgeLaunch.StartInfo(args, workingDirectory ?? Environment.CurrentDirectory, environment))!;
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         await WithinWatchdogAsync(process, process.WaitForExitAsync, CancellationToken.None);
@@ -107,32 +56,8 @@ internal sealed class LiveForgeProcess : IAsyncDisposable
     /// <summary>Every stdout line read so far by <see cref="WaitForLineAsync"/>, in order.</summary>
     public IReadOnlyList<string> Lines => _seen;
 
-    public static LiveForgeProcess Start(string[] args, string workingDirectory, IReadOnlyDictionary<string, string> environment)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "forge.dll");
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var key in new[] { "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OLLAMA_HOST", "FORGE_PROVIDER", "FORGE_MODEL" })
-        {
-            psi.Environment.Remove(key);
-        }
-        foreach (var (key, value) in environment)
-        {
-            psi.Environment[key] = value;
-        }
-        ForgeProcess.ApplyTestDefaults(psi);
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        return new LiveForgeProcess(Process.Start(psi)!);
-    }
+    public static LiveForgeProcess Start(string[] args, string workingDirectory, IReadOnlyDictionary<string, string> environment) =>
+        new(Process.Start(ForgeLaunch.StartInfo(args, workingDirectory, environment))!);
 
     /// <summary>Reads stdout until a line matches <paramref name="match"/> and returns it (fails if forge exits first).</summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> match, CancellationToken cancellationToken)
@@ -168,10 +93,7 @@ internal sealed class LiveForgeProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
+        ForgeLaunch.KillTree(_process);
         await _process.WaitForExitAsync();
         await _pump;
         _process.Dispose();

@@ -12,14 +12,7 @@ internal static class KeyLines
     public static IReadOnlyDictionary<string, int> Index(string json)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
-        var lineStarts = new List<int> { 0 };
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            if (bytes[i] == (byte)'\n')
-            {
-                lineStarts.Add(i + 1);
-            }
-        }
+        var lineStarts = LineStarts(bytes);
         var result = new Dictionary<string, int>(StringComparer.Ordinal);
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
         {
@@ -79,9 +72,27 @@ internal static class KeyLines
         return property;
     }
 
-    private static int LineOf(List<int> lineStarts, int offset)
+    /// <summary>The offset each line starts at: 0, then one past every newline.</summary>
+    private static int[] LineStarts(byte[] bytes)
     {
-        var index = lineStarts.BinarySearch(offset);
+        var starts = new int[bytes.AsSpan().Count((byte)'\n') + 1];
+        var line = 1;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] == (byte)'\n')
+            {
+                starts[line++] = i + 1;
+            }
+        }
+        return starts;
+    }
+
+    // An array and Array.BinarySearch, not List<int>.BinarySearch: the Coyote 1.7.11 rewriter (systematic tests) replaces
+    // that call by its List wrapper's BinarySearch, which it declares as returning void, so the rewritten method stores a
+    // value that is not on the stack and the JIT rejects it (InvalidProgramException). Arrays are not rewritten.
+    private static int LineOf(int[] lineStarts, int offset)
+    {
+        var index = Array.BinarySearch(lineStarts, offset);
         return (index >= 0 ? index : ~index - 1) + 1;
     }
 }

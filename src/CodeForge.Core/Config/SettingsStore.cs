@@ -72,6 +72,18 @@ public sealed class SettingsStore : IDisposable
     public SettingsSnapshot Reload()
     {
         SettingsSnapshot published;
+        if (ReadOutsideLockForTests)
+        {
+            // The broken variant: files read (and the version chosen) before the lock, so an older read can publish last.
+            var loaded = Load(Volatile.Read(ref _current).Version + 1);
+            lock (_reloadGate)
+            {
+                published = loaded;
+                Volatile.Write(ref _current, published);
+            }
+            Notify(published);
+            return published;
+        }
         lock (_reloadGate)
         {
             published = Load(_current.Version + 1);
@@ -80,6 +92,13 @@ public sealed class SettingsStore : IDisposable
         Notify(published);
         return published;
     }
+
+    /// <summary>
+    /// Test seam: a deliberately broken variant of the real class for the systematic-scheduling tests, whose
+    /// <see cref="Reload"/> reads the files and picks the next version before taking the reload lock. Set once, before
+    /// any reload; never set in the product.
+    /// </summary>
+    internal bool ReadOutsideLockForTests { get; set; }
 
     /// <summary>
     /// Watches the settings directories and reloads after a change, once the files have been quiet for

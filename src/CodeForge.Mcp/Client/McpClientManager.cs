@@ -132,7 +132,11 @@ public sealed class McpClientManager : IAsyncDisposable
         {
             return;
         }
-        await _shutdown.CancelAsync().ConfigureAwait(false);
+        // Cancel, not CancelAsync: both return once every callback (the starts' linked tokens) has run, but CancelAsync
+        // runs them on a thread-pool task that the systematic tests (Coyote, strict mode) cannot control.
+#pragma warning disable VSTHRD103 // deliberate (above): the callbacks are quick token links; none blocks
+        _shutdown.Cancel();
+#pragma warning restore VSTHRD103
         await Task.WhenAll(_ordered.Select(c => c.DisposeAsync().AsTask()).ToArray()).ConfigureAwait(false);
         _shutdown.Dispose();
     }

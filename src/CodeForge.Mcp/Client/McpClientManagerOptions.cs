@@ -1,4 +1,5 @@
 using System.Globalization;
+using CodeForge.Mcp.Config;
 
 namespace CodeForge.Mcp.Client;
 
@@ -29,6 +30,20 @@ public sealed record McpClientManagerOptions
 
     /// <summary>The version forge reports to servers.</summary>
     public string ClientVersion { get; init; } = "0.1.0";
+
+    /// <summary>
+    /// Test seam for the systematic-scheduling tests: creates the client of a start in place of the SDK's
+    /// <c>McpClient.CreateAsync</c> over a real transport (whose pipe and HTTP I/O completes on threads Coyote does not
+    /// control), with the start's token. Everything around it (the gate, the restart, the tool listing and calls through
+    /// the SDK's <see cref="ModelContextProtocol.Client.McpClient"/>) is the real code. Never set in the product.
+    /// </summary>
+    internal Func<McpServerConfig, CancellationToken, Task<ModelContextProtocol.Client.McpClient>>? ClientFactoryForTests { get; init; }
+
+    /// <summary>
+    /// Test seam: a deliberately broken variant for the systematic-scheduling tests, whose connections start, restart
+    /// and close without their one-at-a-time gate. Never set in the product.
+    /// </summary>
+    internal bool StartGateSkippedForTests { get; init; }
 
     /// <summary>
     /// Reads <c>MCP_TIMEOUT</c> (start-up timeout in milliseconds) and <c>MAX_MCP_OUTPUT_TOKENS</c> as Claude Code does.

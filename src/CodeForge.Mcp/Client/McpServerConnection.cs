@@ -86,7 +86,11 @@ internal sealed class McpServerConnection : IAsyncDisposable
     private async Task<Live> StartOrReplaceAsync(Live? expected, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var gated = !_options.StartGateSkippedForTests;
+        if (gated)
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -125,7 +129,10 @@ internal sealed class McpServerConnection : IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            if (gated)
+            {
+                _gate.Release();
+            }
         }
     }
 
@@ -154,7 +161,7 @@ internal sealed class McpServerConnection : IAsyncDisposable
                 ConnectionTimeout = _options.StartupTimeout,
             }),
         };
-        if (Config.Transport == McpTransportKind.Stdio && !CommandExists(Config.Command!, _options.WorkingDirectory))
+        if (Config.Transport == McpTransportKind.Stdio && _options.ClientFactoryForTests is null && !CommandExists(Config.Command!, _options.WorkingDirectory))
         {
             throw new McpServerUnavailableException(Config.Name, $"command \"{Config.Command}\" was not found (not a file, and not on PATH)");
         }
@@ -163,13 +170,15 @@ internal sealed class McpServerConnection : IAsyncDisposable
         McpClient? client = null;
         try
         {
-            client = await McpClient.CreateAsync(transport, new McpClientOptions
-            {
-                ClientInfo = new Implementation { Name = "forge", Version = _options.ClientVersion },
-                // The start-up timeout is ours alone (the token below, on the options' TimeProvider, same duration): a
-                // second copy on the SDK's real clock would race it and could fail a start with another message.
-                InitializationTimeout = Timeout.InfiniteTimeSpan,
-            }, loggerFactory: null, linked.Token).ConfigureAwait(false);
+            client = _options.ClientFactoryForTests is { } createForTests
+                ? await createForTests(Config, linked.Token).ConfigureAwait(false)
+                : await McpClient.CreateAsync(transport, new McpClientOptions
+                {
+                    ClientInfo = new Implementation { Name = "forge", Version = _options.ClientVersion },
+                    // The start-up timeout is ours alone (the token below, on the options' TimeProvider, same duration): a
+                    // second copy on the SDK's real clock would race it and could fail a start with another message.
+                    InitializationTimeout = Timeout.InfiniteTimeSpan,
+                }, loggerFactory: null, linked.Token).ConfigureAwait(false);
             var tools = await client.ListToolsAsync(cancellationToken: linked.Token).ConfigureAwait(false);
             var protocolTools = tools.Select(t => t.ProtocolTool).ToImmutableArray();
             var infos = protocolTools.Select(t => new McpToolInfo(McpToolNames.Format(Config.Name, t.Name), t.Name, t.Description ?? "")).ToImmutableArray();
@@ -271,7 +280,11 @@ internal sealed class McpServerConnection : IAsyncDisposable
             return;
         }
         // The manager cancelled _shutdown first, so a start in progress gives up and releases the gate.
-        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        var gated = !_options.StartGateSkippedForTests;
+        if (gated)
+        {
+            await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
         try
         {
             if (_disposed)
@@ -288,7 +301,10 @@ internal sealed class McpServerConnection : IAsyncDisposable
         }
         finally
         {
-            _gate.Release();
+            if (gated)
+            {
+                _gate.Release();
+            }
         }
     }
 

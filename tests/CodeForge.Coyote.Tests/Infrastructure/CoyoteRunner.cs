@@ -90,10 +90,10 @@ public static class CoyoteRunner
     /// <summary>Where reports and traces go.</summary>
     public static string OutputDirectory => Path.Combine(AppContext.BaseDirectory, "coyote");
 
-    /// <summary>Asserts that this test assembly and CodeForge.Core.dll were both rewritten by the Coyote rewriter.</summary>
+    /// <summary>Asserts that this test assembly, CodeForge.Core.dll and CodeForge.Mcp.dll were all rewritten by the Coyote rewriter.</summary>
     public static void AssertRewritten()
     {
-        foreach (var assembly in new[] { typeof(CoyoteRunner).Assembly, typeof(ToolRegistry).Assembly })
+        foreach (var assembly in new[] { typeof(CoyoteRunner).Assembly, typeof(ToolRegistry).Assembly, typeof(CodeForge.Mcp.Client.McpClientManager).Assembly })
         {
             Assert.True(RewritingEngine.IsAssemblyRewritten(assembly),
                 $"{assembly.GetName().Name} was not rewritten by Coyote; the CoyoteRewrite build target did not run " +

@@ -97,10 +97,13 @@ public sealed class CoyoteRunnerTests
     [Fact]
     public void AssertRewritten_OnTheRewrittenBuild_AcceptsBothAssemblies()
     {
-        // Fails (with the build hint) if either the test assembly or CodeForge.Core.dll was left unrewritten.
+        // Fails (with the build hint) if the test assembly, CodeForge.Core.dll or CodeForge.Mcp.dll was left unrewritten.
         CoyoteRunner.AssertRewritten();
 
         Assert.True(Microsoft.Coyote.Rewriting.RewritingEngine.IsAssemblyRewritten(typeof(CodeForge.Core.Tools.ToolExecutor).Assembly));
+        Assert.True(Microsoft.Coyote.Rewriting.RewritingEngine.IsAssemblyRewritten(typeof(CodeForge.Mcp.Client.McpClientManager).Assembly));
+        Assert.False(Microsoft.Coyote.Rewriting.RewritingEngine.IsAssemblyRewritten(typeof(ModelContextProtocol.Client.McpClient).Assembly),
+            "the MCP SDK reads as rewritten, but the rewrite list leaves it out");
         Assert.False(Microsoft.Coyote.Rewriting.RewritingEngine.IsAssemblyRewritten(typeof(Assert).Assembly),
             "xunit's assembly reads as rewritten: the check cannot tell rewritten from not");
     }
