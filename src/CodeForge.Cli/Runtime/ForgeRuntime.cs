@@ -384,6 +384,23 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         Hooks = _hooks.Session,
     };
 
+    /// <summary>What this runtime has loaded now, as values for a front end to describe.</summary>
+    public RuntimeOverview Overview() => new()
+    {
+        Model = Provider.Model,
+        ProviderName = Provider.DisplayName,
+        Mode = Checker.Policy.Mode,
+        Settings = Settings.Current,
+        SessionId = Session.Id,
+        TranscriptPath = Session.TranscriptPath,
+        Todos = _shells.Todos.Current,
+        Skills = [.. Skills.Select(s => new SkillSummary(s.Name, s.Description))],
+        Plugins = [.. Plugins.Select(p => new PluginSummary(p.Name, p.Root, p.SkillNames))],
+        Hooks = [.. HookSources],
+        McpServers = McpStatuses(),
+        MemoryFiles = new(LoadMemoryFiles),
+    };
+
     /// <summary>The instruction files of the next turn: an untrusted folder's files and imports only from inside it.</summary>
     public IReadOnlyList<MemoryFile> LoadMemoryFiles() =>
         MemoryFiles.Load(WorkingDirectory, Home, 40_000, Trust.IsTrusted ? null : Trust.Folder);
