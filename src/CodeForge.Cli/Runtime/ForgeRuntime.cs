@@ -366,7 +366,14 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     }
 
     /// <summary>The options of the next turn: system prompt (memory files re-read), model, turn limit.</summary>
-    public AgentOptions CreateAgentOptions() => new()
+    public AgentOptions CreateAgentOptions()
+    {
+        // Options are made when a turn starts: a model the settings changed to is switched to first.
+        SwitchToPendingModel();
+        return NewAgentOptions();
+    }
+
+    private AgentOptions NewAgentOptions() => new()
     {
         MaxTurns = Options.MaxTurns,
         SystemPrompt = MainAgent is { } agent
