@@ -7,6 +7,7 @@ using CodeForge.Core.Tools;
 using CodeForge.Core.Trust;
 using CodeForge.Providers;
 using Microsoft.Extensions.AI;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Cli.Composition;
 
@@ -217,7 +218,7 @@ internal static class RuntimeStages
         ArgumentNullException.ThrowIfNull(s);
         var sessions = new SessionManager(s.WorkingDirectory, new SessionManagerOptions
         {
-            RootDirectory = Path.Combine(s.Home, ".forge"),
+            RootDirectory = Path.Combine(s.Home, ForgeFiles.ForgeDirectory),
             PersistSessions = !s.Options.NoSessionPersistence,
         });
         try
