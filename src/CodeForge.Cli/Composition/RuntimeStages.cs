@@ -207,6 +207,8 @@ internal static class RuntimeStages
         {
             var config = McpStartup.LoadConfig(cwd, s.Home, s.Environment, pluginServers, s.Trust.IsTrusted, Mcp.Config.McpJsonApproval.From(s.Snapshot.Files), skipped);
             mcp = await McpStartup.BeginAsync(config, cwd, s.Environment, log, ct).ConfigureAwait(false);
+            var plugins = pluginServers.ToList();
+            mcp.ReloadWith(next => McpStartup.LoadConfig(cwd, s.Home, s.Environment, plugins, s.Trust.IsTrusted, Mcp.Config.McpJsonApproval.From(next.Files), new List<string>()));
         }
         CodeForge.Core.Diagnostics.StartupTrace.Mark("mcp started");
         return new ExtensionStage(extensions, mcp, [.. skipped]);

@@ -79,7 +79,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         Diagnostics = diagnostics;
         _conversation = new Conversation(Session.EffectiveMessages);
         _sink = new SessionConversationSink(Session);
-        _live = new LiveSettings(Settings, [ApplyPermissions, ApplyHooks, ApplyEnvironment, ApplyModel]);
+        _live = new LiveSettings(Settings, [ApplyPermissions, ApplyHooks, ApplyEnvironment, ApplyModel, ApplyMcp]);
         Gate = new ToolCallGate(Checker, new ToolCallGateOptions { Hooks = _hooks.Session, Prompt = permissions.Prompt, Settings = _live.Gate, Tools = Registry });
         ConfigureModel();
     }
@@ -279,6 +279,35 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         {
             change.Problem(new SettingsDiagnostic(next.Files.LastOrDefault(f => f.Fragment.Model is not null || f.Fragment.Provider is not null)?.Source
                 ?? new SettingsSource(SettingsScope.Project, "settings"), 0, "model", ex.Message + "; the model is kept"));
+        }
+    }
+
+    /// <summary>
+    /// A changed MCP server set (the settings' <c>mcpServers</c>, <c>mcp.json</c>, <c>.mcp.json</c> approvals) is applied
+    /// before the change is announced: new and changed servers started, removed ones closed, their tools registered or
+    /// withdrawn. This runs on the settings pump's flow (no synchronization context), so waiting here blocks only later
+    /// settings changes, each server bounded by the MCP start-up timeout.
+    /// </summary>
+    private void ApplyMcp(SettingsSnapshot applied, SettingsSnapshot next, SettingsChangeBuilder change)
+    {
+#pragma warning disable VSTHRD002 // see the summary: the pump flow has no synchronization context to deadlock on
+        var mcpChange = Task.Run(() => _mcp.ApplySettingsAsync(next, tools =>
+        {
+            foreach (var tool in tools)
+            {
+                Registry.TryRegister(tool);
+            }
+        }, names =>
+        {
+            foreach (var name in names)
+            {
+                Registry.Deregister(name);
+            }
+        }, CancellationToken.None)).GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
+        if (mcpChange is { IsEmpty: false })
+        {
+            change.Changed("mcp");
         }
     }
 

@@ -200,6 +200,15 @@ public sealed class McpClientManager : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether <see cref="ApplyAsync"/> with <paramref name="servers"/> would change anything.</summary>
+    public bool WouldChange(IReadOnlyList<McpServerConfig> servers)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        var set = _set;
+        return servers.Count != set.Ordered.Length ||
+               servers.Any(c => !set.ByName.TryGetValue(c.Name, out var existing) || !SameLaunch(existing.Config, c));
+    }
+
     /// <summary>Whether two entries start the same server (where they were read from does not matter).</summary>
     private static bool SameLaunch(McpServerConfig a, McpServerConfig b) =>
         a.Transport == b.Transport && a.Command == b.Command && a.Args.SequenceEqual(b.Args, StringComparer.Ordinal) &&
