@@ -397,6 +397,17 @@ public sealed class McpClientManagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public void WouldChange_IsFalseOnlyForTheSameNamesWithTheSameLaunchSettings()
+    {
+        var manager = Manager(null, Everything("one"), Everything("two"));
+
+        Assert.False(manager.WouldChange([Everything("two") with { Source = "elsewhere" }, Everything("one")]));
+        Assert.True(manager.WouldChange([Everything("one")]));
+        Assert.True(manager.WouldChange([Everything("one"), Everything("three")]));
+        Assert.True(manager.WouldChange([Everything("one"), Everything("two") with { Args = ["other.js"] }]));
+    }
+
+    [Fact]
     public async Task ApplyAsync_TwoServersWithOneName_ChangesNothing()
     {
         var manager = Manager(null, Everything("one"));
