@@ -7,6 +7,7 @@ using CodeForge.Core.Shells.Sandbox;
 using CodeForge.Core.Trust;
 using CodeForge.Mcp.Config;
 using CodeForge.Providers;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Cli;
 
@@ -165,7 +166,7 @@ internal sealed class DoctorCommand(string workingDirectory, string home, Func<s
         {
             Line($"{s}: not started");
         }
-        if (!trusted && File.Exists(Path.Combine(_root, ".mcp.json")))
+        if (!trusted && File.Exists(Path.Combine(_root, ForgeFiles.ProjectMcpFile)))
         {
             Line(".mcp.json: not used (the folder is not trusted)");
         }

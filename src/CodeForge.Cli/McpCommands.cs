@@ -9,6 +9,7 @@ using CodeForge.Core.Tools.BuiltIn;
 using CodeForge.Mcp.Client;
 using CodeForge.Mcp.Config;
 using CodeForge.Mcp.Server;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Cli;
 
@@ -36,9 +37,9 @@ internal static class McpCommands
 
     private static string Cwd => Environment.CurrentDirectory;
 
-    private static string ProjectFile => Path.Combine(MemoryFiles.FindRepositoryRoot(Cwd), ".mcp.json");
+    private static string ProjectFile => Path.Combine(MemoryFiles.FindRepositoryRoot(Cwd), ForgeFiles.ProjectMcpFile);
 
-    private static string UserFile => Path.Combine(Home, ".forge", "mcp.json");
+    private static string UserFile => ForgeFiles.InUserDirectory(Home, ForgeFiles.UserMcpFile);
 
     private static Command BuildList()
     {

@@ -135,6 +135,51 @@ internal sealed class McpStartup : IAsyncDisposable
         return Manager.GetTools();
     }
 
+    private Func<Core.Config.SettingsSnapshot, McpConfigSet>? _reload;
+
+    /// <summary>Lets <see cref="ApplySettingsAsync"/> read the server set again for a settings version (start-up calls it
+    /// once, when the set comes from the settings and <c>.mcp.json</c>).</summary>
+    public void ReloadWith(Func<Core.Config.SettingsSnapshot, McpConfigSet> load) => _reload = load;
+
+    /// <summary>
+    /// Reads the server set for <paramref name="next"/> and, when it differs, makes it the manager's: the tools of removed
+    /// and replaced servers are handed to <paramref name="deregister"/>, new and replaced servers are started (each within
+    /// the start-up timeout) and their tools handed to <paramref name="register"/>, a failure reported. Null when nothing
+    /// changed (or live reload is off).
+    /// </summary>
+    public async Task<McpServerSetChange?> ApplySettingsAsync(Core.Config.SettingsSnapshot next, Action<ImmutableArray<ITool>> register,
+        Action<IEnumerable<string>> deregister, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(register);
+        ArgumentNullException.ThrowIfNull(deregister);
+        if (_reload is not { } reload)
+        {
+            return null;
+        }
+        var config = reload(next);
+        if (!Manager.WouldChange(config.Servers))
+        {
+            return null;
+        }
+        var toolsBefore = Manager.GetStatuses().ToDictionary(st => st.Name, st => st.Tools, StringComparer.Ordinal);
+        var change = await Manager.ApplyAsync(config.Servers, cancellationToken).ConfigureAwait(false);
+        deregister(change.Removed.Concat(change.Restarted).SelectMany(name => toolsBefore[name]).Select(t => t.Name));
+        var started = await Task.WhenAll(change.Added.Concat(change.Restarted)
+            .Select(name => Manager.ConnectAsync(name, cancellationToken)).ToArray()).ConfigureAwait(false);
+        foreach (var status in started)
+        {
+            if (status.State == McpServerState.Failed)
+            {
+                _diagnostics.Error($"MCP server \"{status.Name}\" failed: {status.Error}");
+                continue;
+            }
+            var names = status.Tools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+            register([.. Manager.GetTools().Where(t => names.Contains(t.Name))]);
+        }
+        return change;
+    }
+
     public async ValueTask DisposeAsync()
     {
         // Closing first cancels any start still in progress, so exiting never waits for a slow server.

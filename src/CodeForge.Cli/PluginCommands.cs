@@ -4,6 +4,7 @@ using CodeForge.Core.Agent;
 using CodeForge.Core.Config;
 using CodeForge.Core.Plugins;
 using CodeForge.Core.Skills;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Cli;
 
@@ -69,7 +70,7 @@ internal static class PluginCommands
     private static string Home => Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home
         ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
-    private static string UserSettingsPath => Path.Combine(Home, ".forge", "settings.json");
+    private static string UserSettingsPath => ForgeFiles.InUserDirectory(Home, ForgeFiles.SettingsFile);
 
     /// <summary>The settings files (user, project, local) whose <c>extraKnownMarketplaces</c> count.</summary>
     private static IEnumerable<string> SettingsFiles =>

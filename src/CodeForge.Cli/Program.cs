@@ -144,7 +144,7 @@ internal static class Program
         {
             var manager = new SessionManager(Environment.CurrentDirectory, new SessionManagerOptions
             {
-                RootDirectory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".forge"),
+                RootDirectory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), CodeForge.Core.Paths.ForgeFiles.ForgeDirectory),
             });
             var output = parse.InvocationConfiguration.Output;
             foreach (var s in manager.ListSessions())

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CodeForge.Core.Background;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Cli.Agents;
 
@@ -44,7 +45,7 @@ internal static class Worktrees
         {
             throw new InvalidOperationException($"--worktree: the repository at {root} has no commit yet to start a worktree from.");
         }
-        var path = Path.Combine(root, ".forge", "worktrees", name);
+        var path = Path.Combine(root, ForgeFiles.ForgeDirectory, "worktrees", name);
         if (Directory.Exists(path))
         {
             throw new InvalidOperationException($"--worktree: {path} already exists; choose another name or remove it (forge worktree clean).");
@@ -97,7 +98,7 @@ internal static class Worktrees
             await error.WriteLineAsync($"forge: {directory} is not inside a git repository.").ConfigureAwait(false);
             return 1;
         }
-        var folder = Path.Combine(root, ".forge", "worktrees") + Path.DirectorySeparatorChar;
+        var folder = Path.Combine(root, ForgeFiles.ForgeDirectory, "worktrees") + Path.DirectorySeparatorChar;
         var list = await Git.RunAsync(root, ct, "worktree", "list", "--porcelain").ConfigureAwait(false);
         var entries = new List<(string Path, string? Branch)>();
         string? current = null;

@@ -4,6 +4,7 @@ using CodeForge.Core.Permissions;
 using CodeForge.Core.Plugins;
 using CodeForge.Core.Skills;
 using CodeForge.Core.Tools;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Cli.Composition;
 
@@ -112,7 +113,7 @@ internal sealed class ExtensionHost : IDisposable
     }
 
     private static bool IsUnder(string? path, string directory) =>
-        path is not null && Path.GetFullPath(path).StartsWith(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)) + "/", StringComparison.Ordinal);
+        path is not null && PathText.IsUnder(PathText.Normalize(path), PathText.Normalize(directory));
 
     /// <summary>The <c>Skill</c> tool over this run's skills.</summary>
     public ITool CreateSkillTool(Func<SubstitutionContext> context) => new SkillTool(Skills, context);

@@ -3,6 +3,7 @@ using CodeForge.Core.Config;
 using CodeForge.Core.Tools;
 using CodeForge.Core.Tools.Web;
 using CodeForge.Core.Web;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Cli.Composition;
 
@@ -15,7 +16,7 @@ internal static class HeadlessWebTools
         WebCache cache;
         try
         {
-            cache = new WebCache(new WebCacheOptions { Directory = Path.Combine(home, ".forge", "cache", "web") });
+            cache = new WebCache(new WebCacheOptions { Directory = ForgeFiles.InUserDirectory(home, "cache", "web") });
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

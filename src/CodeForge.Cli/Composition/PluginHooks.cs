@@ -13,23 +13,7 @@ internal static class PluginHooks
         ArgumentNullException.ThrowIfNull(log);
         foreach (var set in extensions.Plugins.Snapshot.Hooks)
         {
-            using var buffer = new MemoryStream();
-            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
-            {
-                writer.WriteStartObject();
-                foreach (var (hookEvent, entries) in set.Events)
-                {
-                    writer.WriteStartArray(hookEvent);
-                    foreach (var entry in entries)
-                    {
-                        entry.WriteTo(writer);
-                    }
-                    writer.WriteEndArray();
-                }
-                writer.WriteEndObject();
-            }
-            using var document = System.Text.Json.JsonDocument.Parse(buffer.ToArray());
-            var parsed = HookConfigParser.Parse(document.RootElement, set.SourcePath, set.PluginRoot);
+            var parsed = HookConfigParser.ParseEvents(set.Events, set.SourcePath, set.PluginRoot);
             foreach (var d in parsed.Diagnostics)
             {
                 log.Report(new Diagnostic(d.IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, $"hook problem: {d}", d.Source, d.Line));

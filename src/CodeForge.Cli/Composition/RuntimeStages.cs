@@ -7,6 +7,7 @@ using CodeForge.Core.Tools;
 using CodeForge.Core.Trust;
 using CodeForge.Providers;
 using Microsoft.Extensions.AI;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Cli.Composition;
 
@@ -206,6 +207,8 @@ internal static class RuntimeStages
         {
             var config = McpStartup.LoadConfig(cwd, s.Home, s.Environment, pluginServers, s.Trust.IsTrusted, Mcp.Config.McpJsonApproval.From(s.Snapshot.Files), skipped);
             mcp = await McpStartup.BeginAsync(config, cwd, s.Environment, log, ct).ConfigureAwait(false);
+            var plugins = pluginServers.ToList();
+            mcp.ReloadWith(next => McpStartup.LoadConfig(cwd, s.Home, s.Environment, plugins, s.Trust.IsTrusted, Mcp.Config.McpJsonApproval.From(next.Files), new List<string>()));
         }
         CodeForge.Core.Diagnostics.StartupTrace.Mark("mcp started");
         return new ExtensionStage(extensions, mcp, [.. skipped]);
@@ -217,7 +220,7 @@ internal static class RuntimeStages
         ArgumentNullException.ThrowIfNull(s);
         var sessions = new SessionManager(s.WorkingDirectory, new SessionManagerOptions
         {
-            RootDirectory = Path.Combine(s.Home, ".forge"),
+            RootDirectory = Path.Combine(s.Home, ForgeFiles.ForgeDirectory),
             PersistSessions = !s.Options.NoSessionPersistence,
         });
         try

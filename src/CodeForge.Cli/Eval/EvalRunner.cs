@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Cli.Eval;
 
@@ -219,7 +220,7 @@ internal sealed class EvalRunner(EvalOptions options)
         var home = Path.Combine(folder, "home");
         CopyDirectory(task.RepoDirectory, workspace);
         Directory.CreateDirectory(home);
-        foreach (var settings in new[] { Path.Combine(".forge", "settings.json"), Path.Combine(".claude", "settings.json") })
+        foreach (var settings in new[] { Path.Combine(ForgeFiles.ForgeDirectory, ForgeFiles.SettingsFile), Path.Combine(ForgeFiles.ClaudeDirectory, ForgeFiles.SettingsFile) })
         {
             if (options.UserHome is { } userHome && File.Exists(Path.Combine(userHome, settings)))
             {

@@ -185,38 +185,7 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
         ]);
     }
 
-    public IReadOnlyList<string> Describe(string topic)
-    {
-        var settings = runtime.Settings.Current;
-        switch (topic)
-        {
-            case "config":
-                var s = settings.Settings;
-                return [
-                    $"model: {Model} ({ProviderName})",
-                    $"permission mode: {Modes.SettingsName(Mode)}",
-                    string.Create(CultureInfo.InvariantCulture, $"rules: {s.Allow.Length} allow, {s.Ask.Length} ask, {s.Deny.Length} deny"),
-                    $"additional directories: {(s.AdditionalDirectories.Length == 0 ? "none" : string.Join(", ", s.AdditionalDirectories))}",
-                    string.Create(CultureInfo.InvariantCulture, $"session: {SessionId} ({TranscriptPath ?? "not saved"})"),
-                    .. settings.Diagnostics.Select(d => "⚠ " + d),
-                ];
-            case "todos":
-                var todos = runtime.Shells.Todos.Current;
-                return todos.Items.Length == 0 ? ["No tasks yet."] : [.. todos.Render().Split('\n', StringSplitOptions.RemoveEmptyEntries)];
-            case "skills":
-                return [.. runtime.Extensions.Skills.ListSkills().Select(sk => $"{sk.Name} — {sk.Description}")];
-            case "plugins":
-                return [.. runtime.Plugins.Select(pl => $"{pl.Name} ({pl.Root}) skills: {string.Join(", ", pl.SkillNames)}")];
-            case "hooks":
-                return [.. runtime.HookSources.SelectMany(src => src.Value.Select(h => $"{h.Event} [{src.Key}] {h.Command}"))];
-            case "mcp":
-                return [.. runtime.McpStatuses().Select(st => $"{st.Name}: {st.State}{(st.Error is null ? "" : " — " + st.Error)} ({st.Tools.Length} tools)")];
-            case "memory":
-                return [.. runtime.LoadMemoryFiles().Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Path} ({m.Content.Length} chars)"))];
-            default:
-                return [$"No {topic} in this build."];
-        }
-    }
+    public IReadOnlyList<string> Describe(string topic) => runtime.Overview().Describe(topic);
 
     public Task<string?> ExpandCustomCommandAsync(string name, string arguments)
     {

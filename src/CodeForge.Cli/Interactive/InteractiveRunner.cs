@@ -1,6 +1,7 @@
 using CodeForge.Cli.Composition;
 using CodeForge.Cli.Runtime;
 using Spectre.Console;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Cli.Interactive;
 
@@ -67,7 +68,7 @@ internal static class InteractiveRunner
             await using var engine = new ForgeEngine(runtime, environment, messages, userWait: userWait);
             messages.AddRange(diagnostics.Attach(d => engine.AddNotice(d.Message)).Select(d => d.Message));
             runtime.WatchSettings(engine.OnSettingsChanged);
-            var history = new InputHistory(Path.Combine(runtime.Home, ".forge", "history"));
+            var history = new InputHistory(ForgeFiles.InUserDirectory(runtime.Home, "history"));
             var session = new InteractiveSession(engine, screen, router, history, Program.InformationalVersion);
             await runtime.Hooks.StartAsync(options.Resume is not null || options.Continue ? "resume" : "startup", runtime.Provider.Model, ct).ConfigureAwait(false);
             try

@@ -79,7 +79,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         Diagnostics = diagnostics;
         _conversation = new Conversation(Session.EffectiveMessages);
         _sink = new SessionConversationSink(Session);
-        _live = new LiveSettings(Settings, [ApplyPermissions, ApplyHooks, ApplyEnvironment, ApplyModel]);
+        _live = new LiveSettings(Settings, [ApplyPermissions, ApplyHooks, ApplyEnvironment, ApplyModel, ApplyMcp]);
         Gate = new ToolCallGate(Checker, new ToolCallGateOptions { Hooks = _hooks.Session, Prompt = permissions.Prompt, Settings = _live.Gate, Tools = Registry });
         ConfigureModel();
     }
@@ -282,6 +282,35 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A changed MCP server set (the settings' <c>mcpServers</c>, <c>mcp.json</c>, <c>.mcp.json</c> approvals) is applied
+    /// before the change is announced: new and changed servers started, removed ones closed, their tools registered or
+    /// withdrawn. This runs on the settings pump's flow (no synchronization context), so waiting here blocks only later
+    /// settings changes, each server bounded by the MCP start-up timeout.
+    /// </summary>
+    private void ApplyMcp(SettingsSnapshot applied, SettingsSnapshot next, SettingsChangeBuilder change)
+    {
+#pragma warning disable VSTHRD002 // see the summary: the pump flow has no synchronization context to deadlock on
+        var mcpChange = Task.Run(() => _mcp.ApplySettingsAsync(next, tools =>
+        {
+            foreach (var tool in tools)
+            {
+                Registry.TryRegister(tool);
+            }
+        }, names =>
+        {
+            foreach (var name in names)
+            {
+                Registry.Deregister(name);
+            }
+        }, CancellationToken.None)).GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
+        if (mcpChange is { IsEmpty: false })
+        {
+            change.Changed("mcp");
+        }
+    }
+
     /// <summary>Switches to a model the settings changed to, between turns.</summary>
     private void SwitchToPendingModel()
     {
@@ -366,7 +395,14 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     }
 
     /// <summary>The options of the next turn: system prompt (memory files re-read), model, turn limit.</summary>
-    public AgentOptions CreateAgentOptions() => new()
+    public AgentOptions CreateAgentOptions()
+    {
+        // Options are made when a turn starts: a model the settings changed to is switched to first.
+        SwitchToPendingModel();
+        return NewAgentOptions();
+    }
+
+    private AgentOptions NewAgentOptions() => new()
     {
         MaxTurns = Options.MaxTurns,
         SystemPrompt = MainAgent is { } agent
@@ -382,6 +418,23 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         ChatOptions = new ChatOptions { ModelId = Provider.Model, AdditionalProperties = new() { [ChatClientFactory.PromptCacheKeyProperty] = Session.Id } },
         Context = Context,
         Hooks = _hooks.Session,
+    };
+
+    /// <summary>What this runtime has loaded now, as values for a front end to describe.</summary>
+    public RuntimeOverview Overview() => new()
+    {
+        Model = Provider.Model,
+        ProviderName = Provider.DisplayName,
+        Mode = Checker.Policy.Mode,
+        Settings = Settings.Current,
+        SessionId = Session.Id,
+        TranscriptPath = Session.TranscriptPath,
+        Todos = _shells.Todos.Current,
+        Skills = [.. Skills.Select(s => new SkillSummary(s.Name, s.Description))],
+        Plugins = [.. Plugins.Select(p => new PluginSummary(p.Name, p.Root, p.SkillNames))],
+        Hooks = [.. HookSources],
+        McpServers = McpStatuses(),
+        MemoryFiles = new(LoadMemoryFiles),
     };
 
     /// <summary>The instruction files of the next turn: an untrusted folder's files and imports only from inside it.</summary>

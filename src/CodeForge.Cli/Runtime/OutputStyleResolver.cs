@@ -1,4 +1,5 @@
 using CodeForge.Core.Agent;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Cli.Runtime;
 
@@ -17,10 +18,10 @@ internal sealed class OutputStyleResolver(Action<string> report)
     /// <summary>The directories style files are read from, lowest precedence first.</summary>
     public static IEnumerable<string> Directories(string home, string projectDirectory, IEnumerable<string> pluginRoots)
     {
-        yield return Path.Combine(home, ".claude", "output-styles");
-        yield return Path.Combine(home, ".forge", "output-styles");
-        yield return Path.Combine(projectDirectory, ".claude", "output-styles");
-        yield return Path.Combine(projectDirectory, ".forge", "output-styles");
+        yield return Path.Combine(home, ForgeFiles.ClaudeDirectory, "output-styles");
+        yield return Path.Combine(home, ForgeFiles.ForgeDirectory, "output-styles");
+        yield return Path.Combine(projectDirectory, ForgeFiles.ClaudeDirectory, "output-styles");
+        yield return Path.Combine(projectDirectory, ForgeFiles.ForgeDirectory, "output-styles");
         foreach (var root in pluginRoots)
         {
             yield return Path.Combine(root, "output-styles");

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Core.Agent;
 
@@ -33,11 +34,11 @@ public static class AgentDefinitionLoader
     public static IReadOnlyList<string> Directories(string projectRoot, string? homeDirectory)
     {
         ArgumentNullException.ThrowIfNull(projectRoot);
-        var list = new List<string> { Path.Combine(projectRoot, ".forge", "agents"), Path.Combine(projectRoot, ".claude", "agents") };
+        var list = new List<string> { Path.Combine(projectRoot, ForgeFiles.ForgeDirectory, "agents"), Path.Combine(projectRoot, ForgeFiles.ClaudeDirectory, "agents") };
         if (homeDirectory is not null)
         {
-            list.Add(Path.Combine(homeDirectory, ".forge", "agents"));
-            list.Add(Path.Combine(homeDirectory, ".claude", "agents"));
+            list.Add(Path.Combine(homeDirectory, ForgeFiles.ForgeDirectory, "agents"));
+            list.Add(Path.Combine(homeDirectory, ForgeFiles.ClaudeDirectory, "agents"));
         }
         return [.. list.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)];
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Core.Agent;
 
@@ -38,8 +39,8 @@ public static class MemoryFiles
         var candidates = new List<string>();
         if (homeDirectory is not null)
         {
-            candidates.Add(System.IO.Path.Combine(homeDirectory, ".forge", "AGENTS.md"));
-            candidates.Add(System.IO.Path.Combine(homeDirectory, ".claude", "CLAUDE.md"));
+            candidates.Add(System.IO.Path.Combine(homeDirectory, ForgeFiles.ForgeDirectory, "AGENTS.md"));
+            candidates.Add(System.IO.Path.Combine(homeDirectory, ForgeFiles.ClaudeDirectory, "CLAUDE.md"));
         }
         foreach (var dir in DirectoriesFromRoot(cwd))
         {
@@ -137,9 +138,7 @@ public static class MemoryFiles
     /// <summary>Whether <paramref name="path"/>, with every symbolic link on the way followed, lies in <paramref name="realFolder"/>.</summary>
     private static bool IsInside(string path, string realFolder)
     {
-        var real = RealPath(System.IO.Path.GetFullPath(path));
-        return real.StartsWith(realFolder, StringComparison.Ordinal)
-            && (real.Length == realFolder.Length || realFolder.EndsWith('/') || real[realFolder.Length] == '/');
+        return PathText.IsUnderOrSame(RealPath(System.IO.Path.GetFullPath(path)), realFolder);
     }
 
     /// <summary><paramref name="path"/> (absolute) with the symbolic links of each of its parts followed (at most 40

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CodeForge.Core.Sessions;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Core.Background;
 
@@ -44,7 +45,7 @@ public sealed class AgentRegistry
         ArgumentNullException.ThrowIfNull(environment);
         return environment(DirectoryVariable) is { Length: > 0 } configured
             ? configured
-            : Path.Combine(home, ".forge", "agents");
+            : ForgeFiles.InUserDirectory(home, "agents");
     }
 
     /// <summary>A new random agent id (8 lower-case hex digits).</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using CodeForge.Core.Skills;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Core.Commands;
 
@@ -18,7 +19,7 @@ public sealed record CommandLoadResult(ImmutableArray<CommandDefinition> Command
 public static class CommandLoader
 {
     /// <summary>The folders searched at each level, lowest precedence first.</summary>
-    public static ImmutableArray<string> Folders { get; } = [".claude", ".forge"];
+    public static ImmutableArray<string> Folders { get; } = ForgeFiles.ConfigDirectories;
 
     /// <summary>Discovers the user's and the project's commands.</summary>
     public static CommandLoadResult Discover(string homeDirectory, string projectDirectory)

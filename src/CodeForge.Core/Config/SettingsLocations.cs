@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Core.Config;
 
@@ -14,19 +15,19 @@ public sealed record SettingsLocations(string HomeDirectory, string ProjectDirec
     /// <summary>The settings files read before the command line, lowest precedence first.</summary>
     public ImmutableArray<SettingsSource> FilesBeforeCommandLine =>
     [
-        new(SettingsScope.User, Path.Combine(HomeDirectory, ".claude", "settings.json")),
-        new(SettingsScope.User, Path.Combine(HomeDirectory, ".forge", "settings.json")),
-        new(SettingsScope.Project, Path.Combine(ProjectDirectory, ".claude", "settings.json")),
-        new(SettingsScope.Project, Path.Combine(ProjectDirectory, ".forge", "settings.json")),
-        new(SettingsScope.Local, Path.Combine(ProjectDirectory, ".claude", "settings.local.json")),
-        new(SettingsScope.Local, Path.Combine(ProjectDirectory, ".forge", "settings.local.json")),
+        new(SettingsScope.User, Path.Combine(HomeDirectory, ForgeFiles.ClaudeDirectory, ForgeFiles.SettingsFile)),
+        new(SettingsScope.User, Path.Combine(HomeDirectory, ForgeFiles.ForgeDirectory, ForgeFiles.SettingsFile)),
+        new(SettingsScope.Project, Path.Combine(ProjectDirectory, ForgeFiles.ClaudeDirectory, ForgeFiles.SettingsFile)),
+        new(SettingsScope.Project, Path.Combine(ProjectDirectory, ForgeFiles.ForgeDirectory, ForgeFiles.SettingsFile)),
+        new(SettingsScope.Local, Path.Combine(ProjectDirectory, ForgeFiles.ClaudeDirectory, ForgeFiles.LocalSettingsFile)),
+        new(SettingsScope.Local, Path.Combine(ProjectDirectory, ForgeFiles.ForgeDirectory, ForgeFiles.LocalSettingsFile)),
     ];
 
     /// <summary>The managed settings file.</summary>
     public SettingsSource Managed => new(SettingsScope.Managed, ManagedSettingsPath);
 
     /// <summary>Where "always allow in this project" answers are written.</summary>
-    public string LocalSettingsPath => Path.Combine(ProjectDirectory, ".forge", "settings.local.json");
+    public string LocalSettingsPath => Path.Combine(ProjectDirectory, ForgeFiles.ForgeDirectory, ForgeFiles.LocalSettingsFile);
 
     /// <summary>The usual locations: <c>$HOME</c> and the given project directory.</summary>
     public static SettingsLocations ForProject(string projectDirectory) =>

@@ -47,6 +47,27 @@ public static class HookConfigParser
     }
 
     /// <summary>
+    /// Parses hooks already split by event (a plugin's <see cref="Plugins.PluginHookSet.Events"/>: event name → its
+    /// matcher groups), as <see cref="Parse"/> would parse the same object; keys in messages read <c>hooks.Event[i]…</c>.
+    /// </summary>
+    public static HookConfigResult ParseEvents(
+        IEnumerable<KeyValuePair<string, ImmutableArray<JsonElement>>> events, string sourceName, string? pluginRoot = null)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        var c = new Context(sourceName, ImmutableDictionary<string, int>.Empty, pluginRoot, reportStructure: true);
+        var result = ImmutableArray.CreateBuilder<HookDefinition>();
+        foreach (var (name, groups) in events)
+        {
+            if (ParseEventName(name, "hooks", c) is { } hookEvent)
+            {
+                ParseGroups(hookEvent, groups, $"hooks.{name}", c, result);
+            }
+        }
+        return new HookConfigResult(result.ToImmutable(), c.Diagnostics.ToImmutable());
+    }
+
+    /// <summary>
     /// Parses a whole document in the settings shape (<c>{"hooks": {...}}</c>): a plugin's <c>hooks/hooks.json</c>, or
     /// JSON text from tests. A document that is not JSON, or has no <c>hooks</c> object, is a diagnostic.
     /// </summary>
@@ -171,16 +192,8 @@ public static class HookConfigParser
         foreach (var property in hooks.EnumerateObject())
         {
             var eventKey = $"{key}.{property.Name}";
-            if (!HookEvents.TryParse(property.Name, out var hookEvent))
+            if (ParseEventName(property.Name, key, c) is not { } hookEvent)
             {
-                if (HookEvents.KnownUnsupported.Contains(property.Name))
-                {
-                    c.Warning(eventKey, $"the {property.Name} event is not fired by forge; its hooks are ignored");
-                }
-                else
-                {
-                    c.Error(eventKey, $"unknown hook event \"{property.Name}\"; expected one of {string.Join(", ", HookEvents.All)}; ignored");
-                }
                 continue;
             }
             if (property.Value.ValueKind != JsonValueKind.Array)
@@ -188,13 +201,36 @@ public static class HookConfigParser
                 c.Structure(eventKey, $"expected an array of matcher groups, found {SettingsParser.Describe(property.Value)}; ignored");
                 continue;
             }
-            var g = 0;
-            foreach (var group in property.Value.EnumerateArray())
-            {
-                ParseGroup(hookEvent, group, $"{eventKey}[{g++}]", c, result);
-            }
+            ParseGroups(hookEvent, property.Value.EnumerateArray(), eventKey, c, result);
         }
         return result.ToImmutable();
+    }
+
+    private static HookEvent? ParseEventName(string name, string key, Context c)
+    {
+        if (HookEvents.TryParse(name, out var hookEvent))
+        {
+            return hookEvent;
+        }
+        var eventKey = $"{key}.{name}";
+        if (HookEvents.KnownUnsupported.Contains(name))
+        {
+            c.Warning(eventKey, $"the {name} event is not fired by forge; its hooks are ignored");
+        }
+        else
+        {
+            c.Error(eventKey, $"unknown hook event \"{name}\"; expected one of {string.Join(", ", HookEvents.All)}; ignored");
+        }
+        return null;
+    }
+
+    private static void ParseGroups(HookEvent hookEvent, IEnumerable<JsonElement> groups, string eventKey, Context c, ImmutableArray<HookDefinition>.Builder result)
+    {
+        var g = 0;
+        foreach (var group in groups)
+        {
+            ParseGroup(hookEvent, group, $"{eventKey}[{g++}]", c, result);
+        }
     }
 
     private static void ParseGroup(HookEvent hookEvent, JsonElement group, string key, Context c, ImmutableArray<HookDefinition>.Builder result)

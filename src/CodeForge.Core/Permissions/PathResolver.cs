@@ -1,3 +1,5 @@
+using CodeForge.Core.Paths;
+
 namespace CodeForge.Core.Permissions;
 
 /// <summary>
@@ -12,8 +14,6 @@ internal static class PathResolver
 
     private const int MaxLinkHops = 40;
 
-    private static StringComparison Comparison => OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-
     /// <summary>The absolute, normalized form of <paramref name="path"/> (no file-system access), or null if it is not a path.</summary>
     public static string? Lexical(string? path, string directory, string home)
     {
@@ -23,11 +23,7 @@ internal static class PathResolver
         }
         try
         {
-            if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
-            {
-                path = Path.Join(home, path[1..]);
-            }
-            var full = Path.GetFullPath(path, directory);
+            var full = Path.GetFullPath(PathText.ExpandHome(path, home), directory);
             return full.Length > 1 ? Path.TrimEndingDirectorySeparator(full) : full;
         }
         catch (ArgumentException)
@@ -99,11 +95,7 @@ internal static class PathResolver
         }
     }
 
-    private static string Normalize(string path)
-    {
-        var full = Path.GetFullPath(path);
-        return full.Length > 1 ? Path.TrimEndingDirectorySeparator(full) : full;
-    }
+    private static string Normalize(string path) => PathText.Normalize(path);
 
     /// <summary>
     /// The absolute paths a Bash word names in <paramref name="directory"/>: one path, or the matches of a glob (the
@@ -190,12 +182,5 @@ internal static class PathResolver
     }
 
     /// <summary>Whether <paramref name="path"/> is <paramref name="directory"/> or below it (both absolute and normalized).</summary>
-    public static bool IsUnderOrSame(string path, string directory)
-    {
-        if (!path.StartsWith(directory, Comparison))
-        {
-            return false;
-        }
-        return path.Length == directory.Length || directory.EndsWith('/') || path[directory.Length] == '/';
-    }
+    public static bool IsUnderOrSame(string path, string directory) => PathText.IsUnderOrSame(path, directory);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Core.Permissions;
 
@@ -255,7 +256,7 @@ public sealed class PermissionPolicy
             {
                 return true;
             }
-            if (parts[i] is ".forge" or ".claude" && i + 1 < parts.Length)
+            if (ForgeFiles.IsConfigDirectory(parts[i]) && i + 1 < parts.Length)
             {
                 var name = parts[i + 1];
                 if (name.StartsWith("settings", StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) ||
@@ -625,12 +626,7 @@ public sealed class PermissionPolicy
         return false;
     }
 
-    private static bool IsUnder(string path, string directory)
-    {
-        var relative = Path.GetRelativePath(directory, path);
-        return !Path.IsPathRooted(relative) &&
-               !(relative.StartsWith("..", StringComparison.Ordinal) && (relative.Length == 2 || relative[2] == Path.DirectorySeparatorChar));
-    }
+    private static bool IsUnder(string path, string directory) => PathText.IsUnderOrSame(PathText.Normalize(path), PathText.Normalize(directory));
 
     private static int Index(PermissionLayer layer) =>
         Enum.IsDefined(layer) ? (int)layer : throw new ArgumentOutOfRangeException(nameof(layer), layer, "Unknown permission layer.");

@@ -1,3 +1,5 @@
+using CodeForge.Core.Paths;
+
 namespace CodeForge.Core.Permissions;
 
 /// <summary>
@@ -26,7 +28,7 @@ public sealed record RuleSource(PermissionLayer Layer, string? FilePath = null, 
         var full = Path.GetFullPath(filePath);
         var dir = Path.GetDirectoryName(full) ?? full;
         var name = Path.GetFileName(dir);
-        if (name is ".forge" or ".claude")
+        if (ForgeFiles.IsConfigDirectory(name))
         {
             dir = Path.GetDirectoryName(dir) ?? dir;
         }

@@ -1,4 +1,5 @@
 using System.Text;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Core.Plugins;
 
@@ -30,7 +31,7 @@ public static class PluginDataDirectory
     public static string RootFor(string homeDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(homeDirectory);
-        return Path.Combine(Path.GetFullPath(homeDirectory), ".forge", "plugin-data");
+        return ForgeFiles.InUserDirectory(Path.GetFullPath(homeDirectory), "plugin-data");
     }
 
     /// <summary>The folder name of the plugin <paramref name="name"/> from <paramref name="marketplace"/>.</summary>

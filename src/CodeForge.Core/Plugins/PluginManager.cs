@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using CodeForge.Core.Commands;
 using CodeForge.Core.Skills;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Core.Plugins;
 
@@ -315,5 +316,5 @@ public sealed class PluginManager
         return new PluginLoadResult(PluginLoadOutcome.Loaded, key, loaded, read.Diagnostics);
     }
 
-    private static string Normalize(string root) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+    private static string Normalize(string root) => PathText.Normalize(root);
 }

@@ -572,8 +572,7 @@ public sealed class PluginReader : IPluginReader
         }
     }
 
-    internal static bool IsWithin(string root, string path) =>
-        path == root || path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    internal static bool IsWithin(string root, string path) => CodeForge.Core.Paths.PathText.IsUnderOrSame(path, root);
 
     /// <summary>The path with symbolic links resolved, as far as the path exists.</summary>
     internal static string RealPath(string path)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CodeForge.Core.Config;
 using CodeForge.Core.Skills;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Core.Plugins;
 
@@ -41,7 +42,7 @@ public sealed class PluginStore
     public PluginStore(string homeDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(homeDirectory);
-        Directory = Path.Combine(Path.GetFullPath(homeDirectory), ".forge", "plugins");
+        Directory = ForgeFiles.InUserDirectory(Path.GetFullPath(homeDirectory), "plugins");
     }
 
     /// <summary><c>~/.forge/plugins</c>.</summary>

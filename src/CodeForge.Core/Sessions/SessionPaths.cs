@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Core.Sessions;
 
@@ -23,7 +24,7 @@ public static class SessionPaths
 
     /// <summary><c>~/.forge</c>.</summary>
     public static string DefaultRootDirectory =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".forge");
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ForgeFiles.ForgeDirectory);
 
     /// <summary>
     /// The project folder name for a working directory: its absolute path with every character that is not an ASCII

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Core.Skills;
 
@@ -17,7 +18,7 @@ public sealed record SkillLoadResult(ImmutableArray<SkillDefinition> Skills, Imm
 public static class SkillDiscovery
 {
     /// <summary>The folders searched at each level, lowest precedence first.</summary>
-    public static ImmutableArray<string> Folders { get; } = [".agents", ".claude", ".forge"];
+    public static ImmutableArray<string> Folders { get; } = [".agents", ForgeFiles.ClaudeDirectory, ForgeFiles.ForgeDirectory];
 
     /// <summary>The skills directories to search, lowest precedence first, each with its scope.</summary>
     public static ImmutableArray<(string Directory, SkillScope Scope)> SearchDirectories(string homeDirectory, string projectDirectory, string? workingDirectory = null)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CodeForge.Core.Config;
 using CodeForge.Core.Permissions;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Core.Trust;
 
@@ -47,7 +48,7 @@ public sealed class TrustStore(string path, TimeProvider? timeProvider = null)
 
     /// <summary>The store of the user whose home is <paramref name="homeDirectory"/>.</summary>
     public static TrustStore ForUser(string homeDirectory, TimeProvider? timeProvider = null) =>
-        new(System.IO.Path.Combine(homeDirectory, ".forge", "trusted-folders.json"), timeProvider);
+        new(ForgeFiles.InUserDirectory(homeDirectory, "trusted-folders.json"), timeProvider);
 
     /// <summary>Every remembered folder, sorted by path.</summary>
     public ImmutableArray<TrustEntry> List()
@@ -127,6 +128,5 @@ public sealed class TrustStore(string path, TimeProvider? timeProvider = null)
         }
     }
 
-    private static string Normalize(string folder) =>
-        System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(folder));
+    private static string Normalize(string folder) => PathText.Normalize(folder);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Core.Trust;
 
@@ -21,7 +22,8 @@ public static class WorkspaceScanner
     /// <summary>The files read, relative to the folder, in the order they are read.</summary>
     public static ImmutableArray<string> Files { get; } =
     [
-        ".claude/settings.json", ".forge/settings.json", ".claude/settings.local.json", ".forge/settings.local.json", ".mcp.json",
+        $"{ForgeFiles.ClaudeDirectory}/{ForgeFiles.SettingsFile}", $"{ForgeFiles.ForgeDirectory}/{ForgeFiles.SettingsFile}",
+        $"{ForgeFiles.ClaudeDirectory}/{ForgeFiles.LocalSettingsFile}", $"{ForgeFiles.ForgeDirectory}/{ForgeFiles.LocalSettingsFile}", ForgeFiles.ProjectMcpFile,
     ];
 
     /// <summary>Scans <paramref name="folder"/>; the instruction files read are those from it down to

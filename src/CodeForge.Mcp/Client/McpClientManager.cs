@@ -25,6 +25,9 @@ namespace CodeForge.Mcp.Client;
 /// <see cref="McpClientManagerOptions.StartupTimeout"/>: a slow or dead server fails alone and never delays the others
 /// beyond that. A failed start is remembered (the server is reported, not retried on every call); a server that crashes
 /// after it started is restarted on next use.</item>
+/// <item>The server set is one immutable record behind a volatile reference. <see cref="ApplyAsync"/> (one at a time,
+/// behind its own gate) swaps in the new set, then closes the servers it removed or replaced: a call already running on
+/// one of those fails as after disposal; later calls reach the new server.</item>
 /// <item><see cref="DisposeAsync"/> cancels starts in progress, then closes every client: stdio servers get their stdin
 /// closed and are killed (with their process tree, by the SDK) after <see cref="McpClientManagerOptions.ShutdownTimeout"/>.
 /// After disposal, calls fail with <see cref="ObjectDisposedException"/>.</item>
@@ -32,9 +35,9 @@ namespace CodeForge.Mcp.Client;
 /// </remarks>
 public sealed class McpClientManager : IAsyncDisposable
 {
-    private readonly FrozenDictionary<string, McpServerConnection> _connections;
-    private readonly ImmutableArray<McpServerConnection> _ordered;
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly SemaphoreSlim _applyGate = new(1, 1);
+    private volatile ServerSet _set;
     private int _disposed;
 
     /// <summary>Creates a manager for <paramref name="servers"/> (nothing starts until first use).</summary>
@@ -57,8 +60,7 @@ public sealed class McpClientManager : IAsyncDisposable
             }
             list.Add(new McpServerConnection(server, options, _shutdown.Token));
         }
-        _ordered = [.. list];
-        _connections = list.ToFrozenDictionary(c => c.Config.Name, StringComparer.Ordinal);
+        _set = new ServerSet([.. list]);
         Options = options;
     }
 
@@ -66,14 +68,14 @@ public sealed class McpClientManager : IAsyncDisposable
     public McpClientManagerOptions Options { get; }
 
     /// <summary>The configured servers, in the order given.</summary>
-    public ImmutableArray<McpServerConfig> Servers => [.. _ordered.Select(c => c.Config)];
+    public ImmutableArray<McpServerConfig> Servers => [.. _set.Ordered.Select(c => c.Config)];
 
     /// <summary>The current state of <paramref name="server"/>.</summary>
     /// <exception cref="KeyNotFoundException">No such server.</exception>
     public McpServerStatus GetStatus(string server) => Get(server).Status;
 
     /// <summary>The current state of every server.</summary>
-    public ImmutableArray<McpServerStatus> GetStatuses() => [.. _ordered.Select(c => c.Status)];
+    public ImmutableArray<McpServerStatus> GetStatuses() => [.. _set.Ordered.Select(c => c.Status)];
 
     /// <summary>Starts <paramref name="server"/> if needed (within the start-up timeout) and returns its state.</summary>
     public async Task<McpServerStatus> ConnectAsync(string server, CancellationToken cancellationToken = default)
@@ -94,7 +96,7 @@ public sealed class McpClientManager : IAsyncDisposable
     /// <summary>Starts every server in parallel; each is bounded by the start-up timeout. Never throws for a server's failure.</summary>
     public async Task<ImmutableArray<McpServerStatus>> ConnectAllAsync(CancellationToken cancellationToken = default)
     {
-        var tasks = _ordered.Select(c => ConnectAsync(c.Config.Name, cancellationToken)).ToArray();
+        var tasks = _set.Ordered.Select(c => ConnectAsync(c.Config.Name, cancellationToken)).ToArray();
         return [.. await Task.WhenAll(tasks).ConfigureAwait(false)];
     }
 
@@ -103,7 +105,7 @@ public sealed class McpClientManager : IAsyncDisposable
     {
         var tools = ImmutableArray.CreateBuilder<ITool>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var connection in _ordered)
+        foreach (var connection in _set.Ordered)
         {
             var live = connection.Current;
             foreach (var tool in live?.Tools ?? [])
@@ -137,10 +139,104 @@ public sealed class McpClientManager : IAsyncDisposable
 #pragma warning disable VSTHRD103 // deliberate (above): the callbacks are quick token links; none blocks
         _shutdown.Cancel();
 #pragma warning restore VSTHRD103
-        await Task.WhenAll(_ordered.Select(c => c.DisposeAsync().AsTask()).ToArray()).ConfigureAwait(false);
+        // An ApplyAsync in progress finishes first (it sees the disposal and adds nothing), so no server is left open.
+        await _applyGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_set.Ordered.Select(c => c.DisposeAsync().AsTask()).ToArray()).ConfigureAwait(false);
+        }
+        finally
+        {
+            _applyGate.Release();
+        }
         _shutdown.Dispose();
+        _applyGate.Dispose();
     }
 
+    /// <summary>
+    /// Makes <paramref name="servers"/> the server set while forge runs: a new name is added (it starts on first use or
+    /// <see cref="ConnectAsync"/>), a name no longer listed is closed, a server whose launch settings changed (command,
+    /// arguments, environment, URL, headers) is closed and replaced by a new one; an unchanged server keeps its process.
+    /// </summary>
+    /// <exception cref="ArgumentException">Two servers have the same name (nothing changes).</exception>
+    /// <exception cref="ObjectDisposedException">The manager is disposed.</exception>
+    public async Task<McpServerSetChange> ApplyAsync(IEnumerable<McpServerConfig> servers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        var configs = servers.ToList();
+        var duplicate = configs.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Two MCP servers are named \"{duplicate.Key}\".", nameof(servers));
+        }
+        await _applyGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            var old = _set;
+            var next = new List<McpServerConnection>();
+            var (added, restarted) = (ImmutableArray.CreateBuilder<string>(), ImmutableArray.CreateBuilder<string>());
+            var retired = new List<McpServerConnection>();
+            foreach (var config in configs)
+            {
+                if (old.ByName.TryGetValue(config.Name, out var existing) && SameLaunch(existing.Config, config))
+                {
+                    next.Add(existing);
+                    continue;
+                }
+                (existing is null ? added : restarted).Add(config.Name);
+                if (existing is not null)
+                {
+                    retired.Add(existing);
+                }
+                next.Add(new McpServerConnection(config, Options, _shutdown.Token));
+            }
+            var names = configs.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            var removed = old.Ordered.Where(c => !names.Contains(c.Config.Name)).ToList();
+            retired.AddRange(removed);
+            _set = new ServerSet([.. next]);
+            await Task.WhenAll(retired.Select(c => c.DisposeAsync().AsTask()).ToArray()).ConfigureAwait(false);
+            return new McpServerSetChange(added.ToImmutable(), [.. removed.Select(c => c.Config.Name)], restarted.ToImmutable());
+        }
+        finally
+        {
+            _applyGate.Release();
+        }
+    }
+
+    /// <summary>Whether <see cref="ApplyAsync"/> with <paramref name="servers"/> would change anything.</summary>
+    public bool WouldChange(IReadOnlyList<McpServerConfig> servers)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        var set = _set;
+        return servers.Count != set.Ordered.Length ||
+               servers.Any(c => !set.ByName.TryGetValue(c.Name, out var existing) || !SameLaunch(existing.Config, c));
+    }
+
+    /// <summary>Whether two entries start the same server (where they were read from does not matter).</summary>
+    private static bool SameLaunch(McpServerConfig a, McpServerConfig b) =>
+        a.Transport == b.Transport && a.Command == b.Command && a.Args.SequenceEqual(b.Args, StringComparer.Ordinal) &&
+        SameMap(a.Env, b.Env) && a.Url == b.Url && SameMap(a.Headers, b.Headers) && a.PluginRoot == b.PluginRoot && a.Error == b.Error;
+
+    private static bool SameMap(ImmutableDictionary<string, string> a, ImmutableDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value);
+
     private McpServerConnection Get(string server) =>
-        _connections.TryGetValue(server, out var c) ? c : throw new KeyNotFoundException($"No MCP server is named \"{server}\".");
+        _set.ByName.TryGetValue(server, out var c) ? c : throw new KeyNotFoundException($"No MCP server is named \"{server}\".");
+
+    /// <summary>One server set: in configuration order, and by name.</summary>
+    private sealed class ServerSet(ImmutableArray<McpServerConnection> ordered)
+    {
+        public ImmutableArray<McpServerConnection> Ordered { get; } = ordered;
+
+        public FrozenDictionary<string, McpServerConnection> ByName { get; } = ordered.ToFrozenDictionary(c => c.Config.Name, StringComparer.Ordinal);
+    }
+}
+
+/// <summary>What <see cref="McpClientManager.ApplyAsync"/> changed: servers added, removed, and replaced (restarted).</summary>
+/// <remarks>Immutable; safe to share between threads.</remarks>
+public sealed record McpServerSetChange(ImmutableArray<string> Added, ImmutableArray<string> Removed, ImmutableArray<string> Restarted)
+{
+    /// <summary>True when the set is as it was.</summary>
+    public bool IsEmpty => Added.IsEmpty && Removed.IsEmpty && Restarted.IsEmpty;
 }

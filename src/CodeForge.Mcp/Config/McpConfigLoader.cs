@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using CodeForge.Core.Config;
+using CodeForge.Core.Paths;
 
 namespace CodeForge.Mcp.Config;
 
@@ -41,9 +42,9 @@ public sealed record McpConfigSources
     /// <summary>The usual places for a project directory and a home directory.</summary>
     public static McpConfigSources ForProject(string projectDirectory, string homeDirectory) => new()
     {
-        ProjectFile = Path.Combine(projectDirectory, ".mcp.json"),
-        UserFile = Path.Combine(homeDirectory, ".forge", "mcp.json"),
-        UserSettingsFile = Path.Combine(homeDirectory, ".forge", "settings.json"),
+        ProjectFile = Path.Combine(projectDirectory, ForgeFiles.ProjectMcpFile),
+        UserFile = ForgeFiles.InUserDirectory(homeDirectory, ForgeFiles.UserMcpFile),
+        UserSettingsFile = ForgeFiles.InUserDirectory(homeDirectory, ForgeFiles.SettingsFile),
     };
 }
 

@@ -185,4 +185,34 @@ public sealed class ForgeRuntimeTests : IAsyncLifetime
         Assert.Contains("value=after", secondResult, StringComparison.Ordinal);
         Assert.Equal(["env"], changed.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
     }
+
+    [Fact]
+    public async Task Print_WhenAnMcpServerIsAddedToTheUserSettingsBetweenTwoCalls_TheSecondCallReachesIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var userSettings = Path.Combine(Home, ".forge", "settings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(userSettings)!);
+        await File.WriteAllTextAsync(userSettings, """{"permissions": {"allow": ["Bash"]}}""", ct);
+        var edited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Bash", BashArgs("echo first"), "call_1"),
+            ScriptedTurn.CallTool("mcp__everything__echo", """{"message":"hello live"}""", "call_2") with { HoldUntil = edited.Task },
+            ScriptedTurn.Reply("done"));
+        await using var forge = LiveForgeProcess.Start(["-p", "use the new server", "--output-format", "stream-json", "--provider", "openai", "--trust-workspace"], Repo, Env());
+
+        await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
+        await File.WriteAllTextAsync(userSettings, JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["permissions"] = new Dictionary<string, string[]> { ["allow"] = ["Bash", "mcp__everything__echo"] },
+            ["mcpServers"] = new Dictionary<string, object> { ["everything"] = new Dictionary<string, object> { ["command"] = "node", ["args"] = new[] { McpTestServers.Everything, "stdio" } } },
+        }), ct);
+        var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsSettingsChanged, ct)).RootElement;
+        edited.SetResult();
+        var result = await forge.WaitForLineAsync(l => IsToolResult(l, "call_2"), ct);
+        var (exitCode, _, stderr) = await forge.WaitForExitAsync(ct);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("mcp", changed.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("Echo: hello live", result, StringComparison.Ordinal);
+    }
 }

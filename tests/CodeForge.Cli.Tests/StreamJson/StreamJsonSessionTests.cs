@@ -37,7 +37,7 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
     }
 
     /// <summary>Starts forge with the SDK's flags (stdin, stdout and stderr redirected).</summary>
-    private Process StartForge(string[] extraArgs)
+    private Process StartForge(string[] extraArgs, string? model = "gpt-4o")
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "forge.dll");
         var psi = new ProcessStartInfo("dotnet")
@@ -57,7 +57,7 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
             psi.Environment[key] = value;
         }
         psi.Environment["HOME"] = Home;
-        foreach (var a in (string[])[dll, "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--provider", "openai", "--model", "gpt-4o", .. extraArgs])
+        foreach (var a in (string[])[dll, "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--provider", "openai", .. (model is null ? Array.Empty<string>() : ["--model", model]), .. extraArgs])
         {
             psi.ArgumentList.Add(a);
         }
@@ -141,6 +141,51 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
         Assert.Contains("permissions", changed.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
         Assert.Single(lines, l => Is(l, "system", "settings_changed"));
         Assert.Equal("call_2", Assert.Single(result.GetProperty("permission_denials").EnumerateArray()).GetProperty("tool_use_id").GetString());
+    }
+
+    [Fact]
+    public async Task ModelEditedInSettingsBetweenTurns_TheNextTurnAsksTheNewModel()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var settings = Path.Combine(Repo, ".forge", "settings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(settings)!);
+        await File.WriteAllTextAsync(settings, """{"model": "gpt-before"}""", ct);
+        _server.Enqueue(ScriptedTurn.Reply("first"), ScriptedTurn.Reply("second"));
+        using var process = StartForge(["--trust-workspace"], model: null);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        async Task<JsonElement> WaitFor(string type, string? subtype = null)
+        {
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                var json = JsonDocument.Parse(line).RootElement;
+                if (json.GetProperty("type").GetString() == type && (subtype is null || json.GetProperty("subtype").GetString() == subtype))
+                {
+                    return json;
+                }
+            }
+            Assert.Fail($"forge ended before a {type} {subtype} line: {await stderr}");
+            return default;
+        }
+        string ModelAsked(int request) => JsonDocument.Parse(_server.Requests[request].Body).RootElement.GetProperty("model").GetString()!;
+
+        await process.StandardInput.WriteLineAsync(User("one").AsMemory(), timeout.Token);
+        await WaitFor("result");
+        await File.WriteAllTextAsync(settings, """{"model": "gpt-after"}""", ct);
+        var changed = await WaitFor("system", "settings_changed");
+        await process.StandardInput.WriteLineAsync(User("two").AsMemory(), timeout.Token);
+        var second = await WaitFor("result");
+        process.StandardInput.Close();
+        await process.StandardOutput.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Equal(["model"], changed.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal("gpt-before", ModelAsked(0));
+        Assert.Equal("gpt-after", ModelAsked(1));
+        Assert.Equal("second", second.GetProperty("result").GetString());
     }
 
     private static string User(string text) => JsonSerializer.Serialize(new { type = "user", message = new { role = "user", content = text }, parent_tool_use_id = (string?)null, session_id = "" });

@@ -145,6 +145,36 @@ public sealed class HookConfigParserTests : IDisposable
     }
 
     [Fact]
+    public void ParseEvents_GivesTheSameHooksAndProblemsAsParsingTheSameObject()
+    {
+        const string Json = """
+            {
+              "PreToolUse": [
+                { "matcher": "Bash", "hooks": [ { "type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/check.sh", "timeout": 30, "if": "Bash(rm *)" } ] },
+                { "matcher": "Bash(", "hooks": [ { "type": "command", "command": "never.sh" } ] },
+                { "hooks": [ { "type": "command", "command": "audit.sh", "args": ["a b"] }, { "type": "http", "url": "x" } ] }
+              ],
+              "Stop": [ { "hooks": [ { "type": "command", "command": "done.sh", "statusMessage": "checking" } ] } ],
+              "PreToolUze": [ { "hooks": [ { "type": "command", "command": "typo.sh" } ] } ]
+            }
+            """;
+        using var document = System.Text.Json.JsonDocument.Parse(Json);
+        var events = document.RootElement.EnumerateObject()
+            .Select(p => KeyValuePair.Create(p.Name, System.Collections.Immutable.ImmutableArray.CreateRange(p.Value.EnumerateArray())));
+
+        var direct = HookConfigParser.ParseEvents(events, "/p/hooks/hooks.json", "/p");
+        var viaJson = HookConfigParser.Parse(document.RootElement, "/p/hooks/hooks.json", "/p");
+
+        static string Show(HookDefinition d) =>
+            $"{d.Event} {d.Matcher.Text} {d.Command} {d.Origin} {d.Timeout} {d.If?.Text} {d.PluginRoot} {d.StatusMessage}";
+        Assert.Equal(3, direct.Definitions.Length);
+        Assert.Equal(viaJson.Definitions.Select(Show), direct.Definitions.Select(Show));
+        Assert.Equal("/p/check.sh", direct.Definitions[0].Command);
+        Assert.Equal(3, direct.Diagnostics.Length);
+        Assert.Equal(viaJson.Diagnostics, direct.Diagnostics);
+    }
+
+    [Fact]
     public void LoadSettings_ReadsEveryLayerLowestFirstAndHonoursDisableAllHooks()
     {
         var home = Directory.CreateDirectory(Path.Combine(_root.FullName, "home")).FullName;

@@ -357,6 +357,68 @@ public sealed class McpClientManagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ApplyAsync_KeepsUnchangedServersRestartsChangedOnesAndStartsNewOnes()
+    {
+        var manager = Manager(null, Everything("one"), Everything("two"));
+        await manager.ConnectAllAsync(Ct);
+        var one = Assert.Single(McpTestServers.ProcessesWith($"{_marker}-one"));
+        var two = Assert.Single(McpTestServers.ProcessesWith($"{_marker}-two"));
+
+        var change = await manager.ApplyAsync([Everything("one"), Everything("two", ImmutableDictionary<string, string>.Empty.Add("FORGE_CHANGED", "1")), Everything("three")], Ct);
+
+        Assert.Equal(["three"], change.Added);
+        Assert.Equal(["two"], change.Restarted);
+        Assert.Empty(change.Removed);
+        await WaitForExitAsync([two]);
+        Assert.Equal([one], McpTestServers.ProcessesWith($"{_marker}-one"));
+        Assert.Equal(["one", "two", "three"], manager.GetStatuses().Select(s => s.Name));
+        Assert.Equal(McpServerState.NotStarted, manager.GetStatus("two").State);
+        var echo = await manager.CallToolAsync("two", "echo", Json("""{"message":"again"}"""), Ct);
+        Assert.True(echo.Success, echo.Error);
+        Assert.Contains("again", echo.Output, StringComparison.Ordinal);
+        Assert.NotEqual(two, Assert.Single(McpTestServers.ProcessesWith($"{_marker}-two")));
+        Assert.Equal(McpServerState.Connected, (await manager.ConnectAsync("three", Ct)).State);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_RemovedServers_AreClosedAndNoLongerKnown()
+    {
+        var manager = Manager(null, Everything("one"), Everything("two"));
+        await manager.ConnectAllAsync(Ct);
+        var pids = McpTestServers.ProcessesWith(_marker);
+
+        var change = await manager.ApplyAsync([], Ct);
+
+        Assert.Equal(["one", "two"], change.Removed);
+        await WaitForExitAsync(pids);
+        Assert.Empty(McpTestServers.ProcessesWith(_marker));
+        Assert.Empty(manager.GetTools());
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => manager.CallToolAsync("one", "echo", Json("{}"), Ct));
+    }
+
+    [Fact]
+    public void WouldChange_IsFalseOnlyForTheSameNamesWithTheSameLaunchSettings()
+    {
+        var manager = Manager(null, Everything("one"), Everything("two"));
+
+        Assert.False(manager.WouldChange([Everything("two") with { Source = "elsewhere" }, Everything("one")]));
+        Assert.True(manager.WouldChange([Everything("one")]));
+        Assert.True(manager.WouldChange([Everything("one"), Everything("three")]));
+        Assert.True(manager.WouldChange([Everything("one"), Everything("two") with { Args = ["other.js"] }]));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_TwoServersWithOneName_ChangesNothing()
+    {
+        var manager = Manager(null, Everything("one"));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => manager.ApplyAsync([Everything("one"), Everything("one")], Ct));
+
+        Assert.Equal(["one"], manager.Servers.Select(s => s.Name));
+        Assert.True((await manager.ApplyAsync([Everything("one")], Ct)).IsEmpty);
+    }
+
+    [Fact]
     public async Task StreamableHttp_ConnectsListsAndCallsWithExpandedHeaders()
     {
         var (server, port) = await StartHttpServerAsync();

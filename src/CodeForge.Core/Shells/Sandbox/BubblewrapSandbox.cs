@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CodeForge.Core.Permissions;
 using CodeForge.Core.Tools.BuiltIn;
+using CodeForge.Core.Paths;
 
 // VSTHRD003: the awaited probe task is this class's own, started on the thread pool without any synchronisation context.
 #pragma warning disable VSTHRD003
@@ -158,7 +159,7 @@ public static class BubblewrapSandbox
                 {
                     readOnly.Add(path);
                 }
-                else if (name is ".forge" or ".claude")
+                else if (ForgeFiles.IsConfigDirectory(name))
                 {
                     absentConfig.Add(path);
                 }
@@ -194,7 +195,7 @@ public static class BubblewrapSandbox
     }
 
     /// <summary>Entries of a writable directory that the sandbox always shows read-only when they exist.</summary>
-    public static IReadOnlyList<string> ProtectedEntries { get; } = [".git/hooks", ".git/config", ".forge", ".claude"];
+    public static IReadOnlyList<string> ProtectedEntries { get; } = [".git/hooks", ".git/config", ForgeFiles.ForgeDirectory, ForgeFiles.ClaudeDirectory];
 
     /// <summary>The paths without those below another of them, without duplicates, parents first.</summary>
     private static List<string> Outermost(IEnumerable<string> paths)

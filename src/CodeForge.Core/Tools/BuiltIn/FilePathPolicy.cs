@@ -1,3 +1,5 @@
+using CodeForge.Core.Paths;
+
 namespace CodeForge.Core.Tools.BuiltIn;
 
 /// <summary>Whether a tool reads or writes the path it resolves (writes have extra protections).</summary>
@@ -176,7 +178,7 @@ public static class FilePathPolicy
         {
             var directory = parts[^2];
             var name = parts[^1];
-            if ((string.Equals(directory, ".forge", PathComparison) || string.Equals(directory, ".claude", PathComparison))
+            if ((string.Equals(directory, ForgeFiles.ForgeDirectory, PathComparison) || string.Equals(directory, ForgeFiles.ClaudeDirectory, PathComparison))
                 && name.StartsWith("settings", PathComparison) && name.EndsWith(".json", PathComparison))
             {
                 return $"it is an agent settings file ({directory}/{name}), which could change the agent's own permissions; ask the user to edit it";
