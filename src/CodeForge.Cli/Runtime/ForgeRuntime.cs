@@ -315,8 +315,8 @@ internal sealed class ForgeRuntime : IAsyncDisposable
 
     /// <summary>The thinking configuration of the current settings (<c>effort</c>, <c>maxThinkingTokens</c>,
     /// <c>alwaysThinkingEnabled</c>) and <c>MAX_THINKING_TOKENS</c>; values that do not parse were reported at start.</summary>
-    private ReasoningConfig CurrentReasoning() => ReasoningConfig.From(Settings.Current.Settings.Effort,
-        Settings.Current.Settings.MaxThinkingTokens, Settings.Current.Settings.AlwaysThinkingEnabled, Environment, _ => { });
+    private ReasoningConfig CurrentReasoning() => Options.ApplyReasoningFlags(ReasoningConfig.From(Options.Effort ?? Settings.Current.Settings.Effort,
+        Settings.Current.Settings.MaxThinkingTokens, Settings.Current.Settings.AlwaysThinkingEnabled, Environment, _ => { }));
 
     /// <summary>The agent loop over the current client (build one per turn: the model may have changed).</summary>
     public AgentLoop CreateLoop() => new(Client, Executor, ToolContext(), Gate);

@@ -20,8 +20,6 @@ internal sealed class SdkFlags
     public static readonly IReadOnlyList<(string Name, bool TakesValue, string Reason)> Refused =
     [
         ("--include-hook-events", false, "forge does not emit hook lifecycle events on stdout"),
-        ("--thinking", true, "forge does not configure extended thinking"),
-        ("--thinking-display", true, "forge does not configure extended thinking"),
         ("--betas", true, "forge does not send Anthropic beta headers"),
         ("--system-prompt-file", true, "pass the text with --system-prompt"),
         ("--resume-session-at", true, "forge resumes whole sessions only (--resume)"),
@@ -53,6 +51,8 @@ internal sealed class SdkFlags
     public Option<string?> Agent { get; } = new("--agent") { Description = "Run the main thread as this agent type (from --agents, .forge/agents, .claude/agents or a plugin): its prompt, tools and model." };
     public Option<string[]> PluginDir { get; } = new("--plugin-dir") { Description = "Load the plugin in this directory for this run only (repeatable)." };
     public Option<string[]> PluginDirNoMcp { get; } = new("--plugin-dir-no-mcp") { Description = "As --plugin-dir, without starting the plugin's MCP servers (repeatable)." };
+    public Option<string?> Thinking { get; } = new("--thinking") { Description = "adaptive (the model thinks as it sees fit) or disabled, over the settings (the Agent SDK's thinking option)." };
+    public Option<string?> ThinkingDisplay { get; } = new("--thinking-display") { Description = "summarized or omitted: how thinking text comes back (Anthropic)." };
     public Option<string?> SettingSources { get; } = new("--setting-sources") { Description = "user,project,local: forge reads all three; other lists are refused." };
 
     private readonly List<Option> _refused = [];
@@ -63,6 +63,16 @@ internal sealed class SdkFlags
         ArgumentNullException.ThrowIfNull(root);
         var flags = new SdkFlags();
         flags.InputFormat.AcceptOnlyFromAmong("text", "stream-json");
+        flags.Thinking.AcceptOnlyFromAmong("adaptive", "enabled", "disabled");
+        flags.ThinkingDisplay.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && r.Tokens[0].Value is not ("summarized" or "omitted"))
+            {
+                r.AddError(r.Tokens[0].Value == "highlights"
+                    ? "--thinking-display highlights is not supported by forge: the API honours it for Anthropic-hosted remote sessions only (use summarized or omitted)."
+                    : $"--thinking-display '{r.Tokens[0].Value}' is not one of summarized, omitted.");
+            }
+        });
         flags.PermissionPromptTool.Validators.Add(r =>
         {
             if (r.Tokens.Count > 0 && r.Tokens[0].Value != "stdio")
@@ -108,6 +118,7 @@ internal sealed class SdkFlags
             flags.PermissionPromptTool, flags.SystemPrompt, flags.Tools, flags.MaxBudgetUsd, flags.JsonSchema, flags.AwaitInitialize,
             flags.AllowDangerouslySkipPermissions, flags.DangerouslySkipPermissions, flags.AddDir, flags.McpConfig, flags.StrictMcpConfig,
             flags.Settings, flags.SettingSources, flags.Agents, flags.FallbackModel, flags.Agent, flags.PluginDir, flags.PluginDirNoMcp,
+            flags.Thinking, flags.ThinkingDisplay,
         })
         {
             root.Options.Add(o);
@@ -146,6 +157,8 @@ internal sealed class SdkFlags
                 .. (parse.GetValue(PluginDirNoMcp) ?? []).Select(d => new PluginDirectory(Path.GetFullPath(d, options.WorkingDirectory), LoadMcpServers: false)),
             ],
             StrictMcpConfig = parse.GetValue(StrictMcpConfig),
+            Thinking = parse.GetValue(Thinking),
+            ThinkingDisplay = parse.GetValue(ThinkingDisplay),
         };
     }
 

@@ -61,6 +61,44 @@ public sealed class AgentSdkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Thinking_Adaptive_AsksForAdaptiveThinkingWithItsDisplay_OverSettingsThatTurnedItOff()
+    {
+        Directory.CreateDirectory(Path.Combine(Home, ".forge"));
+        await File.WriteAllTextAsync(Path.Combine(Home, ".forge", "settings.json"), """{"alwaysThinkingEnabled": false}""", TestContext.Current.CancellationToken);
+        _server.Enqueue(ScriptedTurn.Reply("thought about it"));
+
+        var run = await RunAsync("oneshot", new { model = "sonnet", options = new { thinking = new { type = "adaptive", display = "summarized" } } });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var request = JsonDocument.Parse(Assert.Single(_server.Requests).Body).RootElement;
+        var thinking = request.GetProperty("thinking");
+        Assert.Equal(("adaptive", "summarized"), (thinking.GetProperty("type").GetString(), thinking.GetProperty("display").GetString()));
+    }
+
+    [Fact]
+    public async Task Thinking_Disabled_SendsNoThinkingToAModelThatWouldThinkByDefault()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("no thinking"));
+
+        var run = await RunAsync("oneshot", new { model = "sonnet", options = new { thinking = new { type = "disabled" } } });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.False(JsonDocument.Parse(Assert.Single(_server.Requests).Body).RootElement.TryGetProperty("thinking", out _));
+    }
+
+    [Fact]
+    public async Task Thinking_EnabledWithABudget_SendsThatBudget()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("thought a fixed amount"));
+
+        var run = await RunAsync("oneshot", new { model = "sonnet", options = new { thinking = new { type = "enabled", budgetTokens = 5000 } } });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var thinking = JsonDocument.Parse(Assert.Single(_server.Requests).Body).RootElement.GetProperty("thinking");
+        Assert.Equal(("enabled", 5000), (thinking.GetProperty("type").GetString(), thinking.GetProperty("budget_tokens").GetInt32()));
+    }
+
+    [Fact]
     public async Task CanUseTool_DeniesOneToolAndAllowsAnotherWithAChangedInput()
     {
         var file = Path.Combine(Repo, "allowed.txt");

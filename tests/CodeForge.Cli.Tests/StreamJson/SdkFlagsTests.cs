@@ -15,6 +15,8 @@ public sealed class SdkFlagsTests
     [InlineData("--setting-sources=user", "--setting-sources 'user' is not supported by forge")]
     [InlineData("--permission-prompt-tool=mcp__perm__ask", "only 'stdio'")]
     [InlineData("--max-budget-usd=cheap", "not a positive number of dollars")]
+    [InlineData("--thinking=sometimes", "Argument 'sometimes' not recognized")]
+    [InlineData("--thinking-display=highlights", "--thinking-display highlights is not supported by forge")]
     public void Parse_AFlagForgeCannotHonour_IsRefusedWithTheReason(string flag, string reason)
     {
         var errors = Errors("-p", "hi", flag);
@@ -32,7 +34,7 @@ public sealed class SdkFlagsTests
             "--session-id=0a6c1b0e-5f7a-4b8e-9c1d-2e3f4a5b6c7d", "--no-session-persistence", "--permission-mode=default",
             "--await-initialize", "--json-schema={\"type\":\"object\"}", "--debug", "--fork-session", "--continue",
             "--effort=high", "--max-thinking-tokens=8000", "--fallback-model=haiku", "--agent=reviewer", "--plugin-dir=/tmp/p1",
-            "--plugin-dir=/tmp/p2", "--plugin-dir-no-mcp=/tmp/p3", """--agents={"reviewer":{"description":"Reviews","prompt":"Review it.","tools":["Read"]}}""");
+            "--plugin-dir=/tmp/p2", "--plugin-dir-no-mcp=/tmp/p3", "--thinking=adaptive", "--thinking-display=summarized", """--agents={"reviewer":{"description":"Reviews","prompt":"Review it.","tools":["Read"]}}""");
 
         Assert.Empty(errors);
     }
