@@ -224,6 +224,26 @@ public sealed class AgentSdkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Query_WithCachedPromptTokens_ResultReportsCacheWritesReadsAndModelUsage()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("cached", new ScriptedUsage(10_000, 100, CachedInputTokens: 6_000, CacheWriteTokens: 3_000)));
+
+        var run = await RunAsync("oneshot", new { model = "sonnet" });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var result = Assert.Single(run.Results);
+        var usage = result.GetProperty("usage");
+        Assert.Equal((1_000, 6_000, 3_000), (usage.GetProperty("input_tokens").GetInt64(),
+            usage.GetProperty("cache_read_input_tokens").GetInt64(), usage.GetProperty("cache_creation_input_tokens").GetInt64()));
+        var model = Assert.Single(result.GetProperty("modelUsage").EnumerateObject());
+        Assert.Equal("claude-sonnet-4-6", model.Name);
+        Assert.Equal((1_000, 100, 6_000, 3_000), (model.Value.GetProperty("inputTokens").GetInt64(), model.Value.GetProperty("outputTokens").GetInt64(),
+            model.Value.GetProperty("cacheReadInputTokens").GetInt64(), model.Value.GetProperty("cacheCreationInputTokens").GetInt64()));
+        Assert.Equal(result.GetProperty("total_cost_usd").GetDecimal(), model.Value.GetProperty("costUSD").GetDecimal());
+        Assert.Equal((1_000 * 3m + 100 * 15m + 6_000 * 0.30m + 3_000 * 3.75m) / 1_000_000m, model.Value.GetProperty("costUSD").GetDecimal());
+    }
+
+    [Fact]
     public async Task SdkMcpServer_TheModelCallsAnInProcessTool_AndGetsItsAnswer()
     {
         _server.Enqueue(ScriptedTurn.CallTool("mcp__calc__add", Json(new { a = 2, b = 3 }), "toolu_1"), ScriptedTurn.Reply("five"));
