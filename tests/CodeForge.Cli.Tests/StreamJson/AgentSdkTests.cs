@@ -224,6 +224,27 @@ public sealed class AgentSdkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SdkSession_IsListedByForgeSessionsList_AndResumesWithForgeDashR()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("the word is heron"), ScriptedTurn.Reply("it was heron"));
+        var run = await RunAsync("oneshot", new { model = "sonnet", prompt = "remember a word" });
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var id = run.Results[0].GetProperty("session_id").GetString()!;
+        var env = new Dictionary<string, string>(_server.EnvironmentVariables) { ["HOME"] = Home, ["FORGE_PROVIDER"] = "anthropic" };
+
+        var list = await ForgeProcess.RunAsync(["sessions", "list"], Repo, env);
+        var resumed = await ForgeProcess.RunAsync(["-p", "which word?", "-r", id, "--model", "sonnet", "--output-format", "json"], Repo, env);
+
+        Assert.True(list.ExitCode == 0, list.StdErr);
+        Assert.StartsWith(id, Assert.Single(list.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.True(resumed.ExitCode == 0, resumed.StdErr);
+        var result = JsonDocument.Parse(resumed.StdOut).RootElement;
+        Assert.Equal(("it was heron", id), (result.GetProperty("result").GetString(), result.GetProperty("session_id").GetString()));
+        Assert.Contains("the word is heron", _server.Requests[1].Body, StringComparison.Ordinal);
+        Assert.Contains("remember a word", _server.Requests[1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Query_WithCachedPromptTokens_ResultReportsCacheWritesReadsAndModelUsage()
     {
         _server.Enqueue(ScriptedTurn.Reply("cached", new ScriptedUsage(10_000, 100, CachedInputTokens: 6_000, CacheWriteTokens: 3_000)));
