@@ -26,6 +26,12 @@ internal sealed class SdkFlags
         ("--permission-prompts", true, "forge asks through --permission-prompt-tool stdio only"),
         ("--managed-settings", true, "forge reads managed settings from /etc/forge/managed-settings.json only"),
         ("--initialize-fields", true, "forge takes settings, disallowed tools and directories from flags, not from initialize"),
+        ("--managed-settings-in-initialize", false, "forge reads managed settings from /etc/forge/managed-settings.json only"),
+        ("--task-budget", true, "forge does not send Anthropic's task budget (output_config.task_budget); use --max-budget-usd or --max-turns"),
+        ("--channels", true, "forge does not take inbound channel messages from MCP servers"),
+        ("--session-mirror", false, "forge does not mirror the session transcript to the SDK"),
+        ("--project-config-root", true, "forge reads project settings, .mcp.json and .claude/.forge from the working directory (run it in that checkout)"),
+        ("--resume-drops-turn", true, "forge resumes whole sessions only (--resume)"),
     ];
 
     public Option<string> InputFormat { get; } = new("--input-format") { Description = "text or stream-json (user messages as JSON lines on stdin; needs --output-format stream-json).", DefaultValueFactory = _ => "text" };
