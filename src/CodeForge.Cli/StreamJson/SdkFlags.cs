@@ -42,7 +42,7 @@ internal sealed class SdkFlags
     public Option<bool> DebugToStderr { get; } = new("--debug-to-stderr") { Description = "Diagnostics on stderr (as --debug)." };
     public Option<string?> PermissionPromptTool { get; } = new("--permission-prompt-tool") { Description = "stdio: ask the Agent SDK (can_use_tool) when the rules say ask." };
     public Option<string?> SystemPrompt { get; } = new("--system-prompt") { Description = "Replace the system prompt (stream-json)." };
-    public Option<string?> Tools { get; } = new("--tools") { Description = "The tools the model may use: \"\" none, default all, or a comma list (stream-json)." };
+    public Option<string?> Tools { get; } = new("--tools") { Description = "The tools the model may use: \"\" none, default all, or a comma list (stream-json).", Arity = ArgumentArity.ZeroOrOne };
     public Option<string?> MaxBudgetUsd { get; } = new("--max-budget-usd") { Description = "Stop a turn once the session has cost this many dollars (stream-json)." };
     public Option<string?> JsonSchema { get; } = new("--json-schema") { Description = "JSON schema of the final answer, returned as structured_output (stream-json)." };
     public Option<bool> AwaitInitialize { get; } = new("--await-initialize") { Description = "Accepted for the Agent SDK: forge always answers initialize before it reads the next line." };
@@ -213,9 +213,12 @@ internal sealed class SdkFlags
     {
         ArgumentNullException.ThrowIfNull(parse);
         var debugFile = parse.GetValue(DebugFile);
+        // The SDK's tools: [] arrives as "--tools=" (no value): no built-in tool at all.
         var tools = parse.GetValue(Tools) switch
         {
-            null or "default" => null,
+            "default" => null,
+            null when parse.GetResult(Tools) is null or { Implicit: true } => null,
+            null => [],
             var list => (IReadOnlyList<string>)Program.SplitRules([list]),
         };
         var args = new StreamJsonArgs

@@ -264,6 +264,110 @@ public sealed class AgentSdkTests : IAsyncLifetime
         Assert.Equal((1_000 * 3m + 100 * 15m + 6_000 * 0.30m + 3_000 * 3.75m) / 1_000_000m, model.Value.GetProperty("costUSD").GetDecimal());
     }
 
+    private static List<string> RequestToolNames(RecordedRequest request) =>
+        request.Json.TryGetProperty("tools", out var tools) ? [.. tools.EnumerateArray().Select(t => t.GetProperty("name").GetString()!)] : [];
+
+    [Fact]
+    public async Task MaxBudgetUsd_OnceTheSessionCostsMore_StopsBeforeTheNextModelCallWithAnErrorMaxBudgetResult()
+    {
+        await File.WriteAllTextAsync(Path.Combine(Repo, "notes.txt"), "notes", TestContext.Current.CancellationToken);
+        // 100,000 prompt tokens of claude-sonnet-4-6 cost $0.30, over the $0.01 budget.
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Read", Json(new { file_path = Path.Combine(Repo, "notes.txt") }), "toolu_1") with { Usage = new ScriptedUsage(100_000, 10) },
+            ScriptedTurn.Reply("never sent"));
+
+        var run = await RunAsync("oneshot", new { model = "sonnet", options = new { maxBudgetUsd = 0.01 } });
+
+        var result = Assert.Single(run.Results);
+        Assert.Equal("error_max_budget_usd", result.GetProperty("subtype").GetString());
+        Assert.True(result.GetProperty("is_error").GetBoolean());
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task Tools_AList_OffersTheModelOnlyThoseTools_AndAnEmptyListNone()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("one"), ScriptedTurn.Reply("two"));
+
+        var some = await RunAsync("oneshot", new { model = "sonnet", options = new { tools = new[] { "Read", "Grep" } } });
+        var none = await RunAsync("oneshot", new { model = "sonnet", options = new { tools = Array.Empty<string>() } });
+
+        Assert.True(some.ExitCode == 0, some.Describe());
+        Assert.True(none.ExitCode == 0, none.Describe());
+        Assert.Equal(["Grep", "Read"], RequestToolNames(_server.Requests[0]).Order(StringComparer.Ordinal));
+        Assert.Empty(RequestToolNames(_server.Requests[1]));
+    }
+
+    [Fact]
+    public async Task SystemPrompt_AString_ReplacesForgesPrompt_AndThePresetWithAppendKeepsItAndAddsTheText()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("arr"), ScriptedTurn.Reply("default"));
+
+        var custom = await RunAsync("oneshot", new { model = "sonnet", options = new { systemPrompt = "You are a pirate. PIRATE-7Q." } });
+        var preset = await RunAsync("oneshot", new { model = "sonnet", options = new { systemPrompt = new { type = "preset", preset = "claude_code", append = "APPENDED-9Z." } } });
+
+        Assert.True(custom.ExitCode == 0, custom.Describe());
+        Assert.True(preset.ExitCode == 0, preset.Describe());
+        string System(RecordedRequest r) => string.Concat(r.Json.GetProperty("system").EnumerateArray().Select(b => b.GetProperty("text").GetString()));
+        var customSystem = System(_server.Requests[0]);
+        var presetSystem = System(_server.Requests[1]);
+        Assert.StartsWith("You are a pirate. PIRATE-7Q.", customSystem, StringComparison.Ordinal);
+        Assert.DoesNotContain("APPENDED-9Z.", customSystem, StringComparison.Ordinal);
+        Assert.EndsWith("APPENDED-9Z.", presetSystem.TrimEnd(), StringComparison.Ordinal);
+        Assert.True(presetSystem.Length > customSystem.Length * 2, "the preset keeps forge's own prompt");
+    }
+
+    [Fact]
+    public async Task ForkSession_OnResume_ContinuesInANewSessionAndLeavesTheOriginalTranscriptAsItWas()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("the word is pelican"), ScriptedTurn.Reply("it was pelican"));
+
+        var run = await RunAsync("resume", new { model = "sonnet", first = "remember a word", second = "which word?", secondOptions = new { forkSession = true } });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var first = run.Facts.GetProperty("firstSession").GetString()!;
+        var second = run.Results[1].GetProperty("session_id").GetString()!;
+        Assert.NotEqual(first, second);
+        Assert.Contains("the word is pelican", _server.Requests[1].Body, StringComparison.Ordinal);
+        var projects = Path.Combine(Home, ".forge", "projects");
+        var original = Assert.Single(Directory.GetFiles(projects, $"{first}.jsonl", SearchOption.AllDirectories));
+        var forked = Assert.Single(Directory.GetFiles(projects, $"{second}.jsonl", SearchOption.AllDirectories));
+        var originalText = await File.ReadAllTextAsync(original, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("which word?", originalText, StringComparison.Ordinal);
+        Assert.Contains("which word?", await File.ReadAllTextAsync(forked, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PersistSessionFalse_SavesNoTranscript()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("not kept"));
+
+        var run = await RunAsync("oneshot", new { model = "sonnet", options = new { persistSession = false } });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var projects = Path.Combine(Home, ".forge", "projects");
+        Assert.True(!Directory.Exists(projects) || Directory.GetFiles(projects, "*.jsonl", SearchOption.AllDirectories).Length == 0);
+    }
+
+    [Fact]
+    public async Task CanUseTool_AcceptingTheSuggestions_AllowsTheSameCommandAgainWithoutAsking_ButNotAnother()
+    {
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Bash", Json(new { command = "touch one.txt" }), "toolu_1"),
+            ScriptedTurn.CallTool("Bash", Json(new { command = "touch one.txt" }), "toolu_2"),
+            ScriptedTurn.CallTool("Bash", Json(new { command = "touch two.txt" }), "toolu_3"),
+            ScriptedTurn.Reply("done"));
+
+        var run = await RunAsync("canUseToolRemember", new { model = "sonnet" });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var asked = run.Facts.GetProperty("asked").EnumerateArray().ToList();
+        Assert.Equal(["touch one.txt", "touch two.txt"], asked.Select(a => a.GetProperty("input").GetProperty("command").GetString()));
+        var rule = asked[0].GetProperty("suggestions")[0];
+        Assert.Equal(("addRules", "allow", "session"), (rule.GetProperty("type").GetString(), rule.GetProperty("behavior").GetString(), rule.GetProperty("destination").GetString()));
+        Assert.Equal(("Bash", "touch one.txt"), (rule.GetProperty("rules")[0].GetProperty("toolName").GetString(), rule.GetProperty("rules")[0].GetProperty("ruleContent").GetString()));
+    }
+
     [Fact]
     public async Task SdkMcpServer_TheModelCallsAnInProcessTool_AndGetsItsAnswer()
     {

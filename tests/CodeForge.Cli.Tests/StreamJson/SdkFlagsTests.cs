@@ -91,7 +91,7 @@ public sealed class SdkFlagsTests
         "--permission-prompts=x", "--plugin-dir=/tmp/p", "--plugin-dir-no-mcp=/tmp/q", "--project-config-root=/tmp", "--resume=abc",
         "--resume-drops-turn=u", "--resume-session-at=u", "--session-id=0a6c1b0e-5f7a-4b8e-9c1d-2e3f4a5b6c7d", "--session-mirror",
         "--setting-sources=user,project,local", "--strict-mcp-config", "--task-budget=1000", "--thinking=adaptive", "--thinking-display=omitted",
-        "--tools=Read", "--verbose", "--allowedTools=Read", "--disallowedTools=Bash", "--settings={}",
+        "--tools=Read", "--tools=", "--verbose", "--allowedTools=Read", "--disallowedTools=Bash", "--settings={}",
     ];
 
     [Fact]
