@@ -28,6 +28,10 @@ public sealed record ReasoningConfig
     /// <see cref="ReasoningEffort.Medium"/>); false never thinks unless an effort or budget asks for it.</summary>
     public bool? AlwaysThinking { get; init; }
 
+    /// <summary>How the thinking text comes back (<c>--thinking-display</c>): <c>summarized</c> or <c>omitted</c>
+    /// (Anthropic's <c>thinking.display</c>), or null for the model's default.</summary>
+    public string? Display { get; init; }
+
     /// <summary>The Anthropic budget an effort stands for when the model takes a fixed budget (Claude Code's
     /// "think" / "think hard" / "ultrathink" sizes).</summary>
     public static int BudgetFor(ReasoningEffort effort) => effort switch
@@ -77,6 +81,29 @@ public sealed record ReasoningConfig
             throw new ArgumentException($"{source}: expected a whole number of tokens (0 or more), found \"{text}\".", nameof(text));
         }
         return budget;
+    }
+
+    /// <summary>This configuration with the Agent SDK's <c>--thinking</c> mode over it: <c>disabled</c> turns thinking
+    /// off (budget 0); <c>adaptive</c> (or <c>enabled</c>) turns it on whatever the settings say (as
+    /// <see cref="AlwaysThinking"/>: adaptive models decide how much, others take the effort's budget), keeping an effort
+    /// or budget that asks for thinking; null leaves it as it is. <paramref name="display"/>, when given, sets
+    /// <see cref="Display"/>.</summary>
+    /// <exception cref="ArgumentException">A mode other than adaptive, enabled or disabled.</exception>
+    public ReasoningConfig WithThinkingMode(string? mode, string? display = null)
+    {
+        var result = display is null ? this : this with { Display = display };
+        return mode?.Trim().ToLowerInvariant() switch
+        {
+            null => result,
+            "disabled" => result with { MaxThinkingTokens = 0 },
+            "adaptive" or "enabled" => result with
+            {
+                AlwaysThinking = true,
+                MaxThinkingTokens = MaxThinkingTokens is 0 ? null : MaxThinkingTokens,
+                Effort = Effort == ReasoningEffort.None ? null : Effort,
+            },
+            _ => throw new ArgumentException($"--thinking: unknown mode \"{mode}\"; expected adaptive, enabled or disabled.", nameof(mode)),
+        };
     }
 
     /// <summary>The configuration from the settings values and the environment: <c>MAX_THINKING_TOKENS</c> wins over

@@ -54,4 +54,28 @@ public sealed class ReasoningConfigTests
     [Fact]
     public void From_WithNothingSet_IsTheDefault() =>
         Assert.Equal(new ReasoningConfig(), ReasoningConfig.From(null, null, null, _ => null));
+
+    [Fact]
+    public void WithThinkingMode_Disabled_TurnsThinkingOffOverAnEffort() =>
+        Assert.Equal(0, new ReasoningConfig { Effort = ReasoningEffort.High }.WithThinkingMode("disabled").MaxThinkingTokens);
+
+    [Fact]
+    public void WithThinkingMode_Adaptive_TurnsThinkingOnOverSettingsThatTurnedItOff()
+    {
+        var config = new ReasoningConfig { MaxThinkingTokens = 0, Effort = ReasoningEffort.None, AlwaysThinking = false }.WithThinkingMode("adaptive", "summarized");
+
+        Assert.Equal(new ReasoningConfig { AlwaysThinking = true, Display = "summarized" }, config);
+    }
+
+    [Fact]
+    public void WithThinkingMode_Adaptive_KeepsABudgetOrEffortThatAsksForThinking()
+    {
+        var config = new ReasoningConfig { MaxThinkingTokens = 5_000, Effort = ReasoningEffort.Low }.WithThinkingMode("adaptive");
+
+        Assert.Equal(new ReasoningConfig { MaxThinkingTokens = 5_000, Effort = ReasoningEffort.Low, AlwaysThinking = true }, config);
+    }
+
+    [Fact]
+    public void WithThinkingMode_AnUnknownMode_IsRefusedNamingTheFlag() =>
+        Assert.Contains("--thinking", Assert.Throws<ArgumentException>(() => new ReasoningConfig().WithThinkingMode("sometimes")).Message, StringComparison.Ordinal);
 }

@@ -79,6 +79,19 @@ const scenarios = {
     await drain(query({ prompt: extra.prompt ?? 'use the tools', options }));
   },
 
+  // canUseTool that accepts the CLI's suggestions (updatedPermissions): the CLI should not ask again for what they allow.
+  async canUseToolRemember() {
+    facts.asked = [];
+    const options = {
+      ...base,
+      canUseTool: async (toolName, input, { suggestions }) => {
+        facts.asked.push({ toolName, input, suggestions });
+        return { behavior: 'allow', updatedInput: input, updatedPermissions: suggestions ?? [] };
+      },
+    };
+    await drain(query({ prompt: extra.prompt ?? 'use the tools', options }));
+  },
+
   // Two user messages on one stdin: the second is sent after the first result.
   async streaming() {
     const input = promptStream();
@@ -175,7 +188,7 @@ const scenarios = {
       }
     });
     facts.firstSession = sessionId;
-    await drain(query({ prompt: extra.second ?? 'what was the word?', options: { ...base, resume: sessionId } }));
+    await drain(query({ prompt: extra.second ?? 'what was the word?', options: { ...base, ...extra.secondOptions, resume: sessionId } }));
   },
 
   // --fallback-model: the main model is missing (HTTP 404), the fallback answers; the switch is seen as a system message.

@@ -29,6 +29,21 @@ internal sealed record ForgeOptions
     /// <summary><c>--max-thinking-tokens</c>: the thinking budget, over the setting and <c>MAX_THINKING_TOKENS</c>.</summary>
     public int? MaxThinkingTokens { get; init; }
 
+    /// <summary><c>--thinking</c> (the Agent SDK's <c>thinking</c> option): adaptive or disabled, over the settings.</summary>
+    public string? Thinking { get; init; }
+
+    /// <summary><c>--thinking-display</c>: summarized or omitted (Anthropic's <c>thinking.display</c>).</summary>
+    public string? ThinkingDisplay { get; init; }
+
+    /// <summary>The reasoning flags (<c>--thinking</c>, <c>--thinking-display</c>, <c>--max-thinking-tokens</c>) over
+    /// <paramref name="fromSettings"/>: the flags win over the settings and <c>MAX_THINKING_TOKENS</c>.</summary>
+    public CodeForge.Providers.ReasoningConfig ApplyReasoningFlags(CodeForge.Providers.ReasoningConfig fromSettings)
+    {
+        ArgumentNullException.ThrowIfNull(fromSettings);
+        var reasoning = fromSettings.WithThinkingMode(Thinking, ThinkingDisplay);
+        return MaxThinkingTokens is { } budget ? reasoning with { MaxThinkingTokens = budget } : reasoning;
+    }
+
     /// <summary>Say which sandbox is active even when it is the expected one (<c>--verbose</c>).</summary>
     public bool Verbose { get; init; }
 

@@ -138,10 +138,7 @@ internal static class RuntimeStages
         var retries = new RetryRelay();
         var reasoningProblems = new List<string>();
         var reasoning = ReasoningConfig.From(o.Effort ?? settings.Effort, settings.MaxThinkingTokens, settings.AlwaysThinkingEnabled, s.Environment, reasoningProblems.Add);
-        if (o.MaxThinkingTokens is { } budget)
-        {
-            reasoning = reasoning with { MaxThinkingTokens = budget }; // the flag wins over MAX_THINKING_TOKENS
-        }
+        reasoning = o.ApplyReasoningFlags(reasoning); // the flags win over the settings and MAX_THINKING_TOKENS
         foreach (var problem in reasoningProblems)
         {
             log.Warning($"{problem} (ignored)");

@@ -335,7 +335,7 @@ internal sealed record AgentReport(bool IsError, string Subtype, string Text, st
                 r.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.String ? result.GetString()! : "",
                 error,
                 r.TryGetProperty("total_cost_usd", out var cost) && cost.TryGetDecimal(out var c) ? c : 0m,
-                Tokens("input_tokens"),
+                Tokens("input_tokens") + Tokens("cache_read_input_tokens") + Tokens("cache_creation_input_tokens"), // the whole prompt
                 Tokens("output_tokens"),
                 Tokens("cache_read_input_tokens"),
                 r.TryGetProperty("num_turns", out var turns) && turns.TryGetInt32(out var t) ? t : 0);

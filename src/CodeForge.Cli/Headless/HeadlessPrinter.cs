@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using CodeForge.Cli.Composition;
-using CodeForge.Providers;
 using CodeForge.Core.Agent;
+using CodeForge.Providers;
 
 namespace CodeForge.Cli.Headless;
 
@@ -104,7 +104,7 @@ internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWri
     }
 
     public async Task<RunSummary> PrintAsync(IAsyncEnumerable<AgentEvent> events, Func<(long Input, long Output, long Cached, decimal Cost, long ApiMs)> usage,
-        Func<long>? reasoningTokens = null)
+        Func<long>? reasoningTokens = null, Func<UsageSnapshot>? snapshot = null)
     {
         var clock = Stopwatch.StartNew();
         TurnFinished? finished = null;
@@ -165,6 +165,10 @@ internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWri
         {
             ReasoningTokens = reasoningTokens?.Invoke() ?? 0,
         };
+        if (snapshot?.Invoke() is { } totals)
+        {
+            summary = summary with { CacheWriteTokens = totals.CacheWriteTokens, ModelUsage = totals.ByModel };
+        }
         switch (format)
         {
             case OutputFormat.Text:

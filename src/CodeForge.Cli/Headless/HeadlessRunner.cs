@@ -49,7 +49,7 @@ internal static class HeadlessRunner
             {
                 var u = runtime.Usage.Snapshot;
                 return (u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost, (long)u.ApiDuration.TotalMilliseconds);
-            }, () => runtime.Usage.Snapshot.ReasoningTokens).ConfigureAwait(false);
+            }, () => runtime.Usage.Snapshot.ReasoningTokens, () => runtime.Usage.Snapshot).ConfigureAwait(false);
             await runtime.Hooks.EndAsync("other", CancellationToken.None).ConfigureAwait(false);
             return summary.Reason switch
             {

@@ -20,6 +20,13 @@ internal sealed record RunSummary(
     /// <summary>Thinking tokens the providers reported (part of <see cref="OutputTokens"/>).</summary>
     public long ReasoningTokens { get; init; }
 
+    /// <summary>Prompt tokens written to the cache (part of <see cref="InputTokens"/>, which is the whole prompt).</summary>
+    public long CacheWriteTokens { get; init; }
+
+    /// <summary>The session's usage per model so far (Claude Code's <c>modelUsage</c>).</summary>
+    public IReadOnlyDictionary<string, CodeForge.Providers.ModelUsage> ModelUsage { get; init; } =
+        System.Collections.Immutable.ImmutableDictionary<string, CodeForge.Providers.ModelUsage>.Empty;
+
     public bool IsError => Reason != AgentStopReason.Completed;
 
     /// <summary>Claude Code's result subtypes.</summary>

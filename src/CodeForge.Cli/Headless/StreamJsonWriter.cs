@@ -94,7 +94,8 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         }
         w.WriteEndArray();
         w.WriteString("stop_reason", e.Message.Contents.OfType<FunctionCallContent>().Any() ? "tool_use" : "end_turn");
-        WriteUsage(w, e.Usage?.InputTokenCount ?? 0, e.Usage?.OutputTokenCount ?? 0, e.Usage?.CachedInputTokenCount ?? 0);
+        WriteUsage(w, e.Usage?.InputTokenCount ?? 0, e.Usage?.OutputTokenCount ?? 0, e.Usage?.CachedInputTokenCount ?? 0,
+            cacheWrite: e.Usage?.AdditionalCounts is { } extra && extra.TryGetValue("CacheCreationInputTokens", out var written) ? written : 0);
         w.WriteEndObject();
         w.WriteNull("parent_tool_use_id");
         w.WriteString("session_id", sessionId);
@@ -193,7 +194,8 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         w.WriteString("stop_reason", s.Reason == AgentStopReason.Completed ? "end_turn" : null);
         w.WriteString("session_id", s.SessionId);
         w.WriteNumber("total_cost_usd", s.TotalCostUsd);
-        WriteUsage(w, s.InputTokens, s.OutputTokens, s.CachedInputTokens, s.ReasoningTokens);
+        WriteUsage(w, s.InputTokens, s.OutputTokens, s.CachedInputTokens, s.ReasoningTokens, s.CacheWriteTokens);
+        WriteModelUsage(w, s.ModelUsage);
         w.WriteStartArray("permission_denials");
         foreach (var (tool, id, reason) in s.PermissionDenials)
         {
@@ -219,16 +221,48 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteUsage(Utf8JsonWriter w, long input, long output, long cached, long reasoning = 0)
+    /// <summary>Claude Code's (and Anthropic's) <c>usage</c>: <c>input_tokens</c> is the prompt outside the cache, so
+    /// <c>input_tokens + cache_read_input_tokens + cache_creation_input_tokens</c> is the whole prompt
+    /// (<paramref name="input"/>, as forge counts it).</summary>
+    internal static void WriteUsage(Utf8JsonWriter w, long input, long output, long cached, long reasoning = 0, long cacheWrite = 0)
     {
         w.WriteStartObject("usage");
-        w.WriteNumber("input_tokens", input);
+        w.WriteNumber("input_tokens", Math.Max(0, input - cached - cacheWrite));
         w.WriteNumber("output_tokens", output);
         w.WriteNumber("cache_read_input_tokens", cached);
+        w.WriteNumber("cache_creation_input_tokens", cacheWrite);
         if (reasoning > 0)
         {
             // forge's addition: the thinking part of output_tokens (priced as output, already in total_cost_usd).
             w.WriteNumber("reasoning_output_tokens", reasoning);
+        }
+        w.WriteEndObject();
+    }
+
+    /// <summary>Claude Code's <c>modelUsage</c>: the session's totals keyed by model (<c>inputTokens</c> outside the
+    /// cache, <c>cacheReadInputTokens</c>, <c>cacheCreationInputTokens</c>, <c>costUSD</c>, the model's
+    /// <c>contextWindow</c> and <c>maxOutputTokens</c> when forge knows them, else 0).</summary>
+    internal static void WriteModelUsage(Utf8JsonWriter w, IReadOnlyDictionary<string, ModelUsage> byModel)
+    {
+        w.WriteStartObject("modelUsage");
+        foreach (var (model, u) in byModel.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            var info = ModelCatalog.Find(model);
+            w.WriteStartObject(model);
+            w.WriteNumber("inputTokens", Math.Max(0, u.InputTokens - u.CachedInputTokens - u.CacheWriteTokens));
+            w.WriteNumber("outputTokens", u.OutputTokens);
+            if (u.ReasoningTokens > 0)
+            {
+                w.WriteNumber("thinkingTokens", u.ReasoningTokens);
+            }
+            w.WriteNumber("cacheReadInputTokens", u.CachedInputTokens);
+            w.WriteNumber("cacheCreationInputTokens", u.CacheWriteTokens);
+            w.WriteNumber("webSearchRequests", 0);
+            w.WriteNumber("costUSD", u.Cost ?? 0m);
+            w.WriteNumber("contextWindow", info?.ContextWindow ?? 0);
+            w.WriteNumber("maxOutputTokens", info?.MaxOutputTokens ?? 0);
+            w.WriteString("costBasis", u.Cost is null ? "unknown" : "list");
+            w.WriteEndObject();
         }
         w.WriteEndObject();
     }

@@ -64,6 +64,7 @@ internal sealed class ForgeEngine(ForgeRuntime runtime, Func<string, string?> en
             return new UsageReport(u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.Cost, u.ApiDuration, _time.GetElapsedTime(_started))
             {
                 ReasoningTokens = u.ReasoningTokens,
+                CacheWriteTokens = u.CacheWriteTokens,
                 UserWaitDuration = userWait?.Total ?? TimeSpan.Zero,
             };
         }

@@ -10,6 +10,9 @@ internal sealed record UsageReport(long InputTokens, long OutputTokens, long Cac
     /// <summary>Thinking tokens the provider reported (part of <see cref="OutputTokens"/>, priced as output).</summary>
     public long ReasoningTokens { get; init; }
 
+    /// <summary>Prompt tokens written to the cache (part of <see cref="InputTokens"/>, priced at the cache-write rate).</summary>
+    public long CacheWriteTokens { get; init; }
+
     /// <summary>Time a turn stood still waiting on the user (permission questions); not part of <see cref="ApiDuration"/>.</summary>
     public TimeSpan UserWaitDuration { get; init; }
 }

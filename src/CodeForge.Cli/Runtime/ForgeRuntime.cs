@@ -332,9 +332,14 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         }
         var today = DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().Date);
         _taskTool = AgentSetup.RegisterTaskTool(Registry, Client, Executor, ToolContext(), Gate, MemoryFiles.FindRepositoryRoot(WorkingDirectory), Home,
-            SystemPrompt.Environment(new SystemPromptContext(WorkingDirectory, today, _gitStatus, [], [])), new ChatOptions { ModelId = Provider.Model },
+            SystemPrompt.Environment(new SystemPromptContext(WorkingDirectory, today, _gitStatus, [], [])), SubagentChatOptions(),
             Context, _live.Applied.Settings, Environment, Diagnostics, _sdkAgents.Concat(Options.Agents).Concat(_extensions.Plugins.Snapshot.Agents.Select(a => a.ToDefinition())));
     }
+
+    /// <summary>The subagents' request options: their own OpenAI <c>prompt_cache_key</c> (their prefix is not the main
+    /// conversation's, so they keep a cache of their own instead of crowding the session's).</summary>
+    private ChatOptions SubagentChatOptions() =>
+        new() { ModelId = Provider.Model, AdditionalProperties = new() { [ChatClientFactory.PromptCacheKeyProperty] = Session.Id + "/subagents" } };
 
     private ToolContext ToolContext() =>
         _shells.Apply(new ToolContext(WorkingDirectory) { SessionId = Session.Id, AdditionalDirectories = AdditionalDirectories });
@@ -344,8 +349,8 @@ internal sealed class ForgeRuntime : IAsyncDisposable
 
     /// <summary>The thinking configuration of the current settings (<c>effort</c>, <c>maxThinkingTokens</c>,
     /// <c>alwaysThinkingEnabled</c>) and <c>MAX_THINKING_TOKENS</c>; values that do not parse were reported at start.</summary>
-    private ReasoningConfig CurrentReasoning() => ReasoningConfig.From(Settings.Current.Settings.Effort,
-        Settings.Current.Settings.MaxThinkingTokens, Settings.Current.Settings.AlwaysThinkingEnabled, Environment, _ => { });
+    private ReasoningConfig CurrentReasoning() => Options.ApplyReasoningFlags(ReasoningConfig.From(Options.Effort ?? Settings.Current.Settings.Effort,
+        Settings.Current.Settings.MaxThinkingTokens, Settings.Current.Settings.AlwaysThinkingEnabled, Environment, _ => { }));
 
     /// <summary>The agent loop over the current client (build one per turn: the model may have changed).</summary>
     public AgentLoop CreateLoop() => new(Client, Executor, ToolContext(), Gate);

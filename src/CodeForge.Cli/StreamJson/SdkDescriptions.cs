@@ -146,14 +146,8 @@ internal static class SdkDescriptions
         w.WriteString("stop_reason", s.Reason == AgentStopReason.Completed ? "end_turn" : null);
         w.WriteString("session_id", s.SessionId);
         w.WriteNumber("total_cost_usd", s.TotalCostUsd);
-        w.WriteStartObject("usage");
-        w.WriteNumber("input_tokens", s.InputTokens);
-        w.WriteNumber("output_tokens", s.OutputTokens);
-        w.WriteNumber("cache_read_input_tokens", s.CachedInputTokens);
-        w.WriteNumber("cache_creation_input_tokens", 0);
-        w.WriteEndObject();
-        w.WriteStartObject("modelUsage");
-        w.WriteEndObject();
+        StreamJsonWriter.WriteUsage(w, s.InputTokens, s.OutputTokens, s.CachedInputTokens, s.ReasoningTokens, s.CacheWriteTokens);
+        StreamJsonWriter.WriteModelUsage(w, s.ModelUsage);
         w.WriteStartArray("permission_denials");
         foreach (var (tool, id, reason) in s.PermissionDenials)
         {

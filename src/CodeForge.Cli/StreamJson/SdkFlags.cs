@@ -20,14 +20,18 @@ internal sealed class SdkFlags
     public static readonly IReadOnlyList<(string Name, bool TakesValue, string Reason)> Refused =
     [
         ("--include-hook-events", false, "forge does not emit hook lifecycle events on stdout"),
-        ("--thinking", true, "forge does not configure extended thinking"),
-        ("--thinking-display", true, "forge does not configure extended thinking"),
         ("--betas", true, "forge does not send Anthropic beta headers"),
         ("--system-prompt-file", true, "pass the text with --system-prompt"),
         ("--resume-session-at", true, "forge resumes whole sessions only (--resume)"),
         ("--permission-prompts", true, "forge asks through --permission-prompt-tool stdio only"),
         ("--managed-settings", true, "forge reads managed settings from /etc/forge/managed-settings.json only"),
         ("--initialize-fields", true, "forge takes settings, disallowed tools and directories from flags, not from initialize"),
+        ("--managed-settings-in-initialize", false, "forge reads managed settings from /etc/forge/managed-settings.json only"),
+        ("--task-budget", true, "forge does not send Anthropic's task budget (output_config.task_budget); use --max-budget-usd or --max-turns"),
+        ("--channels", true, "forge does not take inbound channel messages from MCP servers"),
+        ("--session-mirror", false, "forge does not mirror the session transcript to the SDK"),
+        ("--project-config-root", true, "forge reads project settings, .mcp.json and .claude/.forge from the working directory (run it in that checkout)"),
+        ("--resume-drops-turn", true, "forge resumes whole sessions only (--resume)"),
     ];
 
     public Option<string> InputFormat { get; } = new("--input-format") { Description = "text or stream-json (user messages as JSON lines on stdin; needs --output-format stream-json).", DefaultValueFactory = _ => "text" };
@@ -38,7 +42,7 @@ internal sealed class SdkFlags
     public Option<bool> DebugToStderr { get; } = new("--debug-to-stderr") { Description = "Diagnostics on stderr (as --debug)." };
     public Option<string?> PermissionPromptTool { get; } = new("--permission-prompt-tool") { Description = "stdio: ask the Agent SDK (can_use_tool) when the rules say ask." };
     public Option<string?> SystemPrompt { get; } = new("--system-prompt") { Description = "Replace the system prompt (stream-json)." };
-    public Option<string?> Tools { get; } = new("--tools") { Description = "The tools the model may use: \"\" none, default all, or a comma list (stream-json)." };
+    public Option<string?> Tools { get; } = new("--tools") { Description = "The tools the model may use: \"\" none, default all, or a comma list (stream-json).", Arity = ArgumentArity.ZeroOrOne };
     public Option<string?> MaxBudgetUsd { get; } = new("--max-budget-usd") { Description = "Stop a turn once the session has cost this many dollars (stream-json)." };
     public Option<string?> JsonSchema { get; } = new("--json-schema") { Description = "JSON schema of the final answer, returned as structured_output (stream-json)." };
     public Option<bool> AwaitInitialize { get; } = new("--await-initialize") { Description = "Accepted for the Agent SDK: forge always answers initialize before it reads the next line." };
@@ -53,6 +57,8 @@ internal sealed class SdkFlags
     public Option<string?> Agent { get; } = new("--agent") { Description = "Run the main thread as this agent type (from --agents, .forge/agents, .claude/agents or a plugin): its prompt, tools and model." };
     public Option<string[]> PluginDir { get; } = new("--plugin-dir") { Description = "Load the plugin in this directory for this run only (repeatable)." };
     public Option<string[]> PluginDirNoMcp { get; } = new("--plugin-dir-no-mcp") { Description = "As --plugin-dir, without starting the plugin's MCP servers (repeatable)." };
+    public Option<string?> Thinking { get; } = new("--thinking") { Description = "adaptive (the model thinks as it sees fit) or disabled, over the settings (the Agent SDK's thinking option)." };
+    public Option<string?> ThinkingDisplay { get; } = new("--thinking-display") { Description = "summarized or omitted: how thinking text comes back (Anthropic)." };
     public Option<string?> SettingSources { get; } = new("--setting-sources") { Description = "user,project,local: forge reads all three; other lists are refused." };
 
     private readonly List<Option> _refused = [];
@@ -63,6 +69,16 @@ internal sealed class SdkFlags
         ArgumentNullException.ThrowIfNull(root);
         var flags = new SdkFlags();
         flags.InputFormat.AcceptOnlyFromAmong("text", "stream-json");
+        flags.Thinking.AcceptOnlyFromAmong("adaptive", "enabled", "disabled");
+        flags.ThinkingDisplay.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && r.Tokens[0].Value is not ("summarized" or "omitted"))
+            {
+                r.AddError(r.Tokens[0].Value == "highlights"
+                    ? "--thinking-display highlights is not supported by forge: the API honours it for Anthropic-hosted remote sessions only (use summarized or omitted)."
+                    : $"--thinking-display '{r.Tokens[0].Value}' is not one of summarized, omitted.");
+            }
+        });
         flags.PermissionPromptTool.Validators.Add(r =>
         {
             if (r.Tokens.Count > 0 && r.Tokens[0].Value != "stdio")
@@ -108,6 +124,7 @@ internal sealed class SdkFlags
             flags.PermissionPromptTool, flags.SystemPrompt, flags.Tools, flags.MaxBudgetUsd, flags.JsonSchema, flags.AwaitInitialize,
             flags.AllowDangerouslySkipPermissions, flags.DangerouslySkipPermissions, flags.AddDir, flags.McpConfig, flags.StrictMcpConfig,
             flags.Settings, flags.SettingSources, flags.Agents, flags.FallbackModel, flags.Agent, flags.PluginDir, flags.PluginDirNoMcp,
+            flags.Thinking, flags.ThinkingDisplay,
         })
         {
             root.Options.Add(o);
@@ -146,6 +163,8 @@ internal sealed class SdkFlags
                 .. (parse.GetValue(PluginDirNoMcp) ?? []).Select(d => new PluginDirectory(Path.GetFullPath(d, options.WorkingDirectory), LoadMcpServers: false)),
             ],
             StrictMcpConfig = parse.GetValue(StrictMcpConfig),
+            Thinking = parse.GetValue(Thinking),
+            ThinkingDisplay = parse.GetValue(ThinkingDisplay),
         };
     }
 
@@ -194,9 +213,12 @@ internal sealed class SdkFlags
     {
         ArgumentNullException.ThrowIfNull(parse);
         var debugFile = parse.GetValue(DebugFile);
+        // The SDK's tools: [] arrives as "--tools=" (no value): no built-in tool at all.
         var tools = parse.GetValue(Tools) switch
         {
-            null or "default" => null,
+            "default" => null,
+            null when parse.GetResult(Tools) is null or { Implicit: true } => null,
+            null => [],
             var list => (IReadOnlyList<string>)Program.SplitRules([list]),
         };
         var args = new StreamJsonArgs

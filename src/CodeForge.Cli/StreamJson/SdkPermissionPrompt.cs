@@ -33,19 +33,7 @@ internal sealed class SdkPermissionPrompt(ControlChannel channel, PermissionChec
                     w.WriteStartObject();
                     w.WriteEndObject();
                 }
-                // The remember-rule suggestion: allow this tool for the rest of the session.
-                w.WriteStartArray("permission_suggestions");
-                w.WriteStartObject();
-                w.WriteString("type", "addRules");
-                w.WriteStartArray("rules");
-                w.WriteStartObject();
-                w.WriteString("toolName", toolName);
-                w.WriteEndObject();
-                w.WriteEndArray();
-                w.WriteString("behavior", "allow");
-                w.WriteString("destination", "session");
-                w.WriteEndObject();
-                w.WriteEndArray();
+                WriteSuggestions(w, toolName, arguments);
                 w.WriteString("decision_reason", decision.Reason);
                 w.WriteString("decision_reason_type", decision.DecidingRule is null ? "mode" : "rule");
             }, cancellationToken).ConfigureAwait(false);
@@ -70,6 +58,37 @@ internal sealed class SdkPermissionPrompt(ControlChannel channel, PermissionChec
             return ToolCallAuthorization.Deny(InboundMessage.String(answer, "message") is { Length: > 0 } m ? m : "denied by the SDK's canUseTool");
         }
         return ToolCallAuthorization.Deny($"the SDK's canUseTool answered with behavior '{behavior ?? "(none)"}', expected allow or deny");
+    }
+
+    /// <summary>The remember-rule suggestions, as narrow as Claude Code's: a Bash call suggests allowing that command
+    /// (<c>Bash(command)</c>), a file edit suggests <c>acceptEdits</c> mode, any other tool allowing the tool; each for
+    /// this session only.</summary>
+    private static void WriteSuggestions(Utf8JsonWriter w, string toolName, JsonElement arguments)
+    {
+        w.WriteStartArray("permission_suggestions");
+        w.WriteStartObject();
+        if (toolName is "Edit" or "MultiEdit" or "Write" or "NotebookEdit")
+        {
+            w.WriteString("type", "setMode");
+            w.WriteString("mode", "acceptEdits");
+        }
+        else
+        {
+            w.WriteString("type", "addRules");
+            w.WriteStartArray("rules");
+            w.WriteStartObject();
+            w.WriteString("toolName", toolName);
+            if (toolName == "Bash" && arguments.ValueKind == JsonValueKind.Object && InboundMessage.String(arguments, "command") is { Length: > 0 } command)
+            {
+                w.WriteString("ruleContent", command);
+            }
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteString("behavior", "allow");
+        }
+        w.WriteString("destination", "session");
+        w.WriteEndObject();
+        w.WriteEndArray();
     }
 
     /// <summary>Applies <c>updatedPermissions</c>: <c>addRules</c> (as session rules) and <c>setMode</c>; others are noted and skipped.</summary>

@@ -500,7 +500,12 @@ internal sealed class StreamJsonSession
         }
         var after = runtime.Usage.Snapshot;
         var summary = printer.Summary(clock.ElapsedMilliseconds, (long)(after.ApiDuration - before.ApiDuration).TotalMilliseconds,
-            after.InputTokens - before.InputTokens, after.OutputTokens - before.OutputTokens, after.CachedInputTokens - before.CachedInputTokens, after.Cost);
+            after.InputTokens - before.InputTokens, after.OutputTokens - before.OutputTokens, after.CachedInputTokens - before.CachedInputTokens, after.Cost) with
+        {
+            CacheWriteTokens = after.CacheWriteTokens - before.CacheWriteTokens,
+            ReasoningTokens = after.ReasoningTokens - before.ReasoningTokens,
+            ModelUsage = after.ByModel,
+        };
         var output = structured?.Take();
         var subtype = budgetExceeded ? "error_max_budget_usd" : summary.Subtype;
         _channel.WriteLine(w => SdkDescriptions.WriteResult(w, budgetExceeded ? summary with { Error = $"Reached the budget of ${_args.MaxBudgetUsd} (--max-budget-usd)" } : summary, subtype, output));

@@ -87,6 +87,7 @@ internal static class AnthropicThinking
         ReasoningEffort? effort;
         int? budget;
         bool? always;
+        var display = config?.Display;
         if (perRequest?.Effort is { } requested)
         {
             (effort, budget, always) = (requested, null, null);
@@ -106,11 +107,11 @@ internal static class AnthropicThinking
         {
             case ThinkingSupport.AdaptiveOrBudget when budget is > 0:
             case ThinkingSupport.BudgetOnly when asked:
-                return Budgeted(budget ?? ReasoningConfig.BudgetFor(effort ?? ReasoningEffort.Medium), maxTokens, cap) ?? off;
+                return Budgeted(budget ?? ReasoningConfig.BudgetFor(effort ?? ReasoningEffort.Medium), maxTokens, cap, display) ?? off;
             case ThinkingSupport.AdaptiveOrBudget or ThinkingSupport.AdaptiveOnly when asked || always is null:
                 var max = limitGiven ? maxTokens : Math.Max(maxTokens, Math.Min(cap ?? AdaptiveMaxTokens, AdaptiveMaxTokens));
                 return new ThinkingPlan(
-                    new WireThinking { Type = "adaptive" },
+                    new WireThinking { Type = "adaptive", Display = display },
                     effort is { } level ? new WireOutputConfig { Effort = ReasoningConfig.WireName(level) } : null,
                     max);
             default:
@@ -118,12 +119,12 @@ internal static class AnthropicThinking
         }
     }
 
-    private static ThinkingPlan? Budgeted(int budget, int maxTokens, int? cap)
+    private static ThinkingPlan? Budgeted(int budget, int maxTokens, int? cap, string? display)
     {
         budget = Math.Max(MinimumBudget, budget);
         // max_tokens covers thinking and answer: keep the answer's usual room on top of the budget, within the model's limit.
         var total = (int)Math.Min((long)maxTokens + budget, cap ?? int.MaxValue);
         budget = Math.Min(budget, total - MinimumBudget);
-        return budget < MinimumBudget ? null : new ThinkingPlan(new WireThinking { Type = "enabled", BudgetTokens = budget }, null, total);
+        return budget < MinimumBudget ? null : new ThinkingPlan(new WireThinking { Type = "enabled", BudgetTokens = budget, Display = display }, null, total);
     }
 }

@@ -56,6 +56,9 @@ internal sealed class WireThinking
 
     [JsonPropertyName("budget_tokens")]
     public int? BudgetTokens { get; init; }
+
+    [JsonPropertyName("display")]
+    public string? Display { get; init; }
 }
 
 internal sealed class WireOutputConfig

@@ -118,6 +118,84 @@ public sealed class AgentSetupTests : IAsyncLifetime
         Assert.DoesNotContain("alpha line 10 ", body, StringComparison.Ordinal);
     }
 
+    private static JsonElement LastOf(JsonElement array) => array[array.GetArrayLength() - 1];
+
+    /// <summary>Whether an Anthropic request marks the end of its system prompt and its newest message as cache breakpoints.</summary>
+    private static bool HasCacheBreakpoints(RecordedRequest request) =>
+        LastOf(request.Json.GetProperty("system")).TryGetProperty("cache_control", out _)
+        && LastOf(LastOf(request.Json.GetProperty("messages")).GetProperty("content")).TryGetProperty("cache_control", out _);
+
+    private static string? CacheKey(RecordedRequest request) =>
+        request.Json.TryGetProperty("prompt_cache_key", out var key) ? key.GetString() : null;
+
+    [Theory]
+    [InlineData("openai", "gpt-4o")]
+    [InlineData("anthropic", "gpt-4o")]
+    public async Task Print_WhenItCompacts_TheSummaryRequestAndTheNextOneKeepPromptCaching(string provider, string model)
+    {
+        // The compaction scenario above: the third model call compacts first. The Anthropic wire protocol carries the
+        // model name gpt-4o here so that forge counts tokens exactly as above (a Claude model's are estimated).
+        Directory.CreateDirectory(Path.Combine(Repo, ".forge"));
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".forge", "settings.json"),
+            """{ "env": { "FORGE_CONTEXT_WINDOW": "20000", "FORGE_AUTOCOMPACT_PCT": "45" } }""", Ct);
+        var fileA = Path.Combine(Repo, "a.txt");
+        var fileB = Path.Combine(Repo, "b.txt");
+        await File.WriteAllTextAsync(fileA, string.Concat(Enumerable.Range(0, 1500).Select(i => $"alpha line {i} of the first big file\n")), Ct);
+        await File.WriteAllTextAsync(fileB, string.Concat(Enumerable.Range(0, 1500).Select(i => $"bravo line {i} of the second big file\n")), Ct);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Read", Args(("file_path", fileA)), "call_a"),
+            ScriptedTurn.CallTool("Read", Args(("file_path", fileB)), "call_b"),
+            ScriptedTurn.Reply("SUMMARY-7F3: read a.txt and b.txt"),
+            ScriptedTurn.Reply("Both files are about lines."));
+
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "compare a.txt and b.txt", "--output-format", "json", "--provider", provider, "--model", model], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal(4, _server.Requests.Count);
+        var summary = _server.Requests[2];
+        Assert.Contains("alpha line 0", summary.Body, StringComparison.Ordinal); // the summarizer's request
+        var sessionId = JsonDocument.Parse(run.StdOut).RootElement.GetProperty("session_id").GetString();
+        foreach (var request in _server.Requests)
+        {
+            if (provider == "openai")
+            {
+                Assert.Equal(sessionId, CacheKey(request));
+            }
+            else
+            {
+                Assert.True(HasCacheBreakpoints(request), request.Body);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("openai", "gpt-4o")]
+    [InlineData("anthropic", "claude-sonnet-4-6")]
+    public async Task Print_WithATaskCall_TheSubagentsRequestsCacheTheirOwnPrefix(string provider, string model)
+    {
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Task", Args(("description", "find loader"), ("prompt", "Where is the config loader?"), ("subagent_type", "Explore")), "call_t"),
+            ScriptedTurn.Reply("SUBAGENT-ANSWER: src/config/loader.cs"),
+            ScriptedTurn.Reply("The loader is in src/config/loader.cs."));
+
+        var run = await ForgeProcess.RunAsync(["--trust-workspace", "-p", "where is the config loader?", "--output-format", "json", "--provider", provider, "--model", model], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal(3, _server.Requests.Count);
+        var child = _server.Requests[1];
+        Assert.Contains("Where is the config loader?", child.Body, StringComparison.Ordinal);
+        var sessionId = JsonDocument.Parse(run.StdOut).RootElement.GetProperty("session_id").GetString();
+        if (provider == "openai")
+        {
+            Assert.Equal([sessionId, sessionId + "/subagents", sessionId], _server.Requests.Select(CacheKey));
+        }
+        else
+        {
+            Assert.All(_server.Requests, r => Assert.True(HasCacheBreakpoints(r), r.Body));
+            Assert.True(LastOf(child.Json.GetProperty("tools")).TryGetProperty("cache_control", out _), "the subagent's tools breakpoint");
+        }
+    }
+
     [Fact]
     public async Task Print_WithATaskCall_RunsTheSubagentAndSendsItsAnswerToTheParent()
     {

@@ -240,4 +240,12 @@ public sealed partial class EvalRunnerTests : IAsyncLifetime
 
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+/tariff\.html")]
     private static partial Regex PageUrl();
+
+    [Fact]
+    public void AgentReportParse_CountsTheWholePrompt_FromTheUncachedReadAndWrittenParts()
+    {
+        var report = AgentReport.Parse("""{"type":"result","subtype":"success","is_error":false,"result":"ok","num_turns":1,"total_cost_usd":0.5,"usage":{"input_tokens":1000,"output_tokens":100,"cache_read_input_tokens":6000,"cache_creation_input_tokens":3000}}""");
+
+        Assert.Equal((10_000, 6_000, 100), (report!.InputTokens, report.CachedInputTokens, report.OutputTokens));
+    }
 }

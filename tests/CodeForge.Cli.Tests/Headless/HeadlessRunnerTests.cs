@@ -100,6 +100,39 @@ public sealed class HeadlessRunnerTests : IAsyncLifetime
         Assert.Single(transcripts);
     }
 
+    [Theory]
+    [InlineData("json")]
+    [InlineData("stream-json")]
+    public async Task Print_WithCachedPromptTokens_ReportsCacheReadsAndWritesAndTheUsagePerModel(string format)
+    {
+        // 10,000 prompt tokens: 6,000 read from the cache, 3,000 written to it, 1,000 outside it.
+        _server.Enqueue(ScriptedTurn.Reply("cached", new ScriptedUsage(10_000, 100, CachedInputTokens: 6_000, CacheWriteTokens: 3_000)));
+
+        var run = await ForgeProcess.RunAsync(["-p", "hi", "--output-format", format, "--provider", "anthropic", "--model", "claude-sonnet-4-6"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var result = JsonDocument.Parse(run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        var usage = result.GetProperty("usage");
+        Assert.Equal((1_000, 100, 6_000, 3_000), (usage.GetProperty("input_tokens").GetInt64(), usage.GetProperty("output_tokens").GetInt64(),
+            usage.GetProperty("cache_read_input_tokens").GetInt64(), usage.GetProperty("cache_creation_input_tokens").GetInt64()));
+        // $3 in, $15 out, $0.30 cache read, $3.75 cache write per million tokens.
+        const decimal cost = (1_000 * 3m + 100 * 15m + 6_000 * 0.30m + 3_000 * 3.75m) / 1_000_000m;
+        Assert.Equal(cost, result.GetProperty("total_cost_usd").GetDecimal());
+        var model = Assert.Single(result.GetProperty("modelUsage").EnumerateObject());
+        Assert.Equal("claude-sonnet-4-6", model.Name);
+        var m = model.Value;
+        Assert.Equal((1_000, 100, 6_000, 3_000), (m.GetProperty("inputTokens").GetInt64(), m.GetProperty("outputTokens").GetInt64(),
+            m.GetProperty("cacheReadInputTokens").GetInt64(), m.GetProperty("cacheCreationInputTokens").GetInt64()));
+        Assert.Equal(cost, m.GetProperty("costUSD").GetDecimal());
+        Assert.Equal((1_000_000, 64_000), (m.GetProperty("contextWindow").GetInt32(), m.GetProperty("maxOutputTokens").GetInt32()));
+        if (format == "stream-json")
+        {
+            var assistant = JsonDocument.Parse(run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .First(l => l.Contains("\"type\":\"assistant\"", StringComparison.Ordinal))).RootElement;
+            Assert.Equal(3_000, assistant.GetProperty("message").GetProperty("usage").GetProperty("cache_creation_input_tokens").GetInt64());
+        }
+    }
+
     [Fact]
     public async Task Print_WhenResumed_SendsThePreviousConversation()
     {

@@ -61,6 +61,44 @@ public sealed class AgentSdkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Thinking_Adaptive_AsksForAdaptiveThinkingWithItsDisplay_OverSettingsThatTurnedItOff()
+    {
+        Directory.CreateDirectory(Path.Combine(Home, ".forge"));
+        await File.WriteAllTextAsync(Path.Combine(Home, ".forge", "settings.json"), """{"alwaysThinkingEnabled": false}""", TestContext.Current.CancellationToken);
+        _server.Enqueue(ScriptedTurn.Reply("thought about it"));
+
+        var run = await RunAsync("oneshot", new { model = "sonnet", options = new { thinking = new { type = "adaptive", display = "summarized" } } });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var request = JsonDocument.Parse(Assert.Single(_server.Requests).Body).RootElement;
+        var thinking = request.GetProperty("thinking");
+        Assert.Equal(("adaptive", "summarized"), (thinking.GetProperty("type").GetString(), thinking.GetProperty("display").GetString()));
+    }
+
+    [Fact]
+    public async Task Thinking_Disabled_SendsNoThinkingToAModelThatWouldThinkByDefault()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("no thinking"));
+
+        var run = await RunAsync("oneshot", new { model = "sonnet", options = new { thinking = new { type = "disabled" } } });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.False(JsonDocument.Parse(Assert.Single(_server.Requests).Body).RootElement.TryGetProperty("thinking", out _));
+    }
+
+    [Fact]
+    public async Task Thinking_EnabledWithABudget_SendsThatBudget()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("thought a fixed amount"));
+
+        var run = await RunAsync("oneshot", new { model = "sonnet", options = new { thinking = new { type = "enabled", budgetTokens = 5000 } } });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var thinking = JsonDocument.Parse(Assert.Single(_server.Requests).Body).RootElement.GetProperty("thinking");
+        Assert.Equal(("enabled", 5000), (thinking.GetProperty("type").GetString(), thinking.GetProperty("budget_tokens").GetInt32()));
+    }
+
+    [Fact]
     public async Task CanUseTool_DeniesOneToolAndAllowsAnotherWithAChangedInput()
     {
         var file = Path.Combine(Repo, "allowed.txt");
@@ -183,6 +221,151 @@ public sealed class AgentSdkTests : IAsyncLifetime
         Assert.Contains("remember a word", second, StringComparison.Ordinal);
         Assert.Contains("the word is pelican", second, StringComparison.Ordinal);
         Assert.Single(Directory.GetFiles(Path.Combine(Home, ".forge", "projects"), $"{first}.jsonl", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task SdkSession_IsListedByForgeSessionsList_AndResumesWithForgeDashR()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("the word is heron"), ScriptedTurn.Reply("it was heron"));
+        var run = await RunAsync("oneshot", new { model = "sonnet", prompt = "remember a word" });
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var id = run.Results[0].GetProperty("session_id").GetString()!;
+        var env = new Dictionary<string, string>(_server.EnvironmentVariables) { ["HOME"] = Home, ["FORGE_PROVIDER"] = "anthropic" };
+
+        var list = await ForgeProcess.RunAsync(["sessions", "list"], Repo, env);
+        var resumed = await ForgeProcess.RunAsync(["-p", "which word?", "-r", id, "--model", "sonnet", "--output-format", "json"], Repo, env);
+
+        Assert.True(list.ExitCode == 0, list.StdErr);
+        Assert.StartsWith(id, Assert.Single(list.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.True(resumed.ExitCode == 0, resumed.StdErr);
+        var result = JsonDocument.Parse(resumed.StdOut).RootElement;
+        Assert.Equal(("it was heron", id), (result.GetProperty("result").GetString(), result.GetProperty("session_id").GetString()));
+        Assert.Contains("the word is heron", _server.Requests[1].Body, StringComparison.Ordinal);
+        Assert.Contains("remember a word", _server.Requests[1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_WithCachedPromptTokens_ResultReportsCacheWritesReadsAndModelUsage()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("cached", new ScriptedUsage(10_000, 100, CachedInputTokens: 6_000, CacheWriteTokens: 3_000)));
+
+        var run = await RunAsync("oneshot", new { model = "sonnet" });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var result = Assert.Single(run.Results);
+        var usage = result.GetProperty("usage");
+        Assert.Equal((1_000, 6_000, 3_000), (usage.GetProperty("input_tokens").GetInt64(),
+            usage.GetProperty("cache_read_input_tokens").GetInt64(), usage.GetProperty("cache_creation_input_tokens").GetInt64()));
+        var model = Assert.Single(result.GetProperty("modelUsage").EnumerateObject());
+        Assert.Equal("claude-sonnet-4-6", model.Name);
+        Assert.Equal((1_000, 100, 6_000, 3_000), (model.Value.GetProperty("inputTokens").GetInt64(), model.Value.GetProperty("outputTokens").GetInt64(),
+            model.Value.GetProperty("cacheReadInputTokens").GetInt64(), model.Value.GetProperty("cacheCreationInputTokens").GetInt64()));
+        Assert.Equal(result.GetProperty("total_cost_usd").GetDecimal(), model.Value.GetProperty("costUSD").GetDecimal());
+        Assert.Equal((1_000 * 3m + 100 * 15m + 6_000 * 0.30m + 3_000 * 3.75m) / 1_000_000m, model.Value.GetProperty("costUSD").GetDecimal());
+    }
+
+    private static List<string> RequestToolNames(RecordedRequest request) =>
+        request.Json.TryGetProperty("tools", out var tools) ? [.. tools.EnumerateArray().Select(t => t.GetProperty("name").GetString()!)] : [];
+
+    [Fact]
+    public async Task MaxBudgetUsd_OnceTheSessionCostsMore_StopsBeforeTheNextModelCallWithAnErrorMaxBudgetResult()
+    {
+        await File.WriteAllTextAsync(Path.Combine(Repo, "notes.txt"), "notes", TestContext.Current.CancellationToken);
+        // 100,000 prompt tokens of claude-sonnet-4-6 cost $0.30, over the $0.01 budget.
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Read", Json(new { file_path = Path.Combine(Repo, "notes.txt") }), "toolu_1") with { Usage = new ScriptedUsage(100_000, 10) },
+            ScriptedTurn.Reply("never sent"));
+
+        var run = await RunAsync("oneshot", new { model = "sonnet", options = new { maxBudgetUsd = 0.01 } });
+
+        var result = Assert.Single(run.Results);
+        Assert.Equal("error_max_budget_usd", result.GetProperty("subtype").GetString());
+        Assert.True(result.GetProperty("is_error").GetBoolean());
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task Tools_AList_OffersTheModelOnlyThoseTools_AndAnEmptyListNone()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("one"), ScriptedTurn.Reply("two"));
+
+        var some = await RunAsync("oneshot", new { model = "sonnet", options = new { tools = new[] { "Read", "Grep" } } });
+        var none = await RunAsync("oneshot", new { model = "sonnet", options = new { tools = Array.Empty<string>() } });
+
+        Assert.True(some.ExitCode == 0, some.Describe());
+        Assert.True(none.ExitCode == 0, none.Describe());
+        Assert.Equal(["Grep", "Read"], RequestToolNames(_server.Requests[0]).Order(StringComparer.Ordinal));
+        Assert.Empty(RequestToolNames(_server.Requests[1]));
+    }
+
+    [Fact]
+    public async Task SystemPrompt_AString_ReplacesForgesPrompt_AndThePresetWithAppendKeepsItAndAddsTheText()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("arr"), ScriptedTurn.Reply("default"));
+
+        var custom = await RunAsync("oneshot", new { model = "sonnet", options = new { systemPrompt = "You are a pirate. PIRATE-7Q." } });
+        var preset = await RunAsync("oneshot", new { model = "sonnet", options = new { systemPrompt = new { type = "preset", preset = "claude_code", append = "APPENDED-9Z." } } });
+
+        Assert.True(custom.ExitCode == 0, custom.Describe());
+        Assert.True(preset.ExitCode == 0, preset.Describe());
+        string System(RecordedRequest r) => string.Concat(r.Json.GetProperty("system").EnumerateArray().Select(b => b.GetProperty("text").GetString()));
+        var customSystem = System(_server.Requests[0]);
+        var presetSystem = System(_server.Requests[1]);
+        Assert.StartsWith("You are a pirate. PIRATE-7Q.", customSystem, StringComparison.Ordinal);
+        Assert.DoesNotContain("APPENDED-9Z.", customSystem, StringComparison.Ordinal);
+        Assert.EndsWith("APPENDED-9Z.", presetSystem.TrimEnd(), StringComparison.Ordinal);
+        Assert.True(presetSystem.Length > customSystem.Length * 2, "the preset keeps forge's own prompt");
+    }
+
+    [Fact]
+    public async Task ForkSession_OnResume_ContinuesInANewSessionAndLeavesTheOriginalTranscriptAsItWas()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("the word is pelican"), ScriptedTurn.Reply("it was pelican"));
+
+        var run = await RunAsync("resume", new { model = "sonnet", first = "remember a word", second = "which word?", secondOptions = new { forkSession = true } });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var first = run.Facts.GetProperty("firstSession").GetString()!;
+        var second = run.Results[1].GetProperty("session_id").GetString()!;
+        Assert.NotEqual(first, second);
+        Assert.Contains("the word is pelican", _server.Requests[1].Body, StringComparison.Ordinal);
+        var projects = Path.Combine(Home, ".forge", "projects");
+        var original = Assert.Single(Directory.GetFiles(projects, $"{first}.jsonl", SearchOption.AllDirectories));
+        var forked = Assert.Single(Directory.GetFiles(projects, $"{second}.jsonl", SearchOption.AllDirectories));
+        var originalText = await File.ReadAllTextAsync(original, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("which word?", originalText, StringComparison.Ordinal);
+        Assert.Contains("which word?", await File.ReadAllTextAsync(forked, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PersistSessionFalse_SavesNoTranscript()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("not kept"));
+
+        var run = await RunAsync("oneshot", new { model = "sonnet", options = new { persistSession = false } });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var projects = Path.Combine(Home, ".forge", "projects");
+        Assert.True(!Directory.Exists(projects) || Directory.GetFiles(projects, "*.jsonl", SearchOption.AllDirectories).Length == 0);
+    }
+
+    [Fact]
+    public async Task CanUseTool_AcceptingTheSuggestions_AllowsTheSameCommandAgainWithoutAsking_ButNotAnother()
+    {
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Bash", Json(new { command = "touch one.txt" }), "toolu_1"),
+            ScriptedTurn.CallTool("Bash", Json(new { command = "touch one.txt" }), "toolu_2"),
+            ScriptedTurn.CallTool("Bash", Json(new { command = "touch two.txt" }), "toolu_3"),
+            ScriptedTurn.Reply("done"));
+
+        var run = await RunAsync("canUseToolRemember", new { model = "sonnet" });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        var asked = run.Facts.GetProperty("asked").EnumerateArray().ToList();
+        Assert.Equal(["touch one.txt", "touch two.txt"], asked.Select(a => a.GetProperty("input").GetProperty("command").GetString()));
+        var rule = asked[0].GetProperty("suggestions")[0];
+        Assert.Equal(("addRules", "allow", "session"), (rule.GetProperty("type").GetString(), rule.GetProperty("behavior").GetString(), rule.GetProperty("destination").GetString()));
+        Assert.Equal(("Bash", "touch one.txt"), (rule.GetProperty("rules")[0].GetProperty("toolName").GetString(), rule.GetProperty("rules")[0].GetProperty("ruleContent").GetString()));
     }
 
     [Fact]

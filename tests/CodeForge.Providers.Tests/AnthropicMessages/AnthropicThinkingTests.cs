@@ -103,4 +103,16 @@ public sealed class AnthropicThinkingTests
 
         Assert.Equal((2_000, AnthropicThinking.AdaptiveMaxTokens), (given.MaxTokens, defaulted.MaxTokens));
     }
+
+    [Fact]
+    public void Plan_WithADisplay_SendsItInTheThinkingField_AdaptiveOrBudgeted()
+    {
+        var config = new ReasoningConfig { AlwaysThinking = true, Display = "omitted" };
+
+        var adaptive = AnthropicThinking.Plan("claude-sonnet-4-6", 16_384, config, null, false);
+        var budgeted = AnthropicThinking.Plan("claude-sonnet-4-5", 16_384, config, null, false);
+
+        Assert.Equal(("adaptive", "omitted"), (adaptive.Thinking?.Type, adaptive.Thinking?.Display));
+        Assert.Equal(("enabled", "omitted"), (budgeted.Thinking?.Type, budgeted.Thinking?.Display));
+    }
 }

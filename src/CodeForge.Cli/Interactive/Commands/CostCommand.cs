@@ -24,7 +24,7 @@ internal sealed class CostCommand(CommandContext context) : ISlashCommand
         ArgumentNullException.ThrowIfNull(u);
         return [
             string.Create(CultureInfo.InvariantCulture, $"Total cost:      {(u.CostUsd is { } cost ? "$" + cost.ToString("0.0000", CultureInfo.InvariantCulture) : "unknown (no price for this model)")}"),
-            string.Create(CultureInfo.InvariantCulture, $"Input tokens:    {u.InputTokens:N0} ({u.CachedInputTokens:N0} cached)"),
+            string.Create(CultureInfo.InvariantCulture, $"Input tokens:    {u.InputTokens:N0} ({u.CachedInputTokens:N0} cache read, {u.CacheWriteTokens:N0} cache write)"),
             string.Create(CultureInfo.InvariantCulture, $"Output tokens:   {u.OutputTokens:N0}") +
                 (u.ReasoningTokens > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({u.ReasoningTokens:N0} thinking)") : ""),
             string.Create(CultureInfo.InvariantCulture, $"API time:        {u.ApiDuration.TotalSeconds:0.0}s"),

@@ -29,4 +29,12 @@ public sealed class CostCommandTests : IDisposable
 
         Assert.Contains(lines, l => l.Contains("unknown (no price for this model)", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Lines_ShowCacheReadsAndCacheWritesApart()
+    {
+        var lines = CostCommand.Lines(new UsageReport(10_000, 100, 6_000, 0.02m, TimeSpan.Zero, TimeSpan.Zero) { CacheWriteTokens = 3_000 });
+
+        Assert.Contains("Input tokens:    10,000 (6,000 cache read, 3,000 cache write)", lines);
+    }
 }
