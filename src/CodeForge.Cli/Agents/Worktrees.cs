@@ -53,6 +53,14 @@ internal static class Worktrees
         var add = await Git.RunAsync(root, ct, "worktree", "add", "-b", branch, path, "HEAD").ConfigureAwait(false);
         if (!add.Ok)
         {
+            // Two sessions asking for one name at once: git creates the branch for one; the other lands here.
+            var taken = await Git.RunAsync(root, ct, "rev-parse", "--verify", "--quiet", "refs/heads/" + branch).ConfigureAwait(false);
+            if (taken.Ok || Directory.Exists(path))
+            {
+                throw new InvalidOperationException(
+                    $"--worktree: the name '{name}' is taken: branch {branch} or {path} already exists (another session may have " +
+                    $"just created it); choose another name, or remove a finished one (forge worktree clean). git: {add.StdErr.Trim()}");
+            }
             throw new InvalidOperationException($"--worktree: git worktree add failed: {add.StdErr.Trim()}");
         }
         await ExcludeAsync(root, ct).ConfigureAwait(false);
