@@ -131,4 +131,19 @@ public sealed class WorktreesTests : IAsyncLifetime
         Assert.Equal("hello\n", await File.ReadAllTextAsync(Path.Combine(worktree, "README.md"), Ct));
         Assert.Single((await GitAsync("worktree", "list", "--porcelain")).Split('\n'), l => l == $"worktree {worktree}");
     }
+
+    [Fact]
+    public async Task NameWhoseBranchIsLeftFromAnEarlierWorktree_IsRefusedAsTaken_WithGitsErrorOnly()
+    {
+        await GitAsync("branch", "worktree-old");
+
+        var run = await ForgeProcess.RunAsync(["-w", "old", "-p", "hi", .. Common], Repo, Env());
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("forge: --worktree: the name 'old' is taken: branch worktree-old", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("git: fatal: a branch named 'worktree-old' already exists", run.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Preparing worktree", run.StdErr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(Repo, ".forge", "worktrees", "old")));
+        Assert.Empty(_server.Requests);
+    }
 }
