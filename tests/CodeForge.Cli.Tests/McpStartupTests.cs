@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CodeForge.Cli.Tests.Interactive;
 using CodeForge.Testing;
 
 namespace CodeForge.Cli.Tests;
@@ -97,6 +98,54 @@ public sealed class McpStartupTests : IAsyncLifetime
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Equal("fine", run.StdOut.Trim());
         Assert.Contains("forge: MCP server \"slow\" failed: did not start within 1.5 s", run.StdErr);
+        Assert.Empty(McpTestServers.ProcessesWith(_marker));
+    }
+
+    [Fact]
+    public async Task Interactive_ServerThatHangsOnStart_LeavesThePromptUsable_AndMcpShowsItStartingThenFailed()
+    {
+        // A trusted folder (forge trust add, the real command) whose .mcp.json server never answers initialize.
+        await WriteMcpJsonAsync($$"""
+            "hang": {"command": "node", "args": ["-e", "setTimeout(() => {}, 600000)", "{{_marker}}"]}
+            """);
+        var trusted = await ForgeProcess.RunAsync(["trust", "add"], Repo, Env());
+        Assert.True(trusted.ExitCode == 0, trusted.StdErr);
+        // Long enough that a turn and /mcp fit well inside it on a loaded machine; the test then waits for the failure.
+        const int timeoutMs = 30_000;
+        _server.Enqueue(ScriptedTurn.Reply("pong from the model"));
+        await using var term = await TmuxTerminal.StartAsync(["--provider", "openai", "--model", "gpt-4o"], Repo,
+            Env(("MCP_TIMEOUT", timeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        await term.WaitForAsync("> ");
+
+        // The prompt is usable while the server hangs: a whole turn runs, and /mcp then still shows the server starting.
+        await term.TypeAsync("ping");
+        await term.PressAsync("Enter");
+        await term.WaitForAsync("pong from the model");
+        Assert.NotEmpty(McpTestServers.ProcessesWith(_marker)); // its command did start (the folder is trusted)
+        await term.TypeAsync("/mcp");
+        await term.PressAsync("Enter");
+        var starting = await term.WaitForAsync("hang: ");
+        Assert.Contains("hang: Starting (0 tools)", starting, StringComparison.Ordinal);
+
+        // After its timeout, /mcp shows it failed with the reason (polled: one /mcp a second, up to the watchdog).
+        var watchdog = System.Diagnostics.Stopwatch.StartNew();
+        using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var shown = 1;
+        string screen;
+        do
+        {
+            await tick.WaitForNextTickAsync(TestContext.Current.CancellationToken);
+            await term.TypeAsync("/mcp");
+            await term.PressAsync("Enter");
+            screen = await term.WaitForAsync("hang: ", ++shown);
+        }
+        while (!screen.Contains("hang: Failed", StringComparison.Ordinal) && watchdog.Elapsed < ForgeProcess.Watchdog);
+        Assert.Contains("hang: Failed — did not start within 30 s", screen, StringComparison.Ordinal);
+        Assert.Contains("MCP server \"hang\" failed: did not start within 30 s", screen, StringComparison.Ordinal);
+
+        await term.TypeAsync("/exit");
+        await term.PressAsync("Enter");
+        Assert.Equal(0, await term.WaitForExitAsync());
         Assert.Empty(McpTestServers.ProcessesWith(_marker));
     }
 

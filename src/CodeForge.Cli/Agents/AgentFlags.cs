@@ -75,6 +75,7 @@ internal sealed class AgentFlags
             if (!background)
             {
                 await error.WriteLineAsync($"forge: working in worktree {worktree.Path} (branch {worktree.Branch})").ConfigureAwait(false);
+                AgentSelf.InWorktree(worktree);
             }
         }
         if (background)

@@ -15,6 +15,11 @@ internal static class AgentSelf
     public const string IdVariable = "FORGE_AGENT_ID";
 
     private static string? _id;
+    private static Worktrees.Created? _worktree;
+
+    /// <summary>A foreground session runs in <paramref name="worktree"/>: <see cref="Finish"/> reports its diff stat and how
+    /// to go on with it or remove it (the worktree is kept: <c>forge worktree clean</c> removes finished ones).</summary>
+    public static void InWorktree(Worktrees.Created worktree) => _worktree = worktree;
 
     public static AgentRegistry Registry()
     {
@@ -44,6 +49,10 @@ internal static class AgentSelf
     /// <summary>In an agent process that began: records how the run ended. Returns <paramref name="exitCode"/>.</summary>
     public static int Finish(int exitCode)
     {
+        if (_worktree is { } worktree)
+        {
+            ReportWorktree(worktree, Console.Error);
+        }
         if (_id is not { } id)
         {
             return exitCode;
@@ -65,6 +74,26 @@ internal static class AgentSelf
             Ended = TimeProvider.System.GetUtcNow(),
         });
         return exitCode;
+    }
+
+    /// <summary>Where the session's worktree stands: its branch, what changed since it was created, and what to do next.</summary>
+    internal static void ReportWorktree(Worktrees.Created worktree, TextWriter error)
+    {
+        string stat;
+        try
+        {
+#pragma warning disable VSTHRD002 // Main is synchronous and has no synchronization context: this wait cannot deadlock
+            stat = Task.Run(() => Worktrees.DiffStatAsync(worktree.Path, worktree.BaseCommit, CancellationToken.None)).GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            stat = "diff stat unavailable: " + ex.Message;
+        }
+        error.WriteLine($"forge: worktree {worktree.Path} (branch {worktree.Branch}): {stat}");
+        error.WriteLine($"forge: the worktree is kept: cd {worktree.Path} to go on, git merge {worktree.Branch} to take its commits; " +
+            "forge worktree clean removes finished worktrees");
+        error.Flush();
     }
 
     /// <summary>The cost and session id of the last <c>{"type":"result"}</c> line of a stream-json log.</summary>

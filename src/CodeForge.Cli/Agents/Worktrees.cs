@@ -54,6 +54,14 @@ internal static class Worktrees
         var add = await Git.RunAsync(root, ct, "worktree", "add", "-b", branch, path, "HEAD").ConfigureAwait(false);
         if (!add.Ok)
         {
+            // Two sessions asking for one name at once: git creates the branch for one; the other lands here.
+            var taken = await Git.RunAsync(root, ct, "rev-parse", "--verify", "--quiet", "refs/heads/" + branch).ConfigureAwait(false);
+            if (taken.Ok || Directory.Exists(path))
+            {
+                throw new InvalidOperationException(
+                    $"--worktree: the name '{name}' is taken: branch {branch} or {path} already exists (another session may have " +
+                    $"just created it); choose another name, or remove a finished one (forge worktree clean). git: {GitError(add.StdErr)}");
+            }
             throw new InvalidOperationException($"--worktree: git worktree add failed: {add.StdErr.Trim()}");
         }
         await ExcludeAsync(root, ct).ConfigureAwait(false);
@@ -152,6 +160,13 @@ internal static class Worktrees
             await output.WriteLineAsync("No finished worktree to remove.").ConfigureAwait(false);
         }
         return 0;
+    }
+
+    /// <summary>git's error lines (<c>fatal:</c>, <c>error:</c>) without its progress notes, or all of it when it has none.</summary>
+    internal static string GitError(string stderr)
+    {
+        var errors = stderr.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("fatal:", StringComparison.Ordinal) || l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+        return errors.Count > 0 ? string.Join(" ", errors) : stderr.Trim();
     }
 
     private static async Task ExcludeAsync(string root, CancellationToken ct)

@@ -43,10 +43,17 @@ internal static class PermissionProtection
         }
         var kind = plan.Hidden.Contains(rule) ? "sandbox: every match unreadable inside"
             : plan.ReadOnly.Contains(rule) ? "sandbox: every match read-only inside"
-            : plan.Programs.Any(p => ReferenceEquals(p.Rule, rule)) ? "sandbox: every copy of the program masked"
+            : plan.Programs.Any(p => ReferenceEquals(p.Rule, rule)) ? ProgramKind(plan, rule)
             : null;
         return kind is null ? "checked when the tool is called (not a shell rule)"
             : active ? kind
             : "parser only — no sandbox is running";
+    }
+
+    private static string ProgramKind(SandboxDenyPlan plan, PermissionRule rule)
+    {
+        var programs = plan.Programs.Where(p => ReferenceEquals(p.Rule, rule)).Select(p => p.Program).ToList();
+        var what = programs.Count == 1 ? "every copy of the program masked" : $"every copy of {string.Join(", ", programs)} masked";
+        return $"sandbox: {what} — {SandboxDenyPlan.ProgramRuleLimit}";
     }
 }

@@ -50,6 +50,21 @@ public sealed class SandboxDenyPlan
 
     private static readonly string[] SandboxShells = ["/bin/sh", "/bin/bash", "/usr/bin/bash"];
 
+    /// <summary>
+    /// Programs masked along with a denied one because they do its job by another name: a user who denies <c>rm</c> means
+    /// "no deleting with a command", and <c>unlink</c> and <c>shred -u</c> delete files as well.
+    /// </summary>
+    public static readonly FrozenDictionary<string, ImmutableArray<string>> Siblings =
+        new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal)
+        {
+            ["rm"] = ["unlink", "shred"],
+        }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>What a program deny rule does not stop, said by <c>/permissions</c> and <c>forge -p --verbose</c>.</summary>
+    public const string ProgramRuleLimit =
+        "a program rule stops the program, not the act: python's os.remove, perl's unlink, mv, find -delete and truncate " +
+        "can still delete or empty a file; an Edit(path) deny rule (read-only inside the sandbox) is what protects the file";
+
     /// <summary>A file name no real file has, to ask whether a pattern covers everything that may appear in a directory.</summary>
     private const string Probe = "\u2400forge-sandbox-probe";
 
@@ -73,7 +88,10 @@ public sealed class SandboxDenyPlan
     /// <summary>The <c>Edit(…)</c>, <c>Write(…)</c>, <c>MultiEdit(…)</c> and <c>NotebookEdit(…)</c> deny rules: every existing match is read-only.</summary>
     public ImmutableArray<PermissionRule> ReadOnly { get; }
 
-    /// <summary>The <c>Bash(prog *)</c> deny rules and their program: every copy of it is hidden.</summary>
+    /// <summary>
+    /// The <c>Bash(prog *)</c> deny rules and their program: every copy of it is hidden. A rule appears once per program it
+    /// masks: its own, then its <see cref="Siblings"/> (<c>Bash(rm *)</c> also masks <c>unlink</c> and <c>shred</c>).
+    /// </summary>
     public ImmutableArray<(PermissionRule Rule, string Program)> Programs { get; }
 
     /// <summary>
@@ -139,6 +157,14 @@ public sealed class SandboxDenyPlan
                     continue;
                 }
                 programs.Add((rule, program));
+                foreach (var sibling in Siblings.GetValueOrDefault(program, []))
+                {
+                    // Masked when it can be (a sibling that is a shell builtin or a busybox link stays usable).
+                    if (ProgramCopies(sibling, null, out _) is not null)
+                    {
+                        programs.Add((rule, sibling));
+                    }
+                }
             }
         }
         return new SandboxDenyPlan(policy, hidden.ToImmutable(), readOnly.ToImmutable(), programs.ToImmutable(), parserOnly.ToImmutable(), confined);
@@ -176,9 +202,14 @@ public sealed class SandboxDenyPlan
     /// <summary>One line: the rules the sandbox enforces and those only the parser checks, with the reason.</summary>
     public string Describe()
     {
-        var enforced = Hidden.Concat(ReadOnly).Concat(Programs.Select(p => p.Rule))
-            .Where(r => r.Source.Layer != PermissionLayer.Defaults).Select(r => r.Text).ToList();
+        var enforced = Hidden.Concat(ReadOnly).Where(r => r.Source.Layer != PermissionLayer.Defaults).Select(r => r.Text).ToList();
+        var programRules = Programs.Where(p => p.Rule.Source.Layer != PermissionLayer.Defaults).GroupBy(p => p.Rule).ToList();
+        enforced.AddRange(programRules.Select(g => g.Count() == 1 ? g.Key.Text : $"{g.Key.Text} (masks {string.Join(", ", g.Select(p => p.Program))})"));
         var text = enforced.Count == 0 ? "no deny rules of yours to enforce" : "deny rules enforced: " + string.Join(", ", enforced);
+        if (programRules.Count > 0)
+        {
+            text += "; " + ProgramRuleLimit;
+        }
         if (!ParserOnly.IsEmpty)
         {
             text += "; checked by the command parser only: " + string.Join(", ", ParserOnly.Select(p => $"{p.Rule.Text} ({p.Reason})"));

@@ -92,6 +92,32 @@ public sealed class ShellSetupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PrintVerbose_WithRmDenied_SaysAProgramRuleStopsTheProgramNotTheAct_AndAnEditDenyProtectsTheFile()
+    {
+        Directory.CreateDirectory(Repo);
+        var victim = Path.Combine(Repo, "victim.txt");
+        await File.WriteAllTextAsync(victim, "victim", TestContext.Current.CancellationToken);
+        // Both run without asking (the parser cannot see into them, the sandbox enforces every deny rule): unlink is masked
+        // with rm; python's os.remove is not stopped by the program rule, but by the Edit deny on the file.
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Bash", Call(("command", "printf 'unlink victim.txt || echo unlink-$((6*7))-refused\\n' | sh")), "call_1"),
+            ScriptedTurn.CallTool("Bash", Call(("command", "python3 -c \"import os; os.remove('victim.txt')\" || echo remove-$((6*7))-refused")), "call_2"),
+            ScriptedTurn.Reply("Tried."));
+
+        var run = await ForgeProcess.RunAsync(["-p", "delete the victim", "--provider", "openai", "--allowedTools", "Bash",
+            "--disallowedTools", "Bash(rm *)", "--disallowedTools", "Edit(./victim.txt)", "--verbose"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Contains("Bash(rm *) (masks rm, unlink, shred)", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("a program rule stops the program, not the act", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("an Edit(path) deny rule (read-only inside the sandbox) is what protects the file", run.StdErr, StringComparison.Ordinal);
+        // The output (not the command's text, which a denial would quote) shows each command ran and failed inside.
+        Assert.Contains("unlink-42-refused", _server.Requests[1].Body, StringComparison.Ordinal);
+        Assert.Contains("remove-42-refused", _server.Requests[2].Body, StringComparison.Ordinal);
+        Assert.Equal("victim", await File.ReadAllTextAsync(victim, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Print_ABackgroundShellStartedByTheModel_DoesNotOutliveForge()
     {
         var marker = "3001." + Random.Shared.Next(100_000, 999_999).ToString(CultureInfo.InvariantCulture);

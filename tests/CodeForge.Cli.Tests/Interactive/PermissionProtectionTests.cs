@@ -19,7 +19,9 @@ public sealed class PermissionProtectionTests
         Assert.StartsWith("Protection: bwrap sandbox", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains("Read(./.env): sandbox: every match unreadable", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Edit(./src/**): sandbox: every match read-only", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("Bash(rm:*): sandbox: every copy of the program masked", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Bash(rm:*): sandbox: every copy of rm, unlink, shred masked", StringComparison.Ordinal) &&
+                                    l.Contains("stops the program, not the act", StringComparison.Ordinal) &&
+                                    l.Contains("an Edit(path) deny rule (read-only inside the sandbox) is what protects the file", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Bash(git push:*): parser only — the sandbox cannot enforce it", StringComparison.Ordinal) &&
                                     l.Contains("subcommand", StringComparison.Ordinal));
     }

@@ -52,6 +52,44 @@ public sealed class TrustCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Remove_AfterAdd_ForgetsTheFolder_AndShowAndListSayItIsNotTrusted()
+    {
+        var repo = HostileRepo("repo");
+        var other = HostileRepo("other");
+        Assert.Equal(0, (await ForgeProcess.RunAsync(["trust", "add"], repo, Env)).ExitCode);
+        Assert.Equal(0, (await ForgeProcess.RunAsync(["trust", "add", other], _dir.FullName, Env)).ExitCode);
+
+        var removed = await ForgeProcess.RunAsync(["trust", "remove"], repo, Env);
+        var show = await ForgeProcess.RunAsync(["trust", "show"], repo, Env);
+        var list = await ForgeProcess.RunAsync(["trust", "list"], _dir.FullName, Env);
+        var again = await ForgeProcess.RunAsync(["trust", "remove", repo], _dir.FullName, Env);
+
+        Assert.True(removed.ExitCode == 0, removed.StdErr);
+        Assert.Equal($"No longer trusted: {repo}", removed.StdOut.Trim());
+        Assert.Contains($"{repo}: not trusted", show.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain(repo + "  ", list.StdOut, StringComparison.Ordinal);
+        Assert.Contains(other, list.StdOut, StringComparison.Ordinal); // the other entry is kept
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains($"{repo} was not trusted itself", again.StdOut, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(repo, "PWNED")));
+    }
+
+    [Fact]
+    public async Task Remove_OfASubfolderOfATrustedFolder_SaysTheParentStillCounts()
+    {
+        var parent = Directory.CreateDirectory(Path.Combine(_dir.FullName, "work")).FullName;
+        var repo = Directory.CreateDirectory(Path.Combine(parent, "repo")).FullName;
+        Assert.Equal(0, (await ForgeProcess.RunAsync(["trust", "add", parent], _dir.FullName, Env)).ExitCode);
+
+        var removed = await ForgeProcess.RunAsync(["trust", "remove", repo], _dir.FullName, Env);
+        var show = await ForgeProcess.RunAsync(["trust", "show", repo], _dir.FullName, Env);
+
+        Assert.Equal(0, removed.ExitCode);
+        Assert.Contains("a trusted parent still counts", removed.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"{repo}: trusted (through {parent})", show.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EightProcessesTrustingWhileEightRead_LoseNoEntryAndNoReaderSeesATornFile()
     {
         var repos = Enumerable.Range(0, 8).Select(i => HostileRepo($"repo{i}")).ToArray();

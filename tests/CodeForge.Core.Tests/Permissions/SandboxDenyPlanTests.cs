@@ -30,7 +30,7 @@ public sealed class SandboxDenyPlanTests : IDisposable
 
         Assert.Equal(["Read(./.env)"], plan.Hidden.Select(r => r.Text));
         Assert.Equal(["Edit(./src/**)"], plan.ReadOnly.Select(r => r.Text));
-        Assert.Equal(["rm", "curl"], plan.Programs.Select(p => p.Program));
+        Assert.Equal(["rm", "unlink", "shred", "curl"], plan.Programs.Select(p => p.Program));
         Assert.Equal(["Bash(git push:*)", "Bash(echo *)", "Bash(sh *)", "Bash(ls)"], plan.ParserOnly.Select(p => p.Rule.Text));
         Assert.Contains("subcommand", plan.ParserOnly[0].Reason, StringComparison.Ordinal);
         Assert.Contains("shell builtin", plan.ParserOnly[1].Reason, StringComparison.Ordinal);
@@ -44,7 +44,35 @@ public sealed class SandboxDenyPlanTests : IDisposable
         var plan = SandboxDenyPlan.Compile(Policy("Read(./.env)", "Bash(rm:*)"));
 
         Assert.True(plan.EnforcesEveryDenyRule);
-        Assert.Equal("deny rules enforced: Read(./.env), Bash(rm:*)", plan.Describe());
+        Assert.Equal("deny rules enforced: Read(./.env), Bash(rm:*) (masks rm, unlink, shred); " + SandboxDenyPlan.ProgramRuleLimit, plan.Describe());
+    }
+
+    [Fact]
+    public void Compile_WithRmDenied_MasksItsSiblingsUnderTheSameRule()
+    {
+        var plan = SandboxDenyPlan.Compile(Policy("Bash(rm *)"));
+
+        Assert.All(plan.Programs, p => Assert.Equal("Bash(rm *)", p.Rule.Text));
+        Assert.Equal(["rm", "unlink", "shred"], plan.Programs.Select(p => p.Program));
+    }
+
+    [Fact]
+    public void Resolve_WithRmDenied_HidesEveryCopyOfUnlink()
+    {
+        var bin = Path.Join(_root, "bin");
+        var unlink = Touch("bin/unlink");
+
+        var mounts = SandboxDenyPlan.Compile(Policy("Bash(rm *)")).Resolve(bin);
+
+        Assert.Contains(unlink, mounts.Unreadable);
+    }
+
+    [Fact]
+    public void Describe_WithNoProgramRule_DoesNotStateTheProgramLimit()
+    {
+        var plan = SandboxDenyPlan.Compile(Policy("Read(./.env)", "Edit(./src/**)"));
+
+        Assert.DoesNotContain("not the act", plan.Describe(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -79,6 +79,8 @@ public sealed class PermissionSandboxDenialsTests
         {
             case SandboxProbe.VictimKept when !File.Exists(Path.Join(ws.Root, "victim.txt")):
                 return "victim.txt was deleted";
+            case SandboxProbe.VictimKept when await File.ReadAllTextAsync(Path.Join(ws.Root, "victim.txt"), Ct) != "victim":
+                return "victim.txt was changed";
             case SandboxProbe.SecretsNotPrinted when Leaks(Text(result)):
                 return "a secret was printed: " + Text(result).Trim();
             case SandboxProbe.LockedUnchanged:
@@ -148,6 +150,60 @@ public sealed class PermissionSandboxDenialsTests
             }
         }
         Assert.True(refused.Count == 0, $"{refused.Count} of {SandboxBypassCorpus.Legitimate.Length} legitimate commands did not run:\n" + string.Join('\n', refused));
+    }
+
+    [Fact]
+    public async Task ProgramRuleLimits_WithOnlyTheProgramDenied_StillDeleteTheFile_AsPermissionsSays()
+    {
+        // Bash(rm *) masks rm, unlink and shred, not the act: the limit /permissions and --verbose state. When one of these
+        // starts to hold, the stated limit (SandboxDenyPlan.ProgramRuleLimit) is wrong and must change with it.
+        var held = new List<string>();
+        foreach (var entry in SandboxBypassCorpus.ProgramRuleLimits)
+        {
+            await using var ws = await Workspace.CreateAsync();
+            var result = await ws.RunAsync(entry.Command);
+            if (await ProbeAsync(ws, entry, result) is null)
+            {
+                held.Add($"{entry}: {Text(result).Trim()}");
+            }
+        }
+        Assert.True(held.Count == 0, $"{held.Count} deletions by other programs were stopped by the program rule alone:\n" + string.Join('\n', held));
+    }
+
+    [Fact]
+    public async Task EveryDeletionAttempt_WithAnEditDenyOnTheFile_FailsInsideTheSandbox()
+    {
+        // The protection the limit points to: Edit(./victim.txt) binds the file read-only, so no program can remove,
+        // move or empty it, whichever program it is.
+        var deletions = SandboxBypassCorpus.ProgramRuleLimits
+            .Concat(SandboxBypassCorpus.Attempts.Where(a => a.Probe == SandboxProbe.VictimKept)).ToList();
+        Assert.True(deletions.Count >= 30, $"{deletions.Count} deletion attempts");
+        var through = new List<string>();
+        foreach (var entry in deletions)
+        {
+            await using var ws = await Workspace.CreateAsync(deny: [.. SandboxBypassCorpus.Deny, "Edit(./victim.txt)"]);
+            var result = await ws.RunAsync(entry.Command);
+            if (await ProbeAsync(ws, entry, result) is { } failure)
+            {
+                through.Add($"{entry}: {failure}: {Text(result).Trim()}");
+            }
+        }
+        Assert.True(through.Count == 0, $"{through.Count} of {deletions.Count} deletions got through an Edit deny:\n" + string.Join('\n', through));
+    }
+
+    [Fact]
+    public async Task RmDenied_MasksUnlinkAndShred_AndTheStatusSaysWhatItDoesNotStop()
+    {
+        await using var ws = await Workspace.CreateAsync();
+
+        var result = await ws.RunAsync("unlink victim.txt 2>&1 || echo refused unlink; shred -u victim.txt 2>&1 || echo refused shred");
+
+        Assert.True(File.Exists(Path.Join(ws.Root, "victim.txt")));
+        Assert.Contains("refused unlink", result.Output, StringComparison.Ordinal);
+        Assert.Contains("refused shred", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Bash(rm *) (masks rm, unlink, shred)", ws.Status.Description, StringComparison.Ordinal);
+        Assert.Contains("stops the program, not the act", ws.Status.Description, StringComparison.Ordinal);
+        Assert.Contains("Edit(path) deny rule", ws.Status.Description, StringComparison.Ordinal);
     }
 
     [Fact]

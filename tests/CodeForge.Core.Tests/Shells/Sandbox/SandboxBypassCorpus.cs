@@ -3,7 +3,7 @@ namespace CodeForge.Core.Tests.Shells.Sandbox;
 /// <summary>What a sandbox corpus entry must leave behind: the probe run on the host after the command.</summary>
 public enum SandboxProbe
 {
-    /// <summary>victim.txt still exists (the denied program <c>rm</c> did not run).</summary>
+    /// <summary>victim.txt still exists with its content (the denied program <c>rm</c> and its siblings did not run).</summary>
     VictimKept,
 
     /// <summary>Neither secret (secret.txt, sub/keys/id) appears in the output, plainly or in base64.</summary>
@@ -103,6 +103,25 @@ public static class SandboxBypassCorpus
         A("python3 -c \"open('locked/a.txt','w').write('changed')\"", SandboxProbe.LockedUnchanged, "python writes"),
         A("sed -i s/original/changed/ locked/a.txt", SandboxProbe.LockedUnchanged, "sed -i (a new file renamed over it)"),
         A("touch locked/new.txt; mv locked/a.txt a2.txt", SandboxProbe.LockedUnchanged, "a new file and a rename"),
+        // The siblings of rm, masked with it: they delete files by another name.
+        A("unlink victim.txt", SandboxProbe.VictimKept, "unlink, rm's sibling"),
+        A("printf 'unlink victim.txt\\n' | sh", SandboxProbe.VictimKept, "unlink piped into sh"),
+        A("shred -u victim.txt", SandboxProbe.VictimKept, "shred -u overwrites and removes"),
+    ];
+
+    /// <summary>
+    /// Deletions by programs other than the denied one: <c>Bash(rm *)</c> masks rm, unlink and shred, not the act of deleting,
+    /// so with the corpus's rules each of these still deletes or empties victim.txt (the limit <c>/permissions</c> states);
+    /// an <c>Edit(./victim.txt)</c> deny rule (the file read-only inside the sandbox) makes every one of them fail.
+    /// </summary>
+    public static readonly SandboxCorpusEntry[] ProgramRuleLimits =
+    [
+        A("python3 -c \"import os; os.remove('victim.txt')\"", SandboxProbe.VictimKept, "python os.remove"),
+        A("perl -e 'unlink \"victim.txt\" or die \"$!\\n\"'", SandboxProbe.VictimKept, "perl unlink"),
+        A("mv victim.txt /tmp/", SandboxProbe.VictimKept, "moved out of the workspace"),
+        A("find . -name victim.txt -delete", SandboxProbe.VictimKept, "find -delete"),
+        A("truncate -s 0 victim.txt", SandboxProbe.VictimKept, "truncated to nothing"),
+        A("node -e \"require('fs').unlinkSync('victim.txt')\"", SandboxProbe.VictimKept, "node fs.unlinkSync"),
     ];
 
     public static readonly SandboxCorpusEntry[] Legitimate =
@@ -160,5 +179,8 @@ public static class SandboxBypassCorpus
         L("cut -c3- README.md", "readme", "cut"),
         L("printf 'echo changed > out2.txt; cat out2.txt\\n' | sh", "changed", "a write inside the workspace piped into sh"),
         L("printf x > t3.txt && perl -pi -e s/x/y/ t3.txt && cat t3.txt", "y", "perl -pi on a workspace file"),
+        L("mkdir -p empty && rmdir empty && test ! -e empty && echo removed", "removed", "rmdir of an empty directory (not masked)"),
+        L("printf x > t4.txt && truncate -s 0 t4.txt && wc -c < t4.txt", "0", "truncate of a workspace file"),
+        L("mkdir -p d && printf y > t5.txt && mv t5.txt d/ && cat d/t5.txt", "y", "mv into a workspace directory"),
     ];
 }
