@@ -54,9 +54,10 @@ public sealed class CommandRunnerTests
 
         var run = runner.RunAsync(new CommandRequest("cat main.txt", Path.GetTempPath()) { DrainTimeout = TimeSpan.FromSeconds(2) }, Ct);
         var process = launcher.Started.Single();
-        await process.GroupAliveChecks.WaitAsync(Ct);
+        Assert.True(await process.GroupAliveChecks.WaitAsync(TimeSpan.FromMinutes(1), Ct), "the runner never asked whether the group was alive");
         time.Advance(TimeSpan.FromSeconds(5)); // past the drain timeout, while the group is still dying
-        await process.GroupAliveChecks.WaitAsync(Ct); // the runner looked again after the clock moved
+        // The runner looked again after the clock moved (a hang guard bounds the wait, not a timing expectation).
+        Assert.True(await process.GroupAliveChecks.WaitAsync(TimeSpan.FromMinutes(1), Ct), "the runner stopped asking whether the group was alive");
         Assert.False(run.IsCompleted, "the run ended while a dying member of the group still held the pipes");
         process.ResumeReads();
         process.SetGroupAlive(false);

@@ -10,7 +10,7 @@ namespace CodeForge.Testing.Shells;
 /// Thread safety: all members may be called concurrently. <see cref="Exit"/> closes both pipes (end of stream after the
 /// data written so far), then completes <see cref="Exited"/>; only the first exit counts. <see cref="KillTree"/> exits with
 /// 137 (128 + SIGKILL) if still running, and in any case closes the pipes (as killing a process group ends the background
-/// children that held them).
+/// children that held them), unless <see cref="SetGroupAlive"/> says a member is still dying.
 /// </remarks>
 internal sealed class ScriptedProcess : IProcessHandle
 {
@@ -122,10 +122,12 @@ internal sealed class ScriptedProcess : IProcessHandle
     }
 
     /// <inheritdoc />
+    /// <remarks>While <see cref="SetGroupAlive"/> says a member is alive, that member is dying slowly: the pipes stay open
+    /// until <see cref="ClosePipes"/>.</remarks>
     public void KillTree()
     {
         Interlocked.Increment(ref _killCount);
-        Exit(KilledExitCode);
+        Exit(KilledExitCode, keepPipesOpen: Volatile.Read(ref _groupAlive) != 0);
     }
 
     /// <inheritdoc />
