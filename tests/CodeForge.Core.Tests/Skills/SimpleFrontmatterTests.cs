@@ -78,6 +78,25 @@ public sealed class SimpleFrontmatterTests
         Assert.Equal(6, doc.BodyLine);
     }
 
+    [Theory]
+    [InlineData("name: skill-1\ndescription: Use when the user asks for procedure 1; it lists the steps.", false)]
+    [InlineData("description: Run p000\nargument-hint: [target]", false)]
+    [InlineData("name: agent-0\ndescription: Use this agent. Examples: <example>Context: x. user: \"go\"</example>\ntools: Read, Grep\nmodel: inherit\ncolor: blue", true)]
+    public void TryRead_OfOneLineFields_ReadsThemWithoutTheParser(string block, bool lenient)
+    {
+        var result = SimpleFrontmatter.TryRead(block.Split('\n'), MarkdownFrontmatter.KnownKeys);
+
+        Assert.NotNull(result);
+        Assert.Equal(lenient, result.Lenient);
+    }
+
+    [Theory]
+    [InlineData("name: x\ndescription: \"quoted\"")]
+    [InlineData("name: x\ntools:\n  - Read")]
+    [InlineData("name: x\ndescription: a: b\ncustom-key: v")]
+    public void TryRead_OfAnythingElse_LeavesItToTheParser(string block) =>
+        Assert.Null(SimpleFrontmatter.TryRead(block.Split('\n'), MarkdownFrontmatter.KnownKeys));
+
     private static string Describe(MarkdownFrontmatter doc)
     {
         var warnings = new List<LoadDiagnostic>();
