@@ -3,6 +3,7 @@
 # generated, installed and enabled plugins (200 skills, 200 agents), runs alternating; fails if stderr is not empty.
 # Uses the builds of bench/forge-startup.sh (JIT_DIR / AOT_DIR); builds the AOT one if missing.
 #   bench/plugin-startup.sh          RUNS=40 bench/plugin-startup.sh
+#   BASELINE=/tmp/before/forge bench/plugin-startup.sh   (that binary and the AOT one side by side, alternating per round)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 jit_dir=${JIT_DIR:-/tmp/forge-bench-jit}
@@ -15,5 +16,5 @@ fi
 bench="$repo/bench/CodeForge.Benchmarks"
 dotnet build "$bench" -c Release >/dev/null
 driver="$bench/bin/Release/net10.0/CodeForge.Benchmarks"
-"$driver" plugin-startup --runs "$runs" -- "$aot_dir/forge"
+"$driver" plugin-startup --runs "$runs" ${BASELINE:+-- "$BASELINE"} -- "$aot_dir/forge"
 if [[ -x $jit_dir/forge ]]; then "$driver" plugin-startup --runs "$runs" -- "$jit_dir/forge"; fi

@@ -5,10 +5,10 @@ using CodeForge.Testing;
 namespace CodeForge.Benchmarks.Plugins;
 
 /// <summary>
-/// <c>CodeForge.Benchmarks plugin-startup [--runs 20] [--plugins 100] [--skills 200] [--agents 200] -- &lt;forge command…&gt;</c>:
+/// <c>CodeForge.Benchmarks plugin-startup [--runs 20] [--plugins 100] [--skills 200] [--agents 200] -- &lt;forge command…&gt; [-- &lt;another…&gt;]</c>:
 /// the start-up cost that many installed, enabled plugins add to a one-turn <c>forge -p</c>. Two homes: one empty, one
 /// with the generated plugins (<see cref="ManyPlugins"/>); the runs alternate between them (after one warm-up each),
-/// each against the fake model server answering one reply. Prints the median and mean wall time of each and the
+/// each against the fake model server answering one reply; several commands (e.g. two builds) alternate within each round. Prints the median and mean wall time of each and the
 /// difference; fails when a run fails or writes anything to stderr.
 /// </summary>
 internal static class PluginStartupDriver
@@ -36,7 +36,16 @@ internal static class PluginStartupDriver
                     return 2;
             }
         }
-        var command = args[(separator + 1)..];
+        // Several commands (each after its own "--") run side by side: every round runs each of them in both homes.
+        var commands = new List<string[]>();
+        var start = separator + 1;
+        while (start < args.Length)
+        {
+            var next = Array.IndexOf(args, "--", start);
+            next = next < 0 ? args.Length : next;
+            commands.Add(args[start..next]);
+            start = next + 1;
+        }
         var work = Directory.CreateTempSubdirectory("forge-plugin-startup-");
         try
         {
@@ -46,31 +55,37 @@ internal static class PluginStartupDriver
             var repo = Directory.CreateDirectory(Path.Combine(work.FullName, "repo")).FullName;
             Directory.CreateDirectory(Path.Combine(repo, ".git"));
             await using var server = await FakeModelServer.StartAsync().ConfigureAwait(false);
-            var times = new Dictionary<string, List<double>> { [bare] = [], [loaded] = [] };
+            var times = commands.Select(_ => new Dictionary<string, List<double>> { [bare] = [], [loaded] = [] }).ToList();
             for (var r = -1; r < runs; r++)
             {
-                foreach (var home in new[] { bare, loaded })
+                for (var c = 0; c < commands.Count; c++)
                 {
-                    server.Enqueue(ScriptedTurn.Reply("Done."));
-                    var (ms, error) = await RunOnceAsync(command, home, repo, server).ConfigureAwait(false);
-                    if (error is not null)
+                    foreach (var home in new[] { bare, loaded })
                     {
-                        await Console.Error.WriteLineAsync($"plugin-startup: {(home == bare ? "no plugins" : $"{plugins} plugins")}: {error}").ConfigureAwait(false);
-                        return 1;
-                    }
-                    if (r >= 0)
-                    {
-                        times[home].Add(ms);
+                        server.Enqueue(ScriptedTurn.Reply("Done."));
+                        var (ms, error) = await RunOnceAsync(commands[c], home, repo, server).ConfigureAwait(false);
+                        if (error is not null)
+                        {
+                            await Console.Error.WriteLineAsync($"plugin-startup: {(home == bare ? "no plugins" : $"{plugins} plugins")}: {error}").ConfigureAwait(false);
+                            return 1;
+                        }
+                        if (r >= 0)
+                        {
+                            times[c][home].Add(ms);
+                        }
                     }
                 }
             }
             double Median(List<double> x) => x.Order().ElementAt(x.Count / 2);
-            var b = times[bare];
-            var l = times[loaded];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{string.Join(' ', command)} -p | {runs} runs each | no plugins: median {Median(b):F1} ms, mean {b.Average():F1} ms | " +
-                $"{plugins} plugins ({skills} skills, {agents} agents): median {Median(l):F1} ms, mean {l.Average():F1} ms | " +
-                $"added: median {Median(l) - Median(b):F1} ms, mean {l.Average() - b.Average():F1} ms | stderr empty"));
+            for (var c = 0; c < commands.Count; c++)
+            {
+                var b = times[c][bare];
+                var l = times[c][loaded];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{string.Join(' ', commands[c])} -p | {runs} runs each | no plugins: median {Median(b):F1} ms, mean {b.Average():F1} ms | " +
+                    $"{plugins} plugins ({skills} skills, {agents} agents): median {Median(l):F1} ms, mean {l.Average():F1} ms | " +
+                    $"added: median {Median(l) - Median(b):F1} ms, mean {l.Average() - b.Average():F1} ms | stderr empty"));
+            }
             return 0;
         }
         finally

@@ -84,7 +84,16 @@ public sealed class CommandCatalog
 
         public ImmutableSortedDictionary<string, CommandDefinition> ByName { get; }
 
-        public State With(string source, SourceEntry entry) => Build(Sources.SetItem(source, entry));
+        public State With(string source, SourceEntry entry)
+        {
+            // A new source none of whose names is taken changes only its own names (what Build would give, without
+            // rebuilding every other source's: start-up adds one source per plugin).
+            if (!Sources.ContainsKey(source) && entry.Commands.All(c => !ByName.ContainsKey(c.Name)))
+            {
+                return new State(Sources.Add(source, entry), ByName.SetItems(entry.Commands.Select(c => KeyValuePair.Create(c.Name, c))));
+            }
+            return Build(Sources.SetItem(source, entry));
+        }
 
         public State Without(string source) => Build(Sources.Remove(source));
 

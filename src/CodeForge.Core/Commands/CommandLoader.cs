@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using CodeForge.Core.Skills;
 using CodeForge.Core.Paths;
 
@@ -101,7 +100,7 @@ public static class CommandLoader
         string text;
         try
         {
-            text = File.ReadAllText(file, Encoding.UTF8);
+            text = TextFiles.ReadAllText(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -296,7 +296,7 @@ public sealed class PluginReader : IPluginReader
         string text;
         try
         {
-            text = File.ReadAllText(file);
+            text = TextFiles.ReadAllText(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

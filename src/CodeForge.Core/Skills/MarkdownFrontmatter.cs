@@ -10,14 +10,16 @@ namespace CodeForge.Core.Skills;
 /// agent files. The YAML is read with YamlDotNet's representation model (no reflection, trim- and AOT-safe); every value
 /// keeps its line so problems can be reported as <c>file:line</c>.
 /// </summary>
-/// <remarks>Immutable after <see cref="Parse"/>; safe to share between threads.</remarks>
+/// <remarks>Immutable after <see cref="Parse(string, string)"/>; safe to share between threads.</remarks>
 public sealed partial class MarkdownFrontmatter
 {
     private readonly YamlMappingNode? _map;
+    private readonly IReadOnlyDictionary<YamlNode, int>? _nodeLines; // file lines of nodes built by SimpleFrontmatter
 
     private MarkdownFrontmatter(string path, YamlMappingNode? map, int yamlFirstLine, string body, int bodyLine, bool hasFrontmatter,
-        ImmutableArray<LoadDiagnostic> diagnostics, bool readLeniently = false)
+        ImmutableArray<LoadDiagnostic> diagnostics, bool readLeniently = false, IReadOnlyDictionary<YamlNode, int>? nodeLines = null)
     {
+        _nodeLines = nodeLines;
         ReadLeniently = readLeniently;
         Path = path;
         _map = map;
@@ -70,7 +72,11 @@ public sealed partial class MarkdownFrontmatter
         : _map.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "");
 
     /// <summary>Splits <paramref name="text"/> into frontmatter and body and parses the frontmatter.</summary>
-    public static MarkdownFrontmatter Parse(string text, string path)
+    public static MarkdownFrontmatter Parse(string text, string path) => Parse(text, path, fastPath: true);
+
+    /// <summary>As <see cref="Parse(string, string)"/>; without <paramref name="fastPath"/> every block goes through the YAML
+    /// parser (tests compare the two).</summary>
+    internal static MarkdownFrontmatter Parse(string text, string path, bool fastPath)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(path);
@@ -78,30 +84,49 @@ public sealed partial class MarkdownFrontmatter
         {
             text = text[1..];
         }
-        var lines = text.Split('\n');
-        if (lines.Length == 0 || lines[0].TrimEnd('\r', ' ', '\t') != "---")
+        // Only the frontmatter block is split into lines; the body is the text after the closing line (as joining the
+        // remaining lines again would give).
+        var firstEnd = text.IndexOf('\n');
+        if ((firstEnd < 0 ? text : text[..firstEnd]).TrimEnd('\r', ' ', '\t') != "---")
         {
             return new MarkdownFrontmatter(path, null, 0, text, 1, false, []);
         }
+        var blockLines = new List<string> { "---" };
         var close = -1;
-        for (var i = 1; i < lines.Length; i++)
+        var bodyStart = text.Length;
+        for (var start = firstEnd + 1; firstEnd >= 0 && start <= text.Length;)
         {
-            var l = lines[i].TrimEnd('\r', ' ', '\t');
-            if (l is "---" or "...")
+            var end = text.IndexOf('\n', start);
+            var line = end < 0 ? text[start..] : text[start..end];
+            if (line.TrimEnd('\r', ' ', '\t') is "---" or "...")
             {
-                close = i;
+                close = blockLines.Count;
+                bodyStart = end < 0 ? text.Length : end + 1;
                 break;
             }
+            blockLines.Add(line);
+            if (end < 0)
+            {
+                break;
+            }
+            start = end + 1;
         }
         if (close < 0)
         {
             return new MarkdownFrontmatter(path, null, 2, text, 1, true,
                 [LoadDiagnostic.Fail(path, 1, "the YAML frontmatter opened here is never closed with a '---' line")]);
         }
+        var lines = blockLines.ToArray();
+        var body = text[bodyStart..];
+        var bodyLine = close + 2;
+        // Most frontmatter is one `key: value` per line: read it without the YAML parser when the result is certainly
+        // the one the parser would give (see SimpleFrontmatter); anything else goes the general way below.
+        if (fastPath && SimpleFrontmatter.TryRead(lines.AsSpan(1, close - 1), KnownKeys) is { } simple)
+        {
+            return new MarkdownFrontmatter(path, simple.Map, 2, body, bodyLine, true, [], simple.Lenient, simple.Lines);
+        }
         // Claude Code's documented `argument-hint: [pr-number] [priority]` is not valid YAML: read such a value as text.
         var yaml = string.Join('\n', lines[1..close].Select(QuoteBracketHint));
-        var body = string.Join('\n', lines[(close + 1)..]);
-        var bodyLine = close + 2;
         if (string.IsNullOrWhiteSpace(yaml))
         {
             return new MarkdownFrontmatter(path, new YamlMappingNode(), 2, body, bodyLine, true, []);
@@ -187,12 +212,15 @@ public sealed partial class MarkdownFrontmatter
                 continue;
             }
             var text = string.Join('\n', new[] { chunk[0][(key.Length + 1)..].Trim() }.Concat(chunk[1..])).TrimEnd();
-            var escaped = text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
-                .Replace("\\\\n", "\\n", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
-            output[first] = $"{key}: \"{escaped}\"";
+            output[first] = $"{key}: \"{EscapeField(text)}\"";
         }
         return string.Join('\n', output);
     }
+
+    /// <summary>A field's text as the inside of a YAML double-quoted scalar (a written <c>\n</c> stays a line break).</summary>
+    internal static string EscapeField(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\\\\n", "\\n", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
 
     private static bool ParsesAlone(string yaml)
     {
@@ -366,7 +394,8 @@ public sealed partial class MarkdownFrontmatter
         return null;
     }
 
-    private int Line(YamlNode node) => (int)node.Start.Line + YamlFirstLine - 1;
+    private int Line(YamlNode node) =>
+        _nodeLines is not null && _nodeLines.TryGetValue(node, out var line) ? line : (int)node.Start.Line + YamlFirstLine - 1;
 
     private static bool IsNull(YamlScalarNode scalar) =>
         scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 
 namespace CodeForge.Core.Skills;
 
@@ -35,7 +34,7 @@ public static class SkillFileLoader
         string text;
         try
         {
-            text = File.ReadAllText(skillFile, Encoding.UTF8);
+            text = TextFiles.ReadAllText(skillFile);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
