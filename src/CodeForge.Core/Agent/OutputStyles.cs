@@ -42,8 +42,8 @@ public static class OutputStyles
     /// <summary>The built-in styles.</summary>
     public static ImmutableArray<OutputStyle> BuiltIn { get; } = [Default, Concise, Explanatory];
 
-    /// <summary>Reads the style files (<c>*.md</c>) in <paramref name="directories"/>, in order; a directory that does
-    /// not exist is skipped. A file without a name is named after the file; a file that cannot be read or parsed is
+    /// <summary>Reads the style files (<c>*.md</c>) in <paramref name="directories"/>, in order (an entry that is a file is
+    /// read as one style file); a directory that does not exist is skipped. A file without a name is named after the file; a file that cannot be read or parsed is
     /// reported in <paramref name="problems"/> (naming the file and why) and left out.</summary>
     public static ImmutableArray<OutputStyle> Load(IEnumerable<string> directories, ICollection<string> problems)
     {
@@ -52,6 +52,14 @@ public static class OutputStyles
         var styles = ImmutableArray.CreateBuilder<OutputStyle>();
         foreach (var directory in directories)
         {
+            if (File.Exists(directory))
+            {
+                if (Read(directory, problems) is { } one)
+                {
+                    styles.Add(one);
+                }
+                continue;
+            }
             if (!Directory.Exists(directory))
             {
                 continue;

@@ -67,6 +67,13 @@ public sealed record PluginDefinition
     /// <summary>MCP server name → its configuration object.</summary>
     public ImmutableSortedDictionary<string, JsonElement> McpServers { get; init; } =
         ImmutableSortedDictionary.Create<string, JsonElement>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Where the plugin's output styles are (style files, or folders of <c>*.md</c>): the manifest's <c>outputStyles</c>
+    /// paths when it gives them (then, as in Claude Code, <c>output-styles/</c> is not read), otherwise <c>output-styles/</c>.
+    /// Read when a style is selected, not at start-up.
+    /// </summary>
+    public ImmutableArray<string> OutputStylePaths { get; init; } = [];
 }
 
 /// <summary>What reading a plugin directory gave: the plugin (null when it is broken) and every problem found.</summary>

@@ -153,6 +153,7 @@ public sealed class PluginReader : IPluginReader
         var agentPaths = Paths("agents");
         var hookPaths = Paths("hooks", allowInline: true);
         var mcpPaths = Paths("mcpServers", allowInline: true);
+        var outputStylePaths = Paths("outputStyles");
         if (context.Failed)
         {
             return Broken(diagnostics);
@@ -234,6 +235,7 @@ public sealed class PluginReader : IPluginReader
             Hooks = hooks is null ? null : hooks with { PluginData = context.Data },
             McpServers = mcp,
             DataDirectory = context.Data,
+            OutputStylePaths = [.. outputStylePaths ?? [Path.Combine(root, "output-styles")]],
         };
         return new PluginReadResult(plugin, [.. diagnostics]);
     }

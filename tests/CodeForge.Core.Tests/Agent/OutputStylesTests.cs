@@ -32,6 +32,19 @@ public sealed class OutputStylesTests : IDisposable
     }
 
     [Fact]
+    public void Load_AnEntryThatIsAFile_ReadsItAsOneStyle()
+    {
+        var single = Write("single.md", "---\nname: single\n---\nOne line answers.\n");
+        Write("other.md", "---\nname: other\n---\nNot listed.\n");
+        var problems = new List<string>();
+
+        var styles = OutputStyles.Load([single], problems);
+
+        Assert.Empty(problems);
+        Assert.Equal("single", Assert.Single(styles).Name);
+    }
+
+    [Fact]
     public void Load_ReportsAStyleWithoutInstructions_NamingTheFile_AndKeepsTheOthers()
     {
         var empty = Write("empty.md", "---\nname: empty\n---\n");

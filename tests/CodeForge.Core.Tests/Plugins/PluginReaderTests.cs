@@ -33,6 +33,42 @@ public sealed class PluginReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_AManifestListingOutputStyles_UsesThosePathsInsteadOfTheOutputStylesFolder()
+    {
+        _tree.Write("styled/.claude-plugin/plugin.json", """{"name": "styled", "outputStyles": ["./styles/terse.md", "./more-styles"]}""");
+        _tree.Write("styled/styles/terse.md", "---\nname: terse\n---\nShort.\n");
+        _tree.Write("styled/more-styles/formal.md", "---\nname: formal\n---\nFormal.\n");
+        _tree.Write("styled/output-styles/ignored.md", "---\nname: ignored\n---\nNot read.\n");
+
+        var result = PluginReader.Read(_tree["styled"]);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(
+            [Path.GetFullPath(_tree["styled/styles/terse.md"]), Path.GetFullPath(_tree["styled/more-styles"])],
+            result.Plugin!.OutputStylePaths.Select(Path.GetFullPath));
+    }
+
+    [Fact]
+    public void Read_AManifestWithoutOutputStyles_ReadsTheOutputStylesFolder()
+    {
+        _tree.Write("plain/.claude-plugin/plugin.json", """{"name": "plain"}""");
+
+        var result = PluginReader.Read(_tree["plain"]);
+
+        Assert.Equal([Path.GetFullPath(_tree["plain/output-styles"])], result.Plugin!.OutputStylePaths.Select(Path.GetFullPath));
+    }
+
+    [Fact]
+    public void Read_AnOutputStylesPathLeavingThePlugin_IsReportedWithItsKey()
+    {
+        _tree.Write("escape/.claude-plugin/plugin.json", """{"name": "escape", "outputStyles": "../elsewhere"}""");
+
+        var result = PluginReader.Read(_tree["escape"]);
+
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains("outputStyles", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Read_WithoutAManifest_TakesTheNameFromTheDirectory()
     {
         _tree.Write("auto-named/skills/x/SKILL.md", TempTree.Skill("x", "d"));
