@@ -179,10 +179,11 @@ internal sealed class RipgrepEngine(string executable) : IGrepEngine
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         var errors = await stderr.ConfigureAwait(false);
         var files = new List<GrepFileResult>();
+        byte[]? buffer = null;
         foreach (var path in output.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
             var absolute = Absolute(query, path);
-            if (!HasNulPastFirstBlock(absolute))
+            if (!HasNulPastFirstBlock(absolute, ref buffer))
             {
                 files.Add(new GrepFileResult(absolute, 1, []));
             }
@@ -205,7 +206,7 @@ internal sealed class RipgrepEngine(string executable) : IGrepEngine
     /// file binary and drop it: this check keeps the engines' answers the same. Only files larger than
     /// <see cref="CheckedByRipgrep"/> and no larger than <see cref="ManagedGrepEngine.MaxFileBytes"/> are read.
     /// </summary>
-    private static bool HasNulPastFirstBlock(string path)
+    private static bool HasNulPastFirstBlock(string path, ref byte[]? buffer)
     {
         try
         {
@@ -215,7 +216,8 @@ internal sealed class RipgrepEngine(string executable) : IGrepEngine
             {
                 return false;
             }
-            var buffer = new byte[256 * 1024];
+            // One buffer for the whole listing (not one per file: hundreds of large-object allocations on a big tree).
+            buffer ??= GC.AllocateUninitializedArray<byte>(256 * 1024);
             long offset = 0;
             int read;
             while ((read = RandomAccess.Read(handle, buffer, offset)) > 0)
