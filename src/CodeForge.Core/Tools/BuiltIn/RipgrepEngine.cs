@@ -175,19 +175,37 @@ internal sealed class RipgrepEngine(string executable) : IGrepEngine
             }
         });
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        var errors = await stderr.ConfigureAwait(false);
+        // Paths are taken as ripgrep prints them, so the NUL check of large files overlaps ripgrep's search.
         var files = new List<GrepFileResult>();
         byte[]? buffer = null;
-        foreach (var path in output.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        var chunk = new char[16 * 1024];
+        var pending = new StringBuilder();
+        int read;
+        while ((read = await process.StandardOutput.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            var absolute = Absolute(query, path);
-            if (!HasNulPastFirstBlock(absolute, ref buffer))
+            var start = 0;
+            for (var i = 0; i < read; i++)
             {
-                files.Add(new GrepFileResult(absolute, 1, []));
+                if (chunk[i] != '\0')
+                {
+                    continue;
+                }
+                pending.Append(chunk, start, i - start);
+                start = i + 1;
+                if (pending.Length > 0)
+                {
+                    var absolute = Absolute(query, pending.ToString());
+                    if (!HasNulPastFirstBlock(absolute, ref buffer))
+                    {
+                        files.Add(new GrepFileResult(absolute, 1, []));
+                    }
+                }
+                pending.Clear();
             }
+            pending.Append(chunk, start, read - start);
         }
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        var errors = await stderr.ConfigureAwait(false);
         if (process.ExitCode == 2 && files.Count == 0 && errors.Length > 0)
         {
             var patternError = errors.Contains("regex", StringComparison.OrdinalIgnoreCase);
@@ -218,16 +236,17 @@ internal sealed class RipgrepEngine(string executable) : IGrepEngine
             }
             // One buffer for the whole listing (not one per file: hundreds of large-object allocations on a big tree).
             buffer ??= GC.AllocateUninitializedArray<byte>(256 * 1024);
-            long offset = 0;
+            // ripgrep read the first CheckedByRipgrep bytes itself; only the BOM is needed from them.
+            var head = RandomAccess.Read(handle, buffer.AsSpan(0, 4), 0);
+            if (TextCodec.DetectBom(buffer.AsSpan(0, head)).Kind is not (TextEncodingKind.Utf8 or TextEncodingKind.Utf8Bom))
+            {
+                return false;
+            }
+            long offset = CheckedByRipgrep;
             int read;
             while ((read = RandomAccess.Read(handle, buffer, offset)) > 0)
             {
-                var chunk = buffer.AsSpan(0, read);
-                if (offset == 0 && TextCodec.DetectBom(chunk).Kind is not (TextEncodingKind.Utf8 or TextEncodingKind.Utf8Bom))
-                {
-                    return false;
-                }
-                if (chunk.Contains((byte)0))
+                if (buffer.AsSpan(0, read).Contains((byte)0))
                 {
                     return true;
                 }
