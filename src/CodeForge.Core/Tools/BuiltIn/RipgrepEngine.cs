@@ -9,7 +9,7 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// same results the managed engine gives. Files ripgrep found binary (a NUL byte: <c>binary_offset</c> set) are dropped.
 /// files_with_matches, the Grep tool's default mode, takes ripgrep's own <c>--files-with-matches --null</c> instead: ripgrep
 /// stops at each file's first match and prints only paths, so forge parses one path per file rather than a JSON message
-/// per match (this halved the Grep tool's time against bare <c>rg -l</c>; docs/benchmarks.md).
+/// per match (docs/benchmarks.md, "Grep on its ripgrep path vs bare rg").
 /// </summary>
 /// <remarks>Stateless and thread-safe: each search runs its own <c>rg</c> process, killed on cancellation.</remarks>
 internal sealed class RipgrepEngine(string executable) : IGrepEngine
