@@ -75,5 +75,9 @@ for turns in 50 200; do
 done
 
 echo
+echo "## Interactive first paint (pseudo-terminal, exec to welcome panel and to prompt)"
+(cd "$work/repo" && python3 "$repo/bench/forge-first-paint.py" "$forge" "$runs") || echo "(forge-first-paint.py failed)"
+
+echo
 echo "## Grep tool vs bare rg"
 "$repo/bench/grep-bench.sh" 2>/dev/null | tail -5 || echo "(grep-bench.sh failed)"

@@ -241,6 +241,8 @@ internal static class RuntimeStages
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(session);
         var (o, settings, cwd) = (s.Options, s.Settings, s.WorkingDirectory);
+        // git status runs in its own processes: it starts now and runs while the tools, shells and sandbox are set up.
+        var gitStatusTask = AgentSetup.GitStatusAsync(cwd, ct);
         var registry = new ToolRegistry();
         registry.RegisterMany(Core.Tools.BuiltIn.BuiltInTools.CreateFileTools(new Core.Tools.BuiltIn.FileReadTracker()));
         registry.RegisterMany(HeadlessWebTools.Create(settings, s.Home, s.Environment, log));
@@ -268,7 +270,7 @@ internal static class RuntimeStages
             log, env, p.Checker).ConfigureAwait(false);
         registry.RegisterMany(shells.Tools);
         CodeForge.Core.Diagnostics.StartupTrace.Mark("shells and sandbox");
-        var gitStatus = await AgentSetup.GitStatusAsync(cwd, ct).ConfigureAwait(false);
+        var gitStatus = await gitStatusTask.ConfigureAwait(false);
         return new ToolStage(registry, shells, env, gitStatus);
     }
 

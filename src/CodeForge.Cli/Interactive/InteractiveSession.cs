@@ -62,6 +62,7 @@ internal sealed class InteractiveSession
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         Welcome();
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("first paint");
         var initial = "";
         while (!_exit && !cancellationToken.IsCancellationRequested)
         {
@@ -75,6 +76,7 @@ internal sealed class InteractiveSession
                 continue;
             }
             initial += _turnKeys.TakeTypeAhead();
+            CodeForge.Core.Diagnostics.StartupTrace.MarkOnce("prompt shown");
             var line = await _editor.ReadAsync("> ", initial, cancellationToken).ConfigureAwait(false);
             initial = "";
             switch (line.Kind)

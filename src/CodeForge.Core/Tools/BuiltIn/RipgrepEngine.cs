@@ -7,6 +7,9 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// <summary>
 /// Grep through ripgrep (<c>rg --json</c>): ripgrep walks and searches; this class turns its JSON messages into the
 /// same results the managed engine gives. Files ripgrep found binary (a NUL byte: <c>binary_offset</c> set) are dropped.
+/// files_with_matches, the Grep tool's default mode, takes ripgrep's own <c>--files-with-matches --null</c> instead: ripgrep
+/// stops at each file's first match and prints only paths, so forge parses one path per file rather than a JSON message
+/// per match (docs/benchmarks.md, "Grep on its ripgrep path vs bare rg").
 /// </summary>
 /// <remarks>Stateless and thread-safe: each search runs its own <c>rg</c> process, killed on cancellation.</remarks>
 internal sealed class RipgrepEngine(string executable) : IGrepEngine
@@ -24,7 +27,9 @@ internal sealed class RipgrepEngine(string executable) : IGrepEngine
     /// <summary>The command-line arguments for <paramref name="query"/> (exposed for tests and diagnostics).</summary>
     public static List<string> Arguments(GrepQuery query)
     {
-        var args = new List<string> { "--json", "--hidden", "--no-config", "--no-ignore-global" };
+        var args = ListsFilesOnly(query)
+            ? new List<string> { "--files-with-matches", "--null", "--hidden", "--no-config", "--no-ignore-global" }
+            : new List<string> { "--json", "--hidden", "--no-config", "--no-ignore-global" };
         if (!query.RespectIgnoreFiles)
         {
             args.Add("--no-ignore");
@@ -95,6 +100,10 @@ internal sealed class RipgrepEngine(string executable) : IGrepEngine
             return new GrepOutcome([], $"Could not start ripgrep ({executable}): {ex.Message}");
         }
         process.StandardInput.Close();
+        if (ListsFilesOnly(query))
+        {
+            return await ListFilesAsync(process, query, cancellationToken).ConfigureAwait(false);
+        }
         using var kill = cancellationToken.Register(() =>
         {
             try
@@ -146,6 +155,109 @@ internal sealed class RipgrepEngine(string executable) : IGrepEngine
             return new GrepOutcome([], $"ripgrep failed: {errors.Trim()}", patternError);
         }
         return new GrepOutcome(files);
+    }
+
+    /// <summary>Whether <paramref name="query"/> wants only the files with a match (ripgrep's <c>-l</c>).</summary>
+    private static bool ListsFilesOnly(GrepQuery query) => query.FirstMatchOnly && !query.WantLines;
+
+    /// <summary>The <c>--files-with-matches --null</c> output: NUL-separated paths, each file with at least one match.</summary>
+    private static async Task<GrepOutcome> ListFilesAsync(Process process, GrepQuery query, CancellationToken cancellationToken)
+    {
+        using var kill = cancellationToken.Register(() =>
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited.
+            }
+        });
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        // Paths are taken as ripgrep prints them, so the NUL check of large files overlaps ripgrep's search.
+        var files = new List<GrepFileResult>();
+        byte[]? buffer = null;
+        var chunk = new char[16 * 1024];
+        var pending = new StringBuilder();
+        int read;
+        while ((read = await process.StandardOutput.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            var start = 0;
+            for (var i = 0; i < read; i++)
+            {
+                if (chunk[i] != '\0')
+                {
+                    continue;
+                }
+                pending.Append(chunk, start, i - start);
+                start = i + 1;
+                if (pending.Length > 0)
+                {
+                    var absolute = Absolute(query, pending.ToString());
+                    if (!HasNulPastFirstBlock(absolute, ref buffer))
+                    {
+                        files.Add(new GrepFileResult(absolute, 1, []));
+                    }
+                }
+                pending.Clear();
+            }
+            pending.Append(chunk, start, read - start);
+        }
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        var errors = await stderr.ConfigureAwait(false);
+        if (process.ExitCode == 2 && files.Count == 0 && errors.Length > 0)
+        {
+            var patternError = errors.Contains("regex", StringComparison.OrdinalIgnoreCase);
+            return new GrepOutcome([], $"ripgrep failed: {errors.Trim()}", patternError);
+        }
+        return new GrepOutcome(files);
+    }
+
+    /// <summary>Bytes of a file ripgrep is sure to have checked for NUL before it reports a first match (its first read
+    /// fills a 64 KiB buffer; half of it, to be safe).</summary>
+    private const int CheckedByRipgrep = 32 * 1024;
+
+    /// <summary>
+    /// Whether a UTF-8 file ripgrep listed has a NUL byte past the part ripgrep read before its first match. ripgrep
+    /// <c>-l</c> stops at that match and never sees a later NUL, where its JSON mode and the managed engine call the whole
+    /// file binary and drop it: this check keeps the engines' answers the same. Only files larger than
+    /// <see cref="CheckedByRipgrep"/> and no larger than <see cref="ManagedGrepEngine.MaxFileBytes"/> are read.
+    /// </summary>
+    private static bool HasNulPastFirstBlock(string path, ref byte[]? buffer)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var length = RandomAccess.GetLength(handle);
+            if (length <= CheckedByRipgrep || length > ManagedGrepEngine.MaxFileBytes)
+            {
+                return false;
+            }
+            // One buffer for the whole listing (not one per file: hundreds of large-object allocations on a big tree).
+            buffer ??= GC.AllocateUninitializedArray<byte>(256 * 1024);
+            // ripgrep read the first CheckedByRipgrep bytes itself; only the BOM is needed from them.
+            var head = RandomAccess.Read(handle, buffer.AsSpan(0, 4), 0);
+            if (TextCodec.DetectBom(buffer.AsSpan(0, head)).Kind is not (TextEncodingKind.Utf8 or TextEncodingKind.Utf8Bom))
+            {
+                return false;
+            }
+            long offset = CheckedByRipgrep;
+            int read;
+            while ((read = RandomAccess.Read(handle, buffer, offset)) > 0)
+            {
+                if (buffer.AsSpan(0, read).Contains((byte)0))
+                {
+                    return true;
+                }
+                offset += read;
+            }
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static string Absolute(GrepQuery query, string path) =>
