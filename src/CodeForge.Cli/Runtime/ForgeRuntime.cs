@@ -417,7 +417,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
                 _gitStatus, Registry.ListNames(), LoadMemoryFiles(), Options.AppendSystemPrompt, _extensions.Catalogue, Context.ContextWindow)
             {
                 ModelId = Provider.Model,
-                OutputStyle = OutputStyleResolution.Resolve(_live.Applied.Settings.OutputStyle, Home, _extensions.ProjectDirectory, _extensions.Plugins.Snapshot.Plugins.Values.SelectMany(p => p.OutputStylePaths)),
+                OutputStyle = OutputStyleResolution.Resolve(_live.Applied.Settings.OutputStyle, Home, _extensions.ProjectDirectory, _extensions.Plugins.Snapshot.Plugins.Values.SelectMany(p => p.Definition.OutputStylePaths)),
             }),
         AllowedTools = MainAgent?.Tools is { } agentTools ? [.. agentTools] : null,
         ChatOptions = new ChatOptions { ModelId = Provider.Model, AdditionalProperties = new() { [ChatClientFactory.PromptCacheKeyProperty] = Session.Id } },

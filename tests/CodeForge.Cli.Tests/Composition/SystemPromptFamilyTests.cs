@@ -105,6 +105,31 @@ public sealed class SystemPromptFamilyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APluginsManifestOutputStyles_AreStylesTheSettingCanName_AndItsOutputStylesFolderIsNotRead()
+    {
+        var plugin = Path.Combine(_root.FullName, "styled-plugin");
+        Directory.CreateDirectory(Path.Combine(plugin, ".claude-plugin"));
+        Directory.CreateDirectory(Path.Combine(plugin, "styles"));
+        Directory.CreateDirectory(Path.Combine(plugin, "output-styles"));
+        await File.WriteAllTextAsync(Path.Combine(plugin, ".claude-plugin", "plugin.json"), """{"name": "styled", "outputStyles": "./styles/haiku.md"}""", Ct);
+        await File.WriteAllTextAsync(Path.Combine(plugin, "styles", "haiku.md"), "---\nname: haiku\n---\nAnswer in haiku.\n", Ct);
+        await File.WriteAllTextAsync(Path.Combine(plugin, "output-styles", "limerick.md"), "---\nname: limerick\n---\nAnswer in limericks.\n", Ct);
+        Directory.CreateDirectory(Path.Combine(Repo, ".forge"));
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".forge", "settings.json"), """{"outputStyle": "haiku"}""", Ct);
+        _server.Enqueue(ScriptedTurn.Reply("hi"), ScriptedTurn.Reply("hi"));
+
+        var listed = await ForgeProcess.RunAsync(["-p", "hello", "--provider", "anthropic", "--plugin-dir", plugin], Repo, Env());
+        await File.WriteAllTextAsync(Path.Combine(Repo, ".forge", "settings.json"), """{"outputStyle": "limerick"}""", Ct);
+        var unlisted = await ForgeProcess.RunAsync(["-p", "hello", "--provider", "anthropic", "--plugin-dir", plugin], Repo, Env());
+
+        Assert.True(listed.ExitCode == 0, listed.StdErr);
+        Assert.Contains("Answer in haiku.", PromptOf(_server.Requests[0]).System, StringComparison.Ordinal);
+        Assert.True(unlisted.ExitCode == 0, unlisted.StdErr);
+        Assert.Contains("unknown output style \"limerick\"", unlisted.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("limericks", PromptOf(_server.Requests[1]).System, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnUnknownOutputStyle_IsReported_AndTheDefaultIsUsed()
     {
         Directory.CreateDirectory(Path.Combine(Repo, ".forge"));
