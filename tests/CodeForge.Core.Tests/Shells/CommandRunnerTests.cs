@@ -106,31 +106,7 @@ public sealed class CommandRunnerTests
     /// <summary>The real launcher, whose handles name <paramref name="helper"/> as the launcher's own helper process.</summary>
     private sealed class HelperNamingLauncher(string helper) : IProcessLauncher
     {
-        public IProcessHandle Start(ProcessLaunchSpec spec) => new Handle(SystemProcessLauncher.Instance.Start(spec), helper);
-
-        private sealed class Handle(IProcessHandle inner, string helper) : IProcessHandle
-        {
-            public int Pid => inner.Pid;
-
-            public Stream StandardOutput => inner.StandardOutput;
-
-            public Stream StandardError => inner.StandardError;
-
-            // VSTHRD003: the inner handle's own exit task, handed through.
-#pragma warning disable VSTHRD003
-            public Task<int> Exited => inner.Exited;
-#pragma warning restore VSTHRD003
-
-            public bool OutputWritersRemain => inner.OutputWritersRemain;
-
-            public bool GroupAlive => inner.GroupAlive;
-
-            public string? HelperProcessName => helper;
-
-            public void KillTree() => inner.KillTree();
-
-            public void Dispose() => inner.Dispose();
-        }
+        public IProcessHandle Start(ProcessLaunchSpec spec) => new HelperNamedProcessHandle(SystemProcessLauncher.Instance.Start(spec), helper);
     }
 
     [Fact]

@@ -40,41 +40,16 @@ public sealed class SandboxedProcessLauncher : IProcessLauncher
     }
 
     /// <inheritdoc />
-    public IProcessHandle Start(ProcessLaunchSpec spec) => new Handle(_inner.Start(spec with { Command = Wrap(spec) }), HelperName(BwrapPath));
+    /// <remarks>The handle names bubblewrap as the launcher's helper: with <c>--unshare-pid</c>, bwrap's init inside the
+    /// namespace reports the command's exit to the outer bwrap, which exits at once, and only then exits itself, so for a
+    /// moment it is a live member of the group that the command did not leave behind.</remarks>
+    public IProcessHandle Start(ProcessLaunchSpec spec) =>
+        new HelperNamedProcessHandle(_inner.Start(spec with { Command = Wrap(spec) }), HelperName(BwrapPath));
 
     /// <summary>The <c>comm</c> of bubblewrap's processes: the file name, cut to the kernel's 15 characters.</summary>
     private static string HelperName(string path)
     {
         var name = Path.GetFileName(path);
         return name.Length > 15 ? name[..15] : name;
-    }
-
-    /// <summary>
-    /// The inner handle, naming bubblewrap as the launcher's helper: with <c>--unshare-pid</c>, bwrap's init inside the
-    /// namespace reports the command's exit to the outer bwrap, which exits at once, and only then exits itself, so for a
-    /// moment it is a live member of the group that the command did not leave behind.
-    /// </summary>
-    private sealed class Handle(IProcessHandle inner, string helper) : IProcessHandle
-    {
-        public int Pid => inner.Pid;
-
-        public Stream StandardOutput => inner.StandardOutput;
-
-        public Stream StandardError => inner.StandardError;
-
-        // VSTHRD003: the inner handle's own exit task, handed through.
-#pragma warning disable VSTHRD003
-        public Task<int> Exited => inner.Exited;
-#pragma warning restore VSTHRD003
-
-        public bool OutputWritersRemain => inner.OutputWritersRemain;
-
-        public bool GroupAlive => inner.GroupAlive;
-
-        public string? HelperProcessName => helper;
-
-        public void KillTree() => inner.KillTree();
-
-        public void Dispose() => inner.Dispose();
     }
 }

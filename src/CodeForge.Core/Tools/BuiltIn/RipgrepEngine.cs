@@ -100,10 +100,6 @@ internal sealed class RipgrepEngine(string executable) : IGrepEngine
             return new GrepOutcome([], $"Could not start ripgrep ({executable}): {ex.Message}");
         }
         process.StandardInput.Close();
-        if (ListsFilesOnly(query))
-        {
-            return await ListFilesAsync(process, query, cancellationToken).ConfigureAwait(false);
-        }
         using var kill = cancellationToken.Register(() =>
         {
             try
@@ -116,6 +112,22 @@ internal sealed class RipgrepEngine(string executable) : IGrepEngine
             }
         });
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        var files = ListsFilesOnly(query)
+            ? await ListFilesAsync(process, query, cancellationToken).ConfigureAwait(false)
+            : await ReadJsonAsync(process, query, cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        var errors = await stderr.ConfigureAwait(false);
+        if (process.ExitCode == 2 && files.Count == 0 && errors.Length > 0)
+        {
+            var patternError = errors.Contains("regex", StringComparison.OrdinalIgnoreCase);
+            return new GrepOutcome([], $"ripgrep failed: {errors.Trim()}", patternError);
+        }
+        return new GrepOutcome(files);
+    }
+
+    /// <summary>The <c>--json</c> output: the matching (and context) lines of each file.</summary>
+    private static async Task<List<GrepFileResult>> ReadJsonAsync(Process process, GrepQuery query, CancellationToken cancellationToken)
+    {
         var files = new List<GrepFileResult>();
         var current = new FileAccumulator(query);
         while (await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
@@ -147,34 +159,15 @@ internal sealed class RipgrepEngine(string executable) : IGrepEngine
                     break;
             }
         }
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        var errors = await stderr.ConfigureAwait(false);
-        if (process.ExitCode == 2 && files.Count == 0 && errors.Length > 0)
-        {
-            var patternError = errors.Contains("regex", StringComparison.OrdinalIgnoreCase);
-            return new GrepOutcome([], $"ripgrep failed: {errors.Trim()}", patternError);
-        }
-        return new GrepOutcome(files);
+        return files;
     }
 
     /// <summary>Whether <paramref name="query"/> wants only the files with a match (ripgrep's <c>-l</c>).</summary>
     private static bool ListsFilesOnly(GrepQuery query) => query.FirstMatchOnly && !query.WantLines;
 
     /// <summary>The <c>--files-with-matches --null</c> output: NUL-separated paths, each file with at least one match.</summary>
-    private static async Task<GrepOutcome> ListFilesAsync(Process process, GrepQuery query, CancellationToken cancellationToken)
+    private static async Task<List<GrepFileResult>> ListFilesAsync(Process process, GrepQuery query, CancellationToken cancellationToken)
     {
-        using var kill = cancellationToken.Register(() =>
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already exited.
-            }
-        });
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         // Paths are taken as ripgrep prints them, so the NUL check of large files overlaps ripgrep's search.
         var files = new List<GrepFileResult>();
         byte[]? buffer = null;
@@ -204,14 +197,7 @@ internal sealed class RipgrepEngine(string executable) : IGrepEngine
             }
             pending.Append(chunk, start, read - start);
         }
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        var errors = await stderr.ConfigureAwait(false);
-        if (process.ExitCode == 2 && files.Count == 0 && errors.Length > 0)
-        {
-            var patternError = errors.Contains("regex", StringComparison.OrdinalIgnoreCase);
-            return new GrepOutcome([], $"ripgrep failed: {errors.Trim()}", patternError);
-        }
-        return new GrepOutcome(files);
+        return files;
     }
 
     /// <summary>Bytes of a file ripgrep is sure to have checked for NUL before it reports a first match (its first read

@@ -31,6 +31,27 @@ public sealed class BubblewrapSandboxTests
     private static string OutsideRoot => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
     [Fact]
+    public async Task Bash_InTheSandbox_ReportsABackgroundJobAsLeftOver_ButNeverBubblewrapsOwnInit()
+    {
+        await using var h = await SandboxedAsync();
+        var marker = Shells.ShellTestSupport.UniqueSleep();
+
+        // Many plain commands: bwrap's init outlives each by a moment, which must never read as a leftover.
+        for (var i = 0; i < 20; i++)
+        {
+            var plain = await h.BashAsync("cat /etc/hostname > /dev/null; echo plain");
+            Assert.True(plain.Success, plain.Error);
+            Assert.Equal("plain", plain.Output);
+        }
+        var job = await h.BashAsync($"sleep {marker} & until [ \"$(cat /proc/$!/comm 2>/dev/null)\" = sleep ]; do :; done; echo started");
+
+        Assert.True(job.Success, job.Error);
+        Assert.StartsWith("started", job.Output, StringComparison.Ordinal);
+        Assert.Contains("were stopped when it finished", job.Output, StringComparison.Ordinal);
+        Assert.True(Shells.ShellTestSupport.EventuallyTrue(() => Shells.ShellTestSupport.LivingWith(marker).Length == 0), "the job outlived its command");
+    }
+
+    [Fact]
     public async Task Probe_RunsBwrapOnceAndCachesTheResult()
     {
         var first = BubblewrapSandbox.ProbeOnceAsync();
