@@ -110,8 +110,9 @@ public sealed class McpStartupTests : IAsyncLifetime
             """);
         var trusted = await ForgeProcess.RunAsync(["trust", "add"], Repo, Env());
         Assert.True(trusted.ExitCode == 0, trusted.StdErr);
-        // Long enough that a turn and /mcp fit well inside it on a loaded machine; the test then waits for the failure.
-        const int timeoutMs = 30_000;
+        // Long enough that start-up, a turn and /mcp fit well inside it on a loaded machine (a whole forge start took
+        // over 10 s at load 80 in CI runs); the test then waits for the failure.
+        const int timeoutMs = 90_000;
         _server.Enqueue(ScriptedTurn.Reply("pong from the model"));
         await using var term = await TmuxTerminal.StartAsync(["--provider", "openai", "--model", "gpt-4o"], Repo,
             Env(("MCP_TIMEOUT", timeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture))));
@@ -140,8 +141,8 @@ public sealed class McpStartupTests : IAsyncLifetime
             screen = await term.WaitForAsync("hang: ", ++shown);
         }
         while (!screen.Contains("hang: Failed", StringComparison.Ordinal) && watchdog.Elapsed < ForgeProcess.Watchdog);
-        Assert.Contains("hang: Failed — did not start within 30 s", screen, StringComparison.Ordinal);
-        Assert.Contains("MCP server \"hang\" failed: did not start within 30 s", screen, StringComparison.Ordinal);
+        Assert.Contains("hang: Failed — did not start within 90 s", screen, StringComparison.Ordinal);
+        Assert.Contains("MCP server \"hang\" failed: did not start within 90 s", screen, StringComparison.Ordinal);
 
         await term.TypeAsync("/exit");
         await term.PressAsync("Enter");
