@@ -4,6 +4,7 @@ using CodeForge.Core.Hooks;
 namespace CodeForge.Cli.Composition;
 
 /// <summary>What a <c>forge</c> run was asked for (flags), shared by headless and interactive runs.</summary>
+/// <remarks>Immutable once parsed; safe to share between threads.</remarks>
 internal sealed record ForgeOptions
 {
     public required string WorkingDirectory { get; init; }

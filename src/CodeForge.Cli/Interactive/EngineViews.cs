@@ -2,6 +2,8 @@ using CodeForge.Core.Permissions;
 
 namespace CodeForge.Cli.Interactive;
 
+// Every view here is an immutable record of values copied from the engine: safe to share between threads.
+
 /// <summary>A tool the model can use, as <c>/tools</c> lists it.</summary>
 internal sealed record ToolView(string Name, string Description);
 

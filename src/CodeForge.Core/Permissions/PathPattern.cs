@@ -1,3 +1,4 @@
+using CodeForge.Core.Paths;
 using MAB.DotIgnore;
 
 namespace CodeForge.Core.Permissions;
@@ -149,7 +150,7 @@ internal sealed class PathPattern
         if (_literalPrefix.Length == 0)
         {
             // Matches anywhere below its anchor (a bare pattern, or one starting with a wildcard).
-            return PathResolver.IsUnderOrSame(directory, root) || PathResolver.IsUnderOrSame(root, directory);
+            return PathText.IsUnderOrSame(directory, root) || PathText.IsUnderOrSame(root, directory);
         }
         var prefix = root.TrimEnd('/') + "/" + _literalPrefix;
         return prefix.StartsWith(directory.TrimEnd('/') + "/", Comparison) || directory.StartsWith(prefix, Comparison);
@@ -166,7 +167,7 @@ internal sealed class PathPattern
             return false;
         }
         var prefix = Root(directory, policy).TrimEnd('/') + "/" + _literalPrefix;
-        return PathResolver.IsUnderOrSame(directory, prefix);
+        return PathText.IsUnderOrSame(directory, prefix);
     }
 
     /// <summary>

@@ -180,7 +180,4 @@ internal static class PathResolver
         }
         return current.Select(p => Lexical(p, directory, home)).OfType<string>().ToList();
     }
-
-    /// <summary>Whether <paramref name="path"/> is <paramref name="directory"/> or below it (both absolute and normalized).</summary>
-    public static bool IsUnderOrSame(string path, string directory) => PathText.IsUnderOrSame(path, directory);
 }

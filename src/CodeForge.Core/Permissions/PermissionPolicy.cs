@@ -235,7 +235,7 @@ public sealed class PermissionPolicy
     internal string? ToLexicalWorkspace(string realPath)
     {
         var realCwd = _realWorkspace.Value[0];
-        if (realCwd == WorkingDirectory || !PathResolver.IsUnderOrSame(realPath, realCwd))
+        if (realCwd == WorkingDirectory || !PathText.IsUnderOrSame(realPath, realCwd))
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using CodeForge.Core.Paths;
 using CodeForge.Core.Skills;
 
 namespace CodeForge.Core.Plugins;
@@ -165,7 +166,7 @@ public sealed record Marketplace(string Name, string Root, string? Owner, Immuta
         if (pluginRoot is not null)
         {
             pluginRootFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(root, pluginRoot)));
-            if (Path.IsPathRooted(pluginRoot) || !PluginReader.IsWithin(root, pluginRootFull))
+            if (Path.IsPathRooted(pluginRoot) || !PathText.IsUnderOrSame(pluginRootFull, root))
             {
                 diagnostics.Add(LoadDiagnostic.Warn(path, file.LineOf("metadata.pluginRoot"), $"metadata.pluginRoot '{pluginRoot}' must stay inside the marketplace; ignored"));
                 pluginRoot = null;
@@ -217,7 +218,7 @@ public sealed record Marketplace(string Name, string Root, string? Owner, Immuta
                     var baseDir = relative.StartsWith("./", StringComparison.Ordinal) || relative.StartsWith("../", StringComparison.Ordinal) || relative is "." or ".."
                         ? root : pluginRootFull;
                     var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(baseDir, relative)));
-                    if (!PluginReader.IsWithin(root, full))
+                    if (!PathText.IsUnderOrSame(full, root))
                     {
                         unsupported = $"source '{relative}' escapes the marketplace directory";
                     }

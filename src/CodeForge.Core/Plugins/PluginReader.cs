@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using CodeForge.Core.Commands;
+using CodeForge.Core.Paths;
 using CodeForge.Core.Skills;
 
 namespace CodeForge.Core.Plugins;
@@ -556,7 +557,7 @@ public sealed class PluginReader : IPluginReader
                     return;
                 }
                 var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(Root, path)));
-                if (!IsWithin(Root, full) || !IsWithin(Root, RealPath(full)))
+                if (!PathText.IsUnderOrSame(full, Root) || !PathText.IsUnderOrSame(RealPath(full), Root))
                 {
                     Fail(manifest.Path, line, $"\"{at}\": '{path}' escapes the plugin root");
                     return;
@@ -573,8 +574,6 @@ public sealed class PluginReader : IPluginReader
             }
         }
     }
-
-    internal static bool IsWithin(string root, string path) => CodeForge.Core.Paths.PathText.IsUnderOrSame(path, root);
 
     /// <summary>The path with symbolic links resolved, as far as the path exists.</summary>
     internal static string RealPath(string path)

@@ -341,7 +341,7 @@ public sealed class PluginStore
         {
             PluginDataDirectory.Delete(PluginDataDirectory.PathFor(DataDirectory, plugin.Name, plugin.Marketplace));
         }
-        if (!PluginReader.IsWithin(Directory, Path.GetFullPath(plugin.Root)))
+        if (!PathText.IsUnderOrSame(Path.GetFullPath(plugin.Root), Directory))
         {
             throw new ArgumentException($"{plugin.Root} is not an installed plugin under {Directory}.", nameof(plugin));
         }
@@ -369,7 +369,7 @@ public sealed class PluginStore
             if (entry.LinkTarget is not null)
             {
                 var resolved = PluginReader.RealPath(source);
-                if (!PluginReader.IsWithin(root, resolved))
+                if (!PathText.IsUnderOrSame(resolved, root))
                 {
                     diagnostics.Add(LoadDiagnostic.Warn(source, null, "a link that leads outside the plugin; not copied"));
                     continue;

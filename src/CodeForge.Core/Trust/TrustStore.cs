@@ -83,7 +83,7 @@ public sealed class TrustStore(string path, TimeProvider? timeProvider = null)
             return new TrustDecision(added.IsEmpty ? TrustState.Trusted : TrustState.Changed, exact.Folder, added);
         }
         // A trusted parent covers everything beneath it (the user trusted a whole tree of their own repositories).
-        var parent = entries.Where(e => PathResolver.IsUnderOrSame(folder, e.Folder)).OrderByDescending(e => e.Folder.Length).FirstOrDefault();
+        var parent = entries.Where(e => PathText.IsUnderOrSame(folder, e.Folder)).OrderByDescending(e => e.Folder.Length).FirstOrDefault();
         return parent is null
             ? new TrustDecision(TrustState.Untrusted, null, disclosure.Lines)
             : new TrustDecision(TrustState.Trusted, parent.Folder, []);

@@ -101,7 +101,7 @@ public static class WorkspaceScanner
             items.Add(new(DisclosureKind.Memory, relative, relative));
             foreach (var import in Agent.MemoryFiles.Imports(file))
             {
-                var outside = !Permissions.PathResolver.IsUnderOrSame(import.Resolved, realFolder);
+                var outside = !PathText.IsUnderOrSame(import.Resolved, realFolder);
                 items.Add(new(DisclosureKind.Memory, $"imports @{import.Reference}{(outside ? $" ({import.Resolved}, outside the folder)" : "")}", relative, outside));
             }
         }

@@ -170,7 +170,7 @@ public static class BubblewrapSandbox
         var hidden = Outermost(mounts.Unreadable);
         foreach (var path in Outermost(readOnly))
         {
-            if (!hidden.Any(h => PathResolver.IsUnderOrSame(path, h)))
+            if (!hidden.Any(h => PathText.IsUnderOrSame(path, h)))
             {
                 args.AddRange(["--ro-bind", path, path]);
             }
@@ -185,7 +185,7 @@ public static class BubblewrapSandbox
             // A command must not create the configuration that decides what runs outside the sandbox later (hooks in a
             // new .forge/settings.local.json): where .forge or .claude does not exist, an empty read-only directory is
             // bound in its place. bwrap makes the mount point, so an empty directory stays behind (git does not track it).
-            foreach (var path in absentConfig.Where(p => !hidden.Any(h => PathResolver.IsUnderOrSame(p, h))))
+            foreach (var path in absentConfig.Where(p => !hidden.Any(h => PathText.IsUnderOrSame(p, h))))
             {
                 args.AddRange(["--ro-bind", maskDirectory, path]);
             }
@@ -203,7 +203,7 @@ public static class BubblewrapSandbox
         var result = new List<string>();
         foreach (var path in paths.Where(p => System.IO.Path.IsPathFullyQualified(p)).Distinct(StringComparer.Ordinal).OrderBy(p => p.Length))
         {
-            if (!result.Any(r => PathResolver.IsUnderOrSame(path, r)))
+            if (!result.Any(r => PathText.IsUnderOrSame(path, r)))
             {
                 result.Add(path);
             }
