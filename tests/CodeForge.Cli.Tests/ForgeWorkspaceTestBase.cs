@@ -77,9 +77,9 @@ public abstract class ForgeWorkspaceTestBase : IAsyncLifetime
         if (_repository == ForgeRepository.Committed)
         {
             await File.WriteAllTextAsync(Path.Combine(Repo, "README.md"), "hello\n", ct);
-            await GitAsync(ct, "init", "-q");
-            await GitAsync(ct, "add", ".");
-            await GitAsync(ct, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q", "-m", "init");
+            await RunGitAsync("init", "-q");
+            await RunGitAsync("add", ".");
+            await RunGitAsync("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q", "-m", "init");
         }
         if (_modelServer)
         {
@@ -112,8 +112,10 @@ public abstract class ForgeWorkspaceTestBase : IAsyncLifetime
         return env;
     }
 
-    private async Task GitAsync(CancellationToken ct, params string[] args)
+    /// <summary>Runs <c>git <paramref name="args"/></c> in <see cref="Repo"/>; fails the test unless it exits 0; returns its stdout.</summary>
+    protected async Task<string> RunGitAsync(params string[] args)
     {
+        var ct = TestContext.Current.CancellationToken;
         var psi = new ProcessStartInfo("git")
         {
             WorkingDirectory = Repo, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
@@ -126,7 +128,7 @@ public abstract class ForgeWorkspaceTestBase : IAsyncLifetime
         var stdout = git.StandardOutput.ReadToEndAsync(ct);
         var stderr = await git.StandardError.ReadToEndAsync(ct);
         await git.WaitForExitAsync(ct);
-        await stdout;
         Assert.True(git.ExitCode == 0, $"git {string.Join(' ', args)}: {stderr}");
+        return await stdout;
     }
 }

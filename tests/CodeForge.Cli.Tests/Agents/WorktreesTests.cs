@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using CodeForge.Testing;
 
@@ -16,20 +15,7 @@ public sealed class WorktreesTests() : ForgeWorkspaceTestBase("forge-wt-", Forge
 
     private static readonly string[] Common = ["--provider", "openai", "--model", "gpt-4o", "--permission-mode", "bypassPermissions"];
 
-    private async Task<string> GitAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = Repo, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var git = Process.Start(psi)!;
-        var stdout = git.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = await git.StandardError.ReadToEndAsync(Ct);
-        await git.WaitForExitAsync(Ct);
-        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', args)}: {stderr}");
-        return await stdout;
-    }
+    private Task<string> GitAsync(params string[] args) => RunGitAsync(args);
 
     [Fact]
     public async Task Foreground_WithAName_WorksOnItsOwnBranch_ReportsTheDiffStat_AndKeepsItForClean()
