@@ -6,25 +6,9 @@ using ModelContextProtocol.Protocol;
 namespace CodeForge.Cli.Tests;
 
 /// <summary><c>forge mcp add|list|get|remove|serve</c> through the real forge process, with real npm MCP servers.</summary>
-public sealed class McpCommandsTests : IDisposable
+public sealed class McpCommandsTests() : ForgeWorkspaceTestBase("forge-mcp-cli-", modelServer: false)
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-mcp-cli-");
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public McpCommandsTests()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
-    }
-
-    public void Dispose() => _root.Delete(recursive: true);
-
-    private Dictionary<string, string> Env() => new() { ["HOME"] = Home };
 
     private Task<ForgeProcess.Result> Forge(params string[] args) => ForgeProcess.RunAsync(args, Repo, Env());
 

@@ -5,38 +5,9 @@ using CodeForge.Testing;
 namespace CodeForge.Cli.Tests;
 
 /// <summary><c>forge -p</c> with MCP servers from <c>.mcp.json</c>: the real process, a real npm server and the fake model.</summary>
-public sealed class McpStartupTests : IAsyncLifetime
+public sealed class McpStartupTests() : ForgeWorkspaceTestBase("forge-mcp-e2e-")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-mcp-e2e-");
     private readonly string _marker = "forge-e2e-" + Guid.NewGuid().ToString("N");
-    private FakeModelServer _server = null!;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env(params (string Key, string Value)[] extra)
-    {
-        var env = new Dictionary<string, string>(_server.EnvironmentVariables) { ["HOME"] = Home };
-        foreach (var (k, v) in extra)
-        {
-            env[k] = v;
-        }
-        return env;
-    }
 
     private async Task WriteMcpJsonAsync(string servers) =>
         await File.WriteAllTextAsync(Path.Combine(Repo, ".mcp.json"), "{\"mcpServers\": {" + servers + "}}", TestContext.Current.CancellationToken);

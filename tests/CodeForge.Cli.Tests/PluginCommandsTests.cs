@@ -5,29 +5,9 @@ using CodeForge.Testing;
 namespace CodeForge.Cli.Tests;
 
 /// <summary><c>forge plugin …</c> through the real process, and an installed plugin's skill used by <c>forge -p</c>.</summary>
-public sealed class PluginCommandsTests : IAsyncLifetime
+public sealed class PluginCommandsTests() : ForgeWorkspaceTestBase("forge-plugin-cli-", repoFolder: "work")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-plugin-cli-");
-    private FakeModelServer _server = null!;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Work => Path.Combine(_root.FullName, "work");
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Work, ".git"));
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = Home };
+    private string Work => Repo;
 
     private string Write(string relative, string text)
     {

@@ -8,29 +8,9 @@ namespace CodeForge.Cli.Tests;
 /// <c>forge plugin install</c> and <c>forge -p</c> over marketplaces and plugins as they are published (the pinned files
 /// and same-shape fixtures of tests/Fixtures/ClaudePlugins), through the real process and the fake model server.
 /// </summary>
-public sealed class PublicPluginTests : IAsyncLifetime
+public sealed class PublicPluginTests() : ForgeWorkspaceTestBase("forge-public-plugins-", repoFolder: "work")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-public-plugins-");
-    private FakeModelServer _server = null!;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Work => Path.Combine(_root.FullName, "work");
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Work, ".git"));
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = Home };
+    private string Work => Repo;
 
     private string Fixture(string name) => PluginFixtures.CopyTo(name, Path.Combine(_root.FullName, name));
 

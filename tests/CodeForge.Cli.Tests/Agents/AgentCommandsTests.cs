@@ -11,32 +11,14 @@ namespace CodeForge.Cli.Tests.Agents;
 /// each against its own fake model server; listed, their logs read, one attached in tmux, one stopped while its model
 /// call is held, every session resumed afterwards; then the worktree cleaned.
 /// </summary>
-public sealed class AgentCommandsTests : IAsyncLifetime
+public sealed class AgentCommandsTests() : ForgeWorkspaceTestBase("forge-bg-", ForgeRepository.Committed, modelServer: false)
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-bg-");
     private readonly List<FakeModelServer> _servers = [];
     private readonly TaskCompletionSource _never = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Repo);
-        await File.WriteAllTextAsync(Path.Combine(Repo, "README.md"), "hello\n", Ct);
-        foreach (var args in new[] { new[] { "init", "-q" }, ["add", "."], ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q", "-m", "init"] })
-        {
-            using var git = Process.Start(new ProcessStartInfo("git", args) { WorkingDirectory = Repo, UseShellExecute = false })!;
-            await git.WaitForExitAsync(Ct);
-            Assert.Equal(0, git.ExitCode);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         _never.TrySetResult();
         foreach (var server in _servers)
@@ -52,7 +34,7 @@ public sealed class AgentCommandsTests : IAsyncLifetime
                 process.Kill();
             }
         }
-        _root.Delete(recursive: true);
+        await base.DisposeAsync();
     }
 
     private Dictionary<string, string> Env(FakeModelServer server, params (string Key, string Value)[] extra)

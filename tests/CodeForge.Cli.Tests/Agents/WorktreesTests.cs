@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using CodeForge.Testing;
 
@@ -10,52 +9,13 @@ namespace CodeForge.Cli.Tests.Agents;
 /// and keeps the worktree for <c>forge worktree clean</c>; without a name it is named after the session; two sessions
 /// racing for one name get one worktree, and the other a clear refusal before any model call.
 /// </summary>
-public sealed class WorktreesTests : IAsyncLifetime
+public sealed class WorktreesTests() : ForgeWorkspaceTestBase("forge-wt-", ForgeRepository.Committed)
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-wt-");
-    private FakeModelServer _server = null!;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Repo);
-        await File.WriteAllTextAsync(Path.Combine(Repo, "README.md"), "hello\n", Ct);
-        await GitAsync("init", "-q");
-        await GitAsync("add", ".");
-        await GitAsync("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q", "-m", "init");
-        _server = await FakeModelServer.StartAsync(cancellationToken: Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = Home };
 
     private static readonly string[] Common = ["--provider", "openai", "--model", "gpt-4o", "--permission-mode", "bypassPermissions"];
 
-    private async Task<string> GitAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = Repo, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var git = Process.Start(psi)!;
-        var stdout = git.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = await git.StandardError.ReadToEndAsync(Ct);
-        await git.WaitForExitAsync(Ct);
-        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', args)}: {stderr}");
-        return await stdout;
-    }
+    private Task<string> GitAsync(params string[] args) => RunGitAsync(args);
 
     [Fact]
     public async Task Foreground_WithAName_WorksOnItsOwnBranch_ReportsTheDiffStat_AndKeepsItForClean()

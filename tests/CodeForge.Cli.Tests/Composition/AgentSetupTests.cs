@@ -8,39 +8,9 @@ namespace CodeForge.Cli.Tests.Composition;
 /// The real <c>forge -p</c> process with the context budget (compaction), the git context and the Task tool wired by
 /// <c>AgentSetup</c>, against the local fake model server.
 /// </summary>
-public sealed class AgentSetupTests : IAsyncLifetime
+public sealed class AgentSetupTests() : ForgeWorkspaceTestBase("forge-agentsetup-", ForgeRepository.PlainFolder)
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-agentsetup-");
-    private FakeModelServer _server = null!;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Repo);
-        _server = await FakeModelServer.StartAsync(cancellationToken: Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env(params (string Key, string Value)[] extra)
-    {
-        var env = new Dictionary<string, string>(_server.EnvironmentVariables) { ["HOME"] = Home };
-        foreach (var (k, v) in extra)
-        {
-            env[k] = v;
-        }
-        return env;
-    }
 
     private static List<JsonElement> Lines(string stdout) =>
         [.. stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)];

@@ -5,30 +5,8 @@ using CodeForge.Testing;
 namespace CodeForge.Cli.Tests.Composition;
 
 /// <summary>Skills and custom commands through the real <c>forge -p</c> process against the fake model server.</summary>
-public sealed class ExtensionHostTests : IAsyncLifetime
+public sealed class ExtensionHostTests() : ForgeWorkspaceTestBase("forge-ext-e2e-")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-ext-e2e-");
-    private FakeModelServer _server = null!;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = Home };
-
     private void Write(string relative, string text)
     {
         var path = Path.Combine(Repo, relative);

@@ -4,31 +4,9 @@ using CodeForge.Testing;
 namespace CodeForge.Cli.Tests.Composition;
 
 /// <summary>Claude Code hooks configured in a project, run by the real <c>forge -p</c> against the fake model server.</summary>
-public sealed class HeadlessHooksTests : IAsyncLifetime
+public sealed class HeadlessHooksTests() : ForgeWorkspaceTestBase("forge-hooks-")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-hooks-");
-    private FakeModelServer _server = null!;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
-        _server = await FakeModelServer.StartAsync(cancellationToken: Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = Home };
 
     private async Task WriteSettingsAsync(string dir, string json)
     {

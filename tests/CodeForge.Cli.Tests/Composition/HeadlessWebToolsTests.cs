@@ -4,39 +4,23 @@ using CodeForge.Testing;
 namespace CodeForge.Cli.Tests.Composition;
 
 /// <summary>The real <c>forge -p</c> process: the model calls WebFetch / WebSearch on pages served on 127.0.0.1.</summary>
-public sealed class HeadlessWebToolsTests : IAsyncLifetime
+public sealed class HeadlessWebToolsTests() : ForgeWorkspaceTestBase("forge-web-")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-web-");
-    private FakeModelServer _model = null!;
     private LocalWebServer _web = null!;
 
-    private string Home => Path.Combine(_root.FullName, "home");
+    /// <summary>The fake model server (this class's name for <see cref="ForgeWorkspaceTestBase._server"/>).</summary>
+    private FakeModelServer _model => _server;
 
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
-        _model = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await base.InitializeAsync();
         _web = await LocalWebServer.StartAsync(TestContext.Current.CancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await _web.DisposeAsync();
-        await _model.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env(params (string Key, string Value)[] extra)
-    {
-        var env = new Dictionary<string, string>(_model.EnvironmentVariables) { ["HOME"] = Home };
-        foreach (var (k, v) in extra)
-        {
-            env[k] = v;
-        }
-        return env;
+        await base.DisposeAsync();
     }
 
     private async Task WriteProjectSettingsAsync(string json)

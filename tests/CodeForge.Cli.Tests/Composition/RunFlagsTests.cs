@@ -8,31 +8,10 @@ namespace CodeForge.Cli.Tests.Composition;
 /// text output) against the fake model server: <c>--fallback-model</c>, <c>--agent</c>, <c>--plugin-dir</c> and
 /// <c>--strict-mcp-config</c>.
 /// </summary>
-public sealed class RunFlagsTests : IAsyncLifetime
+public sealed class RunFlagsTests() : ForgeWorkspaceTestBase("forge-runflags-")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-runflags-");
-    private FakeModelServer _server = null!;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
     private Task<ForgeProcess.Result> ForgeAsync(params string[] args) =>
-        ForgeProcess.RunAsync(["-p", .. args], Repo,
-            new Dictionary<string, string>(_server.EnvironmentVariables) { ["HOME"] = Home, ["FORGE_PROVIDER"] = "openai", ["FORGE_MODEL"] = "gpt-4o" });
+        ForgeProcess.RunAsync(["-p", .. args], Repo, Env(("FORGE_PROVIDER", "openai"), ("FORGE_MODEL", "gpt-4o")));
 
     /// <summary>A plugin directory with a manifest, an agent file and (optionally) an MCP server that leaves a marker file when started.</summary>
     private string WritePlugin(string name, string? mcpMarker = null)

@@ -6,30 +6,8 @@ using CodeForge.Testing;
 namespace CodeForge.Cli.Tests.Composition;
 
 /// <summary>The real <c>forge -p</c> with the shell tools: Bash runs (sandboxed where bwrap works), background shells die with forge.</summary>
-public sealed class ShellSetupTests : IAsyncLifetime
+public sealed class ShellSetupTests() : ForgeWorkspaceTestBase("forge-shells-")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-shells-");
-    private FakeModelServer _server = null!;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = Home };
-
     private static string Call(params (string Key, object Value)[] args) =>
         JsonSerializer.Serialize(args.ToDictionary(a => a.Key, a => a.Value is bool b ? (JsonElement)JsonSerializer.SerializeToElement(b) : JsonSerializer.SerializeToElement((string)a.Value)));
 

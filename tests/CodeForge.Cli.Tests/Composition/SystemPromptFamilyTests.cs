@@ -9,31 +9,9 @@ namespace CodeForge.Cli.Tests.Composition;
 /// gets, what it costs in tokens together with the tool schemas (the numbers in docs/benchmarks.md), and the
 /// <c>outputStyle</c> setting reaching the prompt.
 /// </summary>
-public sealed class SystemPromptFamilyTests : IAsyncLifetime
+public sealed class SystemPromptFamilyTests() : ForgeWorkspaceTestBase("forge-promptfamily-", ForgeRepository.PlainFolder)
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-promptfamily-");
-    private FakeModelServer _server = null!;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Repo);
-        _server = await FakeModelServer.StartAsync(cancellationToken: Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = Home };
 
     /// <summary>The system prompt and the tool definitions of a recorded request, as the wire carries them.</summary>
     private static (string System, string Tools) PromptOf(RecordedRequest request)

@@ -4,21 +4,11 @@ using CodeForge.Testing;
 namespace CodeForge.Cli.Tests.Eval;
 
 /// <summary><c>forge eval run|list|verify</c> as a user runs them: the real forge, which runs itself on each task.</summary>
-public sealed class EvalCommandsTests : IAsyncLifetime
+public sealed class EvalCommandsTests() : ForgeWorkspaceTestBase("forge-eval-cli-", ForgeRepository.None)
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-eval-cli-");
-    private FakeModelServer _server = null!;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => _server = await FakeModelServer.StartAsync(cancellationToken: Ct);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
+    /// <summary>The environment for forge, with the temporary folder itself as <c>HOME</c> (the runs' output goes beside it).</summary>
     private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = _root.FullName };
 
     [Fact]

@@ -7,20 +7,9 @@ namespace CodeForge.Cli.Tests.Eval;
 /// <summary>The harness proven with scripted models on the fake model server: the real forge runs each task, the real
 /// checker decides. A script that solves a task passes, one that does not fails, a crash or a timeout fails, and tasks
 /// run at the same time without touching each other.</summary>
-public sealed partial class EvalRunnerTests : IAsyncLifetime
+public sealed partial class EvalRunnerTests() : ForgeWorkspaceTestBase("forge-eval-run-", ForgeRepository.None)
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-eval-run-");
-    private FakeModelServer _server = null!;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _server = await FakeModelServer.StartAsync(cancellationToken: Ct);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
 
     private EvalRunner Runner(int parallelism = 1, TimeSpan? timeout = null) =>
         EvalTestSupport.Runner(_server, _root.FullName, parallelism, timeout);

@@ -11,38 +11,16 @@ namespace CodeForge.Cli.Tests.Headless;
 /// calls, unknown tools, rate limits, dropped streams, context-length errors, bad keys and unreachable servers. Each
 /// test asserts on the files changed, the printed events and the requests the server received.
 /// </summary>
-public sealed class HeadlessRunnerFailureTests : IAsyncLifetime
+public sealed class HeadlessRunnerFailureTests() : ForgeWorkspaceTestBase("forge-failures-")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-failures-");
-    private FakeModelServer _server = null!;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public static TheoryData<string> Protocols => new("openai", "anthropic");
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
-        _server = await FakeModelServer.StartAsync(cancellationToken: Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
 
     private Task<ForgeProcess.Result> ForgeAsync(string provider, params string[] args) => ForgeAsync(provider, Env(), args);
 
     private Task<ForgeProcess.Result> ForgeAsync(string provider, Dictionary<string, string> env, params string[] args) =>
         ForgeProcess.RunAsync([.. args, "--provider", provider, "--model", provider == "anthropic" ? "sonnet" : "gpt-4o"], Repo, env);
-
-    private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = Home };
 
     private static string Args(object value) => JsonSerializer.Serialize(value);
 

@@ -4,37 +4,12 @@ using CodeForge.Testing;
 namespace CodeForge.Cli.Tests.Headless;
 
 /// <summary>The real <c>forge -p</c> process against the local fake model server (real OpenAI and Anthropic wire protocols).</summary>
-public sealed class HeadlessRunnerTests : IAsyncLifetime
+public sealed class HeadlessRunnerTests() : ForgeWorkspaceTestBase("forge-headless-")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-headless-");
-    private FakeModelServer _server = null!;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
+        await base.InitializeAsync();
         await File.WriteAllTextAsync(Path.Combine(Repo, "AGENTS.md"), "Always answer in haiku.", TestContext.Current.CancellationToken);
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env(params (string Key, string Value)[] extra)
-    {
-        var env = new Dictionary<string, string>(_server.EnvironmentVariables) { ["HOME"] = Home };
-        foreach (var (k, v) in extra)
-        {
-            env[k] = v;
-        }
-        return env;
     }
 
     [Fact]

@@ -6,39 +6,14 @@ namespace CodeForge.Cli.Tests.Headless;
 /// <summary>The real <c>forge -p</c> against the fake Anthropic server: thinking is asked for as configured, its blocks
 /// come back unchanged after a tool call, stream-json carries them, text output does not, and every request carries the
 /// prompt-cache breakpoints.</summary>
-public sealed class HeadlessThinkingTests : IAsyncLifetime
+public sealed class HeadlessThinkingTests() : ForgeWorkspaceTestBase("forge-thinking-")
 {
     private const string Signature = "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrk+sig/=";
 
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-thinking-");
-    private FakeModelServer _server = null!;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
+        await base.InitializeAsync();
         await File.WriteAllTextAsync(Path.Combine(Repo, "notes.md"), "the bug is in the parser", TestContext.Current.CancellationToken);
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env(params (string Key, string Value)[] extra)
-    {
-        var env = new Dictionary<string, string>(_server.EnvironmentVariables) { ["HOME"] = Home };
-        foreach (var (k, v) in extra)
-        {
-            env[k] = v;
-        }
-        return env;
     }
 
     private static JsonElement Last(JsonElement array) => array[array.GetArrayLength() - 1];

@@ -3,38 +3,8 @@ using CodeForge.Testing;
 namespace CodeForge.Cli.Tests.Interactive;
 
 /// <summary>The real interactive <c>forge</c> in tmux against the local fake model server, as a user drives it.</summary>
-public sealed class InteractiveRunnerTests : IAsyncLifetime
+public sealed class InteractiveRunnerTests() : ForgeWorkspaceTestBase("forge-tui-")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-tui-");
-    private FakeModelServer _server = null!;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env(params (string Key, string Value)[] extra)
-    {
-        var env = new Dictionary<string, string>(_server.EnvironmentVariables) { ["HOME"] = Home };
-        foreach (var (k, v) in extra)
-        {
-            env[k] = v;
-        }
-        return env;
-    }
-
     [Fact]
     public async Task Session_QuestionPermissionPromptDiffCostResumeInterruptAndExit_WorkAsAUserExpects()
     {

@@ -7,32 +7,15 @@ namespace CodeForge.Cli.Tests.Runtime;
 /// Settings that apply while forge runs, end to end: the real <c>forge -p</c> process, the fake model server holding its
 /// second model call until the test has edited <c>.forge/settings.json</c> and seen forge announce the change.
 /// </summary>
-public sealed class ForgeRuntimeTests : IAsyncLifetime
+public sealed class ForgeRuntimeTests() : ForgeWorkspaceTestBase("forge-live-")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-live-");
-    private FakeModelServer _server = null!;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
     private string ProjectSettings => Path.Combine(Repo, ".forge", "settings.json");
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
+        await base.InitializeAsync();
         Directory.CreateDirectory(Path.Combine(Repo, ".forge"));
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = Home };
 
     private static string WriteArgs(string path, string content) =>
         JsonSerializer.Serialize(new Dictionary<string, string> { ["file_path"] = path, ["content"] = content });

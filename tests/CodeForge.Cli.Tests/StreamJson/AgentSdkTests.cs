@@ -7,35 +7,18 @@ namespace CodeForge.Cli.Tests.StreamJson;
 /// The official Claude Agent SDK (TypeScript, from npm) driving the real forge against the fake model server (real
 /// Anthropic wire protocol on 127.0.0.1): every scenario a program written for the SDK relies on.
 /// </summary>
-public sealed class AgentSdkTests : IAsyncLifetime
+public sealed class AgentSdkTests() : ForgeWorkspaceTestBase("forge-sdk-")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-sdk-");
-    private FakeModelServer _server = null!;
     private string _forge = null!;
 
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
+        await base.InitializeAsync();
         _forge = AgentSdk.WriteForgeLauncher(_root.FullName);
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Task<AgentSdk.Run> RunAsync(string scenario, object extra)
-    {
-        var env = new Dictionary<string, string>(_server.EnvironmentVariables) { ["HOME"] = Home, ["FORGE_PROVIDER"] = "anthropic" };
-        return AgentSdk.RunAsync(scenario, _forge, Repo, extra, env);
-    }
+    private Task<AgentSdk.Run> RunAsync(string scenario, object extra) =>
+        AgentSdk.RunAsync(scenario, _forge, Repo, extra, Env(("FORGE_PROVIDER", "anthropic")));
 
     private static string Json(object value) => JsonSerializer.Serialize(value);
 

@@ -4,25 +4,9 @@ using CodeForge.Testing;
 namespace CodeForge.Cli.Tests.StreamJson;
 
 /// <summary><c>--agents</c> (the Agent SDK's <c>agents</c> option): the real forge, the fake model server, a Task call.</summary>
-public sealed class AgentsFlagTests : IAsyncLifetime
+public sealed class AgentsFlagTests() : ForgeWorkspaceTestBase("forge-agents-flag-", repoFolder: "work")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-agents-flag-");
-    private FakeModelServer _server = null!;
-
-    private string Work => Path.Combine(_root.FullName, "work");
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Path.Combine(_root.FullName, "home"));
-        Directory.CreateDirectory(Path.Combine(Work, ".git"));
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
+    private string Work => Repo;
 
     [Fact]
     public async Task AnAgentGivenOnTheCommandLine_IsOfferedToTheModel_AndRunsWithItsOwnPrompt()

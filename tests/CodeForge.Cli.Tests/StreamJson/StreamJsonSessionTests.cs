@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CodeForge.Testing;
+using CodeForge.Testing.Forge;
 
 namespace CodeForge.Cli.Tests.StreamJson;
 
@@ -8,28 +9,9 @@ namespace CodeForge.Cli.Tests.StreamJson;
 /// The real forge in <c>--input-format stream-json</c> with hand-written stdin lines: bad input gets a clear error and
 /// loses nothing else; stdin closing while forge waits for the SDK ends the turn cleanly.
 /// </summary>
-public sealed class StreamJsonSessionTests : IAsyncLifetime
+public sealed class StreamJsonSessionTests() : ForgeWorkspaceTestBase("forge-streamjson-")
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-streamjson-");
-    private FakeModelServer _server = null!;
     private Func<Task>? _afterStdinClosed;
-
-    private string Home => Path.Combine(_root.FullName, "home");
-
-    private string Repo => Path.Combine(_root.FullName, "repo");
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(Path.Combine(Repo, ".git"));
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
 
     private sealed record Output(int ExitCode, IReadOnlyList<JsonElement> Lines, string StdErr)
     {
@@ -37,33 +19,10 @@ public sealed class StreamJsonSessionTests : IAsyncLifetime
     }
 
     /// <summary>Starts forge with the SDK's flags (stdin, stdout and stderr redirected).</summary>
-    private Process StartForge(string[] extraArgs, string? model = "gpt-4o")
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "forge.dll");
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Repo,
-        };
-        foreach (var key in new[] { "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OLLAMA_HOST", "FORGE_PROVIDER", "FORGE_MODEL" })
-        {
-            psi.Environment.Remove(key);
-        }
-        foreach (var (key, value) in _server.EnvironmentVariables)
-        {
-            psi.Environment[key] = value;
-        }
-        psi.Environment["HOME"] = Home;
-        foreach (var a in (string[])[dll, "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--provider", "openai", .. (model is null ? Array.Empty<string>() : ["--model", model]), .. extraArgs])
-        {
-            psi.ArgumentList.Add(a);
-        }
-        ForgeProcess.ApplyTestDefaults(psi);
-        return Process.Start(psi)!;
-    }
+    private Process StartForge(string[] extraArgs, string? model = "gpt-4o") =>
+        Process.Start(ForgeLaunch.StartInfo(
+            ["--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--provider", "openai", .. (model is null ? Array.Empty<string>() : ["--model", model]), .. extraArgs],
+            Repo, Env(), redirectStandardInput: true))!;
 
     /// <summary>Runs forge with the SDK's flags, writes <paramref name="stdin"/> line by line, closes stdin, reads everything.</summary>
     private async Task<Output> RunAsync(IEnumerable<string> stdin, params string[] extraArgs)

@@ -9,25 +9,16 @@ namespace CodeForge.Cli.Tests.Trust;
 /// The real <c>forge</c> (headless, and interactive in tmux) in a hostile repository whose hooks of every event, stdio MCP
 /// server, enabled plugin, pre-approved Bash and environment each touch a marker: nothing runs until the folder is trusted.
 /// </summary>
-public sealed class WorkspaceTrustEndToEndTests : IAsyncLifetime
+public sealed class WorkspaceTrustEndToEndTests() : ForgeWorkspaceTestBase("forge-trust-e2e-", ForgeRepository.None)
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("forge-trust-e2e-");
-    private FakeModelServer _server = null!;
     private HostileRepository _repo = null!;
 
-    public async ValueTask InitializeAsync()
+    /// <summary>Lays out the hostile repository (its home is <see cref="ForgeWorkspaceTestBase.Home"/>) and starts the server.</summary>
+    public override async ValueTask InitializeAsync()
     {
         _repo = new HostileRepository(_root.FullName);
-        _server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await base.InitializeAsync();
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _root.Delete(recursive: true);
-    }
-
-    private Dictionary<string, string> Env() => new(_server.EnvironmentVariables) { ["HOME"] = _repo.Home };
 
     /// <summary>A turn that runs Bash (pre-approved only by the repository, and reading its environment), then answers. Bash
     /// runs in the sandbox, so its marker is written in the repository (<see cref="BashRan"/>).</summary>
