@@ -83,10 +83,6 @@ public sealed class ReadTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
         var filePath = args.FilePath;
         var offset = Math.Max(1, args.Offset ?? 1);
         var limit = args.Limit ?? DefaultLimit;
-        if (limit < 1)
-        {
-            return ToolResult.Fail($"'limit' must be at least 1, got {limit}.");
-        }
         if (!FilePathPolicy.TryResolve(filePath, "file_path", context, FileAccessKind.Read, out var path, out var error))
         {
             return ToolResult.Fail(error);
