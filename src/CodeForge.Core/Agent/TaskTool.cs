@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CodeForge.Core.Tools;
 using Microsoft.Extensions.AI;
 
@@ -83,14 +84,10 @@ public sealed class TaskTool : ITool, IToolAccessDescriber, ILongRunningTool, ID
         _options = options ?? new SubagentOptions();
         _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
         Description = BuildDescription(catalog);
-        Schema = ToolSchema.Create(
-            new ToolParameter("description", ToolParameterType.String, "A short (3-5 word) description of the task.") { MinLength = 1 },
-            new ToolParameter("prompt", ToolParameterType.String, "The task for the agent to perform, with everything it needs to know.") { MinLength = 1 },
-            new ToolParameter("subagent_type", ToolParameterType.String, "The type of specialized agent to use for this task.")
-            {
-                // A plugin agent (plugin:name) is also accepted by its short name when no other agent has it.
-                EnumValues = [.. catalog.Agents.Select(a => a.Name), .. ShortNames(catalog)],
-            });
+        // The agent types depend on the catalog; a plugin agent (plugin:name) is also accepted by its short name when no
+        // other agent has it.
+        Schema = ToolSchema.For(ToolArgsJsonContext.Default.TaskArgs, schema => schema["properties"]!["subagent_type"]!["enum"] =
+            new JsonArray(catalog.Agents.Select(a => a.Name).Concat(ShortNames(catalog)).Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()));
     }
 
     private static IEnumerable<string> ShortNames(AgentCatalog catalog) =>

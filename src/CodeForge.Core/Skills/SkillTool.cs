@@ -35,9 +35,7 @@ public sealed class SkillTool : ITool, IToolAccessDescriber
 
     public ToolCategory Category => ToolCategory.Other;
 
-    public ToolSchema Schema { get; } = ToolSchema.Create(
-        new ToolParameter("skill", ToolParameterType.String, "The skill name, e.g. \"pdf\" or \"my-plugin:review\".") { MinLength = 1 },
-        new ToolParameter("args", ToolParameterType.String, "Optional arguments for the skill.") { Required = false });
+    public ToolSchema Schema { get; } = ToolSchema.For(ToolArgsJsonContext.Default.SkillArgs);
 
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) => ToolAccess.None;
 

@@ -133,7 +133,8 @@ public sealed class ToolCallGateConcurrencyTests : IDisposable
 
         public ToolCategory Category => ToolCategory.Other;
 
-        public ToolSchema Schema { get; } = ToolSchema.Create(new ToolParameter("id", ToolParameterType.String, "an id"));
+        public ToolSchema Schema { get; } = ToolSchema.FromJsonSchema(JsonElement.Parse(
+            """{"type":"object","properties":{"id":{"type":"string","description":"an id"}},"required":["id"]}"""));
 
         public Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken) =>
             Task.FromResult(ToolResult.Ok("echo " + arguments.GetProperty("id").GetString()));

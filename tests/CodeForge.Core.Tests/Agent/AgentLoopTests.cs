@@ -22,7 +22,8 @@ public sealed class AgentLoopTests
 
         public ToolCategory Category => ToolCategory.Other;
 
-        public ToolSchema Schema { get; } = new([new ToolParameter("text", ToolParameterType.String, "what to echo")]);
+        public ToolSchema Schema { get; } = ToolSchema.FromJsonSchema(JsonElement.Parse(
+            """{"type":"object","properties":{"text":{"type":"string","description":"what to echo"}},"required":["text"]}"""));
 
         public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CodeForge.Core.Tools;
 
@@ -8,7 +9,7 @@ public sealed class ToolDefinitionsTests
     private static readonly FakeTool Read = new(
         "Read",
         ToolCategory.File,
-        ToolSchema.Create(new ToolParameter("file_path", ToolParameterType.String, "Absolute path")))
+        ToolSchema.FromJsonSchema(JsonElement.Parse(Schema)))
     {
         Description = "Reads a file",
     };

@@ -8,9 +8,7 @@ namespace CodeForge.Core.Tests.Tools;
 [Collection(SharedToolRegistryCollection.Name)]
 public sealed class ToolExecutorTests
 {
-    private static readonly ToolSchema ReadSchema = ToolSchema.Create(
-        new ToolParameter("file_path", ToolParameterType.String, "Absolute path") { MinLength = 1 },
-        new ToolParameter("limit", ToolParameterType.Integer, "Lines") { Required = false, Minimum = 1, Maximum = 10 });
+    private static readonly ToolSchema ReadSchema = ToolSchema.For(TestToolArgsJsonContext.Default.LimitedReadArgs);
 
     private readonly ToolRegistry _registry = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));

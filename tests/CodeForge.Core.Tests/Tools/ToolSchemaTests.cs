@@ -6,37 +6,12 @@ namespace CodeForge.Core.Tests.Tools;
 
 public sealed class ToolSchemaTests
 {
-    /// <summary>Parameters shaped like the original's Read and Grep tools, plus nested ones.</summary>
-    private static readonly ToolSchema Sample = ToolSchema.Create(
-        new ToolParameter("file_path", ToolParameterType.String, "Absolute path") { MinLength = 1 },
-        new ToolParameter("limit", ToolParameterType.Integer, "Lines to read")
-        {
-            Required = false, DefaultValue = 2000, Minimum = 1, Maximum = 10000,
-        },
-        new ToolParameter("ratio", ToolParameterType.Number, "A fraction") { Required = false, Minimum = 0, Maximum = 1 },
-        new ToolParameter("output_mode", ToolParameterType.String, "What to print")
-        {
-            Required = false, EnumValues = ["content", "files_with_matches", "count"], DefaultValue = "files_with_matches",
-        },
-        new ToolParameter("-i", ToolParameterType.Boolean, "Ignore case") { Required = false },
-        new ToolParameter("tag", ToolParameterType.String, "Short tag") { Required = false, MaxLength = 2 },
-        new ToolParameter("todos", ToolParameterType.Array, "To-do items")
-        {
-            Required = false,
-            Items = new ToolParameter("item", ToolParameterType.Object, "One item")
-            {
-                Properties =
-                [
-                    new ToolParameter("content", ToolParameterType.String, "What to do"),
-                    new ToolParameter("status", ToolParameterType.String, "State") { EnumValues = ["pending", "done"] },
-                ],
-            },
-        });
+    private static readonly ToolSchema Sample = ToolSchema.For(TestToolArgsJsonContext.Default.SampleArgs);
 
     private static JsonElement Json(string json) => JsonElement.Parse(json);
 
     [Fact]
-    public void JsonSchema_RendersTypesDescriptionsRequiredEnumsDefaultsAndBounds()
+    public void For_RendersTypesDescriptionsRequiredEnumsDefaultsAndBoundsFromTheRecord()
     {
         var expected = JsonNode.Parse("""
             {
@@ -172,98 +147,52 @@ public sealed class ToolSchemaTests
     }
 
     [Fact]
-    public void DefaultValue_OfEverySupportedKind_RendersAsJson()
+    public void For_WithAnAmendment_SendsAndValidatesTheAmendedSchema()
     {
-        var schema = ToolSchema.Create(
-            new ToolParameter("s", ToolParameterType.String, "") { Required = false, DefaultValue = "x" },
-            new ToolParameter("b", ToolParameterType.Boolean, "") { Required = false, DefaultValue = true },
-            new ToolParameter("l", ToolParameterType.Integer, "") { Required = false, DefaultValue = 5L },
-            new ToolParameter("d", ToolParameterType.Number, "") { Required = false, DefaultValue = 0.25 },
-            new ToolParameter("f", ToolParameterType.Number, "") { Required = false, DefaultValue = 0.5f },
-            new ToolParameter("m", ToolParameterType.Number, "") { Required = false, DefaultValue = 1.5m },
-            new ToolParameter("e", ToolParameterType.Array, "") { Required = false, DefaultValue = JsonElement.Parse("[1]") },
-            new ToolParameter("n", ToolParameterType.Object, "") { Required = false, DefaultValue = new JsonObject { ["k"] = 1 } });
+        var schema = ToolSchema.For(TestToolArgsJsonContext.Default.SampleArgs,
+            s => s["properties"]!["tag"]!["enum"] = new JsonArray("x", "y"));
 
-        var properties = schema.ToJsonObject()["properties"]!;
-
-        Assert.Equal("""["x",true,5,0.25,0.5,1.5,[1],{"k":1}]""",
-            new JsonArray([.. "sbldfmen".Select(c => properties[c.ToString()]!["default"]!.DeepClone())]).ToJsonString());
+        Assert.Equal(["x", "y"], schema.JsonSchema.GetProperty("properties").GetProperty("tag").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["'tag' must be one of \"x\", \"y\"; got \"z\""], schema.Validate(Json("""{"file_path":"/a","tag":"z"}""")));
+        Assert.Empty(Sample.Validate(Json("""{"file_path":"/a","tag":"z"}""")));
     }
 
     [Fact]
-    public void Constructor_CopiesTheDefinitions_SoLaterChangesToTheCallersListsChangeNothing()
+    public void TryRead_ValidArguments_ReadsTheRecordThroughItsContract()
     {
-        var allowed = new List<string> { "a", "b" };
-        var properties = new List<ToolParameter> { new("x", ToolParameterType.String, "") };
-        var defaultNode = new JsonObject { ["x"] = "a" };
-        var schema = ToolSchema.Create(
-            new ToolParameter("mode", ToolParameterType.String, "") { EnumValues = allowed },
-            new ToolParameter("obj", ToolParameterType.Object, "") { Required = false, Properties = properties, DefaultValue = defaultNode });
-        var before = schema.JsonSchema.GetRawText();
+        var ok = Sample.TryRead(Json("""{"file_path":"/a","limit":3,"-i":true,"todos":[{"content":"x","status":"done"}],"extra":1}"""),
+            TestToolArgsJsonContext.Default.SampleArgs, out var args, out var error);
 
-        allowed.Add("c");
-        properties.Add(new ToolParameter("y", ToolParameterType.Integer, ""));
-        defaultNode["x"] = "changed";
-
-        Assert.Single(schema.Validate(Json("""{"mode":"c"}""")));
-        Assert.Empty(schema.Validate(Json("""{"mode":"a","obj":{"x":"s"}}""")));
-        Assert.Equal(before, schema.JsonSchema.GetRawText());
-        Assert.Equal(before, schema.ToJsonObject().ToJsonString());
-        Assert.Equal(["a", "b"], schema.Parameters[0].EnumValues!);
-        Assert.IsType<JsonElement>(schema.Parameters[1].DefaultValue);
+        Assert.True(ok, error);
+        Assert.Equal("", error);
+        Assert.Equal("/a", args!.FilePath);
+        Assert.Equal(3, args.Limit);
+        Assert.True(args.IgnoreCase);
+        Assert.Null(args.OutputMode);
+        Assert.Equal(new SampleTodo("x", "done"), Assert.Single(args.Todos!));
     }
-
-    [Fact]
-    public void Constructor_WithNullList_ThrowsArgumentNullException()
-    {
-        Assert.Throws<ArgumentNullException>(() => new ToolSchema(null!));
-    }
-
-    public static TheoryData<ToolParameter, string> BadDefinitions => new()
-    {
-        { new ToolParameter("", ToolParameterType.String, "d"), "Parameter name '' is invalid" },
-        { new ToolParameter("has space", ToolParameterType.String, "d"), "Parameter name 'has space' is invalid" },
-        { new ToolParameter("n", (ToolParameterType)42, "d"), "Parameter 'n': type 42 is not a ToolParameterType" },
-        { new ToolParameter("n", ToolParameterType.String, null!), "Parameter 'n': the description is null" },
-        { new ToolParameter("n", ToolParameterType.Integer, "d") { EnumValues = ["1"] }, "Parameter 'n': enum values are only allowed on string parameters" },
-        { new ToolParameter("n", ToolParameterType.String, "d") { EnumValues = [] }, "Parameter 'n': the enum is empty" },
-        { new ToolParameter("n", ToolParameterType.String, "d") { EnumValues = ["a", "a"] }, "Parameter 'n': the enum lists a value twice" },
-        { new ToolParameter("n", ToolParameterType.String, "d") { EnumValues = ["a", null!] }, "Parameter 'n': an enum value is null" },
-        { new ToolParameter("n", ToolParameterType.Number, "d") { MinLength = 1 }, "Parameter 'n': minLength/maxLength are only allowed on string parameters" },
-        { new ToolParameter("n", ToolParameterType.String, "d") { MinLength = -1 }, "Parameter 'n': minLength/maxLength must not be negative" },
-        { new ToolParameter("n", ToolParameterType.String, "d") { MinLength = 3, MaxLength = 2 }, "Parameter 'n': minLength 3 is greater than maxLength 2" },
-        { new ToolParameter("n", ToolParameterType.String, "d") { Minimum = 1 }, "Parameter 'n': minimum/maximum are only allowed on integer and number parameters" },
-        { new ToolParameter("n", ToolParameterType.Number, "d") { Maximum = double.NaN }, "Parameter 'n': minimum/maximum must be finite numbers" },
-        { new ToolParameter("n", ToolParameterType.Integer, "d") { Minimum = 5, Maximum = 1 }, "Parameter 'n': minimum 5 is greater than maximum 1" },
-        { new ToolParameter("n", ToolParameterType.String, "d") { Items = new("i", ToolParameterType.String, "") }, "Parameter 'n': items are only allowed on array parameters" },
-        { new ToolParameter("n", ToolParameterType.Array, "d") { Properties = [] }, "Parameter 'n': properties are only allowed on object parameters" },
-        { new ToolParameter("n", ToolParameterType.Array, "d") { Items = new("i", ToolParameterType.Integer, "") { MinLength = 1 } }, "Parameter 'n[]': minLength/maxLength" },
-        { new ToolParameter("n", ToolParameterType.Object, "d") { Properties = [new("a", ToolParameterType.String, ""), new("a", ToolParameterType.String, "")] }, "Parameter 'n.a' is declared more than once" },
-        { new ToolParameter("n", ToolParameterType.Object, "d") { Properties = [null!] }, "A parameter of 'n' is null" },
-        { new ToolParameter("n", ToolParameterType.Integer, "d") { DefaultValue = "5" }, "Parameter 'n': the default value is invalid: 'n' must be an integer" },
-        { new ToolParameter("n", ToolParameterType.Integer, "d") { DefaultValue = 0, Minimum = 1 }, "Parameter 'n': the default value is invalid: 'n' must be >= 1, got 0" },
-        { new ToolParameter("n", ToolParameterType.String, "d") { DefaultValue = "x", EnumValues = ["a"] }, "Parameter 'n': the default value is invalid: 'n' must be one of \"a\"" },
-        { new ToolParameter("n", ToolParameterType.String, "d") { DefaultValue = new Uri("http://x") }, "Parameter 'n': the default value has unsupported type Uri" },
-        { new ToolParameter("n", ToolParameterType.Number, "d") { DefaultValue = double.PositiveInfinity }, "Parameter 'n': the default value has unsupported type Double" },
-    };
 
     [Theory]
-    [MemberData(nameof(BadDefinitions))]
-    public void Constructor_WithAnInconsistentParameter_ThrowsNamingItAndWhy(ToolParameter parameter, string expected)
+    [InlineData("""{}""", "'file_path' is required.")]
+    [InlineData("""{"file_path":"/a","limit":"3"}""", "'limit' must be an integer (a whole number such as 5, not 5.5 or \"5\"), got the string \"3\".")]
+    [InlineData("""{"file_path":"/a","todos":[{"content":"x"}]}""", "'todos[0].status' is required.")]
+    [InlineData("""[1]""", "the arguments must be a JSON object, got an array.")]
+    public void TryRead_InvalidArguments_ReturnsTheProblemsInsteadOfThrowing(string arguments, string expected)
     {
-        var ex = Assert.Throws<ArgumentException>(() => ToolSchema.Create(parameter));
+        var ok = Sample.TryRead(Json(arguments), TestToolArgsJsonContext.Default.SampleArgs, out var args, out var error);
 
-        Assert.StartsWith(expected, ex.Message, StringComparison.Ordinal);
+        Assert.False(ok);
+        Assert.Null(args);
+        Assert.Equal(expected, error);
     }
 
     [Fact]
-    public void Constructor_WithADuplicateOrNullParameter_Throws()
+    public void TryRead_UndefinedArguments_AreReadAsAnEmptyObject()
     {
-        var ex = Assert.Throws<ArgumentException>(() => ToolSchema.Create(
-            new ToolParameter("a", ToolParameterType.String, ""), new ToolParameter("a", ToolParameterType.Integer, "")));
-        Assert.StartsWith("Parameter 'a' is declared more than once", ex.Message, StringComparison.Ordinal);
+        var ok = Sample.TryRead(default, TestToolArgsJsonContext.Default.SampleArgs, out _, out var error);
 
-        Assert.Throws<ArgumentException>(() => ToolSchema.Create(null!, new ToolParameter("a", ToolParameterType.String, "")));
+        Assert.False(ok);
+        Assert.Equal("'file_path' is required.", error);
     }
 
     [Fact]
@@ -273,7 +202,6 @@ public sealed class ToolSchemaTests
             {"type": "object", "properties": {"message": {"type": "string", "pattern": "^a"}}, "required": ["message"], "additionalProperties": false}
             """));
 
-        Assert.Empty(schema.Parameters);
         Assert.Equal("^a", schema.JsonSchema.GetProperty("properties").GetProperty("message").GetProperty("pattern").GetString());
         Assert.False(schema.JsonSchema.GetProperty("additionalProperties").GetBoolean());
         Assert.Empty(schema.Validate(JsonElement.Parse("""{"message": "b"}""")));

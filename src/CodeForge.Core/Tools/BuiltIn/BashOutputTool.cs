@@ -43,12 +43,7 @@ public sealed class BashOutputTool : ITool, IToolAccessDescriber, IPermissionFac
 
     public ToolCategory Category => ToolCategory.Execution;
 
-    public ToolSchema Schema { get; } = ToolSchema.Create(
-        new ToolParameter("bash_id", ToolParameterType.String, "The ID of the background shell to retrieve output from.") { MinLength = 1 },
-        new ToolParameter("filter", ToolParameterType.String,
-            "Optional regular expression to filter the output lines. Only lines matching this regex will be included in the result. "
-            + "Any lines that do not match will no longer be available to read.")
-        { Required = false });
+    public ToolSchema Schema { get; } = ToolSchema.For(ToolArgsJsonContext.Default.BashOutputArgs);
 
     /// <summary>The permission facts of a call: reads a background shell's output only.</summary>
     public static PermissionFacts Facts(JsonElement arguments) => new() { ReadOnly = true };
@@ -61,17 +56,12 @@ public sealed class BashOutputTool : ITool, IToolAccessDescriber, IPermissionFac
 
     public Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
-        string id;
-        string? filter;
-        try
+        if (!Schema.TryRead(arguments, ToolArgsJsonContext.Default.BashOutputArgs, out var args, out var invalid))
         {
-            id = ToolArgs.RequiredString(arguments, "bash_id");
-            filter = ToolArgs.String(arguments, "filter");
+            return Task.FromResult(ToolResult.Fail(invalid));
         }
-        catch (ToolArgumentException ex)
-        {
-            return Task.FromResult(ToolResult.Fail(ex.Message));
-        }
+        var id = args.BashId;
+        var filter = args.Filter;
         Regex? regex = null;
         if (!string.IsNullOrEmpty(filter))
         {

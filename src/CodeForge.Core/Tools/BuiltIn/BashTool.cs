@@ -77,20 +77,7 @@ public sealed class BashTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
 
     public ToolCategory Category => ToolCategory.Execution;
 
-    public ToolSchema Schema { get; } = ToolSchema.Create(
-        new ToolParameter("command", ToolParameterType.String, "The command to execute.") { MinLength = 1 },
-        new ToolParameter("timeout", ToolParameterType.Integer, $"Optional timeout in milliseconds (max {MaxTimeoutMs}).")
-        {
-            Required = false,
-            Minimum = 1,
-            Maximum = MaxTimeoutMs,
-        },
-        new ToolParameter("description", ToolParameterType.String,
-            "Clear, concise description of what this command does in 5-10 words, in active voice.")
-        { Required = false },
-        new ToolParameter("run_in_background", ToolParameterType.Boolean,
-            "Set to true to run this command in the background. Use BashOutput to read the output later.")
-        { Required = false });
+    public ToolSchema Schema { get; } = ToolSchema.For(ToolArgsJsonContext.Default.BashArgs);
 
     /// <summary>Where the next command starts, if a previous command changed directory (null: the working directory).</summary>
     public string? CurrentDirectory => Volatile.Read(ref _directory);
@@ -107,20 +94,14 @@ public sealed class BashTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
     public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        string command;
-        long? timeoutMs;
-        bool background;
-        try
+        // The schema bounds the timeout to 1..MaxTimeoutMs.
+        if (!Schema.TryRead(arguments, ToolArgsJsonContext.Default.BashArgs, out var args, out var invalid))
         {
-            command = ToolArgs.RequiredString(arguments, "command");
-            timeoutMs = ToolArgs.Integer(arguments, "timeout");
-            background = ToolArgs.Boolean(arguments, "run_in_background") ?? false;
-            _ = ToolArgs.String(arguments, "description");
+            return ToolResult.Fail(invalid);
         }
-        catch (ToolArgumentException ex)
-        {
-            return ToolResult.Fail(ex.Message);
-        }
+        var command = args.Command;
+        var timeoutMs = args.Timeout;
+        var background = args.RunInBackground ?? false;
         if (string.IsNullOrWhiteSpace(command))
         {
             return ToolResult.Fail("'command' is empty: give the bash command to run.");
@@ -128,11 +109,6 @@ public sealed class BashTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
         if (command.Contains('\0', StringComparison.Ordinal))
         {
             return ToolResult.Fail("'command' contains a NUL character, which a shell command cannot contain.");
-        }
-        if (timeoutMs is { } t && (t < 1 || t > MaxTimeoutMs))
-        {
-            return ToolResult.Fail(
-                $"'timeout' must be between 1 and {MaxTimeoutMs} milliseconds (10 minutes); got {t}. Omit it for the default of {DefaultTimeoutMs}.");
         }
         var notes = new StringBuilder();
         var directory = StartDirectory(context, notes);

@@ -33,12 +33,7 @@ public sealed class EditTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
 
     public ToolCategory Category => ToolCategory.File;
 
-    public ToolSchema Schema { get; } = ToolSchema.Create(
-        new ToolParameter("file_path", ToolParameterType.String, "The absolute path to the file to modify.") { MinLength = 1 },
-        new ToolParameter("old_string", ToolParameterType.String, "The text to replace (exactly as in the file)."),
-        new ToolParameter("new_string", ToolParameterType.String, "The text to replace it with (must differ from old_string)."),
-        new ToolParameter("replace_all", ToolParameterType.Boolean, "Replace every occurrence of old_string (default false).")
-        { Required = false, DefaultValue = false });
+    public ToolSchema Schema { get; } = ToolSchema.For(ToolArgsJsonContext.Default.EditArgs);
 
     /// <summary>The permission facts of a call: the file it edits.</summary>
     public static PermissionFacts Facts(JsonElement arguments) => new() { Path = PermissionFacts.Argument(arguments, "file_path") };
@@ -47,28 +42,20 @@ public sealed class EditTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
     public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) =>
-        ToolArgs.TryGet(arguments, "file_path", out var p) && p.ValueKind == JsonValueKind.String
-        && FilePathPolicy.TryResolve(p.GetString(), "file_path", context, FileAccessKind.Write, out var resolved, out _)
+        PermissionFacts.Argument(arguments, "file_path") is { } p
+        && FilePathPolicy.TryResolve(p, "file_path", context, FileAccessKind.Write, out var resolved, out _)
             ? ToolAccess.Writing(resolved)
             : ToolAccess.None;
 
     public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        string filePath;
-        EditSpec edit;
-        try
+        if (!Schema.TryRead(arguments, ToolArgsJsonContext.Default.EditArgs, out var args, out var invalid))
         {
-            filePath = ToolArgs.RequiredString(arguments, "file_path");
-            edit = new EditSpec(
-                ToolArgs.RequiredString(arguments, "old_string"),
-                ToolArgs.RequiredString(arguments, "new_string"),
-                ToolArgs.Boolean(arguments, "replace_all") ?? false);
+            return ToolResult.Fail(invalid);
         }
-        catch (ToolArgumentException ex)
-        {
-            return ToolResult.Fail(ex.Message);
-        }
+        var filePath = args.FilePath;
+        var edit = new EditSpec(args.OldString, args.NewString, args.ReplaceAll ?? false);
         if (!FilePathPolicy.TryResolve(filePath, "file_path", context, FileAccessKind.Write, out var path, out var error))
         {
             return ToolResult.Fail(error);

@@ -32,11 +32,7 @@ public sealed class GlobTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
 
     public ToolCategory Category => ToolCategory.File;
 
-    public ToolSchema Schema { get; } = ToolSchema.Create(
-        new ToolParameter("pattern", ToolParameterType.String, "The glob pattern to match files against.") { MinLength = 1 },
-        new ToolParameter("path", ToolParameterType.String,
-            "The absolute directory to search in. Omit it to use the working directory (do not pass \"undefined\" or \"null\").")
-        { Required = false });
+    public ToolSchema Schema { get; } = ToolSchema.For(ToolArgsJsonContext.Default.GlobArgs);
 
     /// <summary>The permission facts of a call: the directory it searches (the working directory by default).</summary>
     public static PermissionFacts Facts(JsonElement arguments) => new() { Path = PermissionFacts.Argument(arguments, "path") ?? ".", ReadOnly = true };
@@ -47,7 +43,7 @@ public sealed class GlobTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var path = ToolArgs.TryGet(arguments, "path", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : context.WorkingDirectory;
+        var path = PermissionFacts.Argument(arguments, "path") ?? context.WorkingDirectory;
         return FilePathPolicy.TryResolve(path, "path", context, FileAccessKind.Read, out var resolved, out _)
             ? ToolAccess.ReadingTree(resolved)
             : ToolAccess.None;
@@ -56,17 +52,12 @@ public sealed class GlobTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
     public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        string pattern;
-        string? givenPath;
-        try
+        if (!Schema.TryRead(arguments, ToolArgsJsonContext.Default.GlobArgs, out var args, out var invalid))
         {
-            pattern = ToolArgs.RequiredString(arguments, "pattern");
-            givenPath = ToolArgs.String(arguments, "path");
+            return ToolResult.Fail(invalid);
         }
-        catch (ToolArgumentException ex)
-        {
-            return ToolResult.Fail(ex.Message);
-        }
+        var pattern = args.Pattern;
+        var givenPath = args.Path;
         if (string.IsNullOrWhiteSpace(givenPath) || givenPath is "undefined" or "null")
         {
             givenPath = context.WorkingDirectory;

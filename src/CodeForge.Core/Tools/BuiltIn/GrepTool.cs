@@ -29,7 +29,6 @@ public sealed class GrepTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
     /// <summary>Longer lines are cut in the output.</summary>
     public const int MaxLineLength = 2000;
 
-    private static readonly string[] Modes = ["content", "files_with_matches", "count"];
 
     private readonly FileToolOptions _options;
 
@@ -48,21 +47,7 @@ public sealed class GrepTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
 
     public ToolCategory Category => ToolCategory.File;
 
-    public ToolSchema Schema { get; } = ToolSchema.Create(
-        new ToolParameter("pattern", ToolParameterType.String, "The regular expression to search for in file contents.") { MinLength = 1 },
-        new ToolParameter("path", ToolParameterType.String, "The absolute file or directory to search in. Defaults to the working directory.") { Required = false },
-        new ToolParameter("glob", ToolParameterType.String, "Glob to filter files (e.g. \"*.js\", \"*.{ts,tsx}\"); a leading ! excludes.") { Required = false },
-        new ToolParameter("type", ToolParameterType.String, "File type to search (ripgrep names: js, py, rust, go, java, cs, ts, md, json, yaml, ...).") { Required = false },
-        new ToolParameter("output_mode", ToolParameterType.String, "\"content\" shows matching lines, \"files_with_matches\" (default) shows file paths, \"count\" shows match counts.")
-        { Required = false, EnumValues = Modes, DefaultValue = "files_with_matches" },
-        new ToolParameter("-i", ToolParameterType.Boolean, "Case insensitive search.") { Required = false },
-        new ToolParameter("-n", ToolParameterType.Boolean, "Show line numbers (content mode; default true).") { Required = false, DefaultValue = true },
-        new ToolParameter("-A", ToolParameterType.Integer, "Lines to show after each match (content mode).") { Required = false, Minimum = 0 },
-        new ToolParameter("-B", ToolParameterType.Integer, "Lines to show before each match (content mode).") { Required = false, Minimum = 0 },
-        new ToolParameter("-C", ToolParameterType.Integer, "Lines to show before and after each match (content mode).") { Required = false, Minimum = 0 },
-        new ToolParameter("multiline", ToolParameterType.Boolean, "Let . match newlines and patterns span lines (default false).") { Required = false },
-        new ToolParameter("head_limit", ToolParameterType.Integer, $"Return at most this many lines/entries (default {DefaultHeadLimit}; 0 = no limit).") { Required = false, Minimum = 0 },
-        new ToolParameter("offset", ToolParameterType.Integer, "Skip this many lines/entries before applying head_limit (default 0).") { Required = false, Minimum = 0 });
+    public ToolSchema Schema { get; } = ToolSchema.For(ToolArgsJsonContext.Default.GrepArgs);
 
     /// <summary>The permission facts of a call: the file or directory it searches (the working directory by default).</summary>
     public static PermissionFacts Facts(JsonElement arguments) => new() { Path = PermissionFacts.Argument(arguments, "path") ?? ".", ReadOnly = true };
@@ -73,7 +58,7 @@ public sealed class GrepTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var path = ToolArgs.TryGet(arguments, "path", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : context.WorkingDirectory;
+        var path = PermissionFacts.Argument(arguments, "path") ?? context.WorkingDirectory;
         return FilePathPolicy.TryResolve(path, "path", context, FileAccessKind.Read, out var resolved, out _)
             ? ToolAccess.ReadingTree(resolved)
             : ToolAccess.None;
@@ -104,41 +89,22 @@ public sealed class GrepTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
     public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        string pattern;
-        string? givenPath, glob, type, mode;
-        bool ignoreCase, lineNumbers, multiline;
-        long? after, before, around, headLimit, offset;
-        try
+        if (!Schema.TryRead(arguments, ToolArgsJsonContext.Default.GrepArgs, out var args, out var invalid))
         {
-            pattern = ToolArgs.RequiredString(arguments, "pattern");
-            givenPath = ToolArgs.String(arguments, "path");
-            glob = ToolArgs.String(arguments, "glob");
-            type = ToolArgs.String(arguments, "type");
-            mode = ToolArgs.String(arguments, "output_mode") ?? "files_with_matches";
-            ignoreCase = ToolArgs.Boolean(arguments, "-i") ?? false;
-            lineNumbers = ToolArgs.Boolean(arguments, "-n") ?? true;
-            multiline = ToolArgs.Boolean(arguments, "multiline") ?? false;
-            after = ToolArgs.Integer(arguments, "-A");
-            before = ToolArgs.Integer(arguments, "-B");
-            around = ToolArgs.Integer(arguments, "-C");
-            headLimit = ToolArgs.Integer(arguments, "head_limit");
-            offset = ToolArgs.Integer(arguments, "offset");
+            return ToolResult.Fail(invalid);
         }
-        catch (ToolArgumentException ex)
-        {
-            return ToolResult.Fail(ex.Message);
-        }
+        var pattern = args.Pattern;
+        var givenPath = args.Path;
+        var glob = args.Glob;
+        var type = args.Type;
+        var mode = args.OutputMode ?? "files_with_matches";
+        var ignoreCase = args.IgnoreCase ?? false;
+        var lineNumbers = args.LineNumbers ?? true;
+        var multiline = args.Multiline ?? false;
+        var (after, before, around, headLimit, offset) = (args.After, args.Before, args.Context, args.HeadLimit, args.Offset);
         if (pattern.Length == 0)
         {
             return ToolResult.Fail("'pattern' is empty: give a regular expression to search for.");
-        }
-        if (!Modes.Contains(mode))
-        {
-            return ToolResult.Fail($"'output_mode' must be one of {string.Join(", ", Modes)}; got '{mode}'.");
-        }
-        if (new[] { after, before, around, headLimit, offset }.Any(v => v < 0))
-        {
-            return ToolResult.Fail("-A, -B, -C, head_limit and offset must not be negative.");
         }
         if (!multiline && ContainsNewline(pattern))
         {

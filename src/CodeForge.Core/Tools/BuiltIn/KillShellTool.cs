@@ -26,8 +26,7 @@ public sealed class KillShellTool : ITool, IToolAccessDescriber, IPermissionFact
 
     public ToolCategory Category => ToolCategory.Execution;
 
-    public ToolSchema Schema { get; } = ToolSchema.Create(
-        new ToolParameter("shell_id", ToolParameterType.String, "The ID of the background shell to kill.") { MinLength = 1 });
+    public ToolSchema Schema { get; } = ToolSchema.For(ToolArgsJsonContext.Default.KillShellArgs);
 
     /// <summary>The permission facts of a call: no path, command or URL.</summary>
     public static PermissionFacts Facts(JsonElement arguments) => PermissionFacts.None;
@@ -40,15 +39,11 @@ public sealed class KillShellTool : ITool, IToolAccessDescriber, IPermissionFact
 
     public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
-        string id;
-        try
+        if (!Schema.TryRead(arguments, ToolArgsJsonContext.Default.KillShellArgs, out var args, out var invalid))
         {
-            id = ToolArgs.RequiredString(arguments, "shell_id");
+            return ToolResult.Fail(invalid);
         }
-        catch (ToolArgumentException ex)
-        {
-            return ToolResult.Fail(ex.Message);
-        }
+        var id = args.ShellId;
         var shell = _shells.Get(id);
         if (shell is null)
         {

@@ -25,21 +25,7 @@ public sealed class MultiEditTool : ITool, IToolAccessDescriber, IPermissionFact
 
     public ToolCategory Category => ToolCategory.File;
 
-    public ToolSchema Schema { get; } = ToolSchema.Create(
-        new ToolParameter("file_path", ToolParameterType.String, "The absolute path to the file to modify.") { MinLength = 1 },
-        new ToolParameter("edits", ToolParameterType.Array, "The edits to apply, in order.")
-        {
-            Items = new ToolParameter("edit", ToolParameterType.Object, "One replacement.")
-            {
-                Properties =
-                [
-                    new ToolParameter("old_string", ToolParameterType.String, "The text to replace."),
-                    new ToolParameter("new_string", ToolParameterType.String, "The text to replace it with."),
-                    new ToolParameter("replace_all", ToolParameterType.Boolean, "Replace every occurrence (default false).")
-                    { Required = false, DefaultValue = false },
-                ],
-            },
-        });
+    public ToolSchema Schema { get; } = ToolSchema.For(ToolArgsJsonContext.Default.MultiEditArgs);
 
     /// <summary>The permission facts of a call: the file it edits.</summary>
     public static PermissionFacts Facts(JsonElement arguments) => new() { Path = PermissionFacts.Argument(arguments, "file_path") };
@@ -48,40 +34,20 @@ public sealed class MultiEditTool : ITool, IToolAccessDescriber, IPermissionFact
     public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) =>
-        ToolArgs.TryGet(arguments, "file_path", out var p) && p.ValueKind == JsonValueKind.String
-        && FilePathPolicy.TryResolve(p.GetString(), "file_path", context, FileAccessKind.Write, out var resolved, out _)
+        PermissionFacts.Argument(arguments, "file_path") is { } p
+        && FilePathPolicy.TryResolve(p, "file_path", context, FileAccessKind.Write, out var resolved, out _)
             ? ToolAccess.Writing(resolved)
             : ToolAccess.None;
 
     public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        string filePath;
-        var edits = new List<EditSpec>();
-        try
+        if (!Schema.TryRead(arguments, ToolArgsJsonContext.Default.MultiEditArgs, out var args, out var invalid))
         {
-            filePath = ToolArgs.RequiredString(arguments, "file_path");
-            if (!ToolArgs.TryGet(arguments, "edits", out var list) || list.ValueKind != JsonValueKind.Array)
-            {
-                return ToolResult.Fail("'edits' is required: an array of {old_string, new_string, replace_all?} objects.");
-            }
-            foreach (var item in list.EnumerateArray())
-            {
-                var label = $"edits[{edits.Count}]";
-                if (item.ValueKind != JsonValueKind.Object)
-                {
-                    return ToolResult.Fail($"'{label}' must be an object with old_string and new_string.");
-                }
-                edits.Add(new EditSpec(
-                    ToolArgs.String(item, "old_string") ?? throw new ToolArgumentException($"'{label}.old_string' is required."),
-                    ToolArgs.String(item, "new_string") ?? throw new ToolArgumentException($"'{label}.new_string' is required."),
-                    ToolArgs.Boolean(item, "replace_all") ?? false));
-            }
+            return ToolResult.Fail(invalid);
         }
-        catch (ToolArgumentException ex)
-        {
-            return ToolResult.Fail(ex.Message);
-        }
+        var filePath = args.FilePath;
+        var edits = args.Edits.Select(e => new EditSpec(e.OldString, e.NewString, e.ReplaceAll ?? false)).ToList();
         if (edits.Count == 0)
         {
             return ToolResult.Fail("'edits' is empty: give at least one {old_string, new_string} edit.");

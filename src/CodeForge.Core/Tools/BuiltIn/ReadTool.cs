@@ -59,12 +59,7 @@ public sealed class ReadTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
 
     public ToolCategory Category => ToolCategory.File;
 
-    public ToolSchema Schema { get; } = ToolSchema.Create(
-        new ToolParameter("file_path", ToolParameterType.String, "The absolute path to the file to read.") { MinLength = 1 },
-        new ToolParameter("offset", ToolParameterType.Integer, "The line number to start reading from (1 = the first line). Only give it for files too long to read at once.")
-        { Required = false, Minimum = 0 },
-        new ToolParameter("limit", ToolParameterType.Integer, "The number of lines to read (default 2000). Only give it for files too long to read at once.")
-        { Required = false, Minimum = 1 });
+    public ToolSchema Schema { get; } = ToolSchema.For(ToolArgsJsonContext.Default.ReadArgs);
 
     /// <summary>The permission facts of a call: the file it reads.</summary>
     public static PermissionFacts Facts(JsonElement arguments) => new() { Path = PermissionFacts.Argument(arguments, "file_path"), ReadOnly = true };
@@ -73,31 +68,21 @@ public sealed class ReadTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
     public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) =>
-        ToolArgs.TryGet(arguments, "file_path", out var p) && p.ValueKind == JsonValueKind.String
-        && FilePathPolicy.TryResolve(p.GetString(), "file_path", context, FileAccessKind.Read, out var resolved, out _)
+        PermissionFacts.Argument(arguments, "file_path") is { } p
+        && FilePathPolicy.TryResolve(p, "file_path", context, FileAccessKind.Read, out var resolved, out _)
             ? ToolAccess.Reading(resolved)
             : ToolAccess.None;
 
     public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        string filePath;
-        long offset;
-        long limit;
-        try
+        if (!Schema.TryRead(arguments, ToolArgsJsonContext.Default.ReadArgs, out var args, out var invalid))
         {
-            filePath = ToolArgs.RequiredString(arguments, "file_path");
-            offset = Math.Max(1, ToolArgs.Integer(arguments, "offset") ?? 1);
-            limit = ToolArgs.Integer(arguments, "limit") ?? DefaultLimit;
+            return ToolResult.Fail(invalid);
         }
-        catch (ToolArgumentException ex)
-        {
-            return ToolResult.Fail(ex.Message);
-        }
-        if (limit < 1)
-        {
-            return ToolResult.Fail($"'limit' must be at least 1, got {limit}.");
-        }
+        var filePath = args.FilePath;
+        var offset = Math.Max(1, args.Offset ?? 1);
+        var limit = args.Limit ?? DefaultLimit;
         if (!FilePathPolicy.TryResolve(filePath, "file_path", context, FileAccessKind.Read, out var path, out var error))
         {
             return ToolResult.Fail(error);

@@ -46,23 +46,7 @@ public sealed class TodoWriteTool : ITool, IToolAccessDescriber, IPermissionFact
 
     public ToolCategory Category => ToolCategory.Task;
 
-    public ToolSchema Schema { get; } = ToolSchema.Create(
-        new ToolParameter("todos", ToolParameterType.Array, "The updated todo list")
-        {
-            Items = new ToolParameter("todo", ToolParameterType.Object, "One task.")
-            {
-                Properties =
-                [
-                    new ToolParameter("content", ToolParameterType.String, "What to do, in imperative form.") { MinLength = 1 },
-                    new ToolParameter("status", ToolParameterType.String, "The task's state.") { EnumValues = TodoItem.StatusNames },
-                    new ToolParameter("activeForm", ToolParameterType.String, "The task in present continuous form, shown while in progress.")
-                    { Required = false, MinLength = 1 },
-                    new ToolParameter("id", ToolParameterType.String, "An optional id for the task.") { Required = false },
-                    new ToolParameter("priority", ToolParameterType.String, "An optional priority (accepted for compatibility).")
-                    { Required = false, EnumValues = ["high", "medium", "low"] },
-                ],
-            },
-        });
+    public ToolSchema Schema { get; } = ToolSchema.For(ToolArgsJsonContext.Default.TodoWriteArgs);
 
     /// <summary>The list this tool writes.</summary>
     public TodoList List => _list;
@@ -77,7 +61,8 @@ public sealed class TodoWriteTool : ITool, IToolAccessDescriber, IPermissionFact
 
     public Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
-        if (!ToolArgs.TryGet(arguments, "todos", out var todos))
+        // Read by hand, not as TodoWriteArgs: a direct caller gets this tool's own messages, and a numeric id is accepted.
+        if (arguments.ValueKind != JsonValueKind.Object || !arguments.TryGetProperty("todos", out var todos) || todos.ValueKind == JsonValueKind.Null)
         {
             return Task.FromResult(ToolResult.Fail("'todos' is required: give the whole list, e.g. [{\"content\": \"Run tests\", \"status\": \"pending\", \"activeForm\": \"Running tests\"}]."));
         }

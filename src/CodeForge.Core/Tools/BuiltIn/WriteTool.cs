@@ -32,9 +32,7 @@ public sealed class WriteTool : ITool, IToolAccessDescriber, IPermissionFactsDes
 
     public ToolCategory Category => ToolCategory.File;
 
-    public ToolSchema Schema { get; } = ToolSchema.Create(
-        new ToolParameter("file_path", ToolParameterType.String, "The absolute path to the file to write (must be absolute, not relative).") { MinLength = 1 },
-        new ToolParameter("content", ToolParameterType.String, "The content to write to the file."));
+    public ToolSchema Schema { get; } = ToolSchema.For(ToolArgsJsonContext.Default.WriteArgs);
 
     /// <summary>The permission facts of a call: the file it writes.</summary>
     public static PermissionFacts Facts(JsonElement arguments) => new() { Path = PermissionFacts.Argument(arguments, "file_path") };
@@ -43,25 +41,20 @@ public sealed class WriteTool : ITool, IToolAccessDescriber, IPermissionFactsDes
     public PermissionFacts DescribePermissions(JsonElement arguments) => Facts(arguments);
 
     public ToolAccess DescribeAccess(JsonElement arguments, ToolContext context) =>
-        ToolArgs.TryGet(arguments, "file_path", out var p) && p.ValueKind == JsonValueKind.String
-        && FilePathPolicy.TryResolve(p.GetString(), "file_path", context, FileAccessKind.Write, out var resolved, out _)
+        PermissionFacts.Argument(arguments, "file_path") is { } p
+        && FilePathPolicy.TryResolve(p, "file_path", context, FileAccessKind.Write, out var resolved, out _)
             ? ToolAccess.Writing(resolved)
             : ToolAccess.None;
 
     public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        string filePath;
-        string content;
-        try
+        if (!Schema.TryRead(arguments, ToolArgsJsonContext.Default.WriteArgs, out var args, out var invalid))
         {
-            filePath = ToolArgs.RequiredString(arguments, "file_path");
-            content = ToolArgs.RequiredString(arguments, "content");
+            return ToolResult.Fail(invalid);
         }
-        catch (ToolArgumentException ex)
-        {
-            return ToolResult.Fail(ex.Message);
-        }
+        var filePath = args.FilePath;
+        var content = args.Content;
         if (!FilePathPolicy.TryResolve(filePath, "file_path", context, FileAccessKind.Write, out var path, out var error))
         {
             return ToolResult.Fail(error);

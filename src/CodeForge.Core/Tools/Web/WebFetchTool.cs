@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using CodeForge.Core.Tools.BuiltIn;
 using Microsoft.Extensions.AI;
 using CodeForge.Core.Permissions;
 
@@ -41,9 +40,7 @@ public sealed class WebFetchTool : ITool, IToolAccessDescriber, IPermissionFacts
     public ToolCategory Category => ToolCategory.Web;
 
     /// <inheritdoc/>
-    public ToolSchema Schema { get; } = ToolSchema.Create(
-        new ToolParameter("url", ToolParameterType.String, "The URL to fetch content from") { MinLength = 1 },
-        new ToolParameter("prompt", ToolParameterType.String, "The prompt to run on the fetched content"));
+    public ToolSchema Schema { get; } = ToolSchema.For(ToolArgsJsonContext.Default.WebFetchArgs);
 
     /// <summary>The permission facts of a call: the URL it opens.</summary>
     public static PermissionFacts Facts(JsonElement arguments) => new() { Url = PermissionFacts.Argument(arguments, "url"), ReadOnly = true };
@@ -58,17 +55,11 @@ public sealed class WebFetchTool : ITool, IToolAccessDescriber, IPermissionFacts
     public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        string url;
-        string prompt;
-        try
+        if (!Schema.TryRead(arguments, ToolArgsJsonContext.Default.WebFetchArgs, out var args, out var invalid))
         {
-            url = ToolArgs.RequiredString(arguments, "url");
-            prompt = ToolArgs.RequiredString(arguments, "prompt");
+            return ToolResult.Fail(invalid);
         }
-        catch (ToolArgumentException ex)
-        {
-            return ToolResult.Fail(ex.Message);
-        }
+        var (url, prompt) = (args.Url, args.Prompt);
         var outcome = await _fetcher.FetchAsync(url, cancellationToken).ConfigureAwait(false);
         switch (outcome.Status)
         {

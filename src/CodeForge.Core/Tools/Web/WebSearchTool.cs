@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using CodeForge.Core.Tools.BuiltIn;
 using CodeForge.Core.Permissions;
 
 namespace CodeForge.Core.Tools.Web;
@@ -43,18 +42,7 @@ public sealed class WebSearchTool : ITool, IToolAccessDescriber, IPermissionFact
     public ToolCategory Category => ToolCategory.Web;
 
     /// <inheritdoc/>
-    public ToolSchema Schema { get; } = ToolSchema.Create(
-        new ToolParameter("query", ToolParameterType.String, "The search query to use") { MinLength = 2 },
-        new ToolParameter("allowed_domains", ToolParameterType.Array, "Only include search results from these domains")
-        {
-            Required = false,
-            Items = new ToolParameter("domain", ToolParameterType.String, "A domain, e.g. example.com"),
-        },
-        new ToolParameter("blocked_domains", ToolParameterType.Array, "Never include search results from these domains")
-        {
-            Required = false,
-            Items = new ToolParameter("domain", ToolParameterType.String, "A domain, e.g. example.com"),
-        });
+    public ToolSchema Schema { get; } = ToolSchema.For(ToolArgsJsonContext.Default.WebSearchArgs);
 
     /// <summary>The permission facts of a call: reads the web only.</summary>
     public static PermissionFacts Facts(JsonElement arguments) => new() { ReadOnly = true };
@@ -68,19 +56,12 @@ public sealed class WebSearchTool : ITool, IToolAccessDescriber, IPermissionFact
     /// <inheritdoc/>
     public async Task<ToolResult> ExecuteAsync(JsonElement arguments, ToolContext context, CancellationToken cancellationToken)
     {
-        string query;
-        List<string>? allowed;
-        List<string>? blocked;
-        try
+        if (!Schema.TryRead(arguments, ToolArgsJsonContext.Default.WebSearchArgs, out var args, out var invalid))
         {
-            query = ToolArgs.RequiredString(arguments, "query").Trim();
-            allowed = StringList(arguments, "allowed_domains");
-            blocked = StringList(arguments, "blocked_domains");
+            return ToolResult.Fail(invalid);
         }
-        catch (ToolArgumentException ex)
-        {
-            return ToolResult.Fail(ex.Message);
-        }
+        var query = args.Query.Trim();
+        var (allowed, blocked) = (args.AllowedDomains, args.BlockedDomains);
         if (query.Length < 2)
         {
             return ToolResult.Fail("'query' must be at least 2 characters long.");
@@ -128,27 +109,5 @@ public sealed class WebSearchTool : ITool, IToolAccessDescriber, IPermissionFact
             ["results"] = kept.Count,
             ["filtered_out"] = found.Count - kept.Count,
         });
-    }
-
-    private static List<string>? StringList(JsonElement arguments, string name)
-    {
-        if (!ToolArgs.TryGet(arguments, name, out var value))
-        {
-            return null;
-        }
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            throw new ToolArgumentException($"'{name}' must be an array of domain names.");
-        }
-        var list = new List<string>();
-        foreach (var item in value.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.String)
-            {
-                throw new ToolArgumentException($"'{name}' must hold only strings (domain names).");
-            }
-            list.Add(item.GetString()!);
-        }
-        return list;
     }
 }

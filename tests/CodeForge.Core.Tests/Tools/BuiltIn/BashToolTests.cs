@@ -262,10 +262,10 @@ public sealed class BashToolTests : IAsyncLifetime
     [InlineData("{}", "'command' is required")]
     [InlineData("""{"command": 42}""", "'command' must be a string")]
     [InlineData("""{"command": "   "}""", "'command' is empty")]
-    [InlineData("""{"command": "ls", "timeout": 700000}""", "'timeout' must be between 1 and 600000 milliseconds")]
-    [InlineData("""{"command": "ls", "timeout": -5}""", "'timeout' must be between 1 and 600000 milliseconds")]
+    [InlineData("""{"command": "ls", "timeout": 700000}""", "'timeout' must be between 1 and 600000, got 700000")]
+    [InlineData("""{"command": "ls", "timeout": -5}""", "'timeout' must be between 1 and 600000, got -5")]
     [InlineData("""{"command": "ls", "timeout": "soon"}""", "'timeout' must be an integer")]
-    [InlineData("""{"command": "ls", "run_in_background": 1}""", "'run_in_background' must be true or false")]
+    [InlineData("""{"command": "ls", "run_in_background": 1}""", "'run_in_background' must be a boolean (true or false), got 1")]
     [InlineData("""{"command": "echo \u0000"}""", "NUL")]
     public async Task InvalidArguments_CalledDirectly_AreClearErrors(string json, string message)
     {

@@ -22,7 +22,7 @@ public sealed class BuiltInToolsTests
     {
         var tools = BuiltInTools.CreateFileTools(new FileReadTracker()).ToDictionary(t => t.Name);
 
-        string[] Names(string tool) => [.. tools[tool].Schema.Parameters.Select(p => p.Name)];
+        string[] Names(string tool) => [.. tools[tool].Schema.JsonSchema.GetProperty("properties").EnumerateObject().Select(p => p.Name)];
         Assert.Equal(["file_path", "offset", "limit"], Names("Read"));
         Assert.Equal(["file_path", "content"], Names("Write"));
         Assert.Equal(["file_path", "old_string", "new_string", "replace_all"], Names("Edit"));

@@ -119,7 +119,7 @@ public sealed class WebFetchToolTests : IAsyncLifetime
         { """{"url":"https://example.com","prompt":["a"]}""", "'prompt' must be a string" },
         { """{"url":"docs/page.html","prompt":"p"}""", "not an absolute URL" },
         { """{"url":"ftp://example.com/f","prompt":"p"}""", "'ftp' scheme" },
-        { """{"url":"","prompt":"p"}""", "empty" },
+        { """{"url":"","prompt":"p"}""", "'url' must be at least 1 character long, got 0" },
     };
 
     [Theory]
@@ -149,7 +149,7 @@ public sealed class WebFetchToolTests : IAsyncLifetime
         var tool = new WebFetchTool(_fetcher);
 
         Assert.Equal("WebFetch", tool.Name);
-        Assert.Equal(["url", "prompt"], tool.Schema.Parameters.Select(p => p.Name));
+        Assert.Equal(["url", "prompt"], tool.Schema.JsonSchema.GetProperty("properties").EnumerateObject().Select(p => p.Name));
         Assert.Equal(ToolCategory.Web, tool.Category);
         Assert.Same(ToolAccess.None, tool.DescribeAccess(default, Context));
     }
