@@ -1,14 +1,10 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
-using System.Runtime.CompilerServices;
 using CodeForge.Providers.AnthropicMessages;
 using CodeForge.Providers.Http;
 using CodeForge.Providers.Ollama;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
+using CodeForge.Providers.OpenAIChat;
 using CodeForge.Providers.OpenAIResponses;
-using OpenAI;
-using OpenAI.Responses;
 
 namespace CodeForge.Providers;
 
@@ -50,26 +46,24 @@ public sealed record ChatClientFactoryOptions
 }
 
 /// <summary>
-/// Builds the <see cref="IChatClient"/> for a <see cref="ProviderConfig"/>: the vendor client (OpenAI Chat
-/// Completions, also for compatible servers; the built-in <see cref="AnthropicMessagesClient"/>; OllamaSharp) under the decorators
-/// usage tracking → retry → error mapping → vendor.
+/// Builds the <see cref="IChatClient"/> for a <see cref="ProviderConfig"/>: the vendor client (the built-in
+/// <see cref="OpenAIChatClient"/> for OpenAI Chat Completions, also for compatible servers, and
+/// <see cref="OpenAIResponsesClient"/> for the Responses API; the built-in <see cref="AnthropicMessagesClient"/>;
+/// OllamaSharp) under the decorators usage tracking → retry → error mapping → vendor.
 /// </summary>
 /// <remarks>
-/// <para>The vendor SDKs' own retries are off (OpenAI <c>ClientRetryPolicy(0)</c>; the Anthropic client and
-/// OllamaSharp have none), so <see cref="RetryingChatClient"/> is the single retry layer. An HTTP handler under every
-/// SDK turns error responses into one exception shape that carries status, body and <c>Retry-After</c>.</para>
-/// <para>Native AOT: OpenAI, compatible servers and Ollama work (Ollama through a source-generated JSON context).
-/// The official Anthropic SDK (13.14.0) cannot (it serializes through a reflection-based <c>JsonSerializerOptions</c>),
-/// so Anthropic goes through <see cref="AnthropicMessagesClient"/> (HttpClient, SSE, source-generated JSON,
-/// prompt-cache breakpoints, thinking blocks with their signatures) in every build, JIT and AOT alike: one client,
-/// the one that is tested and shipped. The SDK package is not referenced.</para>
+/// <para>No vendor client retries (OllamaSharp has no retries of its own), so <see cref="RetryingChatClient"/> is
+/// the single retry layer. An HTTP handler under every client turns error responses into one exception shape that
+/// carries status, body and <c>Retry-After</c> (the built-in clients produce the same shape themselves).</para>
+/// <para>Native AOT: every client works (Ollama through a source-generated JSON context). OpenAI and Anthropic go
+/// through built-in clients (HttpClient, SSE, source-generated JSON) in every build, JIT and AOT alike: one client
+/// each, the one that is tested and shipped. The official SDKs are not referenced: the Anthropic SDK serializes
+/// through reflection, and the OpenAI SDK's serialization context roots every model type it has (about 6 MB of the
+/// native binary; see docs/benchmarks.md).</para>
 /// <para>OpenAI's reasoning and coding models (and any server configured with <see cref="OpenAIApi.Responses"/>) go
-/// through the Responses API: the SDK's <c>ResponsesClient</c> with the Microsoft.Extensions.AI adapter, under
-/// <see cref="OpenAIResponsesRequestChatClient"/> (stateless, encrypted reasoning carried across turns, effort, cache
-/// key). Everything else OpenAI-shaped goes through Chat Completions.</para>
-/// <para>OpenAI and compatible servers on Chat Completions get <see cref="OpenAIRequestChatClient"/> under the decorators: the
-/// configured reasoning effort (<c>reasoning_effort</c>) for reasoning models, and the <c>prompt_cache_key</c> for
-/// OpenAI itself.</para>
+/// through the Responses API (stateless, encrypted reasoning carried across turns, effort, cache key); everything
+/// else OpenAI-shaped goes through Chat Completions (<c>reasoning_effort</c> for reasoning models). The
+/// <c>prompt_cache_key</c> is sent to OpenAI itself only.</para>
 /// <para>The returned client is safe for concurrent calls. Disposing it disposes the HTTP client it owns.
 /// <c>GetService(typeof(UsageTracker))</c> gives its tracker and <c>GetService(typeof(ProviderConfig))</c> its
 /// configuration.</para>
@@ -99,9 +93,9 @@ public static class ChatClientFactory
             {
                 ProviderKind.Anthropic => CreateAnthropic(config, http, options),
                 ProviderKind.Ollama => CreateOllama(config, http, options),
-                _ when OpenAIApis.UsesResponses(config) => new OpenAIResponsesRequestChatClient(CreateOpenAIResponses(config, http, options), config,
+                _ when OpenAIApis.UsesResponses(config) => new OpenAIResponsesClient(http, config.BaseUrl, config.ApiKey, config.Model,
                     config.Kind == ProviderKind.OpenAI && options.PromptCaching, options.PromptCacheKey, options.Reasoning),
-                _ => new OpenAIRequestChatClient(CreateOpenAI(config, http, options), config,
+                _ => new OpenAIChatClient(http, config.BaseUrl, config.ApiKey, config.Model,
                     config.Kind == ProviderKind.OpenAI && options.PromptCaching, options.PromptCacheKey, options.Reasoning),
             };
         }
@@ -119,35 +113,6 @@ public static class ChatClientFactory
             .Use(inner => new ErrorMappingChatClient(inner, config, options.TimeProvider))
             .Build();
     }
-
-    private static IChatClient CreateOpenAI(ProviderConfig config, HttpClient http, ChatClientFactoryOptions options)
-    {
-        var clientOptions = new OpenAIClientOptions
-        {
-            Endpoint = config.BaseUrl,
-            RetryPolicy = new ClientRetryPolicy(0),
-            Transport = new HttpClientPipelineTransport(http),
-            NetworkTimeout = options.RequestTimeout,
-        };
-        // A compatible server without a key still gets a credential: the SDK insists on one, the server ignores it.
-        var key = new ApiKeyCredential(config.ApiKey ?? "no-key");
-        return new OpenAI.Chat.ChatClient(config.Model, key, clientOptions).AsIChatClient();
-    }
-
-#pragma warning disable OPENAI001 // The SDK marks its Responses client experimental; see OpenAIResponsesRequestChatClient.
-    private static IChatClient CreateOpenAIResponses(ProviderConfig config, HttpClient http, ChatClientFactoryOptions options)
-    {
-        var clientOptions = new ResponsesClientOptions
-        {
-            Endpoint = config.BaseUrl,
-            RetryPolicy = new ClientRetryPolicy(0),
-            Transport = new HttpClientPipelineTransport(http),
-            NetworkTimeout = options.RequestTimeout,
-        };
-        var key = new ApiKeyCredential(config.ApiKey ?? "no-key");
-        return new ResponsesClient(key, clientOptions).AsIChatClient(config.Model);
-    }
-#pragma warning restore OPENAI001
 
     private static AnthropicMessagesClient CreateAnthropic(ProviderConfig config, HttpClient http, ChatClientFactoryOptions options)
     {

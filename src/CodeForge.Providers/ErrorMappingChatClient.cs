@@ -1,4 +1,3 @@
-using System.ClientModel;
 using System.Globalization;
 using System.Net;
 using System.Net.Http;
@@ -8,20 +7,22 @@ using System.Text;
 using System.Text.Json;
 using CodeForge.Providers.AnthropicMessages;
 using CodeForge.Providers.Http;
+using CodeForge.Providers.OpenAIChat;
 using Microsoft.Extensions.AI;
 using OllamaSharp.Models.Exceptions;
 
 namespace CodeForge.Providers;
 
 /// <summary>
-/// Turns whatever a vendor client throws (OpenAI <c>ClientResultException</c>, the Anthropic client's stream errors, OllamaSharp and
+/// Turns whatever a vendor client throws (HTTP error responses, the OpenAI and Anthropic clients' stream errors, OllamaSharp and
 /// <c>HttpClient</c> exceptions, I/O errors) into a <see cref="ProviderException"/> with a <see cref="ProviderErrorKind"/>
 /// and a one-line message that names the provider, the cause and what to set or do.
 /// </summary>
 /// <remarks>
 /// <para>It also treats a stream that ends without a finish reason as an error (<see cref="ProviderErrorKind.ServerUnavailable"/>,
-/// transient): the OpenAI and Ollama clients end quietly when the server puts an error event in the stream, and
-/// the caller would otherwise take a half answer for a whole one.</para>
+/// transient): the Ollama client ends quietly when the server puts an error event in the stream, the built-in OpenAI
+/// clients end without a final update when the stream stops short, and the caller would otherwise take a half answer
+/// for a whole one.</para>
 /// <para>Cancellation requested through the caller's token passes through unchanged, as do exceptions it does not
 /// recognise (programming errors stay visible). Concurrency: stateless per call; safe for concurrent calls as far as
 /// the inner client is.</para>
@@ -113,27 +114,20 @@ public sealed class ErrorMappingChatClient : DelegatingChatClient
         {
             return FromStatus((int)http.StatusCode!.Value, http.Body, RetryAfter(http.RetryAfterHeader, http.RetryAfterMsHeader), error);
         }
-        if (Find<ClientResultException>(error) is { Status: > 0 } result)
-        {
-            var raw = result.GetRawResponse();
-            var headers = raw?.Headers;
-            string? header(string name) => headers is not null && headers.TryGetValue(name, out var v) ? v : null;
-            return FromStatus(result.Status, SafeBody(raw), RetryAfter(header("Retry-After"), header("retry-after-ms")), error);
-        }
-        if (Find<OpenAIResponses.ResponsesStreamErrorException>(error) is { } responsesError)
+        if (Find<OpenAIStreamErrorException>(error) is { } streamed)
         {
             var buffer = new System.Buffers.ArrayBufferWriter<byte>();
             using (var writer = new Utf8JsonWriter(buffer))
             {
                 writer.WriteStartObject();
                 writer.WriteStartObject("error");
-                writer.WriteString("message", responsesError.ErrorMessage);
-                writer.WriteString("code", responsesError.Code);
+                writer.WriteString("message", streamed.ErrorMessage);
+                writer.WriteString("code", streamed.Code);
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }
             var body = Encoding.UTF8.GetString(buffer.WrittenSpan);
-            return FromStatus(StatusOfOpenAIErrorCode(responsesError.Code), body, null, error);
+            return FromStatus(StatusOfOpenAIErrorCode(streamed.Code), body, null, error);
         }
         if (Find<AnthropicStreamErrorException>(error) is { } streamError)
         {
@@ -179,7 +173,7 @@ public sealed class ErrorMappingChatClient : DelegatingChatClient
     {
         "rate_limit_exceeded" => 429,
         "insufficient_quota" => 429,
-        "server_error" or "internal_error" or "server_is_overloaded" or "slow_down" => 500,
+        "server_error" or "internal_error" or "server_is_overloaded" or "slow_down" or "api_error" => 500,
         "invalid_api_key" => 401,
         "model_not_found" => 404,
         _ => 400,
@@ -402,18 +396,6 @@ public sealed class ErrorMappingChatClient : DelegatingChatClient
     private static bool IsConnectFailure(HttpRequestException e) =>
         e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or
             HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
-
-    private static string? SafeBody(System.ClientModel.Primitives.PipelineResponse? response)
-    {
-        try
-        {
-            return response?.Content?.ToString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null; // a streamed body that was not buffered
-        }
-    }
 
     private static string OneLine(string text)
     {

@@ -38,7 +38,7 @@ public static class OpenAIApis
         {
             OpenAIApi.Responses => true,
             OpenAIApi.ChatCompletions => false,
-            _ => config.Kind == ProviderKind.OpenAI && OpenAIRequestChatClient.IsReasoningModel(config.Model),
+            _ => config.Kind == ProviderKind.OpenAI && OpenAIChat.OpenAIChatClient.IsReasoningModel(config.Model),
         };
     }
 }

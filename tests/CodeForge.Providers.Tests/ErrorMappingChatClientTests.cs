@@ -1,13 +1,11 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using CodeForge.Providers.Http;
+using CodeForge.Providers.OpenAIChat;
 using CodeForge.Testing;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
-using OpenAI;
 using static CodeForge.Providers.Tests.TestChatClient;
 
 namespace CodeForge.Providers.Tests;
@@ -265,15 +263,13 @@ public sealed class ErrorMappingChatClientTests
         Assert.Equal(4, count);
     }
 
-    /// <summary>Vendor SDK clients built without the factory (so without its HTTP capture handler): the mapper must read
-    /// each SDK's own exception types. (Anthropic has no SDK client here: the built-in client is covered through the
-    /// factory in ChatClientFactoryTests.)</summary>
+    /// <summary>Vendor clients built without the factory (so without its HTTP capture handler): the mapper must read
+    /// what each throws on its own (OllamaSharp's exceptions; the built-in OpenAI client's own error shape). (The
+    /// built-in Anthropic client is covered through the factory in ChatClientFactoryTests.)</summary>
     private static IChatClient RawVendorClient(ProviderKind kind, FakeModelServer server, HttpClient http) => kind switch
     {
         ProviderKind.Ollama => new OllamaApiClient(new HttpClient { BaseAddress = new Uri(server.OllamaHost) }, "qwen3:8b"),
-        _ => new OpenAI.Chat.ChatClient("gpt-4o", new ApiKeyCredential("k"),
-            new OpenAIClientOptions { Endpoint = new Uri(server.OpenAIBaseUrl), RetryPolicy = new ClientRetryPolicy(0), Transport = new HttpClientPipelineTransport(http) })
-            .AsIChatClient(),
+        _ => new OpenAIChatClient(http, new Uri(server.OpenAIBaseUrl), "k", "gpt-4o"),
     };
 
     public static TheoryData<ProviderKind, ScriptedTurn, ProviderErrorKind> RawSdkFailures() => new()
@@ -303,7 +299,7 @@ public sealed class ErrorMappingChatClientTests
     }
 
     [Fact]
-    public async Task Map_OpenAISdkException_KeepsTheRetryAfterHeader()
+    public async Task Map_TheOpenAIClientsOwnError_KeepsTheRetryAfterHeader()
     {
         await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
         server.Enqueue(ScriptedTurn.RateLimited(TimeSpan.FromSeconds(9)));

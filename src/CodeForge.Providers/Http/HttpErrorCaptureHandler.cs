@@ -49,10 +49,18 @@ internal sealed class HttpErrorCaptureHandler : DelegatingHandler
         {
             return response;
         }
+        throw await ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads an error response (its body capped), disposes it and returns the <see cref="ProviderHttpException"/>
+    /// that stands for it. The built-in clients call it themselves, so they report the same shape without this handler
+    /// under them.</summary>
+    internal static async Task<ProviderHttpException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         using (response)
         {
             var body = await ReadCappedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-            throw new ProviderHttpException(
+            return new ProviderHttpException(
                 response.StatusCode,
                 response.ReasonPhrase,
                 body,

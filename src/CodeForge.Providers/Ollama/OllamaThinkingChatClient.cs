@@ -42,7 +42,7 @@ internal sealed class OllamaThinkingChatClient(IChatClient innerClient, string m
         }
         else
         {
-            effort = config.Effort ?? OpenAIRequestChatClient.EffortFor(config with { Effort = null });
+            effort = config.Effort ?? OpenAIChat.OpenAIChatClient.EffortFor(config with { Effort = null });
             if (effort is null)
             {
                 return config.AlwaysThinking is { } always ? always : null;

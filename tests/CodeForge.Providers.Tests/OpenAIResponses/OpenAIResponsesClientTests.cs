@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CodeForge.Providers.OpenAIChat;
 using CodeForge.Providers.OpenAIResponses;
 using CodeForge.Testing;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 
 namespace CodeForge.Providers.Tests.OpenAIResponses;
@@ -9,7 +11,7 @@ namespace CodeForge.Providers.Tests.OpenAIResponses;
 /// <summary>OpenAI's reasoning models through the Responses API, against the fake server's <c>/v1/responses</c>:
 /// stateless requests, reasoning items carried to the next turn unchanged, effort, tool round trips, usage and
 /// errors.</summary>
-public sealed class OpenAIResponsesRequestChatClientTests
+public sealed class OpenAIResponsesClientTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -270,5 +272,112 @@ public sealed class OpenAIResponsesRequestChatClientTests
 
         Assert.Contains("soap", error.Message, StringComparison.Ordinal);
         Assert.Contains(OpenAIApis.EnvironmentVariable, error.Message, StringComparison.Ordinal);
+    }
+
+    private static OpenAIResponsesClient Direct(HttpClient http, string baseUrl, string model = "gpt-5.4") =>
+        new(http, new Uri(baseUrl), FakeModelServer.FakeApiKey, model, promptCaching: true, promptCacheKey: "session-3");
+
+    [Fact]
+    public async Task StreamedParallelFunctionCalls_AreAssembled_AndTheTextStreamsInPieces()
+    {
+        await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
+        server.Enqueue(new ScriptedTurn
+        {
+            Text = "Reading both.",
+            ToolCalls = [new("read_file", """{"path":"a/one.txt"}""", "call_1"), new("read_file", """{"path":"b/two.txt"}""", "call_2")],
+            ChunkSize = 3,
+        });
+        using var http = new HttpClient();
+        using var client = Direct(http, server.OpenAIBaseUrl);
+
+        List<ChatResponseUpdate> updates = [];
+        await foreach (var update in client.GetStreamingResponseAsync("read", Tools(), Ct))
+        {
+            updates.Add(update);
+        }
+        var response = updates.ToChatResponse();
+
+        Assert.Equal(["Rea", "din", "g b", "oth", "."], updates.Where(u => u.Text.Length > 0).Select(u => u.Text));
+        var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+        Assert.Equal([("call_1", "a/one.txt"), ("call_2", "b/two.txt")], calls.Select(c => (c.CallId, c.Arguments?["path"]?.ToString())));
+        Assert.Single(response.Messages);
+        Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
+        Assert.False(server.Requests[0].Json.GetProperty("tools")[0].GetProperty("strict").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ReasoningWithoutAnItemId_FromAnotherProvider_IsNotSentBack()
+    {
+        await using var server = await FakeModelServer.StartAsync(cancellationToken: Ct);
+        server.Enqueue(ScriptedTurn.Reply("ok"));
+        using var http = new HttpClient();
+        using var client = Direct(http, server.OpenAIBaseUrl);
+        List<ChatMessage> history =
+        [
+            new(ChatRole.User, "hi"),
+            new(ChatRole.Assistant, [new TextReasoningContent("claude thinking") { ProtectedData = "anthropic-signature" }, new TextContent("hello")]),
+            new(ChatRole.User, "again"),
+        ];
+
+        await client.GetResponseAsync(history, null, Ct);
+
+        var types = server.Requests[0].Json.GetProperty("input").EnumerateArray().Select(i => i.GetProperty("type").GetString()).ToList();
+        Assert.Equal(["message", "message", "message"], types);
+        Assert.DoesNotContain("anthropic-signature", server.Requests[0].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CancellingMidStream_StopsTheStreamWithOperationCanceled()
+    {
+        await using var web = await LocalWebServer.StartAsync(Ct);
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        web.Map("/v1/responses", async c =>
+        {
+            c.Response.ContentType = "text/event-stream";
+            await c.Response.WriteAsync("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"first\"}\n\n", c.RequestAborted);
+            await c.Response.Body.FlushAsync(c.RequestAborted);
+            var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            try
+            {
+                await never.Task.WaitAsync(c.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                aborted.TrySetResult();
+            }
+        });
+        using var http = new HttpClient();
+        using var client = Direct(http, web.Url("/v1"));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        await using var updates = client.GetStreamingResponseAsync("hi", null, cts.Token).GetAsyncEnumerator(cts.Token);
+        Assert.True(await updates.MoveNextAsync());
+        Assert.Equal("first", updates.Current.Text);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await updates.MoveNextAsync());
+        await aborted.Task.WaitAsync(Ct);
+    }
+
+    [Fact]
+    public async Task AMalformedEvent_FailsAsAnInvalidResponse_NamingTheEvent()
+    {
+        await using var web = await LocalWebServer.StartAsync(Ct);
+        web.MapText("/v1/responses", "text/event-stream", "event: response.output_text.delta\ndata: {\"type\": nope}\n\n");
+        using var http = new HttpClient();
+        using var client = new ErrorMappingChatClient(Direct(http, web.Url("/v1")), new ProviderConfig
+        {
+            Kind = ProviderKind.OpenAI,
+            Model = "gpt-5.4",
+            BaseUrl = new Uri(web.Url("/v1")),
+            BaseUrlVariable = "OPENAI_BASE_URL",
+            DisplayName = "OpenAI",
+        });
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => client.GetStreamingResponseAsync("hi", null, Ct).ToChatResponseAsync(Ct));
+
+        Assert.Equal(ProviderErrorKind.InvalidResponse, error.Kind);
+        Assert.Contains("'response.output_text.delta' event is not valid JSON", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OpenAI Responses API", error.Message, StringComparison.Ordinal);
     }
 }
