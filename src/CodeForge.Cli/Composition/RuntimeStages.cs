@@ -40,6 +40,9 @@ internal sealed record ToolStage(ToolRegistry Registry, ShellSetup Shells, LiveE
 /// <summary>Stage 7: the hooks of every settings layer and every enabled plugin.</summary>
 internal sealed record HookStage(HeadlessHooks Hooks);
 
+/// <summary>Stages 1–3: settings, provider and permissions, built before the rest (the interactive welcome is painted from them).</summary>
+internal sealed record EarlyStages(SettingsStage Settings, ProviderStage Provider, PermissionStage Permissions);
+
 /// <summary>Everything a <c>ForgeRuntime</c> is made of, each stage complete.</summary>
 internal sealed record ComposedRuntime(SettingsStage Settings, ProviderStage Provider, PermissionStage Permissions, ExtensionStage Extensions,
     SessionStage Session, ToolStage Tools, HookStage Hooks);
@@ -51,12 +54,28 @@ internal sealed record ComposedRuntime(SettingsStage Settings, ProviderStage Pro
 /// that leaves nothing to run (no usable model, no session), which returns null after closing what was already started.
 /// The session opens before the tools because Bash's background output and the hooks' input name it.
 /// </summary>
-/// <remarks>Stateless; each call builds new parts on the caller's flow (the MCP servers start in the background).</remarks>
+/// <remarks>Stateless; each call builds new parts on the caller's flow (the MCP servers start in the background; in
+/// <see cref="ComposeRestAsync"/> the sandbox probe, git status and the session file run on pool threads while the
+/// extensions load, and are awaited before the tools).</remarks>
 internal static class RuntimeStages
 {
     /// <summary>Builds every stage in order; null when a stage leaves nothing to run (reported to <paramref name="log"/>).</summary>
     public static async Task<ComposedRuntime?> ComposeAsync(ForgeOptions o, DiagnosticLog log, TextWriter? verboseOutput, Func<string, string?> environment,
         Func<PermissionChecker, SettingsLocations, IPermissionPrompt?>? prompt, CancellationToken ct)
+    {
+        if (ComposeEarly(o, log, environment, prompt) is not { } early)
+        {
+            return null;
+        }
+        return await ComposeRestAsync(early, log, verboseOutput, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stages 1–3 (settings, provider, permissions): what a front end needs to show where and with which model forge runs
+    /// (the interactive welcome is painted from these while the rest loads). Null, reported, when no model can be used.
+    /// </summary>
+    public static EarlyStages? ComposeEarly(ForgeOptions o, DiagnosticLog log, Func<string, string?> environment,
+        Func<PermissionChecker, SettingsLocations, IPermissionPrompt?>? prompt)
     {
         CodeForge.Core.Diagnostics.StartupTrace.Mark("command line parsed");
         var settings = Settings(o, environment, log);
@@ -69,8 +88,36 @@ internal static class RuntimeStages
         CodeForge.Core.Diagnostics.StartupTrace.Mark("model client");
         var permissions = Permissions(settings, prompt, log);
         CodeForge.Core.Diagnostics.StartupTrace.Mark("permissions");
-        var extensions = await ExtensionsAsync(settings, permissions, log, ct).ConfigureAwait(false);
-        if (await SessionAsync(settings, log, ct).ConfigureAwait(false) is not { } session)
+        return new EarlyStages(settings, provider, permissions);
+    }
+
+    /// <summary>
+    /// Stages 4–7 (extensions, session, tools, hooks) over <paramref name="early"/>; null, reported, when the session
+    /// cannot be opened (what was started is closed, the early stages' client and settings store included). The sandbox
+    /// probe starts first and runs while the extensions and the session load.
+    /// </summary>
+    public static async Task<ComposedRuntime?> ComposeRestAsync(EarlyStages early, DiagnosticLog log, TextWriter? verboseOutput, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(early);
+        var (settings, provider, permissions) = early;
+        StartSandboxProbe(settings.Settings);
+        // git status (its own processes) and the session file run while the extensions load.
+        var gitStatus = Task.Run(() => AgentSetup.GitStatusAsync(settings.WorkingDirectory, ct), ct);
+        var opening = Task.Run(() => SessionAsync(settings, log, ct), ct);
+        ExtensionStage extensions;
+        try
+        {
+            extensions = await ExtensionsAsync(settings, permissions, log, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (await opening.ConfigureAwait(false) is { } opened)
+            {
+                await opened.Current.Session.DisposeAsync().ConfigureAwait(false);
+            }
+            throw;
+        }
+        if (await opening.ConfigureAwait(false) is not { } session)
         {
             extensions.Extensions.Dispose();
             provider.Client.Dispose();
@@ -79,10 +126,20 @@ internal static class RuntimeStages
             return null;
         }
         CodeForge.Core.Diagnostics.StartupTrace.Mark("session");
-        var tools = await ToolsAsync(settings, permissions, extensions, session, verboseOutput, log, ct).ConfigureAwait(false);
+        var tools = await ToolsAsync(settings, permissions, extensions, session, verboseOutput, log, ct, gitStatus).ConfigureAwait(false);
         var hooks = Hooks(settings, permissions, extensions, session, log);
         CodeForge.Core.Diagnostics.StartupTrace.Mark("hooks and git status");
         return new ComposedRuntime(settings, provider, permissions, extensions, session, tools, hooks);
+    }
+
+    /// <summary>Starts the once-per-process bubblewrap probe in the background when the sandbox may be used, so that
+    /// <see cref="ShellSetup"/> finds it done (it awaits the same cached probe).</summary>
+    private static void StartSandboxProbe(Settings settings)
+    {
+        if (settings.Sandbox.Enabled && OperatingSystem.IsLinux())
+        {
+            _ = CodeForge.Core.Shells.Sandbox.BubblewrapSandbox.ProbeOnceAsync();
+        }
     }
 
     /// <summary>Stage 1: every settings layer (problems reported with file and line); an untrusted folder's project and
@@ -234,15 +291,16 @@ internal static class RuntimeStages
     /// <summary>Stage 6: files, web, MCP (now, or as each server connects), Skill, Bash and friends with the sandbox and
     /// the todo list, and the git block of the system prompt. The Skill tool asks for the session current when it runs.</summary>
     public static async Task<ToolStage> ToolsAsync(SettingsStage s, PermissionStage p, ExtensionStage e, SessionStage session, TextWriter? verboseOutput,
-        DiagnosticLog log, CancellationToken ct)
+        DiagnosticLog log, CancellationToken ct, Task<string?>? startedGitStatus = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(session);
         var (o, settings, cwd) = (s.Options, s.Settings, s.WorkingDirectory);
-        // git status runs in its own processes: it starts now and runs while the tools, shells and sandbox are set up.
-        var gitStatusTask = AgentSetup.GitStatusAsync(cwd, ct);
+        // git status runs in its own processes: it starts now (unless the caller started it earlier) and runs while the
+        // tools, shells and sandbox are set up.
+        var gitStatusTask = startedGitStatus ?? AgentSetup.GitStatusAsync(cwd, ct);
         var registry = new ToolRegistry();
         registry.RegisterMany(Core.Tools.BuiltIn.BuiltInTools.CreateFileTools(new Core.Tools.BuiltIn.FileReadTracker()));
         registry.RegisterMany(HeadlessWebTools.Create(settings, s.Home, s.Environment, log));

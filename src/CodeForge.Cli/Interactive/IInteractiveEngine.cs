@@ -40,6 +40,12 @@ internal sealed record CustomCommandInfo(string Name, string Description, string
 /// </remarks>
 internal interface IInteractiveEngine : IAsyncDisposable
 {
+    /// <summary>False while the engine is still being built in the background (<see cref="StartingEngine"/>).</summary>
+    bool IsReady => true;
+
+    /// <summary>Waits until the engine is built; false when building it left nothing to run (its problems were reported).</summary>
+    Task<bool> ReadyAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
     string WorkingDirectory { get; }
 
     string Model { get; }

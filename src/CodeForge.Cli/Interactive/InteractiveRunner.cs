@@ -52,32 +52,47 @@ internal static class InteractiveRunner
             // Workspace trust: before anything from the folder runs, an untrusted (or changed) folder is shown and asked about.
             options = await InteractiveTrust.DecideAsync(options, screen, router, environment, diagnostics, ct).ConfigureAwait(false);
             var userWait = new UserWaitClock();
-            var runtime = await ForgeRuntime.CreateAsync(options, diagnostics, verboseOutput: null, environment,
+            // Settings, model and permissions first: the welcome and the prompt are shown from them while the rest
+            // (extensions, MCP, session, tools, sandbox probe, git status, SessionStart hooks) is built in the background.
+            var early = RuntimeStages.ComposeEarly(options, diagnostics, environment,
                 (checker, locations) => new InteractivePermissionPrompt(screen, router, checker, Path.GetFullPath(options.WorkingDirectory), locations.LocalSettingsPath,
-                    note => screen.Write(c => c.MarkupLine("[grey]" + Markup.Escape(note) + "[/]")), userWait),
-                ct).ConfigureAwait(false);
-            if (runtime is null)
+                    note => screen.Write(c => c.MarkupLine("[grey]" + Markup.Escape(note) + "[/]")), userWait));
+            if (early is null)
             {
-                foreach (var d in diagnostics.Kept)
-                {
-                    await Console.Error.WriteLineAsync($"forge: {d.Message}").ConfigureAwait(false);
-                }
-                return 1;
+                return await FailedAsync(diagnostics).ConfigureAwait(false);
             }
-            var messages = new List<string>();
-            await using var engine = new ForgeEngine(runtime, environment, messages, userWait: userWait);
-            messages.AddRange(diagnostics.Attach(d => engine.AddNotice(d.Message)).Select(d => d.Message));
-            runtime.WatchSettings(engine.OnSettingsChanged);
-            var history = new InputHistory(ForgeFiles.InUserDirectory(runtime.Home, "history"));
+            var hookSource = options.Resume is not null || options.Continue ? "resume" : "startup";
+            await using var engine = new StartingEngine(StartingView.From(early), diagnostics, async token =>
+            {
+                var runtime = await ForgeRuntime.CreateAsync(early, diagnostics, verboseOutput: null, token).ConfigureAwait(false);
+                if (runtime is null)
+                {
+                    return null;
+                }
+                var built = new ForgeEngine(runtime, environment, [], userWait: userWait);
+                runtime.WatchSettings(built.OnSettingsChanged);
+                await runtime.Hooks.StartAsync(hookSource, runtime.Provider.Model, token).ConfigureAwait(false);
+                return built;
+            }, ct);
+            // A run that can still fail to start (a session to resume, an --agent to find) is built before the welcome,
+            // as before: its problems are printed and nothing is painted.
+            if ((options.Resume is not null || options.Continue || options.MainAgent is not null)
+                && !await engine.ReadyAsync(ct).ConfigureAwait(false))
+            {
+                return await FailedAsync(diagnostics).ConfigureAwait(false);
+            }
+            var history = new InputHistory(ForgeFiles.InUserDirectory(early.Settings.Home, "history"));
             var session = new InteractiveSession(engine, screen, router, history, Program.InformationalVersion);
-            await runtime.Hooks.StartAsync(options.Resume is not null || options.Continue ? "resume" : "startup", runtime.Provider.Model, ct).ConfigureAwait(false);
             try
             {
                 return await session.RunAsync(ct).ConfigureAwait(false);
             }
             finally
             {
-                await runtime.Hooks.EndAsync("prompt_input_exit", CancellationToken.None).ConfigureAwait(false);
+                if (engine.Completed is ForgeEngine { Runtime: var runtime })
+                {
+                    await runtime.Hooks.EndAsync("prompt_input_exit", CancellationToken.None).ConfigureAwait(false);
+                }
             }
         }
         finally
@@ -92,5 +107,14 @@ internal static class InteractiveRunner
             }
             raw?.Dispose();
         }
+    }
+
+    private static async Task<int> FailedAsync(DiagnosticLog diagnostics)
+    {
+        foreach (var d in diagnostics.Kept)
+        {
+            await Console.Error.WriteLineAsync($"forge: {d.Message}").ConfigureAwait(false);
+        }
+        return 1;
     }
 }

@@ -31,6 +31,7 @@ internal sealed class InteractiveSession
     private long _lastInterrupt = long.MinValue;
     private volatile bool _turnRunning;
     private bool _exit;
+    private CommandContext? _customPending;
 
     public InteractiveSession(IInteractiveEngine engine, Screen screen, KeyRouter keys, InputHistory history, string version, TimeProvider? timeProvider = null)
     {
@@ -43,7 +44,17 @@ internal sealed class InteractiveSession
         _bang = new BangCommandRunner(engine, screen);
         _turnKeys = new TurnKeys(keys, screen, _thinking);
         _attachments = new FileAttachments(engine.WorkingDirectory, () => engine.AdditionalDirectories);
-        BuiltInCommands.Register(_commands, new CommandContext(engine, screen, _thinking, RunTurnAsync, () => _exit = true));
+        var commandContext = new CommandContext(engine, screen, _thinking, RunTurnAsync, () => _exit = true);
+        if (engine.IsReady)
+        {
+            BuiltInCommands.Register(_commands, commandContext);
+        }
+        else
+        {
+            // Still starting: the custom commands and skills are added once the engine is built.
+            BuiltInCommands.RegisterBuiltIns(_commands, commandContext);
+            _customPending = commandContext;
+        }
         // A notice that arrives while a turn runs is shown at once (no line is being edited then); at the prompt it
         // waits for the next input.
         engine.NoticesArrived += () =>
@@ -95,6 +106,10 @@ internal sealed class InteractiveSession
                     Info("Press Ctrl-C again to exit.");
                     continue;
                 case LineResultKind.CycleMode:
+                    if (!await EnsureReadyAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        return 1;
+                    }
                     var mode = Modes.Next(_engine.Mode);
                     _engine.SetMode(mode);
                     Info($"⏵⏵ {Modes.Describe(mode)} (shift+tab to cycle)");
@@ -102,10 +117,38 @@ internal sealed class InteractiveSession
                     continue;
             }
             _lastInterrupt = long.MinValue;
+            if (!await EnsureReadyAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return 1;
+            }
             await HandleAsync(line.Text, cancellationToken).ConfigureAwait(false);
+        }
+        if (!await EnsureReadyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return 1;
         }
         _screen.Write(c => c.MarkupLine("[grey]Bye. Resume this session with[/] forge -r " + Markup.Escape(_engine.SessionId)));
         return 0;
+    }
+
+    /// <summary>
+    /// Waits for an engine that is still being built (the welcome and the prompt were shown before it was; keys typed
+    /// meanwhile wait in the key router), then adds its custom commands. False, after showing the notices that say why,
+    /// when it could not be built.
+    /// </summary>
+    private async Task<bool> EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        if (!_engine.IsReady && !await _engine.ReadyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ShowNotices();
+            return false;
+        }
+        if (_customPending is { } context)
+        {
+            _customPending = null;
+            BuiltInCommands.RegisterCustom(_commands, context);
+        }
+        return true;
     }
 
     /// <summary>Handles one submitted input: a slash command, a <c>!</c> shell command or a prompt for the model.</summary>

@@ -231,6 +231,27 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         return self;
     }
 
+    /// <summary>
+    /// Builds the rest of the runtime (<see cref="RuntimeStages.ComposeRestAsync"/>) over stages a front end built first
+    /// (<see cref="RuntimeStages.ComposeEarly"/>); null, reported to <paramref name="log"/>, as <see cref="CreateAsync(ForgeOptions, DiagnosticLog, TextWriter?, Func{string, string?}, Func{PermissionChecker, SettingsLocations, IPermissionPrompt?}?, CancellationToken)"/>.
+    /// </summary>
+    public static async Task<ForgeRuntime?> CreateAsync(EarlyStages early, DiagnosticLog log, TextWriter? verboseOutput, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(early);
+        if (await RuntimeStages.ComposeRestAsync(early, log, verboseOutput, ct).ConfigureAwait(false) is not { } parts)
+        {
+            return null;
+        }
+        var self = new ForgeRuntime(parts, log);
+        CodeForge.Core.Diagnostics.StartupTrace.Mark("runtime");
+        if (early.Settings.Options.MainAgent is { } agentName && !self.UseMainAgent(agentName))
+        {
+            await self.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+        return self;
+    }
+
     private void ApplyPermissions(SettingsSnapshot applied, SettingsSnapshot next, SettingsChangeBuilder change)
     {
         if (!PermissionSettings.Differ(applied.Settings, next.Settings))

@@ -84,4 +84,64 @@ public sealed class RuntimeStagesTests : IDisposable
         Assert.False(string.IsNullOrEmpty(session.Id));
         Assert.Empty(log.Reported);
     }
+
+    private string? OpenAIEnvironment(string name) => name switch { "HOME" => Home, "OPENAI_API_KEY" => "sk-test", _ => null };
+
+    [Fact]
+    public void ComposeEarly_WithAUsableModel_BuildsSettingsProviderAndPermissionsOnly()
+    {
+        var log = new DiagnosticLog();
+
+        var early = RuntimeStages.ComposeEarly(Options with { Provider = "openai", Model = "gpt-4o" }, log, OpenAIEnvironment, prompt: null);
+
+        Assert.NotNull(early);
+        using var store = early.Settings.Store;
+        using var client = early.Provider.Client;
+        Assert.Equal("gpt-4o", early.Provider.Provider.Model);
+        Assert.Equal(Path.GetFullPath(Repo), early.Settings.WorkingDirectory);
+        Assert.Empty(log.Reported);
+    }
+
+    [Fact]
+    public async Task ComposeRestAsync_WhenTheSessionToResumeDoesNotExist_ReturnsNullAndReportsIt()
+    {
+        var log = new DiagnosticLog();
+        var missing = Guid.NewGuid().ToString();
+        var early = RuntimeStages.ComposeEarly(Options with { Provider = "openai", Model = "gpt-4o", Resume = missing }, log, OpenAIEnvironment, prompt: null);
+        Assert.NotNull(early);
+
+        var parts = await RuntimeStages.ComposeRestAsync(early, log, verboseOutput: null, TestContext.Current.CancellationToken);
+
+        Assert.Null(parts);
+        Assert.Contains(log.Reported, d => d.Severity == DiagnosticSeverity.Error && d.Message.Contains(missing, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ComposeRestAsync_ForANewRun_BuildsTheSessionAndTheToolsOverTheEarlyStages()
+    {
+        var log = new DiagnosticLog();
+        var early = RuntimeStages.ComposeEarly(Options with { Provider = "openai", Model = "gpt-4o", NoSessionPersistence = true }, log, OpenAIEnvironment, prompt: null);
+        Assert.NotNull(early);
+
+        var parts = await RuntimeStages.ComposeRestAsync(early, log, verboseOutput: null, TestContext.Current.CancellationToken);
+
+        Assert.NotNull(parts);
+        try
+        {
+            Assert.Same(early.Settings, parts.Settings);
+            Assert.Same(early.Permissions.Checker, parts.Permissions.Checker);
+            Assert.False(string.IsNullOrEmpty(parts.Session.Current.Session.Id));
+            Assert.Contains("Bash", parts.Tools.Registry.ListNames());
+            Assert.DoesNotContain(log.Reported, d => d.Severity == DiagnosticSeverity.Error);
+        }
+        finally
+        {
+            await parts.Tools.Shells.DisposeAsync();
+            await parts.Session.Current.Session.DisposeAsync();
+            parts.Extensions.Extensions.Dispose();
+            await parts.Extensions.Mcp.DisposeAsync();
+            parts.Provider.Client.Dispose();
+            parts.Settings.Store.Dispose();
+        }
+    }
 }

@@ -138,6 +138,27 @@ internal sealed class FakeEngine : IInteractiveEngine
     public Task<string?> ExpandCustomCommandAsync(string name, string arguments) =>
         Task.FromResult(Custom.Any(c => c.Name == name) ? $"expanded {name} with {arguments}" : null);
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _notices = new();
+
+    /// <summary>Queues a notice and raises <see cref="NoticesArrived"/>, as the real engine does on a settings change.</summary>
+    public void AddNotice(string text)
+    {
+        _notices.Enqueue(text);
+        NoticesArrived?.Invoke();
+    }
+
+    public event Action? NoticesArrived;
+
+    public IReadOnlyList<string> TakeNotices()
+    {
+        var taken = new List<string>();
+        while (_notices.TryDequeue(out var n))
+        {
+            taken.Add(n);
+        }
+        return taken;
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     public static JsonElement Args(string json) => JsonDocument.Parse(json).RootElement.Clone();

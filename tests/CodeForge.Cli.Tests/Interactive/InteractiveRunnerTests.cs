@@ -88,6 +88,39 @@ public sealed class InteractiveRunnerTests() : ForgeWorkspaceTestBase("forge-tui
     }
 
     [Fact]
+    public async Task Session_PaintsTheWelcomeAndPromptBeforeTheRuntimeIsBuilt_AndRunsInputTypedMeanwhileOnceItIs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // A SessionStart hook that waits on a FIFO holds the runtime's build (hooks start as its last step) until the
+        // test writes to it.
+        var fifo = Path.Combine(_root.FullName, "gate");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync(ct);
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        var settings = Path.Combine(Home, ".forge", "settings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(settings)!);
+        await File.WriteAllTextAsync(settings, $$$"""{"hooks": {"SessionStart": [{"hooks": [{"type": "command", "command": "cat '{{{fifo}}}' > /dev/null"}]}]}}""", ct);
+        _server.Enqueue(ScriptedTurn.Reply("typed early, answered late"));
+        await using var term = await TmuxTerminal.StartAsync(["--provider", "openai"], Repo, Env());
+
+        await term.WaitForAsync("CodeForge");
+        await term.WaitForAsync("> ");
+        await term.TypeAsync("a question typed before forge is ready");
+        await term.PressAsync("Enter");
+        // The runtime cannot be complete: the hook still waits on the FIFO, so no model request can have been made.
+        Assert.Empty(_server.Requests);
+        await Task.Run(() => File.WriteAllText(fifo, "go\n"), ct).WaitAsync(ct);
+
+        await term.WaitForAsync("typed early, answered late");
+        Assert.Contains("a question typed before forge is ready", _server.Requests[^1].Body, StringComparison.Ordinal);
+        await term.TypeAsync("/exit");
+        await term.PressAsync("Enter");
+        Assert.Equal(0, await term.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task Session_WhenTheSettingsDenyWriteDuringATurn_ShowsANoticeAndDeniesTheNextWrite()
     {
         var ct = TestContext.Current.CancellationToken;

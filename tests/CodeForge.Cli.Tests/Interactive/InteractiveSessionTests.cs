@@ -255,4 +255,56 @@ public sealed class InteractiveSessionTests : IDisposable
         Assert.Contains("the notes", prompt, StringComparison.Ordinal);
         Assert.Single(prompt.Split("<attached-file").Skip(1));
     }
+
+    private StartingView EarlyView => new(_dir, "early-model", "early-provider", () => CodeForge.Core.Permissions.PermissionMode.Default,
+        Path.Combine(_dir, "settings.local.json"), []);
+
+    [Fact]
+    public async Task RunAsync_WithInputTypedBeforeTheEngineIsBuilt_PaintsTheWelcomeFirst_AndHandlesTheInputOnceBuilt()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var built = new FakeEngine(_dir);
+        built.Custom.Add(new CustomCommandInfo("deploy", "Deploy it", "<env>", "project"));
+        await using var starting = new StartingEngine(EarlyView, new CodeForge.Cli.Composition.DiagnosticLog(), async ct =>
+        {
+            await gate.Task.WaitAsync(ct);
+            return built;
+        }, Ct);
+        var session = new InteractiveSession(starting, _screen, _router, new InputHistory(null), "0.1.0");
+        _keys.Type("/deploy prod\nhello\n/exit\n");
+
+        // The welcome is painted before RunAsync first waits, from the early stages; nothing can run before the build.
+        var run = session.RunAsync(Ct);
+        Assert.Contains("early-provider · early-model", Output, StringComparison.Ordinal);
+        Assert.Empty(built.Prompts);
+        gate.SetResult();
+
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromMinutes(2), Ct));
+        Assert.Equal(["expanded deploy with prod", "hello"], built.Prompts);
+        Assert.Contains("forge -r " + built.SessionId, Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenTheEngineFailsToBuildAfterTheWelcome_ShowsWhyAndReturnsOne()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var log = new CodeForge.Cli.Composition.DiagnosticLog();
+        await using var starting = new StartingEngine(EarlyView, log, async ct =>
+        {
+            await gate.Task.WaitAsync(ct);
+            log.Error("the session could not be created: disk full");
+            return null;
+        }, Ct);
+        var session = new InteractiveSession(starting, _screen, _router, new InputHistory(null), "0.1.0");
+        _keys.Type("hello\n");
+
+        var run = session.RunAsync(Ct);
+        Assert.DoesNotContain("disk full", Output, StringComparison.Ordinal);
+        gate.SetResult();
+
+        Assert.Equal(1, await run.WaitAsync(TimeSpan.FromMinutes(2), Ct));
+        var welcome = Output.IndexOf("early-model", StringComparison.Ordinal);
+        var problem = Output.IndexOf("the session could not be created: disk full", StringComparison.Ordinal);
+        Assert.True(welcome >= 0 && problem > welcome, Output);
+    }
 }

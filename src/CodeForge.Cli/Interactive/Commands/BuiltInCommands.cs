@@ -7,6 +7,13 @@ internal static class BuiltInCommands
     /// <summary>Adds the built-ins, then the engine's custom commands and skills (which never hide a built-in), to <paramref name="registry"/>.</summary>
     public static void Register(SlashCommands registry, CommandContext context)
     {
+        RegisterBuiltIns(registry, context);
+        RegisterCustom(registry, context);
+    }
+
+    /// <summary>Adds the built-ins only (the engine's custom commands are not known yet while it starts).</summary>
+    public static void RegisterBuiltIns(SlashCommands registry, CommandContext context)
+    {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(context);
         ISlashCommand[] builtIns =
@@ -34,6 +41,13 @@ internal static class BuiltInCommands
         {
             registry.Add(command);
         }
+    }
+
+    /// <summary>Adds the engine's custom commands and skills (after the built-ins, which they never hide).</summary>
+    public static void RegisterCustom(SlashCommands registry, CommandContext context)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(context);
         foreach (var custom in context.Engine.CustomCommands)
         {
             registry.Add(new CustomCommand(context, custom));
