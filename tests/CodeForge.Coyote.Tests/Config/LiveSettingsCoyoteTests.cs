@@ -99,7 +99,8 @@ public sealed class LiveSettingsCoyoteTests
                     await Task.Yield();
                 }
             });
-            await Task.WhenAll(writer, Task.Run(Decide), Task.Run(Decide));
+            // The array overload: Coyote 1.7.11 intercepts Task.WhenAll(Task[]), not .NET 10's params ReadOnlySpan one.
+            await Task.WhenAll(new[] { writer, Task.Run(Decide), Task.Run(Decide) });
             await live.DisposeAsync();
 
             Specification.Assert(live.Applied.Version == store.Current.Version, $"the pump ended on version {live.Applied.Version}, not {store.Current.Version}");
