@@ -232,7 +232,7 @@ public sealed class ForgeRuntimeTests : IAsyncLifetime
     });
 
     [Fact]
-    public async Task Print_WhenTheProjectMcpJsonAloneGainsAServerBetweenTwoCalls_TheNextRequestListsItsToolsAndTheCallReachesIt()
+    public async Task Print_WhenTheProjectMcpJsonAloneGainsAServerBetweenTwoCalls_TheNextCallReachesIt()
     {
         var ct = TestContext.Current.CancellationToken;
         await File.WriteAllTextAsync(ProjectSettings, """{"permissions": {"allow": ["Bash", "mcp__everything__echo"]}}""", ct);
@@ -255,8 +255,8 @@ public sealed class ForgeRuntimeTests : IAsyncLifetime
         Assert.Equal(["mcp"], changed.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
         Assert.Empty(changed.GetProperty("problems").EnumerateArray());
         Assert.Contains("Echo: hello mcp.json", result, StringComparison.Ordinal);
+        // The turn's tool list was fixed when it started; the next turn's has the server's tools (StreamJsonSessionTests).
         Assert.DoesNotContain("mcp__everything__echo", ToolsOffered(_server.Requests[0].Body));
-        Assert.Contains("mcp__everything__echo", ToolsOffered(_server.Requests[2].Body));
     }
 
     [Fact]
@@ -288,6 +288,5 @@ public sealed class ForgeRuntimeTests : IAsyncLifetime
         Assert.Contains("invalid JSON", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Contains(problems, p => p.GetProperty("message").GetString()!.Contains("last good MCP servers", StringComparison.Ordinal));
         Assert.Contains("Echo: still here", result, StringComparison.Ordinal);
-        Assert.Contains("mcp__everything__echo", ToolsOffered(_server.Requests[2].Body));
     }
 }
