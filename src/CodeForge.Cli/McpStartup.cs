@@ -36,12 +36,12 @@ internal sealed class McpStartup : IAsyncDisposable
     /// a trusted one's servers start as <paramref name="approval"/> allows. <paramref name="skipped"/> gets each server left out, with why.
     /// </summary>
     public static McpConfigSet LoadConfig(string cwd, string home, Func<string, string?> environment, IEnumerable<McpPluginServer>? plugins,
-        bool projectTrusted, McpJsonApproval approval, ICollection<string> skipped)
+        bool projectTrusted, McpJsonApproval approval, ICollection<string> skipped, McpConfigFileMemory? lastGood = null)
     {
         ArgumentNullException.ThrowIfNull(approval);
         ArgumentNullException.ThrowIfNull(skipped);
         var sources = McpConfigSources.ForProject(MemoryFiles.FindRepositoryRoot(cwd), home) with { Plugins = [.. plugins ?? []] };
-        var config = McpConfigLoader.Load(projectTrusted ? sources : sources with { ProjectFile = null }, environment);
+        var config = McpConfigLoader.Load(projectTrusted ? sources : sources with { ProjectFile = null }, environment, lastGood);
         var kept = config.Servers.Where(server =>
         {
             if (server.Scope != McpConfigScope.Project || approval.Allows(server.Name, out var why))
@@ -80,7 +80,7 @@ internal sealed class McpStartup : IAsyncDisposable
         }
         var manager = new McpClientManager(config.Servers, options);
         var connecting = config.Servers.IsEmpty ? Task.FromResult(ImmutableArray<McpServerStatus>.Empty) : manager.ConnectAllAsync(cancellationToken);
-        return Task.FromResult(new McpStartup(manager, diagnostics, connecting));
+        return Task.FromResult(new McpStartup(manager, diagnostics, connecting) { _problems = ProblemText(config.Diagnostics) });
     }
 
     /// <summary>No configured server at all (<c>--strict-mcp-config</c>: only the <c>--mcp-config</c> servers start).</summary>
@@ -141,16 +141,25 @@ internal sealed class McpStartup : IAsyncDisposable
     /// once, when the set comes from the settings and <c>.mcp.json</c>).</summary>
     public void ReloadWith(Func<Core.Config.SettingsSnapshot, McpConfigSet> load) => _reload = load;
 
+    /// <summary>The configuration problems last reported (start-up's, then each live apply's); only the live worker writes it.</summary>
+    private string _problems = "";
+
+    private static string ProblemText(ImmutableArray<McpConfigDiagnostic> problems) => string.Join('\n', problems);
+
     /// <summary>
-    /// Reads the server set for <paramref name="next"/> and, when it differs, makes it the manager's: the tools of removed
-    /// and replaced servers are handed to <paramref name="deregister"/>, new and replaced servers are started (each within
-    /// the start-up timeout) and their tools handed to <paramref name="register"/>, a failure reported. Null when nothing
-    /// changed (or live reload is off).
+    /// Reads the server set for <paramref name="next"/> (the MCP files as they are now, a broken one keeping its last good
+    /// servers) and, when it differs, makes it the manager's. The manager swaps its set at once; the tools of removed and
+    /// replaced servers are withdrawn through <paramref name="deregister"/> in one <paramref name="publish"/> step; new and
+    /// replaced servers are then started (each within the start-up timeout, outside any gate, a failure reported) and all
+    /// their tools handed to <paramref name="register"/> in a second <paramref name="publish"/> step. So a decision inside
+    /// the settings gate sees the tool list before, between or after those two steps — never a tool of a server no longer
+    /// in the set, nor part of a started server's tools. Null when live reload is off. Called by one worker at a time.
     /// </summary>
-    public async Task<McpServerSetChange?> ApplySettingsAsync(Core.Config.SettingsSnapshot next, Action<ImmutableArray<ITool>> register,
-        Action<IEnumerable<string>> deregister, CancellationToken cancellationToken)
+    public async Task<McpSetApplied?> ApplySettingsAsync(Core.Config.SettingsSnapshot next, Func<Action, Task> publish,
+        Action<ImmutableArray<ITool>> register, Action<IEnumerable<string>> deregister, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(publish);
         ArgumentNullException.ThrowIfNull(register);
         ArgumentNullException.ThrowIfNull(deregister);
         if (_reload is not { } reload)
@@ -158,15 +167,23 @@ internal sealed class McpStartup : IAsyncDisposable
             return null;
         }
         var config = reload(next);
+        var problemsText = ProblemText(config.Diagnostics);
+        var problemsChanged = !string.Equals(problemsText, _problems, StringComparison.Ordinal);
+        _problems = problemsText;
         if (!Manager.WouldChange(config.Servers))
         {
-            return null;
+            return new McpSetApplied(null, config.Diagnostics, problemsChanged);
         }
         var toolsBefore = Manager.GetStatuses().ToDictionary(st => st.Name, st => st.Tools, StringComparer.Ordinal);
         var change = await Manager.ApplyAsync(config.Servers, cancellationToken).ConfigureAwait(false);
-        deregister(change.Removed.Concat(change.Restarted).SelectMany(name => toolsBefore[name]).Select(t => t.Name));
+        var gone = change.Removed.Concat(change.Restarted).SelectMany(name => toolsBefore[name]).Select(t => t.Name).ToList();
+        if (gone.Count > 0)
+        {
+            await publish(() => deregister(gone)).ConfigureAwait(false);
+        }
         var started = await Task.WhenAll(change.Added.Concat(change.Restarted)
             .Select(name => Manager.ConnectAsync(name, cancellationToken)).ToArray()).ConfigureAwait(false);
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var status in started)
         {
             if (status.State == McpServerState.Failed)
@@ -174,10 +191,14 @@ internal sealed class McpStartup : IAsyncDisposable
                 _diagnostics.Error($"MCP server \"{status.Name}\" failed: {status.Error}");
                 continue;
             }
-            var names = status.Tools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-            register([.. Manager.GetTools().Where(t => names.Contains(t.Name))]);
+            names.UnionWith(status.Tools.Select(t => t.Name));
         }
-        return change;
+        ImmutableArray<ITool> tools = [.. Manager.GetTools().Where(t => names.Contains(t.Name))];
+        if (!tools.IsEmpty)
+        {
+            await publish(() => register(tools)).ConfigureAwait(false);
+        }
+        return new McpSetApplied(change, config.Diagnostics, problemsChanged);
     }
 
     public async ValueTask DisposeAsync()
@@ -196,3 +217,10 @@ internal sealed class McpStartup : IAsyncDisposable
         }
     }
 }
+
+/// <summary>What one live apply of the MCP server set did.</summary>
+/// <param name="Change">The servers added, removed and restarted; null when the set was already the desired one.</param>
+/// <param name="Problems">The problems in the MCP files now (a broken file's last good servers stay, with a note).</param>
+/// <param name="ProblemsChanged">Whether <paramref name="Problems"/> differ from those last reported.</param>
+/// <remarks>Immutable.</remarks>
+internal sealed record McpSetApplied(McpServerSetChange? Change, ImmutableArray<McpConfigDiagnostic> Problems, bool ProblemsChanged);

@@ -164,7 +164,9 @@ internal static class RuntimeStages
         {
             log.Warning(skippedLine);
         }
-        var store = new SettingsStore(new SettingsLocations(home, MemoryFiles.FindRepositoryRoot(cwd)), commandLine, null,
+        var mcpFiles = Mcp.Config.McpConfigSources.ForProject(MemoryFiles.FindRepositoryRoot(cwd), home);
+        // The MCP server files are watched with the settings: a change to one alone is a new settings version.
+        var store = new SettingsStore(new SettingsLocations(home, MemoryFiles.FindRepositoryRoot(cwd)) { AlsoWatched = [mcpFiles.ProjectFile!, mcpFiles.UserFile!] }, commandLine, null,
             trust.IsTrusted ? null : UntrustedProjectSettings.Restrict);
         var stage = new SettingsStage(o, home, cwd, environment, trust, store);
         foreach (var d in stage.Snapshot.Diagnostics.Where(d => d.IsError))
@@ -259,10 +261,11 @@ internal static class RuntimeStages
         }
         else
         {
-            var config = McpStartup.LoadConfig(cwd, s.Home, s.Environment, pluginServers, s.Trust.IsTrusted, Mcp.Config.McpJsonApproval.From(s.Snapshot.Files), skipped);
+            var lastGood = new Mcp.Config.McpConfigFileMemory();
+            var config = McpStartup.LoadConfig(cwd, s.Home, s.Environment, pluginServers, s.Trust.IsTrusted, Mcp.Config.McpJsonApproval.From(s.Snapshot.Files), skipped, lastGood);
             mcp = await McpStartup.BeginAsync(config, cwd, s.Environment, log, ct).ConfigureAwait(false);
             var plugins = pluginServers.ToList();
-            mcp.ReloadWith(next => McpStartup.LoadConfig(cwd, s.Home, s.Environment, plugins, s.Trust.IsTrusted, Mcp.Config.McpJsonApproval.From(next.Files), new List<string>()));
+            mcp.ReloadWith(next => McpStartup.LoadConfig(cwd, s.Home, s.Environment, plugins, s.Trust.IsTrusted, Mcp.Config.McpJsonApproval.From(next.Files), new List<string>(), lastGood));
         }
         CodeForge.Core.Diagnostics.StartupTrace.Mark("mcp started");
         return new ExtensionStage(extensions, mcp, [.. skipped]);

@@ -79,7 +79,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         Diagnostics = diagnostics;
         _conversation = new Conversation(Session.EffectiveMessages);
         _sink = new SessionConversationSink(Session);
-        _live = new LiveSettings(Settings, [ApplyPermissions, ApplyHooks, ApplyEnvironment, ApplyModel, ApplyMcp]);
+        _live = new LiveSettings(Settings, [ApplyPermissions, ApplyHooks, ApplyEnvironment, ApplyModel], ApplyMcpAsync);
         Gate = new ToolCallGate(Checker, new ToolCallGateOptions { Hooks = _hooks.Session, Prompt = permissions.Prompt, Settings = _live.Gate, Tools = Registry });
         ConfigureModel();
     }
@@ -304,15 +304,15 @@ internal sealed class ForgeRuntime : IAsyncDisposable
     }
 
     /// <summary>
-    /// A changed MCP server set (the settings' <c>mcpServers</c>, <c>mcp.json</c>, <c>.mcp.json</c> approvals) is applied
-    /// before the change is announced: new and changed servers started, removed ones closed, their tools registered or
-    /// withdrawn. This runs on the settings pump's flow (no synchronization context), so waiting here blocks only later
-    /// settings changes, each server bounded by the MCP start-up timeout.
+    /// The MCP server set of a settings version (the settings' <c>mcpServers</c>, <c>.mcp.json</c> and <c>~/.forge/mcp.json</c>
+    /// — all watched — and the <c>.mcp.json</c> approvals), applied by <see cref="LiveSettings"/>' own serial worker, never
+    /// by the settings pump: a new server's start-up (up to <c>MCP_TIMEOUT</c>) delays no permission, hook, env or model
+    /// change. The tool list changes in atomic steps under the settings gate (see <see cref="McpStartup.ApplySettingsAsync"/>).
+    /// Announced as its own change (<c>mcp</c>, with the MCP files' problems), once per applied set or new problems.
     /// </summary>
-    private void ApplyMcp(SettingsSnapshot applied, SettingsSnapshot next, SettingsChangeBuilder change)
+    private async Task<SettingsChange?> ApplyMcpAsync(SettingsSnapshot next, CancellationToken cancellationToken)
     {
-#pragma warning disable VSTHRD002 // see the summary: the pump flow has no synchronization context to deadlock on
-        var mcpChange = Task.Run(() => _mcp.ApplySettingsAsync(next, tools =>
+        var applied = await _mcp.ApplySettingsAsync(next, _live.ChangeUnderGateAsync, tools =>
         {
             foreach (var tool in tools)
             {
@@ -324,12 +324,15 @@ internal sealed class ForgeRuntime : IAsyncDisposable
             {
                 Registry.Deregister(name);
             }
-        }, CancellationToken.None)).GetAwaiter().GetResult();
-#pragma warning restore VSTHRD002
-        if (mcpChange is { IsEmpty: false })
+        }, cancellationToken).ConfigureAwait(false);
+        if (applied is null || (applied.Change is not { IsEmpty: false } && !applied.ProblemsChanged))
         {
-            change.Changed("mcp");
+            return null;
         }
+        ImmutableArray<SettingsDiagnostic> problems = [.. applied.Problems.Select(p => new SettingsDiagnostic(
+            new SettingsSource(p.File.EndsWith(CodeForge.Core.Paths.ForgeFiles.ProjectMcpFile, StringComparison.Ordinal) ? SettingsScope.Project : SettingsScope.User, p.File),
+            p.Line, p.IsNote ? "" : p.Server is null ? "mcpServers" : $"mcpServers.{p.Server}", p.Message, IsError: !p.IsNote))];
+        return new SettingsChange(next.Version, applied.Change is { IsEmpty: false } ? ["mcp"] : [], problems);
     }
 
     /// <summary>Switches to a model the settings changed to, between turns.</summary>

@@ -23,6 +23,13 @@ public sealed record SettingsLocations(string HomeDirectory, string ProjectDirec
         new(SettingsScope.Local, Path.Combine(ProjectDirectory, ForgeFiles.ForgeDirectory, ForgeFiles.LocalSettingsFile)),
     ];
 
+    /// <summary>
+    /// Files that are not settings but whose change reloads them (a new version that changes no setting), so what is read
+    /// from them for a version (the MCP server files <c>.mcp.json</c> and <c>~/.forge/mcp.json</c>) follows them while
+    /// forge runs. Watched like the settings files.
+    /// </summary>
+    public ImmutableArray<string> AlsoWatched { get; init; } = [];
+
     /// <summary>The managed settings file.</summary>
     public SettingsSource Managed => new(SettingsScope.Managed, ManagedSettingsPath);
 

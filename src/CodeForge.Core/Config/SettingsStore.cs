@@ -4,7 +4,7 @@ namespace CodeForge.Core.Config;
 
 /// <summary>
 /// Loads the layered settings of a project and keeps them current: <see cref="Reload"/> re-reads every file, and
-/// <see cref="StartWatching"/> reloads when a settings file changes.
+/// <see cref="StartWatching"/> reloads when a settings file (or one of <see cref="SettingsLocations.AlsoWatched"/>) changes.
 /// </summary>
 /// <remarks>
 /// <para>Thread-safe. <see cref="Current"/> is one immutable <see cref="SettingsSnapshot"/> behind a volatile reference:
@@ -156,7 +156,11 @@ public sealed class SettingsStore : IDisposable
     }
 
     private IEnumerable<string> WatchedDirectories() =>
-        _locations.FilesBeforeCommandLine.Add(_locations.Managed).Select(f => Path.GetDirectoryName(f.Path)!).Distinct(StringComparer.Ordinal);
+        WatchedFiles().Select(f => Path.GetDirectoryName(f)!).Distinct(StringComparer.Ordinal);
+
+    /// <summary>Every file whose change reloads: the settings files and <see cref="SettingsLocations.AlsoWatched"/>.</summary>
+    private IEnumerable<string> WatchedFiles() =>
+        _locations.FilesBeforeCommandLine.Add(_locations.Managed).Select(f => f.Path).Concat(_locations.AlsoWatched);
 
     /// <summary>Creates a watcher; one that cannot be created is recorded and skipped. Called under the reload lock.</summary>
     private void TryWatch(Func<FileSystemWatcher> create)
@@ -208,9 +212,9 @@ public sealed class SettingsStore : IDisposable
             WatchDirectory(directory, debounce);
         }
         // A file may have been written into the new directory before its watcher started.
-        if (_locations.FilesBeforeCommandLine.Add(_locations.Managed).FirstOrDefault(f => Path.GetDirectoryName(f.Path) == directory) is { } file)
+        if (WatchedFiles().FirstOrDefault(f => Path.GetDirectoryName(f) == directory) is { } file)
         {
-            OnFileEvent(file.Path, debounce);
+            OnFileEvent(file, debounce);
         }
     }
 
@@ -230,8 +234,7 @@ public sealed class SettingsStore : IDisposable
 
     private void OnFileEvent(string path, TimeSpan debounce)
     {
-        var files = _locations.FilesBeforeCommandLine.Add(_locations.Managed);
-        if (!files.Any(f => string.Equals(f.Path, path, StringComparison.Ordinal)))
+        if (!WatchedFiles().Any(f => string.Equals(f, path, StringComparison.Ordinal)))
         {
             return;
         }

@@ -8,6 +8,9 @@ namespace CodeForge.Mcp.Config;
 /// <summary>A problem in an MCP configuration file: where (file, line, server) and why.</summary>
 public sealed record McpConfigDiagnostic(string File, int Line, string? Server, string Message)
 {
+    /// <summary>A note, not an error (e.g. that a broken file's last good servers stay in effect).</summary>
+    public bool IsNote { get; init; }
+
     /// <inheritdoc />
     public override string ToString() =>
         $"{File}{(Line > 0 ? $":{Line}" : "")}: {(Server is null ? "" : $"MCP server \"{Server}\": ")}{Message}";
@@ -62,13 +65,22 @@ public sealed record McpConfigSet(ImmutableArray<McpServerConfig> Servers, Immut
 /// skips the file, a malformed entry skips that server, each with a diagnostic naming file, line and server; a missing
 /// <c>${VAR}</c> keeps the server with its <see cref="McpServerConfig.Error"/>; everything else loads.
 /// </summary>
-/// <remarks>Stateless; safe to call from any thread. Reads each file once per call.</remarks>
+/// <remarks>Stateless (a <see cref="McpConfigFileMemory"/> passed in keeps its own state); safe to call from any thread.
+/// Reads each file once per call.</remarks>
 public static class McpConfigLoader
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
     /// <summary>Loads every source; <paramref name="environment"/> resolves <c>${VAR}</c>.</summary>
-    public static McpConfigSet Load(McpConfigSources sources, Func<string, string?> environment)
+    public static McpConfigSet Load(McpConfigSources sources, Func<string, string?> environment) => Load(sources, environment, lastGood: null);
+
+    /// <summary>
+    /// Loads every source; <paramref name="environment"/> resolves <c>${VAR}</c>. With <paramref name="lastGood"/>, a file
+    /// that cannot be used as a whole (unreadable, invalid JSON, not an object, <c>mcpServers</c> not an object) keeps the
+    /// servers of the last good text read from it through the same memory, with its error and a note saying so; a good
+    /// file's text is remembered; a deleted file contributes nothing and is forgotten.
+    /// </summary>
+    public static McpConfigSet Load(McpConfigSources sources, Func<string, string?> environment, McpConfigFileMemory? lastGood)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(environment);
@@ -91,20 +103,34 @@ public static class McpConfigLoader
         {
             if (file is null || !File.Exists(file))
             {
+                if (file is not null)
+                {
+                    lastGood?.Forget(file);
+                }
                 continue;
             }
-            string json;
+            var required = scope != McpConfigScope.UserSettings;
+            McpConfigSet parsed;
+            bool broken;
             try
             {
-                json = File.ReadAllText(file);
+                (parsed, broken) = ParseFile(File.ReadAllText(file), file, scope, environment, required);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                diagnostics.Add(new McpConfigDiagnostic(file, 0, null, $"could not be read ({ex.Message}); ignored"));
-                continue;
+                (parsed, broken) = (new McpConfigSet([], [new McpConfigDiagnostic(file, 0, null, $"could not be read ({ex.Message}); ignored")]), true);
             }
-            var parsed = Parse(json, file, scope, environment, required: scope != McpConfigScope.UserSettings);
             diagnostics.AddRange(parsed.Diagnostics);
+            if (!broken)
+            {
+                lastGood?.Remember(file, parsed.Servers);
+            }
+            else if (lastGood?.Recall(file) is { } kept)
+            {
+                diagnostics.Add(new McpConfigDiagnostic(file, parsed.Diagnostics.Select(d => d.Line).FirstOrDefault(), null,
+                    "the last good MCP servers of this file stay in effect until it is fixed") { IsNote = true });
+                parsed = parsed with { Servers = kept };
+            }
             foreach (var server in parsed.Servers)
             {
                 servers[server.Name] = server;
@@ -119,7 +145,12 @@ public static class McpConfigLoader
     /// <param name="scope">What kind of file it is.</param>
     /// <param name="environment">Resolves <c>${VAR}</c>.</param>
     /// <param name="required">Whether a missing <c>mcpServers</c> key is worth a diagnostic (not in a settings file).</param>
-    public static McpConfigSet Parse(string json, string file, McpConfigScope scope, Func<string, string?> environment, bool required = true)
+    public static McpConfigSet Parse(string json, string file, McpConfigScope scope, Func<string, string?> environment, bool required = true) =>
+        ParseFile(json, file, scope, environment, required).Set;
+
+    /// <summary>As <see cref="Parse"/>; <c>Broken</c> when the file cannot be used as a whole (see
+    /// <see cref="Load(McpConfigSources, Func{string, string?}, McpConfigFileMemory?)"/>).</summary>
+    private static (McpConfigSet Set, bool Broken) ParseFile(string json, string file, McpConfigScope scope, Func<string, string?> environment, bool required)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(file);
@@ -134,7 +165,7 @@ public static class McpConfigLoader
         {
             diagnostics.Add(new McpConfigDiagnostic(file, (int)(ex.LineNumber ?? -1) + 1, null,
                 $"invalid JSON ({ex.Message.Split(". ")[0].TrimEnd('.')}); no server was loaded from this file"));
-            return new McpConfigSet([], diagnostics.ToImmutable());
+            return (new McpConfigSet([], diagnostics.ToImmutable()), true);
         }
         using (document)
         {
@@ -144,7 +175,7 @@ public static class McpConfigLoader
             if (root.ValueKind != JsonValueKind.Object)
             {
                 diagnostics.Add(new McpConfigDiagnostic(file, 1, null, "must be a JSON object with an \"mcpServers\" object; ignored"));
-                return new McpConfigSet([], diagnostics.ToImmutable());
+                return (new McpConfigSet([], diagnostics.ToImmutable()), true);
             }
             if (!root.TryGetProperty("mcpServers", out var map))
             {
@@ -152,12 +183,12 @@ public static class McpConfigLoader
                 {
                     diagnostics.Add(new McpConfigDiagnostic(file, 1, null, "has no \"mcpServers\" object; no server was loaded"));
                 }
-                return new McpConfigSet([], diagnostics.ToImmutable());
+                return (new McpConfigSet([], diagnostics.ToImmutable()), false);
             }
             if (map.ValueKind != JsonValueKind.Object)
             {
                 diagnostics.Add(new McpConfigDiagnostic(file, LineOf("mcpServers"), null, "\"mcpServers\" must be an object of servers by name; ignored"));
-                return new McpConfigSet([], diagnostics.ToImmutable());
+                return (new McpConfigSet([], diagnostics.ToImmutable()), true);
             }
             var servers = ImmutableArray.CreateBuilder<McpServerConfig>();
             foreach (var property in map.EnumerateObject())
@@ -168,7 +199,7 @@ public static class McpConfigLoader
                     servers.Add(config);
                 }
             }
-            return new McpConfigSet(servers.ToImmutable(), diagnostics.ToImmutable());
+            return (new McpConfigSet(servers.ToImmutable(), diagnostics.ToImmutable()), false);
         }
     }
 

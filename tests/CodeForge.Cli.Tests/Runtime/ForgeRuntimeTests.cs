@@ -189,7 +189,8 @@ public sealed class ForgeRuntimeTests() : ForgeWorkspaceTestBase("forge-live-")
             ["permissions"] = new Dictionary<string, string[]> { ["allow"] = ["Bash", "mcp__everything__echo"] },
             ["mcpServers"] = new Dictionary<string, object> { ["everything"] = new Dictionary<string, object> { ["command"] = "node", ["args"] = new[] { McpTestServers.Everything, "stdio" } } },
         }), ct);
-        var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsSettingsChanged, ct)).RootElement;
+        // The permission change is announced at once; the MCP set on its own once the server answered.
+        var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsMcpChanged, ct)).RootElement;
         edited.SetResult();
         var result = await forge.WaitForLineAsync(l => IsToolResult(l, "call_2"), ct);
         var (exitCode, _, stderr) = await forge.WaitForExitAsync(ct);
@@ -197,5 +198,78 @@ public sealed class ForgeRuntimeTests() : ForgeWorkspaceTestBase("forge-live-")
         Assert.True(exitCode == 0, stderr);
         Assert.Contains("mcp", changed.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("Echo: hello live", result, StringComparison.Ordinal);
+    }
+
+    private static bool IsMcpChanged(string line) => IsSettingsChanged(line) && line.Contains("\"changed\":[\"mcp\"]", StringComparison.Ordinal);
+
+    /// <summary>The tool names a model request offered (its <c>tools</c>: chat-completions or responses shape).</summary>
+    private static List<string> ToolsOffered(string body) =>
+        [.. JsonDocument.Parse(body).RootElement.GetProperty("tools").EnumerateArray()
+            .Select(t => (t.TryGetProperty("function", out var f) ? f : t).GetProperty("name").GetString()!)];
+
+    private string ProjectMcpJson => Path.Combine(Repo, ".mcp.json");
+
+    private static string EverythingMcpJson() => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["mcpServers"] = new Dictionary<string, object> { ["everything"] = new Dictionary<string, object> { ["command"] = "node", ["args"] = new[] { McpTestServers.Everything, "stdio" } } },
+    });
+
+    [Fact]
+    public async Task Print_WhenTheProjectMcpJsonAloneGainsAServerBetweenTwoCalls_TheNextCallReachesIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await File.WriteAllTextAsync(ProjectSettings, """{"permissions": {"allow": ["Bash", "mcp__everything__echo"]}}""", ct);
+        await File.WriteAllTextAsync(ProjectMcpJson, """{"mcpServers": {}}""", ct);
+        var edited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Bash", BashArgs("echo first"), "call_1"),
+            ScriptedTurn.CallTool("mcp__everything__echo", """{"message":"hello mcp.json"}""", "call_2") with { HoldUntil = edited.Task },
+            ScriptedTurn.Reply("done"));
+        await using var forge = LiveForgeProcess.Start(["-p", "use the new server", "--output-format", "stream-json", "--provider", "openai", "--trust-workspace"], Repo, Env());
+
+        await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
+        await File.WriteAllTextAsync(ProjectMcpJson, EverythingMcpJson(), ct);
+        var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsSettingsChanged, ct)).RootElement;
+        edited.SetResult();
+        var result = await forge.WaitForLineAsync(l => IsToolResult(l, "call_2"), ct);
+        var (exitCode, _, stderr) = await forge.WaitForExitAsync(ct);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal(["mcp"], changed.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(changed.GetProperty("problems").EnumerateArray());
+        Assert.Contains("Echo: hello mcp.json", result, StringComparison.Ordinal);
+        // The turn's tool list was fixed when it started; the next turn's has the server's tools (StreamJsonSessionTests).
+        Assert.DoesNotContain("mcp__everything__echo", ToolsOffered(_server.Requests[0].Body));
+    }
+
+    [Fact]
+    public async Task Print_WhenTheProjectMcpJsonBreaksBetweenTwoCalls_TheServerStaysAndTheProblemIsReportedWithItsLine()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await File.WriteAllTextAsync(ProjectSettings, """{"permissions": {"allow": ["Bash", "mcp__everything__echo"]}}""", ct);
+        await File.WriteAllTextAsync(ProjectMcpJson, EverythingMcpJson(), ct);
+        var edited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Bash", BashArgs("echo first"), "call_1"),
+            ScriptedTurn.CallTool("mcp__everything__echo", """{"message":"still here"}""", "call_2") with { HoldUntil = edited.Task },
+            ScriptedTurn.Reply("done"));
+        await using var forge = LiveForgeProcess.Start(["-p", "use the server", "--output-format", "stream-json", "--provider", "openai", "--trust-workspace"], Repo, Env());
+
+        await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
+        await File.WriteAllTextAsync(ProjectMcpJson, "{\n  \"mcpServers\": {\n    \"everything\": \n}", ct);
+        var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsSettingsChanged, ct)).RootElement;
+        edited.SetResult();
+        var result = await forge.WaitForLineAsync(l => IsToolResult(l, "call_2"), ct);
+        var (exitCode, _, stderr) = await forge.WaitForExitAsync(ct);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Empty(changed.GetProperty("changed").EnumerateArray());
+        var problems = changed.GetProperty("problems").EnumerateArray().ToList();
+        var error = Assert.Single(problems, p => p.GetProperty("severity").GetString() == "error");
+        Assert.Equal(ProjectMcpJson, error.GetProperty("file").GetString());
+        Assert.Equal(4, error.GetProperty("line").GetInt32());
+        Assert.Contains("invalid JSON", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(problems, p => p.GetProperty("message").GetString()!.Contains("last good MCP servers", StringComparison.Ordinal));
+        Assert.Contains("Echo: still here", result, StringComparison.Ordinal);
     }
 }

@@ -147,6 +147,53 @@ public sealed class StreamJsonSessionTests() : ForgeWorkspaceTestBase("forge-str
         Assert.Equal("second", second.GetProperty("result").GetString());
     }
 
+    [Fact]
+    public async Task McpJsonGainsAServerBetweenTurns_TheNextTurnsToolListHasItsTools()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var mcpJson = Path.Combine(Repo, ".mcp.json");
+        await File.WriteAllTextAsync(mcpJson, """{"mcpServers": {}}""", ct);
+        _server.Enqueue(ScriptedTurn.Reply("first"), ScriptedTurn.Reply("second"));
+        using var process = StartForge(["--trust-workspace"]);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(90));
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        async Task<JsonElement> WaitFor(string type, string? subtype = null)
+        {
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                var json = JsonDocument.Parse(line).RootElement;
+                if (json.GetProperty("type").GetString() == type && (subtype is null || json.GetProperty("subtype").GetString() == subtype))
+                {
+                    return json;
+                }
+            }
+            Assert.Fail($"forge ended before a {type} {subtype} line: {await stderr}");
+            return default;
+        }
+        List<string> ToolsOffered(int request) =>
+            [.. JsonDocument.Parse(_server.Requests[request].Body).RootElement.GetProperty("tools").EnumerateArray()
+                .Select(t => (t.TryGetProperty("function", out var f) ? f : t).GetProperty("name").GetString()!)];
+
+        await process.StandardInput.WriteLineAsync(User("one").AsMemory(), timeout.Token);
+        await WaitFor("result");
+        await File.WriteAllTextAsync(mcpJson, JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["mcpServers"] = new Dictionary<string, object> { ["everything"] = new Dictionary<string, object> { ["command"] = "node", ["args"] = new[] { McpTestServers.Everything, "stdio" } } },
+        }), ct);
+        var changed = await WaitFor("system", "settings_changed");
+        await process.StandardInput.WriteLineAsync(User("two").AsMemory(), timeout.Token);
+        await WaitFor("result");
+        process.StandardInput.Close();
+        await process.StandardOutput.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Equal(["mcp"], changed.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotContain("mcp__everything__echo", ToolsOffered(0));
+        Assert.Contains("mcp__everything__echo", ToolsOffered(1));
+    }
+
     private static string User(string text) => JsonSerializer.Serialize(new { type = "user", message = new { role = "user", content = text }, parent_tool_use_id = (string?)null, session_id = "" });
 
     [Fact]

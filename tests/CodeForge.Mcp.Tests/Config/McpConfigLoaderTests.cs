@@ -216,4 +216,37 @@ public sealed class McpConfigLoaderTests : IDisposable
         Assert.Equal("/plugins/db-tools", db.Env["CLAUDE_PLUGIN_ROOT"]);
         Assert.True(Directory.Exists(data));
     }
+
+    [Fact]
+    public void Load_WhenAFileBreaksAfterAGoodRead_KeepsItsLastGoodServersAndSaysWhereAndWhy()
+    {
+        var dir = Directory.CreateTempSubdirectory("forge-mcp-lastgood-");
+        try
+        {
+            var project = Path.Combine(dir.FullName, ".mcp.json");
+            var memory = new McpConfigFileMemory();
+            File.WriteAllText(project, """{"mcpServers": {"one": {"command": "node", "args": ["a.js"]}}}""");
+            Assert.Equal(["one"], McpConfigLoader.Load(new McpConfigSources { ProjectFile = project }, NoEnv, memory).Servers.Select(s => s.Name));
+
+            File.WriteAllText(project, "{\n  \"mcpServers\": {\n    \"two\": }\n}");
+            var broken = McpConfigLoader.Load(new McpConfigSources { ProjectFile = project }, NoEnv, memory);
+
+            Assert.Equal(["one"], broken.Servers.Select(s => s.Name));
+            var error = Assert.Single(broken.Diagnostics, d => !d.IsNote);
+            Assert.Equal((project, 3), (error.File, error.Line));
+            Assert.Contains("invalid JSON", error.Message, StringComparison.Ordinal);
+            var note = Assert.Single(broken.Diagnostics, d => d.IsNote);
+            Assert.Contains("last good MCP servers of this file stay in effect", note.Message, StringComparison.Ordinal);
+            Assert.Empty(McpConfigLoader.Load(new McpConfigSources { ProjectFile = project }, NoEnv).Servers);
+
+            File.Delete(project);
+            Assert.Empty(McpConfigLoader.Load(new McpConfigSources { ProjectFile = project }, NoEnv, memory).Servers);
+            File.WriteAllText(project, "not json");
+            Assert.Empty(McpConfigLoader.Load(new McpConfigSources { ProjectFile = project }, NoEnv, memory).Servers);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
