@@ -10,7 +10,8 @@
 # (namespaces CodeForge.Core.Tests.<Folder>.*; -a runs every Core test instead). Runner mtp uses
 # tests/CodeForge.Core.Tests on Stryker's preview Microsoft Testing Platform runner (its initial run fails here).
 # Reports (HTML and JSON) go to artifacts/mutation/<UTC time>/; the script prints the score per folder and per file.
-# State (docs/verification.md §4): neither runner yields a valid score yet with xunit v3 tests; the script says so.
+# State (docs/verification.md §4): neither runner yields a valid score with xunit v3 tests; after a vstest run the
+# script prints the tools/mutation-replay.py commands that score each folder in the test process instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -23,7 +24,7 @@ while getopts "r:ac:h" opt; do
     r) runner="$OPTARG" ;;
     a) all_tests=true ;;
     c) concurrency="$OPTARG" ;;
-    *) sed -n '2,13p' "$0"; exit 2 ;;
+    *) sed -n '2,14p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -69,8 +70,11 @@ echo "stryker ($runner): $test_project, mutating ${paths[*]}, tests ${filter:-al
 # Under VSTest, xunit v3 runs the tests in a child process of the testhost, where Stryker never activates a mutant
 # (docs/verification.md §4): no coverage is captured and every mutant survives. Refuse to print that as a score.
 if grep -qs "test coverage capture failed" "$out"/logs/log-*.txt; then
-  echo "Stryker captured no coverage: the mutants were not active where the tests ran, so the score is not valid" \
-    "(docs/verification.md §4)." >&2
+  echo "Stryker captured no coverage: the mutants were not active where the tests ran, so its score is not valid" \
+    "(docs/verification.md §4). Score each folder by replaying the compiled mutants in the test process:" >&2
+  for p in "${paths[@]}"; do
+    echo "  tools/mutation-replay.py $(ls "$out"/logs/log-*.txt | head -1) ${p%%/*} -j 2 -t 30" >&2
+  done
   exit 1
 fi
 
