@@ -16,6 +16,7 @@ public sealed class CachingCounterTests
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new CachingCounter(_inner, capacity));
         Assert.Equal("capacity", ex.ParamName);
+        Assert.Contains("must be at least 1 text", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -30,6 +31,20 @@ public sealed class CachingCounterTests
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new CachingCounter(_inner, 10, maxCachedTextLength: -1));
         Assert.Equal("maxCachedTextLength", ex.ParamName);
+        Assert.Contains("cannot be negative", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_WhenMaxCachedTextLengthIsZero_CachesOnlyTheEmptyText()
+    {
+        var cache = new CachingCounter(_inner, 10, maxCachedTextLength: 0);
+
+        cache.Count("");
+        cache.Count("a");
+
+        Assert.True(cache.CountWithHit("").Hit);
+        Assert.False(cache.CountWithHit("a").Hit);
+        Assert.Equal([""], cache.KeysMostRecentFirst());
     }
 
     [Fact]
@@ -201,6 +216,37 @@ public sealed class CachingCounterTests
         Assert.Equal(new CachedCount(3, Hit: true), await second);
         Assert.Equal(1, _inner.Calls("abc"));
         Assert.Equal(new TokenCacheStats(Hits: 1, Misses: 1, Size: 1, Capacity: 10), cache.GetStats());
+    }
+
+    [Fact]
+    public async Task Count_WhenTwoCallersJoinTheSameCount_BothGetItsResult()
+    {
+        // The second joiner must reuse the in-flight slot the first joiner published, not replace it: a replaced slot is
+        // never completed and its waiter hangs (a mutant that Stryker left alive).
+        var ct = TestContext.Current.CancellationToken;
+        var cache = new CachingCounter(_inner, 10);
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        _inner.OnCount = _ => { entered.Set(); release.Wait(ct); };
+
+        var first = Task.Run(() => cache.CountWithHit("abc"), ct);
+        entered.Wait(ct);
+        var second = Task.Run(() => cache.CountWithHit("abc"), ct);
+        Assert.True(SpinWait.SpinUntil(() => cache.GetStats().Hits == 1, Patience), "the second caller never joined");
+        var third = Task.Run(() => cache.CountWithHit("abc"), ct);
+        Assert.True(SpinWait.SpinUntil(() => cache.GetStats().Hits == 2, Patience), "the third caller never joined");
+        release.Set();
+
+        Assert.Equal(new CachedCount(3, Hit: false), await first.WaitAsync(Patience, ct));
+        Assert.Equal(new CachedCount(3, Hit: true), await second.WaitAsync(Patience, ct));
+        Assert.Equal(new CachedCount(3, Hit: true), await third.WaitAsync(Patience, ct));
+        Assert.Equal(1, _inner.Calls("abc"));
+    }
+
+    [Fact]
+    public void ToString_NamesTheInnerCounterAndTheCapacity()
+    {
+        Assert.Equal($"CachingCounter({_inner}, capacity 7)", new CachingCounter(_inner, 7).ToString());
     }
 
     [Fact]
