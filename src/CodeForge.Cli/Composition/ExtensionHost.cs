@@ -74,7 +74,7 @@ internal sealed class ExtensionHost : IDisposable
         if (!projectTrusted)
         {
             fileSkills = fileSkills with { Skills = [.. fileSkills.Skills.Select(s => IsUnder(s.SourcePath, projectDirectory)
-                ? new SkillDefinition(s.Metadata, s.Prompt, [], s.Config, s.SourcePath, s.IsBuiltin) : s)] };
+                ? s with { Tools = [], File = null } : s)] };
             fileCommands = fileCommands with { Commands = [.. fileCommands.Commands.Select(c => c.Scope == CommandScope.Project ? c with { AllowedTools = [] } : c)] };
         }
         var results = await loading.ConfigureAwait(false);

@@ -73,7 +73,17 @@ internal static class RunFlags
         ArgumentNullException.ThrowIfNull(catalog);
         if (catalog.Find(name) is { } agent)
         {
-            return agent;
+            try
+            {
+                // A plugin agent's prompt is read on first use: read it now, so a file that went away is an error here.
+                _ = agent.SystemPrompt;
+                return agent;
+            }
+            catch (Core.Skills.MarkdownBodyException ex)
+            {
+                log.Error($"--agent {name}: {ex.Message}");
+                return null;
+            }
         }
         log.Error($"--agent {name}: no agent of that name (from --agents, .forge/agents, .claude/agents or a plugin); known: {string.Join(", ", catalog.Agents.Select(a => a.Name))}");
         return null;

@@ -9,10 +9,26 @@ namespace CodeForge.Core.Agent;
 /// <param name="Model">A model id or alias, or null / <c>inherit</c> for the parent's model.</param>
 /// <param name="SystemPrompt">Its system prompt (the environment is appended).</param>
 /// <param name="SourcePath">The file it was read from, or null for a built-in type.</param>
-/// <remarks>Immutable.</remarks>
+/// <remarks>
+/// Immutable; safe to share between threads. A plugin agent's system prompt is read from its file on first use
+/// (<see cref="SystemPromptSource"/>, a <see cref="Skills.MarkdownBody"/>, whose contract covers concurrent first reads).
+/// </remarks>
 public sealed record AgentDefinition(
     string Name, string Description, ImmutableArray<string>? Tools, string? Model, string SystemPrompt, string? SourcePath = null)
 {
+    private readonly string _systemPrompt = SystemPrompt;
+
+    /// <summary>The system prompt; when <see cref="SystemPromptSource"/> is set, read from that file on first access.</summary>
+    /// <exception cref="Skills.MarkdownBodyException">The file cannot be read now (the message names it).</exception>
+    public string SystemPrompt
+    {
+        get => SystemPromptSource?.Value ?? _systemPrompt;
+        init => _systemPrompt = value;
+    }
+
+    /// <summary>The file the system prompt is read from on first use (it then replaces the one given), or null.</summary>
+    public Skills.MarkdownBody? SystemPromptSource { get; init; }
+
     /// <summary>True for the read-only built-in types: their Bash calls pass <see cref="ToolCallGate.ForReadOnlyAgent(string, string)"/> first.</summary>
     public bool ReadOnly { get; init; }
 

@@ -142,6 +142,17 @@ public sealed class TaskTool : ITool, IToolAccessDescriber, ILongRunningTool, ID
         {
             return ToolResult.Fail($"Unknown subagent_type '{type}'. Available: {string.Join(", ", Catalog.Agents.Select(a => a.Name))}.");
         }
+        if (agent.SystemPromptSource is { IsLoaded: false } body)
+        {
+            try
+            {
+                _ = body.Value;
+            }
+            catch (Skills.MarkdownBodyException ex)
+            {
+                return ToolResult.Fail($"The {agent.Name} subagent cannot start: {ex.Message}");
+            }
+        }
         if (!SlotsBrokenForTests)
         {
             await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -96,6 +96,11 @@ public static class SlashCommands
                 return new SlashExpansion(SlashKind.Refused, prompt, name, [],
                     $"the skill '{name}' is not user-invocable (user-invocable: false); sending the prompt as written");
             }
+            if (SkillTool.ReadBody(skill) is { } unreadable)
+            {
+                return new SlashExpansion(SlashKind.Refused, prompt, name, [],
+                    $"the skill '{name}' cannot be used: {unreadable}; sending the prompt as written");
+            }
             var activation = skills.Activate(skill.Name);
             if (activation.Succeeded)
             {

@@ -18,21 +18,37 @@ public sealed record PluginHookSet(string PluginName, string PluginRoot, string 
 }
 
 /// <summary>A subagent definition file of a plugin (<c>agents/*.md</c>), named <c>plugin:agent</c>, for the subagent runner.</summary>
-/// <remarks>Immutable; safe to share between threads.</remarks>
+/// <remarks>
+/// Immutable; safe to share between threads. The system prompt of an agent read by <see cref="PluginReader"/> is read
+/// from its file when first used (<see cref="PromptSource"/>, a <see cref="MarkdownBody"/>, whose contract covers
+/// concurrent first reads), not at load.
+/// </remarks>
 public sealed record PluginAgent(string Name, string Path, string? Description)
 {
+    private readonly string? _prompt;
+
     /// <summary>The <c>tools</c> it may use, or null for all.</summary>
     public ImmutableArray<string>? Tools { get; init; }
 
     /// <summary>The <c>model</c> (an alias such as <c>sonnet</c>, or <c>inherit</c>), or null.</summary>
     public string? Model { get; init; }
 
-    /// <summary>The system prompt: the file's body.</summary>
-    public string Prompt { get; init; } = "";
+    /// <summary>The system prompt: the file's body. Read from the file on first access when <see cref="PromptSource"/> is set.</summary>
+    /// <exception cref="MarkdownBodyException">The file cannot be read now (the message names it).</exception>
+    public string Prompt
+    {
+        get => _prompt ?? PromptSource?.Value ?? "";
+        init => _prompt = value;
+    }
 
-    /// <summary>As a Task subagent type named <c>plugin:agent</c>.</summary>
+    /// <summary>Where <see cref="Prompt"/> is read from on first use (unless a prompt is given), or null.</summary>
+    public MarkdownBody? PromptSource { get; init; }
+
+    /// <summary>As a Task subagent type named <c>plugin:agent</c> (its system prompt still read on first use).</summary>
     public Agent.AgentDefinition ToDefinition() =>
-        new(Name, Description ?? "", Tools, Model is null or "inherit" ? null : Model, Prompt, Path);
+        _prompt is null && PromptSource is { } source
+            ? new(Name, Description ?? "", Tools, Model is null or "inherit" ? null : Model, "", Path) { SystemPromptSource = source }
+            : new(Name, Description ?? "", Tools, Model is null or "inherit" ? null : Model, Prompt, Path);
 }
 
 /// <summary>

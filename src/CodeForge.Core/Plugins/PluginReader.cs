@@ -211,10 +211,9 @@ public sealed class PluginReader : IPluginReader
                 : Directory.Exists(path) ? Directory.GetFiles(path, "*.md").Order(StringComparer.Ordinal).ToArray() : [];
             foreach (var file in files.Where(f => agentFiles.Add(Path.GetFullPath(f))))
             {
-                if (ReadAgent(file, name, diagnostics) is { } agent)
+                if (ReadAgent(file, name, diagnostics, context.Root, context.Data) is { } agent)
                 {
-                    // Claude Code substitutes the plugin's placeholders in an agent's system prompt when it loads it.
-                    agents.Add(agent with { Prompt = context.SubstituteRoot(agent.Prompt) });
+                    agents.Add(agent);
                 }
             }
         }
@@ -294,7 +293,7 @@ public sealed class PluginReader : IPluginReader
         };
     }
 
-    private static PluginAgent? ReadAgent(string file, string pluginName, List<LoadDiagnostic> diagnostics)
+    private static PluginAgent? ReadAgent(string file, string pluginName, List<LoadDiagnostic> diagnostics, string root, string? data)
     {
         string text;
         try
@@ -334,11 +333,14 @@ public sealed class PluginReader : IPluginReader
             diagnostics.Add(LoadDiagnostic.Fail(file, doc.BodyLine, $"agent '{agentName}' has an empty system prompt (the text after the frontmatter); agent skipped"));
             return null;
         }
-        return new PluginAgent($"{pluginName}:{agentName}", Path.GetFullPath(file), description)
+        // The body was checked above; it is read again when the agent is spawned, with the plugin's placeholders
+        // substituted then (Claude Code substitutes them in an agent's system prompt).
+        var path = Path.GetFullPath(file);
+        return new PluginAgent($"{pluginName}:{agentName}", path, description)
         {
             Tools = tools,
             Model = string.IsNullOrEmpty(model) ? null : model,
-            Prompt = doc.Body.Trim(),
+            PromptSource = new MarkdownBody(path, body => ReadContext.Substitute(body.Trim(), root, data)),
         };
     }
 
@@ -500,8 +502,11 @@ public sealed class PluginReader : IPluginReader
         public string? Data { get; set; }
 
         /// <summary>Replaces <c>${CLAUDE_PLUGIN_ROOT}</c> and <c>${CLAUDE_PLUGIN_DATA}</c> (creating the data folder on this first use).</summary>
-        public string SubstituteRoot(string value) =>
-            PluginDataDirectory.Substitute(value.Replace("${CLAUDE_PLUGIN_ROOT}", Root, StringComparison.Ordinal), Data);
+        public string SubstituteRoot(string value) => Substitute(value, Root, Data);
+
+        /// <summary>As <see cref="SubstituteRoot"/>, for a plugin at <paramref name="root"/> with data folder <paramref name="data"/>.</summary>
+        public static string Substitute(string value, string root, string? data) =>
+            PluginDataDirectory.Substitute(value.Replace("${CLAUDE_PLUGIN_ROOT}", root, StringComparison.Ordinal), data);
 
         /// <summary>The file whose inline object <paramref name="marker"/> stands for, or null for a real path.</summary>
         public PluginJsonFile? Inline(string marker) =>

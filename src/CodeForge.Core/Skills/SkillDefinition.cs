@@ -9,11 +9,16 @@ namespace CodeForge.Core.Skills;
 /// </summary>
 /// <remarks>
 /// Immutable and validated on construction (tools are non-blank, option names unique). Safe to share across threads.
+/// A definition made by <see cref="FromFile"/> reads its prompt from the file on first use (a <see cref="MarkdownBody"/>,
+/// whose contract covers concurrent first reads); such a prompt compares equal by the file it comes from, never by
+/// reading it.
 /// </remarks>
 public sealed record SkillDefinition
 {
     private readonly ImmutableArray<string> _tools;
     private readonly ImmutableArray<SkillConfig> _config;
+    private readonly string? _prompt;
+    private readonly MarkdownBody? _body;
 
     public SkillDefinition(
         SkillMetadata metadata,
@@ -22,9 +27,22 @@ public sealed record SkillDefinition
         IEnumerable<SkillConfig>? config = null,
         string? sourcePath = null,
         bool isBuiltin = false)
+        : this(metadata, prompt ?? throw new ArgumentNullException(nameof(prompt)), null, tools, config, sourcePath, isBuiltin)
+    {
+    }
+
+    private SkillDefinition(
+        SkillMetadata metadata,
+        string? prompt,
+        MarkdownBody? body,
+        IEnumerable<string>? tools,
+        IEnumerable<SkillConfig>? config,
+        string? sourcePath,
+        bool isBuiltin)
     {
         Metadata = metadata ?? throw new ArgumentNullException(nameof(metadata));
-        Prompt = prompt ?? throw new ArgumentNullException(nameof(prompt));
+        _prompt = prompt;
+        _body = body;
         _tools = SkillText.RequireList(tools, nameof(tools), $"Tool of skill '{metadata.Name}'");
         var options = ImmutableArray.CreateBuilder<SkillConfig>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -46,13 +64,34 @@ public sealed record SkillDefinition
         IsBuiltin = isBuiltin;
     }
 
+    /// <summary>
+    /// A skill whose prompt is the body of a file, read when it is first needed (<see cref="MarkdownBody"/>): a SKILL.md
+    /// is parsed for its frontmatter at load, and its body read on activation.
+    /// </summary>
+    public static SkillDefinition FromFile(SkillMetadata metadata, MarkdownBody body, IEnumerable<string>? tools = null, string? sourcePath = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return new SkillDefinition(metadata, null, body, tools, null, sourcePath ?? body.Path, false);
+    }
+
     public SkillMetadata Metadata { get; }
 
-    /// <summary>The system-prompt addition; <c>{{ option }}</c> placeholders are filled from the activation's config.</summary>
-    public string Prompt { get; }
+    /// <summary>
+    /// The system-prompt addition; <c>{{ option }}</c> placeholders are filled from the activation's config. For a
+    /// definition made by <see cref="FromFile"/> the first access reads the file.
+    /// </summary>
+    /// <exception cref="MarkdownBodyException">The body is read from a file that cannot be read now (the message names it).</exception>
+    public string Prompt => _prompt ?? _body!.Value;
+
+    /// <summary>Where the prompt is read from when it is read lazily (<see cref="FromFile"/>), else null.</summary>
+    public MarkdownBody? PromptSource => _body;
 
     /// <summary>Tool names or permission patterns the skill uses (SKILL.md <c>allowed-tools</c>, e.g. <c>Bash(git:*)</c>).</summary>
-    public IReadOnlyList<string> Tools => _tools;
+    public IReadOnlyList<string> Tools
+    {
+        get => _tools;
+        init => _tools = SkillText.RequireList(value, nameof(Tools), $"Tool of skill '{Metadata.Name}'");
+    }
 
     public IReadOnlyList<SkillConfig> Config => _config;
 
@@ -80,9 +119,13 @@ public sealed record SkillDefinition
 
     public bool Equals(SkillDefinition? other) =>
         other is not null &&
-        Metadata == other.Metadata && Prompt == other.Prompt && SourcePath == other.SourcePath &&
+        Metadata == other.Metadata && SamePrompt(other) && SourcePath == other.SourcePath &&
         IsBuiltin == other.IsBuiltin && File == other.File &&
         SkillText.SequenceEqual(_tools, other._tools) && SkillText.SequenceEqual(_config, other._config);
 
-    public override int GetHashCode() => HashCode.Combine(Metadata, Prompt, SourcePath, IsBuiltin, _tools.Length, _config.Length);
+    public override int GetHashCode() => HashCode.Combine(Metadata, _prompt ?? _body!.Path, SourcePath, IsBuiltin, _tools.Length, _config.Length);
+
+    // A lazy prompt is compared by its file, so comparing never reads (or fails on) a body.
+    private bool SamePrompt(SkillDefinition other) =>
+        _body is null ? other._body is null && _prompt == other._prompt : other._body is not null && _body.Path == other._body.Path;
 }

@@ -6,9 +6,16 @@ namespace CodeForge.Core.Skills;
 /// What a SKILL.md file declared beyond the core <see cref="SkillDefinition"/>: Claude Code's invocation fields, where
 /// the skill lives, its supporting files and the plugin it came from.
 /// </summary>
-/// <remarks>Immutable; safe to share between threads.</remarks>
+/// <remarks>
+/// Immutable; safe to share between threads. A loaded SKILL.md lists its <see cref="SupportingFiles"/> on first use (the
+/// skill's activation), not at load: a <see cref="Lazy{T}"/> with <see cref="LazyThreadSafetyMode.ExecutionAndPublication"/>,
+/// so concurrent first readers list the directory once and see the same list.
+/// </remarks>
 public sealed record SkillFileInfo
 {
+    private readonly ImmutableArray<string>? _supportingFiles;
+    private readonly Lazy<ImmutableArray<string>>? _supportingFilesListing;
+
     /// <summary>The skill's directory (<c>${CLAUDE_SKILL_DIR}</c>).</summary>
     public required string Directory { get; init; }
 
@@ -31,7 +38,17 @@ public sealed record SkillFileInfo
     public ImmutableDictionary<string, string> Metadata { get; init; } = ImmutableDictionary<string, string>.Empty;
 
     /// <summary>Other files in the skill directory, relative to it (listed for the model, never inlined).</summary>
-    public ImmutableArray<string> SupportingFiles { get; init; } = [];
+    public ImmutableArray<string> SupportingFiles
+    {
+        get => _supportingFiles ?? _supportingFilesListing?.Value ?? [];
+        init => _supportingFiles = value;
+    }
+
+    /// <summary>Lists <see cref="SupportingFiles"/> on first use, unless they are given (null: none).</summary>
+    internal Func<ImmutableArray<string>>? ListSupportingFiles
+    {
+        init => _supportingFilesListing = value is null ? null : new Lazy<ImmutableArray<string>>(value, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
 
     /// <summary>The plugin the skill belongs to, or null.</summary>
     public string? PluginName { get; init; }

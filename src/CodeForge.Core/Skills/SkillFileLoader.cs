@@ -41,12 +41,21 @@ public static class SkillFileLoader
             diagnostics.Add(LoadDiagnostic.Fail(skillFile, null, $"cannot read the skill: {ex.Message}"));
             return null;
         }
-        return Parse(text, skillFile, scope, diagnostics, pluginName, pluginRoot, listFiles: true);
+        // Only the frontmatter is kept: the body is read again when the skill is activated, and the supporting files
+        // are listed then (Claude Code too reads only a skill's frontmatter at start).
+        return Parse(text, skillFile, scope, diagnostics, pluginName, pluginRoot, listFiles: true, lazyBody: true);
     }
 
-    /// <summary>Parses SKILL.md text (see <see cref="Load"/>); the directory of <paramref name="skillFile"/> is the skill's.</summary>
+    /// <summary>
+    /// Parses SKILL.md text (see <see cref="Load"/>); the directory of <paramref name="skillFile"/> is the skill's. With
+    /// <paramref name="listFiles"/> the supporting files are listed when first asked for.
+    /// </summary>
     public static SkillDefinition? Parse(string text, string skillFile, SkillScope scope, ICollection<LoadDiagnostic> diagnostics,
-        string? pluginName = null, string? pluginRoot = null, bool listFiles = false)
+        string? pluginName = null, string? pluginRoot = null, bool listFiles = false) =>
+        Parse(text, skillFile, scope, diagnostics, pluginName, pluginRoot, listFiles, lazyBody: false);
+
+    private static SkillDefinition? Parse(string text, string skillFile, SkillScope scope, ICollection<LoadDiagnostic> diagnostics,
+        string? pluginName, string? pluginRoot, bool listFiles, bool lazyBody)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(skillFile);
@@ -103,6 +112,7 @@ public static class SkillFileLoader
         var tools = doc.GetList("allowed-tools", warnings);
         var info = new SkillFileInfo
         {
+            ListSupportingFiles = listFiles ? () => ListSupportingFiles(directory) : null,
             Directory = directory,
             ArgumentHint = doc.GetString("argument-hint", warnings),
             WhenToUse = doc.GetString("when_to_use", warnings),
@@ -110,7 +120,6 @@ public static class SkillFileLoader
             UserInvocable = doc.GetBool("user-invocable", warnings) ?? true,
             Model = doc.GetString("model", warnings),
             Metadata = doc.GetMap("metadata", warnings),
-            SupportingFiles = listFiles ? ListSupportingFiles(directory) : [],
             PluginName = pluginName,
             PluginRoot = pluginRoot,
             Scope = scope,
@@ -124,7 +133,10 @@ public static class SkillFileLoader
         {
             diagnostics.Add(w);
         }
-        return new SkillDefinition(metadata, doc.Body.Trim('\n', '\r'), tools, sourcePath: Path.GetFullPath(skillFile)) { File = info };
+        var source = Path.GetFullPath(skillFile);
+        return lazyBody
+            ? SkillDefinition.FromFile(metadata, new MarkdownBody(source, TrimBody), tools, source) with { File = info }
+            : new SkillDefinition(metadata, TrimBody(doc.Body), tools, sourcePath: source) { File = info };
     }
 
     /// <summary>
@@ -187,6 +199,8 @@ public static class SkillFileLoader
         warnings.Add(LoadDiagnostic.Warn(file, doc.LineOf("name"), $"name '{declared}' cannot be used (spaces, ':' or control characters); using the directory name '{directoryName}'"));
         return Usable(directoryName) ? directoryName : null;
     }
+
+    private static string TrimBody(string body) => body.Trim('\n', '\r');
 
     private static bool Usable(string name) =>
         name.Length > 0 && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is ':' or '/' or '\\');

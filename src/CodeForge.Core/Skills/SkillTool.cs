@@ -79,6 +79,10 @@ public sealed class SkillTool : ITool, IToolAccessDescriber
         {
             return Task.FromResult(ToolResult.Fail($"The skill '{name}' can only be run by the user (disable-model-invocation)."));
         }
+        if (ReadBody(skill) is { } unreadable)
+        {
+            return Task.FromResult(ToolResult.Fail($"Could not activate the skill '{name}': {unreadable}"));
+        }
         var result = _registry.Activate(skill.Name);
         if (!result.Succeeded)
         {
@@ -86,5 +90,26 @@ public sealed class SkillTool : ITool, IToolAccessDescriber
         }
         var metadata = new Dictionary<string, object?> { ["skill"] = skill.Name };
         return Task.FromResult(ToolResult.Ok(SkillInstructions.Render(result.Skill!, args, _context()), metadata));
+    }
+
+    /// <summary>
+    /// Reads the skill's body if it is read lazily (<see cref="SkillDefinition.PromptSource"/>), before it is activated;
+    /// returns why it cannot be read (naming the file), or null.
+    /// </summary>
+    internal static string? ReadBody(Skill skill)
+    {
+        if (skill.Definition.PromptSource is not { IsLoaded: false } body)
+        {
+            return null;
+        }
+        try
+        {
+            _ = body.Value;
+            return null;
+        }
+        catch (MarkdownBodyException ex)
+        {
+            return ex.Message;
+        }
     }
 }

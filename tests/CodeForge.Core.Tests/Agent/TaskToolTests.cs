@@ -283,4 +283,21 @@ public sealed class TaskToolTests : IDisposable
         Assert.Equal("child done", events.OfType<ToolCallFinished>().Single(f => f.ToolName == "Task").Result.Output);
         Assert.Equal("ALPHA\nmiddle\nOMEGA\n", await File.ReadAllTextAsync(file, Ct));
     }
+
+    [Fact]
+    public async Task Execute_APluginAgentWhoseFileWasDeleted_FailsNamingTheFileWithoutCallingTheModel()
+    {
+        var file = Path.Combine(_dir.FullName, "gone.md");
+        var gone = new AgentDefinition("p:gone", "Goes away", null, null, "", file) { SystemPromptSource = new CodeForge.Core.Skills.MarkdownBody(file) };
+        var client = new RoutingChatClient((_, _, _) => System.Threading.Tasks.Task.FromResult(RoutingChatClient.Text("never")));
+        var setup = Build(client, null, 4, new AgentCatalog([.. AgentDefinition.BuiltIn, gone], []));
+        var args = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["description"] = "d", ["prompt"] = "x", ["subagent_type"] = "p:gone" });
+
+        var result = await setup.Task.ExecuteAsync(args, new ToolContext(_dir.FullName), Ct);
+
+        Assert.False(result.Success);
+        Assert.Contains("The p:gone subagent cannot start", result.Error, StringComparison.Ordinal);
+        Assert.Contains(file, result.Error, StringComparison.Ordinal);
+        Assert.Empty(client.Requests);
+    }
 }

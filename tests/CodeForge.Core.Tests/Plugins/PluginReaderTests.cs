@@ -254,4 +254,47 @@ public sealed class PluginReaderTests : IDisposable
         Assert.Equal(["deck:a", "deck:b"], result.Plugin!.Skills.Select(s => s.Metadata.Name));
         Assert.Equal("deck:x", Assert.Single(result.Plugin.Agents).Name);
     }
+
+    [Fact]
+    public void Read_AnAgent_ReadsItsSystemPromptWhenSpawned_WithThePluginRootSubstituted()
+    {
+        _tree.Write("lazy/.claude-plugin/plugin.json", """{"name": "lazy"}""");
+        var file = _tree.Write("lazy/agents/helper.md", "---\ndescription: Helps.\n---\nOld prompt.\n");
+        var agent = Assert.Single(PluginReader.Read(_tree["lazy"]).Plugin!.Agents);
+        Assert.False(agent.PromptSource!.IsLoaded);
+
+        File.WriteAllText(file, "---\ndescription: Helps.\n---\nRun ${CLAUDE_PLUGIN_ROOT}/bin/x.\n");
+        var definition = agent.ToDefinition();
+
+        Assert.Equal($"Run {_tree["lazy"]}/bin/x.", definition.SystemPrompt);
+        Assert.Equal(definition.SystemPrompt, agent.Prompt);
+        Assert.Equal(1, agent.PromptSource.Reads);
+    }
+
+    [Fact]
+    public void Read_AnAgentWithAnEmptySystemPrompt_IsStillSkippedAtLoadNamingTheFile()
+    {
+        _tree.Write("empty/.claude-plugin/plugin.json", """{"name": "empty"}""");
+        var file = _tree.Write("empty/agents/blank.md", "---\ndescription: Nothing.\n---\n   \n");
+
+        var result = PluginReader.Read(_tree["empty"]);
+
+        Assert.Empty(result.Plugin!.Agents);
+        var problem = Assert.Single(result.Diagnostics);
+        Assert.Equal(file, problem.File);
+        Assert.Contains("empty system prompt", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_AnAgentWhoseFileIsDeletedBeforeItIsSpawned_FailsNamingTheFile()
+    {
+        _tree.Write("del/.claude-plugin/plugin.json", """{"name": "del"}""");
+        var file = _tree.Write("del/agents/gone.md", "---\ndescription: Goes away.\n---\nPrompt.\n");
+        var definition = Assert.Single(PluginReader.Read(_tree["del"]).Plugin!.Agents).ToDefinition();
+        File.Delete(file);
+
+        var ex = Assert.Throws<MarkdownBodyException>(() => definition.SystemPrompt);
+
+        Assert.Contains(file, ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -191,4 +191,35 @@ public sealed class SkillFileLoaderTests : IDisposable
 
     [Fact]
     public void CheckName_TooLong_IsRejected() => Assert.NotNull(SkillFileLoader.CheckName(new string('a', 65)));
+
+    [Fact]
+    public void Load_KeepsOnlyTheFrontmatter_AndReadsTheBodyWhenItIsFirstUsed()
+    {
+        var (skill, _) = Load("lazy", TempTree.Skill("lazy", "d", body: "Old body."));
+        Assert.False(skill!.PromptSource!.IsLoaded);
+
+        _tree.Write("lazy/SKILL.md", TempTree.Skill("lazy", "d", body: "New body."));
+
+        Assert.Equal("New body.", skill.Prompt);
+        Assert.Equal(1, skill.PromptSource.Reads);
+    }
+
+    [Fact]
+    public void Load_ListsSupportingFilesWhenFirstAskedFor_NotAtLoad()
+    {
+        var (skill, _) = Load("later", TempTree.Skill("later", "d"));
+
+        _tree.Write("later/scripts/added-after-load.sh", "echo");
+
+        Assert.Equal(["scripts/added-after-load.sh"], skill!.File!.SupportingFiles);
+    }
+
+    [Fact]
+    public void Parse_OfTextInMemory_KeepsTheBody()
+    {
+        var skill = SkillFileLoader.Parse(TempTree.Skill("mem", "d", body: "In memory."), _tree["mem/SKILL.md"], SkillScope.User, new List<LoadDiagnostic>());
+
+        Assert.Null(skill!.PromptSource);
+        Assert.Equal("In memory.", skill.Prompt);
+    }
 }

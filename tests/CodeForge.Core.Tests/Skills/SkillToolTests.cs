@@ -104,4 +104,35 @@ public sealed class SkillToolTests
         Assert.Contains("a:lint, b:lint", result.Error, StringComparison.Ordinal);
         Assert.Null(_registry.ActiveSkill);
     }
+
+    [Fact]
+    public async Task Execute_WhenTheSkillFileWasDeletedAfterLoading_FailsNamingTheFileAndActivatesNothing()
+    {
+        using var tree = new TempTree();
+        var file = tree.Write("gone/SKILL.md", TempTree.Skill("gone", "d"));
+        _registry.Register(SkillFileLoader.Load(file, SkillScope.Project, new List<LoadDiagnostic>())!);
+        File.Delete(file);
+
+        var result = await Call("""{"skill":"gone"}""");
+
+        Assert.False(result.Success);
+        Assert.Contains("Could not activate the skill 'gone'", result.Error, StringComparison.Ordinal);
+        Assert.Contains(file, result.Error, StringComparison.Ordinal);
+        Assert.Null(_registry.ActiveSkill);
+    }
+
+    [Fact]
+    public async Task Execute_OfALoadedSkill_ShowsTheBodyAsItIsOnDiskAtActivation()
+    {
+        using var tree = new TempTree();
+        var file = tree.Write("edit/SKILL.md", TempTree.Skill("edit", "d", body: "Before."));
+        _registry.Register(SkillFileLoader.Load(file, SkillScope.Project, new List<LoadDiagnostic>())!);
+        await File.WriteAllTextAsync(file, TempTree.Skill("edit", "d", body: "After the edit."), TestContext.Current.CancellationToken);
+
+        var result = await Call("""{"skill":"edit"}""");
+
+        Assert.True(result.Success, result.Error);
+        Assert.Contains("After the edit.", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Before.", result.Output, StringComparison.Ordinal);
+    }
 }
