@@ -147,7 +147,9 @@ public sealed class SkillRegistryLinearizabilityTests
             {
                 Deactivate();
             }
-            Thread.SpinWait(100);
+            // The race window: a sleep, not a spin, so the thread is switched out here even on a loaded machine where
+            // a spin finishes inside one time slice and the hunt records only serial histories (seen once at load 70).
+            Thread.Sleep(1);
             _active = name;
             return "ok";
         }
@@ -159,7 +161,9 @@ public sealed class SkillRegistryLinearizabilityTests
             {
                 return "none";
             }
-            Thread.SpinWait(100);
+            // The race window: a sleep, not a spin, so the thread is switched out here even on a loaded machine where
+            // a spin finishes inside one time slice and the hunt records only serial histories (seen once at load 70).
+            Thread.Sleep(1);
             _active = null;
             return previous;
         }
