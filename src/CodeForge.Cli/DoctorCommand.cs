@@ -24,6 +24,7 @@ internal sealed class DoctorCommand(string workingDirectory, string home, Func<s
     private readonly string _root = MemoryFiles.FindRepositoryRoot(Path.GetFullPath(workingDirectory));
     private WorkspaceTrust? _trust;
     private bool _problems;
+    private readonly List<McpPluginServer> _pluginServers = [];
 
     public static Command Build()
     {
@@ -119,6 +120,11 @@ internal sealed class DoctorCommand(string workingDirectory, string home, Func<s
             var state = enabled.TryGetValue(plugin.Key, out var on) && on ? "enabled" : "disabled";
             var read = PluginReader.Read(plugin.Root);
             Line($"{plugin.Key}: {state}");
+            if (state == "enabled" && read.Plugin is { } def)
+            {
+                // Its MCP servers start with a session: the MCP section lists and checks them with the others.
+                _pluginServers.AddRange(def.McpServers.Select(server => new McpPluginServer(def.Name, server.Key, server.Value, def.Root) { PluginData = def.DataDirectory }));
+            }
             foreach (var d in read.Diagnostics)
             {
                 if (d.IsError)
@@ -146,14 +152,15 @@ internal sealed class DoctorCommand(string workingDirectory, string home, Func<s
         });
     }
 
-    /// <summary>The MCP servers a run here would start (after trust and the <c>.mcp.json</c> approval keys), and config problems.</summary>
+    /// <summary>The MCP servers a run here would start (after trust and the <c>.mcp.json</c> approval keys; with those of the
+    /// enabled plugins when <see cref="Plugins"/> ran first), and config problems.</summary>
     public void Mcp()
     {
         Section("MCP servers");
         var trusted = (_trust ?? WorkspaceTrust.Resolve(_cwd, home, false, TrustStore.ForUser(home))).IsTrusted;
         using var store = new SettingsStore(new SettingsLocations(home, _root), null, null, trusted ? null : UntrustedProjectSettings.Restrict);
         var skipped = new List<string>();
-        var config = McpStartup.LoadConfig(_cwd, home, environment, null, trusted, McpJsonApproval.From(store.Current.Files), skipped);
+        var config = McpStartup.LoadConfig(_cwd, home, environment, _pluginServers, trusted, McpJsonApproval.From(store.Current.Files), skipped);
         if (config.Servers.IsEmpty && skipped.Count == 0)
         {
             Line("none configured");

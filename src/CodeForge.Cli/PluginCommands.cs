@@ -118,6 +118,10 @@ internal static class PluginCommands
             {
                 output.WriteLine($"    agents: {string.Join(", ", def.Agents.Select(a => a.Name))}");
             }
+            if (def.McpServers.Count > 0)
+            {
+                output.WriteLine($"    mcp servers: {string.Join(", ", def.McpServers.Keys)}");
+            }
         }
         return 0;
     }

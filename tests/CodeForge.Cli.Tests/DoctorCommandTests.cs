@@ -65,6 +65,27 @@ public sealed class DoctorCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Doctor_WithAnInstalledPluginThatHasAnMcpServer_ListsThatServerWithTheOthers()
+    {
+        // The shape of public plugins (e.g. jeremylongshore/claude-code-plugins-plus): the servers in a .mcp.json at the
+        // plugin's root, next to .claude-plugin/plugin.json.
+        var plugin = Path.Combine(_dir.FullName, "changelog");
+        Directory.CreateDirectory(Path.Combine(plugin, ".claude-plugin"));
+        var ct = TestContext.Current.CancellationToken;
+        await File.WriteAllTextAsync(Path.Combine(plugin, ".claude-plugin", "plugin.json"), """{"name": "changelog", "version": "0.1.0"}""", ct);
+        await File.WriteAllTextAsync(Path.Combine(plugin, ".mcp.json"), """{"mcpServers": {"changelog-server": {"command": "python3", "args": ["scripts/changelog_mcp.py"]}}}""", ct);
+        Assert.Equal(0, (await ForgeProcess.RunAsync(["plugin", "install", plugin], Repo, Env)).ExitCode);
+
+        var doctor = await ForgeProcess.RunAsync(["doctor"], Repo, Env);
+        var list = await ForgeProcess.RunAsync(["plugin", "list"], Repo, Env);
+
+        var mcpSection = doctor.StdOut[doctor.StdOut.IndexOf("MCP servers", StringComparison.Ordinal)..];
+        Assert.Contains("changelog-server (plugin)", mcpSection, StringComparison.Ordinal);
+        Assert.DoesNotContain("none configured", mcpSection, StringComparison.Ordinal);
+        Assert.Contains("    mcp servers: changelog-server", list.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_WithTheFakeModelServerAsProvider_SaysItIsReachableWithoutSendingTheKeyOrCallingAModel()
     {
         await using var server = await FakeModelServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
