@@ -199,7 +199,10 @@ internal sealed class McpServerConnection : IAsyncDisposable
             {
                 throw;
             }
-            throw new McpServerUnavailableException(Config.Name, Explain(ex) + stderr.Describe(), ex);
+            // The SDK's own stderr tail is in Explain's text when it has one; ours is added only when it has none, so the
+            // same lines are not quoted twice.
+            var sdkQuotedStderr = ex is ClientTransportClosedException { Details: StdioClientCompletionDetails { StandardErrorTail.Count: > 0 } };
+            throw new McpServerUnavailableException(Config.Name, sdkQuotedStderr ? Explain(ex) : Explain(ex) + stderr.Describe(), ex);
         }
     }
 

@@ -185,6 +185,27 @@ public sealed class McpClientManagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConnectAllAsync_ServerThatExitsAtStart_QuotesTheEndOfItsStderrOnce()
+    {
+        // As a plugin's node server without its node_modules does: a stack trace on stderr, then exit 1.
+        var manager = Manager(null, new McpServerConfig
+        {
+            Name = "broken",
+            Command = "sh",
+            Args = ["-c", "echo 'Error: Cannot find module dist/index.js' >&2; echo \"  code: 'MODULE_NOT_FOUND'\" >&2; exit 1"],
+            Source = "test",
+        });
+
+        var statuses = await manager.ConnectAllAsync(Ct);
+
+        var broken = statuses.Single(s => s.Name == "broken");
+        Assert.Equal(McpServerState.Failed, broken.State);
+        Assert.Contains("MODULE_NOT_FOUND", broken.Error, StringComparison.Ordinal);
+        Assert.Equal(1, broken.Error!.Split("its stderr ended with", StringSplitOptions.None).Length - 1);
+        Assert.Equal(1, broken.Error.Split("MODULE_NOT_FOUND", StringSplitOptions.None).Length - 1);
+    }
+
+    [Fact]
     public async Task ConnectAllAsync_SlowServer_HitsTheStartupTimeoutAloneAndItsProcessIsKilled()
     {
         var slow = new McpServerConfig
