@@ -239,14 +239,8 @@ public sealed class OpenAIChatClient : IChatClient
     }
 
     /// <inheritdoc/>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(ChatClientMetadata) ? _metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        ProviderWire.GetService(this, _metadata, serviceType, serviceKey);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -278,7 +272,7 @@ public sealed class OpenAIChatClient : IChatClient
                     {
                         Id = call.CallId,
                         Type = "function",
-                        Function = new ChatWireCallFunction { Name = call.Name, Arguments = OpenAIShared.ArgumentsJson(call) },
+                        Function = new ChatWireCallFunction { Name = call.Name, Arguments = ProviderWire.ArgumentsJson(call) },
                     })
                     .ToList();
                 if (text.Length > 0 || toolCalls.Count > 0)
@@ -304,7 +298,7 @@ public sealed class OpenAIChatClient : IChatClient
                         {
                             Role = "tool",
                             ToolCallId = result.CallId,
-                            Content = OpenAIShared.StringElement(OpenAIShared.ResultText(result)),
+                            Content = OpenAIShared.StringElement(ProviderWire.ResultText(result)),
                         });
                         break;
                     case TextContent { Text.Length: > 0 } text:

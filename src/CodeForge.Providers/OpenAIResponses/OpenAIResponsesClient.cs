@@ -225,14 +225,8 @@ public sealed class OpenAIResponsesClient : IChatClient
     }
 
     /// <inheritdoc/>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(ChatClientMetadata) ? _metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        ProviderWire.GetService(this, _metadata, serviceType, serviceKey);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -279,7 +273,7 @@ public sealed class OpenAIResponsesClient : IChatClient
                             });
                             break;
                         case FunctionCallContent call:
-                            input.Add(new ResponsesItem { Type = "function_call", CallId = call.CallId, Name = call.Name, Arguments = OpenAIShared.ArgumentsJson(call) });
+                            input.Add(new ResponsesItem { Type = "function_call", CallId = call.CallId, Name = call.Name, Arguments = ProviderWire.ArgumentsJson(call) });
                             break;
                     }
                 }
@@ -293,7 +287,7 @@ public sealed class OpenAIResponsesClient : IChatClient
                 switch (content)
                 {
                     case FunctionResultContent result:
-                        input.Add(new ResponsesItem { Type = "function_call_output", CallId = result.CallId, Output = OpenAIShared.ResultText(result) });
+                        input.Add(new ResponsesItem { Type = "function_call_output", CallId = result.CallId, Output = ProviderWire.ResultText(result) });
                         break;
                     case TextContent { Text.Length: > 0 } text:
                         parts.Add(new ResponsesPart { Type = "input_text", Text = text.Text });
