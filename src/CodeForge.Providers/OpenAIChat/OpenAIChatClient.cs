@@ -37,33 +37,14 @@ namespace CodeForge.Providers.OpenAIChat;
 /// </remarks>
 public sealed class OpenAIChatClient : IChatClient
 {
-    private readonly HttpClient _http;
-    private readonly Uri _endpoint;
-    private readonly string? _apiKey;
-    private readonly string _model;
-    private readonly bool _promptCaching;
-    private readonly string? _promptCacheKey;
-    private readonly ReasoningConfig? _reasoning;
-    private readonly ChatClientMetadata _metadata;
+    private readonly OpenAIConnection _connection;
 
     /// <summary>Creates a client for <paramref name="model"/> at <paramref name="baseUrl"/> (the API root including
     /// <c>/v1</c>; <c>chat/completions</c> is appended). <paramref name="apiKey"/> null sends no
     /// <c>Authorization</c> header.</summary>
     public OpenAIChatClient(HttpClient http, Uri baseUrl, string? apiKey, string model,
-        bool promptCaching = false, string? promptCacheKey = null, ReasoningConfig? reasoning = null)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(baseUrl);
-        ArgumentException.ThrowIfNullOrEmpty(model);
-        _http = http;
-        _endpoint = OpenAIShared.Endpoint(baseUrl, "chat/completions");
-        _apiKey = apiKey;
-        _model = model;
-        _promptCaching = promptCaching;
-        _promptCacheKey = promptCacheKey;
-        _reasoning = reasoning;
-        _metadata = new ChatClientMetadata("openai", baseUrl, model);
-    }
+        bool promptCaching = false, string? promptCacheKey = null, ReasoningConfig? reasoning = null) =>
+        _connection = new OpenAIConnection(http, baseUrl, "chat/completions", apiKey, model, promptCaching, promptCacheKey, reasoning);
 
     /// <summary>Whether <paramref name="model"/> takes a reasoning effort: the o-series and the GPT-5 family
     /// (provider prefixes such as <c>openai/</c> ignored).</summary>
@@ -94,8 +75,7 @@ public sealed class OpenAIChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: false);
-        using var http = CreateHttpRequest(request);
-        using var response = await OpenAIShared.SendAsync(_http, http, stream: false, cancellationToken).ConfigureAwait(false);
+        using var response = await _connection.SendAsync(Serialize(request), stream: false, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         ChatCompletionResponse completion;
         await using (body.ConfigureAwait(false))
@@ -147,8 +127,7 @@ public sealed class OpenAIChatClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: true);
-        using var http = CreateHttpRequest(request);
-        using var response = await OpenAIShared.SendAsync(_http, http, stream: true, cancellationToken).ConfigureAwait(false);
+        using var response = await _connection.SendAsync(Serialize(request), stream: true, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
@@ -240,7 +219,7 @@ public sealed class OpenAIChatClient : IChatClient
 
     /// <inheritdoc/>
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        ProviderWire.GetService(this, _metadata, serviceType, serviceKey);
+        ProviderWire.GetService(this, _connection.Metadata, serviceType, serviceKey);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -352,8 +331,8 @@ public sealed class OpenAIChatClient : IChatClient
             }
         }
 
-        var model = options?.ModelId ?? _model;
-        var effort = options?.Reasoning?.Effort ?? (IsReasoningModel(model) ? EffortFor(_reasoning) : null);
+        var model = options?.ModelId ?? _connection.Model;
+        var effort = options?.Reasoning?.Effort ?? (IsReasoningModel(model) ? EffortFor(_connection.Reasoning) : null);
         return new ChatCompletionRequest
         {
             Model = model,
@@ -369,15 +348,13 @@ public sealed class OpenAIChatClient : IChatClient
             Seed = options?.Seed,
             Stop = options?.StopSequences is { Count: > 0 } stops ? [.. stops] : null,
             ReasoningEffort = effort is { } level ? OpenAIShared.EffortWireName(level) : null,
-            PromptCacheKey = OpenAIShared.PromptCacheKey(options, _promptCaching, _promptCacheKey),
+            PromptCacheKey = _connection.PromptCacheKeyFor(options),
             Stream = stream ? true : null,
             StreamOptions = stream ? new ChatStreamOptions { IncludeUsage = true } : null,
         };
     }
 
-    private HttpRequestMessage CreateHttpRequest(ChatCompletionRequest request) =>
-        OpenAIShared.CreateRequest(_endpoint, _apiKey,
-            JsonSerializer.SerializeToUtf8Bytes(request, OpenAIChatJsonContext.Default.ChatCompletionRequest), request.Stream == true);
+    private static byte[] Serialize(ChatCompletionRequest request) => JsonSerializer.SerializeToUtf8Bytes(request, OpenAIChatJsonContext.Default.ChatCompletionRequest);
 
     internal static ChatFinishReason? ToFinishReason(string? reason) => reason switch
     {

@@ -46,41 +46,21 @@ public sealed class OpenAIResponsesClient : IChatClient
     /// Microsoft.Extensions.AI adapter used, so sessions saved before keep working).</summary>
     public const string ReasoningItemIdKey = "reasoningItemId";
 
-    private readonly HttpClient _http;
-    private readonly Uri _endpoint;
-    private readonly string? _apiKey;
-    private readonly string _model;
-    private readonly bool _promptCaching;
-    private readonly string? _promptCacheKey;
-    private readonly ReasoningConfig? _reasoning;
-    private readonly ChatClientMetadata _metadata;
+    private readonly OpenAIConnection _connection;
 
     /// <summary>Creates a client for <paramref name="model"/> at <paramref name="baseUrl"/> (the API root including
     /// <c>/v1</c>; <c>responses</c> is appended). <paramref name="apiKey"/> null sends no <c>Authorization</c>
     /// header.</summary>
     public OpenAIResponsesClient(HttpClient http, Uri baseUrl, string? apiKey, string model,
-        bool promptCaching = false, string? promptCacheKey = null, ReasoningConfig? reasoning = null)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(baseUrl);
-        ArgumentException.ThrowIfNullOrEmpty(model);
-        _http = http;
-        _endpoint = OpenAIShared.Endpoint(baseUrl, "responses");
-        _apiKey = apiKey;
-        _model = model;
-        _promptCaching = promptCaching;
-        _promptCacheKey = promptCacheKey;
-        _reasoning = reasoning;
-        _metadata = new ChatClientMetadata("openai", baseUrl, model);
-    }
+        bool promptCaching = false, string? promptCacheKey = null, ReasoningConfig? reasoning = null) =>
+        _connection = new OpenAIConnection(http, baseUrl, "responses", apiKey, model, promptCaching, promptCacheKey, reasoning);
 
     /// <inheritdoc/>
     public async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: false);
-        using var http = CreateHttpRequest(request);
-        using var response = await OpenAIShared.SendAsync(_http, http, stream: false, cancellationToken).ConfigureAwait(false);
+        using var response = await _connection.SendAsync(Serialize(request), stream: false, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         ResponsesResponse result;
         await using (body.ConfigureAwait(false))
@@ -138,8 +118,7 @@ public sealed class OpenAIResponsesClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: true);
-        using var http = CreateHttpRequest(request);
-        using var response = await OpenAIShared.SendAsync(_http, http, stream: true, cancellationToken).ConfigureAwait(false);
+        using var response = await _connection.SendAsync(Serialize(request), stream: true, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
@@ -226,7 +205,7 @@ public sealed class OpenAIResponsesClient : IChatClient
 
     /// <inheritdoc/>
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        ProviderWire.GetService(this, _metadata, serviceType, serviceKey);
+        ProviderWire.GetService(this, _connection.Metadata, serviceType, serviceKey);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -236,7 +215,7 @@ public sealed class OpenAIResponsesClient : IChatClient
 
     /// <summary>The effort a request asks for: its own, else the configured one (see
     /// <see cref="OpenAIChatClient.EffortFor"/>), else none (the model's default).</summary>
-    internal ReasoningEffort? EffortOf(ChatOptions? options) => options?.Reasoning?.Effort ?? OpenAIChatClient.EffortFor(_reasoning);
+    internal ReasoningEffort? EffortOf(ChatOptions? options) => options?.Reasoning?.Effort ?? OpenAIChatClient.EffortFor(_connection.Reasoning);
 
     /// <summary>The request body for <paramref name="messages"/> and <paramref name="options"/>.</summary>
     internal ResponsesRequest BuildRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
@@ -337,7 +316,7 @@ public sealed class OpenAIResponsesClient : IChatClient
             }
         }
 
-        var model = options?.ModelId ?? _model;
+        var model = options?.ModelId ?? _connection.Model;
         var reasoningModel = OpenAIChatClient.IsReasoningModel(model);
         var effort = reasoningModel ? EffortOf(options) : null;
         return new ResponsesRequest
@@ -357,13 +336,11 @@ public sealed class OpenAIResponsesClient : IChatClient
             Reasoning = reasoningModel
                 ? new ResponsesReasoning { Effort = effort is { } level ? OpenAIShared.EffortWireName(level) : null, Summary = "auto" }
                 : null,
-            PromptCacheKey = OpenAIShared.PromptCacheKey(options, _promptCaching, _promptCacheKey),
+            PromptCacheKey = _connection.PromptCacheKeyFor(options),
         };
     }
 
-    private HttpRequestMessage CreateHttpRequest(ResponsesRequest request) =>
-        OpenAIShared.CreateRequest(_endpoint, _apiKey,
-            JsonSerializer.SerializeToUtf8Bytes(request, OpenAIResponsesJsonContext.Default.ResponsesRequest), request.Stream == true);
+    private static byte[] Serialize(ResponsesRequest request) => JsonSerializer.SerializeToUtf8Bytes(request, OpenAIResponsesJsonContext.Default.ResponsesRequest);
 
     private static TextReasoningContent Reasoning(ResponsesItem item, string text)
     {

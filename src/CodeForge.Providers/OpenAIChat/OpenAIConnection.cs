@@ -1,0 +1,59 @@
+using Microsoft.Extensions.AI;
+
+namespace CodeForge.Providers.OpenAIChat;
+
+/// <summary>What an OpenAI wire client (<see cref="OpenAIChatClient"/>, <see cref="OpenAIResponses.OpenAIResponsesClient"/>)
+/// is configured with: the HTTP client, its endpoint and key, the model, prompt caching and reasoning; and the request
+/// it sends with them.</summary>
+/// <remarks>Immutable after construction, so thread-safe (the <see cref="HttpClient"/> is thread-safe). It does not own
+/// the <see cref="HttpClient"/>.</remarks>
+internal sealed class OpenAIConnection
+{
+    /// <summary>Checks and keeps the settings; <paramref name="path"/> is appended to <paramref name="baseUrl"/> (the API
+    /// root including <c>/v1</c>). <paramref name="apiKey"/> null sends no <c>Authorization</c> header.</summary>
+    public OpenAIConnection(HttpClient http, Uri baseUrl, string path, string? apiKey, string model,
+        bool promptCaching, string? promptCacheKey, ReasoningConfig? reasoning)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        ArgumentException.ThrowIfNullOrEmpty(model);
+        Http = http;
+        Endpoint = OpenAIShared.Endpoint(baseUrl, path);
+        ApiKey = apiKey;
+        Model = model;
+        PromptCaching = promptCaching;
+        PromptCacheKey = promptCacheKey;
+        Reasoning = reasoning;
+        Metadata = new ChatClientMetadata("openai", baseUrl, model);
+    }
+
+    public HttpClient Http { get; }
+
+    public Uri Endpoint { get; }
+
+    public string? ApiKey { get; }
+
+    /// <summary>The model used when a request names none.</summary>
+    public string Model { get; }
+
+    public bool PromptCaching { get; }
+
+    /// <summary>The configured <c>prompt_cache_key</c> (a request's own wins).</summary>
+    public string? PromptCacheKey { get; }
+
+    public ReasoningConfig? Reasoning { get; }
+
+    public ChatClientMetadata Metadata { get; }
+
+    /// <summary>The <c>prompt_cache_key</c> of a request with <paramref name="options"/> (see
+    /// <see cref="OpenAIShared.PromptCacheKey"/>).</summary>
+    public string? PromptCacheKeyFor(ChatOptions? options) => OpenAIShared.PromptCacheKey(options, PromptCaching, PromptCacheKey);
+
+    /// <summary>POSTs the JSON <paramref name="body"/> to the endpoint and returns the response (see
+    /// <see cref="OpenAIShared.SendAsync"/>: an error status throws); the caller disposes it.</summary>
+    public async Task<HttpResponseMessage> SendAsync(byte[] body, bool stream, CancellationToken cancellationToken)
+    {
+        using var request = OpenAIShared.CreateRequest(Endpoint, ApiKey, body, stream);
+        return await OpenAIShared.SendAsync(Http, request, stream, cancellationToken).ConfigureAwait(false);
+    }
+}
