@@ -59,4 +59,34 @@ internal static class ProviderWire
             : serviceType.IsInstanceOfType(client) ? client
             : null;
     }
+
+    /// <summary>The response of a non-streamed call: one assistant message of <paramref name="contents"/>, to which a
+    /// <see cref="UsageContent"/> is added when there is <paramref name="usage"/>; the message and response ids are
+    /// both <paramref name="id"/>.</summary>
+    public static ChatResponse Response(List<AIContent> contents, UsageDetails? usage, string? id, string? modelId,
+        DateTimeOffset? createdAt, ChatFinishReason? finishReason, object raw)
+    {
+        if (usage is not null)
+        {
+            contents.Add(new UsageContent(usage));
+        }
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = id })
+        {
+            ResponseId = id,
+            ModelId = modelId,
+            CreatedAt = createdAt,
+            FinishReason = finishReason,
+            Usage = usage,
+            RawRepresentation = raw,
+        };
+    }
+
+    /// <summary>One streamed assistant update; every update of a response has the response id as its message id, so
+    /// they make one assistant message.</summary>
+    public static ChatResponseUpdate Update(string? id, string? modelId, AIContent[] contents) => new(ChatRole.Assistant, contents)
+    {
+        MessageId = id,
+        ResponseId = id,
+        ModelId = modelId,
+    };
 }

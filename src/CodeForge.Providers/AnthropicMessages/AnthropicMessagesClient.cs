@@ -131,19 +131,8 @@ public sealed class AnthropicMessagesClient : IChatClient
                     break;
             }
         }
-        var usage = ToUsage(message.Usage, null);
-        if (usage is not null)
-        {
-            contents.Add(new UsageContent(usage));
-        }
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = message.Id })
-        {
-            ResponseId = message.Id,
-            ModelId = message.Model ?? request.Model,
-            FinishReason = ToFinishReason(message.StopReason),
-            Usage = usage,
-            RawRepresentation = message,
-        };
+        return ProviderWire.Response(contents, ToUsage(message.Usage, null), message.Id, message.Model ?? request.Model,
+            createdAt: null, ToFinishReason(message.StopReason), message);
     }
 
     /// <inheritdoc/>
@@ -165,12 +154,7 @@ public sealed class AnthropicMessagesClient : IChatClient
             string? stopReason = null;
             var tools = new Dictionary<int, (string Id, string Name, StringBuilder Json)>();
 
-            ChatResponseUpdate Update(params AIContent[] contents) => new(ChatRole.Assistant, contents)
-            {
-                MessageId = messageId,
-                ResponseId = messageId,
-                ModelId = modelId,
-            };
+            ChatResponseUpdate Update(params AIContent[] contents) => ProviderWire.Update(messageId, modelId, contents);
 
             await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
             {

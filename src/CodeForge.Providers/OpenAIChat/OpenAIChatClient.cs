@@ -105,20 +105,9 @@ public sealed class OpenAIChatClient : IChatClient
                 contents.Add(OpenAIShared.ToolCall(call.Id ?? "", call.Function?.Name ?? "", call.Function?.Arguments));
             }
         }
-        var usage = ToUsage(completion.Usage);
-        if (usage is not null)
-        {
-            contents.Add(new UsageContent(usage));
-        }
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = completion.Id })
-        {
-            ResponseId = completion.Id,
-            ModelId = completion.Model ?? request.Model,
-            CreatedAt = completion.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
-            FinishReason = ToFinishReason(choice.FinishReason),
-            Usage = usage,
-            RawRepresentation = completion,
-        };
+        return ProviderWire.Response(contents, ToUsage(completion.Usage), completion.Id, completion.Model ?? request.Model,
+            completion.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+            ToFinishReason(choice.FinishReason), completion);
     }
 
     /// <inheritdoc/>
@@ -139,12 +128,7 @@ public sealed class OpenAIChatClient : IChatClient
             // Calls by their index: fragments of several calls may interleave.
             var calls = new SortedDictionary<int, (string Id, string Name, StringBuilder Arguments)>();
 
-            ChatResponseUpdate Update(params AIContent[] contents) => new(ChatRole.Assistant, contents)
-            {
-                MessageId = id,
-                ResponseId = id,
-                ModelId = modelId,
-            };
+            ChatResponseUpdate Update(params AIContent[] contents) => ProviderWire.Update(id, modelId, contents);
 
             await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
             {

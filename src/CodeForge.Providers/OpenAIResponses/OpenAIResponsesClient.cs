@@ -96,20 +96,9 @@ public sealed class OpenAIResponsesClient : IChatClient
                     break;
             }
         }
-        var usage = ToUsage(result.Usage);
-        if (usage is not null)
-        {
-            contents.Add(new UsageContent(usage));
-        }
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = result.Id })
-        {
-            ResponseId = result.Id,
-            ModelId = result.Model ?? request.Model,
-            CreatedAt = result.CreatedAt is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
-            FinishReason = FinishReason(result, contents.Any(c => c is FunctionCallContent)),
-            Usage = usage,
-            RawRepresentation = result,
-        };
+        return ProviderWire.Response(contents, ToUsage(result.Usage), result.Id, result.Model ?? request.Model,
+            result.CreatedAt is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+            FinishReason(result, contents.Any(c => c is FunctionCallContent)), result);
     }
 
     /// <inheritdoc/>
@@ -127,12 +116,7 @@ public sealed class OpenAIResponsesClient : IChatClient
             var anyCalls = false;
             var arguments = new Dictionary<int, StringBuilder>();
 
-            ChatResponseUpdate Update(params AIContent[] contents) => new(ChatRole.Assistant, contents)
-            {
-                MessageId = id,
-                ResponseId = id,
-                ModelId = modelId,
-            };
+            ChatResponseUpdate Update(params AIContent[] contents) => ProviderWire.Update(id, modelId, contents);
 
             await foreach (var sse in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
             {
