@@ -75,14 +75,8 @@ public sealed class OpenAIChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: false);
-        using var response = await _connection.SendAsync(Serialize(request), stream: false, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        ChatCompletionResponse completion;
-        await using (body.ConfigureAwait(false))
-        {
-            completion = await JsonSerializer.DeserializeAsync(body, OpenAIChatJsonContext.Default.ChatCompletionResponse, cancellationToken).ConfigureAwait(false)
-                ?? throw new JsonException("The response body was JSON null, not a chat completion.");
-        }
+        var completion = await _connection.GetAsync(Serialize(request), OpenAIChatJsonContext.Default.ChatCompletionResponse,
+            "a chat completion", cancellationToken).ConfigureAwait(false);
         if (completion.Error is { } error)
         {
             throw new OpenAIStreamErrorException(error.CodeText, error.Message);

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.AI;
 
 namespace CodeForge.Providers.OpenAIChat;
@@ -55,5 +57,19 @@ internal sealed class OpenAIConnection
     {
         using var request = OpenAIShared.CreateRequest(Endpoint, ApiKey, body, stream);
         return await OpenAIShared.SendAsync(Http, request, stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a non-streamed request and reads its whole JSON body as <typeparamref name="T"/>; a JSON null body
+    /// fails with a message that names what was <paramref name="expected"/>.</summary>
+    public async Task<T> GetAsync<T>(byte[] body, JsonTypeInfo<T> typeInfo, string expected, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var response = await SendAsync(body, stream: false, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await JsonSerializer.DeserializeAsync(stream, typeInfo, cancellationToken).ConfigureAwait(false)
+                ?? throw new JsonException($"The response body was JSON null, not {expected}.");
+        }
     }
 }

@@ -60,14 +60,8 @@ public sealed class OpenAIResponsesClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: false);
-        using var response = await _connection.SendAsync(Serialize(request), stream: false, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        ResponsesResponse result;
-        await using (body.ConfigureAwait(false))
-        {
-            result = await JsonSerializer.DeserializeAsync(body, OpenAIResponsesJsonContext.Default.ResponsesResponse, cancellationToken).ConfigureAwait(false)
-                ?? throw new JsonException("The response body was JSON null, not a response.");
-        }
+        var result = await _connection.GetAsync(Serialize(request), OpenAIResponsesJsonContext.Default.ResponsesResponse,
+            "a response", cancellationToken).ConfigureAwait(false);
         if (result.Error is { } error)
         {
             throw new OpenAIStreamErrorException(error.CodeText, error.Message);
