@@ -297,15 +297,8 @@ public sealed class OpenAIChatClient : IChatClient
             else
             {
                 parallel = options.AllowMultipleToolCalls;
-                toolChoice = options.ToolMode switch
-                {
-                    NoneChatToolMode => OpenAIShared.StringElement("none"),
-                    AutoChatToolMode => OpenAIShared.StringElement("auto"),
-                    RequiredChatToolMode { RequiredFunctionName: { } name } => JsonSerializer.SerializeToElement(
-                        new ChatWireTool { Function = new ChatWireFunction { Name = name } }, OpenAIChatJsonContext.Default.ChatWireTool),
-                    RequiredChatToolMode => OpenAIShared.StringElement("required"),
-                    _ => null,
-                };
+                toolChoice = OpenAIShared.ToolChoice(options.ToolMode, static name => JsonSerializer.SerializeToElement(
+                    new ChatWireTool { Function = new ChatWireFunction { Name = name } }, OpenAIChatJsonContext.Default.ChatWireTool));
             }
         }
 

@@ -89,6 +89,17 @@ internal static class OpenAIShared
         _ => null,
     };
 
+    /// <summary>The <c>tool_choice</c> of a tool mode: <c>none</c>, <c>auto</c>, <c>required</c>, or for a required
+    /// function the API's own object for it (<paramref name="named"/>); null for no mode.</summary>
+    public static JsonElement? ToolChoice(ChatToolMode? mode, Func<string, JsonElement> named) => mode switch
+    {
+        NoneChatToolMode => StringElement("none"),
+        AutoChatToolMode => StringElement("auto"),
+        RequiredChatToolMode { RequiredFunctionName: { } name } => named(name),
+        RequiredChatToolMode => StringElement("required"),
+        _ => null,
+    };
+
     /// <summary>The wire name of an effort: <c>none</c>, <c>low</c>, <c>medium</c>, <c>high</c>, <c>xhigh</c>.</summary>
     public static string EffortWireName(ReasoningEffort effort) => effort switch
     {

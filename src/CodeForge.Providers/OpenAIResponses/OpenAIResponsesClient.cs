@@ -282,15 +282,8 @@ public sealed class OpenAIResponsesClient : IChatClient
             else
             {
                 parallel = options.AllowMultipleToolCalls;
-                toolChoice = options.ToolMode switch
-                {
-                    NoneChatToolMode => OpenAIShared.StringElement("none"),
-                    AutoChatToolMode => OpenAIShared.StringElement("auto"),
-                    RequiredChatToolMode { RequiredFunctionName: { } name } => JsonSerializer.SerializeToElement(
-                        new ResponsesTool { Name = name }, OpenAIResponsesJsonContext.Default.ResponsesTool),
-                    RequiredChatToolMode => OpenAIShared.StringElement("required"),
-                    _ => null,
-                };
+                toolChoice = OpenAIShared.ToolChoice(options.ToolMode, static name => JsonSerializer.SerializeToElement(
+                    new ResponsesTool { Name = name }, OpenAIResponsesJsonContext.Default.ResponsesTool));
             }
         }
 
