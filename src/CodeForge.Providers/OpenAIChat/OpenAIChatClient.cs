@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -110,89 +109,81 @@ public sealed class OpenAIChatClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: true);
-        using var response = await _connection.SendAsync(Serialize(request), stream: true, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
+        string? id = null;
+        var modelId = request.Model;
+        string? finishReason = null;
+        var done = false;
+        UsageDetails? usage = null;
+        // Calls by their index: fragments of several calls may interleave.
+        var calls = new SortedDictionary<int, (string Id, string Name, StringBuilder Arguments)>();
+
+        ChatResponseUpdate Update(params AIContent[] contents) => ProviderWire.Update(id, modelId, contents);
+
+        await foreach (var (_, chunk) in _connection.StreamAsync(Serialize(request), OpenAIChatJsonContext.Default.ChatCompletionResponse,
+            cancellationToken).ConfigureAwait(false))
         {
-            string? id = null;
-            var modelId = request.Model;
-            string? finishReason = null;
-            var done = false;
-            UsageDetails? usage = null;
-            // Calls by their index: fragments of several calls may interleave.
-            var calls = new SortedDictionary<int, (string Id, string Name, StringBuilder Arguments)>();
-
-            ChatResponseUpdate Update(params AIContent[] contents) => ProviderWire.Update(id, modelId, contents);
-
-            await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            if (chunk is null)
             {
-                if (string.IsNullOrWhiteSpace(item.Data))
-                {
-                    continue;
-                }
-                if (item.Data.AsSpan().Trim().SequenceEqual("[DONE]"))
-                {
-                    done = true;
-                    break;
-                }
-                var chunk = OpenAIShared.ParseEvent(item.Data, item.EventType, OpenAIChatJsonContext.Default.ChatCompletionResponse);
-                if (chunk.Error is { } error)
-                {
-                    throw new OpenAIStreamErrorException(error.CodeText, error.Message);
-                }
-                id ??= chunk.Id;
-                modelId = chunk.Model ?? modelId;
-                usage = ToUsage(chunk.Usage) ?? usage;
-                var choice = chunk.Choices?.FirstOrDefault();
-                if (choice is null)
-                {
-                    continue;
-                }
-                finishReason = choice.FinishReason ?? finishReason;
-                if (choice.Delta is not { } delta)
-                {
-                    continue;
-                }
-                if (!string.IsNullOrEmpty(delta.Content))
-                {
-                    yield return Update(new TextContent(delta.Content));
-                }
-                if (!string.IsNullOrEmpty(delta.Refusal))
-                {
-                    yield return Update(new TextContent(delta.Refusal));
-                }
-                foreach (var fragment in delta.ToolCalls ?? [])
-                {
-                    var index = fragment.Index ?? 0;
-                    if (!calls.TryGetValue(index, out var call))
-                    {
-                        call = (fragment.Id ?? "", fragment.Function?.Name ?? "", new StringBuilder());
-                    }
-                    call = (string.IsNullOrEmpty(call.Id) ? fragment.Id ?? "" : call.Id,
-                        string.IsNullOrEmpty(call.Name) ? fragment.Function?.Name ?? "" : call.Name,
-                        call.Arguments.Append(fragment.Function?.Arguments));
-                    calls[index] = call;
-                }
+                // data: [DONE]
+                done = true;
+                break;
             }
-
-            if (finishReason is null && !done)
+            if (chunk.Error is { } error)
             {
-                // Cut off (no finish reason): no final update, so the error mapping above reports it.
-                yield break;
+                throw new OpenAIStreamErrorException(error.CodeText, error.Message);
             }
-            var contents = new List<AIContent>();
-            foreach (var call in calls.Values)
+            id ??= chunk.Id;
+            modelId = chunk.Model ?? modelId;
+            usage = ToUsage(chunk.Usage) ?? usage;
+            var choice = chunk.Choices?.FirstOrDefault();
+            if (choice is null)
             {
-                contents.Add(OpenAIShared.ToolCall(call.Id, call.Name, call.Arguments.ToString()));
+                continue;
             }
-            if (usage is not null)
+            finishReason = choice.FinishReason ?? finishReason;
+            if (choice.Delta is not { } delta)
             {
-                contents.Add(new UsageContent(usage));
+                continue;
             }
-            var final = Update([.. contents]);
-            final.FinishReason = ToFinishReason(finishReason) ?? (calls.Count > 0 ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop);
-            yield return final;
+            if (!string.IsNullOrEmpty(delta.Content))
+            {
+                yield return Update(new TextContent(delta.Content));
+            }
+            if (!string.IsNullOrEmpty(delta.Refusal))
+            {
+                yield return Update(new TextContent(delta.Refusal));
+            }
+            foreach (var fragment in delta.ToolCalls ?? [])
+            {
+                var index = fragment.Index ?? 0;
+                if (!calls.TryGetValue(index, out var call))
+                {
+                    call = (fragment.Id ?? "", fragment.Function?.Name ?? "", new StringBuilder());
+                }
+                call = (string.IsNullOrEmpty(call.Id) ? fragment.Id ?? "" : call.Id,
+                    string.IsNullOrEmpty(call.Name) ? fragment.Function?.Name ?? "" : call.Name,
+                    call.Arguments.Append(fragment.Function?.Arguments));
+                calls[index] = call;
+            }
         }
+
+        if (finishReason is null && !done)
+        {
+            // Cut off (no finish reason): no final update, so the error mapping above reports it.
+            yield break;
+        }
+        var contents = new List<AIContent>();
+        foreach (var call in calls.Values)
+        {
+            contents.Add(OpenAIShared.ToolCall(call.Id, call.Name, call.Arguments.ToString()));
+        }
+        if (usage is not null)
+        {
+            contents.Add(new UsageContent(usage));
+        }
+        var final = Update([.. contents]);
+        final.FinishReason = ToFinishReason(finishReason) ?? (calls.Count > 0 ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop);
+        yield return final;
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,5 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.AI;
@@ -70,6 +72,30 @@ internal sealed class OpenAIConnection
         {
             return await JsonSerializer.DeserializeAsync(stream, typeInfo, cancellationToken).ConfigureAwait(false)
                 ?? throw new JsonException($"The response body was JSON null, not {expected}.");
+        }
+    }
+
+    /// <summary>Sends a streamed request and reads its server-sent events in order: each one's type and its data parsed
+    /// as <typeparamref name="T"/> (a malformed one fails, see <see cref="OpenAIShared.ParseEvent"/>); events without
+    /// data are skipped, and <c>data: [DONE]</c> comes as a null event.</summary>
+    public async IAsyncEnumerable<(string EventType, T? Event)> StreamAsync<T>(byte[] body, JsonTypeInfo<T> typeInfo,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class
+    {
+        using var response = await SendAsync(body, stream: true, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (string.IsNullOrWhiteSpace(item.Data))
+                {
+                    continue;
+                }
+                yield return (item.EventType, item.Data.AsSpan().Trim().SequenceEqual("[DONE]")
+                    ? null
+                    : OpenAIShared.ParseEvent(item.Data, item.EventType, typeInfo));
+            }
         }
     }
 }

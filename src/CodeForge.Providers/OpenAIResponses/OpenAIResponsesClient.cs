@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -101,82 +100,77 @@ public sealed class OpenAIResponsesClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: true);
-        using var response = await _connection.SendAsync(Serialize(request), stream: true, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
+        string? id = null;
+        var modelId = request.Model;
+        var anyCalls = false;
+        var arguments = new Dictionary<int, StringBuilder>();
+
+        ChatResponseUpdate Update(params AIContent[] contents) => ProviderWire.Update(id, modelId, contents);
+
+        await foreach (var (eventType, e) in _connection.StreamAsync(Serialize(request), OpenAIResponsesJsonContext.Default.ResponsesStreamEvent,
+            cancellationToken).ConfigureAwait(false))
         {
-            string? id = null;
-            var modelId = request.Model;
-            var anyCalls = false;
-            var arguments = new Dictionary<int, StringBuilder>();
-
-            ChatResponseUpdate Update(params AIContent[] contents) => ProviderWire.Update(id, modelId, contents);
-
-            await foreach (var sse in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            if (e is null)
             {
-                if (string.IsNullOrWhiteSpace(sse.Data) || sse.Data.AsSpan().Trim().SequenceEqual("[DONE]"))
-                {
-                    continue;
-                }
-                var e = OpenAIShared.ParseEvent(sse.Data, sse.EventType, OpenAIResponsesJsonContext.Default.ResponsesStreamEvent);
-                var type = e.Type ?? sse.EventType;
-                if (e.Response is { } current)
-                {
-                    id = current.Id ?? id;
-                    modelId = current.Model ?? modelId;
-                }
-                switch (type)
-                {
-                    case "response.output_item.added" when e.Item is { } item:
-                        if (item.Type == "function_call")
-                        {
-                            anyCalls = true;
-                            arguments[e.OutputIndex ?? 0] = new StringBuilder(item.Arguments);
-                        }
-                        else if (item.Type == "reasoning" && item.Id is not null)
-                        {
-                            // Opens the reasoning run: coalescing keeps the first content's properties.
-                            yield return Update(new TextReasoningContent("") { AdditionalProperties = new() { [ReasoningItemIdKey] = item.Id } });
-                        }
-                        break;
-                    case "response.output_text.delta" or "response.refusal.delta" when !string.IsNullOrEmpty(e.Delta):
-                        yield return Update(new TextContent(e.Delta));
-                        break;
-                    case "response.reasoning_summary_text.delta" or "response.reasoning_text.delta" when !string.IsNullOrEmpty(e.Delta):
-                        yield return Update(new TextReasoningContent(e.Delta));
-                        break;
-                    case "response.function_call_arguments.delta":
-                        if (!arguments.TryGetValue(e.OutputIndex ?? 0, out var partial))
-                        {
-                            arguments[e.OutputIndex ?? 0] = partial = new StringBuilder();
-                        }
-                        partial.Append(e.Delta);
-                        break;
-                    case "response.output_item.done" when e.Item is { } item:
-                        if (item.Type == "function_call")
-                        {
-                            anyCalls = true;
-                            arguments.Remove(e.OutputIndex ?? 0, out var assembled);
-                            var json = string.IsNullOrEmpty(item.Arguments) ? assembled?.ToString() : item.Arguments;
-                            yield return Update(OpenAIShared.ToolCall(item.CallId ?? "", item.Name ?? "", json));
-                        }
-                        else if (item.Type == "reasoning" && !string.IsNullOrEmpty(item.EncryptedContent))
-                        {
-                            // Closes the run: coalescing gives the merged content this protected data.
-                            yield return Update(new TextReasoningContent("") { ProtectedData = item.EncryptedContent });
-                        }
-                        break;
-                    case "response.completed" or "response.incomplete" when e.Response is { } done:
-                        var usage = ToUsage(done.Usage);
-                        var final = usage is null ? Update() : Update(new UsageContent(usage));
-                        final.FinishReason = FinishReason(done, anyCalls);
-                        yield return final;
-                        yield break;
-                    case "response.failed":
-                        throw new OpenAIStreamErrorException(e.Response?.Error?.CodeText ?? "server_error", e.Response?.Error?.Message ?? "The response failed.");
-                    case "error":
-                        throw new OpenAIStreamErrorException(e.CodeText, e.Message);
-                }
+                continue;
+            }
+            var type = e.Type ?? eventType;
+            if (e.Response is { } current)
+            {
+                id = current.Id ?? id;
+                modelId = current.Model ?? modelId;
+            }
+            switch (type)
+            {
+                case "response.output_item.added" when e.Item is { } item:
+                    if (item.Type == "function_call")
+                    {
+                        anyCalls = true;
+                        arguments[e.OutputIndex ?? 0] = new StringBuilder(item.Arguments);
+                    }
+                    else if (item.Type == "reasoning" && item.Id is not null)
+                    {
+                        // Opens the reasoning run: coalescing keeps the first content's properties.
+                        yield return Update(new TextReasoningContent("") { AdditionalProperties = new() { [ReasoningItemIdKey] = item.Id } });
+                    }
+                    break;
+                case "response.output_text.delta" or "response.refusal.delta" when !string.IsNullOrEmpty(e.Delta):
+                    yield return Update(new TextContent(e.Delta));
+                    break;
+                case "response.reasoning_summary_text.delta" or "response.reasoning_text.delta" when !string.IsNullOrEmpty(e.Delta):
+                    yield return Update(new TextReasoningContent(e.Delta));
+                    break;
+                case "response.function_call_arguments.delta":
+                    if (!arguments.TryGetValue(e.OutputIndex ?? 0, out var partial))
+                    {
+                        arguments[e.OutputIndex ?? 0] = partial = new StringBuilder();
+                    }
+                    partial.Append(e.Delta);
+                    break;
+                case "response.output_item.done" when e.Item is { } item:
+                    if (item.Type == "function_call")
+                    {
+                        anyCalls = true;
+                        arguments.Remove(e.OutputIndex ?? 0, out var assembled);
+                        var json = string.IsNullOrEmpty(item.Arguments) ? assembled?.ToString() : item.Arguments;
+                        yield return Update(OpenAIShared.ToolCall(item.CallId ?? "", item.Name ?? "", json));
+                    }
+                    else if (item.Type == "reasoning" && !string.IsNullOrEmpty(item.EncryptedContent))
+                    {
+                        // Closes the run: coalescing gives the merged content this protected data.
+                        yield return Update(new TextReasoningContent("") { ProtectedData = item.EncryptedContent });
+                    }
+                    break;
+                case "response.completed" or "response.incomplete" when e.Response is { } done:
+                    var usage = ToUsage(done.Usage);
+                    var final = usage is null ? Update() : Update(new UsageContent(usage));
+                    final.FinishReason = FinishReason(done, anyCalls);
+                    yield return final;
+                    yield break;
+                case "response.failed":
+                    throw new OpenAIStreamErrorException(e.Response?.Error?.CodeText ?? "server_error", e.Response?.Error?.Message ?? "The response failed.");
+                case "error":
+                    throw new OpenAIStreamErrorException(e.CodeText, e.Message);
             }
         }
     }
