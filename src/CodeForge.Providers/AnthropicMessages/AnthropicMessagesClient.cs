@@ -131,19 +131,8 @@ public sealed class AnthropicMessagesClient : IChatClient
                     break;
             }
         }
-        var usage = ToUsage(message.Usage, null);
-        if (usage is not null)
-        {
-            contents.Add(new UsageContent(usage));
-        }
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = message.Id })
-        {
-            ResponseId = message.Id,
-            ModelId = message.Model ?? request.Model,
-            FinishReason = ToFinishReason(message.StopReason),
-            Usage = usage,
-            RawRepresentation = message,
-        };
+        return ProviderWire.Response(contents, ToUsage(message.Usage, null), message.Id, message.Model ?? request.Model,
+            createdAt: null, ToFinishReason(message.StopReason), message);
     }
 
     /// <inheritdoc/>
@@ -165,12 +154,7 @@ public sealed class AnthropicMessagesClient : IChatClient
             string? stopReason = null;
             var tools = new Dictionary<int, (string Id, string Name, StringBuilder Json)>();
 
-            ChatResponseUpdate Update(params AIContent[] contents) => new(ChatRole.Assistant, contents)
-            {
-                MessageId = messageId,
-                ResponseId = messageId,
-                ModelId = modelId,
-            };
+            ChatResponseUpdate Update(params AIContent[] contents) => ProviderWire.Update(messageId, modelId, contents);
 
             await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -250,14 +234,8 @@ public sealed class AnthropicMessagesClient : IChatClient
     }
 
     /// <inheritdoc/>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(ChatClientMetadata) ? _metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        ProviderWire.GetService(this, _metadata, serviceType, serviceKey);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -308,14 +286,14 @@ public sealed class AnthropicMessagesClient : IChatClient
                             : new WireBlock { Type = "thinking", Thinking = reasoning.Text, Signature = reasoning.ProtectedData });
                         break;
                     case FunctionCallContent call when role == "assistant":
-                        blocks.Add(new WireBlock { Type = "tool_use", Id = call.CallId, Name = call.Name, Input = ArgumentsObject(call) });
+                        blocks.Add(new WireBlock { Type = "tool_use", Id = call.CallId, Name = call.Name, Input = ProviderWire.ArgumentsElement(call) });
                         break;
                     case FunctionResultContent result:
                         blocks.Add(new WireBlock
                         {
                             Type = "tool_result",
                             ToolUseId = result.CallId,
-                            Content = ResultText(result),
+                            Content = ProviderWire.ResultText(result),
                             IsError = result.Exception is not null ? true : null,
                         });
                         break;
@@ -453,40 +431,6 @@ public sealed class AnthropicMessagesClient : IChatClient
             static text => JsonSerializer.Deserialize(text, AnthropicJsonContext.Default.DictionaryStringObject)
                 ?? throw new JsonException("The arguments are JSON null, not an object."));
         return call;
-    }
-
-    private static JsonElement ArgumentsObject(FunctionCallContent call)
-    {
-        if (call.Arguments is null)
-        {
-            return EmptyObject;
-        }
-        var values = new Dictionary<string, object?>(call.Arguments, StringComparer.Ordinal);
-        return JsonSerializer.SerializeToElement(values, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<Dictionary<string, object?>>)
-            AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(Dictionary<string, object?>)));
-    }
-
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
-
-    private static string ResultText(FunctionResultContent result) => result.Result switch
-    {
-        null => result.Exception?.Message ?? "",
-        string text => text,
-        JsonElement element => element.ValueKind == JsonValueKind.String ? element.GetString() ?? "" : element.GetRawText(),
-        TextContent text => text.Text,
-        var other => SerializeOrToString(other),
-    };
-
-    private static string SerializeOrToString(object value)
-    {
-        try
-        {
-            return JsonSerializer.Serialize(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType()));
-        }
-        catch (NotSupportedException)
-        {
-            return value.ToString() ?? "";
-        }
     }
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;

@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -37,33 +36,14 @@ namespace CodeForge.Providers.OpenAIChat;
 /// </remarks>
 public sealed class OpenAIChatClient : IChatClient
 {
-    private readonly HttpClient _http;
-    private readonly Uri _endpoint;
-    private readonly string? _apiKey;
-    private readonly string _model;
-    private readonly bool _promptCaching;
-    private readonly string? _promptCacheKey;
-    private readonly ReasoningConfig? _reasoning;
-    private readonly ChatClientMetadata _metadata;
+    private readonly OpenAIConnection _connection;
 
     /// <summary>Creates a client for <paramref name="model"/> at <paramref name="baseUrl"/> (the API root including
     /// <c>/v1</c>; <c>chat/completions</c> is appended). <paramref name="apiKey"/> null sends no
     /// <c>Authorization</c> header.</summary>
     public OpenAIChatClient(HttpClient http, Uri baseUrl, string? apiKey, string model,
-        bool promptCaching = false, string? promptCacheKey = null, ReasoningConfig? reasoning = null)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(baseUrl);
-        ArgumentException.ThrowIfNullOrEmpty(model);
-        _http = http;
-        _endpoint = OpenAIShared.Endpoint(baseUrl, "chat/completions");
-        _apiKey = apiKey;
-        _model = model;
-        _promptCaching = promptCaching;
-        _promptCacheKey = promptCacheKey;
-        _reasoning = reasoning;
-        _metadata = new ChatClientMetadata("openai", baseUrl, model);
-    }
+        bool promptCaching = false, string? promptCacheKey = null, ReasoningConfig? reasoning = null) =>
+        _connection = new OpenAIConnection(http, baseUrl, "chat/completions", apiKey, model, promptCaching, promptCacheKey, reasoning);
 
     /// <summary>Whether <paramref name="model"/> takes a reasoning effort: the o-series and the GPT-5 family
     /// (provider prefixes such as <c>openai/</c> ignored).</summary>
@@ -94,15 +74,8 @@ public sealed class OpenAIChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: false);
-        using var http = CreateHttpRequest(request);
-        using var response = await OpenAIShared.SendAsync(_http, http, stream: false, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        ChatCompletionResponse completion;
-        await using (body.ConfigureAwait(false))
-        {
-            completion = await JsonSerializer.DeserializeAsync(body, OpenAIChatJsonContext.Default.ChatCompletionResponse, cancellationToken).ConfigureAwait(false)
-                ?? throw new JsonException("The response body was JSON null, not a chat completion.");
-        }
+        var completion = await _connection.GetAsync(Serialize(request), OpenAIChatJsonContext.Default.ChatCompletionResponse,
+            "a chat completion", cancellationToken).ConfigureAwait(false);
         if (completion.Error is { } error)
         {
             throw new OpenAIStreamErrorException(error.CodeText, error.Message);
@@ -125,20 +98,9 @@ public sealed class OpenAIChatClient : IChatClient
                 contents.Add(OpenAIShared.ToolCall(call.Id ?? "", call.Function?.Name ?? "", call.Function?.Arguments));
             }
         }
-        var usage = ToUsage(completion.Usage);
-        if (usage is not null)
-        {
-            contents.Add(new UsageContent(usage));
-        }
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = completion.Id })
-        {
-            ResponseId = completion.Id,
-            ModelId = completion.Model ?? request.Model,
-            CreatedAt = completion.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
-            FinishReason = ToFinishReason(choice.FinishReason),
-            Usage = usage,
-            RawRepresentation = completion,
-        };
+        return ProviderWire.Response(contents, ToUsage(completion.Usage), completion.Id, completion.Model ?? request.Model,
+            completion.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+            ToFinishReason(choice.FinishReason), completion);
     }
 
     /// <inheritdoc/>
@@ -147,106 +109,86 @@ public sealed class OpenAIChatClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: true);
-        using var http = CreateHttpRequest(request);
-        using var response = await OpenAIShared.SendAsync(_http, http, stream: true, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
+        string? id = null;
+        var modelId = request.Model;
+        string? finishReason = null;
+        var done = false;
+        UsageDetails? usage = null;
+        // Calls by their index: fragments of several calls may interleave.
+        var calls = new SortedDictionary<int, (string Id, string Name, StringBuilder Arguments)>();
+
+        ChatResponseUpdate Update(params AIContent[] contents) => ProviderWire.Update(id, modelId, contents);
+
+        await foreach (var (_, chunk) in _connection.StreamAsync(Serialize(request), OpenAIChatJsonContext.Default.ChatCompletionResponse,
+            cancellationToken).ConfigureAwait(false))
         {
-            string? id = null;
-            var modelId = request.Model;
-            string? finishReason = null;
-            var done = false;
-            UsageDetails? usage = null;
-            // Calls by their index: fragments of several calls may interleave.
-            var calls = new SortedDictionary<int, (string Id, string Name, StringBuilder Arguments)>();
-
-            ChatResponseUpdate Update(params AIContent[] contents) => new(ChatRole.Assistant, contents)
+            if (chunk is null)
             {
-                MessageId = id,
-                ResponseId = id,
-                ModelId = modelId,
-            };
-
-            await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (string.IsNullOrWhiteSpace(item.Data))
-                {
-                    continue;
-                }
-                if (item.Data.AsSpan().Trim().SequenceEqual("[DONE]"))
-                {
-                    done = true;
-                    break;
-                }
-                var chunk = OpenAIShared.ParseEvent(item.Data, item.EventType, OpenAIChatJsonContext.Default.ChatCompletionResponse);
-                if (chunk.Error is { } error)
-                {
-                    throw new OpenAIStreamErrorException(error.CodeText, error.Message);
-                }
-                id ??= chunk.Id;
-                modelId = chunk.Model ?? modelId;
-                usage = ToUsage(chunk.Usage) ?? usage;
-                var choice = chunk.Choices?.FirstOrDefault();
-                if (choice is null)
-                {
-                    continue;
-                }
-                finishReason = choice.FinishReason ?? finishReason;
-                if (choice.Delta is not { } delta)
-                {
-                    continue;
-                }
-                if (!string.IsNullOrEmpty(delta.Content))
-                {
-                    yield return Update(new TextContent(delta.Content));
-                }
-                if (!string.IsNullOrEmpty(delta.Refusal))
-                {
-                    yield return Update(new TextContent(delta.Refusal));
-                }
-                foreach (var fragment in delta.ToolCalls ?? [])
-                {
-                    var index = fragment.Index ?? 0;
-                    if (!calls.TryGetValue(index, out var call))
-                    {
-                        call = (fragment.Id ?? "", fragment.Function?.Name ?? "", new StringBuilder());
-                    }
-                    call = (string.IsNullOrEmpty(call.Id) ? fragment.Id ?? "" : call.Id,
-                        string.IsNullOrEmpty(call.Name) ? fragment.Function?.Name ?? "" : call.Name,
-                        call.Arguments.Append(fragment.Function?.Arguments));
-                    calls[index] = call;
-                }
+                // data: [DONE]
+                done = true;
+                break;
             }
-
-            if (finishReason is null && !done)
+            if (chunk.Error is { } error)
             {
-                // Cut off (no finish reason): no final update, so the error mapping above reports it.
-                yield break;
+                throw new OpenAIStreamErrorException(error.CodeText, error.Message);
             }
-            var contents = new List<AIContent>();
-            foreach (var call in calls.Values)
+            id ??= chunk.Id;
+            modelId = chunk.Model ?? modelId;
+            usage = ToUsage(chunk.Usage) ?? usage;
+            var choice = chunk.Choices?.FirstOrDefault();
+            if (choice is null)
             {
-                contents.Add(OpenAIShared.ToolCall(call.Id, call.Name, call.Arguments.ToString()));
+                continue;
             }
-            if (usage is not null)
+            finishReason = choice.FinishReason ?? finishReason;
+            if (choice.Delta is not { } delta)
             {
-                contents.Add(new UsageContent(usage));
+                continue;
             }
-            var final = Update([.. contents]);
-            final.FinishReason = ToFinishReason(finishReason) ?? (calls.Count > 0 ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop);
-            yield return final;
+            if (!string.IsNullOrEmpty(delta.Content))
+            {
+                yield return Update(new TextContent(delta.Content));
+            }
+            if (!string.IsNullOrEmpty(delta.Refusal))
+            {
+                yield return Update(new TextContent(delta.Refusal));
+            }
+            foreach (var fragment in delta.ToolCalls ?? [])
+            {
+                var index = fragment.Index ?? 0;
+                if (!calls.TryGetValue(index, out var call))
+                {
+                    call = (fragment.Id ?? "", fragment.Function?.Name ?? "", new StringBuilder());
+                }
+                call = (string.IsNullOrEmpty(call.Id) ? fragment.Id ?? "" : call.Id,
+                    string.IsNullOrEmpty(call.Name) ? fragment.Function?.Name ?? "" : call.Name,
+                    call.Arguments.Append(fragment.Function?.Arguments));
+                calls[index] = call;
+            }
         }
+
+        if (finishReason is null && !done)
+        {
+            // Cut off (no finish reason): no final update, so the error mapping above reports it.
+            yield break;
+        }
+        var contents = new List<AIContent>();
+        foreach (var call in calls.Values)
+        {
+            contents.Add(OpenAIShared.ToolCall(call.Id, call.Name, call.Arguments.ToString()));
+        }
+        if (usage is not null)
+        {
+            contents.Add(new UsageContent(usage));
+        }
+        var final = Update([.. contents]);
+        final.FinishReason = ToFinishReason(finishReason) ?? (calls.Count > 0 ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop);
+        yield return final;
     }
 
     /// <inheritdoc/>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(ChatClientMetadata) ? _metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        ProviderWire.GetService(this, _connection.Metadata, serviceType, serviceKey);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -278,7 +220,7 @@ public sealed class OpenAIChatClient : IChatClient
                     {
                         Id = call.CallId,
                         Type = "function",
-                        Function = new ChatWireCallFunction { Name = call.Name, Arguments = OpenAIShared.ArgumentsJson(call) },
+                        Function = new ChatWireCallFunction { Name = call.Name, Arguments = ProviderWire.ArgumentsJson(call) },
                     })
                     .ToList();
                 if (text.Length > 0 || toolCalls.Count > 0)
@@ -304,7 +246,7 @@ public sealed class OpenAIChatClient : IChatClient
                         {
                             Role = "tool",
                             ToolCallId = result.CallId,
-                            Content = OpenAIShared.StringElement(OpenAIShared.ResultText(result)),
+                            Content = OpenAIShared.StringElement(ProviderWire.ResultText(result)),
                         });
                         break;
                     case TextContent { Text.Length: > 0 } text:
@@ -346,20 +288,13 @@ public sealed class OpenAIChatClient : IChatClient
             else
             {
                 parallel = options.AllowMultipleToolCalls;
-                toolChoice = options.ToolMode switch
-                {
-                    NoneChatToolMode => OpenAIShared.StringElement("none"),
-                    AutoChatToolMode => OpenAIShared.StringElement("auto"),
-                    RequiredChatToolMode { RequiredFunctionName: { } name } => JsonSerializer.SerializeToElement(
-                        new ChatWireTool { Function = new ChatWireFunction { Name = name } }, OpenAIChatJsonContext.Default.ChatWireTool),
-                    RequiredChatToolMode => OpenAIShared.StringElement("required"),
-                    _ => null,
-                };
+                toolChoice = OpenAIShared.ToolChoice(options.ToolMode, static name => JsonSerializer.SerializeToElement(
+                    new ChatWireTool { Function = new ChatWireFunction { Name = name } }, OpenAIChatJsonContext.Default.ChatWireTool));
             }
         }
 
-        var model = options?.ModelId ?? _model;
-        var effort = options?.Reasoning?.Effort ?? (IsReasoningModel(model) ? EffortFor(_reasoning) : null);
+        var model = options?.ModelId ?? _connection.Model;
+        var effort = options?.Reasoning?.Effort ?? (IsReasoningModel(model) ? EffortFor(_connection.Reasoning) : null);
         return new ChatCompletionRequest
         {
             Model = model,
@@ -375,15 +310,13 @@ public sealed class OpenAIChatClient : IChatClient
             Seed = options?.Seed,
             Stop = options?.StopSequences is { Count: > 0 } stops ? [.. stops] : null,
             ReasoningEffort = effort is { } level ? OpenAIShared.EffortWireName(level) : null,
-            PromptCacheKey = OpenAIShared.PromptCacheKey(options, _promptCaching, _promptCacheKey),
+            PromptCacheKey = _connection.PromptCacheKeyFor(options),
             Stream = stream ? true : null,
             StreamOptions = stream ? new ChatStreamOptions { IncludeUsage = true } : null,
         };
     }
 
-    private HttpRequestMessage CreateHttpRequest(ChatCompletionRequest request) =>
-        OpenAIShared.CreateRequest(_endpoint, _apiKey,
-            JsonSerializer.SerializeToUtf8Bytes(request, OpenAIChatJsonContext.Default.ChatCompletionRequest), request.Stream == true);
+    private static byte[] Serialize(ChatCompletionRequest request) => JsonSerializer.SerializeToUtf8Bytes(request, OpenAIChatJsonContext.Default.ChatCompletionRequest);
 
     internal static ChatFinishReason? ToFinishReason(string? reason) => reason switch
     {

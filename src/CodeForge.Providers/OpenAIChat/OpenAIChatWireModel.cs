@@ -213,19 +213,23 @@ internal sealed class ChatWireUsage
     public long? TotalTokens { get; init; }
 
     [JsonPropertyName("prompt_tokens_details")]
-    public ChatWirePromptDetails? PromptTokensDetails { get; init; }
+    public OpenAIWireInputDetails? PromptTokensDetails { get; init; }
 
     [JsonPropertyName("completion_tokens_details")]
-    public ChatWireCompletionDetails? CompletionTokensDetails { get; init; }
+    public OpenAIWireOutputDetails? CompletionTokensDetails { get; init; }
 }
 
-internal sealed class ChatWirePromptDetails
+/// <summary>The input side's details of OpenAI usage (Chat's <c>prompt_tokens_details</c>, Responses'
+/// <c>input_tokens_details</c>): how much of the prompt was read from the cache.</summary>
+internal sealed class OpenAIWireInputDetails
 {
     [JsonPropertyName("cached_tokens")]
     public long? CachedTokens { get; init; }
 }
 
-internal sealed class ChatWireCompletionDetails
+/// <summary>The output side's details of OpenAI usage (Chat's <c>completion_tokens_details</c>, Responses'
+/// <c>output_tokens_details</c>): how much of the output was reasoning.</summary>
+internal sealed class OpenAIWireOutputDetails
 {
     [JsonPropertyName("reasoning_tokens")]
     public long? ReasoningTokens { get; init; }

@@ -18,8 +18,8 @@ internal sealed class OpenAIStreamErrorException(string? code, string? errorMess
     public string? ErrorMessage { get; } = errorMessage;
 }
 
-/// <summary>What the Chat Completions and Responses clients share: the HTTP request, error responses, tool-call
-/// arguments, tool results, effort names and the prompt cache key.</summary>
+/// <summary>What the Chat Completions and Responses clients share: the HTTP request, error responses, tool calls,
+/// images, effort names and the prompt cache key (what all wire clients share is <see cref="ProviderWire"/>).</summary>
 /// <remarks>Stateless; thread-safe.</remarks>
 internal static class OpenAIShared
 {
@@ -81,44 +81,22 @@ internal static class OpenAIShared
             static text => JsonSerializer.Deserialize(text, OpenAIChatJsonContext.Default.DictionaryStringObject)
                 ?? throw new JsonException("The arguments are JSON null, not an object."));
 
-    /// <summary>A call's arguments as the JSON object text the wire carries.</summary>
-    public static string ArgumentsJson(FunctionCallContent call)
-    {
-        if (call.Arguments is null)
-        {
-            return "{}";
-        }
-        var values = new Dictionary<string, object?>(call.Arguments, StringComparer.Ordinal);
-        return JsonSerializer.Serialize(values, (JsonTypeInfo<Dictionary<string, object?>>)AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(Dictionary<string, object?>)));
-    }
-
-    /// <summary>A tool result as the text the wire carries: a string as is, anything else as JSON.</summary>
-    public static string ResultText(FunctionResultContent result) => result.Result switch
-    {
-        null => result.Exception?.Message ?? "",
-        string text => text,
-        JsonElement element => element.ValueKind == JsonValueKind.String ? element.GetString() ?? "" : element.GetRawText(),
-        TextContent text => text.Text,
-        var other => SerializeOrToString(other),
-    };
-
-    private static string SerializeOrToString(object value)
-    {
-        try
-        {
-            return JsonSerializer.Serialize(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType()));
-        }
-        catch (NotSupportedException)
-        {
-            return value.ToString() ?? "";
-        }
-    }
-
     /// <summary>The image URL a content stands for (a <c>data:</c> URI for bytes), or null when it is not an image.</summary>
     public static string? ImageUrl(AIContent content) => content switch
     {
         DataContent data when data.HasTopLevelMediaType("image") => data.Uri,
         UriContent uri when uri.HasTopLevelMediaType("image") => uri.Uri.AbsoluteUri,
+        _ => null,
+    };
+
+    /// <summary>The <c>tool_choice</c> of a tool mode: <c>none</c>, <c>auto</c>, <c>required</c>, or for a required
+    /// function the API's own object for it (<paramref name="named"/>); null for no mode.</summary>
+    public static JsonElement? ToolChoice(ChatToolMode? mode, Func<string, JsonElement> named) => mode switch
+    {
+        NoneChatToolMode => StringElement("none"),
+        AutoChatToolMode => StringElement("auto"),
+        RequiredChatToolMode { RequiredFunctionName: { } name } => named(name),
+        RequiredChatToolMode => StringElement("required"),
         _ => null,
     };
 

@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -46,48 +45,22 @@ public sealed class OpenAIResponsesClient : IChatClient
     /// Microsoft.Extensions.AI adapter used, so sessions saved before keep working).</summary>
     public const string ReasoningItemIdKey = "reasoningItemId";
 
-    private readonly HttpClient _http;
-    private readonly Uri _endpoint;
-    private readonly string? _apiKey;
-    private readonly string _model;
-    private readonly bool _promptCaching;
-    private readonly string? _promptCacheKey;
-    private readonly ReasoningConfig? _reasoning;
-    private readonly ChatClientMetadata _metadata;
+    private readonly OpenAIConnection _connection;
 
     /// <summary>Creates a client for <paramref name="model"/> at <paramref name="baseUrl"/> (the API root including
     /// <c>/v1</c>; <c>responses</c> is appended). <paramref name="apiKey"/> null sends no <c>Authorization</c>
     /// header.</summary>
     public OpenAIResponsesClient(HttpClient http, Uri baseUrl, string? apiKey, string model,
-        bool promptCaching = false, string? promptCacheKey = null, ReasoningConfig? reasoning = null)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(baseUrl);
-        ArgumentException.ThrowIfNullOrEmpty(model);
-        _http = http;
-        _endpoint = OpenAIShared.Endpoint(baseUrl, "responses");
-        _apiKey = apiKey;
-        _model = model;
-        _promptCaching = promptCaching;
-        _promptCacheKey = promptCacheKey;
-        _reasoning = reasoning;
-        _metadata = new ChatClientMetadata("openai", baseUrl, model);
-    }
+        bool promptCaching = false, string? promptCacheKey = null, ReasoningConfig? reasoning = null) =>
+        _connection = new OpenAIConnection(http, baseUrl, "responses", apiKey, model, promptCaching, promptCacheKey, reasoning);
 
     /// <inheritdoc/>
     public async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: false);
-        using var http = CreateHttpRequest(request);
-        using var response = await OpenAIShared.SendAsync(_http, http, stream: false, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        ResponsesResponse result;
-        await using (body.ConfigureAwait(false))
-        {
-            result = await JsonSerializer.DeserializeAsync(body, OpenAIResponsesJsonContext.Default.ResponsesResponse, cancellationToken).ConfigureAwait(false)
-                ?? throw new JsonException("The response body was JSON null, not a response.");
-        }
+        var result = await _connection.GetAsync(Serialize(request), OpenAIResponsesJsonContext.Default.ResponsesResponse,
+            "a response", cancellationToken).ConfigureAwait(false);
         if (result.Error is { } error)
         {
             throw new OpenAIStreamErrorException(error.CodeText, error.Message);
@@ -116,20 +89,9 @@ public sealed class OpenAIResponsesClient : IChatClient
                     break;
             }
         }
-        var usage = ToUsage(result.Usage);
-        if (usage is not null)
-        {
-            contents.Add(new UsageContent(usage));
-        }
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = result.Id })
-        {
-            ResponseId = result.Id,
-            ModelId = result.Model ?? request.Model,
-            CreatedAt = result.CreatedAt is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
-            FinishReason = FinishReason(result, contents.Any(c => c is FunctionCallContent)),
-            Usage = usage,
-            RawRepresentation = result,
-        };
+        return ProviderWire.Response(contents, ToUsage(result.Usage), result.Id, result.Model ?? request.Model,
+            result.CreatedAt is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+            FinishReason(result, contents.Any(c => c is FunctionCallContent)), result);
     }
 
     /// <inheritdoc/>
@@ -138,101 +100,84 @@ public sealed class OpenAIResponsesClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = BuildRequest(messages, options, stream: true);
-        using var http = CreateHttpRequest(request);
-        using var response = await OpenAIShared.SendAsync(_http, http, stream: true, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
+        string? id = null;
+        var modelId = request.Model;
+        var anyCalls = false;
+        var arguments = new Dictionary<int, StringBuilder>();
+
+        ChatResponseUpdate Update(params AIContent[] contents) => ProviderWire.Update(id, modelId, contents);
+
+        await foreach (var (eventType, e) in _connection.StreamAsync(Serialize(request), OpenAIResponsesJsonContext.Default.ResponsesStreamEvent,
+            cancellationToken).ConfigureAwait(false))
         {
-            string? id = null;
-            var modelId = request.Model;
-            var anyCalls = false;
-            var arguments = new Dictionary<int, StringBuilder>();
-
-            ChatResponseUpdate Update(params AIContent[] contents) => new(ChatRole.Assistant, contents)
+            if (e is null)
             {
-                MessageId = id,
-                ResponseId = id,
-                ModelId = modelId,
-            };
-
-            await foreach (var sse in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+                continue;
+            }
+            var type = e.Type ?? eventType;
+            if (e.Response is { } current)
             {
-                if (string.IsNullOrWhiteSpace(sse.Data) || sse.Data.AsSpan().Trim().SequenceEqual("[DONE]"))
-                {
-                    continue;
-                }
-                var e = OpenAIShared.ParseEvent(sse.Data, sse.EventType, OpenAIResponsesJsonContext.Default.ResponsesStreamEvent);
-                var type = e.Type ?? sse.EventType;
-                if (e.Response is { } current)
-                {
-                    id = current.Id ?? id;
-                    modelId = current.Model ?? modelId;
-                }
-                switch (type)
-                {
-                    case "response.output_item.added" when e.Item is { } item:
-                        if (item.Type == "function_call")
-                        {
-                            anyCalls = true;
-                            arguments[e.OutputIndex ?? 0] = new StringBuilder(item.Arguments);
-                        }
-                        else if (item.Type == "reasoning" && item.Id is not null)
-                        {
-                            // Opens the reasoning run: coalescing keeps the first content's properties.
-                            yield return Update(new TextReasoningContent("") { AdditionalProperties = new() { [ReasoningItemIdKey] = item.Id } });
-                        }
-                        break;
-                    case "response.output_text.delta" or "response.refusal.delta" when !string.IsNullOrEmpty(e.Delta):
-                        yield return Update(new TextContent(e.Delta));
-                        break;
-                    case "response.reasoning_summary_text.delta" or "response.reasoning_text.delta" when !string.IsNullOrEmpty(e.Delta):
-                        yield return Update(new TextReasoningContent(e.Delta));
-                        break;
-                    case "response.function_call_arguments.delta":
-                        if (!arguments.TryGetValue(e.OutputIndex ?? 0, out var partial))
-                        {
-                            arguments[e.OutputIndex ?? 0] = partial = new StringBuilder();
-                        }
-                        partial.Append(e.Delta);
-                        break;
-                    case "response.output_item.done" when e.Item is { } item:
-                        if (item.Type == "function_call")
-                        {
-                            anyCalls = true;
-                            arguments.Remove(e.OutputIndex ?? 0, out var assembled);
-                            var json = string.IsNullOrEmpty(item.Arguments) ? assembled?.ToString() : item.Arguments;
-                            yield return Update(OpenAIShared.ToolCall(item.CallId ?? "", item.Name ?? "", json));
-                        }
-                        else if (item.Type == "reasoning" && !string.IsNullOrEmpty(item.EncryptedContent))
-                        {
-                            // Closes the run: coalescing gives the merged content this protected data.
-                            yield return Update(new TextReasoningContent("") { ProtectedData = item.EncryptedContent });
-                        }
-                        break;
-                    case "response.completed" or "response.incomplete" when e.Response is { } done:
-                        var usage = ToUsage(done.Usage);
-                        var final = usage is null ? Update() : Update(new UsageContent(usage));
-                        final.FinishReason = FinishReason(done, anyCalls);
-                        yield return final;
-                        yield break;
-                    case "response.failed":
-                        throw new OpenAIStreamErrorException(e.Response?.Error?.CodeText ?? "server_error", e.Response?.Error?.Message ?? "The response failed.");
-                    case "error":
-                        throw new OpenAIStreamErrorException(e.CodeText, e.Message);
-                }
+                id = current.Id ?? id;
+                modelId = current.Model ?? modelId;
+            }
+            switch (type)
+            {
+                case "response.output_item.added" when e.Item is { } item:
+                    if (item.Type == "function_call")
+                    {
+                        anyCalls = true;
+                        arguments[e.OutputIndex ?? 0] = new StringBuilder(item.Arguments);
+                    }
+                    else if (item.Type == "reasoning" && item.Id is not null)
+                    {
+                        // Opens the reasoning run: coalescing keeps the first content's properties.
+                        yield return Update(new TextReasoningContent("") { AdditionalProperties = new() { [ReasoningItemIdKey] = item.Id } });
+                    }
+                    break;
+                case "response.output_text.delta" or "response.refusal.delta" when !string.IsNullOrEmpty(e.Delta):
+                    yield return Update(new TextContent(e.Delta));
+                    break;
+                case "response.reasoning_summary_text.delta" or "response.reasoning_text.delta" when !string.IsNullOrEmpty(e.Delta):
+                    yield return Update(new TextReasoningContent(e.Delta));
+                    break;
+                case "response.function_call_arguments.delta":
+                    if (!arguments.TryGetValue(e.OutputIndex ?? 0, out var partial))
+                    {
+                        arguments[e.OutputIndex ?? 0] = partial = new StringBuilder();
+                    }
+                    partial.Append(e.Delta);
+                    break;
+                case "response.output_item.done" when e.Item is { } item:
+                    if (item.Type == "function_call")
+                    {
+                        anyCalls = true;
+                        arguments.Remove(e.OutputIndex ?? 0, out var assembled);
+                        var json = string.IsNullOrEmpty(item.Arguments) ? assembled?.ToString() : item.Arguments;
+                        yield return Update(OpenAIShared.ToolCall(item.CallId ?? "", item.Name ?? "", json));
+                    }
+                    else if (item.Type == "reasoning" && !string.IsNullOrEmpty(item.EncryptedContent))
+                    {
+                        // Closes the run: coalescing gives the merged content this protected data.
+                        yield return Update(new TextReasoningContent("") { ProtectedData = item.EncryptedContent });
+                    }
+                    break;
+                case "response.completed" or "response.incomplete" when e.Response is { } done:
+                    var usage = ToUsage(done.Usage);
+                    var final = usage is null ? Update() : Update(new UsageContent(usage));
+                    final.FinishReason = FinishReason(done, anyCalls);
+                    yield return final;
+                    yield break;
+                case "response.failed":
+                    throw new OpenAIStreamErrorException(e.Response?.Error?.CodeText ?? "server_error", e.Response?.Error?.Message ?? "The response failed.");
+                case "error":
+                    throw new OpenAIStreamErrorException(e.CodeText, e.Message);
             }
         }
     }
 
     /// <inheritdoc/>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(ChatClientMetadata) ? _metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        ProviderWire.GetService(this, _connection.Metadata, serviceType, serviceKey);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -242,7 +187,7 @@ public sealed class OpenAIResponsesClient : IChatClient
 
     /// <summary>The effort a request asks for: its own, else the configured one (see
     /// <see cref="OpenAIChatClient.EffortFor"/>), else none (the model's default).</summary>
-    internal ReasoningEffort? EffortOf(ChatOptions? options) => options?.Reasoning?.Effort ?? OpenAIChatClient.EffortFor(_reasoning);
+    internal ReasoningEffort? EffortOf(ChatOptions? options) => options?.Reasoning?.Effort ?? OpenAIChatClient.EffortFor(_connection.Reasoning);
 
     /// <summary>The request body for <paramref name="messages"/> and <paramref name="options"/>.</summary>
     internal ResponsesRequest BuildRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream)
@@ -279,7 +224,7 @@ public sealed class OpenAIResponsesClient : IChatClient
                             });
                             break;
                         case FunctionCallContent call:
-                            input.Add(new ResponsesItem { Type = "function_call", CallId = call.CallId, Name = call.Name, Arguments = OpenAIShared.ArgumentsJson(call) });
+                            input.Add(new ResponsesItem { Type = "function_call", CallId = call.CallId, Name = call.Name, Arguments = ProviderWire.ArgumentsJson(call) });
                             break;
                     }
                 }
@@ -293,7 +238,7 @@ public sealed class OpenAIResponsesClient : IChatClient
                 switch (content)
                 {
                     case FunctionResultContent result:
-                        input.Add(new ResponsesItem { Type = "function_call_output", CallId = result.CallId, Output = OpenAIShared.ResultText(result) });
+                        input.Add(new ResponsesItem { Type = "function_call_output", CallId = result.CallId, Output = ProviderWire.ResultText(result) });
                         break;
                     case TextContent { Text.Length: > 0 } text:
                         parts.Add(new ResponsesPart { Type = "input_text", Text = text.Text });
@@ -331,19 +276,12 @@ public sealed class OpenAIResponsesClient : IChatClient
             else
             {
                 parallel = options.AllowMultipleToolCalls;
-                toolChoice = options.ToolMode switch
-                {
-                    NoneChatToolMode => OpenAIShared.StringElement("none"),
-                    AutoChatToolMode => OpenAIShared.StringElement("auto"),
-                    RequiredChatToolMode { RequiredFunctionName: { } name } => JsonSerializer.SerializeToElement(
-                        new ResponsesTool { Name = name }, OpenAIResponsesJsonContext.Default.ResponsesTool),
-                    RequiredChatToolMode => OpenAIShared.StringElement("required"),
-                    _ => null,
-                };
+                toolChoice = OpenAIShared.ToolChoice(options.ToolMode, static name => JsonSerializer.SerializeToElement(
+                    new ResponsesTool { Name = name }, OpenAIResponsesJsonContext.Default.ResponsesTool));
             }
         }
 
-        var model = options?.ModelId ?? _model;
+        var model = options?.ModelId ?? _connection.Model;
         var reasoningModel = OpenAIChatClient.IsReasoningModel(model);
         var effort = reasoningModel ? EffortOf(options) : null;
         return new ResponsesRequest
@@ -363,13 +301,11 @@ public sealed class OpenAIResponsesClient : IChatClient
             Reasoning = reasoningModel
                 ? new ResponsesReasoning { Effort = effort is { } level ? OpenAIShared.EffortWireName(level) : null, Summary = "auto" }
                 : null,
-            PromptCacheKey = OpenAIShared.PromptCacheKey(options, _promptCaching, _promptCacheKey),
+            PromptCacheKey = _connection.PromptCacheKeyFor(options),
         };
     }
 
-    private HttpRequestMessage CreateHttpRequest(ResponsesRequest request) =>
-        OpenAIShared.CreateRequest(_endpoint, _apiKey,
-            JsonSerializer.SerializeToUtf8Bytes(request, OpenAIResponsesJsonContext.Default.ResponsesRequest), request.Stream == true);
+    private static byte[] Serialize(ResponsesRequest request) => JsonSerializer.SerializeToUtf8Bytes(request, OpenAIResponsesJsonContext.Default.ResponsesRequest);
 
     private static TextReasoningContent Reasoning(ResponsesItem item, string text)
     {

@@ -183,22 +183,10 @@ internal sealed class ResponsesUsage
     public long? TotalTokens { get; init; }
 
     [JsonPropertyName("input_tokens_details")]
-    public ResponsesInputDetails? InputTokensDetails { get; init; }
+    public OpenAIWireInputDetails? InputTokensDetails { get; init; }
 
     [JsonPropertyName("output_tokens_details")]
-    public ResponsesOutputDetails? OutputTokensDetails { get; init; }
-}
-
-internal sealed class ResponsesInputDetails
-{
-    [JsonPropertyName("cached_tokens")]
-    public long? CachedTokens { get; init; }
-}
-
-internal sealed class ResponsesOutputDetails
-{
-    [JsonPropertyName("reasoning_tokens")]
-    public long? ReasoningTokens { get; init; }
+    public OpenAIWireOutputDetails? OutputTokensDetails { get; init; }
 }
 
 /// <summary>Every server-sent event of a streamed response, flattened: <c>response.created</c> /

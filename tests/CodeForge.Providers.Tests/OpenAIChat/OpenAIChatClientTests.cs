@@ -275,34 +275,9 @@ public sealed class OpenAIChatClientTests
     [Fact]
     public async Task CancellingMidStream_StopsTheStreamWithOperationCanceled()
     {
-        await using var web = await LocalWebServer.StartAsync(Ct);
-        var hung = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        web.Map("/v1/chat/completions", async c =>
-        {
-            c.Response.ContentType = "text/event-stream";
-            await c.Response.WriteAsync("""data: {"id":"c1","model":"m","choices":[{"index":0,"delta":{"content":"first"},"finish_reason":null}]}""" + "\n\n", c.RequestAborted);
-            await c.Response.Body.FlushAsync(c.RequestAborted);
-            var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            try
-            {
-                await never.Task.WaitAsync(c.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                hung.TrySetResult();
-            }
-        });
-        using var http = new HttpClient();
-        using var client = Direct(http, web.Url("/v1"));
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-
-        await using var updates = client.GetStreamingResponseAsync("hi", null, cts.Token).GetAsyncEnumerator(cts.Token);
-        Assert.True(await updates.MoveNextAsync());
-        Assert.Equal("first", updates.Current.Text);
-        await cts.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await updates.MoveNextAsync());
-        await hung.Task.WaitAsync(Ct);
+        await MidStreamCancellation.AssertCancellingStopsTheStreamAsync("/v1/chat/completions",
+            """data: {"id":"c1","model":"m","choices":[{"index":0,"delta":{"content":"first"},"finish_reason":null}]}""" + "\n\n",
+            (http, url) => Direct(http, url), Ct);
     }
 
     [Fact]

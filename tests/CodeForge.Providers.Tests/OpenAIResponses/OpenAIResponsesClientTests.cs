@@ -329,34 +329,9 @@ public sealed class OpenAIResponsesClientTests
     [Fact]
     public async Task CancellingMidStream_StopsTheStreamWithOperationCanceled()
     {
-        await using var web = await LocalWebServer.StartAsync(Ct);
-        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        web.Map("/v1/responses", async c =>
-        {
-            c.Response.ContentType = "text/event-stream";
-            await c.Response.WriteAsync("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"first\"}\n\n", c.RequestAborted);
-            await c.Response.Body.FlushAsync(c.RequestAborted);
-            var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            try
-            {
-                await never.Task.WaitAsync(c.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                aborted.TrySetResult();
-            }
-        });
-        using var http = new HttpClient();
-        using var client = Direct(http, web.Url("/v1"));
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-
-        await using var updates = client.GetStreamingResponseAsync("hi", null, cts.Token).GetAsyncEnumerator(cts.Token);
-        Assert.True(await updates.MoveNextAsync());
-        Assert.Equal("first", updates.Current.Text);
-        await cts.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await updates.MoveNextAsync());
-        await aborted.Task.WaitAsync(Ct);
+        await MidStreamCancellation.AssertCancellingStopsTheStreamAsync("/v1/responses",
+            "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"first\"}\n\n",
+            (http, url) => Direct(http, url), Ct);
     }
 
     [Fact]
