@@ -199,10 +199,11 @@ internal sealed class McpServerConnection : IAsyncDisposable
             {
                 throw;
             }
-            // The SDK's own stderr tail is in Explain's text when it has one; ours is added only when it has none, so the
+            // The SDK's exception may already quote the server's stderr (its own tail, or in its message, depending on which
+            // of its paths saw the exit first); ours is added only when the text does not hold its last line yet, so the
             // same lines are not quoted twice.
-            var sdkQuotedStderr = ex is ClientTransportClosedException { Details: StdioClientCompletionDetails { StandardErrorTail.Count: > 0 } };
-            throw new McpServerUnavailableException(Config.Name, sdkQuotedStderr ? Explain(ex) : Explain(ex) + stderr.Describe(), ex);
+            var reason = Explain(ex);
+            throw new McpServerUnavailableException(Config.Name, stderr.IsQuotedIn(reason) ? reason : reason + stderr.Describe(), ex);
         }
     }
 
@@ -370,6 +371,16 @@ internal sealed class McpServerConnection : IAsyncDisposable
                 {
                     _lines.Dequeue();
                 }
+            }
+        }
+
+        /// <summary>Whether <paramref name="text"/> already holds the last non-blank line written.</summary>
+        public bool IsQuotedIn(string text)
+        {
+            lock (_sync)
+            {
+                var last = _lines.LastOrDefault(l => !string.IsNullOrWhiteSpace(l));
+                return last is not null && text.Contains(last.Trim(), StringComparison.Ordinal);
             }
         }
 
