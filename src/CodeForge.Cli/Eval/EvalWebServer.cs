@@ -43,6 +43,9 @@ internal sealed class EvalWebServer : IAsyncDisposable
             int port;
             using (var probe = new TcpListener(IPAddress.Loopback, 0))
             {
+                // Without SO_REUSEADDR (which .NET sets on Unix), the system never hands out a port that closed
+                // connections still hold in TIME_WAIT, which HttpListener's own bind would then refuse as in use.
+                probe.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, false);
                 probe.Start();
                 port = ((IPEndPoint)probe.LocalEndpoint).Port;
             }
@@ -54,7 +57,7 @@ internal sealed class EvalWebServer : IAsyncDisposable
                 listener.Start();
                 return new EvalWebServer(listener, root, logPath, url);
             }
-            catch (HttpListenerException) when (attempt < 10)
+            catch (HttpListenerException) when (attempt < 50)
             {
                 listener.Close();
             }
