@@ -202,7 +202,7 @@ internal sealed class McpServerConnection : IAsyncDisposable
             // The SDK's exception may already quote the server's stderr (its own tail, or in its message, depending on which
             // of its paths saw the exit first); ours is added only when the text does not hold its last line yet, so the
             // same lines are not quoted twice.
-            var reason = Explain(ex);
+            var reason = InOurWords(Explain(ex));
             throw new McpServerUnavailableException(Config.Name, stderr.IsQuotedIn(reason) ? reason : reason + stderr.Describe(), ex);
         }
     }
@@ -344,6 +344,26 @@ internal sealed class McpServerConnection : IAsyncDisposable
         HttpRequestException h => $"HTTP request failed: {h.Message}",
         _ => ex.Message,
     };
+
+    /// <summary>The SDK's own quote of the server's stderr (its <see cref="IOException"/> when the process exits early).</summary>
+    private const string SdkStderrQuote = "Server's stderr tail:";
+
+    /// <summary>
+    /// Rewrites the SDK's quote of the server's stderr ("…exited unexpectedly (exit code: 1)\nServer's stderr tail:\n…") as
+    /// ours ("; its stderr ended with: a | b"), so a start failure reads the same whichever of the SDK's paths saw the exit.
+    /// </summary>
+    internal static string InOurWords(string reason)
+    {
+        var at = reason.IndexOf(SdkStderrQuote, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return reason;
+        }
+        var lines = reason[(at + SdkStderrQuote.Length)..]
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var head = reason[..at].TrimEnd().TrimEnd('.', ':');
+        return lines.Length == 0 ? head : $"{head}; its stderr ended with: {string.Join(" | ", lines.TakeLast(5))}";
+    }
 
     /// <summary>A program name on PATH, or a path that exists (relative to the working directory).</summary>
     private static bool CommandExists(string command, string? workingDirectory)
