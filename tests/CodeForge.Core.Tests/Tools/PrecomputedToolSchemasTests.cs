@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Serialization.Metadata;
 using CodeForge.Core.Tools;
@@ -69,8 +68,16 @@ public sealed class PrecomputedToolSchemasTests
         (System.Text.Json.Nodes.JsonObject)typeof(ToolSchemaGenerator).GetMethod(nameof(ToolSchemaGenerator.Generate))!
             .MakeGenericMethod(record.Type).Invoke(null, [record])!;
 
-    private static string SourcePath([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "..", "src", "CodeForge.Core", "Tools", "PrecomputedToolSchemas.cs"));
+    private static string SourcePath()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CodeForge.slnx")))
+        {
+            dir = dir.Parent;
+        }
+        var root = dir?.FullName ?? throw new InvalidOperationException("CodeForge.slnx not found above the test binaries.");
+        return Path.Combine(root, "src", "CodeForge.Core", "Tools", "PrecomputedToolSchemas.cs");
+    }
 
     /// <summary>The whole source file, as it must be.</summary>
     private static string Render()
