@@ -41,12 +41,19 @@ public sealed class ToolSchema
     /// The schema of the arguments record <typeparamref name="T"/>, generated from its source-generated contract
     /// (property names, <see cref="System.ComponentModel.DescriptionAttribute"/>, data annotations; see
     /// <see cref="ToolSchemaGenerator"/>), then changed by <paramref name="amend"/> (for what only the running tool knows,
-    /// such as the agent types of Task) and validated in full.
+    /// such as the agent types of Task) and validated in full. A built-in record's schema is taken from
+    /// <see cref="PrecomputedToolSchemas"/>, the generator's own output kept as text, so no start-up pays the reflection.
     /// </summary>
     public static ToolSchema For<T>(JsonTypeInfo<T> typeInfo, Action<JsonObject>? amend = null)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        var schema = ToolSchemaGenerator.Generate(typeInfo);
+        // The built-in records' schemas are kept as text (the generator's reflection is slow under Native AOT).
+        var precomputed = PrecomputedToolSchemas.Find(typeInfo);
+        if (precomputed is not null && amend is null)
+        {
+            return new ToolSchema(JsonElement.Parse(precomputed), null);
+        }
+        var schema = precomputed is not null ? JsonNode.Parse(precomputed)!.AsObject() : ToolSchemaGenerator.Generate(typeInfo);
         amend?.Invoke(schema);
         return new ToolSchema(JsonElement.Parse(schema.ToJsonString()), null);
     }
