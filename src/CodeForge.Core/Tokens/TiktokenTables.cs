@@ -1,5 +1,7 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.IO.Compression;
+using System.Text;
 
 namespace CodeForge.Core.Tokens;
 
@@ -41,8 +43,9 @@ internal static class TiktokenTables
     }
 
     /// <summary>
-    /// The vocabulary of <paramref name="encoding"/> as tiktoken text (<c>base64 rank</c> a line), the format
-    /// <c>TiktokenTokenizer.CreateForModel(model, stream)</c> reads.
+    /// The vocabulary of <paramref name="encoding"/> as the tiktoken text <c>TiktokenTokenizer.CreateForModel(model, stream)</c>
+    /// reads, in the form the Data packages embed: a <c>Capacity: N</c> line (the tokenizer sizes its dictionaries from it),
+    /// then one base64 token a line in rank order.
     /// </summary>
     /// <exception cref="ArgumentException">No table is embedded for <paramref name="encoding"/>.</exception>
     /// <exception cref="InvalidDataException">The embedded table is damaged.</exception>
@@ -50,16 +53,13 @@ internal static class TiktokenTables
     {
         var data = ReadRaw(encoding);
         var count = CountTokens(data, encoding);
-        // A token of n bytes is at most 4(n+2)/3 base64 characters; a rank at most 10 digits; one space, one newline.
-        var text = new byte[(data.Length - count) * 4 / 3 + count * 16];
-        var at = 0;
+        // A token of n bytes is at most 4(n+2)/3 base64 characters, and one newline; the header at most 21 bytes.
+        var text = new byte[(data.Length - count) * 4 / 3 + count * 4 + 32];
+        var at = Encoding.ASCII.GetBytes($"Capacity: {count.ToString(CultureInfo.InvariantCulture)}\n", text);
         var offset = count;
         for (var i = 0; i < count; i++)
         {
             Base64.EncodeToUtf8(data.AsSpan(offset, data[i]), text.AsSpan(at), out _, out var written);
-            at += written;
-            text[at++] = (byte)' ';
-            Utf8Formatter.TryFormat(i, text.AsSpan(at), out written);
             at += written;
             text[at++] = (byte)'\n';
             offset += data[i];

@@ -49,15 +49,16 @@ public sealed class TiktokenTablesTests
     }
 
     [Fact]
-    public void OpenTiktokenText_ForO200k_WritesOneBase64TokenAndItsRankALine()
+    public void OpenTiktokenText_ForO200k_WritesTheCapacityThenOneBase64TokenALineInRankOrder()
     {
         using var text = TiktokenTables.OpenTiktokenText("o200k_base");
         var lines = Encoding.ASCII.GetString(text.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var tokens = TiktokenTables.ReadTokens("o200k_base");
 
-        Assert.Equal(tokens.Length, lines.Length);
-        Assert.Equal($"{Convert.ToBase64String(tokens[0])} 0", lines[0]);
-        Assert.Equal($"{Convert.ToBase64String(tokens[^1])} {tokens.Length - 1}", lines[^1]);
+        Assert.Equal(tokens.Length + 1, lines.Length);
+        Assert.Equal($"Capacity: {tokens.Length}", lines[0]);
+        Assert.Equal(Convert.ToBase64String(tokens[0]), lines[1]);
+        Assert.Equal(Convert.ToBase64String(tokens[^1]), lines[^1]);
     }
 
     [Fact]
