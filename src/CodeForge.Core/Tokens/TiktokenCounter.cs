@@ -3,7 +3,7 @@ using Microsoft.ML.Tokenizers;
 
 namespace CodeForge.Core.Tokens;
 
-/// <summary>The OpenAI BPE encodings shipped offline with Microsoft.ML.Tokenizers.</summary>
+/// <summary>The OpenAI BPE encodings shipped offline (their vocabularies are embedded: <see cref="TiktokenTables"/>).</summary>
 public enum TiktokenEncoding
 {
     /// <summary><c>o200k_base</c>: GPT-4o, GPT-4.1, GPT-5 and the o-series.</summary>
@@ -13,7 +13,7 @@ public enum TiktokenEncoding
     Cl100kBase,
 }
 
-/// <summary>Exact token counts with an OpenAI BPE encoding (Microsoft.ML.Tokenizers, data embedded, no network).</summary>
+/// <summary>Exact token counts with an OpenAI BPE encoding (Microsoft.ML.Tokenizers, vocabulary embedded, no network).</summary>
 /// <remarks>
 /// <para>
 /// Concurrency contract: safe from any number of threads. Each encoding's tokenizer is expensive to create (half a second
@@ -31,8 +31,10 @@ public enum TiktokenEncoding
 /// </remarks>
 public sealed partial class TiktokenCounter : ITokenCounter
 {
-    private static readonly Lazy<Loaded> O200k = new(() => Load("o200k_base"), LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly Lazy<Loaded> Cl100k = new(() => Load("cl100k_base"), LazyThreadSafetyMode.ExecutionAndPublication);
+    // A model of each encoding names its pre-tokenization pattern and special tokens to Microsoft.ML.Tokenizers; the
+    // vocabulary itself comes from this assembly (TiktokenTables), not from the Microsoft.ML.Tokenizers.Data packages.
+    private static readonly Lazy<Loaded> O200k = new(() => Load("o200k_base", "gpt-4o"), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<Loaded> Cl100k = new(() => Load("cl100k_base", "gpt-4"), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly Lazy<Loaded> _tokenizer;
     private readonly Regex _ordinaryPattern;
@@ -40,9 +42,10 @@ public sealed partial class TiktokenCounter : ITokenCounter
     /// <summary>A loaded encoding: the tokenizer and its special tokens (both immutable once published).</summary>
     private sealed record Loaded(Tokenizer Tokenizer, string[] SpecialTokens);
 
-    private static Loaded Load(string encoding)
+    private static Loaded Load(string encoding, string model)
     {
-        var tokenizer = TiktokenTokenizer.CreateForEncoding(encoding);
+        using var vocabulary = TiktokenTables.OpenTiktokenText(encoding);
+        var tokenizer = TiktokenTokenizer.CreateForModel(model, vocabulary);
         return new Loaded(tokenizer, [.. tokenizer.SpecialTokens?.Keys ?? []]);
     }
 
