@@ -2,7 +2,7 @@
 """Test the mutants of a Stryker run one by one in the xunit v3 test process itself (docs/verification.md §4).
 
     tools/mutation-replay.py STRYKER_LOG FOLDER [-j JOBS] [-t TIMEOUT_S] [--limit N] [--after ID]
-                             [--sample N --seed S] [--ids ID,ID,...] [--file TEXT] [--cache TSV]
+                             [--sample N --seed S] [--ids ID,ID,...] [--file TEXT] [--cache TSV] [--bin DIR]
 
 Stryker's VSTest runner activates a mutant inside the VSTest testhost, but xunit v3 runs the tests in a child process,
 so no mutant is ever active where the tests run. The mutated assembly Stryker compiled (it stays injected in
@@ -13,12 +13,14 @@ created in files under src/CodeForge.Core/FOLDER/ whose id is compiled into the 
 errors are absent). Exit 0 = survived; timeout = timeout (detected, as Stryker counts it); any other exit = killed.
 Prints one TSV line per mutant (id, status, seconds, file, mutation) and the score.
 
---sample N --seed S tests a uniform random sample of N of the folder's compiled mutants (random.Random(S).sample over
-the sorted ids, so the same seed gives the same sample) and prints the score as an ESTIMATE with its 95 % Wilson
-confidence interval: for folders too large to replay completely on a loaded machine. --ids tests only the given
-mutants (to check that a new test kills them); --file only those in files whose path contains TEXT (to replay the
-locking code of a folder completely). --cache TSV reuses the results recorded there (this script's output lines) and
-appends new ones, so a sample and a file replay share the mutants they have in common.
+--sample N --seed S tests a uniform random sample of N of the folder's compiled mutants (the first N of the sorted ids
+after random.Random(S).shuffle, so the same seed gives the same sample, a larger N extends a smaller one, and a run
+stopped early has still tested a uniform sample) and prints the score as an ESTIMATE with its 95 % Wilson confidence
+interval: for folders too large to replay completely on a loaded machine. --ids tests only the given mutants (to check
+that a new test kills them); --file only those in files whose path contains TEXT (to replay the locking code of a
+folder completely). --cache TSV reuses the results recorded there (this script's output lines) and appends new ones,
+so a sample and a file replay share the mutants they have in common. --bin runs a copy of the test output folder (so
+the test project can be rebuilt meanwhile); --skip-baseline skips the first run with no mutant active.
 """
 import argparse
 import math
@@ -34,6 +36,7 @@ from collections import Counter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "tests/mutation/bin/Debug/net10.0")
+BIN_DIR = [BIN]
 
 
 def mutants_in_log(log: str, folder: str) -> dict[int, tuple[str, str]]:
@@ -79,6 +82,7 @@ def timed(mutant: int, folder: str, timeout: float) -> tuple[str, float]:
 
 
 def run(mutant: int, folder: str, timeout: float) -> str:
+    BIN = BIN_DIR[0]
     env = dict(os.environ, STRYKER_MUTANT_ID_CONTROL_VAR="STRYKER_ACTIVE_MUTANT", STRYKER_ACTIVE_MUTANT=str(mutant))
     try:
         done = subprocess.run([os.path.join(BIN, "CodeForge.Core.Tests"), "-namespace", f"CodeForge.Core.Tests.{folder}",
@@ -100,10 +104,14 @@ def main() -> None:
     p.add_argument("--sample", type=int, default=0, help="test a uniform random sample of N mutants (an estimate)")
     p.add_argument("--seed", type=int, default=1, help="seed of --sample")
     p.add_argument("--file", default="", help="only mutants in files whose path contains this text")
+    p.add_argument("--bin", default=BIN, help="the test output folder holding the mutated CodeForge.Core.dll (default: "
+                   "Stryker's; a copy lets the test project be rebuilt meanwhile)")
+    p.add_argument("--skip-baseline", action="store_true", help="do not first check that the tests pass with no mutant")
     p.add_argument("--cache", default="", help="TSV of earlier results to reuse and append to")
     p.add_argument("--ids", default="", help="comma-separated mutant ids to test (others are skipped)")
     a = p.parse_args()
-    if run(-1, a.folder, a.t) != "survived":
+    BIN_DIR[0] = os.path.abspath(a.bin)
+    if not a.skip_baseline and run(-1, a.folder, a.t) != "survived":
         sys.exit("the tests fail with no mutant active: fix that first")
     candidates = mutants_in_log(a.log, a.folder)
     if a.file:
@@ -115,14 +123,17 @@ def main() -> None:
             if len(parts) >= 3 and parts[0].isdigit():
                 cached[int(parts[0])] = (parts[1], float(parts[2]))
     cache = open(a.cache, "a") if a.cache else None
-    present = compiled_ids(os.path.join(BIN, "CodeForge.Core.dll"))
+    present = compiled_ids(os.path.join(BIN_DIR[0], "CodeForge.Core.dll"))
     compiled = sorted(i for i in candidates if i in present)
     ids = [i for i in compiled if i > a.after]
     if a.ids:
         wanted = {int(x) for x in a.ids.split(",") if x.strip()}
         ids = [i for i in ids if i in wanted]
-    if a.sample and a.sample < len(ids):
-        ids = sorted(random.Random(a.seed).sample(ids, a.sample))
+    if a.sample:
+        # A seeded shuffle, cut to N: every prefix of it is a uniform random sample, so a larger N extends a smaller
+        # one (with --cache, only the new mutants are run) and a run stopped early still tested a uniform sample.
+        random.Random(a.seed).shuffle(ids)
+        ids = ids[: a.sample]
     if a.limit:
         ids = ids[: a.limit]
     sampled = f"a random sample (seed {a.seed}) of " if a.sample and len(ids) < len(compiled) else ""

@@ -131,4 +131,33 @@ public sealed class HookSessionTests
 
         Assert.Same(AgentHookVerdict.None, verdict);
     }
+
+    [Fact]
+    public async Task ToolFinishedAsync_WhenAPostToolUseHookBlocks_ReturnsItsFeedbackForTheModel()
+    {
+        var (session, processes, _) = Create(_ => FakeHookProcessRunner.Ok("""{"decision": "block", "reason": "lint failed"}"""), Hook(HookEvent.PostToolUse, "lint"));
+
+        var verdict = await session.ToolFinishedAsync(Call(), TestContext.Current.CancellationToken);
+
+        Assert.True(verdict.Block);
+        Assert.Equal("PostToolUse hook feedback: lint failed", verdict.Reason);
+        var stdin = JsonDocument.Parse(Assert.Single(processes.Requests).Stdin).RootElement;
+        Assert.Equal("call_1", stdin.GetProperty("tool_use_id").GetString());
+        Assert.Equal("done", stdin.GetProperty("tool_response").GetProperty("output").GetString());
+    }
+
+    [Fact]
+    public async Task ToolFinishedAsync_WhenTheToolFailed_FiresPostToolUseFailureWithTheErrorAndNoResponse()
+    {
+        var (session, processes, _) = Create(_ => FakeHookProcessRunner.Ok(), Hook(HookEvent.PostToolUseFailure, "on-failure"), Hook(HookEvent.PostToolUse, "on-success"));
+
+        var verdict = await session.ToolFinishedAsync(Call() with { Result = ToolResult.Fail("boom") }, TestContext.Current.CancellationToken);
+
+        Assert.Same(AgentHookVerdict.None, verdict);
+        var request = Assert.Single(processes.Requests);
+        Assert.Equal("on-failure", request.Command);
+        var stdin = JsonDocument.Parse(request.Stdin).RootElement;
+        Assert.Equal("boom", stdin.GetProperty("error").GetString());
+        Assert.False(stdin.TryGetProperty("tool_response", out _));
+    }
 }
