@@ -20,7 +20,8 @@ interval: for folders too large to replay completely on a loaded machine. --ids 
 that a new test kills them); --file only those in files whose path contains TEXT (to replay the locking code of a
 folder completely). --cache TSV reuses the results recorded there (this script's output lines) and appends new ones,
 so a sample and a file replay share the mutants they have in common. --bin runs a copy of the test output folder (so
-the test project can be rebuilt meanwhile); --skip-baseline skips the first run with no mutant active.
+the test project can be rebuilt meanwhile); --skip-baseline skips the first run with no mutant active
+(only when an earlier invocation on the same --bin passed it: without it a broken setup scores every mutant killed).
 """
 import argparse
 import math
@@ -105,7 +106,8 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=1, help="seed of --sample")
     p.add_argument("--file", default="", help="only mutants in files whose path contains this text")
     p.add_argument("--bin", default=BIN, help="the test output folder holding the mutated CodeForge.Core.dll (default: "
-                   "Stryker's; a copy lets the test project be rebuilt meanwhile)")
+                   "Stryker's; a copy lets the test project be rebuilt meanwhile; keep it inside the repository: "
+                   "tests find tests/Fixtures by walking up from it)")
     p.add_argument("--skip-baseline", action="store_true", help="do not first check that the tests pass with no mutant")
     p.add_argument("--cache", default="", help="TSV of earlier results to reuse and append to")
     p.add_argument("--ids", default="", help="comma-separated mutant ids to test (others are skipped)")
