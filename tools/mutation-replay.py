@@ -2,6 +2,7 @@
 """Test the mutants of a Stryker run one by one in the xunit v3 test process itself (docs/verification.md §4).
 
     tools/mutation-replay.py STRYKER_LOG FOLDER [-j JOBS] [-t TIMEOUT_S] [--limit N] [--after ID]
+                             [--sample N --seed S] [--ids ID,ID,...] [--file TEXT] [--cache TSV] [--bin DIR]
 
 Stryker's VSTest runner activates a mutant inside the VSTest testhost, but xunit v3 runs the tests in a child process,
 so no mutant is ever active where the tests run. The mutated assembly Stryker compiled (it stays injected in
@@ -10,19 +11,33 @@ variable named by STRYKER_MUTANT_ID_CONTROL_VAR; this script sets it and runs th
 mutant, with only FOLDER's tests (namespace CodeForge.Core.Tests.FOLDER). Mutants come from Stryker's log (-L): those
 created in files under src/CodeForge.Core/FOLDER/ whose id is compiled into the assembly (ids rolled back for compile
 errors are absent). Exit 0 = survived; timeout = timeout (detected, as Stryker counts it); any other exit = killed.
-Prints one TSV line per mutant (id, status, file, mutation) and the score.
+Prints one TSV line per mutant (id, status, seconds, file, mutation) and the score.
+
+--sample N --seed S tests a uniform random sample of N of the folder's compiled mutants (the first N of the sorted ids
+after random.Random(S).shuffle, so the same seed gives the same sample, a larger N extends a smaller one, and a run
+stopped early has still tested a uniform sample) and prints the score as an ESTIMATE with its 95 % Wilson confidence
+interval: for folders too large to replay completely on a loaded machine. --ids tests only the given mutants (to check
+that a new test kills them); --file only those in files whose path contains TEXT (to replay the locking code of a
+folder completely). --cache TSV reuses the results recorded there (this script's output lines) and appends new ones,
+so a sample and a file replay share the mutants they have in common. --bin runs a copy of the test output folder (so
+the test project can be rebuilt meanwhile); --skip-baseline skips the first run with no mutant active
+(only when an earlier invocation on the same --bin passed it: without it a broken setup scores every mutant killed).
 """
 import argparse
+import math
+import random
 import concurrent.futures
 import os
 import re
 import struct
 import subprocess
 import sys
+import time
 from collections import Counter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "tests/mutation/bin/Debug/net10.0")
+BIN_DIR = [BIN]
 
 
 def mutants_in_log(log: str, folder: str) -> dict[int, tuple[str, str]]:
@@ -54,7 +69,21 @@ def compiled_ids(dll: str) -> set[int]:
     return max(per_token.values(), key=len) if per_token else set()
 
 
+def wilson(detected: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    p = detected / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z / (1 + z * z / total) * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def timed(mutant: int, folder: str, timeout: float) -> tuple[str, float]:
+    start = time.monotonic()
+    status = run(mutant, folder, timeout)
+    return status, time.monotonic() - start
+
+
 def run(mutant: int, folder: str, timeout: float) -> str:
+    BIN = BIN_DIR[0]
     env = dict(os.environ, STRYKER_MUTANT_ID_CONTROL_VAR="STRYKER_ACTIVE_MUTANT", STRYKER_ACTIVE_MUTANT=str(mutant))
     try:
         done = subprocess.run([os.path.join(BIN, "CodeForge.Core.Tests"), "-namespace", f"CodeForge.Core.Tests.{folder}",
@@ -73,26 +102,70 @@ def main() -> None:
     p.add_argument("-t", type=float, default=120)
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--after", type=int, default=-1, help="test only mutants with a greater id (to resume)")
+    p.add_argument("--sample", type=int, default=0, help="test a uniform random sample of N mutants (an estimate)")
+    p.add_argument("--seed", type=int, default=1, help="seed of --sample")
+    p.add_argument("--file", default="", help="only mutants in files whose path contains this text")
+    p.add_argument("--bin", default=BIN, help="the test output folder holding the mutated CodeForge.Core.dll (default: "
+                   "Stryker's; a copy lets the test project be rebuilt meanwhile; keep it inside the repository: "
+                   "tests find tests/Fixtures by walking up from it)")
+    p.add_argument("--skip-baseline", action="store_true", help="do not first check that the tests pass with no mutant")
+    p.add_argument("--cache", default="", help="TSV of earlier results to reuse and append to")
+    p.add_argument("--ids", default="", help="comma-separated mutant ids to test (others are skipped)")
     a = p.parse_args()
-    if run(-1, a.folder, a.t) != "survived":
+    BIN_DIR[0] = os.path.abspath(a.bin)
+    if not a.skip_baseline and run(-1, a.folder, a.t) != "survived":
         sys.exit("the tests fail with no mutant active: fix that first")
     candidates = mutants_in_log(a.log, a.folder)
-    present = compiled_ids(os.path.join(BIN, "CodeForge.Core.dll"))
-    ids = sorted(i for i in candidates if i in present and i > a.after)
+    if a.file:
+        candidates = {i: v for i, v in candidates.items() if a.file in v[0]}
+    cached: dict[int, tuple[str, float]] = {}
+    if a.cache and os.path.exists(a.cache):
+        for row in open(a.cache):
+            parts = row.split("\t")
+            if len(parts) >= 3 and parts[0].isdigit():
+                cached[int(parts[0])] = (parts[1], float(parts[2]))
+    cache = open(a.cache, "a") if a.cache else None
+    present = compiled_ids(os.path.join(BIN_DIR[0], "CodeForge.Core.dll"))
+    compiled = sorted(i for i in candidates if i in present)
+    ids = [i for i in compiled if i > a.after]
+    if a.ids:
+        wanted = {int(x) for x in a.ids.split(",") if x.strip()}
+        ids = [i for i in ids if i in wanted]
+    if a.sample:
+        # A seeded shuffle, cut to N: every prefix of it is a uniform random sample, so a larger N extends a smaller
+        # one (with --cache, only the new mutants are run) and a run stopped early still tested a uniform sample.
+        random.Random(a.seed).shuffle(ids)
+        ids = ids[: a.sample]
     if a.limit:
         ids = ids[: a.limit]
-    print(f"# {len(candidates)} mutants in {a.folder}, {len(ids)} compiled in; testing them", flush=True)
+    sampled = f"a random sample (seed {a.seed}) of " if a.sample and len(ids) < len(compiled) else ""
+    print(f"# {len(candidates)} mutants in {a.folder}, {len(compiled)} compiled in; testing {sampled}{len(ids)}",
+          flush=True)
     counts: Counter[str] = Counter()
+    started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(a.j) as pool:
-        for mutant, status in zip(ids, pool.map(lambda m: run(m, a.folder, a.t), ids)):
+        def one(m: int) -> tuple[str, float]:
+            return cached[m] if m in cached else timed(m, a.folder, a.t)
+        for mutant, (status, seconds) in zip(ids, pool.map(one, ids)):
             counts[status] += 1
             file, text = candidates[mutant]
-            print(f"{mutant}\t{status}\t{file}\t{text}", flush=True)
+            line = f"{mutant}\t{status}\t{seconds:.1f}\t{file}\t{text}"
+            print(line + ("\t(cached)" if mutant in cached else ""), flush=True)
+            if cache and mutant not in cached:
+                cache.write(line + "\n")
+                cache.flush()
     detected = counts["killed"] + counts["timeout"]
     total = detected + counts["survived"]
     if total:
-        print(f"# {a.folder}: {100 * detected / total:.1f}%  {detected}/{total}  killed {counts['killed']}, "
-              f"timeout {counts['timeout']}, survived {counts['survived']}")
+        elapsed = time.monotonic() - started
+        detail = (f"{detected}/{total}  killed {counts['killed']}, timeout {counts['timeout']}, survived "
+                  f"{counts['survived']}  ({elapsed:.0f} s, {elapsed / total:.1f} s per mutant with -j {a.j})")
+        if sampled:
+            low, high = wilson(detected, total)
+            print(f"# {a.folder}: ESTIMATE {100 * detected / total:.1f}% (95% Wilson CI {100 * low:.1f}-"
+                  f"{100 * high:.1f}%) from a sample of {total} of {len(compiled)} mutants (seed {a.seed})  {detail}")
+        else:
+            print(f"# {a.folder}: {100 * detected / total:.1f}%  {detail}")
 
 
 if __name__ == "__main__":

@@ -73,7 +73,7 @@ if grep -qs "test coverage capture failed" "$out"/logs/log-*.txt; then
   echo "Stryker captured no coverage: the mutants were not active where the tests ran, so its score is not valid" \
     "(docs/verification.md §4). Score each folder by replaying the compiled mutants in the test process:" >&2
   for p in "${paths[@]}"; do
-    echo "  tools/mutation-replay.py $(ls "$out"/logs/log-*.txt | head -1) ${p%%/*} -j 2 -t 30" >&2
+    echo "  tools/mutation-replay.py $(ls "$out"/logs/log-*.txt | head -1) ${p%%/*} -j 2 -t 30   [--sample N --seed S]" >&2
   done
   exit 1
 fi

@@ -542,6 +542,29 @@ public sealed class WebCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Clear_WithADiskTier_ReleasesEveryKeyStripeForOtherThreads()
+    {
+        var cache = DiskCache();
+        // Clear takes every per-key stripe lock; on a thread that then ends, so a stripe it failed to release would stay
+        // held by a dead thread and block every later writer of that key's stripe.
+        var clearing = new Thread(cache.Clear);
+        clearing.Start();
+        clearing.Join();
+        var keys = Enumerable.Range(0, 64).Select(i => $"k{i}").ToArray();
+
+        // A watchdog only: the writes take microseconds unless a stripe is still held, and then they never finish.
+        await Task.Run(() =>
+        {
+            foreach (var name in keys)
+            {
+                Assert.True(cache.Set(Key(name), Page(name, "content")));
+            }
+        }, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(keys.Length, cache.Count);
+    }
+
+    [Fact]
     public void Set_WithADiskTier_NeverEvictsForeignFiles()
     {
         Directory.CreateDirectory(CacheDir);
