@@ -8,8 +8,8 @@ For each side (a scratch HOME of its own under WORK_DIR): `plugin marketplace ad
 `plugin install <name>@<marketplace>` for every entry of its marketplace.json; then one `-p` session in stream-json
 against a dead ANTHROPIC_BASE_URL (127.0.0.1:9: nothing listens, and the `system`/`init` line is written before the
 first request) whose init line lists the loaded plugins, skills, slash commands and agents. forge is asked with
-`--input-format stream-json` (its init line lists them in that mode). Every plugin's hooks (event -> matchers) are
-read by `plugin validate` on neither side (neither prints them); the script compares the init lines and reports:
+`--input-format stream-json` (its init line lists them in that mode). Hooks are compared by what they decide, with
+bench/marketplace-hooks.py. The script compares the init lines and reports:
   - entries each side installed / refused (with the first line of the refusal),
   - plugins loaded by each side,
   - per plugin: skills, commands, agents that only one side has.
