@@ -96,7 +96,8 @@ public sealed class PublicPluginTests() : ForgeWorkspaceTestBase("forge-public-p
     public async Task APluginWithProblems_PrintsOneLine_AndTheDetailsWithVerbose()
     {
         var shapes = Fixture("shapes");
-        await File.WriteAllTextAsync(Path.Combine(shapes, "agent-shapes", "agents", "broken.md"), "---\nname: broken\n---\n", TestContext.Current.CancellationToken);
+        Directory.CreateDirectory(Path.Combine(shapes, "agent-shapes", "skills", "broken"));
+        await File.WriteAllTextAsync(Path.Combine(shapes, "agent-shapes", "skills", "broken", "SKILL.md"), "---\nname: broken\n---\n", TestContext.Current.CancellationToken);
         Assert.Equal(0, (await ForgeProcess.RunAsync(["plugin", "install", Path.Combine(shapes, "agent-shapes")], Work, Env())).ExitCode);
         _server.Enqueue(ScriptedTurn.Reply("ok"), ScriptedTurn.Reply("ok"));
 
@@ -105,7 +106,7 @@ public sealed class PublicPluginTests() : ForgeWorkspaceTestBase("forge-public-p
 
         Assert.True(quiet.ExitCode == 0, quiet.StdErr);
         Assert.Equal("forge: 1 plugin has problems (agent-shapes): run forge plugin validate <dir>, or add --verbose", quiet.StdErr.Trim());
-        Assert.Contains("broken.md:1: agent 'broken' has no 'description'", verbose.StdErr, StringComparison.Ordinal);
+        Assert.Contains("broken/SKILL.md:1: missing required field 'description'", verbose.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

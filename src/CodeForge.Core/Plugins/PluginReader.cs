@@ -121,9 +121,10 @@ public sealed class PluginReader : IPluginReader
         {
             name = Path.GetFileName(root);
         }
-        if (entry is not null)
+        if (entry is not null && (entry.Strict is false || manifestFile is null || !manifestFile.Root.TryGetProperty("name", out _)))
         {
-            // Claude Code names a marketplace plugin by its entry.
+            // Claude Code names a marketplace plugin by its entry, unless the plugin's own plugin.json names it: entry
+            // "claude-ops" with plugin.json "ops" gives "ops:…" skills (it is still installed and enabled as claude-ops@market).
             name = entry.Name;
         }
         if (!IsUsableName(name))
@@ -137,7 +138,7 @@ public sealed class PluginReader : IPluginReader
         }
         var manifest = ReadManifest(name, manifestFile, entry);
         context.Manifest = manifestFile;
-        context.Data = store?.DataDirectoryFor(name, root);
+        context.Data = store?.DataDirectoryFor(entry?.Name ?? name, root);
 
         // Component paths: null means "not given". A strict entry adds its lists to the manifest's; a non-strict entry
         // is the whole definition.
@@ -306,17 +307,23 @@ public sealed class PluginReader : IPluginReader
             return null;
         }
         var doc = MarkdownFrontmatter.Parse(text, file);
+        var fileName = Path.GetFileNameWithoutExtension(file);
         foreach (var d in doc.Diagnostics)
         {
-            diagnostics.Add(d with { Message = d.Message + "; agent skipped" });
-        }
-        if (!doc.IsValid)
-        {
-            return null;
+            // Claude Code loads such an agent with no frontmatter fields, named by its file.
+            diagnostics.Add(LoadDiagnostic.Warn(d.File, d.Line, $"{d.Message}; the agent is loaded as '{fileName}' with no frontmatter fields, as Claude Code does"));
         }
         var warnings = new List<LoadDiagnostic>();
         var declared = doc.GetString("name", warnings)?.Trim();
-        var agentName = string.IsNullOrEmpty(declared) ? Path.GetFileNameWithoutExtension(file) : declared;
+        if (!string.IsNullOrEmpty(declared) && declared != fileName && !doc.ClaudeCodeReadsFields)
+        {
+            // Claude Code reads no field of a block that stays invalid YAML after its one retry, so it names the agent by
+            // its file; forge does the same (the other fields are still read line by line).
+            warnings.Add(LoadDiagnostic.Warn(file, doc.LineOf("name"),
+                $"the frontmatter is not valid YAML even with its values quoted, so Claude Code ignores its fields: the agent is named '{fileName}' (by its file), not '{declared}'"));
+            declared = null;
+        }
+        var agentName = string.IsNullOrEmpty(declared) ? fileName : declared;
         var description = doc.GetString("description", warnings);
         var tools = doc.Has("tools")
             ? doc.GetList("tools", warnings).Select(t => t.IndexOf('(', StringComparison.Ordinal) is var paren and >= 0 ? t[..paren].Trim() : t).Where(t => t.Length > 0).ToImmutableArray()
@@ -325,13 +332,13 @@ public sealed class PluginReader : IPluginReader
         diagnostics.AddRange(warnings);
         if (string.IsNullOrWhiteSpace(description))
         {
-            diagnostics.Add(LoadDiagnostic.Fail(file, doc.HasFrontmatter ? 1 : null, $"agent '{agentName}' has no 'description' (the model needs it to know when to use it); agent skipped"));
-            return null;
+            // Claude Code loads it all the same (community marketplaces ship agent files with no frontmatter at all).
+            diagnostics.Add(LoadDiagnostic.Warn(file, doc.HasFrontmatter ? 1 : null, $"agent '{agentName}' has no 'description' (the model needs it to know when to use it); the model is shown its name only"));
+            description = agentName;
         }
         if (string.IsNullOrWhiteSpace(doc.Body))
         {
-            diagnostics.Add(LoadDiagnostic.Fail(file, doc.BodyLine, $"agent '{agentName}' has an empty system prompt (the text after the frontmatter); agent skipped"));
-            return null;
+            diagnostics.Add(LoadDiagnostic.Warn(file, doc.BodyLine, $"agent '{agentName}' has an empty system prompt (the text after the frontmatter); loaded as Claude Code does"));
         }
         // The body was checked above; it is read again when the agent is spawned, with the plugin's placeholders
         // substituted then (Claude Code substitutes them in an agent's system prompt).
@@ -340,7 +347,7 @@ public sealed class PluginReader : IPluginReader
         {
             Tools = tools,
             Model = string.IsNullOrEmpty(model) ? null : model,
-            PromptSource = new MarkdownBody(path, body => ReadContext.Substitute(body.Trim(), root, data)),
+            PromptSource = new MarkdownBody(path, body => ReadContext.Substitute(body.Trim(), root, data), acceptsInvalidFrontmatter: true),
         };
     }
 

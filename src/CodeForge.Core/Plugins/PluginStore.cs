@@ -132,8 +132,9 @@ public sealed class PluginStore
         var diagnostics = read.Diagnostics.ToBuilder();
         var parent = Path.Combine(Directory, marketplace);
         System.IO.Directory.CreateDirectory(parent);
-        var target = Path.Combine(parent, plugin.Name);
-        var temp = Path.Combine(parent, $".{plugin.Name}.{Guid.NewGuid():N}.tmp");
+        var installName = entry?.Name ?? plugin.Name; // the entry's name, even when plugin.json names the plugin otherwise
+        var target = Path.Combine(parent, installName);
+        var temp = Path.Combine(parent, $".{installName}.{Guid.NewGuid():N}.tmp");
         try
         {
             Copy(plugin.Root, plugin.Root, temp, diagnostics);
@@ -156,7 +157,7 @@ public sealed class PluginStore
             }
             if (System.IO.Directory.Exists(target))
             {
-                var old = Path.Combine(parent, $".{plugin.Name}.{Guid.NewGuid():N}.old");
+                var old = Path.Combine(parent, $".{installName}.{Guid.NewGuid():N}.old");
                 System.IO.Directory.Move(target, old);
                 System.IO.Directory.Move(temp, target);
                 System.IO.Directory.Delete(old, recursive: true);
@@ -178,7 +179,7 @@ public sealed class PluginStore
                 System.IO.Directory.Delete(temp, recursive: true);
             }
         }
-        return new PluginInstallResult(new InstalledPlugin(plugin.Name, marketplace, target), diagnostics.ToImmutable());
+        return new PluginInstallResult(new InstalledPlugin(installName, marketplace, target), diagnostics.ToImmutable());
     }
 
     /// <summary>Installs <paramref name="pluginName"/> from <paramref name="marketplace"/>.</summary>

@@ -32,6 +32,15 @@ public sealed class MarkdownBody
         _transform = transform ?? (static body => body);
     }
 
+    /// <summary>
+    /// As <see cref="MarkdownBody(string, Func{string, string}?)"/>; with <paramref name="acceptsInvalidFrontmatter"/> a
+    /// frontmatter that does not parse is no error (its text after the block is the body: an agent file Claude Code loads).
+    /// </summary>
+    public MarkdownBody(string path, Func<string, string>? transform, bool acceptsInvalidFrontmatter)
+        : this(path, transform) => _acceptsInvalidFrontmatter = acceptsInvalidFrontmatter;
+
+    private readonly bool _acceptsInvalidFrontmatter;
+
     /// <summary>The file the body is read from.</summary>
     public string Path { get; }
 
@@ -74,7 +83,7 @@ public sealed class MarkdownBody
             throw new MarkdownBodyException(Path, $"cannot read {Path}: {ex.Message}", ex);
         }
         var doc = MarkdownFrontmatter.Parse(text, Path);
-        if (doc.Diagnostics.FirstOrDefault(d => d.IsError) is { } broken)
+        if (!_acceptsInvalidFrontmatter && doc.Diagnostics.FirstOrDefault(d => d.IsError) is { } broken)
         {
             throw new MarkdownBodyException(Path, $"{Path} changed since it was loaded and can no longer be used: {broken}");
         }

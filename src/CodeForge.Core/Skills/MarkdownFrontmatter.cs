@@ -15,6 +15,7 @@ public sealed partial class MarkdownFrontmatter
 {
     private readonly YamlMappingNode? _map;
     private readonly IReadOnlyDictionary<YamlNode, int>? _nodeLines; // file lines of nodes built by SimpleFrontmatter
+    private string[]? _lenientBlock; // the block's lines, kept only when it was read leniently (set during Parse)
 
     private MarkdownFrontmatter(string path, YamlMappingNode? map, int yamlFirstLine, string body, int bodyLine, bool hasFrontmatter,
         ImmutableArray<LoadDiagnostic> diagnostics, bool readLeniently = false, IReadOnlyDictionary<YamlNode, int>? nodeLines = null)
@@ -38,6 +39,15 @@ public sealed partial class MarkdownFrontmatter
     /// descriptions with <c>Examples: &lt;example&gt;Context: …</c> on one line).
     /// </summary>
     public bool ReadLeniently { get; }
+
+    /// <summary>
+    /// Whether Claude Code reads this frontmatter's fields too. It parses the YAML and, when that fails, parses it once
+    /// more with each top-level <c>key: value</c> line whose value holds <c>": "</c> or a YAML indicator quoted; when that
+    /// fails too it reads no field at all (so an agent is named by its file). True for valid YAML; for a block this class
+    /// read leniently, whether that one retry parses (forge still reads the fields; callers use this to name things as
+    /// Claude Code does).
+    /// </summary>
+    public bool ClaudeCodeReadsFields => _lenientBlock is null || QuotedRetryParses(_lenientBlock);
 
     /// <summary>The frontmatter keys the line-by-line reader recognises as the start of a field.</summary>
     public static IReadOnlySet<string> KnownKeys { get; } = new HashSet<string>(StringComparer.Ordinal)
@@ -123,7 +133,10 @@ public sealed partial class MarkdownFrontmatter
         // the one the parser would give (see SimpleFrontmatter); anything else goes the general way below.
         if (fastPath && SimpleFrontmatter.TryRead(lines.AsSpan(1, close - 1), KnownKeys) is { } simple)
         {
-            return new MarkdownFrontmatter(path, simple.Map, 2, body, bodyLine, true, [], simple.Lenient, simple.Lines);
+            return new MarkdownFrontmatter(path, simple.Map, 2, body, bodyLine, true, [], simple.Lenient, simple.Lines)
+            {
+                _lenientBlock = simple.Lenient ? lines[1..close] : null,
+            };
         }
         // Claude Code's documented `argument-hint: [pr-number] [priority]` is not valid YAML: read such a value as text.
         var yaml = string.Join('\n', lines[1..close].Select(QuoteBracketHint));
@@ -139,8 +152,53 @@ public sealed partial class MarkdownFrontmatter
         // Claude Code loads frontmatter that is not valid YAML (a description with ": " and "<example>" on one line, or
         // example lines below it): read it again field by field, quoting the fields that do not parse.
         var lenient = ParseYaml(Relaxed(lines[1..close]), path, body, bodyLine, readLeniently: true);
+        lenient._lenientBlock = lines[1..close];
         return lenient.IsValid && lenient.Has("description") | lenient.Has("name") ? lenient : strict;
     }
+
+    /// <summary>Claude Code's one retry of a block that is not valid YAML (see <see cref="ClaudeCodeReadsFields"/>).</summary>
+    internal static bool QuotedRetryParses(IEnumerable<string> block)
+    {
+        var lines = new List<string>();
+        foreach (var raw in block)
+        {
+            var line = raw.TrimEnd('\r');
+            var match = RetryKeyLine().Match(line);
+            if (match.Success)
+            {
+                var value = match.Groups[2].Value;
+                var quoted = value.Length > 1 && (value[0] == '"' && value[^1] == '"' || value[0] == '\'' && value[^1] == '\'');
+                var flowList = value.StartsWith('[') && value.EndsWith(']') && ParsesAsList(value);
+                if (!quoted && !flowList && RetryQuotes().IsMatch(value))
+                {
+                    line = $"{match.Groups[1].Value}: \"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
+                }
+            }
+            var tabs = line.Length - line.TrimStart('\t').Length;
+            lines.Add(new string(' ', 2 * tabs) + line[tabs..]);
+        }
+        return ParsesAlone(string.Join('\n', lines));
+    }
+
+    private static bool ParsesAsList(string value)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(value));
+            return stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlSequenceNode;
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"^([a-zA-Z_-]+):\s+(\S.*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex RetryKeyLine();
+
+    [GeneratedRegex(@"[{}\[\]*&#!|>%@`]|: ", RegexOptions.CultureInvariant)]
+    private static partial Regex RetryQuotes();
 
     private static MarkdownFrontmatter ParseYaml(string yaml, string path, string body, int bodyLine, bool readLeniently)
     {

@@ -103,9 +103,10 @@ public static class SkillFileLoader
             diagnostics.Add(LoadDiagnostic.Fail(skillFile, doc.LineOf("name"), "no usable skill name; skill skipped"));
             return null;
         }
-        if (pluginName is not null && name != directoryName && Usable(directoryName) && (pluginRoot is null || !string.Equals(directory, Path.TrimEndingDirectorySeparator(Path.GetFullPath(pluginRoot)), StringComparison.Ordinal)))
+        if (pluginName is not null && name != directoryName && Usable(directoryName) && (pluginRoot is null || !IsPluginRootOrItsSkills(directory, pluginRoot)))
         {
-            // Claude Code calls a plugin's skill by its folder ("database-design:postgresql" for name: postgresql-table-design).
+            // Claude Code calls a plugin's skill by its folder ("database-design:postgresql" for name: postgresql-table-design),
+            // but a SKILL.md in the plugin's root or straight in its skills/ by its name ("math:math-tools" for skills/SKILL.md).
             name = directoryName;
         }
         var fullName = pluginName is null ? name : $"{pluginName}:{name}";
@@ -201,6 +202,12 @@ public static class SkillFileLoader
     }
 
     private static string TrimBody(string body) => body.Trim('\n', '\r');
+
+    private static bool IsPluginRootOrItsSkills(string directory, string pluginRoot)
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(pluginRoot));
+        return string.Equals(directory, root, StringComparison.Ordinal) || string.Equals(directory, Path.Combine(root, "skills"), StringComparison.Ordinal);
+    }
 
     private static bool Usable(string name) =>
         name.Length > 0 && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is ':' or '/' or '\\');

@@ -143,7 +143,7 @@ public sealed class PinnedPluginTests : IDisposable
     }
 
     [Fact]
-    public void Read_AStrictEntry_AddsItsComponentsToThePluginJsonAndTakesTheEntryName()
+    public void Read_AStrictEntry_AddsItsComponentsToThePluginJsonWhoseNameNamesThePlugin()
     {
         PluginTrees.WriteGood(_tree, "m/plugins/p", "internal-name");
         _tree.Write("m/plugins/p/extra/hello.md", "Hello $ARGUMENTS");
@@ -154,10 +154,33 @@ public sealed class PinnedPluginTests : IDisposable
 
         var plugin = PluginReader.Read(entry.SourcePath!, entry.Definition).Plugin!;
 
-        Assert.Equal("public-name", plugin.Name);
+        // Claude Code 2.1.337 names it by its plugin.json (buildwithclaude's entry "claude-ops" gives "ops:…" skills).
+        Assert.Equal("internal-name", plugin.Name);
         Assert.Equal("1.2.3", plugin.Manifest.Version); // the plugin.json still speaks for itself
-        Assert.Equal(["public-name:hello"], plugin.Commands.Select(c => c.Name));
-        Assert.Equal(["public-name:s0", "public-name:s1"], plugin.Skills.Select(s => s.Metadata.Name));
+        Assert.Equal(["internal-name:hello"], plugin.Commands.Select(c => c.Name));
+        Assert.Equal(["internal-name:s0", "internal-name:s1"], plugin.Skills.Select(s => s.Metadata.Name));
+    }
+
+    [Fact]
+    public void InstallFrom_AnEntryWhosePluginJsonNamesItOtherwise_InstallsItUnderTheEntryAndNamesItByThePluginJson()
+    {
+        // The shape of davepoon/buildwithclaude's "claude-ops" (plugin.json "ops") and "magic-cc-codex-worker" ("magic-codex").
+        PluginTrees.WriteGood(_tree, "m/plugins/claude-ops", "ops");
+        _tree.Write("m/.claude-plugin/marketplace.json", """
+            { "name": "m", "owner": { "name": "o" }, "plugins": [ { "name": "claude-ops", "source": "./plugins/claude-ops" } ] }
+            """);
+        var market = Marketplace.Read(_tree["m"], new List<LoadDiagnostic>())!;
+
+        var installed = _store.InstallFrom(market, "claude-ops");
+
+        Assert.True(installed.Succeeded, string.Join("\n", installed.Diagnostics));
+        Assert.Equal("claude-ops@m", installed.Plugin!.Key);
+        Assert.Equal(["claude-ops@m"], _store.List().Select(p => p.Key));
+        var plugin = PluginReader.Read(installed.Plugin.Root, null, _store).Plugin!;
+        Assert.Equal("ops", plugin.Name);
+        Assert.Equal(["ops:s0", "ops:s1"], plugin.Skills.Select(s => s.Metadata.Name));
+        Assert.Equal("ops:reviewer", Assert.Single(plugin.Agents).Name);
+        Assert.Equal(_store.DataDirectoryFor("claude-ops", installed.Plugin.Root), plugin.DataDirectory); // the id is the entry's
     }
 
     [Fact]

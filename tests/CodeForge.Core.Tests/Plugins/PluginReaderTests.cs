@@ -272,17 +272,65 @@ public sealed class PluginReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_AnAgentWithAnEmptySystemPrompt_IsStillSkippedAtLoadNamingTheFile()
+    public void Read_AnAgentWithAnEmptySystemPrompt_LoadsAsInClaudeCodeWithAWarningNamingTheFile()
     {
         _tree.Write("empty/.claude-plugin/plugin.json", """{"name": "empty"}""");
         var file = _tree.Write("empty/agents/blank.md", "---\ndescription: Nothing.\n---\n   \n");
 
         var result = PluginReader.Read(_tree["empty"]);
 
-        Assert.Empty(result.Plugin!.Agents);
+        Assert.Equal("empty:blank", Assert.Single(result.Plugin!.Agents).Name);
         var problem = Assert.Single(result.Diagnostics);
         Assert.Equal(file, problem.File);
+        Assert.False(problem.IsError);
         Assert.Contains("empty system prompt", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_AgentFilesWithoutFrontmatterOrDescription_LoadAsInClaudeCodeNamedByFileOrName()
+    {
+        // The shape of ananddtyagi/claude-code-marketplace's changelog-generator (no frontmatter at all).
+        _tree.Write("bare/.claude-plugin/plugin.json", """{"name": "bare"}""");
+        _tree.Write("bare/agents/changelog-generator.md", "You are an expert technical writer.\n");
+        _tree.Write("bare/agents/terse.md", "---\nname: terse-one\ntools: Read\n---\nBe terse.\n");
+
+        var result = PluginReader.Read(_tree["bare"]);
+
+        var agents = result.Plugin!.Agents.ToDictionary(a => a.Name);
+        Assert.Equal(["bare:changelog-generator", "bare:terse-one"], agents.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("You are an expert technical writer.", agents["bare:changelog-generator"].Prompt);
+        Assert.Equal("changelog-generator", agents["bare:changelog-generator"].Description);
+        Assert.Equal(["Read"], agents["bare:terse-one"].Tools);
+        Assert.Equal(2, result.Diagnostics.Count(d => !d.IsError && d.Message.Contains("has no 'description'", StringComparison.Ordinal)));
+        Assert.DoesNotContain(result.Diagnostics, d => d.IsError);
+    }
+
+    [Fact]
+    public void Read_AnAgentWhoseFrontmatterClaudeCodeCannotRead_IsNamedByItsFileAndKeepsItsOtherFields()
+    {
+        // The shape of ananddtyagi/claude-code-marketplace's b2b-project-shipper: "name: project-shipper", then a
+        // description continued by <example> lines that stay invalid YAML even quoted. Claude Code names it by the file.
+        _tree.Write("ship/.claude-plugin/plugin.json", """{"name": "ship"}""");
+        var file = _tree.Write("ship/agents/b2b-project-shipper.md",
+            "---\nname: project-shipper\ndescription: Use this agent near launches.\n\n<example>\nContext: a launch\nuser: \"ship it\"\n</example>\ncolor: purple\ntools: Read, Write\n---\n\nYou ship.\n");
+        // Values with ": " that quoting repairs: Claude Code reads the name.
+        _tree.Write("ship/agents/quoted.md", "---\nname: other-name\ndescription: Use this: when shipping\n---\nYou help.\n");
+        // A block never closed: no field is read and the whole text is the prompt, as in Claude Code.
+        _tree.Write("ship/agents/broken.md", "---\nname: nope\nBroken but loaded.\n");
+
+        var result = PluginReader.Read(_tree["ship"]);
+
+        var agents = result.Plugin!.Agents.ToDictionary(a => a.Name);
+        Assert.Equal(["ship:b2b-project-shipper", "ship:broken", "ship:other-name"], agents.Keys.Order(StringComparer.Ordinal));
+        var shipper = agents["ship:b2b-project-shipper"];
+        Assert.StartsWith("Use this agent near launches.", shipper.Description, StringComparison.Ordinal);
+        Assert.Equal(["Read", "Write"], shipper.Tools);
+        Assert.Equal("You ship.", shipper.Prompt);
+        Assert.Equal("---\nname: nope\nBroken but loaded.", agents["ship:broken"].Prompt);
+        var note = Assert.Single(result.Diagnostics, d => d.File == file);
+        Assert.False(note.IsError);
+        Assert.Contains("named 'b2b-project-shipper' (by its file), not 'project-shipper'", note.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Diagnostics, d => d.IsError);
     }
 
     [Fact]

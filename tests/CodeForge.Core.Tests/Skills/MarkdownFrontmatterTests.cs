@@ -167,6 +167,22 @@ public sealed class MarkdownFrontmatterTests
         Assert.DoesNotContain("user", doc.Keys);
     }
 
+    [Theory]
+    [InlineData("name: a\ndescription: ok", true)] // valid YAML
+    [InlineData("name: a\ndescription: Use it. Examples: <example>Context: x</example>", true)] // one quoted line repairs it
+    [InlineData("name: a\ndescription: Tidy code. Examples:\n<example>\nuser: \"x\"\n</example>", false)] // <example> lines stay invalid
+    [InlineData("name: a\nargument-hint: [pr-number] [priority]", true)]
+    [InlineData("name: a\ntools: [\"Read\", \"Grep\"]\ndescription: a: b", true)] // a valid flow list is kept as it is
+    public void ClaudeCodeReadsFields_IsWhetherItsOneRetryWithQuotedValuesParses(string block, bool reads)
+    {
+        var doc = MarkdownFrontmatter.Parse($"---\n{block}\n---\nbody", "a.md");
+
+        Assert.True(doc.IsValid);
+        Assert.Equal("a", doc.GetString("name", []));
+        Assert.Equal(reads, doc.ClaudeCodeReadsFields);
+        Assert.Equal(reads, MarkdownFrontmatter.QuotedRetryParses(block.Split('\n')));
+    }
+
     [Fact]
     public void Parse_ValidYaml_IsNotReadLeniently()
     {

@@ -170,6 +170,21 @@ public sealed class SkillFileLoaderTests : IDisposable
         Assert.Equal(_tree.Root, skill.File.PluginRoot);
     }
 
+    [Fact]
+    public void Load_ForAPlugin_NamesASkillByItsFolderButOneStraightInSkillsByItsName()
+    {
+        // ananddtyagi/claude-code-marketplace's "math" plugin has skills/SKILL.md (name: math-tools): Claude Code calls it
+        // math:math-tools, and a skill in its own folder by the folder (database-design:postgresql).
+        var inSkills = _tree.Write("plugin/skills/SKILL.md", TempTree.Skill("math-tools", "d"));
+        var inFolder = _tree.Write("plugin/skills/postgresql/SKILL.md", TempTree.Skill("postgresql-table-design", "d"));
+
+        var straight = SkillFileLoader.Load(inSkills, SkillScope.Plugin, new List<LoadDiagnostic>(), "math", _tree["plugin"]);
+        var folder = SkillFileLoader.Load(inFolder, SkillScope.Plugin, new List<LoadDiagnostic>(), "math", _tree["plugin"]);
+
+        Assert.Equal("math:math-tools", straight!.Metadata.Name);
+        Assert.Equal("math:postgresql", folder!.Metadata.Name);
+    }
+
     [Theory]
     [InlineData("pdf-tools", null)]
     [InlineData("-a", "hyphen")]
