@@ -5,6 +5,7 @@ using CodeForge.Core.Config;
 using CodeForge.Core.Plugins;
 using CodeForge.Core.Shells.Sandbox;
 using CodeForge.Core.Trust;
+using CodeForge.Mcp.Client;
 using CodeForge.Mcp.Config;
 using CodeForge.Providers;
 using CodeForge.Core.Paths;
@@ -12,8 +13,9 @@ using CodeForge.Core.Paths;
 namespace CodeForge.Cli;
 
 /// <summary>
-/// <c>forge doctor</c>: what forge would find in the current folder, without starting anything: its trust state, the
-/// settings files found and their problems, the installed plugins and theirs, the sandbox, the MCP configuration, and
+/// <c>forge doctor</c>: what forge would find in the current folder: its trust state, the settings files found and their
+/// problems, the installed plugins and theirs, the sandbox, the MCP configuration (each server started once and closed, as
+/// a run here would start it: nothing of an untrusted folder's own is started), and
 /// whether the configured model provider's base URL answers (a connection check only: no key sent, no model called). Each
 /// section is one method writing a few lines; a section that finds a problem marks it with <c>⚠</c> and makes the exit code 1.
 /// </summary>
@@ -45,7 +47,7 @@ internal sealed class DoctorCommand(string workingDirectory, string home, Func<s
         Settings();
         Plugins();
         await SandboxAsync(ct).ConfigureAwait(false);
-        Mcp();
+        await McpAsync(ct).ConfigureAwait(false);
         await ProviderAsync(ct).ConfigureAwait(false);
         return _problems ? 1 : 0;
     }
@@ -152,9 +154,40 @@ internal sealed class DoctorCommand(string workingDirectory, string home, Func<s
         });
     }
 
+    /// <summary>
+    /// The MCP servers a run here would start (after trust and the <c>.mcp.json</c> approval keys; with those of the
+    /// enabled plugins when <see cref="Plugins"/> ran first), and config problems; then each of them is started once, as a
+    /// run would start it (in parallel, each bounded by <c>MCP_TIMEOUT</c>, closed at once), and one that fails is a
+    /// problem with the reason and the end of its stderr (what a normal run folds into one line).
+    /// </summary>
+    public async Task McpAsync(CancellationToken ct)
+    {
+        var config = Mcp();
+        if (config.Servers.IsEmpty)
+        {
+            return;
+        }
+        var options = McpClientManagerOptions.FromEnvironment(environment) with { WorkingDirectory = _cwd, ClientVersion = Program.InformationalVersion };
+        var manager = new McpClientManager(config.Servers, options);
+        await using (manager.ConfigureAwait(false))
+        {
+            foreach (var status in await manager.ConnectAllAsync(ct).ConfigureAwait(false))
+            {
+                if (status.State == McpServerState.Failed)
+                {
+                    Problem($"{status.Name}: failed to start: {McpFailureSummary.OneLine(status.Error)}");
+                }
+                else
+                {
+                    Line(string.Create(CultureInfo.InvariantCulture, $"{status.Name}: started, {status.Tools.Length} tool{(status.Tools.Length == 1 ? "" : "s")}"));
+                }
+            }
+        }
+    }
+
     /// <summary>The MCP servers a run here would start (after trust and the <c>.mcp.json</c> approval keys; with those of the
-    /// enabled plugins when <see cref="Plugins"/> ran first), and config problems.</summary>
-    public void Mcp()
+    /// enabled plugins when <see cref="Plugins"/> ran first), and config problems, without starting them.</summary>
+    public McpConfigSet Mcp()
     {
         Section("MCP servers");
         var trusted = (_trust ?? WorkspaceTrust.Resolve(_cwd, home, false, TrustStore.ForUser(home))).IsTrusted;
@@ -181,6 +214,7 @@ internal sealed class DoctorCommand(string workingDirectory, string home, Func<s
         {
             Problem(d.ToString());
         }
+        return config;
     }
 
     /// <summary>How long the provider check waits for a connection and an answer.</summary>

@@ -26,6 +26,10 @@ internal sealed class McpStartup : IAsyncDisposable
 
     public McpClientManager Manager { get; }
 
+    /// <summary>How servers that fail to start are reported (default: one line each). Set once, before the servers'
+    /// failures are reported (<see cref="GetToolsAsync"/>, <see cref="RegisterAsTheyConnect"/>).</summary>
+    public McpFailureReport FailureReport { get; set; } = McpFailureReport.Each;
+
     /// <summary>The configuration of a project (<c>.mcp.json</c> at its root) and a home directory.</summary>
     public static McpConfigSet LoadConfig(string cwd, string home, Func<string, string?> environment, IEnumerable<McpPluginServer>? plugins = null) =>
         McpConfigLoader.Load(McpConfigSources.ForProject(MemoryFiles.FindRepositoryRoot(cwd), home) with { Plugins = [.. plugins ?? []] }, environment);
@@ -97,21 +101,23 @@ internal sealed class McpStartup : IAsyncDisposable
     public void RegisterAsTheyConnect(Action<ImmutableArray<ITool>> register)
     {
         ArgumentNullException.ThrowIfNull(register);
-        foreach (var server in Manager.Servers)
-        {
-            _ = RegisterWhenConnectedAsync(server.Name, register);
-        }
+        var waits = Manager.Servers.Select(server => RegisterWhenConnectedAsync(server.Name, register)).ToArray();
+        _ = ReportWhenAllSettledAsync(waits);
     }
 
-    private async Task RegisterWhenConnectedAsync(string server, Action<ImmutableArray<ITool>> register)
+    /// <summary>Registers the server's tools once it connects; its status when it failed, else null.</summary>
+    private async Task<McpServerStatus?> RegisterWhenConnectedAsync(string server, Action<ImmutableArray<ITool>> register)
     {
         try
         {
             var status = await Manager.ConnectAsync(server, CancellationToken.None).ConfigureAwait(false);
             if (status.State == McpServerState.Failed)
             {
-                _diagnostics.Error($"MCP server \"{status.Name}\" failed: {status.Error}");
-                return;
+                if (FailureReport == McpFailureReport.Each)
+                {
+                    ReportFailures([status]);
+                }
+                return status;
             }
             var names = status.Tools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
             register([.. Manager.GetTools().Where(t => names.Contains(t.Name))]);
@@ -119,6 +125,40 @@ internal sealed class McpStartup : IAsyncDisposable
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
             // forge is closing.
+        }
+        return null;
+    }
+
+    private async Task ReportWhenAllSettledAsync(Task<McpServerStatus?>[] waits)
+    {
+        var settled = await Task.WhenAll(waits).ConfigureAwait(false);
+        if (FailureReport != McpFailureReport.Each)
+        {
+            ReportFailures([.. settled.OfType<McpServerStatus>()], interactive: true);
+        }
+    }
+
+    /// <summary>
+    /// Reports failed servers as <see cref="FailureReport"/> says: each on its own line; or every detail kept for the
+    /// start-up event (<see cref="DiagnosticLog.Record"/>) and one line shown — the failure itself when only one server
+    /// failed, else how many and where the details are; or the details kept and nothing shown.
+    /// </summary>
+    private void ReportFailures(IReadOnlyList<McpServerStatus> failed, bool interactive = false)
+    {
+        if (failed.Count == 0)
+        {
+            return;
+        }
+        var details = failed.Select(s => Diagnostic.Error($"MCP server \"{s.Name}\" failed: {McpFailureSummary.OneLine(s.Error)}")).ToList();
+        if (FailureReport == McpFailureReport.Each || (FailureReport == McpFailureReport.Summary && failed.Count == 1))
+        {
+            details.ForEach(_diagnostics.Report);
+            return;
+        }
+        details.ForEach(_diagnostics.Record);
+        if (FailureReport == McpFailureReport.Summary)
+        {
+            _diagnostics.Error(McpFailureSummary.Line(failed.Select(s => s.Name), interactive));
         }
     }
 
@@ -128,10 +168,7 @@ internal sealed class McpStartup : IAsyncDisposable
 #pragma warning disable VSTHRD003 // started by BeginAsync on this run's own flow; forge has no synchronization context
         var statuses = await _connecting.ConfigureAwait(false);
 #pragma warning restore VSTHRD003
-        foreach (var s in statuses.Where(s => s.State == McpServerState.Failed))
-        {
-            _diagnostics.Error($"MCP server \"{s.Name}\" failed: {s.Error}");
-        }
+        ReportFailures([.. statuses.Where(s => s.State == McpServerState.Failed)]);
         return Manager.GetTools();
     }
 
@@ -224,3 +261,34 @@ internal sealed class McpStartup : IAsyncDisposable
 /// <param name="ProblemsChanged">Whether <paramref name="Problems"/> differ from those last reported.</param>
 /// <remarks>Immutable.</remarks>
 internal sealed record McpSetApplied(McpServerSetChange? Change, ImmutableArray<McpConfigDiagnostic> Problems, bool ProblemsChanged);
+
+/// <summary>How a run reports MCP servers that failed to start.</summary>
+internal enum McpFailureReport
+{
+    /// <summary>One line per failed server (<c>--verbose</c>, and commands other than a run).</summary>
+    Each,
+
+    /// <summary>At most one line: the failure when one server failed, else a count that points to <c>forge doctor</c>; the
+    /// details are kept for the start-up event.</summary>
+    Summary,
+
+    /// <summary>No line; the details are kept for the start-up event (<c>--output-format json|stream-json</c>).</summary>
+    RecordOnly,
+}
+
+/// <summary>The one line a run prints when several MCP servers failed to start.</summary>
+internal static class McpFailureSummary
+{
+    /// <summary>A server's failure on one line: the SDK's text can hold the server's stderr tail on lines of its own.</summary>
+    public static string OneLine(string? error) =>
+        string.Join(" | ", (error ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>"2 MCP servers failed to start (a, b): run forge doctor for details, or add --verbose" (in the terminal UI:
+    /// "…: see /mcp or run /doctor for details").</summary>
+    public static string Line(IEnumerable<string> servers, bool interactive = false)
+    {
+        var names = servers.ToList();
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{names.Count} MCP server{(names.Count == 1 ? "" : "s")} failed to start ({string.Join(", ", names)}): {(interactive ? "see /mcp or run /doctor for details" : "run forge doctor for details, or add --verbose")}");
+    }
+}

@@ -34,9 +34,11 @@ public sealed class McpStartupTests() : ForgeWorkspaceTestBase("forge-mcp-e2e-")
         Assert.Contains("mcp__everything__echo", toolNames);
         Assert.Contains("Read", toolNames);
         Assert.Contains("Echo: albatross", _server.Requests[1].Body, StringComparison.Ordinal);
-        Assert.Contains("forge: MCP server \"ghost\" failed: command \"forge-no-such-command-xyz\" was not found", run.StdErr);
-        Assert.Single(run.StdErr.Split('\n'), l => l.Contains("ghost", StringComparison.Ordinal));
+        // stream-json: the failure is in the init event, not on stderr.
+        Assert.DoesNotContain("ghost", run.StdErr, StringComparison.Ordinal);
         var init = JsonDocument.Parse(run.StdOut.Split('\n')[0]).RootElement;
+        Assert.Single(init.GetProperty("diagnostics").EnumerateArray(), d => d.GetProperty("message").GetString()!
+            .StartsWith("MCP server \"ghost\" failed: command \"forge-no-such-command-xyz\" was not found", StringComparison.Ordinal));
         Assert.Contains(init.GetProperty("tools").EnumerateArray(), t => t.GetString() == "mcp__everything__echo");
         Assert.Empty(McpTestServers.ProcessesWith(_marker));
     }
@@ -131,5 +133,64 @@ public sealed class McpStartupTests() : ForgeWorkspaceTestBase("forge-mcp-e2e-")
 
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Contains($"{Path.Combine(Repo, ".mcp.json")}:3: MCP server \"x\": the entry must be an object, got an array", run.StdErr);
+    }
+
+    /// <summary>Two node servers that exit at once, as a public plugin's servers do without their node_modules.</summary>
+    private async Task WriteTwoFailingServersAsync() => await WriteMcpJsonAsync("""
+        "alpha": {"command": "node", "args": ["-e", "console.error('Error: Cannot find module alpha-sdk'); process.exit(1)"]},
+        "beta": {"command": "node", "args": ["-e", "console.error('Error: Cannot find module beta-sdk'); process.exit(1)"]}
+        """);
+
+    private static string[] StderrLines(ForgeProcess.Result run) => run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    [Fact]
+    public async Task Print_WithTwoServersThatFailToStart_PrintsOneLineThatCountsThem_AndDoctorShowsEachWithItsStderr()
+    {
+        await WriteTwoFailingServersAsync();
+        _server.Enqueue(ScriptedTurn.Reply("fine"));
+        Assert.Equal(0, (await ForgeProcess.RunAsync(["trust", "add"], Repo, Env())).ExitCode);
+
+        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai", "--model", "gpt-4o"], Repo, Env());
+        var doctor = await ForgeProcess.RunAsync(["doctor"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal("fine", run.StdOut.Trim());
+        var line = Assert.Single(StderrLines(run));
+        Assert.Equal("forge: 2 MCP servers failed to start (alpha, beta): run forge doctor for details, or add --verbose", line);
+        Assert.Equal(1, doctor.ExitCode);
+        var mcpSection = doctor.StdOut[doctor.StdOut.IndexOf("MCP servers", StringComparison.Ordinal)..];
+        var lines = mcpSection.Split('\n');
+        Assert.Single(lines, l => l.StartsWith("  ⚠ alpha: failed to start:", StringComparison.Ordinal) && l.Contains("Error: Cannot find module alpha-sdk", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.StartsWith("  ⚠ beta: failed to start:", StringComparison.Ordinal) && l.Contains("Error: Cannot find module beta-sdk", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Print_WithTwoFailingServersAndVerbose_PrintsEachFailureWithItsStderr()
+    {
+        await WriteTwoFailingServersAsync();
+        _server.Enqueue(ScriptedTurn.Reply("fine"));
+
+        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai", "--model", "gpt-4o", "--trust-workspace", "--verbose"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Single(StderrLines(run), l => l.StartsWith("forge: MCP server \"alpha\" failed:", StringComparison.Ordinal) && l.Contains("Cannot find module alpha-sdk", StringComparison.Ordinal));
+        Assert.Single(StderrLines(run), l => l.StartsWith("forge: MCP server \"beta\" failed:", StringComparison.Ordinal) && l.Contains("Cannot find module beta-sdk", StringComparison.Ordinal));
+        Assert.DoesNotContain("failed to start (alpha, beta)", run.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Print_StreamJsonWithTwoFailingServers_LeavesStderrEmpty_AndTheInitEventListsEachFailure()
+    {
+        await WriteTwoFailingServersAsync();
+        _server.Enqueue(ScriptedTurn.Reply("fine"));
+
+        var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai", "--model", "gpt-4o", "--trust-workspace", "--output-format", "stream-json"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Empty(StderrLines(run));
+        var init = JsonDocument.Parse(run.StdOut.Split('\n')[0]).RootElement;
+        var messages = init.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetProperty("message").GetString()!).ToList();
+        Assert.Contains(messages, m => m.StartsWith("MCP server \"alpha\" failed:", StringComparison.Ordinal) && m.Contains("Cannot find module alpha-sdk", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("MCP server \"beta\" failed:", StringComparison.Ordinal) && m.Contains("Cannot find module beta-sdk", StringComparison.Ordinal));
     }
 }

@@ -55,6 +55,20 @@ internal sealed class DiagnosticLog
         }
     }
 
+    /// <summary>Keeps <paramref name="diagnostic"/> for <see cref="Reported"/> (the start-up event) without rendering it: a
+    /// detail a front end summarises in one line of its own (e.g. several MCP servers that failed to start).</summary>
+    public void Record(Diagnostic diagnostic)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostic);
+        lock (_gate)
+        {
+            if (_reported.Count < ReportedLimit)
+            {
+                _reported.Add(diagnostic);
+            }
+        }
+    }
+
     public void Error(string message, string? file = null, int line = 0) => Report(Diagnostic.Error(message, file, line));
 
     public void Warning(string message, string? file = null, int line = 0) => Report(Diagnostic.Warning(message, file, line));

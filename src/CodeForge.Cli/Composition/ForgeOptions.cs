@@ -82,4 +82,8 @@ internal sealed record ForgeOptions
 
     /// <summary>Register MCP servers' tools as each connects instead of waiting for all (interactive: the prompt is usable at once).</summary>
     public bool McpInBackground { get; init; }
+
+    /// <summary><c>--output-format json|stream-json</c>: start-up problems that a text run folds into one stderr line
+    /// (MCP servers that failed to start) are only reported in the start-up event, not on stderr.</summary>
+    public bool StructuredOutput { get; init; }
 }

@@ -267,6 +267,7 @@ internal static class RuntimeStages
             var plugins = pluginServers.ToList();
             mcp.ReloadWith(next => McpStartup.LoadConfig(cwd, s.Home, s.Environment, plugins, s.Trust.IsTrusted, Mcp.Config.McpJsonApproval.From(next.Files), new List<string>(), lastGood));
         }
+        mcp.FailureReport = o.Verbose ? McpFailureReport.Each : o.StructuredOutput ? McpFailureReport.RecordOnly : McpFailureReport.Summary;
         CodeForge.Core.Diagnostics.StartupTrace.Mark("mcp started");
         return new ExtensionStage(extensions, mcp, [.. skipped]);
     }

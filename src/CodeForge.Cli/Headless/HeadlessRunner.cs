@@ -14,7 +14,7 @@ internal sealed record HeadlessArgs
     public OutputFormat Format { get; init; } = OutputFormat.Text;
     public bool Verbose { get; init; }
 
-    public ForgeOptions ToForgeOptions() => Options with { Verbose = Verbose, PrintTodos = Verbose && Format == OutputFormat.Text };
+    public ForgeOptions ToForgeOptions() => Options with { Verbose = Verbose, PrintTodos = Verbose && Format == OutputFormat.Text, StructuredOutput = Format != OutputFormat.Text };
 }
 
 /// <summary>

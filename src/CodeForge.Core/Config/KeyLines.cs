@@ -9,9 +9,11 @@ namespace CodeForge.Core.Config;
 /// </summary>
 internal static class KeyLines
 {
-    public static IReadOnlyDictionary<string, int> Index(string json)
+    public static IReadOnlyDictionary<string, int> Index(string json) => Index(Encoding.UTF8.GetBytes(json));
+
+    /// <summary>As <see cref="Index(string)"/>, for JSON already in UTF-8.</summary>
+    public static IReadOnlyDictionary<string, int> Index(ReadOnlySpan<byte> bytes)
     {
-        var bytes = Encoding.UTF8.GetBytes(json);
         var lineStarts = LineStarts(bytes);
         var result = new Dictionary<string, int>(StringComparer.Ordinal);
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
@@ -73,9 +75,9 @@ internal static class KeyLines
     }
 
     /// <summary>The offset each line starts at: 0, then one past every newline.</summary>
-    private static int[] LineStarts(byte[] bytes)
+    private static int[] LineStarts(ReadOnlySpan<byte> bytes)
     {
-        var starts = new int[bytes.AsSpan().Count((byte)'\n') + 1];
+        var starts = new int[bytes.Count((byte)'\n') + 1];
         var line = 1;
         for (var i = 0; i < bytes.Length; i++)
         {

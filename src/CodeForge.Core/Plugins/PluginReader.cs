@@ -296,17 +296,17 @@ public sealed class PluginReader : IPluginReader
 
     private static PluginAgent? ReadAgent(string file, string pluginName, List<LoadDiagnostic> diagnostics, string root, string? data)
     {
-        string text;
+        FrontmatterHead head;
         try
         {
-            text = TextFiles.ReadAllText(file);
+            head = TextFiles.ReadFrontmatterHead(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             diagnostics.Add(LoadDiagnostic.Fail(file, null, $"cannot read the agent: {ex.Message}; agent skipped"));
             return null;
         }
-        var doc = MarkdownFrontmatter.Parse(text, file);
+        var doc = MarkdownFrontmatter.Parse(head.Text, file);
         var fileName = Path.GetFileNameWithoutExtension(file);
         foreach (var d in doc.Diagnostics)
         {
@@ -336,7 +336,7 @@ public sealed class PluginReader : IPluginReader
             diagnostics.Add(LoadDiagnostic.Warn(file, doc.HasFrontmatter ? 1 : null, $"agent '{agentName}' has no 'description' (the model needs it to know when to use it); the model is shown its name only"));
             description = agentName;
         }
-        if (string.IsNullOrWhiteSpace(doc.Body))
+        if (head.IsWholeFile ? string.IsNullOrWhiteSpace(doc.Body) : !head.BodyHasText)
         {
             diagnostics.Add(LoadDiagnostic.Warn(file, doc.BodyLine, $"agent '{agentName}' has an empty system prompt (the text after the frontmatter); loaded as Claude Code does"));
         }

@@ -34,7 +34,8 @@ public static class SkillFileLoader
         string text;
         try
         {
-            text = TextFiles.ReadAllText(skillFile);
+            // Only the frontmatter is read now (the body is read on activation).
+            text = TextFiles.ReadFrontmatterHead(skillFile).Text;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
