@@ -118,7 +118,7 @@ public sealed class HookRegistryLinearizabilityTests
         public long SetSource(string name, ImmutableArray<HookDefinition> definitions)
         {
             var current = Read();
-            Thread.SpinWait(200);
+            Thread.Sleep(1);
             var index = current.Sources.FindIndex(s => s.Key == name);
             var entry = KeyValuePair.Create(name, definitions);
             var next = (current.Version + 1, index >= 0 ? current.Sources.SetItem(index, entry) : current.Sources.Add(entry));
@@ -134,7 +134,7 @@ public sealed class HookRegistryLinearizabilityTests
             {
                 return false;
             }
-            Thread.SpinWait(200);
+            Thread.Sleep(1);
             Write((current.Version + 1, current.Sources.RemoveAt(index)));
             return true;
         }

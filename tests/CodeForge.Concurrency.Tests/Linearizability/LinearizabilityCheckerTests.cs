@@ -108,7 +108,7 @@ public sealed class LinearizabilityCheckerTests
         public int Increment()
         {
             var v = _value;
-            Thread.SpinWait(50);
+            Thread.Sleep(1);
             _value = v + 1;
             return v + 1;
         }

@@ -168,7 +168,7 @@ public sealed class PermissionCheckerLinearizabilityTests
                     return false;
                 }
             }
-            Thread.SpinWait(200);
+            Thread.Sleep(1);
             lock (_listLock)
             {
                 if (index >= 0 && index < _rules.Count)
@@ -194,7 +194,7 @@ public sealed class PermissionCheckerLinearizabilityTests
             {
                 return false;
             }
-            Thread.SpinWait(200);
+            Thread.Sleep(1);
             lock (_listLock)
             {
                 if (index < _rules.Count)

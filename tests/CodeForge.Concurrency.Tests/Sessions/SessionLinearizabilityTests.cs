@@ -92,7 +92,7 @@ public sealed class SessionLinearizabilityTests : IDisposable
             });
             using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
             stream.Write(line.AsSpan(0, line.Length - 1));
-            Thread.SpinWait(200);
+            Thread.Sleep(1);
             stream.Write(line.AsSpan(line.Length - 1));
         }
 

@@ -319,7 +319,7 @@ public sealed class ToolRegistryLinearizabilityTests
             {
                 throw new ToolAlreadyRegisteredException(tool.Name);
             }
-            Thread.SpinWait(200);
+            Thread.Sleep(1);
             _tools[tool.Name] = tool;
         }
 
@@ -435,7 +435,7 @@ public sealed class ToolRegistryLinearizabilityTests
                     }
                     Tools.RemoveAt(0);
                 }
-                Thread.SpinWait(200);
+                Thread.Sleep(1);
             }
         }
     }
@@ -456,7 +456,7 @@ public sealed class ToolRegistryLinearizabilityTests
             foreach (var tool in tools)
             {
                 Register(tool);
-                Thread.SpinWait(200);
+                Thread.Sleep(1);
             }
         }
     }

@@ -65,7 +65,7 @@ internal sealed class RacyWebCache(long budget)
                 RemoveNode(last);
             }
         }
-        Thread.SpinWait(300); // the gap between making room and inserting
+        Thread.Sleep(1); // the gap between making room and inserting
         lock (_gate)
         {
             _map[key] = _recency.AddFirst((key, variant, size));
