@@ -48,6 +48,17 @@ public static class ModelCatalog
     // OpenAI: cached input is 0.1x input for the GPT-5 family, 0.25x for GPT-4.1 and o-series, 0.5x for GPT-4o.
     private static readonly ModelInfo[] s_models =
     [
+        // Claude 5 family and Opus 4.8: context window (context.window), max output (max_output_tokens.upper) and
+        // list prices (pricing tiers) as baked into Claude Code 2.1.337's model catalog.
+        new("claude-opus-5-5", ProviderKind.Anthropic, 1_000_000, 128_000, new(4m, 20m, 0.20m, 5m)),
+        new("claude-opus-5", ProviderKind.Anthropic, 1_000_000, 128_000, new(5m, 25m, 0.50m, 6.25m)),
+        new("claude-opus-4-8", ProviderKind.Anthropic, 1_000_000, 128_000, new(5m, 25m, 0.50m, 6.25m)),
+        new("claude-sonnet-5-5", ProviderKind.Anthropic, 1_000_000, 128_000, new(2m, 10m, 0.10m, 2.5m)),
+        new("claude-sonnet-5", ProviderKind.Anthropic, 1_000_000, 128_000, new(2m, 10m, 0.20m, 2.5m)),
+        new("claude-haiku-5-5", ProviderKind.Anthropic, 1_000_000, 128_000, new(0.10m, 0.50m, 0.01m, 0.125m)),
+        new("claude-fable-5-2", ProviderKind.Anthropic, 1_000_000, 128_000, new(8m, 40m, 0.20m, 10m)),
+        new("claude-fable-5-1", ProviderKind.Anthropic, 1_000_000, 128_000, new(10m, 50m, 0.25m, 12.5m)),
+        new("claude-fable-5", ProviderKind.Anthropic, 1_000_000, 128_000, new(10m, 50m, 1m, 12.5m)),
         new("claude-opus-4-7", ProviderKind.Anthropic, 1_000_000, 128_000, new(5m, 25m, 0.50m, 6.25m)),
         new("claude-opus-4-6", ProviderKind.Anthropic, 1_000_000, 128_000, new(5m, 25m, 0.50m, 6.25m)),
         new("claude-opus-4-5", ProviderKind.Anthropic, 200_000, 64_000, new(5m, 25m, 0.50m, 6.25m)),

@@ -85,4 +85,23 @@ public sealed class ModelCatalogTests
         Assert.Equal(2m * 0.001m, price.Cost(1_000, 0, 0, 1_000));
         Assert.Equal(0m, ModelPrice.Free.Cost(1_000_000, 1_000_000, 10, 10));
     }
+
+    [Theory]
+    [InlineData("claude-opus-5-5", "claude-opus-5-5", 4, 20)]
+    [InlineData("claude-opus-5-20260101", "claude-opus-5", 5, 25)]
+    [InlineData("claude-sonnet-5-5", "claude-sonnet-5-5", 2, 10)]
+    [InlineData("claude-haiku-5-5", "claude-haiku-5-5", 0.1, 0.5)]
+    [InlineData("claude-fable-5-2", "claude-fable-5-2", 8, 40)]
+    [InlineData("claude-fable-5-1", "claude-fable-5-1", 10, 50)]
+    [InlineData("claude-opus-4-8", "claude-opus-4-8", 5, 25)]
+    public void Find_ClaudeFiveFamilyModels_HaveClaudeCodesWindowOutputAndPrices(string id, string expected, double input, double output)
+    {
+        var model = ModelCatalog.Find(id);
+        Assert.NotNull(model);
+        Assert.Equal(expected, model.Id);
+        Assert.Equal(1_000_000, model.ContextWindow);
+        Assert.Equal(128_000, model.MaxOutputTokens);
+        Assert.Equal((decimal)input, model.Price!.InputPerMTok);
+        Assert.Equal((decimal)output, model.Price.OutputPerMTok);
+    }
 }
