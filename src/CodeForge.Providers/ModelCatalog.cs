@@ -81,10 +81,13 @@ public static class ModelCatalog
 
     private static readonly ModelAlias[] s_aliases =
     [
-        new("opus", ProviderKind.Anthropic, "claude-opus-4-7"),
-        new("sonnet", ProviderKind.Anthropic, "claude-sonnet-4-6"),
-        new("haiku", ProviderKind.Anthropic, "claude-haiku-4-5"),
-        new("claude", ProviderKind.Anthropic, "claude-sonnet-4-6"),
+        // As Claude Code 2.1.337 resolves them on the first-party API (its baked catalog's latest_per_family; best = opus).
+        new("opus", ProviderKind.Anthropic, "claude-opus-5-5"),
+        new("sonnet", ProviderKind.Anthropic, "claude-sonnet-5-5"),
+        new("haiku", ProviderKind.Anthropic, "claude-haiku-5-5"),
+        new("fable", ProviderKind.Anthropic, "claude-fable-5-2"),
+        new("best", ProviderKind.Anthropic, "claude-opus-5-5"),
+        new("claude", ProviderKind.Anthropic, "claude-sonnet-5-5"),
         new("gpt", ProviderKind.OpenAI, "gpt-5.5"),
         new("gpt-mini", ProviderKind.OpenAI, "gpt-5.4-mini"),
         new("gpt-nano", ProviderKind.OpenAI, "gpt-5.4-nano"),

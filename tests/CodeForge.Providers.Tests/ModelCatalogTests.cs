@@ -28,7 +28,7 @@ public sealed class ModelCatalogTests
     [Fact]
     public void FindAlias_IsCaseInsensitive_AndUnknownAliasesAreNull()
     {
-        Assert.Equal("claude-opus-4-7", ModelCatalog.FindAlias(" Opus ")?.ModelId);
+        Assert.Equal("claude-opus-5-5", ModelCatalog.FindAlias(" Opus ")?.ModelId);
         Assert.Null(ModelCatalog.FindAlias("gemini"));
     }
 

@@ -91,10 +91,12 @@ public sealed class ProviderResolverTests
     }
 
     [Theory]
-    [InlineData("sonnet", ProviderKind.Anthropic, "claude-sonnet-4-6")]
-    [InlineData("SONNET", ProviderKind.Anthropic, "claude-sonnet-4-6")]
-    [InlineData("opus", ProviderKind.Anthropic, "claude-opus-4-7")]
-    [InlineData("haiku", ProviderKind.Anthropic, "claude-haiku-4-5")]
+    [InlineData("sonnet", ProviderKind.Anthropic, "claude-sonnet-5-5")]
+    [InlineData("SONNET", ProviderKind.Anthropic, "claude-sonnet-5-5")]
+    [InlineData("opus", ProviderKind.Anthropic, "claude-opus-5-5")]
+    [InlineData("haiku", ProviderKind.Anthropic, "claude-haiku-5-5")]
+    [InlineData("fable", ProviderKind.Anthropic, "claude-fable-5-2")]
+    [InlineData("best", ProviderKind.Anthropic, "claude-opus-5-5")]
     [InlineData("gpt", ProviderKind.OpenAI, "gpt-5.5")]
     [InlineData("gpt-mini", ProviderKind.OpenAI, "gpt-5.4-mini")]
     [InlineData("gpt-nano", ProviderKind.OpenAI, "gpt-5.4-nano")]
@@ -195,7 +197,7 @@ public sealed class ProviderResolverTests
         var fromEnv = resolver.Resolve(null, settings);
         var fromSettings = Resolver(("OLLAMA_HOST", "h")).Resolve(null, settings);
 
-        Assert.Equal((ProviderKind.Anthropic, "claude-haiku-4-5"), (fromFlags.Kind, fromFlags.Model));
+        Assert.Equal((ProviderKind.Anthropic, "claude-haiku-5-5"), (fromFlags.Kind, fromFlags.Model));
         Assert.Equal((ProviderKind.OpenAI, "gpt-4o"), (fromEnv.Kind, fromEnv.Model));
         Assert.Equal((ProviderKind.Ollama, "llama3.2"), (fromSettings.Kind, fromSettings.Model));
     }

@@ -46,7 +46,7 @@ public sealed class HeadlessThinkingTests() : ForgeWorkspaceTestBase("forge-thin
         Assert.Equal(("redacted_thinking", "REDACTED-DATA"), (sentBack[1].GetProperty("type").GetString(), sentBack[1].GetProperty("data").GetString()));
         foreach (var request in _server.Requests)
         {
-            // claude-sonnet-4-6 thinks adaptively by default, as in Claude Code.
+            // claude-sonnet-5-5 (the sonnet alias) thinks adaptively by default, as in Claude Code.
             Assert.Equal("adaptive", request.Json.GetProperty("thinking").GetProperty("type").GetString());
             Assert.True(Last(request.Json.GetProperty("system")).TryGetProperty("cache_control", out _), "system prompt breakpoint");
             Assert.True(Last(request.Json.GetProperty("tools")).TryGetProperty("cache_control", out _), "tool definitions breakpoint");

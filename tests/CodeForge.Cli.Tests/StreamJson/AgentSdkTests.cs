@@ -74,7 +74,7 @@ public sealed class AgentSdkTests() : ForgeWorkspaceTestBase("forge-sdk-")
     {
         _server.Enqueue(ScriptedTurn.Reply("thought a fixed amount"));
 
-        var run = await RunAsync("oneshot", new { model = "sonnet", options = new { thinking = new { type = "enabled", budgetTokens = 5000 } } });
+        var run = await RunAsync("oneshot", new { model = "claude-sonnet-4-6", options = new { thinking = new { type = "enabled", budgetTokens = 5000 } } });
 
         Assert.True(run.ExitCode == 0, run.Describe());
         var thinking = JsonDocument.Parse(Assert.Single(_server.Requests).Body).RootElement.GetProperty("thinking");
@@ -240,11 +240,11 @@ public sealed class AgentSdkTests() : ForgeWorkspaceTestBase("forge-sdk-")
         Assert.Equal((1_000, 6_000, 3_000), (usage.GetProperty("input_tokens").GetInt64(),
             usage.GetProperty("cache_read_input_tokens").GetInt64(), usage.GetProperty("cache_creation_input_tokens").GetInt64()));
         var model = Assert.Single(result.GetProperty("modelUsage").EnumerateObject());
-        Assert.Equal("claude-sonnet-4-6", model.Name);
+        Assert.Equal("claude-sonnet-5-5", model.Name);
         Assert.Equal((1_000, 100, 6_000, 3_000), (model.Value.GetProperty("inputTokens").GetInt64(), model.Value.GetProperty("outputTokens").GetInt64(),
             model.Value.GetProperty("cacheReadInputTokens").GetInt64(), model.Value.GetProperty("cacheCreationInputTokens").GetInt64()));
         Assert.Equal(result.GetProperty("total_cost_usd").GetDecimal(), model.Value.GetProperty("costUSD").GetDecimal());
-        Assert.Equal((1_000 * 3m + 100 * 15m + 6_000 * 0.30m + 3_000 * 3.75m) / 1_000_000m, model.Value.GetProperty("costUSD").GetDecimal());
+        Assert.Equal((1_000 * 2m + 100 * 10m + 6_000 * 0.10m + 3_000 * 2.5m) / 1_000_000m, model.Value.GetProperty("costUSD").GetDecimal());
     }
 
     private static List<string> RequestToolNames(RecordedRequest request) =>
@@ -254,7 +254,7 @@ public sealed class AgentSdkTests() : ForgeWorkspaceTestBase("forge-sdk-")
     public async Task MaxBudgetUsd_OnceTheSessionCostsMore_StopsBeforeTheNextModelCallWithAnErrorMaxBudgetResult()
     {
         await File.WriteAllTextAsync(Path.Combine(Repo, "notes.txt"), "notes", TestContext.Current.CancellationToken);
-        // 100,000 prompt tokens of claude-sonnet-4-6 cost $0.30, over the $0.01 budget.
+        // 100,000 prompt tokens of claude-sonnet-5-5 (the sonnet alias) cost $0.20, over the $0.01 budget.
         _server.Enqueue(
             ScriptedTurn.CallTool("Read", Json(new { file_path = Path.Combine(Repo, "notes.txt") }), "toolu_1") with { Usage = new ScriptedUsage(100_000, 10) },
             ScriptedTurn.Reply("never sent"));
@@ -378,9 +378,9 @@ public sealed class AgentSdkTests() : ForgeWorkspaceTestBase("forge-sdk-")
         Assert.True(run.ExitCode == 0, run.Describe());
         Assert.Equal("answered by haiku", Assert.Single(run.Results).GetProperty("result").GetString());
         var fallback = run.Facts.GetProperty("fallback");
-        Assert.Equal(("model_not_found", "claude-sonnet-4-6", "claude-haiku-4-5"),
+        Assert.Equal(("model_not_found", "claude-sonnet-5-5", "claude-haiku-5-5"),
             (fallback.GetProperty("trigger").GetString(), fallback.GetProperty("original_model").GetString(), fallback.GetProperty("fallback_model").GetString()));
-        Assert.Equal(["claude-sonnet-4-6", "claude-haiku-4-5"], _server.Requests.Select(r => r.Model));
+        Assert.Equal(["claude-sonnet-5-5", "claude-haiku-5-5"], _server.Requests.Select(r => r.Model));
     }
 
     [Fact]
