@@ -55,8 +55,8 @@ internal sealed record ComposedRuntime(SettingsStage Settings, ProviderStage Pro
 /// The session opens before the tools because Bash's background output and the hooks' input name it.
 /// </summary>
 /// <remarks>Stateless; each call builds new parts on the caller's flow (the MCP servers start in the background; in
-/// <see cref="ComposeRestAsync"/> the sandbox probe, git status and the session file run on pool threads while the
-/// extensions load, and are awaited before the tools).</remarks>
+/// <see cref="ComposeRestAsync"/> git status and the session file run on pool threads while the extensions load, and are
+/// awaited before the tools; the sandbox probe is not run here at all but by the first command, see <see cref="ShellSetup"/>).</remarks>
 internal static class RuntimeStages
 {
     /// <summary>Builds every stage in order; null when a stage leaves nothing to run (reported to <paramref name="log"/>).</summary>
@@ -94,13 +94,12 @@ internal static class RuntimeStages
     /// <summary>
     /// Stages 4–7 (extensions, session, tools, hooks) over <paramref name="early"/>; null, reported, when the session
     /// cannot be opened (what was started is closed, the early stages' client and settings store included). The sandbox
-    /// probe starts first and runs while the extensions and the session load.
+    /// is not probed here: the first command (or its permission check) does it (<see cref="ShellSetup"/>).
     /// </summary>
     public static async Task<ComposedRuntime?> ComposeRestAsync(EarlyStages early, DiagnosticLog log, TextWriter? verboseOutput, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(early);
         var (settings, provider, permissions) = early;
-        StartSandboxProbe(settings.Settings);
         // git status (its own processes) and the session file run while the extensions load.
         var gitStatus = Task.Run(() => AgentSetup.GitStatusAsync(settings.WorkingDirectory, ct), ct);
         var opening = Task.Run(() => SessionAsync(settings, log, ct), ct);
@@ -130,16 +129,6 @@ internal static class RuntimeStages
         var hooks = Hooks(settings, permissions, extensions, session, log);
         CodeForge.Core.Diagnostics.StartupTrace.Mark("hooks and git status");
         return new ComposedRuntime(settings, provider, permissions, extensions, session, tools, hooks);
-    }
-
-    /// <summary>Starts the once-per-process bubblewrap probe in the background when the sandbox may be used, so that
-    /// <see cref="ShellSetup"/> finds it done (it awaits the same cached probe).</summary>
-    private static void StartSandboxProbe(Settings settings)
-    {
-        if (settings.Sandbox.Enabled && OperatingSystem.IsLinux())
-        {
-            _ = CodeForge.Core.Shells.Sandbox.BubblewrapSandbox.ProbeOnceAsync();
-        }
     }
 
     /// <summary>Stage 1: every settings layer (problems reported with file and line); an untrusted folder's project and

@@ -69,9 +69,13 @@ internal static class InteractiveRunner
                 {
                     return null;
                 }
+                // The status line and /permissions show the protection: the session decides the sandbox here, in the
+                // background build, while the SessionStart hooks run (forge -p leaves it to the first command).
+                var sandbox = runtime.Shells.SandboxAsync(token);
                 var built = new ForgeEngine(runtime, environment, [], userWait: userWait);
                 runtime.WatchSettings(built.OnSettingsChanged);
                 await runtime.Hooks.StartAsync(hookSource, runtime.Provider.Model, token).ConfigureAwait(false);
+                await sandbox.ConfigureAwait(false);
                 return built;
             }, ct);
             // A run that can still fail to start (a session to resume, an --agent to find) is built before the welcome,

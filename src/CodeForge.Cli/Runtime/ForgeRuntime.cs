@@ -80,7 +80,7 @@ internal sealed class ForgeRuntime : IAsyncDisposable
         _conversation = new Conversation(Session.EffectiveMessages);
         _sink = new SessionConversationSink(Session);
         _live = new LiveSettings(Settings, [ApplyPermissions, ApplyHooks, ApplyEnvironment, ApplyModel], ApplyMcpAsync);
-        Gate = new ToolCallGate(Checker, new ToolCallGateOptions { Hooks = _hooks.Session, Prompt = permissions.Prompt, Settings = _live.Gate, Tools = Registry });
+        Gate = new ToolCallGate(Checker, new ToolCallGateOptions { Hooks = _hooks.Session, Prompt = permissions.Prompt, Settings = _live.Gate, Tools = Registry, BeforeDecision = _shells.BeforeDecisionAsync });
         ConfigureModel();
     }
 

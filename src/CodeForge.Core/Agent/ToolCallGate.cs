@@ -29,6 +29,13 @@ public sealed record ToolCallGateOptions
     /// <summary>The registered tools: a tool that declares its permission facts (<see cref="IPermissionFactsDescriber"/>) is asked for them.</summary>
     public ToolRegistry? Tools { get; init; }
 
+    /// <summary>
+    /// Awaited before each decision, outside the settings lease, with the tool's name (null: nothing): lets the host make a
+    /// lazy decision the rules depend on first, e.g. the sandbox decision (which sets
+    /// <see cref="PermissionPolicy.SandboxEnforcesDenyRules"/>) before the first Bash call is decided.
+    /// </summary>
+    public Func<string, CancellationToken, Task>? BeforeDecision { get; init; }
+
     /// <summary>What the model is told when a call would ask and there is no <see cref="Prompt"/>.</summary>
     public string CannotAsk { get; init; } =
         "This session cannot ask the user (non-interactive); allow it with --allowedTools or a permissions.allow rule.";
@@ -120,6 +127,10 @@ public sealed class ToolCallGate : IToolCallGate, IDisposable
     public async ValueTask<ToolCallAuthorization> AuthorizeAsync(string toolName, JsonElement arguments, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(toolName);
+        if (_options.BeforeDecision is { } before)
+        {
+            await before(toolName, cancellationToken).ConfigureAwait(false);
+        }
         using var lease = _options.Settings is { } settings ? await settings.EnterAsync(cancellationToken).ConfigureAwait(false) : null;
         return await DecideAsync(toolName, arguments, cancellationToken).ConfigureAwait(false);
     }

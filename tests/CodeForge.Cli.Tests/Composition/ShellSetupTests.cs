@@ -31,6 +31,33 @@ public sealed class ShellSetupTests() : ForgeWorkspaceTestBase("forge-shells-")
     }
 
     [Fact]
+    public async Task Create_DoesNotProbeTheSandbox_UntilTheFirstCommandNeedsIt_ThenProbesOnce()
+    {
+        Directory.CreateDirectory(Repo);
+        var ct = TestContext.Current.CancellationToken;
+        var probes = 0;
+        using var stderr = new StringWriter();
+        await using var shells = await ShellSetup.CreateAsync(CodeForge.Core.Config.Settings.Defaults, Repo, [], "s3", verbose: true, null, DiagnosticLog.ToText(stderr),
+            probe: () =>
+            {
+                Interlocked.Increment(ref probes);
+                return CodeForge.Core.Shells.Sandbox.BubblewrapSandbox.ProbeAsync(CodeForge.Core.Shells.Sandbox.BubblewrapSandbox.Find());
+            });
+        await shells.BeforeDecisionAsync("Read", ct);
+        var before = (Volatile.Read(ref probes), shells.Protection, stderr.ToString());
+
+        var first = await shells.RunUserCommandAsync("echo one", Repo, ct);
+        await shells.BeforeDecisionAsync("Bash", ct);
+        var second = await shells.RunUserCommandAsync("echo two", Repo, ct);
+
+        Assert.Equal((0, "sandbox not checked yet", ""), before);
+        Assert.Equal(1, Volatile.Read(ref probes));
+        Assert.Equal("bwrap", shells.Protection);
+        Assert.Equal(("one", "two"), (first.Output.Trim(), second.Output.Trim()));
+        Assert.Single(stderr.ToString().Split('\n'), l => l.Contains("sandbox: bubblewrap, network off", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RunUserCommand_CapsTheOutput_AndStopsWhenCancelled()
     {
         Directory.CreateDirectory(Repo);

@@ -110,16 +110,17 @@ public sealed class BashTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
         {
             return ToolResult.Fail("'command' contains a NUL character, which a shell command cannot contain.");
         }
+        var sandboxed = _options.SandboxDecision is { } decide ? await decide(cancellationToken).ConfigureAwait(false) : _options.Sandboxed;
         var notes = new StringBuilder();
         var directory = StartDirectory(context, notes);
         var environment = Environment();
         return background
-            ? await StartBackgroundAsync(command, directory, environment, notes, cancellationToken).ConfigureAwait(false)
-            : await RunForegroundAsync(command, directory, environment, timeoutMs ?? DefaultTimeoutMs, context, notes, cancellationToken).ConfigureAwait(false);
+            ? await StartBackgroundAsync(command, directory, environment, sandboxed, notes, cancellationToken).ConfigureAwait(false)
+            : await RunForegroundAsync(command, directory, environment, timeoutMs ?? DefaultTimeoutMs, sandboxed, context, notes, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ToolResult> StartBackgroundAsync(
-        string command, string directory, IReadOnlyDictionary<string, string?> environment, StringBuilder notes, CancellationToken cancellationToken)
+        string command, string directory, IReadOnlyDictionary<string, string?> environment, bool sandboxed, StringBuilder notes, CancellationToken cancellationToken)
     {
         ShellProcess shell;
         try
@@ -133,7 +134,7 @@ public sealed class BashTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
         var metadata = ImmutableDictionary<string, object?>.Empty
             .Add("bash_id", shell.Id)
             .Add("cwd", directory)
-            .Add("sandboxed", _options.Sandboxed);
+            .Add("sandboxed", sandboxed);
         return ToolResult.Ok(
             $"{notes}Command running in background with ID: {shell.Id}. Use BashOutput with bash_id \"{shell.Id}\" to read its output "
             + $"and KillShell with shell_id \"{shell.Id}\" to stop it.", metadata);
@@ -144,7 +145,7 @@ public sealed class BashTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
         "exec " + ShellQuote.Join([File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh", "-c", command]) + " 2>&1";
 
     private async Task<ToolResult> RunForegroundAsync(
-        string command, string directory, IReadOnlyDictionary<string, string?> environment, long timeoutMs, ToolContext context,
+        string command, string directory, IReadOnlyDictionary<string, string?> environment, long timeoutMs, bool sandboxed, ToolContext context,
         StringBuilder notes, CancellationToken cancellationToken)
     {
         var timeout = TimeSpan.FromMilliseconds(timeoutMs);
@@ -190,7 +191,7 @@ public sealed class BashTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
         }
         if (run.Diagnostics.Length > 0)
         {
-            text.Append("\n[").Append(_options.Sandboxed ? "sandbox" : "shell").Append(": ").Append(run.Diagnostics).Append(']');
+            text.Append("\n[").Append(sandboxed ? "sandbox" : "shell").Append(": ").Append(run.Diagnostics).Append(']');
         }
         if (run.StoppedBackgroundProcesses)
         {
@@ -208,7 +209,7 @@ public sealed class BashTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
             .Add("output_file", run.OutputFile)
             .Add("output_chars", run.TotalOutputChars)
             .Add("cwd", CurrentDirectory ?? context.WorkingDirectory)
-            .Add("sandboxed", _options.Sandboxed);
+            .Add("sandboxed", sandboxed);
         if (run.TimedOut)
         {
             var limit = capped ? " (the tool call's time limit)" : "";

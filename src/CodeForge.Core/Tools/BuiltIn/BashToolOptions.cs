@@ -18,6 +18,13 @@ public sealed record BashToolOptions
     /// <summary>True when <see cref="Launcher"/> sandboxes commands (reported to the model and in results).</summary>
     public bool Sandboxed { get; init; }
 
+    /// <summary>
+    /// Awaited before each command starts (null: none): makes the run's lazy sandbox decision if it has not been made yet
+    /// (<see cref="Shells.Sandbox.LazySandbox"/>) and says whether commands run sandboxed, which then replaces
+    /// <see cref="Sandboxed"/> in results (<see cref="Sandboxed"/> stays what the tool's description tells the model).
+    /// </summary>
+    public Func<CancellationToken, Task<bool>>? SandboxDecision { get; init; }
+
     /// <summary>The most characters of output a Bash or BashOutput result shows (30,000, as Claude Code).</summary>
     public int MaxOutputChars
     {
