@@ -180,19 +180,7 @@ public sealed partial class MarkdownFrontmatter
         return ParsesAlone(string.Join('\n', lines));
     }
 
-    private static bool ParsesAsList(string value)
-    {
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(value));
-            return stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlSequenceNode;
-        }
-        catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException)
-        {
-            return false;
-        }
-    }
+    private static bool ParsesAsList(string value) => RootNodeOf(value) is YamlSequenceNode;
 
     [GeneratedRegex(@"^([a-zA-Z_-]+):\s+(\S.*)$", RegexOptions.CultureInvariant)]
     private static partial Regex RetryKeyLine();
@@ -280,17 +268,20 @@ public sealed partial class MarkdownFrontmatter
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
             .Replace("\\\\n", "\\n", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
 
-    private static bool ParsesAlone(string yaml)
+    private static bool ParsesAlone(string yaml) => RootNodeOf(yaml) is YamlMappingNode;
+
+    /// <summary>The root node of <paramref name="yaml"/> when it is exactly one valid YAML document, else null.</summary>
+    private static YamlNode? RootNodeOf(string yaml)
     {
         try
         {
             var stream = new YamlStream();
             stream.Load(new StringReader(yaml));
-            return stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode;
+            return stream.Documents.Count == 1 ? stream.Documents[0].RootNode : null;
         }
         catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException)
         {
-            return false;
+            return null;
         }
     }
 
