@@ -34,7 +34,8 @@ public sealed class SystemProcessLauncherTests
         var marker = UniqueSleep();
         using var handle = launcher.Start(Spec($"sleep {marker} & sleep {marker} & echo started; wait"));
         Assert.Equal("started", await new StreamReader(handle.StandardOutput).ReadLineAsync(Ct));
-        Assert.Equal(2, LivingWith(marker).Length);
+        // "started" can come before the forked children have exec'd sleep: wait for both to be sleeping.
+        Assert.True(EventuallyTrue(() => LivingWith(marker).Length == 2), $"expected 2 sleepers, saw {LivingWith(marker).Length}");
 
         handle.KillTree();
 
