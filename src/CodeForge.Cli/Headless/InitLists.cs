@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using CodeForge.Cli.Runtime;
-using CodeForge.Cli.StreamJson;
 using CodeForge.Mcp.Client;
 
 namespace CodeForge.Cli.Headless;
@@ -42,11 +41,19 @@ internal sealed record InitLists(
         {
             w.WriteStartObject();
             w.WriteString("name", s.Name);
-            w.WriteString("status", SdkDescriptions.Status(s.State));
+            w.WriteString("status", Status(s.State));
             w.WriteEndObject();
         }
         w.WriteEndArray();
     }
+
+    /// <summary>Claude Code's word for a server's state: <c>connected</c>, <c>failed</c> or <c>pending</c>.</summary>
+    public static string Status(McpServerState state) => state switch
+    {
+        McpServerState.Connected => "connected",
+        McpServerState.Failed => "failed",
+        _ => "pending",
+    };
 
     /// <summary>Writes <c>slash_commands</c>, <c>agents</c>, <c>skills</c> and <c>plugins</c>.</summary>
     public void WriteNames(Utf8JsonWriter w)

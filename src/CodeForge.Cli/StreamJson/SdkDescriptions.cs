@@ -168,12 +168,7 @@ internal static class SdkDescriptions
         w.WriteString("uuid", Guid.NewGuid().ToString());
     }
 
-    internal static string Status(McpServerState state) => state switch
-    {
-        McpServerState.Connected => "connected",
-        McpServerState.Failed => "failed",
-        _ => "pending",
-    };
+    private static string Status(McpServerState state) => InitLists.Status(state);
 
     private static IEnumerable<(string Name, string Description, string? Hint)> SlashCommands(ForgeRuntime runtime) =>
         runtime.Commands.Select(c => (c.Name, c.Description, c.ArgumentHint))

@@ -1,7 +1,7 @@
 using CodeForge.Core.Commands;
 using CodeForge.Core.Skills;
 
-namespace CodeForge.Cli.StreamJson;
+namespace CodeForge.Cli.Headless;
 
 /// <summary>
 /// What Claude Code 2.1.337 puts in the <c>slash_commands</c> and <c>skills</c> lists of its <c>system/init</c> event,

@@ -1,8 +1,8 @@
-using CodeForge.Cli.StreamJson;
+using CodeForge.Cli.Headless;
 using CodeForge.Core.Commands;
 using CodeForge.Core.Skills;
 
-namespace CodeForge.Cli.Tests.StreamJson;
+namespace CodeForge.Cli.Tests.Headless;
 
 /// <summary>
 /// The <c>slash_commands</c> and <c>skills</c> lists against what Claude Code 2.1.337 listed in its <c>system/init</c>
