@@ -116,7 +116,7 @@ internal sealed class ExtensionHost : IDisposable
         path is not null && PathText.IsUnder(PathText.Normalize(path), PathText.Normalize(directory));
 
     /// <summary>The <c>Skill</c> tool over this run's skills.</summary>
-    public ITool CreateSkillTool(Func<SubstitutionContext> context) => new SkillTool(Skills, context);
+    public ITool CreateSkillTool(Func<SubstitutionContext> context) => new SkillTool(Skills, context, Commands);
 
     /// <summary>Expands <c>/name args</c> (a user-invocable skill, else a custom command); other prompts are returned
     /// unchanged. A problem (an unknown name, a bad <c>allowed-tools</c> rule) goes to <paramref name="report"/>.</summary>

@@ -21,13 +21,14 @@ internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWri
     private readonly object _stderrGate = new();
 
     /// <summary>The start of the run: in stream-json the <c>system/init</c> line, with the diagnostics reported so far
-    /// (<paramref name="diagnostics"/>, already on stderr) and every plugin load problem (<paramref name="pluginProblems"/>).</summary>
+    /// (<paramref name="diagnostics"/>, already on stderr), every plugin load problem (<paramref name="pluginProblems"/>) and
+    /// the MCP servers, slash commands, skills, agents and plugins (<paramref name="lists"/>, taken only in stream-json).</summary>
     public void Start(string cwd, IEnumerable<string> tools, string permissionMode, string version, CodeForge.Core.Trust.WorkspaceTrust? trust = null,
-        IEnumerable<Composition.Diagnostic>? diagnostics = null, IEnumerable<Composition.Diagnostic>? pluginProblems = null)
+        IEnumerable<Composition.Diagnostic>? diagnostics = null, IEnumerable<Composition.Diagnostic>? pluginProblems = null, Func<InitLists>? lists = null)
     {
         if (format == OutputFormat.StreamJson)
         {
-            _json.Init(cwd, model, tools, permissionMode, version, trust, diagnostics, pluginProblems);
+            _json.Init(cwd, model, tools, permissionMode, version, trust, diagnostics, pluginProblems, lists?.Invoke());
         }
     }
 

@@ -21,7 +21,7 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
     private readonly object _gate = new();
 
     public void Init(string cwd, string model, IEnumerable<string> tools, string permissionMode, string version, CodeForge.Core.Trust.WorkspaceTrust? trust = null,
-        IEnumerable<Composition.Diagnostic>? diagnostics = null, IEnumerable<Composition.Diagnostic>? pluginProblems = null) => Line(w =>
+        IEnumerable<Composition.Diagnostic>? diagnostics = null, IEnumerable<Composition.Diagnostic>? pluginProblems = null, InitLists? lists = null) => Line(w =>
     {
         w.WriteString("type", "system");
         w.WriteString("subtype", "init");
@@ -33,10 +33,18 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
             w.WriteStringValue(t);
         }
         w.WriteEndArray();
-        w.WriteStartArray("mcp_servers");
-        w.WriteEndArray();
+        if (lists is null)
+        {
+            w.WriteStartArray("mcp_servers");
+            w.WriteEndArray();
+        }
+        else
+        {
+            lists.WriteMcpServers(w);
+        }
         w.WriteString("model", model);
         w.WriteString("permissionMode", permissionMode);
+        lists?.WriteNames(w);
         w.WriteString("apiKeySource", "environment");
         w.WriteString("forge_version", version);
         TrustJson.Write(w, trust);

@@ -33,13 +33,13 @@ internal static class SdkDescriptions
         w.WriteEndArray();
         w.WriteString("model", runtime.Provider.Model);
         w.WriteString("permissionMode", runtime.PermissionMode.ToSettingsName());
-        Strings(w, "slash_commands", SlashCommands(runtime).Select(c => c.Name));
+        Strings(w, "slash_commands", InitNames.SlashCommands(runtime.Commands, runtime.Skills));
         w.WriteString("apiKeySource", "none");
         w.WriteString("claude_code_version", version);
         w.WriteString("forge_version", version);
         w.WriteString("output_style", runtime.CurrentSettings.OutputStyle ?? "default");
         Strings(w, "agents", Agents(runtime).Select(a => a.Name));
-        Strings(w, "skills", runtime.Skills.Select(s => s.Metadata.Name));
+        Strings(w, "skills", InitNames.Skills(runtime.Skills, runtime.Commands));
         w.WriteStartArray("plugins");
         foreach (var p in runtime.Plugins)
         {
@@ -168,12 +168,7 @@ internal static class SdkDescriptions
         w.WriteString("uuid", Guid.NewGuid().ToString());
     }
 
-    private static string Status(McpServerState state) => state switch
-    {
-        McpServerState.Connected => "connected",
-        McpServerState.Failed => "failed",
-        _ => "pending",
-    };
+    private static string Status(McpServerState state) => InitLists.Status(state);
 
     private static IEnumerable<(string Name, string Description, string? Hint)> SlashCommands(ForgeRuntime runtime) =>
         runtime.Commands.Select(c => (c.Name, c.Description, c.ArgumentHint))

@@ -46,8 +46,17 @@ public sealed record CommandDefinition
     /// <summary><c>model</c>, if given.</summary>
     public string? Model { get; init; }
 
-    /// <summary><c>disable-model-invocation</c>.</summary>
+    /// <summary><c>disable-model-invocation</c>: only the user may run it; the model's Skill tool refuses it.</summary>
     public bool DisableModelInvocation { get; init; }
+
+    /// <summary><c>user-invocable</c> (default true): false keeps it out of the slash commands Claude Code lists.</summary>
+    public bool UserInvocable { get; init; } = true;
+
+    /// <summary><c>when_to_use</c>, if given.</summary>
+    public string? WhenToUse { get; init; }
+
+    /// <summary>Whether the frontmatter gave a <c>description</c> (else <see cref="Description"/> is the body's first line).</summary>
+    public bool HasDeclaredDescription { get; init; }
 
     /// <summary>The plugin it belongs to, or null.</summary>
     public string? PluginName { get; init; }

@@ -133,7 +133,8 @@ public static class CommandLoader
         var warnings = new List<LoadDiagnostic>();
         var body = doc.Body.Trim('\n', '\r');
         var description = doc.GetString("description", warnings)?.Trim();
-        if (string.IsNullOrEmpty(description))
+        var declared = !string.IsNullOrEmpty(description);
+        if (!declared)
         {
             description = body.Split('\n').Select(l => l.Trim().TrimStart('#').Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
             if (description.Length > 100)
@@ -144,7 +145,7 @@ public static class CommandLoader
         var command = new CommandDefinition
         {
             Name = name,
-            Description = description,
+            Description = description ?? "",
             Body = body,
             SourcePath = Path.GetFullPath(file),
             Scope = scope,
@@ -152,6 +153,9 @@ public static class CommandLoader
             AllowedTools = doc.GetList("allowed-tools", warnings),
             Model = doc.GetString("model", warnings),
             DisableModelInvocation = doc.GetBool("disable-model-invocation", warnings) ?? false,
+            UserInvocable = doc.GetBool("user-invocable", warnings) ?? true,
+            WhenToUse = doc.GetString("when_to_use", warnings),
+            HasDeclaredDescription = declared,
             PluginName = pluginName,
             PluginRoot = pluginRoot,
         };

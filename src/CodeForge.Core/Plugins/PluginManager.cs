@@ -71,11 +71,11 @@ public sealed class PluginManagerSnapshot
     public ImmutableArray<PluginHookSet> Hooks => [.. Plugins.Values.Select(p => p.Definition.Hooks).OfType<PluginHookSet>()];
 
     /// <summary>
-    /// Every plugin's MCP servers (for the MCP client), named <c>plugin_&lt;plugin&gt;_&lt;server&gt;</c> as Claude Code
-    /// names them (its tools are then <c>mcp__plugin_&lt;plugin&gt;_&lt;server&gt;__&lt;tool&gt;</c>).
+    /// Every plugin's MCP servers (for the MCP client), named <c>plugin:&lt;plugin&gt;:&lt;server&gt;</c> as Claude Code
+    /// names them (<see cref="PluginMcpServerName"/>; its tools are then <c>mcp__plugin_&lt;plugin&gt;_&lt;server&gt;__&lt;tool&gt;</c>).
     /// </summary>
     public ImmutableSortedDictionary<string, JsonElement> McpServers =>
-        Plugins.Values.SelectMany(p => p.Definition.McpServers.Select(s => (Key: $"plugin_{p.Name}_{s.Key}", s.Value)))
+        Plugins.Values.SelectMany(p => p.Definition.McpServers.Select(s => (Key: PluginMcpServerName.Of(p.Name, s.Key), s.Value)))
             .ToImmutableSortedDictionary(x => x.Key, x => x.Value, StringComparer.Ordinal);
 
     /// <summary>Every plugin's agent files (for the subagent runner).</summary>

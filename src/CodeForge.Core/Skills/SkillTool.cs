@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CodeForge.Core.Commands;
 using CodeForge.Core.Tools;
 
 namespace CodeForge.Core.Skills;
@@ -7,7 +8,8 @@ namespace CodeForge.Core.Skills;
 /// Claude Code's <c>Skill</c> tool: the model activates a skill by name (parameter <c>skill</c>, optional <c>args</c>)
 /// and gets back its instructions with <c>$ARGUMENTS</c> and <c>${CLAUDE_SKILL_DIR}</c> substituted. Activation goes
 /// through the <see cref="SkillRegistry"/> (so <see cref="SkillPermissionGrants"/> applies the skill's
-/// <c>allowed-tools</c> while it is active). Skills with <c>disable-model-invocation: true</c> are refused.
+/// <c>allowed-tools</c> while it is active). Skills and custom commands with <c>disable-model-invocation: true</c> are
+/// refused with Claude Code's words: only the user may run them, by typing <c>/name</c>.
 /// </summary>
 /// <remarks>
 /// Concurrency: holds only immutable configuration; concurrent calls each make one atomic
@@ -17,13 +19,36 @@ public sealed class SkillTool : ITool, IToolAccessDescriber
 {
     private readonly SkillRegistry _registry;
     private readonly Func<SubstitutionContext> _context;
+    private readonly CommandCatalog? _commands;
 
     /// <param name="registry">Where the skills are.</param>
     /// <param name="context">The session and project values for placeholders (read at each call).</param>
-    public SkillTool(SkillRegistry registry, Func<SubstitutionContext>? context = null)
+    /// <param name="commands">The custom commands, so that a call naming a user-only one is refused as such (null: none).</param>
+    public SkillTool(SkillRegistry registry, Func<SubstitutionContext>? context = null, CommandCatalog? commands = null)
     {
         _registry = registry ?? throw new ArgumentNullException(nameof(registry));
         _context = context ?? (() => new SubstitutionContext());
+        _commands = commands;
+    }
+
+    /// <summary>Claude Code's answer when the model names a skill or command with <c>disable-model-invocation: true</c>.</summary>
+    public static string UserOnlyMessage(string name) =>
+        $"Skill {name} cannot be used with Skill tool due to disable-model-invocation. Ask the user to run /{name} themselves \u2014 "
+        + "it cannot be invoked via the Skill tool. Do not replicate this skill's workflow by other means \u2014 it is reserved for explicit user invocation.";
+
+    /// <summary>The custom command <paramref name="name"/> (full, or short when unambiguous) if it is user-only, else null.</summary>
+    private CommandDefinition? UserOnlyCommand(string name)
+    {
+        if (_commands is null)
+        {
+            return null;
+        }
+        var command = _commands.Get(name);
+        if (command is null && NamespacedNames.Resolve(name, _commands.List().Select(c => c.Name)).Name is { } full)
+        {
+            command = _commands.Get(full);
+        }
+        return command is { DisableModelInvocation: true } ? command : null;
     }
 
     public string Name => "Skill";
@@ -69,6 +94,10 @@ public sealed class SkillTool : ITool, IToolAccessDescriber
             }
             skill = resolved.Name is { } full ? _registry.Get(full) : null;
         }
+        if (skill is null && UserOnlyCommand(name) is { } userOnly)
+        {
+            return Task.FromResult(ToolResult.Fail(UserOnlyMessage(userOnly.Name)));
+        }
         if (skill is null)
         {
             var available = SkillCatalog.ModelInvocable(_registry.ListSkills()).Select(s => s.Name).ToList();
@@ -77,7 +106,7 @@ public sealed class SkillTool : ITool, IToolAccessDescriber
         }
         if (skill.Definition.File is { DisableModelInvocation: true })
         {
-            return Task.FromResult(ToolResult.Fail($"The skill '{name}' can only be run by the user (disable-model-invocation)."));
+            return Task.FromResult(ToolResult.Fail(UserOnlyMessage(skill.Name)));
         }
         if (ReadBody(skill) is { } unreadable)
         {

@@ -17,7 +17,8 @@ public sealed record McpConfigDiagnostic(string File, int Line, string? Server, 
 }
 
 /// <summary>An MCP server a plugin brings (from its <c>.mcp.json</c> or <c>mcpServers</c>), handed over as data.</summary>
-/// <param name="PluginName">The plugin's name; the server is named <c>plugin_&lt;plugin&gt;_&lt;server&gt;</c>.</param>
+/// <param name="PluginName">The plugin's name; the server is named <c>plugin:&lt;plugin&gt;:&lt;server&gt;</c> as in Claude Code
+/// (<see cref="CodeForge.Core.Plugins.PluginMcpServerName"/>), its tools <c>mcp__plugin_&lt;plugin&gt;_&lt;server&gt;__&lt;tool&gt;</c>.</param>
 /// <param name="ServerName">The server's name inside the plugin.</param>
 /// <param name="Entry">The server's entry, as in <c>.mcp.json</c>.</param>
 /// <param name="PluginRoot">The plugin's directory, substituted for <c>${CLAUDE_PLUGIN_ROOT}</c>.</param>
@@ -25,6 +26,9 @@ public sealed record McpPluginServer(string PluginName, string ServerName, JsonE
 {
     /// <summary>The plugin's data folder, substituted for <c>${CLAUDE_PLUGIN_DATA}</c> and exported to a stdio server; null when none.</summary>
     public string? PluginData { get; init; }
+
+    /// <summary>The server's name: <c>plugin:&lt;plugin&gt;:&lt;server&gt;</c>.</summary>
+    public string Name => CodeForge.Core.Plugins.PluginMcpServerName.Of(PluginName, ServerName);
 }
 
 /// <summary>Where to look for MCP servers. Any file may be null or missing.</summary>
@@ -88,7 +92,7 @@ public static class McpConfigLoader
         var diagnostics = ImmutableArray.CreateBuilder<McpConfigDiagnostic>();
         foreach (var plugin in sources.Plugins)
         {
-            var name = $"plugin_{plugin.PluginName}_{plugin.ServerName}";
+            var name = plugin.Name;
             var source = $"plugin {plugin.PluginName}";
             var config = ParseServer(name, plugin.Entry, source, 0, McpConfigScope.Plugin, plugin.PluginRoot, environment, diagnostics, plugin.PluginData);
             if (config is not null)

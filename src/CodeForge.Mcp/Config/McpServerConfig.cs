@@ -19,7 +19,8 @@ public enum McpTransportKind
 /// <summary>Where a server's configuration came from, in increasing precedence.</summary>
 public enum McpConfigScope
 {
-    /// <summary>A plugin's <c>.mcp.json</c> or <c>mcpServers</c>; tools are named <c>mcp__plugin_&lt;plugin&gt;_&lt;server&gt;__…</c>.</summary>
+    /// <summary>A plugin's <c>.mcp.json</c> or <c>mcpServers</c>: the server is named <c>plugin:&lt;plugin&gt;:&lt;server&gt;</c>,
+    /// its tools <c>mcp__plugin_&lt;plugin&gt;_&lt;server&gt;__…</c>.</summary>
     Plugin,
 
     /// <summary>The user's <c>~/.forge/settings.json</c> (<c>mcpServers</c>).</summary>
@@ -39,8 +40,15 @@ public enum McpConfigScope
 /// <remarks>Immutable; safe to share between threads.</remarks>
 public sealed record McpServerConfig
 {
-    /// <summary>The server's name as tools see it (<c>mcp__&lt;Name&gt;__tool</c>).</summary>
+    /// <summary>
+    /// The server's name as users see it, in the <c>system/init</c> event, <c>/mcp</c>, <c>forge doctor</c> and failure
+    /// reports (a plugin's: <c>plugin:&lt;plugin&gt;:&lt;server&gt;</c>). Its tools are named from <see cref="ToolPrefix"/>.
+    /// </summary>
     public required string Name { get; init; }
+
+    /// <summary>What the names of this server's tools start with: <c>mcp__&lt;Name, every character outside A-Z a-z 0-9 _ -
+    /// made _&gt;__</c>, as Claude Code names them (<see cref="Client.McpToolNames.ServerPrefix"/>).</summary>
+    public string ToolPrefix => Client.McpToolNames.ServerPrefix(Name);
 
     /// <summary>How to reach it.</summary>
     public McpTransportKind Transport { get; init; }

@@ -194,4 +194,47 @@ public sealed class HeadlessRunnerTests() : ForgeWorkspaceTestBase("forge-headle
             Assert.Contains(target, _server.Requests[^1].Body, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Print_StreamJson_WithAnInstalledPlugin_NamesItsMcpServerSkillsAndCommandsInTheInitEventAsClaudeCodeDoes()
+    {
+        // The shapes Claude Code 2.1.337 was run with (docs/plugins.md): its init event listed the server as
+        // plugin:demo-plug:ev with tools mcp__plugin_demo-plug_ev__*, and the user-only command among the skills.
+        var ct = TestContext.Current.CancellationToken;
+        var plugin = Path.Combine(_root.FullName, "demo-plug");
+        Directory.CreateDirectory(Path.Combine(plugin, ".claude-plugin"));
+        Directory.CreateDirectory(Path.Combine(plugin, "commands"));
+        Directory.CreateDirectory(Path.Combine(plugin, "skills", "sk"));
+        await File.WriteAllTextAsync(Path.Combine(plugin, ".claude-plugin", "plugin.json"), """{"name": "demo-plug", "version": "1.0.0"}""", ct);
+        await File.WriteAllTextAsync(Path.Combine(plugin, ".mcp.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["mcpServers"] = new Dictionary<string, object> { ["ev"] = new { command = "node", args = new[] { McpTestServers.Everything, "stdio" } } },
+        }), ct);
+        await File.WriteAllTextAsync(Path.Combine(plugin, "commands", "ship.md"), "---\ndescription: Ships a release\ndisable-model-invocation: true\n---\n\nSHIP-BODY $ARGUMENTS\n", ct);
+        await File.WriteAllTextAsync(Path.Combine(plugin, "commands", "plain.md"), "---\ndescription: A plain command\n---\n\nPlain.\n", ct);
+        await File.WriteAllTextAsync(Path.Combine(plugin, "skills", "sk", "SKILL.md"), "---\nname: sk\ndescription: A skill\n---\n\nSkill body.\n", ct);
+        var install = await ForgeProcess.RunAsync(["plugin", "install", plugin], Repo, Env());
+        Assert.True(install.ExitCode == 0, install.StdErr);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("mcp__plugin_demo-plug_ev__echo", """{"message":"albatross"}""", "call_1"),
+            ScriptedTurn.CallTool("Skill", """{"skill":"ship","args":"v2"}""", "call_2"),
+            ScriptedTurn.Reply("done"));
+
+        var run = await ForgeProcess.RunAsync(["-p", "echo something", "--output-format", "stream-json", "--provider", "openai", "--model", "gpt-4o",
+            "--trust-workspace", "--allowedTools", "mcp__plugin_demo-plug_ev__echo"], Repo, Env());
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var init = JsonDocument.Parse(run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]).RootElement;
+        Assert.Equal("init", init.GetProperty("subtype").GetString());
+        Assert.Equal(["plugin:demo-plug:ev"], init.GetProperty("mcp_servers").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+        Assert.Contains(init.GetProperty("tools").EnumerateArray(), t => t.GetString() == "mcp__plugin_demo-plug_ev__echo");
+        string?[] Names(string key) => [.. init.GetProperty(key).EnumerateArray().Select(e => e.GetString()).Where(n => n!.StartsWith("demo-plug:", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+        Assert.Equal(["demo-plug:plain", "demo-plug:ship", "demo-plug:sk"], Names("slash_commands"));
+        Assert.Equal(["demo-plug:ship", "demo-plug:sk"], Names("skills"));
+        Assert.Equal(["demo-plug"], init.GetProperty("plugins").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(3, _server.Requests.Count);
+        Assert.Contains("Echo: albatross", _server.Requests[1].Body, StringComparison.Ordinal);
+        Assert.Contains("Skill demo-plug:ship cannot be used with Skill tool due to disable-model-invocation", _server.Requests[2].Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("SHIP-BODY", _server.Requests[2].Body, StringComparison.Ordinal);
+    }
 }

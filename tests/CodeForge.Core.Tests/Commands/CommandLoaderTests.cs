@@ -36,7 +36,26 @@ public sealed class CommandLoaderTests : IDisposable
         var c = Assert.Single(CommandLoader.Discover(_tree["home"], _tree["project"]).Commands);
 
         Assert.Equal("Say hello", c.Description);
+        Assert.False(c.HasDeclaredDescription);
         Assert.Equal(CommandScope.User, c.Scope);
+    }
+
+    [Fact]
+    public void Discover_ReadsTheInvocationFields_AndWhetherTheDescriptionWasGiven()
+    {
+        _tree.Write("project/.claude/commands/ship.md", "---\ndescription: Ship it\ndisable-model-invocation: true\n---\nShip.\n");
+        _tree.Write("project/.claude/commands/hidden.md", "---\nuser-invocable: false\nwhen_to_use: when the build is red\n---\nFix.\n");
+
+        var commands = CommandLoader.Discover(_tree["home"], _tree["project"]).Commands.ToDictionary(c => c.Name);
+
+        Assert.True(commands["ship"].DisableModelInvocation);
+        Assert.True(commands["ship"].UserInvocable);
+        Assert.True(commands["ship"].HasDeclaredDescription);
+        Assert.Null(commands["ship"].WhenToUse);
+        Assert.False(commands["hidden"].DisableModelInvocation);
+        Assert.False(commands["hidden"].UserInvocable);
+        Assert.False(commands["hidden"].HasDeclaredDescription);
+        Assert.Equal("when the build is red", commands["hidden"].WhenToUse);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class PluginManagerTests : IDisposable
         Assert.NotNull(_commands.Get("p:deploy"));
         var snapshot = _manager.Snapshot;
         Assert.Equal(["p"], snapshot.Plugins.Keys);
-        Assert.True(snapshot.McpServers.ContainsKey("plugin_p_db"));
+        Assert.Equal(["plugin:p:db"], snapshot.McpServers.Keys);
         Assert.Single(snapshot.Hooks);
         Assert.Single(snapshot.Agents);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CodeForge.Core.Commands;
 using CodeForge.Core.Skills;
 using CodeForge.Core.Tools;
 
@@ -63,6 +64,40 @@ public sealed class SkillToolTests
 
         Assert.False(result.Success);
         Assert.Contains("disable-model-invocation", result.Error, StringComparison.Ordinal);
+        Assert.Null(_registry.ActiveSkill);
+    }
+
+    [Fact]
+    public async Task Execute_AUserOnlySkill_IsRefusedWithClaudeCodesWords()
+    {
+        Add("demo:manual", "m", modelInvocable: false);
+
+        var result = await Call("""{"skill":"manual"}""");
+
+        Assert.Equal(SkillTool.UserOnlyMessage("demo:manual"), result.Error);
+        Assert.StartsWith("Skill demo:manual cannot be used with Skill tool due to disable-model-invocation. Ask the user to run /demo:manual themselves", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("demo-plug:ship")]
+    [InlineData("ship")]
+    public async Task Execute_AUserOnlyCommand_IsRefusedAsUserOnly_ByItsFullOrShortName(string asked)
+    {
+        var commands = new CommandCatalog();
+        commands.SetSource("plugin:demo-plug", [
+            new CommandDefinition { Name = "demo-plug:ship", Description = "Ships", Body = "Ship $ARGUMENTS", SourcePath = "/p/commands/ship.md", DisableModelInvocation = true },
+            new CommandDefinition { Name = "demo-plug:plain", Description = "Plain", Body = "Plain", SourcePath = "/p/commands/plain.md" },
+        ]);
+        var tool = new SkillTool(_registry, commands: commands);
+
+        var refused = await tool.ExecuteAsync(JsonDocument.Parse($$"""{"skill":"{{asked}}"}""").RootElement, _context, TestContext.Current.CancellationToken);
+        var plain = await tool.ExecuteAsync(JsonDocument.Parse("""{"skill":"demo-plug:plain"}""").RootElement, _context, TestContext.Current.CancellationToken);
+
+        Assert.False(refused.Success);
+        Assert.Equal(SkillTool.UserOnlyMessage("demo-plug:ship"), refused.Error);
+        Assert.Empty(refused.Output);
+        Assert.False(plain.Success);
+        Assert.StartsWith("Unknown skill 'demo-plug:plain'", plain.Error, StringComparison.Ordinal);
         Assert.Null(_registry.ActiveSkill);
     }
 

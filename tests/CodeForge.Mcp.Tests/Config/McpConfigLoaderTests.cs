@@ -158,14 +158,31 @@ public sealed class McpConfigLoaderTests : IDisposable
         var set = McpConfigLoader.Load(new McpConfigSources { ProjectFile = project, UserFile = user, UserSettingsFile = settings, Plugins = [plugin] }, NoEnv);
 
         Assert.Empty(set.Diagnostics);
-        Assert.Equal(["fromsettings", "mine", "plugin_db-tools_database", "shared"], set.Servers.Select(s => s.Name));
+        Assert.Equal(["fromsettings", "mine", "plugin:db-tools:database", "shared"], set.Servers.Select(s => s.Name));
         var shared = set.Servers.Single(s => s.Name == "shared");
         Assert.Equal("project-cmd", shared.Command);
         Assert.Equal(McpConfigScope.Project, shared.Scope);
-        var db = set.Servers.Single(s => s.Name == "plugin_db-tools_database");
+        var db = set.Servers.Single(s => s.Name == "plugin:db-tools:database");
+        Assert.Equal("mcp__plugin_db-tools_database__", db.ToolPrefix);
         Assert.Equal("/plugins/db-tools/servers/db", db.Command);
         Assert.Equal(["--config", "/plugins/db-tools/config.json"], db.Args);
         Assert.Equal(McpConfigScope.Plugin, db.Scope);
+    }
+
+    [Fact]
+    public void Load_APluginServer_IsNamedAsClaudeCodeNamesIt_AndAUserServerOfItsToolPrefixDoesNotReplaceIt()
+    {
+        var user = Path.Combine(_root.FullName, "mcp.json");
+        File.WriteAllText(user, """{"mcpServers": {"plugin_dot_plug_ev": {"command": "user-cmd"}}}""");
+        var plugin = new McpPluginServer("dot.plug", "ev", JsonElement.Parse("""{"command": "plugin-cmd"}"""), "/plugins/dot");
+
+        var set = McpConfigLoader.Load(new McpConfigSources { UserFile = user, Plugins = [plugin] }, NoEnv);
+
+        Assert.Equal(["plugin:dot.plug:ev", "plugin_dot_plug_ev"], set.Servers.Select(s => s.Name));
+        var fromPlugin = set.Servers[0];
+        Assert.Equal("plugin-cmd", fromPlugin.Command);
+        Assert.Equal("mcp__plugin_dot_plug_ev__", fromPlugin.ToolPrefix);
+        Assert.Equal("plugin:dot.plug:ev", plugin.Name);
     }
 
     [Fact]
