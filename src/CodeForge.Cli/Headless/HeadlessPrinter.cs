@@ -23,11 +23,12 @@ internal sealed class HeadlessPrinter(OutputFormat format, bool verbose, TextWri
     /// <summary>The start of the run: in stream-json the <c>system/init</c> line, with the diagnostics reported so far
     /// (<paramref name="diagnostics"/>, already on stderr) and every plugin load problem (<paramref name="pluginProblems"/>).</summary>
     public void Start(string cwd, IEnumerable<string> tools, string permissionMode, string version, CodeForge.Core.Trust.WorkspaceTrust? trust = null,
-        IEnumerable<Composition.Diagnostic>? diagnostics = null, IEnumerable<Composition.Diagnostic>? pluginProblems = null)
+        IEnumerable<Composition.Diagnostic>? diagnostics = null, IEnumerable<Composition.Diagnostic>? pluginProblems = null,
+        IEnumerable<string>? slashCommands = null, IEnumerable<string>? skills = null)
     {
         if (format == OutputFormat.StreamJson)
         {
-            _json.Init(cwd, model, tools, permissionMode, version, trust, diagnostics, pluginProblems);
+            _json.Init(cwd, model, tools, permissionMode, version, trust, diagnostics, pluginProblems, slashCommands, skills);
         }
     }
 

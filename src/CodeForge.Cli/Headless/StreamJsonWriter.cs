@@ -21,7 +21,8 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
     private readonly object _gate = new();
 
     public void Init(string cwd, string model, IEnumerable<string> tools, string permissionMode, string version, CodeForge.Core.Trust.WorkspaceTrust? trust = null,
-        IEnumerable<Composition.Diagnostic>? diagnostics = null, IEnumerable<Composition.Diagnostic>? pluginProblems = null) => Line(w =>
+        IEnumerable<Composition.Diagnostic>? diagnostics = null, IEnumerable<Composition.Diagnostic>? pluginProblems = null,
+        IEnumerable<string>? slashCommands = null, IEnumerable<string>? skills = null) => Line(w =>
     {
         w.WriteString("type", "system");
         w.WriteString("subtype", "init");
@@ -39,6 +40,19 @@ internal sealed class StreamJsonWriter(TextWriter output, string sessionId)
         w.WriteString("permissionMode", permissionMode);
         w.WriteString("apiKeySource", "environment");
         w.WriteString("forge_version", version);
+        // Claude Code's slash_commands and skills (workflows among both), when the caller has them.
+        foreach (var (key, names) in new[] { ("slash_commands", slashCommands), ("skills", skills) })
+        {
+            if (names is not null)
+            {
+                w.WriteStartArray(key);
+                foreach (var n in names)
+                {
+                    w.WriteStringValue(n);
+                }
+                w.WriteEndArray();
+            }
+        }
         TrustJson.Write(w, trust);
         DiagnosticJson.WriteArray(w, "diagnostics", diagnostics ?? []);
         DiagnosticJson.WriteArray(w, "plugin_problems", pluginProblems ?? []);
