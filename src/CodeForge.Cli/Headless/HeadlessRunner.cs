@@ -40,7 +40,7 @@ internal static class HeadlessRunner
             runtime.Retries.Attach(e => printer.Retrying(e, runtime.Retries.MaxAttempts));
             runtime.Retries.AttachFallback(printer.ModelFallback);
             printer.Start(runtime.WorkingDirectory, runtime.Registry.ListNames(), PermissionModes.ToSettingsName(runtime.PermissionMode), Program.InformationalVersion, runtime.Trust,
-                log.Reported, runtime.PluginProblems, StreamJson.SdkDescriptions.InitSlashCommands(runtime), StreamJson.SdkDescriptions.InitSkills(runtime));
+                log.Reported, runtime.PluginProblems, InitLists.SlashCommands(runtime), InitLists.Skills(runtime));
             log.Attach(printer.Diagnostic); // from now on also a system/diagnostic line in stream-json
             runtime.WatchSettings(printer.SettingsChanged);
             await runtime.Hooks.StartAsync(a.Options.Resume is not null || a.Options.Continue ? "resume" : "startup", runtime.Provider.Model, ct).ConfigureAwait(false);

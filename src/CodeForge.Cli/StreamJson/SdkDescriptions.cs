@@ -33,13 +33,13 @@ internal static class SdkDescriptions
         w.WriteEndArray();
         w.WriteString("model", runtime.Provider.Model);
         w.WriteString("permissionMode", runtime.PermissionMode.ToSettingsName());
-        Strings(w, "slash_commands", InitSlashCommands(runtime));
+        Strings(w, "slash_commands", SlashCommands(runtime).Select(c => c.Name));
         w.WriteString("apiKeySource", "none");
         w.WriteString("claude_code_version", version);
         w.WriteString("forge_version", version);
         w.WriteString("output_style", runtime.CurrentSettings.OutputStyle ?? "default");
         Strings(w, "agents", Agents(runtime).Select(a => a.Name));
-        Strings(w, "skills", InitSkills(runtime));
+        Strings(w, "skills", InitLists.Skills(runtime));
         w.WriteStartArray("plugins");
         foreach (var p in runtime.Plugins)
         {
@@ -179,13 +179,6 @@ internal static class SdkDescriptions
         runtime.Commands.Select(c => (c.Name, c.Description, c.ArgumentHint))
             .Concat(runtime.Skills.Select(s => (s.Metadata.Name, s.Metadata.Description, (string?)null)))
             .DistinctBy(c => c.Item1, StringComparer.Ordinal);
-
-    /// <summary>The init line's <c>slash_commands</c>: every command (dynamic workflows included) and skill.</summary>
-    public static IEnumerable<string> InitSlashCommands(ForgeRuntime runtime) => SlashCommands(runtime).Select(c => c.Name);
-
-    /// <summary>The init line's <c>skills</c>: the skills, and the dynamic workflows, which Claude Code lists as skills too.</summary>
-    public static IEnumerable<string> InitSkills(ForgeRuntime runtime) =>
-        runtime.Skills.Select(s => s.Metadata.Name).Concat(runtime.Commands.Where(c => c.Workflow is not null && !c.DisableModelInvocation).Select(c => c.Name));
 
     private static System.Collections.Immutable.ImmutableArray<AgentDefinition> Agents(ForgeRuntime runtime) =>
         runtime.AgentCatalog.Agents;
