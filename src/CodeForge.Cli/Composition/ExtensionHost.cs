@@ -71,6 +71,10 @@ internal sealed class ExtensionHost : IDisposable
         var loading = plugins.LoadAllAsync(enabled, ct);
         var fileSkills = SkillDiscovery.Discover(home, projectDirectory, workingDirectory);
         var fileCommands = CommandLoader.Discover(home, projectDirectory);
+        // .claude/workflows/*.js of the user and the project: slash commands (and skills) named by their meta.name.
+        var fileWorkflows = Core.Plugins.WorkflowLoader.Discover(home, projectDirectory, workingDirectory);
+        fileCommands = new CommandLoadResult([.. fileWorkflows.Workflows.Select(w => w.ToCommand()),
+            .. fileCommands.Commands.Where(c => !fileWorkflows.Workflows.Any(w => w.Name == c.Name))], [.. fileCommands.Diagnostics, .. fileWorkflows.Diagnostics]);
         if (!projectTrusted)
         {
             fileSkills = fileSkills with { Skills = [.. fileSkills.Skills.Select(s => IsUnder(s.SourcePath, projectDirectory)
@@ -117,6 +121,15 @@ internal sealed class ExtensionHost : IDisposable
 
     /// <summary>The <c>Skill</c> tool over this run's skills.</summary>
     public ITool CreateSkillTool(Func<SubstitutionContext> context) => new SkillTool(Skills, context, Commands);
+
+    /// <summary>The <c>Workflow</c> tool over this run's workflows (plugin, project and user); its agents run through <paramref name="task"/>.</summary>
+    public ITool CreateWorkflowTool(Func<ITool?> task)
+    {
+        IEnumerable<string> Names() => Commands.List().Where(c => c.Workflow is not null).Select(c => c.Name);
+        WorkflowDefinition? Find(string name) =>
+            Commands.Get(name)?.Workflow ?? (NamespacedNames.Resolve(name, Names()) is { IsAmbiguous: false, Name: { } full } ? Commands.Get(full)?.Workflow : null);
+        return new WorkflowTool(Find, Names, task);
+    }
 
     /// <summary>Expands <c>/name args</c> (a user-invocable skill, else a custom command); other prompts are returned
     /// unchanged. A problem (an unknown name, a bad <c>allowed-tools</c> rule) goes to <paramref name="report"/>.</summary>

@@ -314,6 +314,7 @@ internal static class RuntimeStages
         var extensions = e.Extensions;
         var current = session.Current;
         registry.Register(extensions.CreateSkillTool(() => new Core.Skills.SubstitutionContext(current.Session.Id, extensions.ProjectDirectory)));
+        registry.Register(extensions.CreateWorkflowTool(() => registry.Get(Core.Agent.TaskTool.ToolName)));
         CodeForge.Core.Diagnostics.StartupTrace.Mark("tools");
         // Bash, BashOutput, KillShell, TodoWrite; the sandbox; background shells are killed when the runtime is disposed.
         var env = new LiveEnvironmentDictionary(settings.Env);

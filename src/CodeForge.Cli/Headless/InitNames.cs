@@ -11,7 +11,8 @@ namespace CodeForge.Cli.Headless;
 /// <c>user-invocable: false</c>.</item>
 /// <item><c>skills</c>: every skill with <c>user-invocable</c> not false, and the commands with
 /// <c>disable-model-invocation: true</c> (not <c>user-invocable: false</c>) whose frontmatter gives a <c>description</c>
-/// or <c>when_to_use</c>. Other commands are slash commands only.</item>
+/// or <c>when_to_use</c>, and the dynamic workflows (which Claude Code lists as skills unless
+/// <c>disable-model-invocation</c>). Other commands are slash commands only.</item>
 /// </list>
 /// Each name once.
 /// </summary>
@@ -32,7 +33,8 @@ internal static class InitNames
 
     /// <summary>Whether Claude Code lists the command among its skills.</summary>
     public static bool ListedAsSkill(CommandDefinition command) =>
-        command is { DisableModelInvocation: true, UserInvocable: true } && (command.HasDeclaredDescription || command.WhenToUse is not null);
+        command is { Workflow: not null, DisableModelInvocation: false }
+        || (command is { DisableModelInvocation: true, UserInvocable: true } && (command.HasDeclaredDescription || command.WhenToUse is not null));
 
     private static bool UserInvocable(Skill skill) => skill.Definition.File is not { UserInvocable: false };
 }

@@ -67,11 +67,14 @@ public sealed record CommandDefinition
     /// <summary>The plugin's data folder (<c>${CLAUDE_PLUGIN_DATA}</c>), or null.</summary>
     public string? PluginData { get; init; }
 
+    /// <summary>The dynamic workflow this command runs (its prompt calls the Workflow tool), or null for a Markdown command.</summary>
+    public Plugins.WorkflowDefinition? Workflow { get; init; }
+
     /// <summary>
-    /// The prompt for <c>/Name arguments</c>: <c>$ARGUMENTS</c>, <c>$1</c>… (1-based) and the <c>${CLAUDE_…}</c>
+    /// The prompt for <c>/Name arguments</c> (a workflow's: <see cref="Plugins.WorkflowDefinition.RenderPrompt"/>): <c>$ARGUMENTS</c>, <c>$1</c>… (1-based) and the <c>${CLAUDE_…}</c>
     /// placeholders substituted (see <see cref="SkillArguments.Substitute"/>).
     /// </summary>
     public string Expand(string? arguments, SubstitutionContext? context = null) =>
-        SkillArguments.Substitute(Body, arguments, (context ?? new SubstitutionContext()) with { PluginRoot = PluginRoot ?? context?.PluginRoot, PluginData = PluginData ?? context?.PluginData },
+        Workflow is { } workflow ? workflow.RenderPrompt(arguments) + "\n" : SkillArguments.Substitute(Body, arguments, (context ?? new SubstitutionContext()) with { PluginRoot = PluginRoot ?? context?.PluginRoot, PluginData = PluginData ?? context?.PluginData },
             positionalFromOne: true).Trim() + "\n";
 }

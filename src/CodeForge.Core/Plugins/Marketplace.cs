@@ -42,7 +42,7 @@ public sealed record PluginEntryDefinition(string Name, bool Strict, string Mark
     public const string InstalledRelativePath = ".claude-plugin/forge-marketplace-entry.json";
 
     /// <summary>The component keys an entry (or a manifest) may declare.</summary>
-    public static IReadOnlyList<string> ComponentKeys { get; } = ["skills", "commands", "agents", "hooks", "mcpServers", "outputStyles", "lspServers"];
+    public static IReadOnlyList<string> ComponentKeys { get; } = ["skills", "commands", "agents", "hooks", "mcpServers", "outputStyles", "lspServers", "workflows"];
 
     /// <summary>Whether the entry declares <paramref name="key"/>.</summary>
     public bool Declares(string key) => Entry.ValueKind == JsonValueKind.Object && Entry.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null;

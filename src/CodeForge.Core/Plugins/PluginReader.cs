@@ -156,6 +156,7 @@ public sealed class PluginReader : IPluginReader
         var hookPaths = Paths("hooks", allowInline: true);
         var mcpPaths = Paths("mcpServers", allowInline: true);
         var outputStylePaths = Paths("outputStyles");
+        var workflowPaths = Paths("workflows");
         if (context.Failed)
         {
             return Broken(diagnostics);
@@ -201,6 +202,13 @@ public sealed class PluginReader : IPluginReader
             {
                 commands.TryAdd(command.Name, command with { PluginData = context.Data });
             }
+        }
+        // Workflows (workflows/*.js, or the manifest's): slash commands whose prompt calls the Workflow tool. As in Claude
+        // Code 2.1.337, a workflow named like a command of the plugin takes its name (code-modernization's
+        // modernize-extract-rules: /code-modernization:modernize-extract-rules runs the workflow, not the .md).
+        foreach (var workflow in WorkflowLoader.LoadPlugin(root, name, workflowPaths, diagnostics))
+        {
+            commands[workflow.Name] = workflow.ToCommand() with { PluginData = context.Data };
         }
 
         // Agents: the manifest's replace agents/.

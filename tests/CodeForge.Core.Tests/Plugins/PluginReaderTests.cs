@@ -345,4 +345,38 @@ public sealed class PluginReaderTests : IDisposable
 
         Assert.Contains(file, ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Read_TheOfficialCodeModernization_OffersItsWorkflowsAsCommands_AndAWorkflowTakesTheNameOfACommandFile()
+    {
+        var root = CodeForge.Testing.PluginFixtures.CopyTo(Path.Combine("official", "plugins", "code-modernization"), _tree["cm"]);
+
+        var result = PluginReader.Read(root);
+
+        Assert.Empty(result.Diagnostics);
+        var commands = result.Plugin!.Commands;
+        Assert.Equal(6, commands.Count(c => c.Workflow is not null));
+        // commands/modernize-extract-rules.md and workflows/extract-rules.js (meta.name modernize-extract-rules) give the
+        // same name: Claude Code 2.1.337 runs the workflow for /code-modernization:modernize-extract-rules.
+        var clash = Assert.Single(commands, c => c.Name == "code-modernization:modernize-extract-rules");
+        Assert.Equal(Path.Combine(root, "workflows", "extract-rules.js"), clash.SourcePath);
+        Assert.StartsWith("Run the \"code-modernization:modernize-extract-rules\" workflow.", clash.Expand("billing"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_AManifestListingWorkflows_ReadsThoseInsteadOfTheWorkflowsFolder_AndReportsABadOne()
+    {
+        _tree.Write("wp/.claude-plugin/plugin.json", """{"name": "wp", "workflows": ["./flows", "./one.js"]}""");
+        _tree.Write("wp/workflows/ignored.js", "export const meta = { name: 'ignored', description: 'd' }\n");
+        _tree.Write("wp/flows/a.js", "export const meta = { name: 'a', description: 'd' }\n");
+        _tree.Write("wp/flows/bad.js", "export const meta = { name: 'bad' }\n");
+        _tree.Write("wp/one.js", "export const meta = { name: 'one', description: 'd' }\n");
+
+        var result = PluginReader.Read(_tree["wp"]);
+
+        Assert.Equal(["wp:a", "wp:one"], result.Plugin!.Commands.Select(c => c.Name));
+        var bad = Assert.Single(result.Diagnostics);
+        Assert.Equal(_tree["wp/flows/bad.js"], bad.File);
+        Assert.Contains("meta.description must be a non-empty string", bad.Message, StringComparison.Ordinal);
+    }
 }
