@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using CodeForge.Testing;
 
 namespace CodeForge.Benchmarks.Plugins;
@@ -9,7 +10,8 @@ namespace CodeForge.Benchmarks.Plugins;
 /// the start-up cost that many installed, enabled plugins add to a one-turn <c>forge -p</c>. Two homes: one empty, one
 /// with the generated plugins (<see cref="ManyPlugins"/>); the runs alternate between them (after one warm-up each),
 /// each against the fake model server answering one reply; several commands (e.g. two builds) alternate within each round. Prints the median and mean wall time of each and the
-/// difference, and the mean CPU time (user + system) of the forge processes; fails when a run fails or writes anything to stderr.
+/// difference, and the median and mean CPU time (user + system) of each run's forge process and its children; fails when a
+/// run fails or writes anything to stderr.
 /// </summary>
 internal static class PluginStartupDriver
 {
@@ -56,7 +58,7 @@ internal static class PluginStartupDriver
             Directory.CreateDirectory(Path.Combine(repo, ".git"));
             await using var server = await FakeModelServer.StartAsync().ConfigureAwait(false);
             var times = commands.Select(_ => new Dictionary<string, List<double>> { [bare] = [], [loaded] = [] }).ToList();
-            var cpu = commands.Select(_ => new Dictionary<string, double> { [bare] = 0, [loaded] = 0 }).ToList();
+            var cpu = commands.Select(_ => new Dictionary<string, List<double>> { [bare] = [], [loaded] = [] }).ToList();
             for (var r = -1; r < runs; r++)
             {
                 for (var c = 0; c < commands.Count; c++)
@@ -75,7 +77,7 @@ internal static class PluginStartupDriver
                         if (r >= 0)
                         {
                             times[c][home].Add(ms);
-                            cpu[c][home] += cpuMs;
+                            cpu[c][home].Add(cpuMs);
                         }
                     }
                 }
@@ -85,11 +87,14 @@ internal static class PluginStartupDriver
             {
                 var b = times[c][bare];
                 var l = times[c][loaded];
+                var cb = cpu[c][bare];
+                var cl = cpu[c][loaded];
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{string.Join(' ', commands[c])} -p | {runs} runs each | no plugins: median {Median(b):F1} ms, mean {b.Average():F1} ms | " +
                     $"{plugins} plugins ({skills} skills, {agents} agents): median {Median(l):F1} ms, mean {l.Average():F1} ms | " +
                     $"added: median {Median(l) - Median(b):F1} ms, mean {l.Average() - b.Average():F1} ms | " +
-                    $"CPU (user+system, mean): no plugins {cpu[c][bare] / runs:F1} ms, {plugins} plugins {cpu[c][loaded] / runs:F1} ms, added {(cpu[c][loaded] - cpu[c][bare]) / runs:F1} ms | stderr empty"));
+                    $"CPU (user+system): no plugins median {Median(cb):F1} ms, mean {cb.Average():F1} ms | {plugins} plugins median {Median(cl):F1} ms, mean {cl.Average():F1} ms | " +
+                    $"CPU added: median {Median(cl) - Median(cb):F1} ms, mean {cl.Average() - cb.Average():F1} ms | stderr empty"));
             }
             return 0;
         }
@@ -100,16 +105,24 @@ internal static class PluginStartupDriver
     }
 
     /// <summary>
-    /// The CPU time (user + system) of this process's waited-for children so far: <c>cutime</c> + <c>cstime</c> of
-    /// <c>/proc/self/stat</c>, in clock ticks of 10 ms (Linux's USER_HZ); summed over many runs the mean is finer than a tick.
+    /// The CPU time (user + system) of this process's waited-for children so far, in milliseconds with microsecond
+    /// precision: <c>getrusage(RUSAGE_CHILDREN)</c> (the <c>cutime</c>/<c>cstime</c> of <c>/proc/self/stat</c> that this
+    /// driver used before are whole clock ticks of 10 ms, too coarse for one run's median). Linux x64 layout of
+    /// <c>struct rusage</c>: two <c>timeval</c>s (seconds, microseconds) followed by 14 longs.
     /// </summary>
     private static double ChildrenCpuMilliseconds()
     {
-        var stat = File.ReadAllText("/proc/self/stat");
-        // Fields after the command name (which is in parentheses and may hold spaces): state is field 3, cutime 16, cstime 17.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture)) * 10.0;
+        var usage = new long[18];
+        if (GetRUsage(-1 /* RUSAGE_CHILDREN */, usage) != 0)
+        {
+            throw new InvalidOperationException($"getrusage failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+        return (usage[0] + usage[2]) * 1000.0 + (usage[1] + usage[3]) / 1000.0;
     }
+
+    [DllImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int GetRUsage(int who, [Out] long[] usage);
 
     private static async Task<(double Ms, string? Error)> RunOnceAsync(string[] command, string home, string repo, FakeModelServer server)
     {

@@ -136,6 +136,41 @@ public sealed class TaskToolTests : IDisposable
     }
 
     [Fact]
+    public void ShortNames_AreExactlyThoseFindResolvesToAPluginAgent()
+    {
+        // Unique short names, one shared by two plugins (ambiguous), one shadowed by a user agent, case variants of one
+        // plugin agent, a name ending in ':' and one starting with ':'.
+        string[] names =
+        [
+            "p1:review", "p2:review", "p1:lint", "p3:Lint2", "p4:lint2", "p5:explore", "p6:solo", "P7:Case", "p7:case",
+            "p8:", ":odd", "a:b:deep", "p9:Unique",
+        ];
+        var agents = AgentDefinition.BuiltIn.AddRange(names.Select(n => new AgentDefinition(n, "d", null, null, "prompt")))
+            .Add(new AgentDefinition("explore", "user agent", null, null, "prompt"));
+        var catalog = new AgentCatalog(agents, []);
+        var expected = agents.Select(a => a.Name).Where(n => n.Contains(':', StringComparison.Ordinal)).Select(n => n[(n.LastIndexOf(':') + 1)..])
+            .Distinct(StringComparer.OrdinalIgnoreCase).Where(s => catalog.Find(s) is { } found && found.Name.Contains(':', StringComparison.Ordinal)).ToList();
+
+        var shortNames = TaskTool.ShortNames(catalog).ToList();
+
+        Assert.Equal(["lint", "solo", "deep", "Unique"], expected);
+        Assert.Equal(expected, shortNames);
+    }
+
+    [Fact]
+    public void Schema_OffersEveryAgentByFullNameAndTheUnambiguousPluginAgentsByShortName()
+    {
+        var catalog = new AgentCatalog(AgentDefinition.BuiltIn.AddRange(
+            new[] { "p1:review", "p2:review", "p1:lint" }.Select(n => new AgentDefinition(n, "d", null, null, "prompt"))), []);
+        var setup = Build(new RoutingChatClient((_, _, _) => throw new InvalidOperationException("not called")), catalog: catalog);
+
+        var offered = setup.Task.Schema.JsonSchema.GetProperty("properties").GetProperty("subagent_type").GetProperty("enum")
+            .EnumerateArray().Select(e => e.GetString()).ToList();
+
+        Assert.Equal([.. catalog.Agents.Select(a => a.Name), "lint"], offered);
+    }
+
+    [Fact]
     public async Task Schema_RefusesAnUnknownSubagentType()
     {
         var setup = Build(new RoutingChatClient((_, _, _) => throw new InvalidOperationException("not called")));
