@@ -155,4 +155,14 @@ public sealed class HookRegistryTests
         Assert.Empty(registry.Snapshot.Source("b"));
         Assert.Equal(["a1", "a2"], registry.Snapshot.Source("a").Select(d => d.Command));
     }
+    [Fact]
+    public void SetSource_WithNullDefinitions_ThrowsNamingTheArgument()
+    {
+        var registry = new HookRegistry();
+
+        var e = Assert.Throws<ArgumentNullException>(() => registry.SetSource("a", null!));
+
+        Assert.Equal("definitions", e.ParamName);
+        Assert.Same(HookRegistrySnapshot.Empty, registry.Snapshot);
+    }
 }

@@ -96,4 +96,18 @@ public sealed partial class PermissionCheckerTests
         Assert.Equal("layer", error.ParamName);
         Assert.Same(before, checker.Policy);
     }
+    [Fact]
+    public void Members_GivenNull_ThrowArgumentNullExceptionAndChangeNothing()
+    {
+        var checker = NewChecker();
+        var before = checker.Policy;
+
+        Assert.Throws<ArgumentNullException>(() => new PermissionChecker((PermissionPolicy)null!));
+        Assert.Throws<ArgumentNullException>(() => checker.AddSessionRule(null!));
+        Assert.Throws<ArgumentNullException>(() => checker.RemoveSessionRule(null!));
+        Assert.Throws<ArgumentNullException>(() => checker.Update(null!));
+        Assert.Throws<ArgumentNullException>(() => checker.ReplaceLayer(PermissionLayer.User, null!));
+
+        Assert.Same(before, checker.Policy);
+    }
 }
