@@ -159,6 +159,72 @@ public sealed class HookConfigParserTests : IDisposable
         Assert.Equal((message, false), (d.Message, d.IsError));
     }
 
+    [Theory]
+    [InlineData("http")]
+    [InlineData("prompt")]
+    [InlineData("agent")]
+    [InlineData("mcp_tool")]
+    public void ParseDocument_WhenAHandlerTypeIsClaudeCodesButNotForges_WarnsOnItsTypeKey(string type)
+    {
+        var r = HookConfigParser.ParseDocument("{\"hooks\": {\"Stop\": [{\"hooks\": [{\"type\": \"" + type + "\", \"command\": \"x\"}]}]}}", "f.json");
+
+        var d = Assert.Single(r.Diagnostics);
+        Assert.Equal(("hooks.Stop[0].hooks[0].type", $"\"{type}\" hooks are not supported by forge (only \"command\"); ignored", false), (d.Key, d.Message, d.IsError));
+        Assert.Empty(r.Definitions);
+    }
+
+    [Fact]
+    public void ParseDocument_WhenTheShellIsNotBash_WarnsOnTheShellKey()
+    {
+        var d = Assert.Single(HookConfigParser.ParseDocument("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "shell": "sh"}]}]}}""", "f.json").Diagnostics);
+
+        Assert.Equal("hooks.Stop[0].hooks[0].shell", d.Key);
+    }
+
+    [Fact]
+    public void ParseDocument_WhenTheDocumentIsNotAHooksObject_ReportsItOnTheFirstLineWithoutAKey()
+    {
+        var d = Assert.Single(HookConfigParser.ParseDocument("[]", "f.json").Diagnostics);
+
+        Assert.Equal(("f.json", 1, ""), (d.Source, d.Line, d.Key));
+        Assert.Equal("expected an object with a \"hooks\" key, found an array; no hooks loaded", d.Message);
+    }
+
+    [Fact]
+    public void ParsePluginFile_WhenTheFileIsMissing_LoadsNothingAndSaysNothing()
+    {
+        var r = HookConfigParser.ParsePluginFile(Path.Combine(_root.FullName, "hooks", "hooks.json"), _root.FullName);
+
+        Assert.Empty(r.Definitions);
+        Assert.Empty(r.Diagnostics);
+    }
+
+    [Fact]
+    public void ParsePluginFile_WhenThePathCannotBeRead_ReportsItWithoutAKeyOrLine()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_root.FullName, "hooks.json")).FullName;
+
+        var r = HookConfigParser.ParsePluginFile(directory, _root.FullName);
+
+        var d = Assert.Single(r.Diagnostics);
+        Assert.Equal((directory, 0, ""), (d.Source, d.Line, d.Key));
+        Assert.StartsWith("cannot read the file: ", d.Message, StringComparison.Ordinal);
+        Assert.True(d.Message.Length > "cannot read the file: ".Length);
+        Assert.Empty(r.Definitions);
+    }
+
+    [Fact]
+    public void ParsePluginFile_SubstitutesThePluginRoot()
+    {
+        var path = Path.Combine(_root.FullName, "hooks.json");
+        File.WriteAllText(path, """{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/stop.sh"}]}]}}""");
+
+        var d = Assert.Single(HookConfigParser.ParsePluginFile(path, "/plugins/p").Definitions);
+
+        Assert.Equal("/plugins/p/stop.sh", d.Command);
+        Assert.Equal("/plugins/p", d.PluginRoot);
+    }
+
     [Fact]
     public void ParseDocument_WithShellBashAndAsyncFalse_LoadsTheHookSilently()
     {
