@@ -100,4 +100,13 @@ public sealed class BashHookProcessRunnerTests : IDisposable
             return false;
         }
     }
+    [Fact]
+    public async Task RunAsync_WhenTheOutputIsExactlyTheLimit_KeepsItAllAndDoesNotSayItWasCut()
+    {
+        var r = await BashHookProcessRunner.Instance.RunAsync(Request("printf 12345; printf abcde >&2", limit: 5), TestContext.Current.CancellationToken);
+
+        Assert.Equal("12345", r.Stdout);
+        Assert.Equal("abcde", r.Stderr);
+        Assert.False(r.OutputTruncated);
+    }
 }

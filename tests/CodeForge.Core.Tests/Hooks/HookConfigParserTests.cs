@@ -75,6 +75,183 @@ public sealed class HookConfigParserTests : IDisposable
         Assert.Empty(r.Definitions);
     }
 
+    [Theory]
+    [InlineData("""{"hooks": {"Stop": [{"matcher": 5, "hooks": []}]}}""", "hooks.Stop[0].matcher", "expected a string such as \"Write|Edit\", found a number; the group is ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"matcher": "a(", "hooks": []}]}}""", "hooks.Stop[0].matcher", "; the group is ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"matcher": "x"}]}}""", "hooks.Stop[0]", "missing \"hooks\" (the array of handlers); the group is ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": "x"}]}}""", "hooks.Stop[0].hooks", "expected an array of handlers, found a string; the group is ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [3]}]}}""", "hooks.Stop[0].hooks[0]", "expected a handler object such as {\"type\": \"command\", \"command\": \"...\"}, found a number; ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"command": "x"}]}]}}""", "hooks.Stop[0].hooks[0].type", "expected \"type\": \"command\", found nothing; ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": 1, "command": "x"}]}]}}""", "hooks.Stop[0].hooks[0].type", "expected \"type\": \"command\", found a number; ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "shell", "command": "x"}]}]}}""", "hooks.Stop[0].hooks[0].type", "unknown hook type \"shell\"; expected \"command\"; ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "command"}]}]}}""", "hooks.Stop[0].hooks[0].command", "missing \"command\"; ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "  "}]}]}}""", "hooks.Stop[0].hooks[0].command", "expected a non-empty command string, found an empty string; ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": true}]}]}}""", "hooks.Stop[0].hooks[0].command", "expected a non-empty command string, found a boolean; ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "args": ["a", 1]}]}]}}""", "hooks.Stop[0].hooks[0].args", "expected an array of strings, found an array; ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "args": "a"}]}]}}""", "hooks.Stop[0].hooks[0].args", "expected an array of strings, found a string; ignored")]
+    [InlineData("""{"hooks": {"PreToolUse": [{"hooks": [{"type": "command", "command": "x", "if": 3}]}]}}""", "hooks.PreToolUse[0].hooks[0].if", "expected a permission rule such as \"Bash(rm *)\", found a number; the hook is ignored")]
+    [InlineData("""{"hooks": {"PreToolUse": [{"hooks": [{"type": "command", "command": "x", "if": "Bash("}]}]}}""", "hooks.PreToolUse[0].hooks[0].if", "; the hook is ignored")]
+    [InlineData("""{"hooks": {"Stop": 5}}""", "hooks.Stop", "expected an array of matcher groups, found a number; ignored")]
+    [InlineData("""{"hooks": {"Stop": [7]}}""", "hooks.Stop[0]", "expected an object with \"matcher\" and \"hooks\", found a number; ignored")]
+    [InlineData("""{"hooks": 1}""", "hooks", "expected an object mapping event names to matcher groups, found a number; ignored")]
+    public void ParseDocument_WhenAPartIsWrong_ReportsTheWholeMessageAndWhatIsDropped(string json, string key, string message)
+    {
+        var r = HookConfigParser.ParseDocument(json, "f.json");
+
+        var d = Assert.Single(r.Diagnostics);
+        Assert.Equal(key, d.Key);
+        Assert.True(d.IsError);
+        if (message.StartsWith(';'))
+        {
+            Assert.EndsWith(message, d.Message, StringComparison.Ordinal);
+            Assert.True(d.Message.Length > message.Length, "the message also says what is wrong");
+        }
+        else
+        {
+            Assert.Equal(message, d.Message);
+        }
+        Assert.Empty(r.Definitions);
+    }
+
+    [Theory]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "timeout": 86401}]}]}}""", "hooks.Stop[0].hooks[0].timeout", "expected a number of seconds greater than 0, found 86401; the default timeout is used")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "timeout": 0}]}]}}""", "hooks.Stop[0].hooks[0].timeout", "expected a number of seconds greater than 0, found 0; the default timeout is used")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "timeout": "5"}]}]}}""", "hooks.Stop[0].hooks[0].timeout", "expected a number of seconds greater than 0, found a string; the default timeout is used")]
+    public void ParseDocument_WhenATimeoutIsOutOfRange_KeepsTheHookWithTheDefaultTimeout(string json, string key, string message)
+    {
+        var r = HookConfigParser.ParseDocument(json, "f.json");
+
+        var d = Assert.Single(r.Diagnostics);
+        Assert.Equal((key, message, true), (d.Key, d.Message, d.IsError));
+        Assert.Null(Assert.Single(r.Definitions).Timeout);
+    }
+
+    [Fact]
+    public void ParseDocument_WhenATimeoutIsADayExactly_KeepsIt()
+    {
+        var r = HookConfigParser.ParseDocument("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "timeout": 86400}]}]}}""", "f.json");
+
+        Assert.Empty(r.Diagnostics);
+        Assert.Equal(TimeSpan.FromDays(1), Assert.Single(r.Definitions).Timeout);
+    }
+
+    [Theory]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "if": "Bash(rm *)"}]}]}}""", "hooks.Stop[0].hooks[0].if", "\"if\" applies to tool events only, not Stop; ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "async": true}]}]}}""", "hooks.Stop[0].hooks[0].async", "asynchronous hooks are not supported; the hook runs synchronously")]
+    public void ParseDocument_WhenAnOptionDoesNotApply_WarnsAndStillLoadsTheHook(string json, string key, string message)
+    {
+        var r = HookConfigParser.ParseDocument(json, "f.json");
+
+        var d = Assert.Single(r.Diagnostics);
+        Assert.Equal((key, message, false), (d.Key, d.Message, d.IsError));
+        var hook = Assert.Single(r.Definitions);
+        Assert.Null(hook.If);
+    }
+
+    [Theory]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "shell": "zsh"}]}]}}""", "only \"bash\" is supported, found \"zsh\"; ignored")]
+    [InlineData("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "shell": 1}]}]}}""", "only \"bash\" is supported, found a number; ignored")]
+    [InlineData("""{"hooks": {"FileChanged": []}}""", "the FileChanged event is not fired by forge; its hooks are ignored")]
+    public void ParseDocument_WhenAFeatureIsNotSupported_WarnsWithTheWholeMessage(string json, string message)
+    {
+        var d = Assert.Single(HookConfigParser.ParseDocument(json, "f.json").Diagnostics);
+
+        Assert.Equal((message, false), (d.Message, d.IsError));
+    }
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("prompt")]
+    [InlineData("agent")]
+    [InlineData("mcp_tool")]
+    public void ParseDocument_WhenAHandlerTypeIsClaudeCodesButNotForges_WarnsOnItsTypeKey(string type)
+    {
+        var r = HookConfigParser.ParseDocument("{\"hooks\": {\"Stop\": [{\"hooks\": [{\"type\": \"" + type + "\", \"command\": \"x\"}]}]}}", "f.json");
+
+        var d = Assert.Single(r.Diagnostics);
+        Assert.Equal(("hooks.Stop[0].hooks[0].type", $"\"{type}\" hooks are not supported by forge (only \"command\"); ignored", false), (d.Key, d.Message, d.IsError));
+        Assert.Empty(r.Definitions);
+    }
+
+    [Fact]
+    public void ParseDocument_WhenTheShellIsNotBash_WarnsOnTheShellKey()
+    {
+        var d = Assert.Single(HookConfigParser.ParseDocument("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "shell": "sh"}]}]}}""", "f.json").Diagnostics);
+
+        Assert.Equal("hooks.Stop[0].hooks[0].shell", d.Key);
+    }
+
+    [Fact]
+    public void ParseDocument_WhenTheDocumentIsNotAHooksObject_ReportsItOnTheFirstLineWithoutAKey()
+    {
+        var d = Assert.Single(HookConfigParser.ParseDocument("[]", "f.json").Diagnostics);
+
+        Assert.Equal(("f.json", 1, ""), (d.Source, d.Line, d.Key));
+        Assert.Equal("expected an object with a \"hooks\" key, found an array; no hooks loaded", d.Message);
+    }
+
+    [Fact]
+    public void ParsePluginFile_WhenTheFileIsMissing_LoadsNothingAndSaysNothing()
+    {
+        var r = HookConfigParser.ParsePluginFile(Path.Combine(_root.FullName, "hooks", "hooks.json"), _root.FullName);
+
+        Assert.Empty(r.Definitions);
+        Assert.Empty(r.Diagnostics);
+    }
+
+    [Fact]
+    public void ParsePluginFile_WhenThePathCannotBeRead_ReportsItWithoutAKeyOrLine()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_root.FullName, "hooks.json")).FullName;
+
+        var r = HookConfigParser.ParsePluginFile(directory, _root.FullName);
+
+        var d = Assert.Single(r.Diagnostics);
+        Assert.Equal((directory, 0, ""), (d.Source, d.Line, d.Key));
+        Assert.StartsWith("cannot read the file: ", d.Message, StringComparison.Ordinal);
+        Assert.True(d.Message.Length > "cannot read the file: ".Length);
+        Assert.Empty(r.Definitions);
+    }
+
+    [Fact]
+    public void ParsePluginFile_SubstitutesThePluginRoot()
+    {
+        var path = Path.Combine(_root.FullName, "hooks.json");
+        File.WriteAllText(path, """{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/stop.sh"}]}]}}""");
+
+        var d = Assert.Single(HookConfigParser.ParsePluginFile(path, "/plugins/p").Definitions);
+
+        Assert.Equal("/plugins/p/stop.sh", d.Command);
+        Assert.Equal("/plugins/p", d.PluginRoot);
+    }
+
+    [Fact]
+    public void ParseDocument_WithShellBashAndAsyncFalse_LoadsTheHookSilently()
+    {
+        var r = HookConfigParser.ParseDocument("""{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "shell": "bash", "async": false}]}]}}""", "f.json");
+
+        Assert.Empty(r.Diagnostics);
+        Assert.Equal("x", Assert.Single(r.Definitions).Command);
+    }
+
+    [Fact]
+    public void ParseDocument_WithANullMatcher_MatchesEverything()
+    {
+        var d = Assert.Single(HookConfigParser.ParseDocument("""{"hooks": {"PreToolUse": [{"matcher": null, "hooks": [{"type": "command", "command": "x"}]}]}}""", "f.json").Definitions);
+
+        Assert.True(d.Matcher.MatchesAll);
+    }
+
+    [Fact]
+    public void ParseDocument_WithExecFormArgs_LeavesSafeWordsUnquotedAndQuotesEmptyOnes()
+    {
+        var d = Assert.Single(HookConfigParser.ParseDocument("""
+            {"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "/bin/tool", "args": ["--out=a/b.c,d:e+f@g_h-1", "", "x y"]}]}]}}
+            """, "f").Definitions);
+
+        Assert.Equal("/bin/tool --out=a/b.c,d:e+f@g_h-1 '' 'x y'", d.Command);
+    }
+
     [Fact]
     public void ParseDocument_WhenOneHandlerIsBad_StillLoadsItsNeighboursAndReportsTheLine()
     {

@@ -75,4 +75,64 @@ public sealed class HookOutputTests
         Assert.Null(output);
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
+    [Theory]
+    [InlineData("ask")]
+    [InlineData("defer")]
+    public void Parse_WhenAPermissionRequestBehaviorIsNotAllowOrDeny_SaysWhichAreAllowed(string behavior)
+    {
+        var (output, error) = HookOutput.Parse("{\"hookSpecificOutput\": {\"decision\": {\"behavior\": \"" + behavior + "\"}}}", HookEvent.PermissionRequest);
+
+        Assert.Null(output);
+        Assert.Equal($"its JSON output is invalid: \"decision.behavior\" must be allow or deny, found \"{behavior}\"", error);
+    }
+
+    [Fact]
+    public void Parse_WhenAPermissionRequestDecisionRewritesTheInput_UsesItsInput()
+    {
+        var (o, _) = HookOutput.Parse("""{"hookSpecificOutput": {"updatedInput": {"from": "outer"}, "decision": {"behavior": "allow", "updatedInput": {"from": "decision"}}}}""", HookEvent.PermissionRequest);
+        var (kept, _) = HookOutput.Parse("""{"hookSpecificOutput": {"updatedInput": {"from": "outer"}, "decision": {"behavior": "allow"}}}""", HookEvent.PermissionRequest);
+
+        Assert.Equal("decision", o!.UpdatedInput!.Value.GetProperty("from").GetString());
+        Assert.Equal(HookPermissionDecision.Allow, o.PermissionRequestBehavior);
+        Assert.Equal("outer", kept!.UpdatedInput!.Value.GetProperty("from").GetString());
+    }
+
+    [Fact]
+    public void Parse_WhenADecisionObjectComesOnAnotherEvent_IgnoresIt()
+    {
+        var (o, error) = HookOutput.Parse("""{"hookSpecificOutput": {"decision": {"behavior": "deny"}}}""", HookEvent.PreToolUse);
+
+        Assert.Null(error);
+        Assert.Null(o!.PermissionRequestBehavior);
+    }
+
+    [Fact]
+    public void Parse_WhenApproveComesOnAnEventOtherThanPreToolUse_DecidesNothing()
+    {
+        var (o, error) = HookOutput.Parse("""{"decision": "approve", "reason": "fine"}""", HookEvent.PostToolUse);
+
+        Assert.Null(error);
+        Assert.Null(o!.PermissionDecision);
+        Assert.False(o.Block);
+    }
+
+    [Fact]
+    public void Parse_WhenAFieldHasTheWrongType_PrefixesTheReasonWithWhatIsWrong()
+    {
+        var (_, error) = HookOutput.Parse("""{"suppressOutput": "yes"}""", HookEvent.Stop);
+
+        Assert.Equal("its JSON output is invalid: \"suppressOutput\" must be true or false, found a string", error);
+    }
+
+    [Fact]
+    public void Parse_WhenBlockOnAPostToolUse_StaysABlockWithItsReason()
+    {
+        var (o, _) = HookOutput.Parse("""  {"decision": "block", "reason": "lint", "suppressOutput": true, "continue": false}""", HookEvent.PostToolUse);
+
+        Assert.True(o!.Block);
+        Assert.Equal("lint", o.Reason);
+        Assert.Null(o.PermissionDecision);
+        Assert.True(o.SuppressOutput);
+        Assert.False(o.Continue);
+    }
 }

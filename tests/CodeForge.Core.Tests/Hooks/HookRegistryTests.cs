@@ -125,4 +125,44 @@ public sealed class HookRegistryTests
 
         Assert.Same(before, registry.Snapshot);
     }
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void SetSource_WithABlankName_ThrowsAndPublishesNothing(string name)
+    {
+        var registry = new HookRegistry();
+
+        Assert.ThrowsAny<ArgumentException>(() => registry.SetSource(name, [Hook(HookEvent.Stop, "x")]));
+
+        Assert.Same(HookRegistrySnapshot.Empty, registry.Snapshot);
+    }
+
+    [Fact]
+    public void RemoveSource_WithANullName_Throws()
+    {
+        var registry = new HookRegistry();
+        registry.SetSource("a", [Hook(HookEvent.Stop, "a1")]);
+
+        Assert.Throws<ArgumentNullException>(() => registry.RemoveSource(null!));
+    }
+
+    [Fact]
+    public void Source_WhenTheNameIsAbsent_IsEmpty()
+    {
+        var registry = new HookRegistry();
+        registry.SetSource("a", [Hook(HookEvent.Stop, "a1"), Hook(HookEvent.Stop, "a2")]);
+
+        Assert.Empty(registry.Snapshot.Source("b"));
+        Assert.Equal(["a1", "a2"], registry.Snapshot.Source("a").Select(d => d.Command));
+    }
+    [Fact]
+    public void SetSource_WithNullDefinitions_ThrowsNamingTheArgument()
+    {
+        var registry = new HookRegistry();
+
+        var e = Assert.Throws<ArgumentNullException>(() => registry.SetSource("a", null!));
+
+        Assert.Equal("definitions", e.ParamName);
+        Assert.Same(HookRegistrySnapshot.Empty, registry.Snapshot);
+    }
 }

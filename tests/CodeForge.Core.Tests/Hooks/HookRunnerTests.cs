@@ -316,4 +316,106 @@ public sealed class HookRunnerTests
             Directory.Delete(data, recursive: true);
         }
     }
+    [Fact]
+    public async Task RunAsync_WhenTheSourcesChangeWhileItsHooksRun_ReportsTheVersionItsHooksCameFrom()
+    {
+        HookRegistry? registry = null;
+        var fake = new FakeHookProcessRunner(_ =>
+        {
+            registry!.SetSource("added-meanwhile", [Hook(HookEvent.Stop, "late")]);
+            return FakeHookProcessRunner.Ok();
+        });
+        (var runner, registry, _) = Create(fake, Hook(HookEvent.Stop, "a"));
+
+        var r = await runner.RunAsync(new HookInvocation(HookEvent.Stop, Session), TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, r.SnapshotVersion);
+        Assert.Equal(2, registry.Snapshot.Version);
+        Assert.Equal(["a"], r.Executions.Select(e => e.Definition.Command));
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenTheProcessRunnerBlocksBeforeReturning_StillStartsTheOtherHooks()
+    {
+        // A runner that blocks its caller until both hooks have been started: if RunAsync started the hooks one after
+        // the other on its own thread, the first would never return and the second never start.
+        using var bothStarted = new Barrier(2);
+        var fake = new FakeHookProcessRunner(_ => bothStarted.SignalAndWait(TimeSpan.FromMinutes(2))
+            ? FakeHookProcessRunner.Ok()
+            : new HookProcessResult(1, "", "the other hook was never started"));
+        var (runner, _, reports) = Create(fake, Hook(HookEvent.Stop, "a"), Hook(HookEvent.Stop, "b"));
+
+        var r = await runner.RunAsync(new HookInvocation(HookEvent.Stop, Session), TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, r.Executions.Length);
+        Assert.Empty(reports);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenTheCallerCancels_ThrowsOperationCanceled()
+    {
+        using var cts = new CancellationTokenSource();
+        var fake = new FakeHookProcessRunner(async _ =>
+        {
+            await cts.CancelAsync();
+            throw new OperationCanceledException(cts.Token);
+        });
+        var (runner, _, reports) = Create(fake, Hook(HookEvent.Stop, "a"));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunAsync(new HookInvocation(HookEvent.Stop, Session), cts.Token));
+
+        Assert.Empty(reports);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenAHookIsCanceledButNotByTheCaller_ReportsItAndCompletes()
+    {
+        Func<HookProcessRequest, HookProcessResult> givesUp = _ => throw new OperationCanceledException("the runner gave up");
+        var fake = new FakeHookProcessRunner(givesUp);
+        var (runner, _, reports) = Create(fake, Hook(HookEvent.Stop, "a"));
+
+        var r = await runner.RunAsync(new HookInvocation(HookEvent.Stop, Session), TestContext.Current.CancellationToken);
+
+        Assert.Equal("could not be started: the runner gave up", Assert.Single(r.Executions).Problem);
+        Assert.Equal("a", Assert.Single(reports).Command);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenAFailingHookPrintsALongError_ReportsItsFirst300Characters()
+    {
+        var stderr = new string('e', 300) + "TAIL";
+        var fake = new FakeHookProcessRunner(q => new HookProcessResult(q.Command == "long" ? 1 : 3, "", q.Command == "long" ? stderr : new string('s', 300)));
+        var (runner, _, reports) = Create(fake, Hook(HookEvent.Stop, "long"), Hook(HookEvent.Stop, "exact"));
+
+        await runner.RunAsync(new HookInvocation(HookEvent.Stop, Session), TestContext.Current.CancellationToken);
+
+        var byCommand = reports.ToDictionary(x => x.Command, x => x.Message);
+        Assert.Equal($"failed with exit code 1: {new string('e', 300)}…", byCommand["long"]);
+        Assert.Equal($"failed with exit code 3: {new string('s', 300)}", byCommand["exact"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenAHookOutputIsCutAndNotValidJson_ReportsBothProblems()
+    {
+        var fake = new FakeHookProcessRunner(_ => new HookProcessResult(0, "{\"decision\": \"blo", "", OutputTruncated: true));
+        var (runner, _, reports) = Create(fake, Hook(HookEvent.PostToolUse, "huge"));
+
+        var r = await runner.RunAsync(Tool(HookEvent.PostToolUse, "Write"), TestContext.Current.CancellationToken);
+
+        var message = Assert.Single(reports).Message;
+        Assert.StartsWith("its output was longer than 10000 characters and was cut; its output starts with '{' but is not valid JSON", message, StringComparison.Ordinal);
+        Assert.False(r.Blocked);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenAHookExitsWith2_IsNotReportedAsAProblem()
+    {
+        var fake = new FakeHookProcessRunner(_ => new HookProcessResult(2, "", "no"));
+        var (runner, _, reports) = Create(fake, Hook(HookEvent.Stop, "block"));
+
+        var r = await runner.RunAsync(new HookInvocation(HookEvent.Stop, Session), TestContext.Current.CancellationToken);
+
+        Assert.Null(Assert.Single(r.Executions).Problem);
+        Assert.Empty(reports);
+    }
 }

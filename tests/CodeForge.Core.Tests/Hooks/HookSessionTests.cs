@@ -160,4 +160,174 @@ public sealed class HookSessionTests
         Assert.Equal("boom", stdin.GetProperty("error").GetString());
         Assert.False(stdin.TryGetProperty("tool_response", out _));
     }
+    private static HookDefinition Hook(HookEvent e, string command, string matcher) => new(e, HookMatcher.Parse(matcher), command, "test");
+
+    private static JsonElement StdinOf(FakeHookProcessRunner processes, string command) =>
+        JsonDocument.Parse(processes.Requests.Single(r => r.Command == command).Stdin).RootElement;
+
+    [Fact]
+    public async Task StartAsync_MatchesOnTheSourceAndSendsTheSourceAndTheModel()
+    {
+        var (session, processes, _) = Create(_ => FakeHookProcessRunner.Ok(), Hook(HookEvent.SessionStart, "on-resume", "resume"), Hook(HookEvent.SessionStart, "on-startup", "startup"));
+
+        await session.StartAsync("resume", "m-1", TestContext.Current.CancellationToken);
+
+        var stdin = StdinOf(processes, "on-resume");
+        Assert.Single(processes.Requests);
+        Assert.Equal("resume", stdin.GetProperty("source").GetString());
+        Assert.Equal("m-1", stdin.GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public async Task EndAsync_MatchesOnTheReasonAndSendsIt()
+    {
+        var (session, processes, _) = Create(_ => FakeHookProcessRunner.Ok(), Hook(HookEvent.SessionEnd, "on-logout", "logout"), Hook(HookEvent.SessionEnd, "on-clear", "clear"));
+
+        await session.EndAsync("logout", TestContext.Current.CancellationToken);
+
+        Assert.Single(processes.Requests);
+        Assert.Equal("logout", StdinOf(processes, "on-logout").GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task NotifyAsync_MatchesOnTheNotificationTypeAndSendsTheMessage()
+    {
+        var (session, processes, _) = Create(_ => FakeHookProcessRunner.Ok(), Hook(HookEvent.Notification, "idle", "idle_prompt"), Hook(HookEvent.Notification, "perm", "permission_prompt"));
+
+        await session.NotifyAsync("forge is waiting", "idle_prompt", TestContext.Current.CancellationToken);
+
+        Assert.Single(processes.Requests);
+        var stdin = StdinOf(processes, "idle");
+        Assert.Equal("forge is waiting", stdin.GetProperty("message").GetString());
+        Assert.Equal("idle_prompt", stdin.GetProperty("notification_type").GetString());
+    }
+
+    [Fact]
+    public async Task PreCompactAsync_MatchesOnTheTriggerAndABlockMeansDoNotCompact()
+    {
+        var (session, processes, _) = Create(_ => new HookProcessResult(2, "", "keep the history"), Hook(HookEvent.PreCompact, "guard", "manual"), Hook(HookEvent.PreCompact, "auto-only", "auto"));
+
+        var r = await session.PreCompactAsync("manual", "keep the plan", TestContext.Current.CancellationToken);
+
+        Assert.True(r.Blocked);
+        Assert.Single(processes.Requests);
+        var stdin = StdinOf(processes, "guard");
+        Assert.Equal("manual", stdin.GetProperty("trigger").GetString());
+        Assert.Equal("keep the plan", stdin.GetProperty("custom_instructions").GetString());
+    }
+
+    [Fact]
+    public async Task SubagentStopAsync_MatchesOnTheAgentTypeAndSendsItsFields()
+    {
+        var (session, processes, _) = Create(_ => FakeHookProcessRunner.Ok(), Hook(HookEvent.SubagentStop, "rev", "reviewer"), Hook(HookEvent.SubagentStop, "other", "planner"));
+
+        await session.SubagentStopAsync("reviewer", "all good", stopHookActive: true, TestContext.Current.CancellationToken);
+
+        Assert.Single(processes.Requests);
+        var stdin = StdinOf(processes, "rev");
+        Assert.Equal("reviewer", stdin.GetProperty("agent_type").GetString());
+        Assert.Equal("all good", stdin.GetProperty("last_assistant_message").GetString());
+        Assert.True(stdin.GetProperty("stop_hook_active").GetBoolean());
+    }
+
+    [Fact]
+    public async Task PromptSubmittedAsync_SendsThePromptAndJoinsSessionAndPromptContextsOnePerLine()
+    {
+        var (session, processes, _) = Create(q => FakeHookProcessRunner.Ok(q.Command == "start" ? "branch: main" : "ticket 42"),
+            Hook(HookEvent.SessionStart, "start"), Hook(HookEvent.UserPromptSubmit, "prompt"));
+        var ct = TestContext.Current.CancellationToken;
+        await session.StartAsync(cancellationToken: ct);
+
+        var verdict = await session.PromptSubmittedAsync("fix the bug", ct);
+
+        Assert.Equal("branch: main\nticket 42", verdict.AdditionalContext);
+        Assert.False(verdict.Block);
+        Assert.Equal("fix the bug", StdinOf(processes, "prompt").GetProperty("prompt").GetString());
+    }
+
+    [Fact]
+    public async Task PromptSubmittedAsync_WhenAHookBlocks_BlocksThePromptWithItsReasonAndNoContext()
+    {
+        var (session, _, _) = Create(q => q.Command == "start" ? FakeHookProcessRunner.Ok("branch: main") : new HookProcessResult(2, "", "no secrets"),
+            Hook(HookEvent.SessionStart, "start"), Hook(HookEvent.UserPromptSubmit, "guard"));
+        var ct = TestContext.Current.CancellationToken;
+        await session.StartAsync(cancellationToken: ct);
+
+        var blocked = await session.PromptSubmittedAsync("my password is …", ct);
+
+        Assert.True(blocked.Block);
+        Assert.Equal("The prompt was blocked by a UserPromptSubmit hook: no secrets", blocked.Reason);
+        Assert.Null(blocked.AdditionalContext);
+    }
+
+    [Fact]
+    public async Task PromptSubmittedAsync_WhenAPromptHookSaysContinueFalse_StopsTheRunWithItsReason()
+    {
+        var (session, _, _) = Create(_ => FakeHookProcessRunner.Ok("""{"continue": false, "stopReason": "quota reached"}"""), Hook(HookEvent.UserPromptSubmit, "quota"));
+
+        var verdict = await session.PromptSubmittedAsync("hello", TestContext.Current.CancellationToken);
+
+        Assert.True(verdict.StopRun);
+        Assert.Equal("quota reached", verdict.StopReason);
+        Assert.False(verdict.Block);
+    }
+
+    [Fact]
+    public async Task ToolFinishedAsync_WhenAHookOnlyAddsContext_PassesItOnWithoutBlocking()
+    {
+        var (session, processes, _) = Create(_ => FakeHookProcessRunner.Ok("""{"hookSpecificOutput": {"additionalContext": "3 warnings"}}"""), Hook(HookEvent.PostToolUse, "lint"));
+
+        var verdict = await session.ToolFinishedAsync(Call(), TestContext.Current.CancellationToken);
+
+        Assert.False(verdict.Block);
+        Assert.Null(verdict.Reason);
+        Assert.Equal("3 warnings", verdict.AdditionalContext);
+        Assert.True(StdinOf(processes, "lint").GetProperty("tool_response").GetProperty("success").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ToolFinishedAsync_WhenTheCallHasNoResult_FiresPostToolUseFailureSayingSo()
+    {
+        var (session, processes, _) = Create(_ => FakeHookProcessRunner.Ok(), Hook(HookEvent.PostToolUseFailure, "on-failure"), Hook(HookEvent.PostToolUse, "on-success"));
+
+        await session.ToolFinishedAsync(Call() with { Result = null }, TestContext.Current.CancellationToken);
+
+        Assert.Equal("no result", StdinOf(processes, "on-failure").GetProperty("error").GetString());
+        Assert.Single(processes.Requests);
+    }
+
+    [Fact]
+    public async Task ToolBatchFinishedAsync_WhenAPostToolBatchHookBlocks_StopsWithItsReasonAndSendsTheCalls()
+    {
+        var (session, processes, _) = Create(_ => new HookProcessResult(2, "", "too many edits"), Hook(HookEvent.PostToolBatch, "batch"));
+
+        var verdict = await session.ToolBatchFinishedAsync([Call(), Call() with { CallId = "call_2", ToolName = "Read" }], TestContext.Current.CancellationToken);
+
+        Assert.True(verdict.Block);
+        Assert.Equal("Stopped by a PostToolBatch hook: too many edits", verdict.Reason);
+        Assert.False(verdict.StopRun);
+        var calls = StdinOf(processes, "batch").GetProperty("tool_calls").EnumerateArray().Select(c => (c.GetProperty("tool_use_id").GetString(), c.GetProperty("tool_name").GetString()));
+        Assert.Equal([("call_1", "Bash"), ("call_2", "Read")], calls);
+    }
+
+    [Fact]
+    public async Task ToolBatchFinishedAsync_WhenNoHookBlocksOrStops_ReturnsNone()
+    {
+        var (session, _, _) = Create(_ => FakeHookProcessRunner.Ok(), Hook(HookEvent.PostToolBatch, "batch"));
+
+        var verdict = await session.ToolBatchFinishedAsync([Call()], TestContext.Current.CancellationToken);
+
+        Assert.Equal(AgentHookVerdict.None, verdict);
+    }
+
+    [Fact]
+    public async Task StoppingAsync_WhenNoStopHookBlocks_LetsTheModelStop()
+    {
+        var (session, _, shown) = Create(_ => FakeHookProcessRunner.Ok("""{"systemMessage": "checked"}"""), Hook(HookEvent.Stop, "check"));
+
+        var verdict = await session.StoppingAsync("done", 0, TestContext.Current.CancellationToken);
+
+        Assert.Equal(AgentHookVerdict.None, verdict);
+        Assert.Equal(["checked"], shown);
+    }
 }

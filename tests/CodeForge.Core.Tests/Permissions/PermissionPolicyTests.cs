@@ -101,4 +101,15 @@ public sealed class PermissionPolicyTests
 
         Assert.True(policy.SandboxEnforcesDenyRules);
     }
+    [Theory]
+    [InlineData("make build", false)]
+    [InlineData("make build", true)]
+    [InlineData("echo $(date)", false)]
+    [InlineData("echo $(date)", true)]
+    public void Evaluate_AWholeToolAllowRuleForAnotherTool_NeitherAllowsBashNorCoversWhatTheParserCannotSee(string command, bool sandboxed)
+    {
+        var policy = Policy(["WebSearch", "Read"], ["Bash(rm *)"], sandboxed);
+
+        Assert.Equal(PermissionBehavior.Ask, Bash(policy, command).Behavior);
+    }
 }
