@@ -15,45 +15,30 @@ namespace CodeForge.Cli.StreamJson;
 /// <remarks>Stateless; reads the runtime's thread-safe snapshots (registry, MCP statuses, skills, commands, plugins).</remarks>
 internal static class SdkDescriptions
 {
-    public static void WriteInit(ControlChannel channel, ForgeRuntime runtime, IEnumerable<McpServerStatus> mcp, string version) => channel.WriteLine(w =>
+    public static void WriteInit(ControlChannel channel, ForgeRuntime runtime, IEnumerable<McpServerStatus> mcp, string version)
     {
-        w.WriteString("type", "system");
-        w.WriteString("subtype", "init");
-        w.WriteString("cwd", runtime.WorkingDirectory);
-        w.WriteString("session_id", runtime.Session.Id);
-        Strings(w, "tools", runtime.Registry.ListNames());
-        w.WriteStartArray("mcp_servers");
-        foreach (var s in mcp)
+        var lists = InitLists.From(runtime) with { McpServers = [.. mcp] };
+        channel.WriteLine(w =>
         {
-            w.WriteStartObject();
-            w.WriteString("name", s.Name);
-            w.WriteString("status", Status(s.State));
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteString("model", runtime.Provider.Model);
-        w.WriteString("permissionMode", runtime.PermissionMode.ToSettingsName());
-        Strings(w, "slash_commands", InitNames.SlashCommands(runtime.Commands, runtime.Skills));
-        w.WriteString("apiKeySource", "none");
-        w.WriteString("claude_code_version", version);
-        w.WriteString("forge_version", version);
-        w.WriteString("output_style", runtime.CurrentSettings.OutputStyle ?? "default");
-        Strings(w, "agents", Agents(runtime).Select(a => a.Name));
-        Strings(w, "skills", InitNames.Skills(runtime.Skills, runtime.Commands));
-        w.WriteStartArray("plugins");
-        foreach (var p in runtime.Plugins)
-        {
-            w.WriteStartObject();
-            w.WriteString("name", p.Name);
-            w.WriteString("path", p.Root);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        TrustJson.Write(w, runtime.Trust);
-        DiagnosticJson.WriteArray(w, "diagnostics", runtime.Diagnostics.Reported);
-        DiagnosticJson.WriteArray(w, "plugin_problems", runtime.PluginProblems);
-        w.WriteString("uuid", Guid.NewGuid().ToString());
-    });
+            w.WriteString("type", "system");
+            w.WriteString("subtype", "init");
+            w.WriteString("cwd", runtime.WorkingDirectory);
+            w.WriteString("session_id", runtime.Session.Id);
+            Strings(w, "tools", runtime.Registry.ListNames());
+            lists.WriteMcpServers(w);
+            w.WriteString("model", runtime.Provider.Model);
+            w.WriteString("permissionMode", runtime.PermissionMode.ToSettingsName());
+            w.WriteString("apiKeySource", "none");
+            w.WriteString("claude_code_version", version);
+            w.WriteString("forge_version", version);
+            w.WriteString("output_style", runtime.CurrentSettings.OutputStyle ?? "default");
+            lists.WriteNames(w);
+            TrustJson.Write(w, runtime.Trust);
+            DiagnosticJson.WriteArray(w, "diagnostics", runtime.Diagnostics.Reported);
+            DiagnosticJson.WriteArray(w, "plugin_problems", runtime.PluginProblems);
+            w.WriteString("uuid", Guid.NewGuid().ToString());
+        });
+    }
 
     /// <summary>The fields every <c>initialize</c> answer has (the caller adds the <c>*_applied</c> flags).</summary>
     public static void WriteInitializeResponse(Utf8JsonWriter w, ForgeRuntime runtime)
