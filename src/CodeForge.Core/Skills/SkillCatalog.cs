@@ -7,7 +7,7 @@ namespace CodeForge.Core.Skills;
 /// <summary>
 /// The skills catalogue for the system prompt: the name, description (and <c>when_to_use</c>) and location of every
 /// skill the model may invoke, as agentskills' <c>&lt;available_skills&gt;</c> block, within a token budget. Skills with
-/// <c>disable-model-invocation: true</c> are left out entirely. When the budget is too small for every entry, the
+/// <c>disable-model-invocation: true</c>, and skills with neither a description nor a <c>when_to_use</c>, are left out entirely. When the budget is too small for every entry, the
 /// remaining skills are listed by name only, and when even the names do not fit, they are counted.
 /// </summary>
 /// <remarks>Stateless and thread-safe.</remarks>
@@ -23,7 +23,17 @@ public static class SkillCatalog
     public static IReadOnlyList<Skill> ModelInvocable(IEnumerable<Skill> skills)
     {
         ArgumentNullException.ThrowIfNull(skills);
-        return [.. skills.Where(s => s.Definition.File is not { DisableModelInvocation: true }).OrderBy(s => s.Name, StringComparer.Ordinal)];
+        return [.. skills.Where(s => s.Definition.File is not { DisableModelInvocation: true } && Described(s)).OrderBy(s => s.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Whether the skill has a description or a <c>when_to_use</c>: Claude Code offers the model only those (a SKILL.md
+    /// without either is a slash command only).
+    /// </summary>
+    public static bool Described(Skill skill)
+    {
+        ArgumentNullException.ThrowIfNull(skill);
+        return !string.IsNullOrWhiteSpace(skill.Description) || !string.IsNullOrWhiteSpace(skill.Definition.File?.WhenToUse);
     }
 
     /// <summary>
@@ -102,7 +112,7 @@ public static class SkillCatalog
         var description = skill.Description.Trim();
         if (skill.Definition.File?.WhenToUse is { Length: > 0 } when)
         {
-            description += " " + when.Trim();
+            description = (description + " " + when.Trim()).Trim();
         }
         if (description.Length > MaxEntryDescriptionLength)
         {

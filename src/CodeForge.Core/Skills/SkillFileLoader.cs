@@ -4,8 +4,9 @@ namespace CodeForge.Core.Skills;
 
 /// <summary>
 /// Reads one <c>SKILL.md</c> (agentskills format, Claude Code's extra fields) into a <see cref="SkillDefinition"/>.
-/// Lenient, as the agentskills client guide asks: a bad or mismatched name is a warning, a missing description skips
-/// the skill (an error naming the file), malformed YAML skips it (naming file and line).
+/// Lenient, as the agentskills client guide asks: a bad or mismatched name is a warning; a missing or empty description
+/// is a warning and the skill loads with an empty one (a slash command only, as in Claude Code: the model is not offered
+/// it unless it has a <c>when_to_use</c>); malformed YAML skips it (naming file and line).
 /// </summary>
 /// <remarks>Stateless; safe to call from any thread. It only reads the file system.</remarks>
 public static class SkillFileLoader
@@ -78,16 +79,13 @@ public static class SkillFileLoader
             return null;
         }
         var warnings = new List<LoadDiagnostic>();
-        var description = doc.GetString("description", warnings)?.Trim();
-        if (string.IsNullOrEmpty(description))
+        var description = doc.GetString("description", warnings)?.Trim() ?? "";
+        if (description.Length == 0 && string.IsNullOrWhiteSpace(doc.GetString("when_to_use", [])))
         {
-            foreach (var w in warnings)
-            {
-                diagnostics.Add(w);
-            }
-            diagnostics.Add(LoadDiagnostic.Fail(skillFile, doc.Has("description") ? doc.LineOf("description") : 1,
-                "missing required field 'description' (what the skill does and when to use it); skill skipped"));
-            return null;
+            // Claude Code 2.1.337 loads such a skill as a slash command only: its Skill tool's list wants a description
+            // or when_to_use.
+            warnings.Add(LoadDiagnostic.Warn(skillFile, doc.Has("description") ? doc.LineOf("description") : 1,
+                "no 'description': loaded as a slash command only; the model is not offered it"));
         }
         if (description.Length > MaxDescriptionLength)
         {

@@ -9,7 +9,8 @@ namespace CodeForge.Core.Skills;
 /// and gets back its instructions with <c>$ARGUMENTS</c> and <c>${CLAUDE_SKILL_DIR}</c> substituted. Activation goes
 /// through the <see cref="SkillRegistry"/> (so <see cref="SkillPermissionGrants"/> applies the skill's
 /// <c>allowed-tools</c> while it is active). Skills and custom commands with <c>disable-model-invocation: true</c> are
-/// refused with Claude Code's words: only the user may run them, by typing <c>/name</c>.
+/// refused with Claude Code's words: only the user may run them, by typing <c>/name</c>. So are skills with neither a
+/// description nor a <c>when_to_use</c> (slash commands only).
 /// </summary>
 /// <remarks>
 /// Concurrency: holds only immutable configuration; concurrent calls each make one atomic
@@ -35,6 +36,10 @@ public sealed class SkillTool : ITool, IToolAccessDescriber
     public static string UserOnlyMessage(string name) =>
         $"Skill {name} cannot be used with Skill tool due to disable-model-invocation. Ask the user to run /{name} themselves \u2014 "
         + "it cannot be invoked via the Skill tool. Do not replicate this skill's workflow by other means \u2014 it is reserved for explicit user invocation.";
+
+    /// <summary>The answer when the model names a skill with neither a description nor a <c>when_to_use</c> (a slash command only).</summary>
+    public static string SlashOnlyMessage(string name) =>
+        $"Skill {name} cannot be used with Skill tool: it has no description, so it is a slash command only. Ask the user to run /{name} themselves if it is needed.";
 
     /// <summary>The custom command <paramref name="name"/> (full, or short when unambiguous) if it is user-only, else null.</summary>
     private CommandDefinition? UserOnlyCommand(string name)
@@ -107,6 +112,10 @@ public sealed class SkillTool : ITool, IToolAccessDescriber
         if (skill.Definition.File is { DisableModelInvocation: true })
         {
             return Task.FromResult(ToolResult.Fail(UserOnlyMessage(skill.Name)));
+        }
+        if (!SkillCatalog.Described(skill))
+        {
+            return Task.FromResult(ToolResult.Fail(SlashOnlyMessage(skill.Name)));
         }
         if (ReadBody(skill) is { } unreadable)
         {

@@ -228,12 +228,28 @@ public sealed class PluginReaderTests : IDisposable
     public void Read_ABrokenSkill_IsReportedAndThePluginStillLoads()
     {
         PluginTrees.WriteGood(_tree, "p", "p");
-        _tree.Write("p/skills/bad/SKILL.md", "---\nname: bad\n---\n");
+        _tree.Write("p/skills/bad/SKILL.md", "---\nother: [oops\n---\nbody\n");
 
         var result = PluginReader.Read(_tree["p"]);
 
         Assert.Equal(2, result.Plugin!.Skills.Length);
         Assert.Single(result.Diagnostics, d => d.IsError);
+    }
+
+    [Fact]
+    public void Read_ASkillWithoutDescription_LoadsItWithAWarningAsClaudeCodeDoes()
+    {
+        PluginTrees.WriteGood(_tree, "p", "p");
+        _tree.Write("p/skills/nodesc/SKILL.md", "---\nname: nodesc\n---\nbody\n");
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        var skill = Assert.Single(result.Plugin!.Skills, s => s.Metadata.Name == "p:nodesc");
+        Assert.Equal("", skill.Metadata.Description);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.False(d.IsError);
+        Assert.EndsWith("nodesc/SKILL.md", d.File.Replace('\\', '/'), StringComparison.Ordinal);
+        Assert.Contains("slash command only", d.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,6 +32,17 @@ public sealed class SkillCatalogTests
     }
 
     [Fact]
+    public void Build_LeavesOutSkillsWithNeitherDescriptionNorWhenToUse()
+    {
+        var text = SkillCatalog.Build([Make("plain", "p"), Make("nodesc", ""), Make("wtu-only", "", whenToUse: "When asked.")]);
+
+        Assert.Contains("<name>plain</name>", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("nodesc", text, StringComparison.Ordinal);
+        Assert.Contains("<name>wtu-only</name><description>When asked.</description>", text, StringComparison.Ordinal);
+        Assert.Equal(["plain", "wtu-only"], SkillCatalog.ModelInvocable([Make("plain", "p"), Make("nodesc", " "), Make("wtu-only", "", whenToUse: "w")]).Select(s => s.Name));
+    }
+
+    [Fact]
     public void Build_NoInvocableSkill_IsEmpty()
     {
         Assert.Equal("", SkillCatalog.Build([]));

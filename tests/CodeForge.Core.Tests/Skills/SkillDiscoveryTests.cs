@@ -64,14 +64,16 @@ public sealed class SkillDiscoveryTests : IDisposable
     public void Discover_ABrokenSkill_IsReportedAndTheOthersLoad()
     {
         _tree.Write("project/.claude/skills/good/SKILL.md", TempTree.Skill("good", "fine"));
-        _tree.Write("project/.claude/skills/bad/SKILL.md", "---\nname: bad\n---\n");
-        _tree.Write("project/.claude/skills/ugly/SKILL.md", "---\nname: [\n---\n");
+        _tree.Write("project/.claude/skills/bad/SKILL.md", "# no frontmatter\n");
+        _tree.Write("project/.claude/skills/ugly/SKILL.md", "---\nname: ugly\n");
+        _tree.Write("project/.claude/skills/nodesc/SKILL.md", "---\nname: nodesc\n---\n");
         _tree.Write("project/.claude/skills/notes/README.md", "no SKILL.md here");
 
         var result = SkillDiscovery.Discover(Home, Project);
 
-        Assert.Equal(["good"], result.Skills.Select(s => s.Metadata.Name));
+        Assert.Equal(["good", "nodesc"], result.Skills.Select(s => s.Metadata.Name).Order(StringComparer.Ordinal));
         Assert.Equal(2, result.Diagnostics.Count(d => d.IsError));
+        Assert.Single(result.Diagnostics, d => !d.IsError && d.File.EndsWith("SKILL.md", StringComparison.Ordinal) && d.Message.Contains("slash command only", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -68,25 +68,37 @@ public sealed class SkillFileLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Load_MissingDescription_SkipsTheSkillNamingTheFile()
+    public void Load_MissingDescription_LoadsTheSkillWithAWarningNamingFileAndLine()
     {
         var (skill, diagnostics) = Load("x", "---\nname: x\n---\nbody");
 
-        Assert.Null(skill);
+        Assert.Equal("x", skill!.Metadata.Name);
+        Assert.Equal("", skill.Metadata.Description);
         var d = Assert.Single(diagnostics);
-        Assert.True(d.IsError);
+        Assert.Equal(LoadSeverity.Warning, d.Severity);
         Assert.Equal(_tree["x/SKILL.md"], d.File);
-        Assert.Contains("description", d.Message, StringComparison.Ordinal);
-        Assert.Contains("skipped", d.Message, StringComparison.Ordinal);
+        Assert.Equal(1, d.Line);
+        Assert.Equal("no 'description': loaded as a slash command only; the model is not offered it", d.Message);
     }
 
     [Fact]
-    public void Load_EmptyDescription_SkipsTheSkill()
+    public void Load_EmptyDescription_LoadsTheSkillWithAWarningOnItsLine()
     {
         var (skill, diagnostics) = Load("x", "---\nname: x\ndescription: \"  \"\n---\nbody");
 
-        Assert.Null(skill);
-        Assert.Equal(3, Assert.Single(diagnostics).Line);
+        Assert.Equal("", skill!.Metadata.Description);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(LoadSeverity.Warning, d.Severity);
+        Assert.Equal(3, d.Line);
+    }
+
+    [Fact]
+    public void Load_NoDescriptionButAWhenToUse_LoadsWithoutAWarning()
+    {
+        var (skill, diagnostics) = Load("x", "---\nname: x\nwhen_to_use: When x is asked for.\n---\nbody");
+
+        Assert.Equal("When x is asked for.", skill!.File!.WhenToUse);
+        Assert.Empty(diagnostics);
     }
 
     [Fact]

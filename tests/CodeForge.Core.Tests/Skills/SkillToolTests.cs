@@ -56,6 +56,22 @@ public sealed class SkillToolTests
     }
 
     [Fact]
+    public async Task Execute_ASkillWithoutDescription_IsRefusedAsASlashCommandOnly()
+    {
+        _registry.Register(new SkillDefinition(new SkillMetadata("demo:nodesc", ""), "n") { File = new SkillFileInfo { Directory = "/skills/nodesc" } });
+        Add("alpha", "a");
+
+        var byName = await Call("""{"skill":"nodesc"}""");
+        var unknown = await Call("""{"skill":"nope"}""");
+
+        Assert.False(byName.Success);
+        Assert.Equal(SkillTool.SlashOnlyMessage("demo:nodesc"), byName.Error);
+        Assert.StartsWith("Skill demo:nodesc cannot be used with Skill tool: it has no description", byName.Error, StringComparison.Ordinal);
+        Assert.Null(_registry.ActiveSkill);
+        Assert.DoesNotContain("nodesc", unknown.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Execute_AUserOnlySkill_IsRefused()
     {
         Add("manual", "m", modelInvocable: false);
