@@ -39,6 +39,23 @@ public sealed class PluginCommandsTests() : ForgeWorkspaceTestBase("forge-plugin
     }
 
     [Fact]
+    public async Task ASkillWithoutDescription_IsAWarningInValidateAndDoctor_AndTheSkillLoads()
+    {
+        var dir = GoodPlugin("nd", "nd-plugin");
+        var skill = Write("nd/skills/nodesc/SKILL.md", "---\nname: nodesc\n---\nTidy $ARGUMENTS.\n");
+        var warning = $"{skill}:1: warning: no 'description': loaded as a slash command only; the model is not offered it";
+
+        var validate = await ForgeProcess.RunAsync(["plugin", "validate", dir], Work, Env());
+        Assert.Equal(0, (await ForgeProcess.RunAsync(["plugin", "install", dir], Work, Env())).ExitCode);
+        var doctor = await ForgeProcess.RunAsync(["doctor"], Work, Env());
+
+        Assert.True(validate.ExitCode == 0, validate.StdErr);
+        Assert.Contains("Plugin 'nd-plugin' is valid: 2 skill(s)", validate.StdOut, StringComparison.Ordinal);
+        Assert.Contains(warning, validate.StdErr, StringComparison.Ordinal);
+        Assert.Contains("nodesc/SKILL.md:1: warning: no 'description'", doctor.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_ABrokenPlugin_ExitsOneNamingFileAndLine()
     {
         var manifest = Write("bad/.claude-plugin/plugin.json", "{\n  \"name\": \"bad\",\n  \"version\": 1.0.0\n}\n");

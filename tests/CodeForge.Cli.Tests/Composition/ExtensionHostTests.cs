@@ -122,8 +122,26 @@ public sealed class ExtensionHostTests() : ForgeWorkspaceTestBase("forge-ext-e2e
         var run = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai"], Repo, Env());
 
         Assert.True(run.ExitCode == 0, run.StdErr);
-        Assert.Contains($"forge: {Path.Combine(Repo, ".claude/skills/nodesc/SKILL.md")}:1: missing required field 'description'", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains($"forge: {Path.Combine(Repo, ".claude/skills/nodesc/SKILL.md")}:1: warning: no 'description': loaded as a slash command only; the model is not offered it", run.StdErr, StringComparison.Ordinal);
         Assert.Matches($@"forge: {System.Text.RegularExpressions.Regex.Escape(Path.Combine(Repo, ".claude/skills/badyaml/SKILL.md"))}:\d+: malformed YAML", run.StdErr);
         Assert.Contains("<name>fine</name>", Text(Assert.Single(_server.Requests)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ASkillWithoutDescription_IsNotOfferedToTheModel_ButRunsAsASlashCommand()
+    {
+        Write(".claude/skills/nodesc/SKILL.md", "---\nname: nodesc\n---\nTidy the folder $ARGUMENTS now.\n");
+        Write(".claude/skills/fine/SKILL.md", "---\nname: fine\ndescription: Works.\n---\nbody\n");
+        _server.Enqueue(ScriptedTurn.Reply("ok"), ScriptedTurn.Reply("ok"));
+
+        var plain = await ForgeProcess.RunAsync(["-p", "hi", "--provider", "openai"], Repo, Env());
+        var slash = await ForgeProcess.RunAsync(["-p", "/nodesc gently", "--provider", "openai"], Repo, Env());
+
+        Assert.True(plain.ExitCode == 0, plain.StdErr);
+        Assert.True(slash.ExitCode == 0, slash.StdErr);
+        var offered = Text(_server.Requests[0]);
+        Assert.Contains("<name>fine</name>", offered, StringComparison.Ordinal);
+        Assert.DoesNotContain("<name>nodesc</name>", offered, StringComparison.Ordinal);
+        Assert.Contains("Tidy the folder gently now.", Text(_server.Requests[1]), StringComparison.Ordinal);
     }
 }

@@ -63,6 +63,19 @@ public sealed class InitNamesTests
     }
 
     [Fact]
+    public void ASkillFileWithoutDescription_IsASlashCommandOnly_UnlessItHasAWhenToUse()
+    {
+        var diagnostics = new List<LoadDiagnostic>();
+        Skill Load(string name, string text) =>
+            new(SkillFileLoader.Parse(text, $"/p/skills/{name}/SKILL.md", SkillScope.Plugin, diagnostics, "nodesc-plug", "/p")!);
+        Skill[] skills = [Load("nodesc", "---\nname: nodesc\n---\nbody\n"), Load("wtu", "---\nname: wtu\nwhen_to_use: when asked\n---\nbody\n")];
+
+        Assert.Equal(["nodesc-plug:nodesc", "nodesc-plug:wtu"], InitNames.SlashCommands([], skills).Order(StringComparer.Ordinal));
+        Assert.Equal(["nodesc-plug:wtu"], InitNames.Skills(skills, []));
+        Assert.False(Assert.Single(diagnostics).IsError);
+    }
+
+    [Fact]
     public void ANameACommandAndASkillShare_IsListedOnce()
     {
         var command = Command("sk", userOnly: true);
