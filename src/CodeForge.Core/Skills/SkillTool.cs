@@ -10,7 +10,8 @@ namespace CodeForge.Core.Skills;
 /// through the <see cref="SkillRegistry"/> (so <see cref="SkillPermissionGrants"/> applies the skill's
 /// <c>allowed-tools</c> while it is active). Skills and custom commands with <c>disable-model-invocation: true</c> are
 /// refused with Claude Code's words: only the user may run them, by typing <c>/name</c>. So are skills with neither a
-/// description nor a <c>when_to_use</c> (slash commands only).
+/// description nor a <c>when_to_use</c> (slash commands only). A custom command (or dynamic workflow) whose frontmatter
+/// gives a description or <c>when_to_use</c> is run as Claude Code runs it: the tool returns its prompt.
 /// </summary>
 /// <remarks>
 /// Concurrency: holds only immutable configuration; concurrent calls each make one atomic
@@ -41,8 +42,8 @@ public sealed class SkillTool : ITool, IToolAccessDescriber
     public static string SlashOnlyMessage(string name) =>
         $"Skill {name} cannot be used with Skill tool: it has no description, so it is a slash command only. Ask the user to run /{name} themselves if it is needed.";
 
-    /// <summary>The custom command <paramref name="name"/> (full, or short when unambiguous) if it is user-only, else null.</summary>
-    private CommandDefinition? UserOnlyCommand(string name)
+    /// <summary>The custom command <paramref name="name"/> (full, or short when unambiguous), or null.</summary>
+    private CommandDefinition? FindCommand(string name)
     {
         if (_commands is null)
         {
@@ -53,8 +54,16 @@ public sealed class SkillTool : ITool, IToolAccessDescriber
         {
             command = _commands.Get(full);
         }
-        return command is { DisableModelInvocation: true } ? command : null;
+        return command;
     }
+
+    /// <summary>
+    /// Whether the model may run the custom command through this tool, as Claude Code 2.1.337's Skill tool runs a custom
+    /// command that has a description: here one whose frontmatter gives a <c>description</c> or <c>when_to_use</c> (a
+    /// workflow always has one), and that is not user-only.
+    /// </summary>
+    internal static bool ModelMayRun(CommandDefinition command) =>
+        !command.DisableModelInvocation && (command.Workflow is not null || command.HasDeclaredDescription || command.WhenToUse is not null);
 
     public string Name => "Skill";
 
@@ -99,9 +108,18 @@ public sealed class SkillTool : ITool, IToolAccessDescriber
             }
             skill = resolved.Name is { } full ? _registry.Get(full) : null;
         }
-        if (skill is null && UserOnlyCommand(name) is { } userOnly)
+        if (skill is null && FindCommand(name) is { } command)
         {
-            return Task.FromResult(ToolResult.Fail(UserOnlyMessage(userOnly.Name)));
+            if (command.DisableModelInvocation)
+            {
+                return Task.FromResult(ToolResult.Fail(UserOnlyMessage(command.Name)));
+            }
+            if (ModelMayRun(command))
+            {
+                // The command's prompt, as typing /name args would give it. Its allowed-tools are not granted: the
+                // model, not the user, chose to run it, and the calls it makes next are checked as any other.
+                return Task.FromResult(ToolResult.Ok(command.Expand(args, _context()), new Dictionary<string, object?> { ["command"] = command.Name }));
+            }
         }
         if (skill is null)
         {

@@ -117,6 +117,29 @@ public sealed class SkillToolTests
         Assert.Null(_registry.ActiveSkill);
     }
 
+    [Theory]
+    [InlineData("demo-plug:review")]
+    [InlineData("review")]
+    public async Task Execute_ACommandWithADeclaredDescription_ReturnsItsPromptWithTheArguments(string asked)
+    {
+        var commands = new CommandCatalog();
+        commands.SetSource("plugin:demo-plug", [
+            new CommandDefinition { Name = "demo-plug:review", Description = "Reviews a file", HasDeclaredDescription = true, Body = "Review $ARGUMENTS carefully", SourcePath = "/p/commands/review.md" },
+            new CommandDefinition { Name = "demo-plug:when", Description = "first line", WhenToUse = "when asked", Body = "When body", SourcePath = "/p/commands/when.md" },
+        ]);
+        var tool = new SkillTool(_registry, commands: commands);
+
+        var review = await tool.ExecuteAsync(JsonDocument.Parse($$"""{"skill":"{{asked}}","args":"src/a.cs"}""").RootElement, _context, TestContext.Current.CancellationToken);
+        var when = await tool.ExecuteAsync(JsonDocument.Parse("""{"skill":"demo-plug:when"}""").RootElement, _context, TestContext.Current.CancellationToken);
+
+        Assert.True(review.Success, review.Error);
+        Assert.Equal("Review src/a.cs carefully\n", review.Output);
+        Assert.Equal("demo-plug:review", review.Metadata["command"]);
+        Assert.True(when.Success, when.Error);
+        Assert.Equal("When body\n", when.Output);
+        Assert.Null(_registry.ActiveSkill);
+    }
+
     [Fact]
     public async Task Execute_WithoutASkillName_Fails() => Assert.False((await Call("""{"skill":"  "}""")).Success);
 
