@@ -111,7 +111,8 @@ public sealed class InteractiveRunnerTests() : ForgeWorkspaceTestBase("forge-tui
         await term.PressAsync("Enter");
         // The runtime cannot be complete: the hook still waits on the FIFO, so no model request can have been made.
         Assert.Empty(_server.Requests);
-        await Task.Run(() => File.WriteAllText(fifo, "go\n"), ct).WaitAsync(ct);
+        // Opening the fifo blocks until the hook opens it: a watchdog, so a hook that never ran fails the test instead of hanging it.
+        await Task.Run(() => File.WriteAllText(fifo, "go\n"), ct).WaitAsync(TimeSpan.FromMinutes(5), ct);
 
         await term.WaitForAsync("typed early, answered late");
         Assert.Contains("a question typed before forge is ready", _server.Requests[^1].Body, StringComparison.Ordinal);

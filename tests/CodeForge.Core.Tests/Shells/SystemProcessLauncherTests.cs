@@ -68,16 +68,21 @@ public sealed class SystemProcessLauncherTests
         try
         {
             var launcher = new SystemProcessLauncher(useProcessGroup: true);
-            // The job leaves the group (setsid) holding stdout and stderr, and ends when a line comes through the fifo.
-            using var handle = launcher.Start(Spec($"setsid sh -c 'read line < {fifo}' & echo started"));
+            // The job leaves the group (setsid) holding stdout and stderr, says so, and ends when a line comes through
+            // the fifo. Its "left" proves setsid() is done: until then it is still in the shell's group, and the KillTree
+            // below would kill it, leaving the fifo without a reader.
+            using var handle = launcher.Start(Spec($"setsid sh -c 'echo left; read line < {fifo}' & echo started"));
             var stdout = new StreamReader(handle.StandardOutput);
-            Assert.Equal("started", await stdout.ReadLineAsync(Ct));
+            string?[] lines = [await stdout.ReadLineAsync(Ct), await stdout.ReadLineAsync(Ct)];
+            Assert.Equal(["left", "started"], lines.Order(StringComparer.Ordinal));
             Assert.Equal(0, await handle.Exited.WaitAsync(Ct));
             handle.KillTree(); // kills nothing: the job is in a group of its own
 
             Assert.True(handle.OutputWritersRemain);
 
-            await File.WriteAllTextAsync(fifo, "go\n", Ct); // the job reads it and exits, closing the pipes
+            // The job reads it and exits, closing the pipes. Opening a fifo for writing blocks until a reader opens it,
+            // so the open runs on a pool thread with a watchdog: a test that fails, not one that hangs.
+            await Task.Run(() => File.WriteAllText(fifo, "go\n"), Ct).WaitAsync(TimeSpan.FromMinutes(2), Ct);
             Assert.Equal("", await stdout.ReadToEndAsync(Ct)); // end of stream: no writer is left
             Assert.False(handle.OutputWritersRemain);
         }
