@@ -172,13 +172,13 @@ internal sealed class McpServerConnection : IAsyncDisposable
         {
             client = _options.ClientFactoryForTests is { } createForTests
                 ? await createForTests(Config, linked.Token).ConfigureAwait(false)
-                : await McpClient.CreateAsync(transport, new McpClientOptions
+                : await CreateBoundedAsync(token => McpClient.CreateAsync(transport, new McpClientOptions
                 {
                     ClientInfo = new Implementation { Name = "forge", Version = _options.ClientVersion },
                     // The start-up timeout is ours alone (the token below, on the options' TimeProvider, same duration): a
                     // second copy on the SDK's real clock would race it and could fail a start with another message.
                     InitializationTimeout = Timeout.InfiniteTimeSpan,
-                }, loggerFactory: null, linked.Token).ConfigureAwait(false);
+                }, loggerFactory: null, token), linked.Token).ConfigureAwait(false);
             var tools = await client.ListToolsAsync(cancellationToken: linked.Token).ConfigureAwait(false);
             var protocolTools = tools.Select(t => t.ProtocolTool).ToImmutableArray();
             var infos = protocolTools.Select(t => new McpToolInfo(McpToolNames.Format(Config.Name, t.Name), t.Name, t.Description ?? "")).ToImmutableArray();
@@ -309,6 +309,49 @@ internal sealed class McpServerConnection : IAsyncDisposable
             {
                 _gate.Release();
             }
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="create"/> (the SDK's <see cref="McpClient.CreateAsync"/>) on a pool thread, abandoned when
+    /// <paramref name="cancellationToken"/> fires even if the call never returns.
+    /// </summary>
+    /// <remarks>
+    /// A .NET 10 runtime race can block the SDK's call forever: when a stdio server exits at once, the SDK's read loop
+    /// sees end of output and disposes the process (its stdin pipe) while the first request is being written to that
+    /// pipe. The write's first use creates the pipe's socket (<c>SafePipeHandle.CreatePipeSocket</c>), finds the handle
+    /// disposed, and disposes the new socket, which spins until a reference is released that only the writer itself
+    /// releases after it returns. Seen live (gdb, docs/verification.md §5): <c>forge mcp list</c> with two servers that only
+    /// <c>touch</c> a file hung once in 24 runs, with its main thread in that spin. No token reaches the spin, so the call
+    /// is started away from the caller's thread and awaited with the start-up timeout: the server then fails as "did not
+    /// start within …" instead of hanging forever. The abandoned thread keeps spinning (a <c>Thread.Sleep(1)</c> loop)
+    /// until the process exits; a client that completes after all is disposed.
+    /// </remarks>
+    internal static async Task<McpClient> CreateBoundedAsync(Func<CancellationToken, Task<McpClient>> create, CancellationToken cancellationToken)
+    {
+        var creating = Task.Run(() => create(cancellationToken), cancellationToken);
+        try
+        {
+            return await creating.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!creating.IsCompleted)
+        {
+            _ = DisposeWhenCreatedAsync(creating);
+            throw;
+        }
+    }
+
+    private static async Task DisposeWhenCreatedAsync(Task<McpClient> creating)
+    {
+        try
+        {
+#pragma warning disable VSTHRD003 // started by CreateBoundedAsync on the pool, never on a caller's context
+            await DisposeQuietlyAsync(await creating.ConfigureAwait(false)).ConfigureAwait(false);
+#pragma warning restore VSTHRD003
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or McpException)
+        {
+            // The abandoned start failed after all: nothing to close.
         }
     }
 

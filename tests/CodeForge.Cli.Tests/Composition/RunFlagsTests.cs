@@ -10,8 +10,11 @@ namespace CodeForge.Cli.Tests.Composition;
 /// </summary>
 public sealed class RunFlagsTests() : ForgeWorkspaceTestBase("forge-runflags-")
 {
+    /// <remarks>This class's MCP servers only touch a marker file and exit (servers that fail), so forge gets a 60 s
+    /// start-up bound instead of the tests' 5 minutes: a .NET runtime race can leave a start to that bound when the
+    /// server exits at once (McpServerConnection.CreateBoundedAsync), and 5 minutes would meet the run's watchdog.</remarks>
     private Task<ForgeProcess.Result> ForgeAsync(params string[] args) =>
-        ForgeProcess.RunAsync(["-p", .. args], Repo, Env(("FORGE_PROVIDER", "openai"), ("FORGE_MODEL", "gpt-4o")));
+        ForgeProcess.RunAsync(["-p", .. args], Repo, Env(("FORGE_PROVIDER", "openai"), ("FORGE_MODEL", "gpt-4o"), ("MCP_TIMEOUT", "60000")));
 
     /// <summary>A plugin directory with a manifest, an agent file and (optionally) an MCP server that leaves a marker file when started.</summary>
     private string WritePlugin(string name, string? mcpMarker = null)

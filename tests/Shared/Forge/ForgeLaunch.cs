@@ -107,8 +107,47 @@ internal static class ForgeLaunch
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            var snapshot = DescribeThreads(process.Id);
             KillTree(process);
-            Assert.Fail($"forge (pid {process.Id}) did not finish within the {Watchdog.TotalMinutes:0}-minute watchdog: hung");
+            Assert.Fail($"forge (pid {process.Id}) did not finish within the {Watchdog.TotalMinutes:0}-minute watchdog: hung{snapshot}");
         }
+    }
+
+    /// <summary>
+    /// Where a hung process's threads wait, from <c>/proc</c> (name, state, kernel wait channel), and its child processes,
+    /// so a watchdog failure says more than "hung". Empty where <c>/proc</c> cannot be read.
+    /// </summary>
+    internal static string DescribeThreads(int pid)
+    {
+        static string Read(string path)
+        {
+            try
+            {
+                return File.ReadAllText(path).Trim();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return "?";
+            }
+        }
+        var text = new System.Text.StringBuilder();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                var stat = Read(Path.Combine(task, "stat"));
+                var state = stat.LastIndexOf(')') is var close and > 0 && close + 2 < stat.Length ? stat[close + 2].ToString() : "?";
+                text.Append($"\n  thread {Path.GetFileName(task)} \"{Read(Path.Combine(task, "comm"))}\" {state} in {Read(Path.Combine(task, "wchan"))}");
+            }
+            foreach (var child in Read($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                text.Append($"\n  child {child}: {Read($"/proc/{child}/cmdline").Replace('\0', ' ')}");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not Linux, or the process is gone: nothing more to say.
+        }
+        return text.Length == 0 ? "" : "; its threads and children:" + text;
     }
 }
