@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Reflection;
 using CodeForge.Cli.Headless;
 using CodeForge.Core.Sessions;
 
@@ -193,6 +192,6 @@ internal static class Program
         return [.. rules];
     }
 
-    internal static string InformationalVersion =>
-        typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+    /// <summary>The assembly's informational version, from the build's generated constant (no attribute lookup).</summary>
+    internal static string InformationalVersion => ForgeBuildVersion.Informational;
 }

@@ -362,6 +362,7 @@ public sealed class RetryingChatClientTests
     [InlineData(3, -1, 30, 60)]
     [InlineData(3, 10, 5, 60)]
     [InlineData(3, 1, 30, -1)]
+    [InlineData(3, 90_000, 100_000, 60)]
     public void Constructor_RejectsNonsensicalOptions(int attempts, int baseSeconds, int maxSeconds, int maxRetryAfterSeconds)
     {
         var options = new RetryOptions

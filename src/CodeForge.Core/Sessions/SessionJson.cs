@@ -49,7 +49,15 @@ internal static class SessionJson
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            JsonSerializer.Serialize(writer, entry, SessionJsonContext.Default.SessionEntry);
+            // The common shapes by hand (no contracts built on first use); the same bytes either way (SessionLineWriter).
+            if (SessionLineWriter.CanWrite(entry))
+            {
+                SessionLineWriter.Write(writer, entry);
+            }
+            else
+            {
+                JsonSerializer.Serialize(writer, entry, SessionJsonContext.Default.SessionEntry);
+            }
         }
         buffer.Write("\n"u8);
         return buffer.WrittenSpan.ToArray();

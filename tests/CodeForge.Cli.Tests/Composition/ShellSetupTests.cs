@@ -58,6 +58,93 @@ public sealed class ShellSetupTests() : ForgeWorkspaceTestBase("forge-shells-")
     }
 
     [Fact]
+    public async Task BashTool_TwoConcurrentFirstCalls_ProbeTheSandboxOnce_AndBothRunInIt()
+    {
+        Directory.CreateDirectory(Repo);
+        var ct = TestContext.Current.CancellationToken;
+        var probes = 0;
+        var probeMayFinish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stderr = new StringWriter();
+        await using var shells = await ShellSetup.CreateAsync(CodeForge.Core.Config.Settings.Defaults, Repo, [], "s4", verbose: true, null, DiagnosticLog.ToText(stderr),
+            probe: async () =>
+            {
+                Interlocked.Increment(ref probes);
+                await probeMayFinish.Task.ConfigureAwait(false);
+                return await CodeForge.Core.Shells.Sandbox.BubblewrapSandbox.ProbeAsync(CodeForge.Core.Shells.Sandbox.BubblewrapSandbox.Find()).ConfigureAwait(false);
+            });
+        var bash = shells.Tools.Single(t => t.Name == "Bash");
+        var context = shells.Apply(new CodeForge.Core.Tools.ToolContext(Repo));
+        using var barrier = new Barrier(2);
+
+        // Each call runs synchronously up to its wait for the sandbox decision (its first await), so once both have
+        // returned a pending task, both are waiting for the one decision while the probe is held.
+        var calls = new[] { "one", "two" }.Select(word => Task.Factory.StartNew(() =>
+        {
+            barrier.SignalAndWait(ct);
+            return bash.ExecuteAsync(JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["command"] = $"echo {word}" }), context, ct);
+        }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        var running = await Task.WhenAll(calls);
+        var pendingWhileProbing = running.Count(r => !r.IsCompleted);
+        probeMayFinish.SetResult();
+        var results = await Task.WhenAll(running);
+
+        Assert.Equal(2, pendingWhileProbing);
+        Assert.Equal(1, Volatile.Read(ref probes));
+        Assert.All(results, r => Assert.True(r.Success, r.Error));
+        Assert.Contains("one", results[0].Output, StringComparison.Ordinal);
+        Assert.Contains("two", results[1].Output, StringComparison.Ordinal);
+        Assert.Equal("bwrap", shells.Protection);
+        Assert.Single(stderr.ToString().Split('\n'), l => l.Contains("sandbox: bubblewrap, network off", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Print_AOneTurnAnswerWithoutACommand_StartsNoBubblewrapProcess_WhileABashCallDoes()
+    {
+        _server.Enqueue(ScriptedTurn.Reply("Hello."));
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Bash", Call(("command", "echo ran")), "call_1"),
+            ScriptedTurn.Reply("Done."));
+
+        var answer = await RunTracingExecAsync(["-p", "say hello", "--provider", "openai", "--allowedTools", "Bash"]);
+        var command = await RunTracingExecAsync(["-p", "run echo", "--provider", "openai", "--allowedTools", "Bash"]);
+
+        Assert.True(answer.ExitCode == 0, answer.StdErr);
+        Assert.True(command.ExitCode == 0, command.StdErr);
+        Assert.Equal("Hello.", answer.StdOut.Trim());
+        Assert.Contains("ran", _server.Requests[2].Body, StringComparison.Ordinal);
+        Assert.NotEmpty(answer.Programs);
+        Assert.DoesNotContain(answer.Programs, p => p.EndsWith("/bwrap", StringComparison.Ordinal));
+        Assert.Contains(command.Programs, p => p.EndsWith("/bwrap", StringComparison.Ordinal));
+    }
+
+    /// <summary>Runs the real forge under <c>strace -f -e trace=execve</c>: its exit code, output, and every program it or
+    /// any process it started executed.</summary>
+    private async Task<(int ExitCode, string StdOut, string StdErr, List<string> Programs)> RunTracingExecAsync(string[] args)
+    {
+        var trace = Path.Combine(_root.FullName, $"exec-{Guid.NewGuid():N}.trace");
+        var psi = CodeForge.Testing.Forge.ForgeLaunch.StartInfo(args, Repo, Env());
+        var original = psi.ArgumentList.ToList();
+        psi.ArgumentList.Clear();
+        foreach (var a in (string[])["-f", "-qq", "-e", "trace=execve", "-e", "signal=none", "-o", trace, psi.FileName, .. original])
+        {
+            psi.ArgumentList.Add(a);
+        }
+        psi.FileName = "strace";
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        await ForgeProcess.WithinWatchdogAsync(process, process.WaitForExitAsync, CancellationToken.None);
+        // Lines look like `1234 execve("/usr/bin/git", ["git", ...], ...) = 0`, or end in `<unfinished ...>` when another
+        // process's call interleaves; every attempt to start a program counts.
+        var programs = (await File.ReadAllLinesAsync(trace, TestContext.Current.CancellationToken))
+            .Where(l => l.Contains("execve(\"", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf("execve(\"", StringComparison.Ordinal) + 8)..])
+            .Select(l => l[..l.IndexOf('"', StringComparison.Ordinal)])
+            .ToList();
+        return (process.ExitCode, await stdout, await stderr, programs);
+    }
+
+    [Fact]
     public async Task RunUserCommand_CapsTheOutput_AndStopsWhenCancelled()
     {
         Directory.CreateDirectory(Repo);
