@@ -788,7 +788,7 @@ internal static class BashInspector
             facts.Opaque = "git config changes git's configuration, which can make later git commands run anything (aliases, core.pager, hooks)";
             return;
         }
-        if (GitTreeWriters.Contains(command) || (command is "stash" && (positional.Count == 0 || positional[0] is not ("list" or "show"))))
+        if (GitTreeWriters.Contains(command) && !(command is "worktree" && positional.Count > 0 && positional[0] == "list") || (command is "stash" && (positional.Count == 0 || positional[0] is not ("list" or "show"))))
         {
             // These change files of the working tree the text does not name.
             facts.Writes.Add(new PathArg(".", Recursive: true));

@@ -123,4 +123,10 @@ public sealed partial class BashInspectorTests
     {
         Assert.True(Denies("Bash(rm *)", $"find . -name '*.o' | {command}"));
     }
+    [Fact]
+    public void GitWorktreeList_OnlyLists_SoItRunsUnasked()
+    {
+        Assert.Equal(PermissionBehavior.Allow, Check("git worktree list").Behavior);
+        Assert.Equal(PermissionBehavior.Deny, Check("git worktree add ../x", PermissionMode.Plan).Behavior);
+    }
 }

@@ -1,0 +1,322 @@
+using CodeForge.Core.Permissions;
+using static CodeForge.Core.Tests.Permissions.PermissionTestKit;
+
+namespace CodeForge.Core.Tests.Permissions;
+
+/// <summary>
+/// The inspector's catalogue of programs, one row per program, each with the decision a user sees: programs that run
+/// text as code always ask (even under a bare <c>Bash</c> allow rule) and say which program it was; shells and
+/// interpreters ask when their code is inline or on their input; readers outside the read-only set are stopped by a
+/// Read deny rule on their file; git's read-only commands run unasked and its tree writers touch the whole tree.
+/// </summary>
+public sealed partial class BashInspectorTests
+{
+    private static PermissionDecision UnderBareBashAllow(string command) =>
+        PolicyWith(PermissionBehavior.Allow, "Bash").Evaluate("Bash", Command(command));
+
+    /// <summary>Built-ins and programs that run text as a command or change what later commands run (bash(1), their manuals).</summary>
+    [Theory]
+    [InlineData("eval", "eval ls")]
+    [InlineData("source", "source env.sh")]
+    [InlineData(".", ". env.sh")]
+    [InlineData("alias", "alias ls=rm")]
+    [InlineData("unalias", "unalias ls")]
+    [InlineData("trap", "trap 'rm -rf x' EXIT")]
+    [InlineData("enable", "enable -n echo")]
+    [InlineData("hash", "hash -p /tmp/evil ls")]
+    [InlineData("watch", "watch ls")]
+    [InlineData("script", "script -c ls log.txt")]
+    [InlineData("parallel", "parallel rm ::: a b")]
+    [InlineData("su", "su -c ls root")]
+    [InlineData("nsenter", "nsenter -t 1 ls")]
+    [InlineData("chroot", "chroot /srv ls")]
+    [InlineData("unshare", "unshare -r ls")]
+    [InlineData("fc", "fc -s")]
+    [InlineData("coproc", "coproc cat")]
+    [InlineData("function", "function f")]
+    public void AProgramThatRunsTextAsCode_AlwaysAsks_AndSaysWhichProgram(string program, string command)
+    {
+        var decision = UnderBareBashAllow(command);
+
+        Assert.True(PermissionBehavior.Ask == decision.Behavior, $"{command}: {decision.Behavior} ({decision.Reason})");
+        Assert.Contains("Asking because " + (program == "function" ? "a function definition" : program == "alias" ? "an alias" : program + " "), decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sh")]
+    [InlineData("bash")]
+    [InlineData("zsh")]
+    [InlineData("dash")]
+    [InlineData("ksh")]
+    [InlineData("mksh")]
+    [InlineData("ash")]
+    [InlineData("fish")]
+    [InlineData("tcsh")]
+    [InlineData("csh")]
+    [InlineData("rbash")]
+    [InlineData("yash")]
+    public void AShellGivenACommandString_AlwaysAsks_WhileAShellRunningAScriptFileReadsIt(string shell)
+    {
+        var inline = UnderBareBashAllow($"{shell} -c 'ls'");
+        Assert.True(PermissionBehavior.Ask == inline.Behavior, $"{shell} -c: {inline.Behavior} ({inline.Reason})");
+        Assert.Contains($"Asking because {shell} -c runs a string", inline.Reason, StringComparison.Ordinal);
+        Assert.Equal(PermissionBehavior.Ask, UnderBareBashAllow($"cat a.sh | {shell}").Behavior);
+
+        var script = PolicyWith(PermissionBehavior.Deny, "Read(./.env)").Evaluate("Bash", Command($"{shell} .env"));
+        Assert.Equal(PermissionBehavior.Deny, script.Behavior);
+        Assert.Equal(PermissionBehavior.Allow, UnderBareBashAllow($"{shell} scripts/build.sh").Behavior);
+    }
+
+    [Fact]
+    public void Busybox_RunsTheCommandNamedByItsArgument_SoItAlwaysAsks()
+    {
+        Assert.Equal(PermissionBehavior.Ask, UnderBareBashAllow("busybox rm -rf x").Behavior);
+    }
+
+    [Theory]
+    [InlineData("python", "-c 'print(1)'")]
+    [InlineData("python2", "-c 'print 1'")]
+    [InlineData("python3", "-c 'print(1)'")]
+    [InlineData("python3.12", "-c 'print(1)'")]
+    [InlineData("perl", "-e 'print 1'")]
+    [InlineData("perl", "-E 'say 1'")]
+    [InlineData("ruby", "-e 'p 1'")]
+    [InlineData("node", "-e '1'")]
+    [InlineData("node", "--eval '1'")]
+    [InlineData("node", "-p '1'")]
+    [InlineData("node", "--print '1'")]
+    [InlineData("nodejs", "-e '1'")]
+    [InlineData("php", "-r 'echo 1;'")]
+    [InlineData("lua", "-e 'print(1)'")]
+    [InlineData("Rscript", "-e '1'")]
+    [InlineData("tclsh", "")]
+    [InlineData("osascript", "-e 'beep'")]
+    [InlineData("pwsh", "-Command Get-Date")]
+    [InlineData("pwsh", "-c Get-Date")]
+    public void AnInterpreterGivenInlineCodeOrItsInput_AlwaysAsks(string interpreter, string arguments)
+    {
+        var decision = UnderBareBashAllow($"{interpreter} {arguments}".TrimEnd());
+
+        Assert.True(PermissionBehavior.Ask == decision.Behavior, $"{interpreter} {arguments}: {decision.Behavior} ({decision.Reason})");
+        Assert.Contains($"Asking because {interpreter} runs code given inline or on its input", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("python3 .env")]
+    [InlineData("perl .env")]
+    [InlineData("ruby .env")]
+    [InlineData("node .env")]
+    [InlineData("php .env")]
+    [InlineData("lua .env")]
+    [InlineData("Rscript .env")]
+    public void AnInterpreterRunningAProgramFile_ReadsIt_SoAReadDenyRuleStopsIt(string command)
+    {
+        Assert.Equal(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Read(./.env)").Evaluate("Bash", Command(command)).Behavior);
+        Assert.Equal(PermissionBehavior.Allow, UnderBareBashAllow(command.Replace(".env", "tool.src", StringComparison.Ordinal)).Behavior);
+    }
+
+    [Theory]
+    [InlineData("python3 --version")]
+    [InlineData("node -v")]
+    [InlineData("python3 -m pytest")]
+    public void AnInterpreterAskedForItsVersionOrRunningAModule_RunsNoInlineCode(string command)
+    {
+        Assert.Equal(PermissionBehavior.Allow, UnderBareBashAllow(command).Behavior);
+    }
+
+    /// <summary>Pagers, editors, (de)compressors, archivers and printers read the files they are given.</summary>
+    [Theory]
+    [InlineData("less .env")]
+    [InlineData("more .env")]
+    [InlineData("most .env")]
+    [InlineData("bat .env")]
+    [InlineData("batcat .env")]
+    [InlineData("view .env")]
+    [InlineData("vi .env")]
+    [InlineData("vim .env")]
+    [InlineData("nvim .env")]
+    [InlineData("nano .env")]
+    [InlineData("emacs .env")]
+    [InlineData("ed .env")]
+    [InlineData("ex .env")]
+    [InlineData("zcat .env")]
+    [InlineData("zless .env")]
+    [InlineData("zmore .env")]
+    [InlineData("bzcat .env")]
+    [InlineData("xzcat .env")]
+    [InlineData("lzcat .env")]
+    [InlineData("zstdcat .env")]
+    [InlineData("gunzip -c .env")]
+    [InlineData("gzip -c .env")]
+    [InlineData("bzip2 -c .env")]
+    [InlineData("bunzip2 -c .env")]
+    [InlineData("xz -c .env")]
+    [InlineData("unxz -c .env")]
+    [InlineData("zstd -c .env")]
+    [InlineData("lz4 -c .env")]
+    [InlineData("unzip -p .env")]
+    [InlineData("zip out.zip .env")]
+    [InlineData("tar -cf out.tar .env")]
+    [InlineData("tar -c -T .env")]
+    [InlineData("7z a out.7z .env")]
+    [InlineData("gpg -e .env")]
+    [InlineData("age -e .env")]
+    [InlineData("lp .env")]
+    [InlineData("lpr .env")]
+    [InlineData("split .env")]
+    [InlineData("csplit .env 5")]
+    [InlineData("pr .env")]
+    [InlineData("pandoc .env")]
+    [InlineData("xclip .env")]
+    public void AReaderOutsideTheReadOnlySet_ReadsItsFileArguments_SoAReadDenyRuleStopsIt(string command)
+    {
+        var policy = PolicyWith(PermissionBehavior.Deny, "Read(./.env)");
+
+        Assert.Equal(PermissionBehavior.Deny, policy.Evaluate("Bash", Command(command)).Behavior);
+        Assert.NotEqual(PermissionBehavior.Allow, PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty).WithMode(PermissionMode.Plan).Evaluate("Bash", Command(command)).Behavior);
+    }
+
+    /// <summary>Programs that take no file arguments: the arguments xargs adds are not files, so nothing unknown is read.</summary>
+    [Theory]
+    [InlineData("echo")]
+    [InlineData("printf %s")]
+    [InlineData("true")]
+    [InlineData("false")]
+    [InlineData("pwd")]
+    [InlineData("whoami")]
+    [InlineData("id")]
+    [InlineData("uname")]
+    [InlineData("nproc")]
+    [InlineData("seq")]
+    [InlineData("test -n")]
+    [InlineData("basename")]
+    [InlineData("dirname")]
+    [InlineData("expr length")]
+    [InlineData("sleep")]
+    [InlineData("which")]
+    [InlineData("whereis")]
+    [InlineData("type")]
+    [InlineData("tr a")]
+    [InlineData("yes")]
+    [InlineData("printenv")]
+    [InlineData("numfmt")]
+    [InlineData("factor")]
+    [InlineData(":")]
+    public void AProgramWithoutFileArguments_RunByXargs_StaysReadOnly(string program)
+    {
+        var decision = Check($"find . -name '*.cs' | xargs {program}");
+
+        Assert.True(PermissionBehavior.Allow == decision.Behavior, $"xargs {program}: {decision.Behavior} ({decision.Reason})");
+    }
+
+    [Fact]
+    public void AReaderRunByXargs_ReadsFilesTheTextDoesNotShow_SoItAsks()
+    {
+        Assert.Equal(PermissionBehavior.Ask, Check("find . -name '*.cs' | xargs cat").Behavior);
+        Assert.Equal(PermissionBehavior.Ask, Check("find . -name '*.cs' | xargs wc -l").Behavior);
+    }
+
+    [Theory]
+    [InlineData("status")]
+    [InlineData("log")]
+    [InlineData("diff")]
+    [InlineData("show")]
+    [InlineData("rev-parse HEAD")]
+    [InlineData("ls-files")]
+    [InlineData("blame a.cs")]
+    [InlineData("shortlog")]
+    [InlineData("describe")]
+    [InlineData("show-ref")]
+    [InlineData("ls-tree HEAD")]
+    [InlineData("cat-file -p HEAD")]
+    [InlineData("grep TODO")]
+    [InlineData("merge-base main HEAD")]
+    [InlineData("rev-list HEAD")]
+    [InlineData("diff-tree HEAD")]
+    [InlineData("diff-files")]
+    [InlineData("diff-index HEAD")]
+    [InlineData("name-rev HEAD")]
+    [InlineData("count-objects")]
+    [InlineData("for-each-ref")]
+    [InlineData("version")]
+    [InlineData("whatchanged")]
+    [InlineData("check-ignore a.cs")]
+    [InlineData("ls-remote")]
+    [InlineData("cherry")]
+    [InlineData("var GIT_EDITOR")]
+    [InlineData("annotate a.cs")]
+    [InlineData("branch")]
+    [InlineData("branch --contains HEAD")]
+    [InlineData("tag")]
+    [InlineData("tag -l 'v*'")]
+    [InlineData("remote")]
+    [InlineData("remote get-url origin")]
+    [InlineData("stash list")]
+    [InlineData("config --get user.name")]
+    [InlineData("config get user.name")]
+    [InlineData("reflog")]
+    public void AReadOnlyGitCommand_RunsUnasked(string command)
+    {
+        var decision = Check($"git {command}");
+
+        Assert.True(PermissionBehavior.Allow == decision.Behavior, $"git {command}: {decision.Behavior} ({decision.Reason})");
+    }
+
+    [Theory]
+    [InlineData("commit -m x")]
+    [InlineData("push")]
+    [InlineData("fetch")]
+    [InlineData("add .")]
+    [InlineData("branch -d old")]
+    [InlineData("branch --set-upstream-to=origin/main")]
+    [InlineData("tag -d v1")]
+    [InlineData("remote add origin x")]
+    [InlineData("stash")]
+    [InlineData("stash pop")]
+    [InlineData("worktree add ../x")]
+    [InlineData("reflog expire --all")]
+    [InlineData("--git-dir=/tmp/x status")]
+    [InlineData("--work-tree=/tmp status")]
+    public void AGitCommandThatChangesTheRepository_IsNotReadOnly(string command)
+    {
+        var planned = Check($"git {command}", PermissionMode.Plan);
+
+        Assert.Equal(PermissionBehavior.Deny, planned.Behavior);
+        Assert.Contains("git", planned.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>Git commands that rewrite working-tree files the text does not name touch the whole tree.</summary>
+    [Theory]
+    [InlineData("checkout main")]
+    [InlineData("restore a.cs")]
+    [InlineData("apply x.patch")]
+    [InlineData("reset --hard")]
+    [InlineData("merge topic")]
+    [InlineData("pull")]
+    [InlineData("rebase main")]
+    [InlineData("cherry-pick abc")]
+    [InlineData("revert abc")]
+    [InlineData("am x.mbox")]
+    [InlineData("switch main")]
+    [InlineData("clean -fd")]
+    [InlineData("rm a.cs")]
+    [InlineData("mv a.cs b.cs")]
+    [InlineData("read-tree HEAD")]
+    [InlineData("checkout-index -a")]
+    [InlineData("worktree add x")]
+    [InlineData("submodule update")]
+    [InlineData("sparse-checkout set a")]
+    [InlineData("filter-branch")]
+    [InlineData("bisect start")]
+    [InlineData("clone x")]
+    [InlineData("stash pop")]
+    public void AGitCommandThatRewritesTheWorkingTree_IsNotAllowedWhenAnEditDenyRuleCoversPartOfIt(string command)
+    {
+        var source = new RuleSource(PermissionLayer.Project);
+        var policy = PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty).WithLayer(PermissionLayer.Project, PermissionRuleSet.Create(
+            [PermissionRule.Parse("Bash(git *)", PermissionBehavior.Allow, source), PermissionRule.Parse("Edit(./src/**)", PermissionBehavior.Deny, source)]));
+
+        Assert.NotEqual(PermissionBehavior.Allow, policy.Evaluate("Bash", Command($"git {command}")).Behavior);
+        Assert.Equal(PermissionBehavior.Allow, policy.Evaluate("Bash", Command("git commit -m x")).Behavior);
+    }
+}
