@@ -203,4 +203,34 @@ public sealed class BashCommandTests
     {
         Assert.True(Allows("Bash(npm test)", command));
     }
+    /// <summary>A well-formed substitution is reported as one, not as text that could not be parsed.</summary>
+    [Theory]
+    [InlineData("echo $(pwd)")]
+    [InlineData("echo `pwd`")]
+    [InlineData("echo `date`; ls")]
+    [InlineData("echo $(printf \"x\")")]
+    [InlineData("echo \"$(pwd)\" done")]
+    [InlineData("echo $(echo 'a)b') c")]
+    public void AWellFormedSubstitution_IsASubstitution_NotAnIncompleteCommand(string command)
+    {
+        var bash = BashCommand.Parse(command);
+
+        Assert.True(bash.HasSubstitution);
+        Assert.False(bash.Incomplete);
+        var decision = PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty).Evaluate("Bash", Command(command));
+        Assert.Equal(PermissionBehavior.Ask, decision.Behavior);
+        Assert.Contains("substitution", decision.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be parsed", decision.Reason, StringComparison.Ordinal);
+    }
+    [Theory]
+    [InlineData("echo $(ls")]
+    [InlineData("echo `ls")]
+    [InlineData("echo $(echo \"a)")]
+    public void AnUnterminatedSubstitution_IsIncomplete_AndNeverAllowed(string command)
+    {
+        Assert.True(BashCommand.Parse(command).Incomplete);
+        Assert.False(Allows("Bash(echo *)", command));
+        var decision = PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty).Evaluate("Bash", Command(command));
+        Assert.Contains("could not be parsed completely", decision.Reason, StringComparison.Ordinal);
+    }
 }

@@ -253,6 +253,12 @@ public sealed partial class BashInspectorTests
     [InlineData("remote get-url origin")]
     [InlineData("stash list")]
     [InlineData("config --get user.name")]
+    [InlineData("config -l")]
+    [InlineData("config --list")]
+    [InlineData("config --get-all remote.origin.fetch")]
+    [InlineData("config --get-regexp 'user.*'")]
+    [InlineData("config --get-urlmatch http https://example.com")]
+    [InlineData("config list")]
     [InlineData("config get user.name")]
     [InlineData("reflog")]
     public void AReadOnlyGitCommand_RunsUnasked(string command)
@@ -269,12 +275,25 @@ public sealed partial class BashInspectorTests
     [InlineData("add .")]
     [InlineData("branch -d old")]
     [InlineData("branch --set-upstream-to=origin/main")]
+    [InlineData("branch --edit-description")]
+    [InlineData("branch --unset-upstream")]
+    [InlineData("branch --list -D")]
+    [InlineData("branch --list --delete")]
+    [InlineData("branch --list -m")]
+    [InlineData("branch --list --move")]
+    [InlineData("branch --list -c")]
+    [InlineData("branch --list --copy")]
+    [InlineData("branch --list -f")]
+    [InlineData("branch --list --force")]
+    [InlineData("branch --track --list")]
     [InlineData("tag -d v1")]
     [InlineData("remote add origin x")]
     [InlineData("stash")]
     [InlineData("stash pop")]
     [InlineData("worktree add ../x")]
     [InlineData("reflog expire --all")]
+    [InlineData("config user.name bob")]
+    [InlineData("config --unset user.name")]
     [InlineData("--git-dir=/tmp/x status")]
     [InlineData("--work-tree=/tmp status")]
     public void AGitCommandThatChangesTheRepository_IsNotReadOnly(string command)
@@ -318,5 +337,61 @@ public sealed partial class BashInspectorTests
 
         Assert.NotEqual(PermissionBehavior.Allow, policy.Evaluate("Bash", Command($"git {command}")).Behavior);
         Assert.Equal(PermissionBehavior.Allow, policy.Evaluate("Bash", Command("git commit -m x")).Behavior);
+    }
+    /// <summary>Options that change how later commands run (bash(1) set/shopt, zsh setopt): always ask.</summary>
+    [Theory]
+    [InlineData("set -T")]
+    [InlineData("set -o functrace")]
+    [InlineData("set -u")]
+    [InlineData("shopt -s expand_aliases")]
+    [InlineData("shopt -s extdebug")]
+    [InlineData("setopt -o x")]
+    [InlineData("export PATH=/tmp/evil")]
+    [InlineData("declare -x LD_PRELOAD=/tmp/x.so")]
+    [InlineData("typeset BASH_ENV=/tmp/x")]
+    [InlineData("readonly PAGER=/tmp/x")]
+    [InlineData("local EDITOR=/tmp/x")]
+    [InlineData("unset PATH")]
+    public void AShellOptionOrVariableThatChangesWhatLaterCommandsRun_AlwaysAsks(string command)
+    {
+        var decision = UnderBareBashAllow(command);
+
+        Assert.True(PermissionBehavior.Ask == decision.Behavior, $"{command}: {decision.Behavior} ({decision.Reason})");
+        Assert.Contains("changes how later commands run", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("set -e")]
+    [InlineData("export NODE_ENV=test")]
+    [InlineData("unset FOO")]
+    public void AShellOptionOrVariableThatDoesNot_IsAllowedByABareBashRule_ButIsNotReadOnly(string command)
+    {
+        Assert.Equal(PermissionBehavior.Allow, UnderBareBashAllow(command).Behavior);
+        Assert.Equal(PermissionBehavior.Deny, Check(command, PermissionMode.Plan).Behavior);
+    }
+
+    /// <summary>find's -D debug options come before the start points, which find then searches.</summary>
+    [Fact]
+    public void FindWithDebugOptions_StillSeesItsStartingPoints()
+    {
+        Assert.Equal(PermissionBehavior.Ask, Check("find -D stat /etc -name x").Behavior);
+        Assert.Equal(PermissionBehavior.Allow, Check("find -D stat src -name x").Behavior);
+        Assert.Equal(PermissionBehavior.Ask, Check("find -L -O2 /etc -name x").Behavior);
+    }
+
+    /// <summary>wget -O names the file it writes; curl -O (--remote-name) takes no value, the next word is the URL.</summary>
+    [Fact]
+    public void NetworkDownloads_WriteTheFileTheirOutputOptionNames()
+    {
+        var source = new RuleSource(PermissionLayer.Project);
+        var policy = PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty).WithLayer(PermissionLayer.Project, PermissionRuleSet.Create(
+            [PermissionRule.Parse("Bash(wget *)", PermissionBehavior.Allow, source), PermissionRule.Parse("Bash(curl *)", PermissionBehavior.Allow, source),
+                PermissionRule.Parse("Edit(./src/**)", PermissionBehavior.Deny, source)]));
+
+        Assert.Equal(PermissionBehavior.Deny, policy.Evaluate("Bash", Command("wget -O src/a.cs https://example.com/a")).Behavior);
+        Assert.Equal(PermissionBehavior.Ask, policy.Evaluate("Bash", Command("wget -O /tmp/a https://example.com/a")).Behavior);
+        Assert.Equal(PermissionBehavior.Allow, policy.Evaluate("Bash", Command("wget -O docs/a https://example.com/a")).Behavior);
+        Assert.Equal(PermissionBehavior.Deny, policy.Evaluate("Bash", Command("curl -o src/a.cs https://example.com/a")).Behavior);
+        Assert.Equal(PermissionBehavior.Allow, policy.Evaluate("Bash", Command("curl -O https://example.com/src/a.cs")).Behavior);
     }
 }
