@@ -233,4 +233,17 @@ public sealed class BashCommandTests
         var decision = PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty).Evaluate("Bash", Command(command));
         Assert.Contains("could not be parsed completely", decision.Reason, StringComparison.Ordinal);
     }
+    /// <summary>Deletions spelled without rm (shred -u, unlink, find -delete) are deletions to an rm deny rule; shred without -u keeps the file.</summary>
+    [Theory]
+    [InlineData("shred -u build.log", true)]
+    [InlineData("shred -zu build.log", true)]
+    [InlineData("shred --remove build.log", true)]
+    [InlineData("unlink build.log", true)]
+    [InlineData("find build -delete", true)]
+    [InlineData("shred -z build.log", false)]
+    [InlineData("shred --iterations 3 build.log", false)]
+    public void ADeletionSpelledWithoutRm_IsSeenByAnRmDenyRule(string command, bool deletes)
+    {
+        Assert.Equal(deletes, Denies("Bash(rm *)", command));
+    }
 }

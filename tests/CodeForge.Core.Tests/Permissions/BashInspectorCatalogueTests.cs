@@ -506,8 +506,26 @@ public sealed partial class BashInspectorTests
     [Fact]
     public void AcceptEdits_SaysWhetherItAllowedAReadOnlyCommandOrAFileSystemEdit()
     {
-        Assert.Contains("read-only command", Check("ls src", PermissionMode.AcceptEdits).Reason, StringComparison.Ordinal);
+        Assert.Equal("Allowed: a read-only command inside the workspace", Check("ls src", PermissionMode.AcceptEdits).Reason);
+        Assert.Equal("Allowed: a read-only command inside the workspace", Check("ls src && cat a.txt").Reason);
         Assert.Contains("acceptEdits", Check("mkdir x", PermissionMode.AcceptEdits).Reason, StringComparison.Ordinal);
         Assert.Contains("acceptEdits", Check("ls src && mkdir x", PermissionMode.AcceptEdits).Reason, StringComparison.Ordinal);
+    }
+    /// <summary>chmod, chown, chgrp, setfacl and chattr change the files after their mode, owner or ACL argument.</summary>
+    [Theory]
+    [InlineData("Bash(chmod *)", "chmod 644 {0}")]
+    [InlineData("Bash(chmod *)", "chmod --reference=ref.txt {0}")]
+    [InlineData("Bash(chown *)", "chown bob {0}")]
+    [InlineData("Bash(chgrp *)", "chgrp staff {0}")]
+    [InlineData("Bash(setfacl *)", "setfacl -m u:bob:r {0}")]
+    [InlineData("Bash(chattr *)", "chattr +i {0}")]
+    public void AnAttributeChanger_WritesTheFilesItNames_SoAnEditDenyRuleStopsIt(string allow, string command)
+    {
+        var source = new RuleSource(PermissionLayer.Project);
+        var policy = PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty).WithLayer(PermissionLayer.Project, PermissionRuleSet.Create(
+            [PermissionRule.Parse(allow, PermissionBehavior.Allow, source), PermissionRule.Parse("Edit(./src/**)", PermissionBehavior.Deny, source)]));
+
+        Assert.Equal(PermissionBehavior.Deny, policy.Evaluate("Bash", Command(string.Format(System.Globalization.CultureInfo.InvariantCulture, command, "src/a.cs"))).Behavior);
+        Assert.Equal(PermissionBehavior.Allow, policy.Evaluate("Bash", Command(string.Format(System.Globalization.CultureInfo.InvariantCulture, command, "docs/a.md"))).Behavior);
     }
 }

@@ -142,6 +142,8 @@ public sealed partial class BashInspectorTests
     [InlineData("jq --rawfile v .env . a.json")]
     [InlineData("file -f .env")]
     [InlineData("du --exclude-from .env src")]
+    [InlineData("du --files0-from .env")]
+    [InlineData("du -X .env src")]
     [InlineData("date -r .env")]
     public void AnOptionsValueThatNamesAFileToRead_IsStoppedByAReadDenyRule(string command)
     {
