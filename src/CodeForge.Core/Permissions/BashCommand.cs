@@ -245,11 +245,14 @@ internal sealed class BashCommand
         return sub with { DenyForms = forms };
     }
 
-    /// <summary>xargs options that take a separate value.</summary>
+    /// <summary>
+    /// xargs options that take a separate value. Not <c>-e</c>, <c>-i</c>, <c>-l</c>, <c>--eof</c>, <c>--replace</c>,
+    /// <c>--max-lines</c>: their value is optional and only attached, so the next word is the command.
+    /// </summary>
     private static readonly HashSet<string> XargsValueOptions = new(StringComparer.Ordinal)
     {
-        "-a", "-d", "-E", "-e", "-I", "-i", "-L", "-l", "-n", "-P", "-s", "--arg-file", "--delimiter", "--max-args",
-        "--max-procs", "--max-lines", "--max-chars", "--replace", "--eof", "--process-slot-var",
+        "-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s", "--arg-file", "--delimiter", "--max-args",
+        "--max-procs", "--max-chars", "--process-slot-var",
     };
 
     private static Subcommand Describe(List<string> words)

@@ -88,15 +88,15 @@ internal static class BashInspector
     private static readonly Dictionary<string, (string ShortValues, string[] LongValues)> ContentReaders = new(StringComparer.Ordinal)
     {
         ["cat"] = ("", []),
-        ["tac"] = ("sb", ["--separator"]),
+        ["tac"] = ("s", ["--separator"]),
         ["nl"] = ("bdfhilnsvw", []),
         ["head"] = ("nc", ["--lines", "--bytes"]),
         ["tail"] = ("ncs", ["--lines", "--bytes", "--pid", "--sleep-interval", "--max-unchanged-stats"]),
         ["wc"] = ("", []),
-        ["strings"] = ("netTo", ["--bytes", "--encoding", "--radix", "--target", "--output-separator"]),
-        ["od"] = ("AjNSstw", ["--address-radix", "--skip-bytes", "--read-bytes", "--format", "--width", "--strings", "--endian"]),
-        ["hexdump"] = ("eEfnsC", ["--format", "--format-file", "--length", "--skip"]),
-        ["hd"] = ("eEfns", []),
+        ["strings"] = ("netT", ["--bytes", "--encoding", "--radix", "--target", "--output-separator"]),
+        ["od"] = ("AjNSt", ["--address-radix", "--skip-bytes", "--read-bytes", "--format", "--endian"]), // -w, --width, --strings: optional, attached values only
+        ["hexdump"] = ("efns", ["--format", "--format-file", "--length", "--skip"]),
+        ["hd"] = ("efns", []),
         ["base64"] = ("w", ["--wrap"]),
         ["base32"] = ("w", ["--wrap"]),
         ["basenc"] = ("w", ["--wrap"]),
@@ -106,19 +106,19 @@ internal static class BashInspector
         ["paste"] = ("d", ["--delimiters"]),
         ["join"] = ("aejotv12", []),
         ["comm"] = ("", ["--output-delimiter"]),
-        ["cmp"] = ("inb", ["--ignore-initial", "--bytes"]),
-        ["diff"] = ("CUFIxXSL", ["--context", "--unified", "--ignore-matching-lines", "--label", "--show-function-line", "--exclude", "--starting-file", "--tabsize", "--line-format", "--old-line-format", "--new-line-format", "--unchanged-line-format", "--horizon-lines", "--width", "--color", "--palette"]),
+        ["cmp"] = ("in", ["--ignore-initial", "--bytes"]),
+        ["diff"] = ("CUFIxXSL", ["--context", "--unified", "--ignore-matching-lines", "--label", "--show-function-line", "--exclude", "--starting-file", "--tabsize", "--line-format", "--old-line-format", "--new-line-format", "--unchanged-line-format", "--horizon-lines", "--width", "--palette", "--exclude-from"]), // --color[=WHEN]: attached only
         ["fold"] = ("w", ["--width"]),
         ["fmt"] = ("wgp", ["--width", "--goal", "--prefix"]),
         ["rev"] = ("", []),
-        ["column"] = ("cstoNRHWdE", ["--table-columns", "--separator", "--output-separator", "--output-width", "--table-name", "--table-order", "--table-right", "--table-hide", "--table-wrap"]),
+        ["column"] = ("csoNRHWE", ["--table-columns", "--separator", "--output-separator", "--output-width", "--table-name", "--table-order", "--table-right", "--table-hide", "--table-wrap"]),
         ["expand"] = ("t", ["--tabs"]),
         ["unexpand"] = ("t", ["--tabs"]),
         ["file"] = ("efFmP", ["--exclude", "--files-from", "--separator", "--magic-file", "--parameter"]),
-        ["iconv"] = ("ft", ["--from-code", "--to-code"]),
+        ["iconv"] = ("fto", ["--from-code", "--to-code", "--output"]),
         ["readlink"] = ("", []),
         ["realpath"] = ("", ["--relative-to", "--relative-base"]),
-        ["shuf"] = ("nio", ["--head-count", "--input-range", "--random-source"]),
+        ["shuf"] = ("nio", ["--head-count", "--input-range", "--random-source", "--output"]),
         ["look"] = ("t", []),
     };
 
@@ -260,13 +260,22 @@ internal static class BashInspector
             }
             foreach (var (name, value, index) in p.Options)
             {
-                if (name is "--files0-from" or "--files-from" or "-f" && program is "wc" or "du" or "file" or "sort" ||
+                if (name is "--files0-from" or "--files-from" or "-f" && program is "wc" or "file" or "hexdump" or "hd" ||
                     name is "--random-source" or "--format-file" or "--magic-file" or "-m" && program is "shuf" or "hexdump" or "file")
                 {
                     AddPath(facts.Reads, index >= 0 ? raw[index] : value, value);
                 }
+                if (name is "-X" or "--exclude-from" && program is "diff")
+                {
+                    AddPath(facts.Reads, index >= 0 ? raw[index] : value, value);
+                }
+                if (name is "-o" or "--output" && program is "shuf" or "iconv")
+                {
+                    facts.NotReadOnly = $"{program} -o writes a file";
+                    AddPath(facts.Writes, index >= 0 ? raw[index] : value, value);
+                }
             }
-            if (program == "tail" && p.Has('f', "--follow"))
+            if (program == "tail" && (p.Has('f', "--follow") || p.Has('F', "")))
             {
                 facts.NotReadOnly = "tail -f never ends";
             }
@@ -292,7 +301,7 @@ internal static class BashInspector
                 }
                 if (program == "date")
                 {
-                    var p = ArgScan.Scan(args, "dfrI", ["--date", "--file", "--reference", "--iso-8601"]);
+                    var p = ArgScan.Scan(args, "dfr", ["--date", "--file", "--reference"]); // -I[FMT], --iso-8601[=FMT]: attached only
                     foreach (var (name, value, index) in p.Options)
                     {
                         if (name is "-f" or "--file" or "-r" or "--reference")
@@ -322,7 +331,7 @@ internal static class BashInspector
                 return;
             case "uniq" or "xxd":
                 {
-                    var p = program == "uniq" ? ArgScan.Scan(args, "fsw", ["--skip-fields", "--skip-chars", "--check-chars", "--group", "--all-repeated"])
+                    var p = program == "uniq" ? ArgScan.Scan(args, "fsw", ["--skip-fields", "--skip-chars", "--check-chars"])
                         : ArgScan.Scan(args, "cglosn", ["-cols", "-len", "-seek"]);
                     for (var j = 0; j < p.Positional.Count; j++)
                     {
@@ -422,7 +431,9 @@ internal static class BashInspector
             "tree" => ArgScan.Scan(args, "LPIoH", ["--filelimit", "--timefmt", "--charset", "--sort"]),
             "du" => ArgScan.Scan(args, "dBtX", ["--max-depth", "--block-size", "--threshold", "--exclude-from", "--files0-from", "--exclude", "--time-style"]),
             "stat" => ArgScan.Scan(args, "c", ["--format", "--printf"]),
-            _ => ArgScan.Scan(args, "IwTp", ["--ignore", "--hide", "--width", "--tabsize", "--format", "--sort", "--time", "--time-style", "--color", "--block-size", "--quoting-style", "--indicator-style"]),
+            "lsattr" or "getfacl" or "namei" => ArgScan.Scan(args, "", []), // no option of theirs takes a value
+            // ls -p is a flag and --color[=WHEN] takes an attached value only: neither swallows the next word.
+            _ => ArgScan.Scan(args, "IwT", ["--ignore", "--hide", "--width", "--tabsize", "--format", "--sort", "--time", "--time-style", "--block-size", "--quoting-style", "--indicator-style"]),
         };
         foreach (var i in p.Positional)
         {
@@ -496,8 +507,8 @@ internal static class BashInspector
     {
         var isRg = program is "rg" or "ag" or "ack";
         var p = isRg
-            ? ArgScan.Scan(args, "efgtTmABCMjrEdV", ["--regexp", "--file", "--glob", "--iglob", "--type", "--type-not", "--max-count", "--after-context", "--before-context", "--context", "--max-columns", "--threads", "--replace", "--encoding", "--max-depth", "--max-filesize", "--sort", "--sortr", "--color", "--colors", "--path-separator", "--pre", "--pre-glob", "--type-add", "--type-clear", "--ignore-file", "--context-separator", "--field-match-separator", "--field-context-separator", "--dfa-size-limit", "--regex-size-limit", "--engine", "--hostname-bin", "--hyperlink-format", "--generate", "--ignore-dir", "--ignore-file-case-insensitive"])
-            : ArgScan.Scan(args, "efmABCdD", ["--regexp", "--file", "--max-count", "--after-context", "--before-context", "--context", "--include", "--exclude", "--exclude-dir", "--exclude-from", "--directories", "--devices", "--label", "--binary-files", "--color", "--colour", "--group-separator"]);
+            ? ArgScan.Scan(args, "efgtTmABCMjrEdV", ["--regexp", "--file", "--glob", "--iglob", "--type", "--type-not", "--max-count", "--after-context", "--before-context", "--context", "--max-columns", "--threads", "--replace", "--encoding", "--max-depth", "--max-filesize", "--sort", "--sortr", "--color", "--colors", "--path-separator", "--pre", "--pre-glob", "--type-add", "--type-clear", "--ignore-file", "--context-separator", "--field-match-separator", "--field-context-separator", "--dfa-size-limit", "--regex-size-limit", "--engine", "--hostname-bin", "--hyperlink-format", "--generate", "--ignore-dir"])
+            : ArgScan.Scan(args, "efmABCdD", ["--regexp", "--file", "--max-count", "--after-context", "--before-context", "--context", "--include", "--exclude", "--exclude-dir", "--exclude-from", "--directories", "--devices", "--label", "--binary-files", "--group-separator"]); // --color[=WHEN]: attached only
         var patternGiven = false;
         foreach (var (name, value, index) in p.Options)
         {
@@ -563,7 +574,7 @@ internal static class BashInspector
 
     private static void InspectSed(List<string> raw, List<string> args, CommandFacts facts)
     {
-        var p = ArgScan.Scan(args, "efl", ["--expression", "--file", "--line-length", "--in-place"]);
+        var p = ArgScan.Scan(args, "efl", ["--expression", "--file", "--line-length"]); // --in-place[=SUFFIX]: attached only
         var scripts = new List<string>();
         var inPlace = false;
         foreach (var (name, value, _) in p.Options)
@@ -650,7 +661,7 @@ internal static class BashInspector
 
     private static void InspectJq(List<string> raw, List<string> args, CommandFacts facts)
     {
-        var p = ArgScan.Scan(args, "fL", ["--arg", "--argjson", "--slurpfile", "--rawfile", "--from-file", "--indent", "--tab", "--args", "--jsonargs"]);
+        var p = ArgScan.Scan(args, "fL", ["--arg", "--argjson", "--slurpfile", "--rawfile", "--from-file", "--indent"]);
         var fromFile = false;
         for (var j = 0; j < p.Options.Count; j++)
         {
@@ -777,7 +788,7 @@ internal static class BashInspector
             facts.Opaque = "git config changes git's configuration, which can make later git commands run anything (aliases, core.pager, hooks)";
             return;
         }
-        if (GitTreeWriters.Contains(command) || (command is "stash" && (positional.Count == 0 || positional[0] is not ("list" or "show"))))
+        if (GitTreeWriters.Contains(command) && !(command is "worktree" && positional.Count > 0 && positional[0] == "list") || (command is "stash" && (positional.Count == 0 || positional[0] is not ("list" or "show"))))
         {
             // These change files of the working tree the text does not name.
             facts.Writes.Add(new PathArg(".", Recursive: true));
@@ -809,7 +820,7 @@ internal static class BashInspector
         {
             case "tee":
                 {
-                    var p = ArgScan.Scan(args, "", ["--output-error"]);
+                    var p = ArgScan.Scan(args, "", []); // --output-error[=MODE]: attached only
                     foreach (var i in p.Positional)
                     {
                         AddPath(facts.Writes, raw[i], args[i]);
@@ -821,7 +832,7 @@ internal static class BashInspector
                     var p = program switch
                     {
                         "touch" => ArgScan.Scan(args, "dtr", ["--date", "--reference", "--time"]),
-                        "mkdir" => ArgScan.Scan(args, "m", ["--mode", "--context"]),
+                        "mkdir" => ArgScan.Scan(args, "m", ["--mode"]), // --context[=CTX]: attached only
                         "truncate" => ArgScan.Scan(args, "sr", ["--size", "--reference"]),
                         "shred" => ArgScan.Scan(args, "ns", ["--iterations", "--size", "--random-source"]),
                         _ => ArgScan.Scan(args, "", []),
@@ -850,7 +861,7 @@ internal static class BashInspector
                         "rsync" => ArgScan.Scan(args, "eBfT", ["--rsh", "--exclude", "--include", "--filter", "--files-from", "--exclude-from", "--include-from", "--temp-dir", "--rsync-path", "--backup-dir", "--suffix", "--chmod", "--log-file"]),
                         "scp" => ArgScan.Scan(args, "cFiJlPoS", []),
                         "install" => ArgScan.Scan(args, "gmotS", ["--group", "--mode", "--owner", "--target-directory", "--suffix"]),
-                        _ => ArgScan.Scan(args, "tS", ["--target-directory", "--suffix", "--backup"]),
+                        _ => ArgScan.Scan(args, "tS", ["--target-directory", "--suffix"]), // --backup[=CONTROL]: attached only
                     };
                     if (program is "rsync" && p.Options.Exists(o => o.Name is "-e" or "--rsh" or "--rsync-path"))
                     {

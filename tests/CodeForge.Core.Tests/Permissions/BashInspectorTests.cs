@@ -3,7 +3,7 @@ using static CodeForge.Core.Tests.Permissions.PermissionTestKit;
 
 namespace CodeForge.Core.Tests.Permissions;
 
-public sealed class BashInspectorTests
+public sealed partial class BashInspectorTests
 {
     private static PermissionDecision Check(string command, PermissionMode mode = PermissionMode.Default) =>
         PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty).WithMode(mode).Evaluate("Bash", Command(command));

@@ -112,4 +112,44 @@ public sealed class PermissionPolicyTests
 
         Assert.Equal(PermissionBehavior.Ask, Bash(policy, command).Behavior);
     }
+    /// <summary>
+    /// A working directory reached through a symbolic link: a link inside it to the denied file is the denied file, and
+    /// other files are not.
+    /// </summary>
+    [Fact]
+    public void Evaluate_InALinkedWorkingDirectory_ADenyRuleMatchesALinkToTheDeniedFile()
+    {
+        var root = Path.GetFullPath(Directory.CreateTempSubdirectory("forge-policy-").FullName);
+        try
+        {
+            var real = Path.Join(root, "real");
+            Directory.CreateDirectory(real);
+            File.WriteAllText(Path.Join(real, ".env"), "KEY=1");
+            File.WriteAllText(Path.Join(real, "notes.txt"), "x");
+            var link = Path.Join(root, "link");
+            Directory.CreateSymbolicLink(link, real);
+            File.CreateSymbolicLink(Path.Join(real, "alias"), Path.Join(real, ".env"));
+            var loaded = PermissionRuleSet.Load(PermissionLayer.Project, [], [], ["Read(./.env)"], baseDirectory: link);
+            var policy = PermissionPolicy.Create(link, Path.Join(root, "home"), PermissionRuleSet.Empty).WithLayer(PermissionLayer.Project, loaded.Rules);
+
+            Assert.Equal(PermissionBehavior.Deny, policy.Evaluate("Read", FilePath(Path.Join(link, "alias"))).Behavior);
+            Assert.Equal(PermissionBehavior.Deny, policy.Evaluate("Read", FilePath(Path.Join(link, ".env"))).Behavior);
+            Assert.NotEqual(PermissionBehavior.Deny, policy.Evaluate("Read", FilePath(Path.Join(link, "notes.txt"))).Behavior);
+            Assert.Null(policy.ToLexicalWorkspace("/etc/passwd"));
+            Assert.Equal(Path.Join(link, "notes.txt"), policy.ToLexicalWorkspace(Path.Join(real, "notes.txt")));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ToLexicalWorkspace_WhenTheWorkingDirectoryIsNoLink_MapsNothing()
+    {
+        var policy = PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty);
+
+        Assert.Null(policy.ToLexicalWorkspace(Cwd + "/a.txt"));
+        Assert.Null(policy.ToLexicalWorkspace("/etc/passwd-and-more"));
+    }
 }

@@ -149,6 +149,20 @@ public sealed class SandboxDenyPlanTests : IDisposable
         Assert.Contains(busybox, copies);
     }
 
+    [Fact]
+    public void ProgramCopies_AreOnlyFilesThatExist()
+    {
+        var copy = Touch("bin2/rm");
+        Directory.CreateDirectory(Path.Join(_root, "empty"));
+
+        var copies = SandboxDenyPlan.ProgramCopies("rm", $"{Path.Join(_root, "empty")}:{Path.Join(_root, "bin2")}", out _);
+
+        Assert.NotNull(copies);
+        Assert.Contains(copy, copies);
+        Assert.All(copies, c => Assert.True(File.Exists(c), $"{c} does not exist, yet the sandbox would hide it"));
+        Assert.DoesNotContain(Path.Join(_root, "empty", "rm"), copies);
+    }
+
     [Theory]
     [InlineData("rm *", "rm")]
     [InlineData("python3.12 *", "python3.12")]
