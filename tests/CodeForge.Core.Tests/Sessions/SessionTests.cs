@@ -174,4 +174,76 @@ public sealed class SessionTests : IDisposable
         Assert.Equal(summary.Created.AddMinutes(3), summary.Updated);
         Assert.Equal(new FileInfo(session.TranscriptPath!).Length, summary.FileLength);
     }
+
+    /// <summary>The summaries in the project's index file as written (what another process lists without a rescan).</summary>
+    private static IReadOnlyList<SessionSummary> IndexFile(SessionManager manager) =>
+        JsonSerializer.Deserialize(
+            File.ReadAllBytes(Path.Combine(manager.ProjectDirectory, SessionPaths.IndexFileName)),
+            SessionJsonContext.Default.SessionIndexFile)!.Sessions;
+
+    [Fact]
+    public async Task CommitTurnAsync_WhileTheSessionStaysOpen_WritesEachTurnToTheIndexFile()
+    {
+        var manager = _root.Manager();
+        await using var session = await manager.CreateAsync(cancellationToken: Ct);
+
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "first turn"), cancellationToken: Ct);
+        await session.CommitTurnAsync(Ct);
+        var afterFirst = Assert.Single(IndexFile(manager));
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.Assistant, "answer"), cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "second turn"), cancellationToken: Ct);
+        await session.CommitTurnAsync(Ct);
+        var afterSecond = Assert.Single(IndexFile(manager));
+
+        Assert.Equal((session.Id, "first turn", 1), (afterFirst.SessionId, afterFirst.Title, afterFirst.MessageCount));
+        Assert.Equal(3, afterSecond.MessageCount);
+        Assert.Equal(new FileInfo(session.TranscriptPath!).Length, afterSecond.FileLength);
+        Assert.True(afterSecond.FileLength > afterFirst.FileLength);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WritesTheLastAppendsToTheIndexFile()
+    {
+        var manager = _root.Manager();
+        var session = await manager.CreateAsync(cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "never committed"), cancellationToken: Ct);
+
+        await session.DisposeAsync();
+
+        var summary = Assert.Single(IndexFile(manager));
+        Assert.Equal(("never committed", 1), (summary.Title, summary.MessageCount));
+        Assert.Equal(new FileInfo(session.TranscriptPath!).Length, summary.FileLength);
+    }
+
+    [Fact]
+    public async Task GetSummary_AfterAppends_CountsTheMessagesAndTakesTheTitleFromTheFirstPrompt()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        await session.AppendEventAsync("hook", cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "  the   first\nprompt "), cancellationToken: Ct);
+        _root.Time.Advance(TimeSpan.FromMinutes(1));
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "second prompt"), cancellationToken: Ct);
+
+        var summary = session.GetSummary();
+
+        Assert.Equal(("the first prompt", 2), (summary.Title, summary.MessageCount));
+        Assert.Equal(summary.Created.AddMinutes(1), summary.Updated);
+        Assert.Equal(new FileInfo(session.TranscriptPath!).Length, summary.FileLength);
+        Assert.Equal(SessionSummary.FromEntries(session.Id, session.Entries, summary.FileLength, _root.Time.GetUtcNow()), summary);
+    }
+
+    [Fact]
+    public async Task NoPersistence_CommitAndGetSummary_WorkAndWriteNothing()
+    {
+        var manager = _root.Manager(persist: false);
+        await using var session = await manager.CreateAsync(cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "in memory"), cancellationToken: Ct);
+
+        await session.CommitTurnAsync(Ct);
+
+        Assert.False(session.IsPersistent);
+        Assert.Null(session.TranscriptPath);
+        Assert.Equal((1, 0L), (session.GetSummary().MessageCount, session.GetSummary().FileLength));
+        Assert.False(Directory.Exists(manager.ProjectDirectory));
+    }
 }
