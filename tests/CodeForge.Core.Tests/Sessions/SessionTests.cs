@@ -246,4 +246,80 @@ public sealed class SessionTests : IDisposable
         Assert.Equal((1, 0L), (session.GetSummary().MessageCount, session.GetSummary().FileLength));
         Assert.False(Directory.Exists(manager.ProjectDirectory));
     }
+
+    [Fact]
+    public async Task AppendMethods_WithANullArgument_ThrowArgumentNullAndRecordNothing()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+
+        await Assert.ThrowsAsync<ArgumentNullException>(() => session.AppendMessageAsync(null!, cancellationToken: Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => session.AppendToolCallAsync(null!, Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => session.AppendToolResultAsync(null!, Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => session.AppendEventAsync(null!, cancellationToken: Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => session.AppendCompactBoundaryAsync(null!, cancellationToken: Ct));
+
+        Assert.Single(session.Entries);
+        Assert.True(session.IsPersistent);
+    }
+
+    [Fact]
+    public async Task AppendCompactBoundaryAsync_WithoutKeptMessages_MakesTheSummaryTheWholeEffectiveConversation()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "old"), cancellationToken: Ct);
+
+        await session.AppendCompactBoundaryAsync("Summary.", cancellationToken: Ct);
+
+        Assert.Equal(["Summary."], Conversations.Texts(session.EffectiveMessages));
+    }
+
+    [Fact]
+    public async Task AppendCompactBoundaryAsync_KeepingFromAnEntryThatIsNotAMessage_ThrowsAndRecordsNothing()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "question"), cancellationToken: Ct);
+        var hook = await session.AppendEventAsync("hook", cancellationToken: Ct);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => session.AppendCompactBoundaryAsync("s", hook.Uuid, Ct));
+
+        Assert.Equal($"Cannot keep messages from entry '{hook.Uuid}': session {session.Id} has no message entry with that uuid. (Parameter 'keepFromUuid')", ex.Message);
+        await Assert.ThrowsAsync<ArgumentException>(() => session.AppendCompactBoundaryAsync("s", Guid.NewGuid().ToString("D"), Ct));
+        Assert.Equal(3, session.Entries.Count);
+    }
+
+    [Fact]
+    public async Task CommitTurnAsync_WithABufferingWriter_WritesTheTurnToTheTranscript()
+    {
+        var manager = _root.Manager(writer: new SessionWriterOptions { FlushEachLine = false, BufferSize = 1 << 20 });
+        await using var session = await manager.CreateAsync(cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "buffered"), cancellationToken: Ct);
+        Assert.Empty((await SessionReader.ReadAsync(session.TranscriptPath!, Ct)).Messages);
+
+        await session.CommitTurnAsync(Ct);
+
+        Assert.Equal(["buffered"], Conversations.Texts((await SessionReader.ReadAsync(session.TranscriptPath!, Ct)).Messages));
+        Assert.Equal(1, Assert.Single(IndexFile(manager)).MessageCount);
+    }
+
+    [Fact]
+    public async Task OpenAsync_WhenTheStartLineIsDamaged_ResumesWithTheRestAndAppendsAfterIt()
+    {
+        var manager = _root.Manager();
+        string id;
+        await using (var session = await manager.CreateAsync(cancellationToken: Ct))
+        {
+            id = session.Id;
+        }
+        // The start event was the only line; a disk error turned it into garbage.
+        var path = manager.GetTranscriptPath(id);
+        await File.WriteAllTextAsync(path, "{\"type\":\"event\", garbage}\n", Ct);
+
+        await using var resumed = await manager.OpenAsync(id, Ct);
+        Assert.Empty(resumed.Entries);
+        Assert.Null(resumed.ForkedFrom);
+        var first = await resumed.AppendMessageAsync(new ChatMessage(ChatRole.User, "still works"), cancellationToken: Ct);
+
+        Assert.Null(first.ParentUuid);
+        Assert.Equal(["still works"], Conversations.Texts((await SessionReader.ReadAsync(path, Ct)).Messages));
+    }
 }
