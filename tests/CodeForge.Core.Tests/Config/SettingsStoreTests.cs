@@ -1,4 +1,5 @@
 using CodeForge.Core.Config;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CodeForge.Core.Tests.Config;
 
@@ -326,5 +327,89 @@ public sealed class SettingsStoreTests : IDisposable
     public void Constructor_WithoutLocations_ThrowsNamingThem()
     {
         Assert.Equal("locations", Assert.Throws<ArgumentNullException>(() => new SettingsStore(null!)).ParamName);
+    }
+
+    /// <summary>A fake clock whose timers report when they are armed (so a test knows the debounce has started).</summary>
+    private sealed class ArmingTimeProvider : FakeTimeProvider
+    {
+        private readonly TaskCompletionSource _armed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Armed => _armed.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            new Arming(base.CreateTimer(callback, state, dueTime, period), _armed);
+
+        private sealed class Arming(ITimer inner, TaskCompletionSource armed) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                var changed = inner.Change(dueTime, period);
+                if (dueTime != Timeout.InfiniteTimeSpan)
+                {
+                    armed.TrySetResult();
+                }
+                return changed;
+            }
+
+            public void Dispose() => inner.Dispose();
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task StartWatching_WithADebounce_ReloadsOnlyOnceTheFilesHaveBeenQuietForIt()
+    {
+        var path = Path.Combine(Project, ".forge", "settings.json");
+        Write(path, """{"model": "before"}""");
+        var time = new ArmingTimeProvider();
+        using var store = new SettingsStore(Locations, null, time);
+        store.StartWatching(TimeSpan.FromSeconds(5));
+        store.StartWatching(TimeSpan.FromSeconds(5)); // a second call changes nothing
+
+        await File.WriteAllTextAsync(path, """{"model": "after"}""", TestContext.Current.CancellationToken); // rewritten in place, as most editors do
+        await time.Armed.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+
+        Assert.Equal((1L, "before"), (store.Current.Version, store.Current.Settings.Model));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal("after", store.Current.Settings.Model);
+        Assert.True(store.Current.Version > 1);
+    }
+
+    [Fact]
+    public async Task StartWatching_WhenAnAlsoWatchedFileChanges_Reloads()
+    {
+        Directory.CreateDirectory(Project);
+        var mcp = Path.Combine(Project, ".mcp.json");
+        await File.WriteAllTextAsync(mcp, "{}", TestContext.Current.CancellationToken);
+        using var store = new SettingsStore(Locations with { AlsoWatched = [mcp] });
+        var reloaded = new TaskCompletionSource<SettingsSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Changed += s => reloaded.TrySetResult(s);
+        store.StartWatching(TimeSpan.Zero);
+
+        await File.WriteAllTextAsync(mcp, """{"mcpServers": {}}""", TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, (await reloaded.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken)).Version);
+    }
+
+    [Fact]
+    public async Task StartWatching_WhenASettingsFileIsDeleted_ReloadsWithoutIt()
+    {
+        var path = Path.Combine(Project, ".forge", "settings.json");
+        Write(path, """{"model": "gone soon"}""");
+        using var store = new SettingsStore(Locations);
+        var reloaded = new TaskCompletionSource<SettingsSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Changed += s =>
+        {
+            if (s.Settings.Model is null)
+            {
+                reloaded.TrySetResult(s);
+            }
+        };
+        store.StartWatching(TimeSpan.Zero);
+
+        File.Delete(path);
+
+        Assert.Empty((await reloaded.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken)).Files);
     }
 }

@@ -671,4 +671,42 @@ public sealed class WebCacheTests : IDisposable
 
         Assert.NotNull(cache.Get(Key("a")));
     }
+
+    [Theory]
+    [InlineData("Url")]
+    [InlineData("FinalUrl")]
+    [InlineData("ContentType")]
+    [InlineData("Content")]
+    [InlineData("Headers")]
+    [InlineData("Encoding")]
+    public void Set_WhenAnyRequiredFieldIsNull_RefusesTheResponseAndStoresNothing(string field)
+    {
+        var page = Page("a", "content");
+        var broken = field switch
+        {
+            "Url" => page with { Url = null! },
+            "FinalUrl" => page with { FinalUrl = null! },
+            "ContentType" => page with { ContentType = null! },
+            "Content" => page with { Content = null! },
+            "Headers" => page with { Headers = null! },
+            _ => page with { Encoding = null! },
+        };
+        var cache = DiskCache();
+
+        var ex = Assert.Throws<ArgumentException>(() => cache.Set(Key("a"), broken));
+
+        Assert.Equal("response", ex.ParamName);
+        Assert.Equal(0, cache.Count);
+        Assert.False(File.Exists(FileOf("a")));
+    }
+
+    [Fact]
+    public void GetSetDelete_WhenTheKeyIsNull_ThrowArgumentNullException()
+    {
+        var cache = DiskCache();
+
+        Assert.Throws<ArgumentNullException>(() => cache.Get(null!));
+        Assert.Throws<ArgumentNullException>(() => cache.Set(null!, Page("a", "c")));
+        Assert.Throws<ArgumentNullException>(() => cache.Delete(null!));
+    }
 }
