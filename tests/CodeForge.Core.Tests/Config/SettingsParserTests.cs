@@ -181,7 +181,9 @@ public sealed class SettingsParserTests
     {
         var (_, diagnostics) = SettingsParser.Parse(json, Source);
 
-        Assert.Equal($"/repo/.forge/settings.json:1: {expected}", Assert.Single(diagnostics).ToString());
+        var d = Assert.Single(diagnostics);
+        Assert.Equal($"/repo/.forge/settings.json:1: {expected}", d.ToString());
+        Assert.False(SettingsParser.IsWholeFileProblem(d)); // only this key is dropped, the rest of the file applies
     }
 
     [Fact]
@@ -218,7 +220,16 @@ public sealed class SettingsParserTests
     [Fact]
     public void Parse_KnownKeysOfClaudeCodeThatForgeIgnores_GiveNoWarning()
     {
-        var (_, diagnostics) = SettingsParser.Parse("""{"$schema": "x", "theme": "dark", "apiKeyHelper": "h", "verbose": true}""", Source);
+        string[] keys =
+        [
+            "$schema", "apiKeyHelper", "includeCoAuthoredBy", "forceLoginMethod", "spinnerTipsEnabled",
+            "enableAllProjectMcpServers", "enabledMcpjsonServers", "disabledMcpjsonServers", "extraKnownMarketplaces",
+            "theme", "verbose", "companyAnnouncements", "awsAuthRefresh", "awsCredentialExport", "attribution",
+            "skipWebFetchPreflight", "disableAllHooks", "subagentStatusLine", "agent", "trustAllWorkspaces",
+        ];
+        var json = "{" + string.Join(", ", keys.Select(k => $"\"{k}\": null")) + "}";
+
+        var (_, diagnostics) = SettingsParser.Parse(json, Source);
 
         Assert.Empty(diagnostics);
     }
@@ -242,5 +253,20 @@ public sealed class SettingsParserTests
         {
             directory.Delete();
         }
+    }
+
+    [Fact]
+    public void Parse_WhenBypassModeIsDisabled_AcceptsItWithoutAProblem()
+    {
+        var (f, diagnostics) = SettingsParser.Parse("""{"permissions": {"disableBypassPermissionsMode": "disable"}}""", Source);
+
+        Assert.Empty(diagnostics);
+        Assert.True(f.DisableBypassPermissionsMode);
+    }
+
+    [Fact]
+    public void IsWholeFileProblem_OfNull_Throws()
+    {
+        Assert.Throws<ArgumentNullException>(() => SettingsParser.IsWholeFileProblem(null!));
     }
 }

@@ -299,6 +299,9 @@ public sealed class SessionTests : IDisposable
 
         Assert.Equal(["buffered"], Conversations.Texts((await SessionReader.ReadAsync(session.TranscriptPath!, Ct)).Messages));
         Assert.Equal(1, Assert.Single(IndexFile(manager)).MessageCount);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.Assistant, "second turn"), cancellationToken: Ct);
+        await session.CommitTurnAsync(Ct);
+        Assert.Equal(["buffered", "second turn"], Conversations.Texts((await SessionReader.ReadAsync(session.TranscriptPath!, Ct)).Messages));
     }
 
     [Fact]

@@ -280,4 +280,17 @@ public sealed class SessionWriterTests : IDisposable
         Assert.Throws<ArgumentException>(() => SessionWriter.OpenExisting(PathOf(_id), id));
         Assert.False(File.Exists(PathOf(_id)));
     }
+
+    [Fact]
+    public void Dispose_Synchronously_IsIdempotentAndReleasesTheSession()
+    {
+        var path = PathOf(_id);
+        var writer = SessionWriter.Create(path, _id);
+
+        writer.Dispose();
+        writer.Dispose();
+
+        using var reopened = SessionWriter.OpenExisting(path, _id);
+        Assert.Equal(0, reopened.Length);
+    }
 }
