@@ -237,4 +237,213 @@ public sealed class LiveSettingsTests : IDisposable
         Assert.True(seen.Zip(seen.Skip(1)).All(p => p.First < p.Second), $"the slow part applied versions {string.Join(", ", seen)}");
         Assert.Equal(store.Current.Version, live.SlowAppliedVersion);
     }
+
+    private static readonly TimeSpan Watchdog = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task Start_WatchesTheFiles_SoAnEditAppliesWithoutAnExplicitReload()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Write("""{"model": "a"}""");
+        using var store = new SettingsStore(Locations);
+        var (applier, _) = ModelApplier();
+        await using var live = new LiveSettings(store, [applier]);
+        var applied = new TaskCompletionSource<SettingsChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var failures = new ConcurrentQueue<Exception>();
+        live.ApplyFailed += failures.Enqueue;
+        live.Changed += c =>
+        {
+            if (live.Applied.Settings.Model == "edited")
+            {
+                applied.TrySetResult(c);
+            }
+        };
+
+        live.Start(TimeSpan.Zero);
+        Assert.Empty(failures); // every settings directory could be watched
+        Write("""{"model": "edited"}""");
+
+        var change = await applied.Task.WaitAsync(Watchdog, ct);
+        Assert.Equal(["model"], change.Changed);
+        Assert.False(live.StartApplying());
+    }
+
+    [Fact]
+    public async Task StartApplying_AppliesAReloadThatHappenedBeforeItWasCalled()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Write("""{"model": "a"}""");
+        using var store = new SettingsStore(Locations);
+        var calls = new ConcurrentQueue<(long Before, long Next)>();
+        await using var live = new LiveSettings(store, [(before, next, change) =>
+        {
+            calls.Enqueue((before.Version, next.Version));
+            if (before.Settings.Model != next.Settings.Model)
+            {
+                change.Changed("model");
+            }
+        }]);
+        var announced = new TaskCompletionSource<SettingsChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        live.Changed += c => announced.TrySetResult(c);
+
+        Write("""{"model": "b"}""");
+        var version = store.Reload().Version;
+        Assert.True(live.StartApplying());
+
+        var change = await announced.Task.WaitAsync(Watchdog, ct);
+        Assert.Equal(version, change.Version);
+        Assert.Equal("b", live.Applied.Settings.Model);
+        // Each version applied once, from the one in force: the start-up version itself is never applied again.
+        Assert.Equal([(1L, version)], calls);
+    }
+
+    [Fact]
+    public async Task ChangeUnderGateAsync_WaitsForTheDecisionsHoldingTheGateAndKeepsTheVersion()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var store = new SettingsStore(Locations);
+        await using var live = new LiveSettings(store, []);
+        var published = 0;
+        var lease = await live.Gate.EnterAsync(ct);
+
+        var change = live.ChangeUnderGateAsync(() => Interlocked.Increment(ref published));
+
+        Assert.Equal(0, Volatile.Read(ref published)); // a decision still runs on what it saw
+        lease.Dispose();
+        await change.WaitAsync(Watchdog, ct);
+        Assert.Equal(1, Volatile.Read(ref published));
+        await live.ChangeUnderGateAsync(() => Interlocked.Increment(ref published)).WaitAsync(Watchdog, ct);
+        Assert.Equal(2, Volatile.Read(ref published));
+        using var next = await live.Gate.EnterAsync(ct).AsTask().WaitAsync(Watchdog, ct);
+        Assert.Equal(store.Current.Version, next.Version);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_CancelsASlowApplyInProgressWithoutCountingItApplied()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Write("""{"model": "a"}""");
+        using var store = new SettingsStore(Locations);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var live = new LiveSettings(store, [], async (next, token) =>
+        {
+            entered.TrySetResult();
+            try
+            {
+                await new TaskCompletionSource().Task.WaitAsync(token); // a server that never answers
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.TrySetResult();
+                throw;
+            }
+            return null;
+        });
+        live.StartApplying();
+        Write("""{"model": "b"}""");
+        store.Reload();
+        await entered.Task.WaitAsync(Watchdog, ct);
+
+        await live.DisposeAsync().AsTask().WaitAsync(Watchdog, ct);
+        await live.DisposeAsync().AsTask().WaitAsync(Watchdog, ct);
+
+        Assert.True(cancelled.Task.IsCompleted);
+        Assert.Equal(1, live.SlowAppliedVersion);
+    }
+
+    [Fact]
+    public async Task Reload_WhenTheSlowApplierThrows_ReportsItAndGoesOnWithTheNextVersion()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Write("""{"model": "a"}""");
+        using var store = new SettingsStore(Locations);
+        var calls = 0;
+        await using var live = new LiveSettings(store, [], (next, _) => Interlocked.Increment(ref calls) == 1
+            ? throw new InvalidOperationException("server set broken")
+            : Task.FromResult<SettingsChange?>(new SettingsChange(next.Version, ["mcp"], [])));
+        var failed = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var announced = new TaskCompletionSource<SettingsChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        live.ApplyFailed += ex => failed.TrySetResult(ex);
+        live.Changed += c => announced.TrySetResult(c);
+        live.StartApplying();
+
+        store.Reload();
+        Assert.Equal("server set broken", (await failed.Task.WaitAsync(Watchdog, ct)).Message);
+        var second = store.Reload().Version;
+
+        Assert.Equal(second, (await announced.Task.WaitAsync(Watchdog, ct)).Version);
+        Assert.Equal(second, live.SlowAppliedVersion);
+    }
+
+    [Fact]
+    public async Task StartApplying_ThenReload_AppliesOnlyTheNewVersion()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var store = new SettingsStore(Locations);
+        var calls = new ConcurrentQueue<(long Before, long Next)>();
+        await using var live = new LiveSettings(store, [(before, next, change) =>
+        {
+            calls.Enqueue((before.Version, next.Version));
+            change.Changed("model");
+        }]);
+        var announced = new TaskCompletionSource<SettingsChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        live.Changed += c => announced.TrySetResult(c);
+        Assert.True(live.StartApplying());
+
+        var version = store.Reload().Version;
+
+        Assert.Equal(version, (await announced.Task.WaitAsync(Watchdog, ct)).Version);
+        Assert.Equal([(1L, version)], calls);
+    }
+
+    [Fact]
+    public async Task Reload_WhenAChangedHandlerThrows_ReportsItThroughApplyFailed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Write("""{"model": "a"}""");
+        using var store = new SettingsStore(Locations);
+        var (applier, _) = ModelApplier();
+        await using var live = new LiveSettings(store, [applier]);
+        var failed = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        live.Changed += _ => throw new InvalidOperationException("front end broke");
+        live.ApplyFailed += ex => failed.TrySetResult(ex);
+        live.StartApplying();
+
+        Write("""{"model": "b"}""");
+        store.Reload();
+
+        Assert.Equal("front end broke", (await failed.Task.WaitAsync(Watchdog, ct)).Message);
+    }
+
+    [Fact]
+    public void Constructor_AndStaticHelpers_RejectNullArguments()
+    {
+        using var store = new SettingsStore(Locations);
+
+        Assert.Equal("store", Assert.Throws<ArgumentNullException>(() => new LiveSettings(null!, [])).ParamName);
+        Assert.Equal("appliers", Assert.Throws<ArgumentNullException>(() => new LiveSettings(store, null!)).ParamName);
+        Assert.Throws<ArgumentNullException>(() => LiveSettings.Problems(null!));
+    }
+
+    [Fact]
+    public async Task ChangeUnderGateAsync_WithoutAnAction_Throws()
+    {
+        using var store = new SettingsStore(Locations);
+        await using var live = new LiveSettings(store, []);
+
+        await Assert.ThrowsAsync<ArgumentNullException>(() => live.ChangeUnderGateAsync(null!));
+    }
+
+    [Fact]
+    public void SettingsChangeBuilder_RecordsEachPartOnceInFirstNamedOrder()
+    {
+        var change = new SettingsChangeBuilder();
+
+        change.Changed("hooks");
+        change.Changed("model");
+        change.Changed("hooks");
+
+        Assert.Equal(["hooks", "model"], change.Parts);
+    }
 }

@@ -92,6 +92,33 @@ public sealed class SettingsGateTests
         var gate = new SettingsGate();
         await gate.EnterChangeAsync();
 
-        await Assert.ThrowsAsync<InvalidOperationException>(gate.EnterChangeAsync);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(gate.EnterChangeAsync);
+        Assert.Equal("A settings change is already in progress (the gate has one writer).", ex.Message);
+    }
+
+    [Fact]
+    public void CompleteChange_WithoutAChangeInProgress_ThrowsAndKeepsTheVersion()
+    {
+        var gate = new SettingsGate(4);
+
+        var ex = Assert.Throws<InvalidOperationException>(() => gate.CompleteChange(5));
+
+        Assert.Equal("No settings change is in progress.", ex.Message);
+        Assert.Equal(4, gate.Version);
+    }
+
+    [Fact]
+    public async Task EnterAsync_WithAnUncancellableTokenWhileAChangeIsPending_WaitsForIt()
+    {
+        var gate = new SettingsGate();
+        var ct = TestContext.Current.CancellationToken;
+        await gate.EnterChangeAsync();
+
+        var late = gate.EnterAsync(CancellationToken.None).AsTask();
+        Assert.False(late.IsCompleted);
+        gate.CompleteChange(2);
+
+        using var lease = await late.WaitAsync(TimeSpan.FromMinutes(2), ct);
+        Assert.Equal(2, lease.Version);
     }
 }

@@ -1,4 +1,5 @@
 using CodeForge.Core.Config;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CodeForge.Core.Tests.Config;
 
@@ -190,5 +191,225 @@ public sealed class SettingsStoreTests : IDisposable
 
         var snapshot = await changed.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
         Assert.Equal("later", snapshot.Settings.Model);
+    }
+
+    [Fact]
+    public void Reload_EachReloadPublishesTheNextVersionAndNotifiesItOnceInOrder()
+    {
+        using var store = new SettingsStore(Locations);
+        var notified = new List<long>();
+        store.Changed += s => notified.Add(s.Version);
+
+        var versions = Enumerable.Range(0, 3).Select(_ => store.Reload().Version).ToList();
+
+        Assert.Equal([2L, 3L, 4L], versions);
+        Assert.Equal(versions, notified);
+        Assert.Equal(4, store.Current.Version);
+    }
+
+    [Fact]
+    public void Reload_WhenAChangedHandlerReloads_NotifiesBothVersionsInOrder()
+    {
+        var path = Path.Combine(Project, ".forge", "settings.json");
+        Write(path, """{"model": "one"}""");
+        using var store = new SettingsStore(Locations);
+        var notified = new List<(long, string?)>();
+        store.Changed += s =>
+        {
+            notified.Add((s.Version, s.Settings.Model));
+            if (s.Version == 2)
+            {
+                Write(path, """{"model": "three"}""");
+                store.Reload();
+            }
+        };
+
+        Write(path, """{"model": "two"}""");
+        store.Reload();
+
+        Assert.Equal([(2L, "two"), (3L, "three")], notified);
+        Assert.Equal((3L, "three"), (store.Current.Version, store.Current.Settings.Model));
+    }
+
+    [Fact]
+    public void Reload_WhenAFileIsDeletedAndThenWrittenBroken_KeepsNoneOfItsOldContent()
+    {
+        var path = Path.Combine(Project, ".forge", "settings.json");
+        Write(path, """{"model": "old"}""");
+        using var store = new SettingsStore(Locations);
+        File.Delete(path);
+        store.Reload();
+
+        Write(path, "{ broken");
+        var snapshot = store.Reload();
+
+        Assert.Null(snapshot.Settings.Model);
+        Assert.Empty(snapshot.Files);
+        var error = Assert.Single(snapshot.Diagnostics);
+        Assert.True(error.IsError);
+        Assert.Equal(path, error.Source.Path);
+    }
+
+    [Fact]
+    public void Current_WhenAFileWasNeverGood_ReportsItWithoutALastGoodNote()
+    {
+        var path = Path.Combine(Project, ".forge", "settings.json");
+        Write(path, "[]");
+
+        using var store = new SettingsStore(Locations);
+
+        var error = Assert.Single(store.Current.Diagnostics);
+        Assert.Equal($"{path}: error: expected a JSON object at the top level, found an array; the file was ignored", error.ToString());
+        Assert.Empty(store.Current.Files);
+    }
+
+    [Fact]
+    public void Reload_WhenAFileBreaks_TheLastGoodNoteIsAWarningOnTheErrorsLine()
+    {
+        var path = Path.Combine(Project, ".forge", "settings.json");
+        Write(path, """{"model": "good"}""");
+        using var store = new SettingsStore(Locations);
+
+        Write(path, "{\n\n  \"model\": ]\n}");
+        var snapshot = store.Reload();
+
+        Assert.Equal(2, snapshot.Diagnostics.Length);
+        var note = snapshot.Diagnostics[1];
+        Assert.Equal(
+            $"{path}:3: warning: the last good settings of this file stay in effect until it is fixed",
+            note.ToString());
+        Assert.Equal(3, snapshot.Diagnostics[0].Line);
+        Assert.Equal([snapshot.Diagnostics[0], note], LiveSettings.Problems(snapshot));
+    }
+
+    [Fact]
+    public void Constructor_WithAFilter_MergesAndListsTheFilteredContent()
+    {
+        var path = Path.Combine(Project, ".forge", "settings.json");
+        Write(path, """{"model": "project", "permissions": {"allow": ["Bash(ls)"]}}""");
+        Write(Path.Combine(Home, ".forge", "settings.json"), """{"permissions": {"allow": ["Read"]}}""");
+
+        using var store = new SettingsStore(Locations, null, null,
+            content => content.Source.Scope == SettingsScope.Project
+                ? content with { Fragment = content.Fragment with { Allow = [] } }
+                : content);
+
+        Assert.Equal("project", store.Current.Settings.Model);
+        Assert.Equal(["Read"], store.Current.Settings.Allow.Select(r => r.Text));
+        Assert.Empty(Assert.Single(store.Current.Files, f => f.Source.Path == path).Fragment.Allow);
+    }
+
+    [Fact]
+    public void Reload_WithAFilter_FiltersTheLastGoodContentOfABrokenFileToo()
+    {
+        var path = Path.Combine(Project, ".forge", "settings.json");
+        Write(path, """{"model": "project", "permissions": {"allow": ["Bash(ls)"]}}""");
+        using var store = new SettingsStore(Locations, null, null,
+            content => content with { Fragment = content.Fragment with { Allow = [] } });
+
+        Write(path, "{ broken");
+        var snapshot = store.Reload();
+
+        Assert.Equal("project", snapshot.Settings.Model);
+        Assert.Empty(snapshot.Settings.Allow);
+    }
+
+    [Fact]
+    public void StartWatching_AfterDispose_Throws()
+    {
+        var store = new SettingsStore(Locations);
+        store.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => store.StartWatching(TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void Constructor_WithoutLocations_ThrowsNamingThem()
+    {
+        Assert.Equal("locations", Assert.Throws<ArgumentNullException>(() => new SettingsStore(null!)).ParamName);
+    }
+
+    /// <summary>A fake clock whose timers report when they are armed (so a test knows the debounce has started).</summary>
+    private sealed class ArmingTimeProvider : FakeTimeProvider
+    {
+        private readonly TaskCompletionSource _armed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Armed => _armed.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            new Arming(base.CreateTimer(callback, state, dueTime, period), _armed);
+
+        private sealed class Arming(ITimer inner, TaskCompletionSource armed) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                var changed = inner.Change(dueTime, period);
+                if (dueTime != Timeout.InfiniteTimeSpan)
+                {
+                    armed.TrySetResult();
+                }
+                return changed;
+            }
+
+            public void Dispose() => inner.Dispose();
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task StartWatching_WithADebounce_ReloadsOnlyOnceTheFilesHaveBeenQuietForIt()
+    {
+        var path = Path.Combine(Project, ".forge", "settings.json");
+        Write(path, """{"model": "before"}""");
+        var time = new ArmingTimeProvider();
+        using var store = new SettingsStore(Locations, null, time);
+        store.StartWatching(TimeSpan.FromSeconds(5));
+        store.StartWatching(TimeSpan.FromSeconds(5)); // a second call changes nothing
+
+        await File.WriteAllTextAsync(path, """{"model": "after"}""", TestContext.Current.CancellationToken); // rewritten in place, as most editors do
+        await time.Armed.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+
+        Assert.Equal((1L, "before"), (store.Current.Version, store.Current.Settings.Model));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal("after", store.Current.Settings.Model);
+        Assert.True(store.Current.Version > 1);
+    }
+
+    [Fact]
+    public async Task StartWatching_WhenAnAlsoWatchedFileChanges_Reloads()
+    {
+        Directory.CreateDirectory(Project);
+        var mcp = Path.Combine(Project, ".mcp.json");
+        await File.WriteAllTextAsync(mcp, "{}", TestContext.Current.CancellationToken);
+        using var store = new SettingsStore(Locations with { AlsoWatched = [mcp] });
+        var reloaded = new TaskCompletionSource<SettingsSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Changed += s => reloaded.TrySetResult(s);
+        store.StartWatching(TimeSpan.Zero);
+
+        await File.WriteAllTextAsync(mcp, """{"mcpServers": {}}""", TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, (await reloaded.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken)).Version);
+    }
+
+    [Fact]
+    public async Task StartWatching_WhenASettingsFileIsDeleted_ReloadsWithoutIt()
+    {
+        var path = Path.Combine(Project, ".forge", "settings.json");
+        Write(path, """{"model": "gone soon"}""");
+        using var store = new SettingsStore(Locations);
+        var reloaded = new TaskCompletionSource<SettingsSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Changed += s =>
+        {
+            if (s.Settings.Model is null)
+            {
+                reloaded.TrySetResult(s);
+            }
+        };
+        store.StartWatching(TimeSpan.Zero);
+
+        File.Delete(path);
+
+        Assert.Empty((await reloaded.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken)).Files);
     }
 }

@@ -32,6 +32,67 @@ public sealed class SettingsTests
         Assert.Empty(s.Allow);
     }
 
+    private static SettingsFragment Scalars(string tag, int number, bool flag) => SettingsFragment.Empty with
+    {
+        Model = "model-" + tag,
+        Provider = "provider-" + tag,
+        DefaultMode = "mode-" + tag,
+        StatusLine = System.Text.Json.JsonSerializer.SerializeToElement(tag),
+        CleanupPeriodDays = number,
+        Effort = "effort-" + tag,
+        MaxThinkingTokens = number,
+        AlwaysThinkingEnabled = flag,
+        OutputStyle = "style-" + tag,
+        OpenAIApi = "api-" + tag,
+    };
+
+    private static object[] ScalarsOf(Settings s) =>
+        [s.Model!, s.Provider!, s.DefaultMode, s.StatusLine!.Value.GetString()!, s.CleanupPeriodDays, s.Effort!, s.MaxThinkingTokens!,
+            s.AlwaysThinkingEnabled!, s.OutputStyle!, s.OpenAIApi!];
+
+    [Fact]
+    public void Merge_EveryScalarSetByAHigherLayerWinsAndALayerThatSetsNothingKeepsIt()
+    {
+        var s = Settings.Merge([Scalars("low", 1, false), Scalars("high", 2, true), SettingsFragment.Empty]);
+
+        Assert.Equal(["model-high", "provider-high", "mode-high", "high", 2, "effort-high", 2, true, "style-high", "api-high"], ScalarsOf(s));
+    }
+
+    [Fact]
+    public void Merge_DisablingBypassModeInAnyLayerSticks()
+    {
+        var on = SettingsFragment.Empty with { DisableBypassPermissionsMode = true };
+
+        Assert.True(Settings.Merge([on, SettingsFragment.Empty]).DisableBypassPermissionsMode);
+        Assert.True(Settings.Merge([SettingsFragment.Empty, on]).DisableBypassPermissionsMode);
+        Assert.False(Settings.Merge([SettingsFragment.Empty]).DisableBypassPermissionsMode);
+    }
+
+    [Fact]
+    public void Merge_AddsDirectoriesOncePluginsByKeyAndHookGroupsInLayerOrder()
+    {
+        var groupA = System.Text.Json.JsonSerializer.SerializeToElement("a");
+        var groupB = System.Text.Json.JsonSerializer.SerializeToElement("b");
+        var low = SettingsFragment.Empty with
+        {
+            AdditionalDirectories = ["/x", "/y"],
+            EnabledPlugins = ImmutableDictionary<string, bool>.Empty.Add("p@m", true).Add("q@m", true),
+            Hooks = ImmutableDictionary<string, ImmutableArray<System.Text.Json.JsonElement>>.Empty.Add("Stop", [groupA]),
+        };
+        var high = SettingsFragment.Empty with
+        {
+            AdditionalDirectories = ["/y", "/z"],
+            EnabledPlugins = ImmutableDictionary<string, bool>.Empty.Add("p@m", false),
+            Hooks = ImmutableDictionary<string, ImmutableArray<System.Text.Json.JsonElement>>.Empty.Add("Stop", [groupB]),
+        };
+
+        var s = Settings.Merge([low, high]);
+
+        Assert.Equal(["/x", "/y", "/z"], s.AdditionalDirectories);
+        Assert.Equal((false, true), (s.EnabledPlugins["p@m"], s.EnabledPlugins["q@m"]));
+        Assert.Equal(["a", "b"], s.Hooks["Stop"].Select(g => g.GetString()));
+    }
+
     private static ImmutableDictionary<string, string> Env(params (string K, string V)[] pairs) =>
         pairs.ToDictionary(p => p.K, p => p.V).ToImmutableDictionary();
 }

@@ -123,4 +123,15 @@ public sealed class SessionConversationTests
         Assert.Equal(["second summary", "c"], Conversations.Texts(SessionConversation.BuildEffective(entries)));
         Assert.Equal(["a", "b", "c"], Conversations.Texts(SessionConversation.Build(entries)));
     }
+
+    [Fact]
+    public void BuildEffective_WhenTheBoundaryIsTheFirstEntry_StartsFromItsSummary()
+    {
+        var boundary = Event(SessionEntry.CompactBoundarySubtype) with { Summary = "what came before" };
+        var after = Entry(SessionEntryType.User, new ChatMessage(ChatRole.User, "next"));
+
+        var effective = SessionConversation.BuildEffective([boundary, after]);
+
+        Assert.Equal(["what came before", "next"], Conversations.Texts(effective));
+    }
 }

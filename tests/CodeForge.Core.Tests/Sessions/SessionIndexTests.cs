@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CodeForge.Core.Sessions;
 using Microsoft.Extensions.AI;
 
@@ -125,5 +126,139 @@ public sealed class SessionIndexTests : IDisposable
 
         Assert.Equal("real title", Assert.Single(index.Rebuild()).Title);
         Assert.Equal("real title", Assert.Single(index.List()).Title);
+    }
+
+    private static string IndexPathOf(SessionManager manager) => Path.Combine(manager.ProjectDirectory, SessionPaths.IndexFileName);
+
+    private static IReadOnlyList<SessionSummary> IndexFile(SessionManager manager) =>
+        JsonSerializer.Deserialize(File.ReadAllBytes(IndexPathOf(manager)), SessionJsonContext.Default.SessionIndexFile)!.Sessions;
+
+    [Fact]
+    public async Task List_WhileAnotherProcessIsReadingTheIndex_StillReadsIt()
+    {
+        var manager = _root.Manager();
+        await using (var s = await manager.CreateAsync(cancellationToken: Ct))
+        {
+            await s.AppendMessageAsync(new ChatMessage(ChatRole.User, "listed"), cancellationToken: Ct);
+        }
+        // Another forge listing at the same moment holds the index open for reading, as List itself does.
+        using var otherReader = new FileStream(IndexPathOf(manager), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+        Assert.Equal("listed", Assert.Single(new SessionIndex(manager.ProjectDirectory).List()).Title);
+    }
+
+    [Fact]
+    public async Task Upsert_WritesAnIndexReadableOnlyByItsOwner()
+    {
+        var manager = _root.Manager();
+        await using var session = await manager.CreateAsync(cancellationToken: Ct);
+
+        new SessionIndex(manager.ProjectDirectory).Upsert(session.GetSummary());
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(IndexPathOf(manager)));
+        }
+    }
+
+    [Fact]
+    public async Task List_WhenTheIndexIsCurrent_DoesNotRewriteIt()
+    {
+        var manager = _root.Manager();
+        await using (await manager.CreateAsync(cancellationToken: Ct))
+        {
+        }
+        // A field this version does not know: a rewrite of the index would drop it.
+        var path = IndexPathOf(manager);
+        var marked = (await File.ReadAllTextAsync(path, Ct)).Replace("{\"version\":1,", "{\"version\":1,\"writtenBy\":\"another forge\",", StringComparison.Ordinal);
+        Assert.Contains("writtenBy", marked, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(path, marked, Ct);
+
+        Assert.Single(new SessionIndex(manager.ProjectDirectory).List());
+
+        Assert.Equal(marked, await File.ReadAllTextAsync(path, Ct));
+    }
+
+    [Fact]
+    public async Task List_WhenATranscriptGrewSinceItsSummary_WritesTheRepairedSummaryBack()
+    {
+        var manager = _root.Manager();
+        string id;
+        await using (var s = await manager.CreateAsync(cancellationToken: Ct))
+        {
+            id = s.Id;
+        }
+        // Another process appended (and crashed before updating the index).
+        var line = SessionJson.ToLine(new SessionEntry(SessionEntryType.User, Guid.NewGuid().ToString("D"), null, id, _root.Time.GetUtcNow())
+        {
+            Message = new ChatMessage(ChatRole.User, "appended elsewhere"),
+        });
+        await using (var stream = new FileStream(manager.GetTranscriptPath(id), FileMode.Append))
+        {
+            await stream.WriteAsync(line, Ct);
+        }
+
+        Assert.Equal("appended elsewhere", Assert.Single(new SessionIndex(manager.ProjectDirectory).List()).Title);
+
+        var written = Assert.Single(IndexFile(manager));
+        Assert.Equal(("appended elsewhere", 1), (written.Title, written.MessageCount));
+        Assert.Equal(new FileInfo(manager.GetTranscriptPath(id)).Length, written.FileLength);
+    }
+
+    [Fact]
+    public async Task List_WhenTheIndexIsCorruptAndNoTranscriptIsLeft_RewritesItEmpty()
+    {
+        var manager = _root.Manager();
+        var session = await manager.CreateAsync(cancellationToken: Ct);
+        await session.DisposeAsync();
+        File.Delete(session.TranscriptPath!);
+        await File.WriteAllTextAsync(IndexPathOf(manager), "{\"version\":1,\"sess", Ct);
+
+        Assert.Empty(new SessionIndex(manager.ProjectDirectory).List());
+
+        Assert.Empty(IndexFile(manager));
+    }
+
+    [Fact]
+    public async Task List_WhenTheIndexHoldsNullOrForeignEntries_IgnoresThem()
+    {
+        var manager = _root.Manager();
+        await using (var s = await manager.CreateAsync(cancellationToken: Ct))
+        {
+            await s.AppendMessageAsync(new ChatMessage(ChatRole.User, "real"), cancellationToken: Ct);
+        }
+        var path = IndexPathOf(manager);
+        var text = await File.ReadAllTextAsync(path, Ct);
+        await File.WriteAllTextAsync(path, text.Replace("\"sessions\":[", "\"sessions\":[null,{\"sessionId\":\"../../etc\",\"fileLength\":1},", StringComparison.Ordinal), Ct);
+
+        var listed = new SessionIndex(manager.ProjectDirectory).List();
+
+        Assert.Equal("real", Assert.Single(listed).Title);
+    }
+
+    [Fact]
+    public async Task List_OfATranscriptWithNoReadableEntry_TakesItsTimesFromTheClock()
+    {
+        var manager = _root.Manager();
+        string id;
+        await using (var s = await manager.CreateAsync(cancellationToken: Ct))
+        {
+            id = s.Id;
+        }
+        await File.WriteAllTextAsync(manager.GetTranscriptPath(id), "not json\n", Ct);
+        _root.Time.Advance(TimeSpan.FromHours(1));
+
+        var summary = Assert.Single(new SessionIndex(manager.ProjectDirectory, _root.Time).List());
+
+        Assert.Equal((id, 0), (summary.SessionId, summary.MessageCount));
+        Assert.Equal(_root.Time.GetUtcNow(), summary.Created);
+        Assert.Equal(_root.Time.GetUtcNow(), summary.Updated);
+    }
+
+    [Fact]
+    public void Upsert_OfNull_ThrowsArgumentNull()
+    {
+        Assert.Throws<ArgumentNullException>(() => new SessionIndex(_root.Path).Upsert(null!));
+        Assert.Throws<ArgumentException>(() => new SessionIndex(" "));
     }
 }

@@ -350,4 +350,37 @@ public sealed class SessionManagerTests : IDisposable
         Assert.Single(Directory.GetFiles(manager.ProjectDirectory, "*.jsonl"));
         Assert.Equal(["saved"], Conversations.Texts(fork.Messages));
     }
+
+    [Fact]
+    public async Task OpenAsync_WhenCancelledWhileLoading_LeavesTheSessionUnlocked()
+    {
+        var manager = _root.Manager();
+        string id;
+        await using (var s = await manager.CreateAsync(cancellationToken: Ct))
+        {
+            id = s.Id;
+        }
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => manager.OpenAsync(id, cancelled.Token));
+
+        await using var reopened = await manager.OpenAsync(id, Ct);
+        Assert.Equal(id, reopened.Id);
+    }
+
+    [Fact]
+    public async Task CreateAsync_WhenCancelledWhileWritingTheStart_LeavesNoTranscriptAndFreesTheId()
+    {
+        var manager = _root.Manager();
+        var id = Guid.NewGuid().ToString("D");
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => manager.CreateAsync(id, cancelled.Token));
+
+        Assert.False(manager.Exists(id));
+        await using var created = await manager.CreateAsync(id, Ct);
+        Assert.Equal(id, created.Id);
+    }
 }

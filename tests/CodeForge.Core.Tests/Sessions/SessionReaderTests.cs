@@ -111,4 +111,29 @@ public sealed class SessionReaderTests : IDisposable
 
         Assert.Equal(["live"], Conversations.Texts(read.Messages));
     }
+
+    [Fact]
+    public void Read_WhenTheFileIsMissing_SaysWhichSessionAndWhere()
+    {
+        var path = Path.Combine(_root.Path, _id + ".jsonl");
+
+        var ex = Assert.Throws<SessionNotFoundException>(() => SessionReader.Read(path));
+
+        Assert.Equal($"Session {_id} was not found: no transcript at {path}.", ex.Message);
+    }
+
+    [Fact]
+    public void StartEvent_IsTheSessionStartEvenWhenAnotherEventComesFirst()
+    {
+        var hook = new SessionEntry(SessionEntryType.Event, "h", null, _id, _root.Time.GetUtcNow()) { Subtype = "hook" };
+        var start = new SessionEntry(SessionEntryType.Event, "s", "h", _id, _root.Time.GetUtcNow()) { Subtype = SessionEntry.SessionStartSubtype, Cwd = "/w" };
+        var user = new SessionEntry(SessionEntryType.User, SessionEntry.SessionStartSubtype, "s", _id, _root.Time.GetUtcNow())
+        {
+            Message = new ChatMessage(ChatRole.User, "q"),
+        };
+        var content = string.Concat(new[] { hook, user, start }.Select(e => Encoding.UTF8.GetString(SessionJson.ToLine(e))));
+
+        Assert.Equal("s", Parse(content).StartEvent?.Uuid);
+        Assert.Null(Parse(Encoding.UTF8.GetString(SessionJson.ToLine(hook))).StartEvent);
+    }
 }

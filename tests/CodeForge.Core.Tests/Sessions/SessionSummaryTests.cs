@@ -31,4 +31,19 @@ public sealed class SessionSummaryTests
 
         Assert.Equal(new SessionSummary(id, "the prompt", t0, t0.AddMinutes(3), 2, 1234, "f", "/w"), summary);
     }
+
+    [Fact]
+    public void FromEntries_SkipsBlankPromptsAndEntriesWithoutAMessageForTheTitle()
+    {
+        const string id = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        var t0 = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var entries = new[]
+        {
+            new SessionEntry(SessionEntryType.User, "a", null, id, t0),
+            new SessionEntry(SessionEntryType.User, "b", "a", id, t0) { Message = new ChatMessage(ChatRole.User, " \n\t ") },
+            new SessionEntry(SessionEntryType.User, "c", "b", id, t0) { Message = new ChatMessage(ChatRole.User, "real prompt") },
+        };
+
+        Assert.Equal("real prompt", SessionSummary.FromEntries(id, entries, 0, t0).Title);
+    }
 }

@@ -174,4 +174,155 @@ public sealed class SessionTests : IDisposable
         Assert.Equal(summary.Created.AddMinutes(3), summary.Updated);
         Assert.Equal(new FileInfo(session.TranscriptPath!).Length, summary.FileLength);
     }
+
+    /// <summary>The summaries in the project's index file as written (what another process lists without a rescan).</summary>
+    private static IReadOnlyList<SessionSummary> IndexFile(SessionManager manager) =>
+        JsonSerializer.Deserialize(
+            File.ReadAllBytes(Path.Combine(manager.ProjectDirectory, SessionPaths.IndexFileName)),
+            SessionJsonContext.Default.SessionIndexFile)!.Sessions;
+
+    [Fact]
+    public async Task CommitTurnAsync_WhileTheSessionStaysOpen_WritesEachTurnToTheIndexFile()
+    {
+        var manager = _root.Manager();
+        await using var session = await manager.CreateAsync(cancellationToken: Ct);
+
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "first turn"), cancellationToken: Ct);
+        await session.CommitTurnAsync(Ct);
+        var afterFirst = Assert.Single(IndexFile(manager));
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.Assistant, "answer"), cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "second turn"), cancellationToken: Ct);
+        await session.CommitTurnAsync(Ct);
+        var afterSecond = Assert.Single(IndexFile(manager));
+
+        Assert.Equal((session.Id, "first turn", 1), (afterFirst.SessionId, afterFirst.Title, afterFirst.MessageCount));
+        Assert.Equal(3, afterSecond.MessageCount);
+        Assert.Equal(new FileInfo(session.TranscriptPath!).Length, afterSecond.FileLength);
+        Assert.True(afterSecond.FileLength > afterFirst.FileLength);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WritesTheLastAppendsToTheIndexFile()
+    {
+        var manager = _root.Manager();
+        var session = await manager.CreateAsync(cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "never committed"), cancellationToken: Ct);
+
+        await session.DisposeAsync();
+
+        var summary = Assert.Single(IndexFile(manager));
+        Assert.Equal(("never committed", 1), (summary.Title, summary.MessageCount));
+        Assert.Equal(new FileInfo(session.TranscriptPath!).Length, summary.FileLength);
+    }
+
+    [Fact]
+    public async Task GetSummary_AfterAppends_CountsTheMessagesAndTakesTheTitleFromTheFirstPrompt()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        await session.AppendEventAsync("hook", cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "  the   first\nprompt "), cancellationToken: Ct);
+        _root.Time.Advance(TimeSpan.FromMinutes(1));
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "second prompt"), cancellationToken: Ct);
+
+        var summary = session.GetSummary();
+
+        Assert.Equal(("the first prompt", 2), (summary.Title, summary.MessageCount));
+        Assert.Equal(summary.Created.AddMinutes(1), summary.Updated);
+        Assert.Equal(new FileInfo(session.TranscriptPath!).Length, summary.FileLength);
+        Assert.Equal(SessionSummary.FromEntries(session.Id, session.Entries, summary.FileLength, _root.Time.GetUtcNow()), summary);
+    }
+
+    [Fact]
+    public async Task NoPersistence_CommitAndGetSummary_WorkAndWriteNothing()
+    {
+        var manager = _root.Manager(persist: false);
+        await using var session = await manager.CreateAsync(cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "in memory"), cancellationToken: Ct);
+
+        await session.CommitTurnAsync(Ct);
+
+        Assert.False(session.IsPersistent);
+        Assert.Null(session.TranscriptPath);
+        Assert.Equal((1, 0L), (session.GetSummary().MessageCount, session.GetSummary().FileLength));
+        Assert.False(Directory.Exists(manager.ProjectDirectory));
+    }
+
+    [Fact]
+    public async Task AppendMethods_WithANullArgument_ThrowArgumentNullAndRecordNothing()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+
+        await Assert.ThrowsAsync<ArgumentNullException>(() => session.AppendMessageAsync(null!, cancellationToken: Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => session.AppendToolCallAsync(null!, Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => session.AppendToolResultAsync(null!, Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => session.AppendEventAsync(null!, cancellationToken: Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => session.AppendCompactBoundaryAsync(null!, cancellationToken: Ct));
+
+        Assert.Single(session.Entries);
+        Assert.True(session.IsPersistent);
+    }
+
+    [Fact]
+    public async Task AppendCompactBoundaryAsync_WithoutKeptMessages_MakesTheSummaryTheWholeEffectiveConversation()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "old"), cancellationToken: Ct);
+
+        await session.AppendCompactBoundaryAsync("Summary.", cancellationToken: Ct);
+
+        Assert.Equal(["Summary."], Conversations.Texts(session.EffectiveMessages));
+    }
+
+    [Fact]
+    public async Task AppendCompactBoundaryAsync_KeepingFromAnEntryThatIsNotAMessage_ThrowsAndRecordsNothing()
+    {
+        await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "question"), cancellationToken: Ct);
+        var hook = await session.AppendEventAsync("hook", cancellationToken: Ct);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => session.AppendCompactBoundaryAsync("s", hook.Uuid, Ct));
+
+        Assert.Equal($"Cannot keep messages from entry '{hook.Uuid}': session {session.Id} has no message entry with that uuid. (Parameter 'keepFromUuid')", ex.Message);
+        await Assert.ThrowsAsync<ArgumentException>(() => session.AppendCompactBoundaryAsync("s", Guid.NewGuid().ToString("D"), Ct));
+        Assert.Equal(3, session.Entries.Count);
+    }
+
+    [Fact]
+    public async Task CommitTurnAsync_WithABufferingWriter_WritesTheTurnToTheTranscript()
+    {
+        var manager = _root.Manager(writer: new SessionWriterOptions { FlushEachLine = false, BufferSize = 1 << 20 });
+        await using var session = await manager.CreateAsync(cancellationToken: Ct);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.User, "buffered"), cancellationToken: Ct);
+        Assert.Empty((await SessionReader.ReadAsync(session.TranscriptPath!, Ct)).Messages);
+
+        await session.CommitTurnAsync(Ct);
+
+        Assert.Equal(["buffered"], Conversations.Texts((await SessionReader.ReadAsync(session.TranscriptPath!, Ct)).Messages));
+        Assert.Equal(1, Assert.Single(IndexFile(manager)).MessageCount);
+        await session.AppendMessageAsync(new ChatMessage(ChatRole.Assistant, "second turn"), cancellationToken: Ct);
+        await session.CommitTurnAsync(Ct);
+        Assert.Equal(["buffered", "second turn"], Conversations.Texts((await SessionReader.ReadAsync(session.TranscriptPath!, Ct)).Messages));
+    }
+
+    [Fact]
+    public async Task OpenAsync_WhenTheStartLineIsDamaged_ResumesWithTheRestAndAppendsAfterIt()
+    {
+        var manager = _root.Manager();
+        string id;
+        await using (var session = await manager.CreateAsync(cancellationToken: Ct))
+        {
+            id = session.Id;
+        }
+        // The start event was the only line; a disk error turned it into garbage.
+        var path = manager.GetTranscriptPath(id);
+        await File.WriteAllTextAsync(path, "{\"type\":\"event\", garbage}\n", Ct);
+
+        await using var resumed = await manager.OpenAsync(id, Ct);
+        Assert.Empty(resumed.Entries);
+        Assert.Null(resumed.ForkedFrom);
+        var first = await resumed.AppendMessageAsync(new ChatMessage(ChatRole.User, "still works"), cancellationToken: Ct);
+
+        Assert.Null(first.ParentUuid);
+        Assert.Equal(["still works"], Conversations.Texts((await SessionReader.ReadAsync(path, Ct)).Messages));
+    }
 }

@@ -196,4 +196,101 @@ public sealed class SessionWriterTests : IDisposable
 
         Assert.Equal(5, Encoding.UTF8.GetString(await File.ReadAllBytesAsync(path, Ct)).Count(c => c == '\n'));
     }
+
+    [Fact]
+    public async Task OpenExisting_WhenTheWholeFileIsOneTornLine_CutsItAll()
+    {
+        var path = PathOf(_id);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var torn = "{\"type\":\"user\",\"uuid\":\"never finished"u8.ToArray();
+        await File.WriteAllBytesAsync(path, torn, Ct);
+
+        await using (var writer = SessionWriter.OpenExisting(path, _id))
+        {
+            Assert.Equal((torn.Length, 0L), (writer.RepairedBytes, writer.Length));
+            await writer.AppendAsync(Entry(0), Ct);
+        }
+
+        var read = await SessionReader.ReadAsync(path, Ct);
+        Assert.Equal(["message 0"], Conversations.Texts(read.Messages));
+        Assert.Null(read.TornTail);
+    }
+
+    [Fact]
+    public async Task OpenExisting_WhenATornTailIsLongerThanOneReadChunk_KeepsEveryWholeLineBeforeIt()
+    {
+        var path = PathOf(_id);
+        await using (var writer = SessionWriter.Create(path, _id))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await writer.AppendAsync(Entry(i), Ct);
+            }
+        }
+        var whole = new FileInfo(path).Length;
+        // A crash in the middle of a very large line (a big tool result): 150 KB without a newline.
+        var torn = Encoding.UTF8.GetBytes("{\"type\":\"tool_result\",\"data\":\"" + new string('x', 150_000));
+        await using (var stream = new FileStream(path, FileMode.Append))
+        {
+            await stream.WriteAsync(torn, Ct);
+        }
+
+        await using (var writer = SessionWriter.OpenExisting(path, _id))
+        {
+            Assert.Equal((torn.Length, whole), (writer.RepairedBytes, writer.Length));
+            await writer.AppendAsync(Entry(3), Ct);
+        }
+
+        var read = await SessionReader.ReadAsync(path, Ct);
+        Assert.Equal(["message 0", "message 1", "message 2", "message 3"], Conversations.Texts(read.Messages));
+        Assert.Empty(read.Errors);
+    }
+
+    [Fact]
+    public async Task OpenExisting_WhenTheLastWholeLineEndsOneChunkFromTheEnd_KeepsIt()
+    {
+        var path = PathOf(_id);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Exactly 64 KiB of torn bytes after a newline: the newline is the last byte of the chunk before the last.
+        var head = SessionJson.ToLine(Entry(0));
+        await File.WriteAllBytesAsync(path, [.. head, .. Enumerable.Repeat((byte)'y', 64 * 1024)], Ct);
+
+        await using var writer = SessionWriter.OpenExisting(path, _id);
+
+        Assert.Equal((64L * 1024, head.LongLength), (writer.RepairedBytes, writer.Length));
+    }
+
+    [Fact]
+    public async Task Appends_WithNullArguments_ThrowArgumentNull()
+    {
+        await using var writer = SessionWriter.Create(PathOf(_id), _id);
+
+        await Assert.ThrowsAsync<ArgumentNullException>(() => writer.AppendAsync(null!, Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => writer.AppendRangeAsync(null!, Ct));
+        await writer.AppendRangeAsync([], Ct);
+        Assert.Equal((0L, 0L), (writer.Length, writer.LinesAppended));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void CreateAndOpenExisting_WithABlankSessionId_Throw(string id)
+    {
+        Assert.Throws<ArgumentException>(() => SessionWriter.Create(PathOf(_id), id));
+        Assert.Throws<ArgumentException>(() => SessionWriter.OpenExisting(PathOf(_id), id));
+        Assert.False(File.Exists(PathOf(_id)));
+    }
+
+    [Fact]
+    public void Dispose_Synchronously_IsIdempotentAndReleasesTheSession()
+    {
+        var path = PathOf(_id);
+        var writer = SessionWriter.Create(path, _id);
+
+        writer.Dispose();
+        writer.Dispose();
+
+        using var reopened = SessionWriter.OpenExisting(path, _id);
+        Assert.Equal(0, reopened.Length);
+    }
 }

@@ -165,4 +165,78 @@ public sealed class WebCacheDiskTierTests : IDisposable
         Assert.False(tier.Delete(Key("a")));
         Assert.Equal(0, tier.TrackedBytes);
     }
+
+    [Fact]
+    public void Write_OfExactlyTheBudget_KeepsTheFile()
+    {
+        var tier = new WebCacheDiskTier(_directory, 500);
+
+        tier.Write(Key("a"), Entry("a"));
+
+        Assert.Equal(FilesOf("a"), EntryFiles());
+        Assert.Equal(500, tier.TrackedBytes);
+        tier.CheckInvariants();
+    }
+
+    [Fact]
+    public void Write_OfTheSameKeyAgain_CountsItsFileOnce()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        tier.Write(Key("a"), Entry("a"));
+
+        tier.Write(Key("a"), Entry("a", 700));
+
+        Assert.Equal(700, tier.TrackedBytes);
+        Assert.True(tier.TryRead(Key("a"), out _, out var size));
+        Assert.Equal(700, size);
+        tier.CheckInvariants();
+    }
+
+    [Fact]
+    public void Write_NeverCountsNorDeletesAnotherInstancesWriteInFlight()
+    {
+        Directory.CreateDirectory(_directory);
+        var inFlight = Path.Combine(_directory, Key("b") + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        File.WriteAllBytes(inFlight, new byte[5000]);
+        var tier = new WebCacheDiskTier(_directory, 1000);
+
+        tier.Write(Key("a"), Entry("a"));
+        tier.Write(Key("c"), Entry("c"));
+
+        Assert.True(File.Exists(inFlight));
+        Assert.Equal(1000, tier.TrackedBytes);
+        Assert.Equal(FilesOf("a", "c"), EntryFiles());
+    }
+
+    [Fact]
+    public void Clear_DeletesOnlyEntryAndTempFilesOfTheCachesOwnNaming()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        tier.Write(Key("a"), Entry("a"));
+        var temp = Path.Combine(_directory, Key("b") + ".0123.tmp");
+        var notTemp = Path.Combine(_directory, Key("b") + ".tmp");
+        var notEntry = Path.Combine(_directory, Key("b") + ".jsonx");
+        foreach (var path in new[] { temp, notTemp, notEntry })
+        {
+            File.WriteAllText(path, "x");
+        }
+
+        tier.Clear();
+
+        Assert.Equal(new[] { notTemp, notEntry }.Order(StringComparer.Ordinal), Directory.GetFiles(_directory).Order(StringComparer.Ordinal));
+        Assert.Equal(0, tier.TrackedBytes);
+    }
+
+    [Fact]
+    public void Constructor_CreatesTheDirectoryAndIgnoresSubdirectories()
+    {
+        var nested = Path.Combine(_directory, "nested");
+        var tier = new WebCacheDiskTier(nested, 10_000);
+        Directory.CreateDirectory(Path.Combine(nested, Key("x") + ".json"));
+
+        tier.Write(Key("a"), Entry("a"));
+
+        Assert.Equal(500, new WebCacheDiskTier(nested, 10_000).TrackedBytes);
+        Assert.Equal(500, tier.TrackedBytes);
+    }
 }

@@ -22,6 +22,9 @@ public sealed class WebCacheKeyTests
     [InlineData("http://bücher.de/ä", "http://xn--bcher-kva.de/%C3%A4")]
     [InlineData("http://[::1]:8080/x", "http://[::1]:8080/x")]
     [InlineData("  http://example.com/x  ", "http://example.com/x")]
+    [InlineData("http://User:P%41ss@Example.com/", "http://User:PAss@example.com/")]
+    [InlineData("http://example.com/%39%5a%5A", "http://example.com/9ZZ")]
+    [InlineData("http://example.com/p?q=%2d%5F%2e%7E%3f", "http://example.com/p?q=-_.~%3F")]
     public void Normalize_GivesTheCanonicalForm(string url, string expected)
     {
         Assert.Equal(expected, WebCacheKey.Normalize(url));
@@ -188,5 +191,58 @@ public sealed class WebCacheKeyTests
     public void IsWellFormed_WhenKeyIsNotLowerHexOfLength64_ReturnsFalse(string? key)
     {
         Assert.False(WebCacheKey.IsWellFormed(key));
+    }
+
+    /// <summary>
+    /// Keys name the disk tier's files, which outlive the process (and forge upgrades): the same URL and options must give
+    /// the same key in every version, or every persisted entry is silently lost. Expected values are the SHA-256 of the
+    /// documented material (normalised URL, newline, canonical options), computed independently.
+    /// </summary>
+    [Fact]
+    public void Generate_GivesTheSameKeyInEveryVersion()
+    {
+        Assert.Equal("fa4d2e234005466fd0e9f1d7fc1a9d50f0be9cd2dd425cbf9f1fb70e21ccbd54", WebCacheKey.Generate("HTTP://Example.com"));
+        var options = new FetchOptions
+        {
+            Format = FetchFormat.Text,
+            MaxBytes = 1000,
+            FollowRedirects = false,
+            UserAgent = "forge/1",
+            Headers = new Dictionary<string, string> { [" accept-Language "] = " fr ", ["Accept"] = "text/html" },
+        };
+        Assert.Equal("0494538371b141688cb3747dd00a97192b7f34e16575304bf98db37908872b76", WebCacheKey.Generate("https://example.com:8443/a?q=1#f", options));
+        Assert.Equal("69ecddd0026515bab1f247d5ab216fd36160abd1b4f0c11a7cf9490b92604fac",
+            WebCacheKey.Generate("http://example.com/", new FetchOptions { Format = FetchFormat.Raw, MaxBytes = 1, UserAgent = "" }));
+    }
+
+    [Fact]
+    public void Canonicalize_OfTheDefaults_IsOneLinePerOption()
+    {
+        Assert.Equal("v1\nformat=markdown\nmaxBytes=5242880\nfollowRedirects=1\nuserAgent=-\n", WebCacheKey.Canonicalize(FetchOptions.Default));
+    }
+
+    [Fact]
+    public void Generate_WhenTheFormatIsUnknown_ThrowsNamingTheValue()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => WebCacheKey.Generate("http://example.com/", new FetchOptions { Format = (FetchFormat)7 }));
+
+        Assert.StartsWith("FetchOptions.Format has an unknown value 7.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_WhenAHeaderNameIsBlank_Throws()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => WebCacheKey.Generate("http://example.com/",
+            new FetchOptions { Headers = new Dictionary<string, string> { [" "] = "x" } }));
+
+        Assert.StartsWith("FetchOptions.Headers has an empty header name.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_WhenMaxBytesIsNotPositive_SaysWhatItGot()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => WebCacheKey.Generate("http://example.com/", new FetchOptions { MaxBytes = -3 }));
+
+        Assert.StartsWith("FetchOptions.MaxBytes must be positive; got -3.", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -593,4 +593,120 @@ public sealed class WebCacheTests : IDisposable
         Assert.Contains($"\"key\":\"{Key("a")}\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("fromCache", text, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public void Get_WhenTheFileIsLargerThanTheMemoryBudget_ServesItWithoutKeepingItInMemory()
+    {
+        var size = SizeOf("a", "content");
+        DiskCache().Set(Key("a"), Page("a", "content"));
+        var small = DiskCache(maxBytes: size - 1);
+
+        Assert.Equal("content", small.Get(Key("a"))?.Content);
+
+        Assert.Equal(0, small.Count);
+        Assert.Equal(0, small.Size);
+        Assert.Equal(1, small.GetStatistics().Hits);
+        small.CheckInvariants();
+    }
+
+    [Fact]
+    public void GetStatistics_WithADiskTier_CountsDiskHitsAndMisses()
+    {
+        DiskCache().Set(Key("a"), Page("a", "content"));
+        var cache = DiskCache();
+
+        Assert.NotNull(cache.Get(Key("a"))); // from disk
+        Assert.NotNull(cache.Get(Key("a"))); // from memory
+        Assert.Null(cache.Get(Key("b")));    // neither
+
+        var stats = cache.GetStatistics();
+        Assert.Equal((2L, 1L, 0L), (stats.Hits, stats.Misses, stats.Evictions));
+    }
+
+    [Fact]
+    public void Delete_WhenOnlyTheMemoryEntryIsLeft_ReturnsTrue()
+    {
+        var cache = DiskCache();
+        cache.Set(Key("a"), Page("a", "content"));
+        File.Delete(FileOf("a")); // e.g. another instance's budget eviction
+
+        Assert.True(cache.Delete(Key("a")));
+        Assert.Null(cache.Get(Key("a")));
+    }
+
+    [Fact]
+    public void Get_WhenAnotherInstanceSetTheKeyAfterThisOneCachedIt_KeepsServingItsOwnVersionUntilTheTtl()
+    {
+        var first = DiskCache(ttl: TimeSpan.FromSeconds(60));
+        first.Set(Key("a"), Page("a", "first"));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        DiskCache(ttl: TimeSpan.FromSeconds(60)).Set(Key("a"), Page("a", "second"));
+
+        Assert.Equal("first", first.Get(Key("a"))?.Content);
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal("second", first.Get(Key("a"))?.Content); // memory expired; the newer file is read and promoted
+        Assert.Equal(1, first.Count);
+    }
+
+    [Fact]
+    public void Options_Defaults_AreAHundredMebibytesPerTierAndFifteenMinutes()
+    {
+        var options = new WebCacheOptions();
+
+        Assert.Equal((100L << 20, 100L << 20, TimeSpan.FromMinutes(15)), (options.MaxMemoryBytes, options.MaxDiskBytes, options.Ttl));
+        Assert.Null(options.Directory);
+        Assert.Equal(100L << 20, new WebCache().MaxSize);
+        Assert.Null(new WebCache().Directory);
+        Assert.Equal(Path.GetFullPath(CacheDir), DiskCache().Directory);
+    }
+
+    [Fact]
+    public void Constructor_WithAHugeTtl_KeepsEntriesValid()
+    {
+        var cache = MemoryCache(ttl: TimeSpan.MaxValue);
+        cache.Set(Key("a"), Page("a", "content"));
+
+        _time.Advance(TimeSpan.FromDays(3650));
+
+        Assert.NotNull(cache.Get(Key("a")));
+    }
+
+    [Theory]
+    [InlineData("Url")]
+    [InlineData("FinalUrl")]
+    [InlineData("ContentType")]
+    [InlineData("Content")]
+    [InlineData("Headers")]
+    [InlineData("Encoding")]
+    public void Set_WhenAnyRequiredFieldIsNull_RefusesTheResponseAndStoresNothing(string field)
+    {
+        var page = Page("a", "content");
+        var broken = field switch
+        {
+            "Url" => page with { Url = null! },
+            "FinalUrl" => page with { FinalUrl = null! },
+            "ContentType" => page with { ContentType = null! },
+            "Content" => page with { Content = null! },
+            "Headers" => page with { Headers = null! },
+            _ => page with { Encoding = null! },
+        };
+        var cache = DiskCache();
+
+        var ex = Assert.Throws<ArgumentException>(() => cache.Set(Key("a"), broken));
+
+        Assert.Equal("response", ex.ParamName);
+        Assert.Equal(0, cache.Count);
+        Assert.False(File.Exists(FileOf("a")));
+    }
+
+    [Fact]
+    public void GetSetDelete_WhenTheKeyIsNull_ThrowArgumentNullException()
+    {
+        var cache = DiskCache();
+
+        Assert.Throws<ArgumentNullException>(() => cache.Get(null!));
+        Assert.Throws<ArgumentNullException>(() => cache.Set(null!, Page("a", "c")));
+        Assert.Throws<ArgumentNullException>(() => cache.Delete(null!));
+    }
 }
