@@ -94,16 +94,31 @@ public static class SessionPaths
         return guid.ToString("D");
     }
 
-    /// <summary>Creates a directory readable only by its owner (0700 on Unix).</summary>
+    /// <summary>
+    /// Creates a directory readable only by its owner (0700 on Unix), and so every missing directory above it: a
+    /// project's transcript folder created on the way to its <c>.locks</c> folder must not list its session ids to other
+    /// users. Directories that already exist keep their mode.
+    /// </summary>
     internal static void CreatePrivateDirectory(string path)
     {
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(path);
+            return;
         }
-        else
+        var missing = new Stack<string>();
+        for (var dir = Path.GetFullPath(path); !Directory.Exists(dir); dir = Path.GetDirectoryName(dir)!)
         {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            missing.Push(dir);
+            if (Path.GetDirectoryName(dir) is null)
+            {
+                break;
+            }
+        }
+        foreach (var dir in missing)
+        {
+            // Another process may create it meanwhile: CreateDirectory then leaves it as that process made it.
+            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 }

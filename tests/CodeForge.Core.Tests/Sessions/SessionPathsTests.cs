@@ -48,4 +48,51 @@ public sealed class SessionPathsTests
         Assert.Equal("sessionId", ex.ParamName);
         Assert.False(SessionPaths.IsValidSessionId(id));
     }
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void CreatePrivateDirectory_WhenParentsAreMissing_MakesEachOfThemOwnerOnly()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix permissions");
+        var root = Directory.CreateTempSubdirectory("forge-private-");
+        try
+        {
+            var project = Path.Combine(root.FullName, "projects", "-home-me-app");
+            var locks = Path.Combine(project, ".locks");
+
+            SessionPaths.CreatePrivateDirectory(locks);
+
+            Assert.Equal(OwnerOnly, File.GetUnixFileMode(locks));
+            Assert.Equal(OwnerOnly, File.GetUnixFileMode(project));
+            Assert.Equal(OwnerOnly, File.GetUnixFileMode(Path.Combine(root.FullName, "projects")));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void CreatePrivateDirectory_LeavesTheModeOfAnExistingParentAlone()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix permissions");
+        var root = Directory.CreateTempSubdirectory("forge-private-");
+        try
+        {
+            var shared = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+            File.SetUnixFileMode(root.FullName, shared);
+
+            SessionPaths.CreatePrivateDirectory(Path.Combine(root.FullName, "child"));
+
+            Assert.Equal(shared, File.GetUnixFileMode(root.FullName));
+            Assert.Equal(OwnerOnly, File.GetUnixFileMode(Path.Combine(root.FullName, "child")));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
 }
