@@ -192,4 +192,18 @@ public sealed class MarkdownFrontmatterTests
         Assert.False(doc.ReadLeniently);
         Assert.Equal("quoted: fine", doc.GetString("description", []));
     }
+
+    public static TheoryData<string> KnownKeysOtherThanDescription() =>
+        new(MarkdownFrontmatter.KnownKeys.Where(k => k is not ("description" or "name")).Order(StringComparer.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(KnownKeysOtherThanDescription))]
+    public void Parse_AKnownKeyAfterTheDescriptionInMalformedYaml_StartsItsOwnFieldAndLeavesTheDescriptionWhole(string key)
+    {
+        // "a: b: c" is not valid YAML, so the lenient reader splits the block at lines that start with a key Claude Code's
+        // files use; a key it did not know would be read as more of the description.
+        var doc = MarkdownFrontmatter.Parse($"---\nname: s\ndescription: Checks the build\n{key}: a: b: c\n---\nbody\n", "/p/SKILL.md");
+
+        Assert.Equal("Checks the build", doc.GetString("description", []));
+    }
 }
