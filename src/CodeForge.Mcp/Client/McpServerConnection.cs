@@ -336,10 +336,25 @@ internal sealed class McpServerConnection : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!creating.IsCompleted)
         {
-            _ = DisposeWhenCreatedAsync(creating);
+            // Normally the SDK sees the same token and ends soon after, having closed or killed the server: wait for that,
+            // so no server outlives a failed start (forge may exit next). Only a call caught by the race never ends; it is
+            // given up after the grace (real time: a test clock that is never advanced must not hold it).
+            var ended = await Task.WhenAny(creating, Task.Delay(AbandonGrace, TimeProvider.System, CancellationToken.None)).ConfigureAwait(false) == creating;
+            if (!ended || creating.IsCompletedSuccessfully)
+            {
+                _ = DisposeWhenCreatedAsync(creating);
+            }
+            else
+            {
+                _ = creating.Exception; // observed: the SDK's own failure after the cancellation
+            }
             throw;
         }
     }
+
+    /// <summary>How long a start that timed out may take to end (the SDK closes the server, then kills it after its
+    /// 2 s shutdown timeout) before it is abandoned as blocked.</summary>
+    private static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(10);
 
     private static async Task DisposeWhenCreatedAsync(Task<McpClient> creating)
     {
