@@ -106,8 +106,13 @@ internal static class SessionLineWriter
         return type == typeof(FunctionResultContent) && IsPlainValue(((FunctionResultContent)content).Result);
     }
 
-    /// <summary>A value whose serialization as <see cref="object"/> is one writer call (the serializer's own converters).</summary>
-    private static bool IsPlainValue(object? value) => value is null or string or bool or int or long or double or JsonElement;
+    /// <summary>
+    /// A value whose serialization as <see cref="object"/> is one writer call (the serializer's own converters). An
+    /// undefined <see cref="JsonElement"/> is left to the serializer (<see cref="Tools.ToolArguments.WriteValue"/> would
+    /// write it as null).
+    /// </summary>
+    private static bool IsPlainValue(object? value) =>
+        value is null or string or bool or int or long or double || value is JsonElement { ValueKind: not JsonValueKind.Undefined };
 
     private static void WriteMessage(Utf8JsonWriter writer, ChatMessage message)
     {
@@ -173,35 +178,9 @@ internal static class SessionLineWriter
         writer.WriteEndObject();
     }
 
-    private static void WritePlainValue(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case string s:
-                writer.WriteStringValue(s);
-                break;
-            case bool b:
-                writer.WriteBooleanValue(b);
-                break;
-            case int i:
-                writer.WriteNumberValue(i);
-                break;
-            case long l:
-                writer.WriteNumberValue(l);
-                break;
-            case double d:
-                writer.WriteNumberValue(d);
-                break;
-            case JsonElement element:
-                element.WriteTo(writer);
-                break;
-            default:
-                throw new InvalidOperationException($"{value.GetType().Name} is not written by hand (CanWrite is false for it)");
-        }
-    }
+    // Only values IsPlainValue accepted reach here, so the shared writer never falls back to the options.
+    private static void WritePlainValue(Utf8JsonWriter writer, object? value) =>
+        Tools.ToolArguments.WriteValue(writer, value, SessionJsonContext.Default.Options);
 
     private static void WriteUsage(Utf8JsonWriter writer, UsageDetails usage)
     {

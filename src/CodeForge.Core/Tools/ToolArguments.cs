@@ -36,7 +36,8 @@ public static class ToolArguments
         return JsonElement.Parse(buffer.WrittenSpan);
     }
 
-    private static void WriteValue(Utf8JsonWriter writer, object? value, JsonSerializerOptions options)
+    /// <summary>Writes one argument value: the plain kinds by one writer call, anything else through <paramref name="options"/>.</summary>
+    internal static void WriteValue(Utf8JsonWriter writer, object? value, JsonSerializerOptions options)
     {
         switch (value)
         {
