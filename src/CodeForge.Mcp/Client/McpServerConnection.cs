@@ -142,7 +142,7 @@ internal sealed class McpServerConnection : IAsyncDisposable
         var stderr = new StandardErrorTail();
         IClientTransport transport = Config.Transport switch
         {
-            McpTransportKind.Stdio => new StdioClientTransport(new StdioClientTransportOptions
+            McpTransportKind.Stdio => new ExitReportingClientTransport(new StdioClientTransport(new StdioClientTransportOptions
             {
                 Name = Config.Name,
                 Command = Config.Command!,
@@ -151,7 +151,7 @@ internal sealed class McpServerConnection : IAsyncDisposable
                 WorkingDirectory = _options.WorkingDirectory,
                 ShutdownTimeout = _options.ShutdownTimeout,
                 StandardErrorLines = stderr.Add,
-            }),
+            }), SendFailureGrace, TimeProvider.System),
             _ => new HttpClientTransport(new HttpClientTransportOptions
             {
                 Name = Config.Name,
@@ -355,6 +355,13 @@ internal sealed class McpServerConnection : IAsyncDisposable
     /// <summary>How long a start that timed out may take to end (the SDK closes the server, then kills it after its
     /// 2 s shutdown timeout) before it is abandoned as blocked.</summary>
     private static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a failed send waits for the SDK's read loop to learn that the server exited (it waits for the exit and
+    /// drains stderr, each bounded by the shutdown timeout) so the error can say why; see
+    /// <see cref="ExitReportingClientTransport"/>.
+    /// </summary>
+    private TimeSpan SendFailureGrace => (2 * _options.ShutdownTimeout) + TimeSpan.FromSeconds(5);
 
     private static async Task DisposeWhenCreatedAsync(Task<McpClient> creating)
     {
