@@ -8,10 +8,20 @@ namespace CodeForge.Core.Hooks;
 /// of only letters, digits, <c>_</c>, <c>-</c>, spaces, <c>,</c> and <c>|</c> is an exact name or a list of exact names
 /// separated by <c>|</c> or <c>,</c>; anything else is an unanchored regular expression.
 /// </summary>
-/// <remarks>Immutable and thread-safe (a compiled <see cref="Regex"/> is safe for concurrent matching).</remarks>
+/// <remarks>
+/// <para>
+/// A regular expression runs on .NET's non-backtracking engine, in time linear in the value, with no time limit: whether a
+/// hook runs must not depend on how loaded the machine is (a 250 ms limit on the backtracking engine made a PreToolUse hook
+/// with matcher <c>W.*e</c> skip <c>Write</c> once in a CI run at load 70, where a thread can wait longer than that for a
+/// core). Only a pattern that engine cannot run (lookarounds, backreferences, atomic groups) falls back to the
+/// backtracking engine with a time limit of <see cref="BacktrackingBudget"/>, which only catastrophic backtracking
+/// reaches; a match that exceeds it counts as no match.
+/// </para>
+/// <para>Immutable and thread-safe (a constructed <see cref="Regex"/> is safe for concurrent matching).</para>
+/// </remarks>
 public sealed class HookMatcher
 {
-    private static readonly TimeSpan RegexBudget = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan BacktrackingBudget = TimeSpan.FromSeconds(2);
     private readonly ImmutableHashSet<string>? _names;
     private readonly Regex? _regex;
 
@@ -56,7 +66,7 @@ public sealed class HookMatcher
         }
         try
         {
-            matcher = new HookMatcher(text, null, new Regex(text, RegexOptions.CultureInvariant, RegexBudget));
+            matcher = new HookMatcher(text, null, Compile(text));
             return true;
         }
         catch (ArgumentException ex)
@@ -65,6 +75,21 @@ public sealed class HookMatcher
             return false;
         }
     }
+
+    private static Regex Compile(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant, BacktrackingBudget);
+        }
+    }
+
+    /// <summary>True when the regular expression runs on the non-backtracking engine (no time limit).</summary>
+    internal bool IsLinearTime => _regex is { Options: var options } && options.HasFlag(RegexOptions.NonBacktracking);
 
     /// <summary>Parses a matcher or throws <see cref="ArgumentException"/> saying why.</summary>
     public static HookMatcher Parse(string? text) =>

@@ -22,7 +22,7 @@ namespace CodeForge.Core.Sessions;
 public sealed class SessionIndex
 {
     private static readonly ConcurrentDictionary<string, object> Monitors = new(StringComparer.Ordinal);
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(30);
 
     private readonly TimeProvider _time;
 
@@ -33,6 +33,9 @@ public sealed class SessionIndex
         IndexPath = Path.Combine(ProjectDirectory, SessionPaths.IndexFileName);
         _time = timeProvider ?? TimeProvider.System;
     }
+
+    /// <summary>How long an update waits for the index lock before it gives up (30 s; shorter in tests).</summary>
+    internal TimeSpan LockTimeout { get; init; } = DefaultLockTimeout;
 
     /// <summary>The project's session folder.</summary>
     public string ProjectDirectory { get; }
@@ -54,24 +57,47 @@ public sealed class SessionIndex
         var reconciled = Reconcile(current, out var changed);
         if ((changed || !valid) && writeRepairs)
         {
-            reconciled = Update(existing => Reconcile(existing, out _));
+            try
+            {
+                reconciled = Update(existing => Reconcile(existing, out _));
+            }
+            catch (Exception ex) when (IsBestEffortFailure(ex))
+            {
+                // The repair is listed all the same; the next listing that gets the lock writes it.
+            }
         }
         return Sort(reconciled.Values);
     }
 
-    /// <summary>Records <paramref name="summary"/> unless the index holds one of the same session from a longer transcript.</summary>
-    public void Upsert(SessionSummary summary)
+    /// <summary>
+    /// Records <paramref name="summary"/> unless the index holds one of the same session from a longer transcript.
+    /// Best effort: the index is a cache of the transcripts, so when it cannot be updated (its lock is not free within
+    /// the lock timeout, or the write fails) this returns false and the session goes on; the next listing finds the
+    /// summary missing or stale and repairs it from the transcript.
+    /// </summary>
+    public bool Upsert(SessionSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        Update(existing =>
+        try
         {
-            if (!existing.TryGetValue(summary.SessionId, out var old) || old.FileLength <= summary.FileLength)
+            Update(existing =>
             {
-                existing[summary.SessionId] = summary;
-            }
-            return existing;
-        });
+                if (!existing.TryGetValue(summary.SessionId, out var old) || old.FileLength <= summary.FileLength)
+                {
+                    existing[summary.SessionId] = summary;
+                }
+                return existing;
+            });
+            return true;
+        }
+        catch (Exception ex) when (IsBestEffortFailure(ex))
+        {
+            return false;
+        }
     }
+
+    // A lock that stayed taken past the timeout, or a failed read or write of the index: never worth failing a session.
+    private static bool IsBestEffortFailure(Exception ex) => ex is IOException or UnauthorizedAccessException;
 
     /// <summary>Rebuilds the whole index from the transcripts.</summary>
     public IReadOnlyList<SessionSummary> Rebuild()

@@ -177,8 +177,10 @@ public sealed class SessionManager
             throw;
         }
         var session = new Session(id, WorkingDirectory, writer, _index, all, time);
-        _index.Upsert(session.GetSummary());
-        session.MarkIndexed();
+        if (_index.Upsert(session.GetSummary()))
+        {
+            session.MarkIndexed();
+        }
         return session;
     }
 

@@ -57,4 +57,40 @@ public sealed class HookMatcherTests
     [Fact]
     public void Matches_WhenTheEventHasNoTarget_MatchesEvenARestrictiveMatcher() =>
         Assert.True(HookMatcher.Parse("Write").Matches(null));
+
+    [Theory]
+    [InlineData("W.*e")]
+    [InlineData("mcp__.*__(search|fetch)")]
+    [InlineData("^(Write|Edit)$")]
+    public void Parse_WhenTheRegexNeedsNoBacktracking_RunsItInLinearTimeWithoutATimeLimit(string matcher)
+    {
+        var m = HookMatcher.Parse(matcher);
+
+        Assert.True(m.IsLinearTime);
+    }
+
+    [Fact]
+    public void Matches_WhenAnAlternativeWouldBacktrackCatastrophically_StillFindsTheMatch()
+    {
+        // On a backtracking engine "^(a+)+$" tries 2^40 ways to split the a's before the "!" alternative is tried, so a
+        // time limit gave "no match"; whether a hook runs must not depend on that.
+        var m = HookMatcher.Parse("^(a+)+$|!");
+
+        Assert.True(m.Matches(new string('a', 40) + "!"));
+        Assert.False(m.Matches(new string('a', 40) + "?"));
+    }
+
+    [Theory]
+    [InlineData("(?=Wr)W.*", "Write", true)]
+    [InlineData("(?=Wr)W.*", "WebFetch", false)]
+    [InlineData("(?<!Multi)Edit", "MultiEdit", false)]
+    [InlineData("(?<!Multi)Edit", "Edit", true)]
+    [InlineData("(B)a\\1?sh", "Bash", true)]
+    public void Matches_WhenThePatternNeedsTheBacktrackingEngine_StillMatchesAsWritten(string matcher, string tool, bool expected)
+    {
+        var m = HookMatcher.Parse(matcher);
+
+        Assert.False(m.IsLinearTime);
+        Assert.Equal(expected, m.Matches(tool));
+    }
 }

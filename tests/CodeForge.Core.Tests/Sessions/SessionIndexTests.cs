@@ -38,6 +38,47 @@ public sealed class SessionIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Upsert_WhenTheIndexLockStaysTaken_ReturnsFalseAndLeavesTheIndexAsItWas()
+    {
+        var manager = _root.Manager();
+        await using var session = await manager.CreateAsync(cancellationToken: Ct);
+        var index = new SessionIndex(manager.ProjectDirectory) { LockTimeout = TimeSpan.Zero };
+        var length = new FileInfo(session.TranscriptPath!).Length;
+        var before = await File.ReadAllTextAsync(index.IndexPath, Ct);
+
+        bool written;
+        using (FileLock.TryAcquire(SessionPaths.IndexLockPath(manager.ProjectDirectory)) ?? throw new InvalidOperationException("lock not free"))
+        {
+            written = index.Upsert(Summary(session.Id, length, "while locked"));
+        }
+
+        Assert.False(written);
+        Assert.Equal(before, await File.ReadAllTextAsync(index.IndexPath, Ct));
+        Assert.True(index.Upsert(Summary(session.Id, length, "once free")));
+        Assert.Equal("once free", Assert.Single(index.List()).Title);
+    }
+
+    [Fact]
+    public async Task List_WhenARepairIsDueButTheIndexLockStaysTaken_ListsTheRepairWithoutWritingIt()
+    {
+        var manager = _root.Manager();
+        await using var session = await manager.CreateAsync(cancellationToken: Ct);
+        var index = new SessionIndex(manager.ProjectDirectory) { LockTimeout = TimeSpan.Zero };
+        File.Delete(index.IndexPath);
+
+        IReadOnlyList<SessionSummary> listed;
+        using (FileLock.TryAcquire(SessionPaths.IndexLockPath(manager.ProjectDirectory)) ?? throw new InvalidOperationException("lock not free"))
+        {
+            listed = index.List();
+        }
+
+        Assert.Equal(session.Id, Assert.Single(listed).SessionId);
+        Assert.False(File.Exists(index.IndexPath));
+        Assert.Equal(session.Id, Assert.Single(index.List()).SessionId);
+        Assert.True(File.Exists(index.IndexPath));
+    }
+
+    [Fact]
     public async Task Upsert_DeletesTemporaryIndexFilesLeftByAProcessThatDied()
     {
         var manager = _root.Manager();
