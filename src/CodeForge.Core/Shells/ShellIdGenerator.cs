@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace CodeForge.Core.Shells;
 
 /// <summary>
@@ -13,7 +11,7 @@ internal sealed class ShellIdGenerator
     private int _counter = -1;
 
     public ShellIdGenerator()
-        : this(BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4)))
+        : this(RandomKey())
     {
     }
 
@@ -23,6 +21,20 @@ internal sealed class ShellIdGenerator
     {
         var n = unchecked((uint)Interlocked.Increment(ref _counter));
         return "shell_" + Mix(unchecked(n + _key)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Four random bytes from <see cref="Guid.NewGuid"/>: a version-4 GUID comes from the operating system's secure random
+    /// source (getrandom or /dev/urandom on Unix) and its first four bytes are all random (the version and variant bits are
+    /// in bytes 6 to 8). <c>RandomNumberGenerator</c> would be as good, but on Linux it goes through OpenSSL, and this
+    /// constructor runs at every start: loading libssl and libcrypto cost a run that never opens a TLS connection (a local
+    /// model over http) about 3 ms of CPU and 3.7 MB of resident memory (docs/benchmarks.md, issue 15).
+    /// </summary>
+    internal static uint RandomKey()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Guid.NewGuid().TryWriteBytes(bytes);
+        return BitConverter.ToUInt32(bytes);
     }
 
     /// <summary>MurmurHash3's 32-bit finalizer: every step (xor-shift, multiply by an odd constant) is invertible.</summary>

@@ -98,6 +98,21 @@ public sealed class ShellSetupTests() : ForgeWorkspaceTestBase("forge-shells-")
     }
 
     [Fact]
+    public async Task Print_AOneTurnAnswerOverHttp_NeverLoadsOpenSsl()
+    {
+        // The shell ids' random key came from RandomNumberGenerator, which loads libssl and libcrypto on Linux (~3 ms of
+        // CPU and 3.7 MB resident): a run against a local model over http opens no TLS connection and must not pay it.
+        _server.Enqueue(ScriptedTurn.Reply("Hello."));
+
+        var answer = await RunTracingAsync("openat", ["-p", "say hello", "--provider", "openai"]);
+
+        Assert.True(answer.ExitCode == 0, answer.StdErr);
+        Assert.Equal("Hello.", answer.StdOut.Trim());
+        Assert.Contains(answer.Lines, l => l.Contains(".jsonl\"", StringComparison.Ordinal)); // the trace sees forge's own files
+        Assert.DoesNotContain(answer.Lines, l => l.Contains("libssl", StringComparison.Ordinal) || l.Contains("libcrypto", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Print_AOneTurnAnswerWithoutACommand_StartsNoBubblewrapProcess_WhileABashCallDoes()
     {
         _server.Enqueue(ScriptedTurn.Reply("Hello."));
@@ -121,11 +136,26 @@ public sealed class ShellSetupTests() : ForgeWorkspaceTestBase("forge-shells-")
     /// any process it started executed.</summary>
     private async Task<(int ExitCode, string StdOut, string StdErr, List<string> Programs)> RunTracingExecAsync(string[] args)
     {
-        var trace = Path.Combine(_root.FullName, $"exec-{Guid.NewGuid():N}.trace");
+        var (exitCode, stdout, stderr, lines) = await RunTracingAsync("execve", args);
+        // Lines look like `1234 execve("/usr/bin/git", ["git", ...], ...) = 0`, or end in `<unfinished ...>` when another
+        // process's call interleaves; every attempt to start a program counts.
+        var programs = lines
+            .Where(l => l.Contains("execve(\"", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf("execve(\"", StringComparison.Ordinal) + 8)..])
+            .Select(l => l[..l.IndexOf('"', StringComparison.Ordinal)])
+            .ToList();
+        return (exitCode, stdout, stderr, programs);
+    }
+
+    /// <summary>Runs the real forge under <c>strace -f -e trace=<paramref name="calls"/></c>: its exit code, output, and
+    /// the trace's lines.</summary>
+    private async Task<(int ExitCode, string StdOut, string StdErr, string[] Lines)> RunTracingAsync(string calls, string[] args)
+    {
+        var trace = Path.Combine(_root.FullName, $"{calls}-{Guid.NewGuid():N}.trace");
         var psi = CodeForge.Testing.Forge.ForgeLaunch.StartInfo(args, Repo, Env());
         var original = psi.ArgumentList.ToList();
         psi.ArgumentList.Clear();
-        foreach (var a in (string[])["-f", "-qq", "-e", "trace=execve", "-e", "signal=none", "-o", trace, psi.FileName, .. original])
+        foreach (var a in (string[])["-f", "-qq", "-e", $"trace={calls}", "-e", "signal=none", "-o", trace, psi.FileName, .. original])
         {
             psi.ArgumentList.Add(a);
         }
@@ -134,14 +164,7 @@ public sealed class ShellSetupTests() : ForgeWorkspaceTestBase("forge-shells-")
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         await ForgeProcess.WithinWatchdogAsync(process, process.WaitForExitAsync, CancellationToken.None);
-        // Lines look like `1234 execve("/usr/bin/git", ["git", ...], ...) = 0`, or end in `<unfinished ...>` when another
-        // process's call interleaves; every attempt to start a program counts.
-        var programs = (await File.ReadAllLinesAsync(trace, TestContext.Current.CancellationToken))
-            .Where(l => l.Contains("execve(\"", StringComparison.Ordinal))
-            .Select(l => l[(l.IndexOf("execve(\"", StringComparison.Ordinal) + 8)..])
-            .Select(l => l[..l.IndexOf('"', StringComparison.Ordinal)])
-            .ToList();
-        return (process.ExitCode, await stdout, await stderr, programs);
+        return (process.ExitCode, await stdout, await stderr, await File.ReadAllLinesAsync(trace, TestContext.Current.CancellationToken));
     }
 
     [Fact]

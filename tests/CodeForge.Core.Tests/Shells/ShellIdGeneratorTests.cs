@@ -29,6 +29,17 @@ public sealed class ShellIdGeneratorTests
     }
 
     [Fact]
+    public void RandomKey_VariesInEveryBit_SoNoFixedGuidVersionBitsEndUpInTheKey()
+    {
+        // 64 keys: a bit that is the same in all of them by chance has odds of 2^-63; the GUID's version and variant bits
+        // (bytes 6 to 8) would be the same in every key.
+        var keys = Enumerable.Range(0, 64).Select(_ => ShellIdGenerator.RandomKey()).ToArray();
+
+        Assert.Equal(uint.MaxValue, keys.Aggregate(0u, (acc, k) => acc | k));
+        Assert.Equal(0u, keys.Aggregate(uint.MaxValue, (acc, k) => acc & k));
+    }
+
+    [Fact]
     public void Mix_IsInjectiveOverAContiguousRange()
     {
         const int count = 1 << 20;
