@@ -370,4 +370,20 @@ public sealed class PluginStoreTests : IDisposable
         Assert.False(_store.Uninstall(new InstalledPlugin("..", "local", _tree["home/.forge/plugins/local/gone"])));
         Assert.True(Directory.Exists(data));
     }
+
+    [Fact]
+    public void Install_WhenTheInstalledCopyCannotBeMovedIntoPlace_FailsNamingTheTargetAndLeavesNoTemporaryCopy()
+    {
+        var source = PluginTrees.WriteGood(_tree, "src/p", "p");
+        var blocker = _tree.Write("home/.forge/plugins/local/p", "a file where the plugin's folder goes");
+
+        var result = _store.Install(source);
+
+        Assert.False(result.Succeeded);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(blocker, d.File);
+        Assert.StartsWith("cannot install: ", d.Message, StringComparison.Ordinal);
+        Assert.True(d.IsError);
+        Assert.Equal(["p"], Directory.GetFileSystemEntries(_tree["home/.forge/plugins/local"]).Select(Path.GetFileName));
+    }
 }

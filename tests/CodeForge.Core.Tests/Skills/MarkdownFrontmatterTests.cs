@@ -173,6 +173,7 @@ public sealed class MarkdownFrontmatterTests
     [InlineData("name: a\ndescription: Tidy code. Examples:\n<example>\nuser: \"x\"\n</example>", false)] // <example> lines stay invalid
     [InlineData("name: a\nargument-hint: [pr-number] [priority]", true)]
     [InlineData("name: a\ntools: [\"Read\", \"Grep\"]\ndescription: a: b", true)] // a valid flow list is kept as it is
+    [InlineData("name: a\ndescription: it's a 'test: x'", true)] // ends with a quote but does not start with one: quoted whole
     public void ClaudeCodeReadsFields_IsWhetherItsOneRetryWithQuotedValuesParses(string block, bool reads)
     {
         var doc = MarkdownFrontmatter.Parse($"---\n{block}\n---\nbody", "a.md");

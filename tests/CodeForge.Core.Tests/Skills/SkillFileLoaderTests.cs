@@ -530,4 +530,17 @@ public sealed class SkillFileLoaderTests : IDisposable
         Assert.Null(SkillFileLoader.CheckName(new string('a', 64)));
         Assert.Equal("it is longer than 64 characters", SkillFileLoader.CheckName(new string('a', 65)));
     }
+
+    [Fact]
+    public void Parse_WithoutListFiles_ListsNoSupportingFiles_AndWithItListsThem()
+    {
+        _tree.Write("mem/scripts/run.sh", "echo");
+        var text = TempTree.Skill("mem", "d");
+
+        var quiet = SkillFileLoader.Parse(text, _tree["mem/SKILL.md"], SkillScope.User, new List<LoadDiagnostic>());
+        var listing = SkillFileLoader.Parse(text, _tree["mem/SKILL.md"], SkillScope.User, new List<LoadDiagnostic>(), listFiles: true);
+
+        Assert.Empty(quiet!.File!.SupportingFiles);
+        Assert.Equal(["scripts/run.sh"], listing!.File!.SupportingFiles);
+    }
 }
