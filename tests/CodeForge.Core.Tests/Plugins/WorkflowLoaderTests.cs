@@ -165,4 +165,16 @@ public sealed class WorkflowLoaderTests : IDisposable
         Assert.Contains((_tree["repo/.claude/workflows"], CommandScope.Project), dirs);
         Assert.All(dirs, d => Assert.EndsWith("/workflows", d.Directory, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void LoadPlugin_APathEndingInJsThatIsAFolderOrMissing_IsReadAsAFolder()
+    {
+        _tree.Write("p/flows.js/a.js", Wf("a"));
+        var diagnostics = new List<LoadDiagnostic>();
+
+        var workflows = WorkflowLoader.LoadPlugin(_tree["p"], "p", [_tree["p/flows.js"], _tree["p/none.js"]], diagnostics);
+
+        Assert.Equal(["p:a"], workflows.Select(w => w.Name));
+        Assert.Empty(diagnostics);
+    }
 }

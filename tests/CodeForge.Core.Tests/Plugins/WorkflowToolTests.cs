@@ -199,4 +199,17 @@ public sealed class WorkflowToolTests : IDisposable
         Assert.Contains("<result>null</result>", result.Output, StringComparison.Ordinal);
         Assert.Contains("- agent failed: the Task tool is not available in this session, so agent() cannot start a subagent", result.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Execute_AnAgentThatFails_LogsTheSubagentsErrorAndGivesTheScriptNull()
+    {
+        var result = await RunAsync(Tool(), JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["script"] = "export const meta = { name: 'inline', description: 'd' }\nconst a = await agent('FAIL now', { label: 'scout' })\nreturn a\n",
+        }));
+
+        Assert.True(result.Success, result.Error);
+        Assert.Contains("<result>null</result>", result.Output, StringComparison.Ordinal);
+        Assert.Contains("- agent scout failed: the subagent died", result.Output, StringComparison.Ordinal);
+    }
 }

@@ -53,6 +53,10 @@ public sealed class SimpleFrontmatterTests
         "  name: indented",
         "name: x\n# comment\ndescription: d",
         "name:x\ndescription: d",
+        "name: x\n#commented: out",
+        "name: x\n_private: kept",
+        "name: x\n1st: digit first",
+        "name: x\n-dash: first",
     ];
 
     [Theory]
