@@ -577,7 +577,7 @@ public sealed class PluginReader : IPluginReader
                     return;
                 }
                 var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(Root, path)));
-                if (!PathText.IsUnderOrSame(full, Root) || !PathText.IsUnderOrSame(RealPath(full), Root))
+                if (!PathText.IsUnderOrSame(full, Root) || !PathText.IsUnderOrSame(RealPath(full), RealPath(Root)))
                 {
                     Fail(manifest.Path, line, $"\"{at}\": '{path}' escapes the plugin root");
                     return;
@@ -595,20 +595,19 @@ public sealed class PluginReader : IPluginReader
         }
     }
 
-    /// <summary>The path with symbolic links resolved, as far as the path exists.</summary>
+    /// <summary>
+    /// The path with symbolic links resolved in every part that exists, not only the last (<c>./link/sub</c>, where
+    /// <c>link</c> points elsewhere, is <c>elsewhere/sub</c>); a cycle of links leaves the path as given.
+    /// </summary>
     internal static string RealPath(string path)
     {
         try
         {
-            FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
-            if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
-            {
-                return Path.TrimEndingDirectorySeparator(target.FullName);
-            }
+            return Path.TrimEndingDirectorySeparator(Tools.BuiltIn.FilePathPolicy.RealPath(Path.GetFullPath(path)));
         }
         catch (IOException)
         {
+            return path;
         }
-        return path;
     }
 }

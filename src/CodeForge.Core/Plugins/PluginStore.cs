@@ -370,7 +370,7 @@ public sealed class PluginStore
             if (entry.LinkTarget is not null)
             {
                 var resolved = PluginReader.RealPath(source);
-                if (!PathText.IsUnderOrSame(resolved, root))
+                if (!PathText.IsUnderOrSame(resolved, PluginReader.RealPath(root)))
                 {
                     diagnostics.Add(LoadDiagnostic.Warn(source, null, "a link that leads outside the plugin; not copied"));
                     continue;

@@ -130,4 +130,18 @@ public sealed class PluginDataDirectoryTests : IDisposable
             """);
         return _tree[dir];
     }
+
+    [Fact]
+    public void Delete_AFolderHoldingFilesAndFolders_DeletesItWhole_LeavingNothingAside()
+    {
+        var data = PluginDataDirectory.Ensure(_tree["data/p-market"]);
+        _tree.Write("data/p-market/cache/index.json", "{}");
+        _tree.Write("data/p-market/state.db", "x");
+
+        Assert.True(PluginDataDirectory.Delete(data));
+
+        Assert.False(Directory.Exists(data));
+        Assert.Empty(Directory.GetFileSystemEntries(_tree["data"]));
+        Assert.False(PluginDataDirectory.Delete(data));
+    }
 }

@@ -163,4 +163,20 @@ public sealed class PluginManagerTests : IDisposable
             return new PluginReadResult(new PluginDefinition { Manifest = new PluginManifest { Name = name }, Root = root }, []);
         }
     }
+
+    [Fact]
+    public async Task LoadAndUnload_EachStepTheSnapshotVersionByOne_AndFileTheCommandsUnderThePluginsSource()
+    {
+        var root = PluginTrees.WriteGood(_tree, "p", "p");
+        var before = _manager.Snapshot.Version;
+
+        await _manager.LoadAsync(root, TestContext.Current.CancellationToken);
+
+        Assert.Equal(before + 1, _manager.Snapshot.Version);
+        Assert.Equal("plugin:p", PluginManager.CommandSource("p"));
+        Assert.Equal(["p:deploy"], _commands.OfSource("plugin:p").Select(c => c.Name));
+        Assert.True(_manager.Unload("p"));
+        Assert.Equal(before + 2, _manager.Snapshot.Version);
+        Assert.Empty(_commands.OfSource("plugin:p"));
+    }
 }

@@ -14,4 +14,11 @@ public sealed class PluginMcpServerNameTests
         Assert.Equal(expected, name);
         Assert.StartsWith(PluginMcpServerName.Prefix, name, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Of_NullNames_AreRefused()
+    {
+        Assert.Throws<ArgumentNullException>(() => PluginMcpServerName.Of(null!, "s"));
+        Assert.Throws<ArgumentNullException>(() => PluginMcpServerName.Of("p", null!));
+    }
 }

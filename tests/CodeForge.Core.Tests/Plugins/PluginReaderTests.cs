@@ -395,4 +395,578 @@ public sealed class PluginReaderTests : IDisposable
         Assert.Equal(_tree["wp/flows/bad.js"], bad.File);
         Assert.Contains("meta.description must be a non-empty string", bad.Message, StringComparison.Ordinal);
     }
+
+    private PluginReadResult ReadWithManifest(string manifest, string dir = "p")
+    {
+        _tree.Write($"{dir}/.claude-plugin/plugin.json", manifest);
+        return PluginReader.Read(_tree[dir]);
+    }
+
+    private string ManifestOf(string dir = "p") => _tree[$"{dir}/.claude-plugin/plugin.json"];
+
+    [Fact]
+    public void Read_NotADirectory_SaysSoNamingThePath()
+    {
+        var result = PluginReader.Read(_tree["missing"]);
+
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(_tree["missing"], d.File);
+        Assert.Null(d.Line);
+        Assert.Equal("not a directory; plugin skipped", d.Message);
+        Assert.True(d.IsError);
+    }
+
+    [Fact]
+    public void Read_ARootWithATrailingSeparator_IsThePluginAtThatRoot()
+    {
+        PluginTrees.WriteGood(_tree, "p", "p");
+
+        var p = PluginReader.Read(_tree["p"] + "/").Plugin!;
+
+        Assert.Equal(_tree["p"], p.Root);
+        Assert.Equal(_tree["p/.claude-plugin/plugin.json"], p.Manifest.ManifestPath);
+    }
+
+    [Fact]
+    public void Read_AManifestThatIsNotAnObject_IsBrokenOnLineOne()
+    {
+        var result = ReadWithManifest("[\"name\"]");
+
+        Assert.Null(result.Plugin);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(ManifestOf(), d.File);
+        Assert.Equal(1, d.Line);
+        Assert.Equal("the manifest must be a JSON object; plugin skipped", d.Message);
+    }
+
+    [Fact]
+    public void Read_ManifestWithoutName_IsBrokenOnLineOneSayingWhy()
+    {
+        var d = Assert.Single(ReadWithManifest("{\n  \"version\": \"1.0.0\"\n}").Diagnostics);
+
+        Assert.Equal(ManifestOf(), d.File);
+        Assert.Equal(1, d.Line);
+        Assert.Equal("missing required field \"name\"; plugin skipped", d.Message);
+    }
+
+    [Theory]
+    [InlineData("\"\"")]
+    [InlineData("\"   \"")]
+    [InlineData("null")]
+    [InlineData("[\"p\"]")]
+    public void Read_ANameThatIsNotANonEmptyString_IsBrokenOnItsLine(string name)
+    {
+        var result = ReadWithManifest($"{{\n  \"version\": \"1\",\n  \"name\": {name}\n}}");
+
+        Assert.Null(result.Plugin);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(3, d.Line);
+        Assert.Equal("\"name\" must be a non-empty string; plugin skipped", d.Message);
+    }
+
+    [Fact]
+    public void Read_TheNameIsTrimmed() =>
+        Assert.Equal("p", ReadWithManifest("{ \"name\": \"  p \" }").Plugin!.Name);
+
+    [Theory]
+    [InlineData("my plugin")]
+    [InlineData("a@b")]
+    [InlineData("a/b")]
+    [InlineData("a\\\\b")]
+    [InlineData("a\\tb")]
+    [InlineData(".")]
+    [InlineData("..")]
+    public void Read_AnUnusableName_IsBrokenSayingWhichCharactersAreRefused(string name)
+    {
+        var result = ReadWithManifest($"{{\n\"name\": \"{name}\"\n}}");
+
+        Assert.Null(result.Plugin);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(ManifestOf(), d.File);
+        Assert.Equal(2, d.Line);
+        Assert.EndsWith("' cannot be used: no spaces, ':', '@' or '/'; plugin skipped", d.Message, StringComparison.Ordinal);
+        Assert.StartsWith("plugin name '", d.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("p", true)]
+    [InlineData("My_Plugin.v2", true)]
+    [InlineData("", false)]
+    [InlineData(".", false)]
+    [InlineData("..", false)]
+    [InlineData("...", true)]
+    [InlineData("a b", false)]
+    [InlineData("a:b", false)]
+    [InlineData("a@b", false)]
+    [InlineData("a/b", false)]
+    [InlineData("a\\b", false)]
+    [InlineData("a\u0001b", false)]
+    public void IsUsableName_RefusesWhatCannotNameANamespaceOrASettingsKey(string name, bool usable) =>
+        Assert.Equal(usable, PluginReader.IsUsableName(name));
+
+    [Fact]
+    public void Read_ANonKebabName_WarnsOnTheNameLineWithTheRule()
+    {
+        var result = ReadWithManifest("{\n  \"name\": \"MyPlugin\"\n}");
+
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(ManifestOf(), d.File);
+        Assert.Equal(2, d.Line);
+        Assert.Equal("plugin name 'MyPlugin' is not kebab-case: only lowercase letters, digits and hyphens are allowed", d.Message);
+    }
+
+    [Fact]
+    public void Read_ANonKebabDirectoryName_WarnsNamingTheDirectory()
+    {
+        _tree.Write("My_Plugin/commands/x.md", "x");
+
+        var result = PluginReader.Read(_tree["My_Plugin"]);
+
+        Assert.Equal("My_Plugin", result.Plugin!.Name);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(_tree["My_Plugin"], d.File);
+        Assert.Null(d.Line);
+        Assert.False(d.IsError);
+    }
+
+    [Fact]
+    public void Read_TheManifestFields_AreTheManifests()
+    {
+        var p = ReadWithManifest("""
+            { "name": "p", "version": "2.0.0", "description": "Does p.", "author": "Ada Lovelace",
+              "homepage": "https://example.com/p", "repository": { "type": "git", "url": "https://example.com/p.git" },
+              "license": "MIT", "keywords": ["a", 1, "b"] }
+            """).Plugin!;
+
+        Assert.Equal("2.0.0", p.Manifest.Version);
+        Assert.Equal("Does p.", p.Manifest.Description);
+        Assert.Equal("Ada Lovelace", p.Manifest.Author);
+        Assert.Equal("https://example.com/p", p.Manifest.Homepage);
+        Assert.Equal("https://example.com/p.git", p.Manifest.Repository);
+        Assert.Equal("MIT", p.Manifest.License);
+        Assert.Equal(["a", "b"], p.Manifest.Keywords);
+        Assert.True(p.Manifest.Strict);
+        Assert.Null(p.Manifest.Marketplace);
+        Assert.Equal("p", p.Manifest.Raw.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void Read_ManifestFieldsOfTheWrongType_AreLeftOut()
+    {
+        var p = ReadWithManifest("""{ "name": "p", "version": 2, "author": { "email": "a@b" }, "repository": 3, "keywords": "a" }""").Plugin!;
+
+        Assert.Null(p.Manifest.Version);
+        Assert.Null(p.Manifest.Author);
+        Assert.Null(p.Manifest.Repository);
+        Assert.Empty(p.Manifest.Keywords);
+    }
+
+    [Fact]
+    public void Read_WithoutAManifest_HasNoManifestFields()
+    {
+        _tree.Write("bare/commands/x.md", "x");
+
+        var p = PluginReader.Read(_tree["bare"]).Plugin!;
+
+        Assert.Null(p.Manifest.ManifestPath);
+        Assert.Null(p.Manifest.Version);
+        Assert.Empty(p.Manifest.Keywords);
+        Assert.Empty(p.McpServers);
+        Assert.Null(p.Hooks);
+    }
+
+    [Fact]
+    public void Read_APathLeavingThePluginRoot_SaysWhichKeyAndPath()
+    {
+        var result = ReadWithManifest("{\n  \"name\": \"p\",\n  \"commands\": \"../outside\"\n}");
+
+        Assert.Null(result.Plugin);
+        var d = Assert.Single(result.Diagnostics, x => x.IsError);
+        Assert.Equal(ManifestOf(), d.File);
+        Assert.Equal("\"commands\": '../outside' escapes the plugin root; plugin skipped", d.Message);
+    }
+
+    [Theory]
+    [InlineData("\"hooks\": \"/etc/hooks.json\"", "\"hooks\": '/etc/hooks.json' must be relative to the plugin root (start with ./); plugin skipped")]
+    [InlineData("\"skills\": \"~/skills\"", "\"skills\": '~/skills' must be relative to the plugin root (start with ./); plugin skipped")]
+    [InlineData("\"commands\": 3", "\"commands\" must be a path or a list of paths; plugin skipped")]
+    [InlineData("\"commands\": {}", "\"commands\" must be a path or a list of paths; plugin skipped")]
+    [InlineData("\"hooks\": true", "\"hooks\" must be a path, a list of paths or an object; plugin skipped")]
+    [InlineData("\"mcpServers\": 1", "\"mcpServers\" must be a path, a list of paths or an object; plugin skipped")]
+    [InlineData("\"outputStyles\": false", "\"outputStyles\" must be a path or a list of paths; plugin skipped")]
+    [InlineData("\"workflows\": 1", "\"workflows\" must be a path or a list of paths; plugin skipped")]
+    [InlineData("\"agents\": \"./../../etc\"", "\"agents\": './../../etc' escapes the plugin root; plugin skipped")]
+    public void Read_ABadComponentPath_IsBrokenOnItsLineSayingWhy(string field, string message)
+    {
+        var result = ReadWithManifest($"{{\n  \"name\": \"p\",\n  {field}\n}}");
+
+        Assert.Null(result.Plugin);
+        var d = Assert.Single(result.Diagnostics, x => x.IsError);
+        Assert.Equal(ManifestOf(), d.File);
+        Assert.Equal(3, d.Line);
+        Assert.Equal(message, d.Message);
+    }
+
+    [Fact]
+    public void Read_AListItemThatIsNotAString_IsBrokenOnItsLine()
+    {
+        var result = ReadWithManifest("{\n  \"name\": \"p\",\n  \"agents\": [\n    \"./agents\",\n    7\n  ]\n}");
+
+        Assert.Null(result.Plugin);
+        var d = Assert.Single(result.Diagnostics, x => x.IsError);
+        Assert.Equal(5, d.Line);
+        Assert.Equal("\"agents[1]\" must be a path string; plugin skipped", d.Message);
+    }
+
+    [Fact]
+    public void Read_AListItemLeavingTheRoot_IsNamedWithItsIndex()
+    {
+        var result = ReadWithManifest("{\n  \"name\": \"p\",\n  \"commands\": [\"./c\", \"../x\"]\n}");
+
+        Assert.Equal("\"commands[1]\": '../x' escapes the plugin root; plugin skipped", Assert.Single(result.Diagnostics, x => x.IsError).Message);
+    }
+
+    [Fact]
+    public void Read_AComponentPathWithoutDotSlashOrThatDoesNotExist_IsAWarning()
+    {
+        _tree.Write("p/extra/one.md", "one");
+
+        var result = ReadWithManifest("{\n  \"name\": \"p\",\n  \"commands\": \"extra/one.md\",\n  \"agents\": \"./none\"\n}");
+
+        Assert.NotNull(result.Plugin);
+        Assert.Equal(["p:one"], result.Plugin.Commands.Select(c => c.Name));
+        Assert.Equal(
+            [$"{ManifestOf()}:3: warning: \"commands\": 'extra/one.md' should start with ./",
+             $"{ManifestOf()}:4: warning: \"agents\": './none' does not exist"],
+            result.Diagnostics.Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void Read_AComponentPathOfNull_IsAsIfNotGiven()
+    {
+        PluginTrees.WriteGood(_tree, "p", "p");
+        _tree.Write("p/.claude-plugin/plugin.json", """{ "name": "p", "commands": null, "hooks": null, "mcpServers": null }""");
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("p:deploy", Assert.Single(result.Plugin!.Commands).Name);
+        Assert.NotNull(result.Plugin.Hooks);
+        Assert.True(result.Plugin.McpServers.ContainsKey("db"));
+    }
+
+    [Fact]
+    public void Read_ASymlinkedFolderOnTheWayOutOfTheRoot_IsBroken()
+    {
+        // ./link/sub resolves to outside/sub: the link is not the last part of the path, but the path still leaves.
+        _tree.Write("outside/sub/x.md", "x");
+        _tree.Write("p/.claude-plugin/plugin.json", "{ \"name\": \"p\", \"commands\": \"./link/sub\" }");
+        Directory.CreateSymbolicLink(_tree["p/link"], _tree["outside"]);
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        Assert.Null(result.Plugin);
+        Assert.Equal("\"commands\": './link/sub' escapes the plugin root; plugin skipped", Assert.Single(result.Diagnostics, d => d.IsError).Message);
+    }
+
+    [Fact]
+    public void Read_ASymlinkInsideTheRoot_IsFollowed()
+    {
+        _tree.Write("p/real/x.md", "x");
+        _tree.Write("p/.claude-plugin/plugin.json", "{ \"name\": \"p\", \"commands\": \"./alias\" }");
+        Directory.CreateSymbolicLink(_tree["p/alias"], _tree["p/real"]);
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(["p:x"], result.Plugin!.Commands.Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData("[]", 1, "hooks must be a JSON object {\"hooks\": {\"EventName\": [...]}}; plugin skipped")]
+    [InlineData("{\n\"hooks\": []\n}", 2, "\"hooks\" must be an object mapping event names to lists of matcher groups; plugin skipped")]
+    [InlineData("{ \"hooks\": {\n\"PreToolUse\": {}\n} }", 2, "hooks event \"PreToolUse\" must be a list of matcher groups; plugin skipped")]
+    [InlineData("{ \"hooks\": { \"PreToolUse\": [\n{ \"matcher\": \"x\" }\n] } }", 2, "hooks.PreToolUse[0] must be an object with a \"hooks\" list; plugin skipped")]
+    [InlineData("{ \"hooks\": { \"Stop\": [\n{ \"hooks\": [ { \"command\": \"x\" } ] }\n] } }", 2, "hooks.Stop[0]: every hook needs a \"type\" (e.g. \"command\"); plugin skipped")]
+    [InlineData("{ \"hooks\": { \"Stop\": [ { \"hooks\": [] },\n{ \"hooks\": [ { \"type\": 1 } ] }\n] } }", 2, "hooks.Stop[1]: every hook needs a \"type\" (e.g. \"command\"); plugin skipped")]
+    [InlineData("{ \"hooks\": { \"Stop\": [\n\"x\"\n] } }", 2, "hooks.Stop[0] must be an object with a \"hooks\" list; plugin skipped")]
+    [InlineData("{ \"hooks\": { \"Stop\": [\n{ \"hooks\": {} }\n] } }", 2, "hooks.Stop[0] must be an object with a \"hooks\" list; plugin skipped")]
+    [InlineData("{ \"hooks\": { \"Stop\": [\n{ \"hooks\": [ \"x\" ] }\n] } }", 2, "hooks.Stop[0]: every hook needs a \"type\" (e.g. \"command\"); plugin skipped")]
+    public void Read_BadHooksJson_IsBrokenOnTheLineOfWhatIsWrong(string hooks, int line, string message)
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", "{ \"name\": \"p\" }");
+        var file = _tree.Write("p/hooks/hooks.json", hooks);
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        Assert.Null(result.Plugin);
+        var d = Assert.Single(result.Diagnostics, x => x.IsError);
+        Assert.Equal(file, d.File);
+        Assert.Equal(line, d.Line);
+        Assert.Equal(message, d.Message);
+    }
+
+    [Fact]
+    public void Read_HooksWithoutTheHooksWrapper_AreReadAsEvents()
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", "{ \"name\": \"p\" }");
+        var file = _tree.Write("p/hooks/hooks.json", "{ \"Stop\": [ { \"hooks\": [ { \"type\": \"command\", \"command\": \"x\" } ] } ] }");
+
+        var hooks = PluginReader.Read(_tree["p"]).Plugin!.Hooks!;
+
+        Assert.Equal(["Stop"], hooks.Events.Keys);
+        Assert.Equal(file, hooks.SourcePath);
+        Assert.Equal("p", hooks.PluginName);
+    }
+
+    [Fact]
+    public void Read_AnUnknownHookEvent_WarnsOnItsLineAndKeepsIt()
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", "{ \"name\": \"p\" }");
+        var file = _tree.Write("p/hooks/hooks.json", "{ \"hooks\": {\n\"OnCoffee\": [ { \"hooks\": [ { \"type\": \"command\", \"command\": \"x\" } ] } ] } }");
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        Assert.Equal($"{file}:2: warning: unknown hook event \"OnCoffee\"", Assert.Single(result.Diagnostics).ToString());
+        Assert.Equal(["OnCoffee"], result.Plugin!.Hooks!.Events.Keys);
+    }
+
+    [Fact]
+    public void Read_EveryClaudeCodeHookEvent_IsKnown()
+    {
+        var events = new[]
+        {
+            "SessionStart", "Setup", "UserPromptSubmit", "UserPromptExpansion", "PreToolUse", "PermissionRequest", "PermissionDenied",
+            "PostToolUse", "PostToolUseFailure", "PostToolBatch", "Notification", "MessageDisplay", "SubagentStart", "SubagentStop",
+            "TaskCreated", "TaskCompleted", "Stop", "StopFailure", "TeammateIdle", "InstructionsLoaded", "ConfigChange", "CwdChanged",
+            "DirectoryAdded", "FileChanged", "WorktreeCreate", "WorktreeRemove", "PreCompact", "PostCompact", "Elicitation",
+            "ElicitationResult", "SessionEnd",
+        };
+        var group = "[ { \"hooks\": [ { \"type\": \"command\", \"command\": \"x\" } ] } ]";
+        _tree.Write("p/.claude-plugin/plugin.json", "{ \"name\": \"p\" }");
+        _tree.Write("p/hooks/hooks.json", "{ \"hooks\": { " + string.Join(", ", events.Select(e => $"\"{e}\": {group}")) + " } }");
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(events.Order(StringComparer.Ordinal), result.Plugin!.Hooks!.Events.Keys);
+        Assert.Equal(events.Length, PluginReader.KnownHookEvents.Count);
+    }
+
+    [Fact]
+    public void Read_HooksFromTwoFiles_AreMergedPerEventNamingBothSources()
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", """{ "name": "p", "hooks": ["./h/a.json", "./h/b.json"] }""");
+        var a = _tree.Write("p/h/a.json", """{ "hooks": { "Stop": [ { "hooks": [ { "type": "command", "command": "a" } ] } ] } }""");
+        var b = _tree.Write("p/h/b.json", """{ "hooks": { "Stop": [ { "hooks": [ { "type": "command", "command": "b" } ] } ], "PreToolUse": [ { "hooks": [ { "type": "command", "command": "c" } ] } ] } }""");
+
+        var hooks = PluginReader.Read(_tree["p"]).Plugin!.Hooks!;
+
+        Assert.Equal($"{a}, {b}", hooks.SourcePath);
+        Assert.Equal(["PreToolUse", "Stop"], hooks.Events.Keys);
+        Assert.Equal(["a", "b"], hooks.Events["Stop"].Select(g => g.GetProperty("hooks")[0].GetProperty("command").GetString()));
+    }
+
+    [Fact]
+    public void Read_AnInlineHooksObjectThatIsWrong_IsBrokenOnItsManifestLine()
+    {
+        var result = ReadWithManifest("{\n  \"name\": \"p\",\n  \"hooks\": {\n    \"Stop\": {}\n  }\n}");
+
+        Assert.Null(result.Plugin);
+        var d = Assert.Single(result.Diagnostics, x => x.IsError);
+        Assert.Equal(ManifestOf(), d.File);
+        Assert.Equal(4, d.Line);
+        Assert.Equal("hooks event \"Stop\" must be a list of matcher groups; plugin skipped", d.Message);
+    }
+
+    [Fact]
+    public void Read_AHooksFileThatIsNotJson_IsBrokenNamingIt()
+    {
+        var file = _tree.Write("p/hooks/hooks.json", "{ nope");
+        _tree.Write("p/.claude-plugin/plugin.json", "{ \"name\": \"p\" }");
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        Assert.Null(result.Plugin);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(file, d.File);
+        Assert.StartsWith("invalid JSON in the hooks file: ", d.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[]", 1, "MCP servers must be an object {\"mcpServers\": {\"name\": {...}}}; plugin skipped")]
+    [InlineData("{\n\"mcpServers\": []\n}", 2, "MCP servers must be an object {\"mcpServers\": {\"name\": {...}}}; plugin skipped")]
+    [InlineData("{ \"mcpServers\": {\n\"db\": \"x\"\n} }", 2, "MCP server \"db\" must be an object with \"command\" or \"url\"; plugin skipped")]
+    [InlineData("{\n\"db\": 1\n}", 2, "MCP server \"db\" must be an object with \"command\" or \"url\"; plugin skipped")]
+    public void Read_BadMcpJson_IsBrokenOnTheLineOfWhatIsWrong(string json, int line, string message)
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", "{ \"name\": \"p\" }");
+        var file = _tree.Write("p/.mcp.json", json);
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        Assert.Null(result.Plugin);
+        var d = Assert.Single(result.Diagnostics, x => x.IsError);
+        Assert.Equal(file, d.File);
+        Assert.Equal(line, d.Line);
+        Assert.Equal(message, d.Message);
+    }
+
+    [Fact]
+    public void Read_McpServersWithoutTheWrapper_AreReadAsServers()
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", "{ \"name\": \"p\" }");
+        _tree.Write("p/.mcp.json", "{ \"db\": { \"command\": \"${CLAUDE_PLUGIN_ROOT}/db\" } }");
+
+        var p = PluginReader.Read(_tree["p"]).Plugin!;
+
+        Assert.Equal($"{_tree["p"]}/db", p.McpServers["db"].GetProperty("command").GetString());
+    }
+
+    [Fact]
+    public void Read_AnInlineMcpServerThatIsWrong_IsBrokenOnItsManifestLine()
+    {
+        var result = ReadWithManifest("{\n  \"name\": \"p\",\n  \"mcpServers\": {\n    \"db\": 1\n  }\n}");
+
+        var d = Assert.Single(result.Diagnostics, x => x.IsError);
+        Assert.Equal(ManifestOf(), d.File);
+        Assert.Equal(4, d.Line);
+        Assert.Equal("MCP server \"db\" must be an object with \"command\" or \"url\"; plugin skipped", d.Message);
+    }
+
+    [Fact]
+    public void Read_McpServersFromTwoFiles_AreMerged_TheLaterWinningAName()
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", """{ "name": "p", "mcpServers": ["./a.json", "./b.json"] }""");
+        _tree.Write("p/a.json", """{ "mcpServers": { "one": { "command": "a" }, "two": { "command": "a" } } }""");
+        _tree.Write("p/b.json", """{ "mcpServers": { "two": { "command": "b" } } }""");
+
+        var servers = PluginReader.Read(_tree["p"]).Plugin!.McpServers;
+
+        Assert.Equal(["one", "two"], servers.Keys);
+        Assert.Equal("b", servers["two"].GetProperty("command").GetString());
+    }
+
+    [Fact]
+    public void Read_TwoSkillsOfOneName_KeepsTheFirstAndReportsTheSecond()
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", """{ "name": "p", "skills": "./more" }""");
+        _tree.Write("p/skills/x/SKILL.md", TempTree.Skill("x", "first"));
+        var second = _tree.Write("p/more/x/SKILL.md", TempTree.Skill("x", "second"));
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        Assert.Equal("first", Assert.Single(result.Plugin!.Skills).Metadata.Description);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(second, d.File);
+        Assert.Equal("another skill of this plugin is already named 'p:x'; skill skipped", d.Message);
+        Assert.True(d.IsError);
+    }
+
+    [Fact]
+    public void Read_AManifestSkillPathToOneSkillFolder_LoadsThatSkill()
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", """{ "name": "p", "skills": "./extra/one" }""");
+        _tree.Write("p/extra/one/SKILL.md", TempTree.Skill("one", "d"));
+
+        Assert.Equal(["p:one"], PluginReader.Read(_tree["p"]).Plugin!.Skills.Select(s => s.Metadata.Name));
+    }
+
+    [Fact]
+    public void Read_Commands_AreSortedByName_AndAFileListedTwiceGivesOneCommand()
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", """{ "name": "p", "commands": ["./c/zeta.md", "./c", "./c/zeta.md"] }""");
+        _tree.Write("p/c/zeta.md", "z");
+        _tree.Write("p/c/alpha.md", "a");
+
+        Assert.Equal(["p:alpha", "p:zeta"], PluginReader.Read(_tree["p"]).Plugin!.Commands.Select(c => c.Name));
+    }
+
+    [Fact]
+    public void Read_AnAgentsTools_DropTheirPermissionPatterns_AndItsModelIsTrimmed()
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", """{ "name": "p" }""");
+        _tree.Write("p/agents/a.md", "---\nname: a\ndescription: A\ntools: Bash(git:*), Read, (odd)\nmodel: \"  sonnet  \"\n---\nYou are a.");
+        _tree.Write("p/agents/b.md", "---\nname: b\ndescription: B\nmodel: \"  \"\n---\nYou are b.");
+
+        var agents = PluginReader.Read(_tree["p"]).Plugin!.Agents.ToDictionary(a => a.Name);
+
+        Assert.Equal(["Bash", "Read"], agents["p:a"].Tools);
+        Assert.Equal("sonnet", agents["p:a"].Model);
+        Assert.Null(agents["p:b"].Tools);
+        Assert.Null(agents["p:b"].Model);
+        Assert.Equal("B", agents["p:b"].Description);
+        Assert.Equal(_tree["p/agents/a.md"], agents["p:a"].Path);
+    }
+
+    [Fact]
+    public void Read_AgentsAreTheMarkdownFilesOfTheFolderInNameOrder()
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", """{ "name": "p" }""");
+        _tree.Write("p/agents/b.md", "---\ndescription: B\n---\nB.");
+        _tree.Write("p/agents/a.md", "---\ndescription: A\n---\nA.");
+        _tree.Write("p/agents/notes.txt", "not an agent");
+
+        Assert.Equal(["p:a", "p:b"], PluginReader.Read(_tree["p"]).Plugin!.Agents.Select(a => a.Name));
+    }
+
+    [Fact]
+    public void Read_AnAgentWithoutDescription_WarnsNamingItOnTheFrontmatterLine()
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", """{ "name": "p" }""");
+        var withFrontmatter = _tree.Write("p/agents/a.md", "---\nname: a\n---\nYou are a.");
+        var without = _tree.Write("p/agents/b.md", "You are b.");
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        Assert.Equal(
+            [$"{withFrontmatter}:1: warning: agent 'a' has no 'description' (the model needs it to know when to use it); the model is shown its name only",
+             $"{without}: warning: agent 'b' has no 'description' (the model needs it to know when to use it); the model is shown its name only"],
+            result.Diagnostics.Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void Read_AnAgentWithAnEmptySystemPrompt_WarnsOnTheBodyLine()
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", """{ "name": "p" }""");
+        var file = _tree.Write("p/agents/blank.md", "---\nname: blank\ndescription: Nothing.\n---\n\n");
+
+        var d = Assert.Single(PluginReader.Read(_tree["p"]).Diagnostics);
+
+        Assert.Equal($"{file}:5: warning: agent 'blank' has an empty system prompt (the text after the frontmatter); loaded as Claude Code does", d.ToString());
+    }
+
+    [Fact]
+    public void Read_AnAgentWhoseFrontmatterIsNeverClosed_WarnsThatItIsNamedByItsFile()
+    {
+        _tree.Write("p/.claude-plugin/plugin.json", """{ "name": "p" }""");
+        var file = _tree.Write("p/agents/open.md", "---\nname: nope\ndescription: d\n");
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        Assert.Equal("p:open", Assert.Single(result.Plugin!.Agents).Name);
+        Assert.Contains(result.Diagnostics, d => d.ToString() ==
+            $"{file}:1: warning: the YAML frontmatter opened here is never closed with a '---' line; the agent is loaded as 'open' with no frontmatter fields, as Claude Code does");
+        Assert.DoesNotContain(result.Diagnostics, d => d.IsError);
+    }
+
+    [Fact]
+    public void RealPath_OfAPathWithoutLinks_IsThePath()
+    {
+        var file = _tree.Write("plain/x.md", "x");
+
+        Assert.Equal(file, PluginReader.RealPath(file));
+        Assert.Equal(_tree["plain"], PluginReader.RealPath(_tree["plain"]));
+        Assert.Equal(_tree["plain/none"], PluginReader.RealPath(_tree["plain/none"]));
+    }
+
+    [Fact]
+    public void RealPath_OfALink_IsItsTarget()
+    {
+        _tree.Write("target/x.md", "x");
+        Directory.CreateSymbolicLink(_tree["link"], _tree["target"]);
+
+        Assert.Equal(_tree["target"], PluginReader.RealPath(_tree["link"]));
+        Assert.Equal(_tree["target/x.md"], PluginReader.RealPath(_tree["link/x.md"]));
+    }
 }

@@ -56,4 +56,44 @@ public sealed class WorkflowDefinitionTests
         Assert.Equal(ExtractRules().RenderPrompt("$ARGUMENTS x") + "\n", command.Expand("$ARGUMENTS x"));
         Assert.StartsWith("Business-rule mining", command.Description, StringComparison.Ordinal);
     }
+
+    private static WorkflowDefinition Make(string? whenToUse, params WorkflowPhase[] phases) => new()
+    {
+        Name = "p:w",
+        Meta = new WorkflowMeta("w", "Does w.", null, whenToUse, [.. phases]),
+        Path = "/p/workflows/w.js",
+    };
+
+    [Fact]
+    public void RenderPrompt_WithoutWhenToUseOrPhases_IsTheDescriptionAndTheCall() =>
+        Assert.Equal("Run the \"p:w\" workflow.\n\nDoes w.\n\nInvoke: Workflow({ name: \"p:w\" })", Make(null).RenderPrompt(null));
+
+    [Fact]
+    public void RenderPrompt_APhaseWithoutDetail_IsItsTitleOnly() =>
+        Assert.Equal("Run the \"p:w\" workflow.\n\nDoes w.\n\nUse it.\n\nPhases:\n- One\n- Two: second\n- Three\n\nInvoke: Workflow({ name: \"p:w\", args: \"x\" })",
+            Make("Use it.", new WorkflowPhase("One", null, null), new WorkflowPhase("Two", "second", "haiku"), new WorkflowPhase("Three", "", null)).RenderPrompt("x"));
+
+    [Fact]
+    public void RenderPrompt_WhiteSpaceArguments_AreNoArguments() =>
+        Assert.EndsWith("Invoke: Workflow({ name: \"p:w\" })", Make(null).RenderPrompt(" \t "), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("plain", "\"plain\"")]
+    [InlineData("a\"b\\c", "\"a\\\"b\\\\c\"")]
+    [InlineData("line\nbreak", "\"line\\nbreak\"")]
+    [InlineData("<b> & é", "\"<b> & é\"")]
+    public void JsString_QuotesAsJsonStringifyDoes(string value, string quoted) =>
+        Assert.Equal(quoted, WorkflowDefinition.JsString(value));
+
+    [Fact]
+    public void ToCommand_KeepsThePluginAndWhereTheWorkflowLives()
+    {
+        var workflow = Make(null) with { Scope = CommandScope.Plugin, PluginName = "p", PluginRoot = "/p" };
+
+        var command = workflow.ToCommand();
+
+        Assert.Equal(("p:w", "Does w.", "/p/workflows/w.js", CommandScope.Plugin, "p", "/p"),
+            (command.Name, command.Description, command.SourcePath, command.Scope, command.PluginName, command.PluginRoot));
+        Assert.Same(workflow, command.Workflow);
+    }
 }

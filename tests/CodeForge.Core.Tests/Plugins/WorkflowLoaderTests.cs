@@ -64,4 +64,117 @@ public sealed class WorkflowLoaderTests : IDisposable
         Assert.Contains("must be the FIRST statement", broken.Message, StringComparison.Ordinal);
         Assert.Contains(result.Diagnostics, d => d.File.EndsWith("huge.js", StringComparison.Ordinal) && d.Message.Contains("exceeds 524288 bytes", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void LoadPlugin_TwoWorkflowsOfOneName_KeepsTheFirstAndReportsTheSecond()
+    {
+        _tree.Write("p/workflows/a.js", Wf("same", "first"));
+        var second = _tree.Write("p/workflows/b.js", Wf("same", "second"));
+        var diagnostics = new List<LoadDiagnostic>();
+
+        var workflows = WorkflowLoader.LoadPlugin(_tree["p"], "p", null, diagnostics);
+
+        Assert.Equal("first", Assert.Single(workflows).Meta.Description);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(second, d.File);
+        Assert.Null(d.Line);
+        Assert.Equal("another workflow of this plugin is already named 'p:same'; workflow skipped", d.Message);
+        Assert.True(d.IsError);
+    }
+
+    [Fact]
+    public void LoadFile_OfAPlugin_NamesItPluginColonNameAndKeepsWhereItLives()
+    {
+        var file = _tree.Write("p/workflows/a.js", Wf("a"));
+
+        var workflow = WorkflowLoader.LoadFile(file, CommandScope.Plugin, new List<LoadDiagnostic>(), "p", _tree["p"])!;
+
+        Assert.Equal("p:a", workflow.Name);
+        Assert.Equal(file, workflow.Path);
+        Assert.Equal("p", workflow.PluginName);
+        Assert.Equal(_tree["p"], workflow.PluginRoot);
+        Assert.Equal(CommandScope.Plugin, workflow.Scope);
+    }
+
+    [Fact]
+    public void LoadFile_ANameWithASpace_IsSkippedSayingSo()
+    {
+        var file = _tree.Write("w/a.js", Wf("two words"));
+        var diagnostics = new List<LoadDiagnostic>();
+
+        Assert.Null(WorkflowLoader.LoadFile(file, CommandScope.Project, diagnostics));
+        Assert.Equal("the workflow name 'two words' contains spaces; workflow skipped", Assert.Single(diagnostics).Message);
+    }
+
+    [Fact]
+    public void LoadFile_BadMeta_IsSkippedNamingTheFileAndWhy()
+    {
+        var file = _tree.Write("w/a.js", "export const meta = { name: 'a' }\n");
+        var diagnostics = new List<LoadDiagnostic>();
+
+        Assert.Null(WorkflowLoader.LoadFile(file, CommandScope.Project, diagnostics));
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(file, d.File);
+        Assert.Equal("invalid workflow meta: meta.description must be a non-empty string; workflow skipped", d.Message);
+        Assert.True(d.IsError);
+    }
+
+    [Fact]
+    public void LoadFile_AMissingFile_IsSkippedSayingSo()
+    {
+        var diagnostics = new List<LoadDiagnostic>();
+
+        Assert.Null(WorkflowLoader.LoadFile(_tree["w/none.js"], CommandScope.Project, diagnostics));
+        Assert.Equal("the workflow file does not exist; workflow skipped", Assert.Single(diagnostics).Message);
+    }
+
+    [Fact]
+    public void LoadFile_OfExactlyTheSizeLimit_Loads_AndOneByteMoreIsSkipped()
+    {
+        var text = Wf("a");
+        var atLimit = _tree.Write("w/at.js", text + new string(' ', WorkflowScript.MaxBytes - text.Length));
+        var over = _tree.Write("w/over.js", text + new string(' ', WorkflowScript.MaxBytes - text.Length + 1));
+        var diagnostics = new List<LoadDiagnostic>();
+
+        Assert.NotNull(WorkflowLoader.LoadFile(atLimit, CommandScope.Project, diagnostics));
+        Assert.Empty(diagnostics);
+        Assert.Null(WorkflowLoader.LoadFile(over, CommandScope.Project, diagnostics));
+        Assert.Equal("the workflow file exceeds 524288 bytes; workflow skipped", Assert.Single(diagnostics).Message);
+    }
+
+    [Fact]
+    public void LoadDirectory_ReadsOnlyLowercaseJsFilesInNameOrder_AndAMissingFolderIsNone()
+    {
+        _tree.Write("w/b.js", Wf("b"));
+        _tree.Write("w/a.js", Wf("a"));
+        _tree.Write("w/c.JS", Wf("c"));
+        _tree.Write("w/d.mjs", Wf("d"));
+        var diagnostics = new List<LoadDiagnostic>();
+
+        Assert.Equal(["a", "b"], WorkflowLoader.LoadDirectory(_tree["w"], CommandScope.User, diagnostics).Select(w => w.Name));
+        Assert.Empty(WorkflowLoader.LoadDirectory(_tree["none"], CommandScope.User, diagnostics));
+        Assert.Empty(diagnostics);
+    }
+
+    [Fact]
+    public void SearchDirectories_AreTheWorkflowsFoldersNextToTheSkillsFoldersOfConfigFolders()
+    {
+        var dirs = WorkflowLoader.SearchDirectories(_tree["home"], _tree["repo"]);
+
+        Assert.Contains((_tree["home/.claude/workflows"], CommandScope.User), dirs);
+        Assert.Contains((_tree["repo/.claude/workflows"], CommandScope.Project), dirs);
+        Assert.All(dirs, d => Assert.EndsWith("/workflows", d.Directory, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LoadPlugin_APathEndingInJsThatIsAFolderOrMissing_IsReadAsAFolder()
+    {
+        _tree.Write("p/flows.js/a.js", Wf("a"));
+        var diagnostics = new List<LoadDiagnostic>();
+
+        var workflows = WorkflowLoader.LoadPlugin(_tree["p"], "p", [_tree["p/flows.js"], _tree["p/none.js"]], diagnostics);
+
+        Assert.Equal(["p:a"], workflows.Select(w => w.Name));
+        Assert.Empty(diagnostics);
+    }
 }

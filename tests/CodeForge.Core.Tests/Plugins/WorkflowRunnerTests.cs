@@ -22,4 +22,59 @@ public sealed class WorkflowRunnerTests : IDisposable
         Assert.Null(WorkflowRunner.FindNode(_tree["a"]));
         Assert.Null(WorkflowRunner.FindNode(null));
     }
+
+    /// <summary>A stand-in for <c>node</c>: reads the start message, writes <paramref name="stderr"/> and exits 3.</summary>
+    private string FakeNode(string stderr)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("the stand-in node is a shell script");
+            return "";
+        }
+        var path = _tree.Write("bin/node", $"#!/bin/sh\nread line\nprintf '%s' '{stderr}' >&2\nexit 3\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    private Task<WorkflowRun> RunAsync(string node) =>
+        WorkflowRunner.RunAsync(node, WorkflowScript.Parse("export const meta = { name: 'a', description: 'd' }\nreturn 1\n", out _)!, _tree["a.js"], null, _tree.Root,
+            (_, _) => Task.FromResult((true, "")), _ => (null, null, "none"), TestContext.Current.CancellationToken);
+
+    [Fact]
+    public async Task RunAsync_WhenNodeExitsBeforeTheScriptFinishes_SaysSoWithItsExitCodeAndStandardError()
+    {
+        var run = await RunAsync(FakeNode("node: bad option: --frozen"));
+
+        Assert.False(run.Succeeded);
+        Assert.Equal("Node.js exited (code 3) before the script finished: node: bad option: --frozen", run.Error);
+        Assert.Null(run.ResultJson);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenNodeExitsSilently_SaysSoWithItsExitCodeOnly()
+    {
+        var run = await RunAsync(FakeNode(""));
+
+        Assert.Equal("Node.js exited (code 3) before the script finished", run.Error);
+    }
+
+    [Fact]
+    public async Task RunAsync_KeepsOnlyTheLast2000CharactersOfALongStandardError()
+    {
+        var run = await RunAsync(FakeNode(new string('a', 10) + new string('b', 2000)));
+
+        Assert.Equal("Node.js exited (code 3) before the script finished: …" + new string('b', 2000), run.Error);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenNodeCannotBeStarted_NamesIt()
+    {
+        var missing = _tree["no/node"];
+
+        var run = await RunAsync(missing);
+
+        Assert.StartsWith($"cannot start Node.js ({missing}): ", run.Error, StringComparison.Ordinal);
+        Assert.Empty(run.Logs);
+        Assert.Equal(0, run.Agents);
+    }
 }

@@ -92,6 +92,7 @@ public sealed class WorkflowScriptTests
     [InlineData("export const meta = { name: 'a', description: '' }", "meta.description must be a non-empty string")]
     [InlineData("export const meta = { name: 'a', description: 'b'", "expected ',' or '}'")]
     [InlineData("export const meta = { name: 'a\n', description: 'b' }", "unterminated string")]
+    [InlineData("export const meta = { name: 'a\\", "unterminated string")]
     public void Parse_AScriptClaudeCodeRefuses_FailsSayingWhy(string text, string why)
     {
         var script = WorkflowScript.Parse(text, out var error);

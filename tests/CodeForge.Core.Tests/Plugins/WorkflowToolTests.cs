@@ -184,4 +184,32 @@ public sealed class WorkflowToolTests : IDisposable
         Assert.False(result.Success);
         Assert.Contains(why, result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Execute_AnAgentCallWithoutATaskTool_LogsWhyAndGivesTheScriptNull()
+    {
+        var tool = new WorkflowTool(n => _workflows.GetValueOrDefault(n), () => _workflows.Keys, () => null, Node);
+
+        var result = await RunAsync(tool, JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["script"] = "export const meta = { name: 'inline', description: 'd' }\nconst a = await agent('look around')\nreturn a\n",
+        }));
+
+        Assert.True(result.Success, result.Error);
+        Assert.Contains("<result>null</result>", result.Output, StringComparison.Ordinal);
+        Assert.Contains("- agent failed: the Task tool is not available in this session, so agent() cannot start a subagent", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_AnAgentThatFails_LogsTheSubagentsErrorAndGivesTheScriptNull()
+    {
+        var result = await RunAsync(Tool(), JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["script"] = "export const meta = { name: 'inline', description: 'd' }\nconst a = await agent('FAIL now', { label: 'scout' })\nreturn a\n",
+        }));
+
+        Assert.True(result.Success, result.Error);
+        Assert.Contains("<result>null</result>", result.Output, StringComparison.Ordinal);
+        Assert.Contains("- agent scout failed: the subagent died", result.Output, StringComparison.Ordinal);
+    }
 }

@@ -173,6 +173,7 @@ public sealed class MarkdownFrontmatterTests
     [InlineData("name: a\ndescription: Tidy code. Examples:\n<example>\nuser: \"x\"\n</example>", false)] // <example> lines stay invalid
     [InlineData("name: a\nargument-hint: [pr-number] [priority]", true)]
     [InlineData("name: a\ntools: [\"Read\", \"Grep\"]\ndescription: a: b", true)] // a valid flow list is kept as it is
+    [InlineData("name: a\ndescription: it's a 'test: x'", true)] // ends with a quote but does not start with one: quoted whole
     public void ClaudeCodeReadsFields_IsWhetherItsOneRetryWithQuotedValuesParses(string block, bool reads)
     {
         var doc = MarkdownFrontmatter.Parse($"---\n{block}\n---\nbody", "a.md");
@@ -205,5 +206,289 @@ public sealed class MarkdownFrontmatterTests
         var doc = MarkdownFrontmatter.Parse($"---\nname: s\ndescription: Checks the build\n{key}: a: b: c\n---\nbody\n", "/p/SKILL.md");
 
         Assert.Equal("Checks the build", doc.GetString("description", []));
+    }
+
+    [Fact]
+    public void Parse_AByteOrderMarkBeforeTheOpeningLine_IsIgnored()
+    {
+        var doc = MarkdownFrontmatter.Parse("\uFEFF---\nname: x\n---\nbody", "f.md");
+
+        Assert.True(doc.HasFrontmatter);
+        Assert.Equal("x", doc.GetString("name", []));
+        Assert.Equal("body", doc.Body);
+    }
+
+    [Fact]
+    public void Parse_CrlfLinesAndDotsClosing_AreAccepted()
+    {
+        var doc = MarkdownFrontmatter.Parse("--- \r\nname: x\r\ndescription: d\r\n...\r\nbody\r\n", "f.md");
+
+        Assert.True(doc.IsValid);
+        Assert.Equal("x", doc.GetString("name", []));
+        Assert.Equal("d", doc.GetString("description", []));
+        Assert.Equal("body\r\n", doc.Body);
+        Assert.Equal(5, doc.BodyLine);
+    }
+
+    [Fact]
+    public void Parse_AClosingLineWithoutANewline_EndsTheBlockWithAnEmptyBody()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nname: x\n---", "f.md");
+
+        Assert.True(doc.IsValid);
+        Assert.Equal("x", doc.GetString("name", []));
+        Assert.Equal("", doc.Body);
+        Assert.Equal(4, doc.BodyLine);
+    }
+
+    [Fact]
+    public void Parse_AnOnlyOpeningLine_IsNeverClosed()
+    {
+        var doc = MarkdownFrontmatter.Parse("---", "f.md");
+
+        Assert.True(doc.HasFrontmatter);
+        Assert.False(doc.IsValid);
+        Assert.Equal("f.md:1: the YAML frontmatter opened here is never closed with a '---' line", Assert.Single(doc.Diagnostics).ToString());
+        Assert.Equal("---", doc.Body);
+        Assert.Empty(doc.Keys);
+    }
+
+    [Fact]
+    public void Parse_AnEmptyBlock_HasNoKeysAndIsValid()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\n\n---\nbody", "f.md");
+
+        Assert.True(doc.HasFrontmatter);
+        Assert.True(doc.IsValid);
+        Assert.Empty(doc.Keys);
+        Assert.False(doc.Has("name"));
+        Assert.Equal(2, doc.LineOf("name"));
+        Assert.Equal(4, doc.BodyLine);
+    }
+
+    [Fact]
+    public void Parse_ABlockOfOnlyAComment_HasNoKeysAndIsValid()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\n# nothing here\n---\nbody", "f.md");
+
+        Assert.True(doc.IsValid);
+        Assert.Empty(doc.Keys);
+    }
+
+    [Fact]
+    public void Parse_ATextAsRoot_IsReportedAsNotAMapping()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\njust words\n---\n", "f.md");
+
+        var d = Assert.Single(doc.Diagnostics);
+        Assert.Equal("the YAML frontmatter must be a mapping of keys to values, not a text value", d.Message);
+        Assert.Equal(2, d.Line);
+        Assert.Equal("the YAML frontmatter must be a mapping of keys to values, not a list",
+            Assert.Single(MarkdownFrontmatter.Parse("---\n- a\n---\n", "f.md").Diagnostics).Message);
+    }
+
+    [Fact]
+    public void Parse_MalformedYaml_LeavesOutYamlDotNetsPositionPrefix()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nother: 1\nmore: [unclosed\n---\nbody", "/p/SKILL.md");
+
+        var d = Assert.Single(doc.Diagnostics);
+        Assert.StartsWith("malformed YAML frontmatter: ", d.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Line", d.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("See inner exception", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_DuplicateKey_IsAMalformedYamlError()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nname: a\ndescription: d\nname: b\n---\n", "f.md");
+
+        var d = Assert.Single(doc.Diagnostics);
+        Assert.StartsWith("malformed YAML frontmatter: ", d.Message, StringComparison.Ordinal);
+        Assert.Equal(LoadSeverity.Error, d.Severity);
+    }
+
+    [Fact]
+    public void Keys_AreInFileOrder() =>
+        Assert.Equal(["model", "name", "description"], MarkdownFrontmatter.Parse("---\nmodel: m\nname: n\ndescription:\n  long\n---\n", "f.md").Keys);
+
+    [Fact]
+    public void LineOf_AKeyInTheBlock_IsItsFileLine()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nname: a\nmetadata:\n  x: y\ndescription: |\n  text\n---\n", "f.md");
+
+        Assert.Equal(2, doc.LineOf("name"));
+        Assert.Equal(3, doc.LineOf("metadata"));
+        Assert.Equal(5, doc.LineOf("description"));
+        Assert.Equal(2, doc.LineOf("absent"));
+    }
+
+    [Theory]
+    [InlineData("~")]
+    [InlineData("null")]
+    [InlineData("Null")]
+    [InlineData("NULL")]
+    [InlineData("")]
+    public void GetString_OfAYamlNull_IsNullButPresent(string value)
+    {
+        var doc = MarkdownFrontmatter.Parse($"---\nmodel: {value}\nname: x\n---\n", "f.md");
+
+        Assert.True(doc.Has("model"));
+        Assert.Null(doc.GetString("model", []));
+        Assert.Empty(doc.GetList("model", []));
+        Assert.Empty(doc.GetMap("model", []));
+        Assert.Null(doc.GetBool("model", []));
+    }
+
+    [Fact]
+    public void GetString_OfAQuotedNull_IsTheText()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nmodel: 'null'\nname: \"~\"\n---\n", "f.md");
+
+        Assert.Equal("null", doc.GetString("model", []));
+        Assert.Equal("~", doc.GetString("name", []));
+    }
+
+    [Fact]
+    public void GetString_OfAListOrMapping_WarnsWithKeyKindAndLine()
+    {
+        var warnings = new List<LoadDiagnostic>();
+        var doc = MarkdownFrontmatter.Parse("---\nname: x\nmodel:\n  - a\ndescription:\n  a: b\n---\n", "/p/f.md");
+
+        Assert.Null(doc.GetString("model", warnings));
+        Assert.Null(doc.GetString("description", warnings));
+        Assert.Null(doc.GetString("absent", warnings));
+        Assert.Equal(
+            ["/p/f.md:4: warning: 'model' should be a single text value, not a list; ignored",
+             "/p/f.md:6: warning: 'description' should be a single text value, not a mapping; ignored"],
+            warnings.Select(w => w.ToString()));
+    }
+
+    [Theory]
+    [InlineData("yes", true)]
+    [InlineData("on", true)]
+    [InlineData("TRUE", true)]
+    [InlineData(" true ", true)]
+    [InlineData("off", false)]
+    [InlineData("false", false)]
+    [InlineData("No", false)]
+    public void GetBool_ReadsEveryYamlBooleanSpelling(string text, bool expected)
+    {
+        var doc = MarkdownFrontmatter.Parse($"---\nflag: \"{text}\"\n---\n", "f.md");
+
+        Assert.Equal(expected, doc.GetBool("flag", []));
+    }
+
+    [Fact]
+    public void GetBool_OtherText_WarnsQuotingIt()
+    {
+        var warnings = new List<LoadDiagnostic>();
+        var doc = MarkdownFrontmatter.Parse("---\nflag: 1\n---\n", "f.md");
+
+        Assert.Null(doc.GetBool("flag", warnings));
+        Assert.Null(doc.GetBool("absent", warnings));
+        Assert.Equal("f.md:2: warning: 'flag' should be true or false, not '1'; ignored", Assert.Single(warnings).ToString());
+    }
+
+    [Fact]
+    public void GetList_OfAMapping_WarnsAndGivesNothing()
+    {
+        var warnings = new List<LoadDiagnostic>();
+        var doc = MarkdownFrontmatter.Parse("---\nname: x\ntools:\n  a: b\n---\n", "f.md");
+
+        Assert.Empty(doc.GetList("tools", warnings));
+        Assert.Empty(doc.GetList("absent", warnings));
+        Assert.Equal("f.md:4: warning: 'tools' should be a list or a text value, not a mapping; ignored", Assert.Single(warnings).ToString());
+    }
+
+    [Fact]
+    public void GetList_LeavesOutBlankAndNullItemsWithAWarningEach_AndTrimsTheRest()
+    {
+        var warnings = new List<LoadDiagnostic>();
+        var doc = MarkdownFrontmatter.Parse("---\ntools:\n  - \" Read \"\n  - \"  \"\n  - ~\n  - [a]\n---\n", "f.md");
+
+        Assert.Equal(["Read"], doc.GetList("tools", warnings));
+        Assert.Equal([4, 5, 6], warnings.Select(w => w.Line!.Value));
+        Assert.All(warnings, w => Assert.Equal("'tools' items should be text; this one is ignored", w.Message));
+    }
+
+    [Fact]
+    public void GetMap_OfAListOrText_WarnsAndGivesNothing()
+    {
+        var warnings = new List<LoadDiagnostic>();
+        var doc = MarkdownFrontmatter.Parse("---\nname: x\nmetadata: text\nhooks:\n  - a\n---\n", "f.md");
+
+        Assert.Empty(doc.GetMap("metadata", warnings));
+        Assert.Empty(doc.GetMap("hooks", warnings));
+        Assert.Empty(doc.GetMap("absent", warnings));
+        Assert.Equal(
+            ["f.md:3: warning: 'metadata' should be a mapping of keys to values; ignored",
+             "f.md:5: warning: 'hooks' should be a mapping of keys to values; ignored"],
+            warnings.Select(w => w.ToString()));
+    }
+
+    [Fact]
+    public void GetMap_KeepsANestedValueAsItsYamlText_AndANullValueAsEmpty()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nmetadata:\n  a: 1\n  b:\n  c: [x, y]\n---\n", "f.md");
+
+        var map = doc.GetMap("metadata", []);
+        Assert.Equal("1", map["a"]);
+        Assert.Equal("", map["b"]);
+        Assert.Contains("x", map["c"], StringComparison.Ordinal);
+        Assert.Contains("y", map["c"], StringComparison.Ordinal);
+        Assert.Equal(3, map.Count);
+    }
+
+    [Theory]
+    [InlineData("Read,Grep", new[] { "Read", "Grep" })]
+    [InlineData("  Read ,  Grep  ", new[] { "Read", "Grep" })]
+    [InlineData("Bash(git add, commit) Read", new[] { "Bash(git add, commit)", "Read" })]
+    [InlineData("Bash(a (b) c) d", new[] { "Bash(a (b) c)", "d" })]
+    [InlineData("a) b", new[] { "a)", "b" })]
+    [InlineData(",,", new string[0])]
+    [InlineData("", new string[0])]
+    [InlineData("Read\tGrep\nGlob", new[] { "Read", "Grep", "Glob" })]
+    public void SplitList_SplitsOnWhiteSpaceAndCommasOutsideParentheses(string value, string[] expected) =>
+        Assert.Equal(expected, MarkdownFrontmatter.SplitList(value));
+
+    [Fact]
+    public void Parse_ABracketArgumentHintWithAQuote_IsReadAsText()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nargument-hint: [it's] [x]\ndescription: d\nother: {a: b}\n---\n", "f.md");
+
+        Assert.True(doc.IsValid);
+        Assert.Equal("[it's] [x]", doc.GetString("argument-hint", []));
+    }
+
+    [Fact]
+    public void Parse_AnUnknownKeyFirstInMalformedYaml_StartsTheFirstField()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nsummary: a: b\nname: x\ndescription: d\n---\nbody", "f.md");
+
+        Assert.True(doc.IsValid);
+        Assert.True(doc.ReadLeniently);
+        Assert.Equal("a: b", doc.GetString("summary", []));
+        Assert.Equal("x", doc.GetString("name", []));
+        Assert.Equal(3, doc.LineOf("name"));
+    }
+
+    [Fact]
+    public void Parse_MalformedYamlWithNeitherNameNorDescription_KeepsTheParsersError()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nmodel: a: b\ncolor: red\n---\nbody", "f.md");
+
+        Assert.False(doc.IsValid);
+        Assert.False(doc.ReadLeniently);
+        Assert.Contains("malformed YAML", Assert.Single(doc.Diagnostics).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ALenientDescriptionWithATabAndAWrittenLineBreak_KeepsThem()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nname: x\ndescription: a: b\\nc\td \"q\" \\\\ e\n  more\n---\nbody", "f.md");
+
+        Assert.True(doc.ReadLeniently);
+        Assert.Equal("a: b\nc\td \"q\" \\\\ e\n  more", doc.GetString("description", []));
     }
 }

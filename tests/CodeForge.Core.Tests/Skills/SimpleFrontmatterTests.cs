@@ -41,6 +41,9 @@ public sealed class SimpleFrontmatterTests
         "name: x\ndescription: tab\tinside",
         "name: x\ndescription: emoji \U0001F600 here",
         "name: x\ndescription: line\u2028separator",
+        "name: x\ndescription: a\uFFFEb",
+        "name: x\ndescription: a\uFFFFb",
+        "name: x\ndescription: a\uFFFDb",
         "name: x\ndescription: nbsp\u00a0inside: and at the end\u00a0",
         "name: x\ndescription: plain\u00a0",
         "name: x\nargument-hint: [a]\u00a0",
@@ -50,6 +53,10 @@ public sealed class SimpleFrontmatterTests
         "  name: indented",
         "name: x\n# comment\ndescription: d",
         "name:x\ndescription: d",
+        "name: x\n#commented: out",
+        "name: x\n_private: kept",
+        "name: x\n1st: digit first",
+        "name: x\n-dash: first",
     ];
 
     [Theory]

@@ -76,4 +76,121 @@ public sealed class SkillCatalogTests
         Assert.Contains(new string('y', 1500) + "", text, StringComparison.Ordinal);
         Assert.DoesNotContain(new string('y', 1536), text, StringComparison.Ordinal);
     }
+
+    /// <summary>One token per character, so budgets can be set to the exact length of a text.</summary>
+    private sealed class CharCounter : ITokenCounter
+    {
+        public int Count(string text) => text.Length;
+
+        public int CountMessages(IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages) => throw new NotSupportedException();
+    }
+
+    private const string Header =
+        "# Skills\n" +
+        "Skills are folders of instructions for specialised tasks. When a task matches a skill's description, call the " +
+        "Skill tool with its name (and any arguments) before doing the task: it returns the skill's full instructions. " +
+        "Files a skill mentions are relative to its directory; read them only when needed.\n";
+
+    private static string EntryOf(string name, string description) =>
+        $"<skill><name>{name}</name><description>{description}</description><location>/skills/{name}/SKILL.md</location></skill>\n";
+
+    [Fact]
+    public void Build_WithABudgetOfExactlyTheWholeText_ListsEverySkillInFull()
+    {
+        var expected = Header + "<available_skills>\n" + EntryOf("a", "A.") + EntryOf("b", "B.") + "</available_skills>\n";
+
+        var text = SkillCatalog.Build([Make("b", "B."), Make("a", "A.")], expected.Length, new CharCounter());
+
+        Assert.Equal(expected, text);
+    }
+
+    [Fact]
+    public void Build_OneTokenShortOfTheLastEntry_ListsThatSkillByName()
+    {
+        var full = Header + "<available_skills>\n" + EntryOf("a", "A.") + EntryOf("b", "B.") + "</available_skills>\n";
+
+        var text = SkillCatalog.Build([Make("a", "A."), Make("b", "B.")], full.Length - 1, new CharCounter());
+
+        Assert.Equal(Header + "<available_skills>\n" + EntryOf("a", "A.") + "</available_skills>\n" +
+            "More skills (name only; the Skill tool loads them): b.\n", text);
+    }
+
+    [Fact]
+    public void Build_WhenOnlySomeNamesFit_SaysHowManyMoreThereAre()
+    {
+        var skeleton = Header + "<available_skills>\n</available_skills>\n";
+        var names = "More skills (name only; the Skill tool loads them): a and 3 more.\n";
+        var skills = new[] { Make("a", new string('x', 400)), Make("b", "B"), Make("c", "C"), Make("d", "D") };
+
+        var text = SkillCatalog.Build(skills, skeleton.Length + names.Length, new CharCounter());
+
+        Assert.Equal(skeleton + "More skills (name only; the Skill tool loads them): a and 3 more.\n", text);
+    }
+
+    [Fact]
+    public void Build_WhenNoNameFits_CountsTheSkillsLeftOut()
+    {
+        var skeleton = Header + "<available_skills>\n</available_skills>\n";
+        var note = "(2 more skills are not listed for space.)\n";
+        var skills = new[] { Make("a-very-long-skill-name-that-does-not-fit", "A"), Make("b", "B") };
+
+        Assert.Equal(skeleton + note, SkillCatalog.Build(skills, skeleton.Length + note.Length, new CharCounter()));
+        Assert.Equal(skeleton, SkillCatalog.Build(skills, skeleton.Length + note.Length - 1, new CharCounter()));
+    }
+
+    [Fact]
+    public void Build_ABudgetOfExactlyTheHeader_GivesTheEmptyBlock()
+    {
+        var skeleton = Header + "<available_skills>\n</available_skills>\n";
+
+        Assert.Equal(skeleton, SkillCatalog.Build([Make("a", "A")], skeleton.Length, new CharCounter()));
+        Assert.Equal("", SkillCatalog.Build([Make("a", "A")], skeleton.Length - 1, new CharCounter()));
+    }
+
+    [Fact]
+    public void Build_ANegativeBudget_IsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => SkillCatalog.Build([Make("a", "A")], -1));
+
+    [Fact]
+    public void Build_ADescriptionOfExactlyTheListingLimit_IsKeptWhole_AndOneMoreIsCutWithAnEllipsis()
+    {
+        var exact = new string('y', SkillCatalog.MaxEntryDescriptionLength);
+        var over = new string('z', SkillCatalog.MaxEntryDescriptionLength + 1);
+
+        var text = SkillCatalog.Build([Make("a", exact), Make("b", over)], tokenBudget: 100_000);
+
+        Assert.Contains($"<description>{exact}</description>", text, StringComparison.Ordinal);
+        Assert.Contains($"<description>{new string('z', SkillCatalog.MaxEntryDescriptionLength - 1)}…</description>", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_TrimsTheDescriptionAndTheWhenToUse_AndEscapesTheName()
+    {
+        var skill = new Skill(new SkillDefinition(new SkillMetadata("a&b", "  Does a.  "), "body")
+        {
+            File = new SkillFileInfo { Directory = "/d", WhenToUse = "  When <a> is asked.  " },
+        });
+
+        var text = SkillCatalog.Build([skill], tokenBudget: 100_000);
+
+        Assert.Contains("<skill><name>a&amp;b</name><description>Does a. When &lt;a&gt; is asked.</description></skill>\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_AnEmptyWhenToUse_AddsNothingToTheDescription()
+    {
+        var text = SkillCatalog.Build([Make("a", "Does a.", whenToUse: "")], tokenBudget: 100_000);
+
+        Assert.Contains("<description>Does a.</description>", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Described_IsTrueForADescriptionOrAWhenToUse()
+    {
+        Assert.True(SkillCatalog.Described(Make("a", "d")));
+        Assert.True(SkillCatalog.Described(Make("a", " ", whenToUse: "w")));
+        Assert.False(SkillCatalog.Described(Make("a", " ", whenToUse: " ")));
+        Assert.False(SkillCatalog.Described(new Skill(new SkillDefinition(new SkillMetadata("a", ""), "body"))));
+        Assert.True(SkillCatalog.Described(new Skill(new SkillDefinition(new SkillMetadata("a", "d"), "body"))));
+    }
 }

@@ -46,11 +46,13 @@ public sealed class SkillConfigTests
         var ex = Assert.Throws<ArgumentException>(() => new SkillConfig("mode", SkillConfigType.String, choices: ["a"]));
 
         Assert.Equal("choices", ex.ParamName);
+        Assert.Equal("Config option 'mode' lists choices but its type is String; only choice options take choices. (Parameter 'choices')", ex.Message);
     }
 
     [Fact]
     public void Constructor_WhenTypeIsUndefined_Throws() =>
-        Assert.Throws<ArgumentException>(() => new SkillConfig("x", (SkillConfigType)42));
+        Assert.Equal("Config option 'x' has an unknown type 42. (Parameter 'type')",
+            Assert.Throws<ArgumentException>(() => new SkillConfig("x", (SkillConfigType)42)).Message);
 
     [Fact]
     public void Constructor_WhenDefaultDoesNotFitTheType_ThrowsNamingTheOption()

@@ -100,4 +100,73 @@ public sealed class SkillDiscoveryTests : IDisposable
         Assert.True(registry.Exists("fresh"));
         Assert.Contains("taken", Assert.Single(diagnostics).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void SearchDirectories_AreAgentsClaudeAndForgeOfHomeThenOfEachProjectLevel()
+    {
+        var dirs = SkillDiscovery.SearchDirectories(Home, Project, _tree["project/src/app"]);
+
+        Assert.Equal(
+        [
+            (_tree["home/.agents/skills"], SkillScope.User), (_tree["home/.claude/skills"], SkillScope.User), (_tree["home/.forge/skills"], SkillScope.User),
+            (_tree["project/.agents/skills"], SkillScope.Project), (_tree["project/.claude/skills"], SkillScope.Project), (_tree["project/.forge/skills"], SkillScope.Project),
+            (_tree["project/src/.agents/skills"], SkillScope.Project), (_tree["project/src/.claude/skills"], SkillScope.Project), (_tree["project/src/.forge/skills"], SkillScope.Project),
+            (_tree["project/src/app/.agents/skills"], SkillScope.Project), (_tree["project/src/app/.claude/skills"], SkillScope.Project), (_tree["project/src/app/.forge/skills"], SkillScope.Project),
+        ], dirs);
+    }
+
+    [Theory]
+    [InlineData("project")]
+    [InlineData("elsewhere")]
+    [InlineData("project-other")]
+    public void SearchDirectories_AWorkingDirectoryThatIsNotBelowTheProject_AddsNoLevel(string cwd)
+    {
+        var dirs = SkillDiscovery.SearchDirectories(Home, Project, _tree[cwd]);
+
+        Assert.Equal(6, dirs.Length);
+        Assert.Equal(_tree["project/.forge/skills"], dirs[^1].Directory);
+    }
+
+    [Fact]
+    public void LoadDirectory_TwoFoldersGivingOneName_KeepsTheFirstAndReportsTheSecond()
+    {
+        _tree.Write("s/a/SKILL.md", TempTree.Skill("same", "first"));
+        var second = _tree.Write("s/b/SKILL.md", TempTree.Skill("same", "second"));
+        var diagnostics = new List<LoadDiagnostic>();
+
+        var skills = SkillDiscovery.LoadDirectory(_tree["s"], SkillScope.User, diagnostics);
+
+        Assert.Equal("first", Assert.Single(skills).Metadata.Description);
+        var d = diagnostics.Single(x => x.IsError);
+        Assert.Equal(second, d.File);
+        Assert.Equal($"another skill in {_tree["s"]} is already named 'same'; skill skipped", d.Message);
+    }
+
+    [Fact]
+    public void LoadDirectory_LeavesOutHiddenFoldersAndFoldersWithoutASkillFile()
+    {
+        _tree.Write("s/.hidden/SKILL.md", TempTree.Skill("hidden", "h"));
+        _tree.Write("s/empty/README.md", "no skill here");
+        _tree.Write("s/ok/SKILL.md", TempTree.Skill("ok", "o"));
+        var diagnostics = new List<LoadDiagnostic>();
+
+        Assert.Equal(["ok"], SkillDiscovery.LoadDirectory(_tree["s"], SkillScope.User, diagnostics).Select(s => s.Metadata.Name));
+        Assert.Empty(diagnostics);
+        Assert.Empty(SkillDiscovery.LoadDirectory(_tree["none"], SkillScope.User, diagnostics));
+    }
+
+    [Fact]
+    public void Register_ANameGivenTwice_IsReportedOnceAndTheFirstRegistered()
+    {
+        var registry = new SkillRegistry();
+        var first = new SkillDefinition(new SkillMetadata("dup", "first"), "p", sourcePath: "/a/SKILL.md");
+        var second = new SkillDefinition(new SkillMetadata("dup", "second"), "p");
+
+        var diagnostics = SkillDiscovery.Register(registry, [first, second]);
+
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("dup", d.File);
+        Assert.Equal("a skill named 'dup' is already registered; skill skipped", d.Message);
+        Assert.Equal("first", registry.Snapshot.Get("dup")!.Description);
+    }
 }

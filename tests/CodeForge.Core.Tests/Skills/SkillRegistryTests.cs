@@ -460,6 +460,32 @@ public sealed class SkillRegistryTests
 
         Assert.NotSame(first, SkillRegistry.Shared);
     }
+
+    [Fact]
+    public void UnregisterMany_RemovesTheAliasesOfTheRemovedSkills()
+    {
+        Add("pdf", aliases: ["doc"]);
+        Add("kept", aliases: ["k"]);
+
+        Assert.Equal(1, _registry.UnregisterMany(["pdf"]));
+
+        Assert.Null(_registry.Get("doc"));
+        Assert.False(_registry.Exists("doc"));
+        Assert.Equal(["k"], _registry.Snapshot.Aliases.Keys);
+        Assert.Equal("kept", _registry.Get("k")!.Name);
+    }
+
+    [Fact]
+    public void Exchange_GivesTheAliasOfARemovedSkillToTheSkillAddedInItsPlace()
+    {
+        Add("pdf", aliases: ["doc"]);
+
+        _registry.Exchange(["pdf"], [Make("pdf2", aliases: ["doc"])]);
+
+        Assert.Equal("pdf2", _registry.Get("doc")!.Name);
+        Assert.Equal("pdf2", _registry.Snapshot.Aliases["doc"]);
+    }
+
 }
 
 public sealed class SkillRegistryBatchTests

@@ -31,6 +31,7 @@ public sealed class SkillToolTests
         Assert.Contains("Base directory for this skill: /skills/deploy", result.Output, StringComparison.Ordinal);
         Assert.Contains("- deploy.sh", result.Output, StringComparison.Ordinal);
         Assert.Equal("deploy", _registry.ActiveSkill?.Name);
+        Assert.Equal("deploy", result.Metadata["skill"]);
     }
 
     [Fact]

@@ -86,4 +86,16 @@ public sealed class TextFilesTests : IDisposable
         Assert.True(head.IsWholeFile);
         Assert.Equal("a", MarkdownFrontmatter.Parse(head.Text, path).GetString("name", []));
     }
+
+    [Fact]
+    public void ReadFrontmatterHead_OfAFileEndingWithItsClosingLine_ReadsNoMore()
+    {
+        var path = _tree.Write("f.md", "---\nname: a\n---");
+
+        var head = TextFiles.ReadFrontmatterHead(path);
+
+        Assert.False(head.IsWholeFile);
+        Assert.False(head.BodyHasText);
+        Assert.Equal("---\nname: a\n---", head.Text);
+    }
 }
