@@ -364,11 +364,23 @@ public sealed class ReadToolTests : IDisposable
     public async Task Read_ALineOfExactlyTheMaximumLength_IsNotCut()
     {
         var line = new string('y', ReadTool.MaxLineLength);
-        var path = _h.WriteFile("a.txt", line + "\n" + line + "z\r\n");
+        var path = _h.WriteFile("a.txt", line + "\n" + line + "z\n");
 
         var result = await _h.RunAsync("Read", Args(("file_path", path)));
 
         Assert.Equal($"     1\t{line}\n     2\t{line}… [line truncated: 2001 characters]", result.Output);
+    }
+
+    [Fact]
+    public async Task Read_ACutCrLfLine_ReportsItsLengthWithoutTheCarriageReturn()
+    {
+        // The '\r' of a cut line lies past the kept characters: it was once counted in the reported length.
+        var line = new string('y', ReadTool.MaxLineLength);
+        var path = _h.WriteFile("a.txt", line + "\r\n" + line + "z\r\nb\r\n");
+
+        var result = await _h.RunAsync("Read", Args(("file_path", path)));
+
+        Assert.Equal($"     1\t{line}\n     2\t{line}… [line truncated: 2001 characters]\n     3\tb", result.Output);
     }
 
     [Fact]
