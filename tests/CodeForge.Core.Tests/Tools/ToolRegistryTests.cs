@@ -104,6 +104,29 @@ public sealed class ToolRegistryTests
     }
 
     [Fact]
+    public void Lookups_WithNullName_NameTheArgumentWhetherOrNotToolsAreRegistered()
+    {
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => _registry.Get(null!)).ParamName);
+        _registry.Register(new FakeTool("Read"));
+
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => _registry.Get(null!)).ParamName);
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => _registry.TryGet(null!, out _)).ParamName);
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => _registry.Exists(null!)).ParamName);
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => _registry.Deregister(null!)).ParamName);
+    }
+
+    [Fact]
+    public void Deregister_ReturnsWhetherATool_WasRemoved()
+    {
+        _registry.Register(new FakeTool("Read"));
+
+        Assert.True(_registry.Deregister("Read"));
+        Assert.False(_registry.Deregister("Read"));
+        Assert.False(_registry.Exists("Read"));
+        Assert.Equal(0, _registry.Count);
+    }
+
+    [Fact]
     public void Deregister_WhenPresent_RemovesItAndReturnsTrue()
     {
         _registry.Register(new FakeTool("Read"));

@@ -169,15 +169,21 @@ public sealed class ReadTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
         long position = 0;
         var total = 0L;
         var hasPartialLine = false;
+        var endsWithCarriageReturn = false;
 
         void EndLine()
         {
             if (lineNumber >= offset && lineNumber <= lastLine && !outputFull)
             {
-                if (current.Length > 0 && current[^1] == '\r')
+                // A CRLF line's '\r' is not part of the line, also when the line is cut before it (so it is not in
+                // `current`) and then must not be counted in the length the marker reports.
+                if (endsWithCarriageReturn)
                 {
-                    current.Length--;
                     currentLength--;
+                    if (current.Length > currentLength)
+                    {
+                        current.Length = (int)currentLength;
+                    }
                 }
                 var text = current.ToString();
                 var cut = currentLength > MaxLineLength
@@ -197,6 +203,7 @@ public sealed class ReadTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
             lineNumber++;
             current.Clear();
             currentLength = 0;
+            endsWithCarriageReturn = false;
         }
 
         while (true)
@@ -227,6 +234,7 @@ public sealed class ReadTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
                             current.Append(piece[..Math.Min(room, piece.Length)]);
                         }
                         currentLength += piece.Length;
+                        endsWithCarriageReturn = piece[^1] == '\r';
                     }
                 }
                 if (newline < 0)

@@ -187,4 +187,71 @@ public sealed class GlobToolTests : IDisposable
         Assert.False(result.Success);
         Assert.Contains("'pattern' is required", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Glob_WhenCapped_ShowsTheNewestFilesAndSaysHowManyThereWere()
+    {
+        using var h = new FileToolHarness(new FileToolOptions { GlobMaxResults = 2 });
+        var paths = Enumerable.Range(0, 4).Select(i => h.WriteFile($"f{i}.txt", "x")).ToList();
+        for (var i = 0; i < paths.Count; i++)
+        {
+            File.SetLastWriteTimeUtc(paths[i], new DateTime(2026, 1, 1, 12, i, 0, DateTimeKind.Utc));
+        }
+
+        var result = await h.RunAsync("Glob", Args(("pattern", "*.txt")));
+
+        Assert.Equal($"{paths[3]}\n{paths[2]}\n(Results are truncated: showing the 2 most recently modified of 4 files. "
+            + "Use a more specific path or pattern.)", result.Output);
+        Assert.Equal(4, result.Metadata["count"]);
+    }
+
+    [Fact]
+    public async Task Glob_ExactlyAtTheCap_IsNotTruncated()
+    {
+        using var h = new FileToolHarness(new FileToolOptions { GlobMaxResults = 2 });
+        h.WriteFile("a.txt", "x");
+        h.WriteFile("b.txt", "x");
+
+        var result = await h.RunAsync("Glob", Args(("pattern", "*.txt")));
+
+        Assert.Equal(2, result.Output.Split('\n').Length);
+        Assert.Equal(false, result.Metadata["truncated"]);
+    }
+
+    [Fact]
+    public async Task Glob_AnAbsolutePatternWithoutWildcards_ListsThatFileIfItExists()
+    {
+        var file = _h.WriteFile("lib/a.py", "x");
+
+        var found = await _h.RunAsync("Glob", Args(("pattern", file)));
+        var missing = await _h.RunAsync("Glob", Args(("pattern", _h.PathOf("lib/b.py"))));
+        var directory = await _h.RunAsync("Glob", Args(("pattern", _h.PathOf("lib"))));
+        var outside = await _h.RunAsync("Glob", Args(("pattern", "/etc/hostname")));
+
+        Assert.Equal((true, file, 1), (found.Success, found.Output, found.Metadata["count"]));
+        Assert.Equal((true, "No files found", 0), (missing.Success, missing.Output, missing.Metadata["count"]));
+        Assert.Equal("No files found", directory.Output);
+        Assert.False(outside.Success);
+        Assert.StartsWith("'/etc/hostname' is outside the allowed directories", outside.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Glob_APatternStartingWithDotSlash_IsRelativeToThePath()
+    {
+        Touch("src/a.cs", 1);
+        Touch("b.cs", 2);
+
+        Assert.Equal(Paths("src/a.cs"), await GlobAsync("./src/*.cs"));
+    }
+
+    [Fact]
+    public async Task Glob_AQuestionMarkOrBracketSegmentInAnAbsolutePattern_StartsThePattern()
+    {
+        Touch("v1/x.txt", 1);
+        Touch("v2/x.txt", 2);
+        Touch("va/x.txt", 3);
+
+        Assert.Equal(Paths("v1/x.txt", "v2/x.txt"), await GlobAsync(_h.Root + "/v[0-9]/x.txt"));
+        Assert.Equal(Paths("v1/x.txt", "v2/x.txt", "va/x.txt"), await GlobAsync(_h.Root + "/v?/x.txt"));
+    }
 }

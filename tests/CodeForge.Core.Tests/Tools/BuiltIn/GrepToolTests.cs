@@ -255,4 +255,107 @@ public sealed class GrepToolTests : IDisposable
         Assert.True(access.ConflictsWith(ToolAccess.Writing(_managed.PathOf("src/a.cs"))));
         Assert.False(access.ConflictsWith(ToolAccess.Writing(_managed.PathOf("docs/readme.md"))));
     }
+
+    // Format, the output both engines share, on hand-made results (no file system: files_with_matches sorts unknown
+    // paths by name).
+
+    private static GrepFileResult Found(string path, long matching, params (long Number, bool IsMatch, string Text)[] lines) =>
+        new(path, matching, [.. lines.Select(l => new GrepLine(l.Number, l.IsMatch, l.Text))]);
+
+    private static string Format(IReadOnlyList<GrepFileResult> files, string mode, bool lineNumbers = true, bool withContext = false,
+        int headLimit = 0, int offset = 0, int maxOutput = 100_000) =>
+        GrepTool.Format(files, mode, lineNumbers, withContext, headLimit, offset, maxOutput, out _);
+
+    [Theory]
+    [InlineData("files_with_matches", "No files found")]
+    [InlineData("content", "No matches found")]
+    [InlineData("count", "No matches found")]
+    public void Format_NothingFound_SaysSoForTheMode(string mode, string expected)
+    {
+        Assert.Equal(expected, GrepTool.Format([], mode, true, false, 0, 0, 1000, out var shown));
+        Assert.Equal(0, shown);
+    }
+
+    [Fact]
+    public void Format_FilesWithMatches_SaysFileInTheSingularAndPlural()
+    {
+        Assert.Equal("Found 1 file\n/nowhere/a", Format([Found("/nowhere/a", 1)], "files_with_matches"));
+        Assert.Equal("Found 2 files\n/nowhere/a\n/nowhere/b", Format([Found("/nowhere/b", 1), Found("/nowhere/a", 1)], "files_with_matches"));
+    }
+
+    [Fact]
+    public void Format_Count_ListsFilesByPathAndTotalsInTheSingularAndPlural()
+    {
+        Assert.Equal("/b:1\n\nFound 1 matching line across 1 file.", Format([Found("/b", 1)], "count"));
+        Assert.Equal("/a:3\n/b:1\n\nFound 4 matching lines across 2 files.", Format([Found("/b", 1), Found("/a", 3)], "count"));
+    }
+
+    [Fact]
+    public void Format_Content_SeparatesNonAdjacentGroupsOnlyWhenContextWasAsked()
+    {
+        GrepFileResult[] files =
+        [
+            Found("/b", 1, (7, true, "seven")),
+            Found("/a", 2, (1, false, "one"), (2, true, "two"), (5, true, "five")),
+        ];
+
+        Assert.Equal("/a-1-one\n/a:2:two\n--\n/a:5:five\n--\n/b:7:seven", Format(files, "content", withContext: true));
+        Assert.Equal("/a-1-one\n/a:2:two\n/a:5:five\n/b:7:seven", Format(files, "content"));
+        Assert.Equal("/a-one\n/a:two\n/a:five\n/b:seven", Format(files, "content", lineNumbers: false));
+    }
+
+    [Fact]
+    public void Format_Content_CutsAVeryLongLineWithItsLength()
+    {
+        var exact = new string('e', GrepTool.MaxLineLength);
+        var longer = new string('l', GrepTool.MaxLineLength + 1);
+
+        var text = Format([Found("/a", 2, (1, true, exact), (2, true, longer))], "content");
+
+        Assert.Equal($"/a:1:{exact}\n/a:2:{longer[..GrepTool.MaxLineLength]}… [line truncated: 2001 characters]", text);
+    }
+
+    [Fact]
+    public void Format_HeadLimitAndOffset_PageThroughTheEntriesAndSaySo()
+    {
+        var files = Enumerable.Range(1, 5).Select(i => Found($"/f{i}", i)).ToList();
+
+        Assert.Equal("/f2:2\n/f3:3\n\nFound 15 matching lines across 5 files.\n\n[Showing results with pagination = limit: 2, offset: 1; 5 in all]",
+            Format(files, "count", headLimit: 2, offset: 1));
+        Assert.Equal("/f1:1\n/f2:2\n/f3:3\n/f4:4\n/f5:5\n\nFound 15 matching lines across 5 files.", Format(files, "count", headLimit: 5));
+        Assert.Equal("/f1:1\n/f2:2\n/f3:3\n/f4:4\n\nFound 15 matching lines across 5 files.\n\n[Showing results with pagination = limit: 4, offset: 0; 5 in all]",
+            Format(files, "count", headLimit: 4));
+        Assert.Equal("/f5:5\n\nFound 15 matching lines across 5 files.\n\n[Showing results with pagination = limit: 0, offset: 4; 5 in all]",
+            Format(files, "count", offset: 4));
+    }
+
+    [Fact]
+    public void Format_AnOffsetPastTheEnd_SaysHowManyThereAre()
+    {
+        var text = GrepTool.Format([Found("/a", 1), Found("/b", 1)], "count", true, false, 0, 2, 1000, out var shown);
+
+        Assert.Equal("(no results at offset 2; there are 2)\n\nFound 2 matching lines across 2 files.\n\n[Showing results with pagination = limit: 0, offset: 2; 2 in all]", text);
+        Assert.Equal(0, shown);
+    }
+
+    [Fact]
+    public void Format_WhenTheOutputLimitIsReached_StopsAtAWholeEntryAndSaysHowToNarrow()
+    {
+        var files = new[] { Found("/aaaa", 1), Found("/bbbb", 1), Found("/cccc", 1) };
+
+        var text = GrepTool.Format(files, "count", true, false, 0, 0, 16, out var shown);
+
+        Assert.Equal("/aaaa:1\n/bbbb:1\n[Output truncated at 16 characters after 2 of 3 lines: narrow the search or use head_limit/offset.]"
+            + "\n\nFound 3 matching lines across 3 files.", text);
+        Assert.Equal(2, shown);
+    }
+
+    [Fact]
+    public void Format_AFirstEntryLongerThanTheOutputLimit_IsStillShown()
+    {
+        var text = GrepTool.Format([Found("/a-long-path", 1), Found("/b", 1)], "count", true, false, 0, 0, 3, out var shown);
+
+        Assert.StartsWith("/a-long-path:1\n[Output truncated at 3 characters after 1 of 2 lines", text, StringComparison.Ordinal);
+        Assert.Equal(1, shown);
+    }
 }

@@ -117,4 +117,50 @@ public sealed class MultiEditToolTests : IDisposable
         Assert.True(result.Success, result.Error);
         Assert.Equal("a c\n", TextOf(path));
     }
+
+    [Fact]
+    public void FactsAndAccess_NameTheFileItWrites()
+    {
+        var path = _h.WriteFile("a.txt", "x\n");
+        var arguments = Json(Args(("file_path", path), ("edits", new[] { Edit("x", "y") })));
+        var tool = _h.Registry.GetRequired("MultiEdit");
+
+        var facts = CodeForge.Core.Tools.BuiltIn.MultiEditTool.Facts(arguments);
+        var access = ((CodeForge.Core.Tools.IToolAccessDescriber)tool).DescribeAccess(arguments, _h.Context);
+
+        Assert.Equal(path, facts.Path);
+        Assert.False(facts.ReadOnly);
+        Assert.Equal([path], access.Writes);
+        Assert.Empty(access.Reads);
+        Assert.Same(CodeForge.Core.Tools.ToolAccess.None,
+            ((CodeForge.Core.Tools.IToolAccessDescriber)tool).DescribeAccess(Json(Args(("file_path", "relative.txt"))), _h.Context));
+    }
+
+    [Fact]
+    public async Task MultiEdit_ReportsEditsAndOccurrencesInTheSummary()
+    {
+        var path = _h.WriteFile("a.txt", "a a b\n");
+        await _h.RunAsync("Read", Args(("file_path", path)));
+
+        var result = await _h.RunAsync("MultiEdit", Args(("file_path", path), ("edits", new[] { Edit("a", "c", replaceAll: true), Edit("b", "d") })));
+
+        Assert.StartsWith($"Edited {path}: applied 2 edits (3 occurrences).\n", result.Output, StringComparison.Ordinal);
+        Assert.Equal(3, result.Metadata["replacements"]);
+        Assert.Equal(2, result.Metadata["edits"]);
+        Assert.Equal(false, result.Metadata["created"]);
+        Assert.Equal(false, result.Metadata["changed_on_disk"]);
+    }
+
+    [Fact]
+    public async Task MultiEdit_AFailingEdit_NamesItsNumberAndAppliesNothing()
+    {
+        var path = _h.WriteFile("a.txt", "one two\n");
+        await _h.RunAsync("Read", Args(("file_path", path)));
+
+        var result = await _h.RunAsync("MultiEdit", Args(("file_path", path), ("edits", new[] { Edit("one", "1"), Edit("two", "two") })));
+
+        Assert.Equal("Edit 2 of 2: old_string and new_string are identical, so nothing would change. Give the new text in new_string. "
+            + "No edit was applied (MultiEdit is all or nothing).", result.Error);
+        Assert.Equal("one two\n", TextOf(path));
+    }
 }

@@ -47,6 +47,26 @@ public sealed class TodoWriteToolTests
     }
 
     [Fact]
+    public async Task Write_ReportsTheListsVersionAndCountsInItsMetadata()
+    {
+        await RunAsync("""{"todos": [{"content": "Old", "status": "pending"}]}""");
+
+        var result = await RunAsync("""
+            {"todos": [
+              {"content": "A", "status": "completed"}, {"content": "B", "status": "completed"},
+              {"content": "C", "status": "in_progress"}, {"content": "D", "status": "pending"}, {"content": "E", "status": "pending"},
+              {"content": "F", "status": "pending"}
+            ]}
+            """);
+
+        Assert.Equal(2L, Convert.ToInt64(result.Metadata["version"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(6, result.Metadata["total"]);
+        Assert.Equal(3, result.Metadata["pending"]);
+        Assert.Equal(1, result.Metadata["in_progress"]);
+        Assert.Equal(2, result.Metadata["completed"]);
+    }
+
+    [Fact]
     public async Task Write_AnEmptyList_ClearsIt()
     {
         await RunAsync("""{"todos": [{"content": "A", "status": "pending"}]}""");

@@ -143,4 +143,79 @@ public sealed class DuckDuckGoSearchProviderTests : IAsyncLifetime
     [InlineData("javascript:alert(1)", null)]
     [InlineData("", null)]
     public void Unwrap_ReturnsTheTargetUrl(string href, string? expected) => Assert.Equal(expected, DuckDuckGoSearchProvider.Unwrap(href));
+
+    [Theory]
+    [InlineData("<html><body><div class=\"no-results\">Nothing</div></body></html>")]
+    [InlineData("<html><body><p>No results.</p></body></html>")]
+    [InlineData("<html><body><p>No  results found for zzz</p></body></html>")]
+    public void Parse_EachKindOfNoResultsPage_IsEmpty(string html)
+    {
+        Assert.Empty(DuckDuckGoSearchProvider.Parse(html, 10));
+    }
+
+    [Theory]
+    [InlineData("<html><body><div class=\"anomaly-modal\">x</div></body></html>")]
+    [InlineData("<html><body><form id=\"challenge-form\"></form></body></html>")]
+    [InlineData("<html><body><p>BOTS USE DUCKDUCKGO TOO</p></body></html>")]
+    public void Parse_EachKindOfBotCheck_IsAnErrorSuggestingBrave(string html)
+    {
+        var ex = Assert.Throws<WebSearchException>(() => DuckDuckGoSearchProvider.Parse(html, 10));
+
+        Assert.Equal("DuckDuckGo returned a bot check (CAPTCHA) instead of results; try again later or configure a Brave API key (BRAVE_API_KEY).", ex.Message);
+    }
+
+    [Fact]
+    public void Parse_APageWithoutResults_SaysTheLayoutMayHaveChanged()
+    {
+        var ex = Assert.Throws<WebSearchException>(() => DuckDuckGoSearchProvider.Parse("<html><body><p>No results</p></body></html>", 10));
+
+        Assert.Equal("DuckDuckGo's answer could not be read: it holds no results section (the page layout may have changed).", ex.Message);
+    }
+
+    [Fact]
+    public void Parse_SkipsAdsBlocksWithoutALinkAndDuplicatesAndCollapsesWhitespace()
+    {
+        const string html = """
+            <div class="result"><span class="badge--ad">Ad</span><a class="result__a" href="https://ad.example/">Ad</a></div>
+            <div class="result"><h2>No link here</h2></div>
+            <div class="web-result"><a class="result__a" href="   ">Blank</a></div>
+            <div class="result"><a class="result__a" href=" https://a.example/x ">  First
+               title </a><a class="result__snippet">  one
+               two  </a></div>
+            <div class="result"><a class="result__a" href="https://a.example/x">Duplicate</a></div>
+            <div class="web-result"><a class="result__a" href="/l/?uddg=http%3A%2F%2Fb.example%2F%3Fq%3Da%2Bb">Second</a></div>
+            """;
+
+        var results = DuckDuckGoSearchProvider.Parse(html, 10);
+
+        Assert.Equal([new WebSearchResult("First title", "https://a.example/x", "one two"), new WebSearchResult("Second", "http://b.example/?q=a+b", "")], results);
+    }
+
+    [Fact]
+    public void Parse_StopsAtMaxResults()
+    {
+        var html = string.Concat(Enumerable.Range(1, 5).Select(i => $"<div class=\"result\"><a class=\"result__a\" href=\"https://e.example/{i}\">R{i}</a></div>"));
+
+        Assert.Equal(["https://e.example/1", "https://e.example/2"], DuckDuckGoSearchProvider.Parse(html, 2).Select(r => r.Url));
+        Assert.Single(DuckDuckGoSearchProvider.Parse(html, 1));
+    }
+
+    [Theory]
+    [InlineData("/l/?uddg=https%3A%2F%2Fexample.com%2F", "https://example.com/")]
+    [InlineData("https://www.duckduckgo.com/l/?x=1&uddg=https%3A%2F%2Fexample.com%2Fp", "https://example.com/p")]
+    [InlineData("https://duckduckgo.com/about", null)]
+    [InlineData("//duckduckgo.com/l/?uddg=ftp%3A%2F%2Fexample.com%2F", null)]
+    [InlineData("ftp://example.com/file", null)]
+    [InlineData("  https://example.org/trimmed  ", "https://example.org/trimmed")]
+    [InlineData("http://example.org/plain", "http://example.org/plain")]
+    [InlineData("   ", null)]
+    [InlineData(null, null)]
+    public void Unwrap_HandlesRelativeWwwAndNonWebLinks(string? href, string? expected) =>
+        Assert.Equal(expected, DuckDuckGoSearchProvider.Unwrap(href));
+
+    [Fact]
+    public void Parse_NullHtml_Throws()
+    {
+        Assert.Throws<ArgumentNullException>(() => DuckDuckGoSearchProvider.Parse(null!, 1));
+    }
 }
