@@ -44,6 +44,23 @@ public sealed class SystemProcessLauncherTests
     }
 
     [Fact]
+    public async Task KillTree_AfterTheShellExited_KillsTheJobItLeftBehindInItsGroup()
+    {
+        // A non-interactive sh keeps a background job in its own group; the job outlives the shell, whose pid is then
+        // gone, so only a kill of the group (not of the shell's pid) reaches it.
+        var launcher = new SystemProcessLauncher(useProcessGroup: true);
+        var marker = UniqueSleep();
+        using var handle = launcher.Start(Spec($"sleep {marker} > /dev/null 2>&1 & echo started"));
+        Assert.Equal("started", await new StreamReader(handle.StandardOutput).ReadLineAsync(Ct));
+        Assert.Equal(0, await handle.Exited.WaitAsync(Ct));
+        Assert.True(EventuallyTrue(() => LivingWith(marker).Length == 1), "the job never started sleeping");
+
+        handle.KillTree();
+
+        Assert.True(EventuallyTrue(() => LivingWith(marker).Length == 0), $"the job outlived KillTree: {string.Join(", ", LivingWith(marker))}");
+    }
+
+    [Fact]
     public async Task KillTree_AfterExitWithNothingLeft_DoesNothingAndDoesNotThrow()
     {
         var launcher = SystemProcessLauncher.Instance;
