@@ -18,6 +18,8 @@ namespace CodeForge.Core.Sessions;
 /// never lose each other's entries and a reader always sees a whole index, old or new. <see cref="List"/> takes no lock
 /// unless it has something to repair. An update never replaces a summary with one taken from a shorter transcript, so
 /// racing commits of one session cannot move its summary backwards.
+/// An update that cannot take the lock within <see cref="LockTimeout"/> is dropped, not thrown: <see cref="Upsert"/>
+/// returns false and a listing returns its repair unwritten; the transcripts stay the truth and the next listing repairs.
 /// </remarks>
 public sealed class SessionIndex
 {
