@@ -501,6 +501,9 @@ public sealed class PluginReader : IPluginReader
 
         public string Root { get; } = root;
 
+        /// <summary>The root with symbolic links resolved, for the escape check of every manifest path (resolved once).</summary>
+        public string RealRoot => field ??= RealPath(Root);
+
         public List<LoadDiagnostic> Diagnostics { get; } = diagnostics;
 
         public PluginJsonFile? Manifest { get; set; }
@@ -577,7 +580,7 @@ public sealed class PluginReader : IPluginReader
                     return;
                 }
                 var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(Root, path)));
-                if (!PathText.IsUnderOrSame(full, Root) || !PathText.IsUnderOrSame(RealPath(full), RealPath(Root)))
+                if (!PathText.IsUnderOrSame(full, Root) || !PathText.IsUnderOrSame(RealPath(full), RealRoot))
                 {
                     Fail(manifest.Path, line, $"\"{at}\": '{path}' escapes the plugin root");
                     return;

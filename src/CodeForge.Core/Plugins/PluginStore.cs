@@ -137,7 +137,7 @@ public sealed class PluginStore
         var temp = Path.Combine(parent, $".{installName}.{Guid.NewGuid():N}.tmp");
         try
         {
-            Copy(plugin.Root, plugin.Root, temp, diagnostics);
+            Copy(PluginReader.RealPath(plugin.Root), plugin.Root, temp, diagnostics);
             var saved = Path.Combine(temp, PluginEntryDefinition.InstalledRelativePath);
             if (File.Exists(saved))
             {
@@ -356,8 +356,11 @@ public sealed class PluginStore
         return true;
     }
 
-    /// <summary>Copies a plugin tree; links are followed only when they stay inside the plugin; <c>.git</c> is skipped.</summary>
-    private static void Copy(string root, string from, string to, ImmutableArray<LoadDiagnostic>.Builder diagnostics)
+    /// <summary>
+    /// Copies a plugin tree; links are followed only when they stay inside the plugin (<paramref name="realRoot"/>, its
+    /// root with links resolved); <c>.git</c> is skipped.
+    /// </summary>
+    private static void Copy(string realRoot, string from, string to, ImmutableArray<LoadDiagnostic>.Builder diagnostics)
     {
         System.IO.Directory.CreateDirectory(to);
         foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
@@ -370,7 +373,7 @@ public sealed class PluginStore
             if (entry.LinkTarget is not null)
             {
                 var resolved = PluginReader.RealPath(source);
-                if (!PathText.IsUnderOrSame(resolved, PluginReader.RealPath(root)))
+                if (!PathText.IsUnderOrSame(resolved, realRoot))
                 {
                     diagnostics.Add(LoadDiagnostic.Warn(source, null, "a link that leads outside the plugin; not copied"));
                     continue;
@@ -380,7 +383,7 @@ public sealed class PluginStore
             var dest = Path.Combine(to, entry.Name);
             if (System.IO.Directory.Exists(source))
             {
-                Copy(root, source, dest, diagnostics);
+                Copy(realRoot, source, dest, diagnostics);
             }
             else if (File.Exists(source))
             {
