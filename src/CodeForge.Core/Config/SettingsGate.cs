@@ -1,3 +1,5 @@
+using CodeForge.Core.Concurrency;
+
 namespace CodeForge.Core.Config;
 
 /// <summary>
@@ -50,36 +52,7 @@ public sealed class SettingsGate
                 }
                 wait = _changeDone.Task;
             }
-            await WaitOrCancelAsync(wait, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// <c>task.WaitAsync(token)</c>, built from a <see cref="TaskCompletionSource"/> and <see cref="Task.WhenAny(Task[])"/>
-    /// because Coyote 1.7.11 does not intercept <c>Task.WaitAsync</c> (the systematic tests in strict mode stop at "not
-    /// intercepted and controlled"). Same outcome: returns when the change is done, or throws
-    /// <see cref="OperationCanceledException"/> as soon as <paramref name="token"/> is cancelled.
-    /// </summary>
-    private static async Task WaitOrCancelAsync(Task task, CancellationToken token)
-    {
-        if (!token.CanBeCanceled)
-        {
-#pragma warning disable VSTHRD003 // The gate's own change task, completed by CompleteChange.
-            await task.ConfigureAwait(false);
-#pragma warning restore VSTHRD003
-            return;
-        }
-        token.ThrowIfCancellationRequested();
-        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (token.Register(static state => ((TaskCompletionSource)state!).TrySetCanceled(), cancelled))
-        {
-#pragma warning disable VSTHRD003 // As above.
-            var first = await Task.WhenAny(new[] { task, cancelled.Task }).ConfigureAwait(false);
-#pragma warning restore VSTHRD003
-            if (first != task)
-            {
-                token.ThrowIfCancellationRequested();
-            }
+            await TaskWaits.WaitOrCancelAsync(wait, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CodeForge.Core.Commands;
 using CodeForge.Core.Skills;
 using CodeForge.Core.Paths;
+using CodeForge.Core.Concurrency;
 
 namespace CodeForge.Core.Plugins;
 
@@ -237,31 +238,9 @@ public sealed class PluginManager
     private static async Task<PluginLoadResult> JoinAsync(Task<PluginLoadResult> running, CancellationToken cancellationToken)
     {
 #pragma warning disable VSTHRD003 // The in-flight load is this manager's own task (its continuations run asynchronously); joining it is the point.
-        var result = await WaitOrCancelAsync(running, cancellationToken).ConfigureAwait(false);
+        var result = await TaskWaits.WaitOrCancelAsync(running, cancellationToken).ConfigureAwait(false);
 #pragma warning restore VSTHRD003
         return result.Outcome == PluginLoadOutcome.Loaded ? result with { Outcome = PluginLoadOutcome.AlreadyLoaded, Diagnostics = [] } : result;
-    }
-
-    /// <summary>
-    /// <c>task.WaitAsync(token)</c>, built from a <see cref="TaskCompletionSource{TResult}"/> and
-    /// <see cref="Task.WhenAny(Task[])"/> because Coyote 1.7.11 does not intercept <c>Task.WaitAsync</c> (the systematic
-    /// tests in strict mode stop at "not intercepted and controlled"). Same outcome: the in-flight load's result, or an
-    /// <see cref="OperationCanceledException"/> as soon as <paramref name="token"/> is cancelled (the load goes on).
-    /// </summary>
-    private static async Task<PluginLoadResult> WaitOrCancelAsync(Task<PluginLoadResult> task, CancellationToken token)
-    {
-        if (!token.CanBeCanceled)
-        {
-#pragma warning disable VSTHRD003 // The in-flight load is the manager's own task (see JoinAsync).
-            return await task.ConfigureAwait(false);
-#pragma warning restore VSTHRD003
-        }
-        var cancelled = new TaskCompletionSource<PluginLoadResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (token.Register(static state => ((TaskCompletionSource<PluginLoadResult>)state!).TrySetCanceled(), cancelled))
-        {
-            var first = await Task.WhenAny(new[] { task, cancelled.Task }).ConfigureAwait(false);
-            return await first.ConfigureAwait(false);
-        }
     }
 
     private async Task<PluginLoadResult> RunLoadAsync(string key, TaskCompletionSource<PluginLoadResult> owner, CancellationToken cancellationToken)

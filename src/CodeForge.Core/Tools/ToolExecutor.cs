@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using CodeForge.Core.Concurrency;
 
 namespace CodeForge.Core.Tools;
 
@@ -175,7 +176,7 @@ public sealed class ToolExecutor
         {
             task = tool.ExecuteAsync(arguments, context, linked.Token)
                 ?? throw new InvalidOperationException("ExecuteAsync returned a null task.");
-            var result = await WaitOrCancelAsync(task, linked.Token).ConfigureAwait(false);
+            var result = await TaskWaits.WaitOrCancelAsync(task, linked.Token).ConfigureAwait(false);
             return result ?? ToolResult.Fail($"Tool '{tool.Name}' returned no result.");
         }
         catch (Exception ex)
@@ -196,22 +197,6 @@ public sealed class ToolExecutor
             return ex is OperationCanceledException
                 ? ToolResult.Fail($"Tool '{tool.Name}' was cancelled: {ex.Message}")
                 : ToolResult.Fail($"Tool '{tool.Name}' failed: {ex.Message}");
-        }
-    }
-
-    /// <summary>
-    /// <c>task.WaitAsync(token)</c>, built from a <see cref="TaskCompletionSource{TResult}"/> and
-    /// <see cref="Task.WhenAny(Task[])"/> because Coyote 1.7.11 does not intercept <c>Task.WaitAsync</c>: with it, the
-    /// systematic tests in strict mode stop at "not intercepted and controlled". Same outcome: the tool's result, or an
-    /// <see cref="OperationCanceledException"/> as soon as <paramref name="token"/> is cancelled.
-    /// </summary>
-    private static async Task<ToolResult> WaitOrCancelAsync(Task<ToolResult> task, CancellationToken token)
-    {
-        var cancelled = new TaskCompletionSource<ToolResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (token.Register(static state => ((TaskCompletionSource<ToolResult>)state!).TrySetCanceled(), cancelled))
-        {
-            var first = await Task.WhenAny(new[] { task, cancelled.Task }).ConfigureAwait(false);
-            return await first.ConfigureAwait(false);
         }
     }
 
