@@ -49,7 +49,8 @@ public sealed record GitSnapshot(string Branch, string? MainBranch, IReadOnlyLis
 /// Fast paths: a directory with no <c>.git</c> above it is not asked at all; git missing, failing or slower than the
 /// timeout gives null (no error: the prompt just says less).
 /// </summary>
-/// <remarks>Stateless and thread-safe; each call starts its own processes (three, concurrently) and waits for them.</remarks>
+/// <remarks>Stateless and thread-safe; each call starts its own git processes (status and log, concurrently; for-each-ref
+/// too only where the refs cannot be read from the repository's files) and waits for them.</remarks>
 public static class GitContext
 {
     /// <summary>The most status lines shown.</summary>
@@ -80,9 +81,11 @@ public static class GitContext
         {
             var status = RunAsync(gitExecutable, workingDirectory, ["status", "--porcelain=v1", "--branch", "--untracked-files=normal"], cts.Token);
             var log = RunAsync(gitExecutable, workingDirectory, ["log", "--oneline", "--no-decorate", "-n", RecentCommitCount.ToString(CultureInfo.InvariantCulture)], cts.Token);
-            var refs = RunAsync(gitExecutable, workingDirectory,
-                ["for-each-ref", "--format=%(refname)", "refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master", "refs/remotes/origin/main", "refs/remotes/origin/master"],
-                cts.Token);
+            // The main-branch refs are read from the repository's files (one process less at every start); git is asked
+            // only where the files cannot answer (reftable storage, GIT_DIR set, an unreadable layout).
+            var refs = MainBranchRefsFromFiles(workingDirectory) is { } fromFiles
+                ? Task.FromResult<MainBranchRefs?>(fromFiles)
+                : MainBranchRefsFromGitAsync(gitExecutable, workingDirectory, cts.Token);
             await Task.WhenAll(new Task[] { status, log, refs }).ConfigureAwait(false);
             var statusOut = await status.ConfigureAwait(false);
             if (statusOut is null)
@@ -90,11 +93,8 @@ public static class GitContext
                 return null;
             }
             var logOut = await log.ConfigureAwait(false) ?? "";
-            var refsOut = await refs.ConfigureAwait(false) ?? "";
-            var originHead = refsOut.Contains("refs/remotes/origin/HEAD", StringComparison.Ordinal)
-                ? await RunAsync(gitExecutable, workingDirectory, ["symbolic-ref", "--short", "refs/remotes/origin/HEAD"], cts.Token).ConfigureAwait(false)
-                : null;
-            return Parse(statusOut, logOut, refsOut, originHead);
+            var found = await refs.ConfigureAwait(false);
+            return Parse(statusOut, logOut, found?.Refs ?? "", found?.OriginHead);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -160,17 +160,110 @@ public static class GitContext
     }
 
     /// <summary>True when <paramref name="directory"/> or a parent holds <c>.git</c> (a directory, or a file for worktrees).</summary>
-    internal static bool IsInsideRepository(string directory)
+    internal static bool IsInsideRepository(string directory) => FindDotGit(directory) is not null;
+
+    /// <summary>The nearest <c>.git</c> (directory, or a worktree's file) at or above <paramref name="directory"/>, or null.</summary>
+    private static string? FindDotGit(string directory)
     {
         for (var dir = new DirectoryInfo(Path.GetFullPath(directory)); dir is not null; dir = dir.Parent)
         {
             var git = Path.Combine(dir.FullName, ".git");
             if (Directory.Exists(git) || File.Exists(git))
             {
-                return true;
+                return git;
             }
         }
-        return false;
+        return null;
+    }
+
+    /// <summary>The refs among <see cref="MainBranchCandidates"/> that exist (one per line, as <c>git for-each-ref</c>
+    /// prints them) and what <c>refs/remotes/origin/HEAD</c> points to (<c>origin/main</c>), or null when not set.</summary>
+    internal sealed record MainBranchRefs(string Refs, string? OriginHead);
+
+    private static readonly string[] MainBranchCandidates =
+        ["refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master", "refs/remotes/origin/main", "refs/remotes/origin/master"];
+
+    /// <summary>
+    /// The main-branch refs as git would list them, read from the files of the repository holding
+    /// <paramref name="workingDirectory"/>: loose refs under <c>refs/</c> and the <c>packed-refs</c> file of the common
+    /// directory (a linked worktree's <c>.git</c> file names its git directory, whose <c>commondir</c> names the shared
+    /// one). Null when the files cannot answer for git: <c>GIT_DIR</c> or <c>GIT_COMMON_DIR</c> is set, the refs are in
+    /// reftable storage, or the layout cannot be read.
+    /// </summary>
+    internal static MainBranchRefs? MainBranchRefsFromFiles(string workingDirectory)
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GIT_DIR"))
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GIT_COMMON_DIR")))
+        {
+            return null;
+        }
+        try
+        {
+            var dotGit = FindDotGit(workingDirectory);
+            if (dotGit is null)
+            {
+                return null;
+            }
+            var gitDir = dotGit;
+            if (File.Exists(dotGit))
+            {
+                var line = File.ReadLines(dotGit).FirstOrDefault() ?? "";
+                if (!line.StartsWith("gitdir:", StringComparison.Ordinal))
+                {
+                    return null;
+                }
+                gitDir = Path.GetFullPath(line["gitdir:".Length..].Trim(), Path.GetDirectoryName(dotGit)!);
+            }
+            var commonDirFile = Path.Combine(gitDir, "commondir");
+            var commonDir = File.Exists(commonDirFile)
+                ? Path.GetFullPath(File.ReadAllText(commonDirFile).Trim(), gitDir)
+                : gitDir;
+            if (!Directory.Exists(Path.Combine(commonDir, "refs")) || Directory.Exists(Path.Combine(commonDir, "reftable")))
+            {
+                return null;
+            }
+            var packedFile = Path.Combine(commonDir, "packed-refs");
+            var packed = File.Exists(packedFile)
+                ? File.ReadLines(packedFile)
+                    .Where(l => l.Length > 0 && l[0] != '#' && l[0] != '^')
+                    .Select(l => l[(l.IndexOf(' ', StringComparison.Ordinal) + 1)..].TrimEnd('\r'))
+                    .ToHashSet(StringComparer.Ordinal)
+                : [];
+            bool Exists(string reference) => packed.Contains(reference) || File.Exists(Path.Combine(commonDir, reference));
+
+            // origin/HEAD is symbolic (never packed): "ref: refs/remotes/origin/main". git lists it only when its target exists.
+            string? originHead = null;
+            var originHeadFile = Path.Combine(commonDir, "refs", "remotes", "origin", "HEAD");
+            if (File.Exists(originHeadFile)
+                && File.ReadAllText(originHeadFile).Trim() is var content
+                && content.StartsWith("ref: refs/remotes/", StringComparison.Ordinal)
+                && Exists(content["ref: ".Length..]))
+            {
+                originHead = content["ref: refs/remotes/".Length..];
+            }
+            var listed = MainBranchCandidates
+                .Where(r => r == "refs/remotes/origin/HEAD" ? originHead is not null : Exists(r))
+                .Order(StringComparer.Ordinal);
+            return new MainBranchRefs(string.Join('\n', listed), originHead);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The same answer as <see cref="MainBranchRefsFromFiles"/>, asked of git (two processes).</summary>
+    internal static async Task<MainBranchRefs?> MainBranchRefsFromGitAsync(string git, string workingDirectory, CancellationToken ct)
+    {
+        var refs = await RunAsync(git, workingDirectory, ["for-each-ref", "--format=%(refname)", .. MainBranchCandidates], ct).ConfigureAwait(false);
+        if (refs is null)
+        {
+            return null;
+        }
+        var originHead = refs.Contains("refs/remotes/origin/HEAD", StringComparison.Ordinal)
+            ? (await RunAsync(git, workingDirectory, ["symbolic-ref", "--short", "refs/remotes/origin/HEAD"], ct).ConfigureAwait(false))?.Trim()
+            : null;
+        return new MainBranchRefs(refs.TrimEnd('\n'), string.IsNullOrEmpty(originHead) ? null : originHead);
     }
 
     // The standard output of a successful run, or null (git missing, not a repository, any failure).
