@@ -386,4 +386,29 @@ public sealed class WebCacheDiskTierTests : IDisposable
 
         AssertInvariantBroken(tier, "Disk index: Σ sizes 1500, tracked 1500, budget 1000, 1 names, 1 in order.");
     }
+
+    [Fact]
+    public async Task Clear_DeletesTheTempFileOfAWriteThatDiedBeforeItsRename()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        var renamed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = new FileSystemWatcher(_directory);
+        watcher.Renamed += (_, e) =>
+        {
+            if (e.Name == Key("a") + ".json")
+            {
+                renamed.TrySetResult(e.OldName!);
+            }
+        };
+        watcher.EnableRaisingEvents = true;
+
+        tier.Write(Key("a"), Entry("a"));
+        var temp = await renamed.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        // What a process that died between writing its temp file and renaming it leaves behind.
+        await File.WriteAllBytesAsync(Path.Combine(_directory, temp), Entry("a"), TestContext.Current.CancellationToken);
+
+        tier.Clear();
+
+        Assert.Empty(Directory.GetFiles(_directory));
+    }
 }

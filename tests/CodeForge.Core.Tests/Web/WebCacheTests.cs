@@ -666,6 +666,16 @@ public sealed class WebCacheTests : IDisposable
     }
 
     [Fact]
+    public void SetAndGet_WithTheDefaultOptionsAndClock_StoreAndServe()
+    {
+        var cache = new WebCache();
+
+        Assert.True(cache.Set(Key("a"), Page("a", "content")));
+
+        Assert.Equal("content", cache.Get(Key("a"))?.Content);
+    }
+
+    [Fact]
     public void Constructor_WithAHugeTtl_KeepsEntriesValid()
     {
         var cache = MemoryCache(ttl: TimeSpan.MaxValue);
