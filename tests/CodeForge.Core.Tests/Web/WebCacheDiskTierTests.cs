@@ -411,4 +411,46 @@ public sealed class WebCacheDiskTierTests : IDisposable
 
         Assert.Empty(Directory.GetFiles(_directory));
     }
+
+    private static bool Chattr(string flag, string path)
+    {
+        try
+        {
+            using var chattr = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("chattr", [flag, path])
+            {
+                RedirectStandardError = true,
+            })!;
+            chattr.StandardError.ReadToEnd();
+            chattr.WaitForExit();
+            return chattr.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // no chattr
+        }
+    }
+
+    [Fact]
+    public void DeleteAndClear_WhenTheFileCannotBeDeleted_SayNothingWasDeletedWithoutThrowing()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        tier.Write(Key("a"), Entry("a"));
+        // An immutable file: even root cannot delete it (needs CAP_LINUX_IMMUTABLE and a file system with the flag).
+        if (!Chattr("+i", PathOf("a")))
+        {
+            Assert.Skip("chattr +i is not available here.");
+        }
+        try
+        {
+            Assert.False(tier.Delete(Key("a")));
+            tier.Clear();
+
+            Assert.True(File.Exists(PathOf("a")));
+            Assert.Equal(0, tier.TrackedBytes);
+        }
+        finally
+        {
+            Assert.True(Chattr("-i", PathOf("a")));
+        }
+    }
 }

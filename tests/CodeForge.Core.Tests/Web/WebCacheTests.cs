@@ -777,17 +777,28 @@ public sealed class WebCacheTests : IDisposable
     }
 
     /// <summary>
-    /// Waits for a state, not a duration: until <paramref name="thread"/> is blocked on a lock (WaitSleepJoin) or has
-    /// finished. The stopwatch is a watchdog only.
+    /// Runs <paramref name="work"/> on a new thread and returns once it has finished or has stayed blocked on a lock
+    /// (WaitSleepJoin) for 20 looks in a row, a millisecond apart; the stopwatch is a watchdog only. Neither outcome
+    /// decides a test against the real cache (a Delete or Clear that waits for the Get cannot finish before it anyway):
+    /// the wait only gives a Delete or Clear that does NOT wait the time to finish first, so the test sees what it did.
     /// </summary>
-    private static void WaitUntilBlockedOrDone(Thread thread)
+    private static Thread StartAndWaitUntilBlockedOrDone(Action work)
     {
+        var finished = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            work();
+            finished.Set();
+        }) { IsBackground = true };
+        thread.Start();
         var watchdog = Stopwatch.StartNew();
-        while (thread.IsAlive && (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0)
+        for (var blockedLooks = 0; !finished.IsSet && blockedLooks < 20;)
         {
             Assert.True(watchdog.Elapsed < Watchdog, "The thread neither blocked nor finished.");
-            Thread.Yield();
+            blockedLooks = (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) != 0 ? blockedLooks + 1 : 0;
+            Thread.Sleep(1);
         }
+        return thread;
     }
 
     /// <summary>
@@ -808,12 +819,12 @@ public sealed class WebCacheTests : IDisposable
     {
         var bytes = EntryFileBytes("a", "from disk");
         var cache = DiskCache();
+        cache.Set(Key("warm-up"), Page("warm-up", "content"));
+        Assert.True(cache.Delete(Key("warm-up"))); // the Delete path runs once before: no start-up waits in the one that counts
         var (get, writer) = await StartAGetReadingThePipeAsync(cache);
         var deleted = false;
-        var deleting = new Thread(() => deleted = cache.Delete(Key("a")));
-        deleting.Start();
 
-        WaitUntilBlockedOrDone(deleting);
+        var deleting = StartAndWaitUntilBlockedOrDone(() => deleted = cache.Delete(Key("a")));
         await using (writer)
         {
             await writer.WriteAsync(bytes, TestContext.Current.CancellationToken);
@@ -836,11 +847,11 @@ public sealed class WebCacheTests : IDisposable
         var bytes = EntryFileBytes("a", "from disk");
         var cache = DiskCache();
         cache.Set(Key("b"), Page("b", "content"));
+        cache.Clear(); // the Clear path runs once before: no start-up waits in the one that counts
+        cache.Set(Key("b"), Page("b", "content"));
         var (get, writer) = await StartAGetReadingThePipeAsync(cache);
-        var clearing = new Thread(cache.Clear);
-        clearing.Start();
 
-        WaitUntilBlockedOrDone(clearing);
+        var clearing = StartAndWaitUntilBlockedOrDone(cache.Clear);
         await using (writer)
         {
             await writer.WriteAsync(bytes, TestContext.Current.CancellationToken);
@@ -853,6 +864,30 @@ public sealed class WebCacheTests : IDisposable
         Assert.Equal(0, cache.Size);
         Assert.Empty(Directory.GetFiles(CacheDir));
         cache.CheckInvariants();
+    }
+
+    [Fact]
+    public async Task StripesBrokenForTests_LetsADeleteOvertakeAGetReadingTheKey()
+    {
+        // The seam the systematic-scheduling tests use to show that they find the divergence the stripes prevent: with it,
+        // the Delete above does not wait for the Get (it finishes while the Get is still reading), and the deleted key's
+        // entry is left in memory.
+        var bytes = EntryFileBytes("a", "from disk");
+        var cache = new WebCache(new WebCacheOptions { Directory = CacheDir }, _time) { StripesBrokenForTests = true };
+        var (get, writer) = await StartAGetReadingThePipeAsync(cache);
+        var deleting = new Thread(() => cache.Delete(Key("a"))) { IsBackground = true };
+        deleting.Start();
+
+        var overtook = deleting.Join(Watchdog); // a stripe that still worked would hold the Delete until the watchdog
+        await using (writer)
+        {
+            await writer.WriteAsync(bytes, TestContext.Current.CancellationToken);
+        }
+        await get.WaitAsync(Watchdog, TestContext.Current.CancellationToken);
+        Assert.True(deleting.Join(Watchdog));
+
+        Assert.True(overtook, "The Delete waited for the Get although the stripes were broken.");
+        Assert.Equal(1, cache.Count);
     }
 
     // ---- CheckInvariants, the oracle of the concurrency tests: it must say which invariant broke ----
