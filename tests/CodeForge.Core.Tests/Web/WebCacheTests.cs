@@ -867,6 +867,33 @@ public sealed class WebCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_WhileAnotherGetOfTheKeyReadsItsFile_WaitsAndServesWhatThatOnePromoted()
+    {
+        var fromPipe = EntryFileBytes("a", "read by the first get");
+        var cache = DiskCache();
+        Assert.Null(cache.Get(Key("warm-up"))); // the disk-miss path runs once before: no start-up waits in the one that counts
+        var (first, writer) = await StartAGetReadingThePipeAsync(cache);
+        FetchResponse? secondGot = null;
+
+        var second = StartAndWaitUntilBlockedOrDone(() => secondGot = cache.Get(Key("a")));
+        // The key's file is replaced meanwhile (the first Get keeps the pipe it opened): a Get that went to the disk now, not
+        // to memory, would serve this newer file instead of what the first Get promoted.
+        var later = Path.Combine(_root, "later.json");
+        await File.WriteAllBytesAsync(later, EntryFileBytes("a", "written later"), TestContext.Current.CancellationToken);
+        File.Move(later, FileOf("a"), overwrite: true);
+        await using (writer)
+        {
+            await writer.WriteAsync(fromPipe, TestContext.Current.CancellationToken);
+        }
+        var firstGot = await first.WaitAsync(Watchdog, TestContext.Current.CancellationToken);
+        Assert.True(second.Join(Watchdog));
+
+        Assert.Equal("read by the first get", firstGot?.Content);
+        Assert.Equal("read by the first get", secondGot?.Content);
+        Assert.Equal(2, cache.GetStatistics().Hits);
+    }
+
+    [Fact]
     public async Task StripesBrokenForTests_LetsADeleteOvertakeAGetReadingTheKey()
     {
         // The seam the systematic-scheduling tests use to show that they find the divergence the stripes prevent: with it,
