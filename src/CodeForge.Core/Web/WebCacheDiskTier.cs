@@ -162,7 +162,8 @@ internal sealed class WebCacheDiskTier
         return true;
     }
 
-    /// <summary>Deletes the key's file; returns whether there was one.</summary>
+    /// <summary>Deletes the key's file and forgets it; returns whether a file was deleted (false when there was none, or when
+    /// it could not be deleted: it then stays readable, and the next reconcile counts it again).</summary>
     public bool Delete(string key)
     {
         var name = key + FileExtension;

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text;
 using CodeForge.Core.Web;
 
@@ -238,5 +239,218 @@ public sealed class WebCacheDiskTierTests : IDisposable
 
         Assert.Equal(500, new WebCacheDiskTier(nested, 10_000).TrackedBytes);
         Assert.Equal(500, tier.TrackedBytes);
+    }
+
+    [Fact]
+    public void Constructor_WhenFilesHaveTheSameMtime_DeletesTheFirstNamesFirst()
+    {
+        var writer = new WebCacheDiskTier(_directory, 10_000);
+        var names = new[] { "p0", "p1", "p2", "p3" };
+        foreach (var name in names)
+        {
+            writer.Write(Key(name), Entry(name));
+            File.SetLastWriteTimeUtc(PathOf(name), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        }
+
+        var reopened = new WebCacheDiskTier(_directory, 1000);
+
+        Assert.Equal(FilesOf(names).TakeLast(2), EntryFiles());
+        Assert.Equal(1000, reopened.TrackedBytes);
+    }
+
+    [Fact]
+    public void Write_WhenTheKeysPathIsADirectory_LeavesNoTempFileAndForgetsTheKey()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        tier.Write(Key("a"), Entry("a"));
+        File.Delete(PathOf("a"));
+        Directory.CreateDirectory(PathOf("a"));
+
+        tier.Write(Key("a"), Entry("a", 700));
+
+        Assert.Empty(Directory.GetFiles(_directory));
+        Assert.True(Directory.Exists(PathOf("a")));
+        Assert.Equal(0, tier.TrackedBytes);
+        Assert.False(tier.TryRead(Key("a"), out _, out _));
+        tier.CheckInvariants();
+    }
+
+    [Fact]
+    public void WriteAndClear_WhenTheDirectoryIsGone_DoNotThrow()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        tier.Write(Key("a"), Entry("a"));
+        Directory.Delete(_directory, recursive: true);
+
+        tier.Write(Key("b"), Entry("b"));
+        Assert.False(tier.TryRead(Key("a"), out _, out _));
+        tier.Clear();
+
+        Assert.Equal(0, tier.TrackedBytes);
+        Assert.False(Directory.Exists(_directory));
+        tier.CheckInvariants();
+    }
+
+    [Fact]
+    public void Write_AfterClear_IndexesTheKeyAfresh()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        tier.Write(Key("a"), Entry("a"));
+        tier.Write(Key("b"), Entry("b"));
+        tier.Clear();
+        tier.CheckInvariants();
+
+        tier.Write(Key("a"), Entry("a", 600));
+
+        Assert.Equal(600, tier.TrackedBytes);
+        Assert.Equal(FilesOf("a"), EntryFiles());
+        tier.CheckInvariants();
+    }
+
+    [Fact]
+    public void Clear_LeavesNamesThatOnlyResembleTheCachesOwn()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        var key = Key("b");
+        var own = new[] { key + ".json", key + ".x.tmp", key + "." + Guid.NewGuid().ToString("N") + ".tmp" };
+        var foreign = new[]
+        {
+            key + "..tmp",              // nothing between the dots: not a temp name this tier writes
+            key + "x.json",             // 65 characters before ".json"
+            key[1..] + ".json",         // 63
+            key.ToUpperInvariant() + ".json",
+            key + ".json.tmp2",
+            "short.json",
+            "short.x.tmp",
+        };
+        foreach (var name in own.Concat(foreign))
+        {
+            File.WriteAllText(Path.Combine(_directory, name), "x");
+        }
+
+        tier.Clear();
+
+        Assert.Equal(foreign.Order(StringComparer.Ordinal), Directory.GetFiles(_directory).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void TryRead_OfAFileAnotherInstanceWrote_ReturnsIt()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        new WebCacheDiskTier(_directory, 10_000).Write(Key("a"), Entry("a"));
+
+        Assert.True(tier.TryRead(Key("a"), out var document, out var size));
+
+        Assert.Equal((Key("a"), 500), (document.Key, size));
+    }
+
+    // ---- CheckInvariants (the oracle of the concurrency tests) must say what broke ----
+
+    private static T FieldOf<T>(WebCacheDiskTier tier, string name) =>
+        (T)typeof(WebCacheDiskTier).GetField(name, BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(tier)!;
+
+    private static void SetTotal(WebCacheDiskTier tier, long total) =>
+        typeof(WebCacheDiskTier).GetField("_total", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(tier, total);
+
+    private static void AssertInvariantBroken(WebCacheDiskTier tier, string message) =>
+        Assert.Equal(message, Assert.Throws<InvalidOperationException>(tier.CheckInvariants).Message);
+
+    [Fact]
+    public void CheckInvariants_WhenTheTrackedTotalIsWrong_SaysEveryNumber()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        tier.Write(Key("a"), Entry("a"));
+        SetTotal(tier, 501);
+
+        AssertInvariantBroken(tier, "Disk index: Σ sizes 500, tracked 501, budget 10000, 1 names, 1 in order.");
+    }
+
+    [Fact]
+    public void CheckInvariants_WhenANameIsNotInTheOrder_SaysEveryNumber()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        tier.Write(Key("a"), Entry("a"));
+        FieldOf<Dictionary<string, LinkedListNode<(string Name, long Size)>>>(tier, "_files").Add("x.json", new(("x.json", 0)));
+
+        AssertInvariantBroken(tier, "Disk index: Σ sizes 500, tracked 500, budget 10000, 2 names, 1 in order.");
+    }
+
+    [Fact]
+    public void CheckInvariants_WhenTheTotalExceedsTheBudget_SaysEveryNumber()
+    {
+        var tier = new WebCacheDiskTier(_directory, 1000);
+        tier.Write(Key("a"), Entry("a"));
+        var order = FieldOf<LinkedList<(string Name, long Size)>>(tier, "_order");
+        order.First!.Value = (order.First.Value.Name, 1500);
+        SetTotal(tier, 1500);
+
+        AssertInvariantBroken(tier, "Disk index: Σ sizes 1500, tracked 1500, budget 1000, 1 names, 1 in order.");
+    }
+
+    [Fact]
+    public async Task Clear_DeletesTheTempFileOfAWriteThatDiedBeforeItsRename()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        var renamed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = new FileSystemWatcher(_directory);
+        watcher.Renamed += (_, e) =>
+        {
+            if (e.Name == Key("a") + ".json")
+            {
+                renamed.TrySetResult(e.OldName!);
+            }
+        };
+        watcher.EnableRaisingEvents = true;
+
+        tier.Write(Key("a"), Entry("a"));
+        var temp = await renamed.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        // What a process that died between writing its temp file and renaming it leaves behind.
+        await File.WriteAllBytesAsync(Path.Combine(_directory, temp), Entry("a"), TestContext.Current.CancellationToken);
+
+        tier.Clear();
+
+        Assert.Empty(Directory.GetFiles(_directory));
+    }
+
+    private static bool Chattr(string flag, string path)
+    {
+        try
+        {
+            using var chattr = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("chattr", [flag, path])
+            {
+                RedirectStandardError = true,
+            })!;
+            chattr.StandardError.ReadToEnd();
+            chattr.WaitForExit();
+            return chattr.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // no chattr
+        }
+    }
+
+    [Fact]
+    public void DeleteAndClear_WhenTheFileCannotBeDeleted_SayNothingWasDeletedWithoutThrowing()
+    {
+        var tier = new WebCacheDiskTier(_directory, 10_000);
+        tier.Write(Key("a"), Entry("a"));
+        // An immutable file: even root cannot delete it (needs CAP_LINUX_IMMUTABLE and a file system with the flag).
+        if (!Chattr("+i", PathOf("a")))
+        {
+            Assert.Skip("chattr +i is not available here.");
+        }
+        try
+        {
+            Assert.False(tier.Delete(Key("a")));
+            tier.Clear();
+
+            Assert.True(File.Exists(PathOf("a")));
+            Assert.Equal(0, tier.TrackedBytes);
+        }
+        finally
+        {
+            Assert.True(Chattr("-i", PathOf("a")));
+        }
     }
 }

@@ -170,6 +170,8 @@ public sealed class WebCacheKeyTests
     [InlineData("not a url", "not an absolute URL")]
     [InlineData("/etc/passwd", "not an absolute URL")]
     [InlineData("example.com/page", "not an absolute URL")]
+    [InlineData("localhost:8080/page", "not an absolute URL")]
+    [InlineData("mailto:someone@example.com", "not an absolute URL")]
     [InlineData("ftp://example.com/file", "not an http or https URL")]
     [InlineData("file:///etc/passwd", "not an http or https URL")]
     [InlineData("ws://example.com/socket", "not an http or https URL")]
@@ -244,5 +246,23 @@ public sealed class WebCacheKeyTests
         var ex = Assert.Throws<ArgumentException>(() => WebCacheKey.Generate("http://example.com/", new FetchOptions { MaxBytes = -3 }));
 
         Assert.StartsWith("FetchOptions.MaxBytes must be positive; got -3.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_WhenAHeaderValueIsNull_TreatsItAsEmpty()
+    {
+        var withNull = new FetchOptions { Headers = new Dictionary<string, string> { ["Accept"] = null! } };
+        var withEmpty = new FetchOptions { Headers = new Dictionary<string, string> { ["Accept"] = "  " } };
+
+        Assert.Equal(WebCacheKey.Generate("http://example.com/", withEmpty), WebCacheKey.Generate("http://example.com/", withNull));
+        Assert.Equal("v1\nformat=markdown\nmaxBytes=5242880\nfollowRedirects=1\nuserAgent=-\nheader=6:ACCEPT0:\n", WebCacheKey.Canonicalize(withNull));
+    }
+
+    [Fact]
+    public void Generate_WhenTheHeadersAreEmpty_EqualsNoHeaders()
+    {
+        var empty = new FetchOptions { Headers = new Dictionary<string, string>() };
+
+        Assert.Equal(WebCacheKey.Generate("http://example.com/"), WebCacheKey.Generate("http://example.com/", empty));
     }
 }

@@ -1,4 +1,8 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Reflection;
 using System.Text;
+using System.Text.Json.Nodes;
 using CodeForge.Core.Web;
 using Microsoft.Extensions.Time.Testing;
 
@@ -662,6 +666,16 @@ public sealed class WebCacheTests : IDisposable
     }
 
     [Fact]
+    public void SetAndGet_WithTheDefaultOptionsAndClock_StoreAndServe()
+    {
+        var cache = new WebCache();
+
+        Assert.True(cache.Set(Key("a"), Page("a", "content")));
+
+        Assert.Equal("content", cache.Get(Key("a"))?.Content);
+    }
+
+    [Fact]
     public void Constructor_WithAHugeTtl_KeepsEntriesValid()
     {
         var cache = MemoryCache(ttl: TimeSpan.MaxValue);
@@ -708,5 +722,319 @@ public sealed class WebCacheTests : IDisposable
         Assert.Throws<ArgumentNullException>(() => cache.Get(null!));
         Assert.Throws<ArgumentNullException>(() => cache.Set(null!, Page("a", "c")));
         Assert.Throws<ArgumentNullException>(() => cache.Delete(null!));
+    }
+
+    [Fact]
+    public void Get_WhenTheFileIsExactlyTheMemoryBudget_PromotesIt()
+    {
+        var size = SizeOf("a", "content");
+        DiskCache().Set(Key("a"), Page("a", "content"));
+        var cache = DiskCache(maxBytes: size);
+
+        Assert.Equal("content", cache.Get(Key("a"))?.Content);
+
+        Assert.Equal([Key("a")], cache.KeysByRecency());
+        Assert.Equal(size, cache.Size);
+        cache.CheckInvariants();
+    }
+
+    [Theory]
+    [InlineData("storedAtUnixMs")]
+    [InlineData("response.statusCode")]
+    [InlineData("response.fetchedAt")]
+    public void Get_WhenTheFileLacksARequiredMember_IsAMissEvenWithAnEndlessTtl(string member)
+    {
+        // With an endless TTL a missing store time (read as 0, the epoch) would still be valid: only the reader's strictness
+        // about required members keeps such a file from being served with made-up values.
+        DiskCache(ttl: TimeSpan.MaxValue).Set(Key("a"), Page("a", "content"));
+        var document = JsonNode.Parse(File.ReadAllText(FileOf("a")))!.AsObject();
+        var path = member.Split('.');
+        var owner = path.Length == 1 ? document : document[path[0]]!.AsObject();
+        Assert.True(owner.Remove(path[^1]));
+        File.WriteAllText(FileOf("a"), document.ToJsonString());
+
+        Assert.Null(DiskCache(ttl: TimeSpan.MaxValue).Get(Key("a")));
+        Assert.False(File.Exists(FileOf("a")));
+    }
+
+    // ---- per-key stripes: a disk read holds its key's stripe, and Delete and Clear wait for it ----
+
+    private static readonly TimeSpan Watchdog = TimeSpan.FromSeconds(60);
+
+    private static async Task MakeFifoAsync(string path)
+    {
+        using var mkfifo = Process.Start("mkfifo", [path]);
+        await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
+
+    /// <summary>The whole file another cache writes for the entry, at this clock reading.</summary>
+    private byte[] EntryFileBytes(string name, string content)
+    {
+        var other = Path.Combine(_root, "other");
+        new WebCache(new WebCacheOptions { Directory = other }, _time).Set(Key(name), Page(name, content));
+        return File.ReadAllBytes(Path.Combine(other, Key(name) + ".json"));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a new thread and returns once it has finished or has stayed blocked on a lock
+    /// (WaitSleepJoin) for 20 looks in a row, a millisecond apart; the stopwatch is a watchdog only. Neither outcome
+    /// decides a test against the real cache (a Delete or Clear that waits for the Get cannot finish before it anyway):
+    /// the wait only gives a Delete or Clear that does NOT wait the time to finish first, so the test sees what it did.
+    /// </summary>
+    private static Thread StartAndWaitUntilBlockedOrDone(Action work)
+    {
+        var finished = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            work();
+            finished.Set();
+        }) { IsBackground = true };
+        thread.Start();
+        var watchdog = Stopwatch.StartNew();
+        for (var blockedLooks = 0; !finished.IsSet && blockedLooks < 20;)
+        {
+            Assert.True(watchdog.Elapsed < Watchdog, "The thread neither blocked nor finished.");
+            blockedLooks = (thread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) != 0 ? blockedLooks + 1 : 0;
+            Thread.Sleep(1);
+        }
+        return thread;
+    }
+
+    /// <summary>
+    /// Starts a Get of key "a" whose file is a named pipe, so the Get stays inside its disk read, holding the key's stripe,
+    /// until the returned writer is closed. Opening the writer returns only once the Get has opened the pipe.
+    /// </summary>
+    private async Task<(Task<FetchResponse?> Get, FileStream Writer)> StartAGetReadingThePipeAsync(WebCache cache)
+    {
+        await MakeFifoAsync(FileOf("a"));
+        var get = Task.Run(() => cache.Get(Key("a")), TestContext.Current.CancellationToken);
+        var writer = await Task.Run(() => new FileStream(FileOf("a"), FileMode.Open, FileAccess.Write, FileShare.ReadWrite), TestContext.Current.CancellationToken)
+            .WaitAsync(Watchdog, TestContext.Current.CancellationToken);
+        return (get, writer);
+    }
+
+    [Fact]
+    public async Task Delete_WhileAGetOfTheKeyIsReadingItsFile_WaitsForItSoTheDeletedEntryIsNotLeftInMemory()
+    {
+        var bytes = EntryFileBytes("a", "from disk");
+        var cache = DiskCache();
+        cache.Set(Key("warm-up"), Page("warm-up", "content"));
+        Assert.True(cache.Delete(Key("warm-up"))); // the Delete path runs once before: no start-up waits in the one that counts
+        var (get, writer) = await StartAGetReadingThePipeAsync(cache);
+        var deleted = false;
+
+        var deleting = StartAndWaitUntilBlockedOrDone(() => deleted = cache.Delete(Key("a")));
+        await using (writer)
+        {
+            await writer.WriteAsync(bytes, TestContext.Current.CancellationToken);
+        }
+        var got = await get.WaitAsync(Watchdog, TestContext.Current.CancellationToken);
+        Assert.True(deleting.Join(Watchdog));
+
+        // Get first (it read the file and promoted it), then Delete: the Delete removes what the Get promoted. A Delete
+        // that did not wait would run first and leave the promoted entry of a deleted key in memory.
+        Assert.Equal("from disk", got?.Content);
+        Assert.True(deleted);
+        Assert.Equal(0, cache.Count);
+        Assert.False(File.Exists(FileOf("a")));
+        cache.CheckInvariants();
+    }
+
+    [Fact]
+    public async Task Clear_WhileAGetIsReadingAFile_WaitsForItSoNothingIsLeftInMemory()
+    {
+        var bytes = EntryFileBytes("a", "from disk");
+        var cache = DiskCache();
+        cache.Set(Key("b"), Page("b", "content"));
+        cache.Clear(); // the Clear path runs once before: no start-up waits in the one that counts
+        cache.Set(Key("b"), Page("b", "content"));
+        var (get, writer) = await StartAGetReadingThePipeAsync(cache);
+
+        var clearing = StartAndWaitUntilBlockedOrDone(cache.Clear);
+        await using (writer)
+        {
+            await writer.WriteAsync(bytes, TestContext.Current.CancellationToken);
+        }
+        var got = await get.WaitAsync(Watchdog, TestContext.Current.CancellationToken);
+        Assert.True(clearing.Join(Watchdog));
+
+        Assert.Equal("from disk", got?.Content);
+        Assert.Equal(0, cache.Count);
+        Assert.Equal(0, cache.Size);
+        Assert.Empty(Directory.GetFiles(CacheDir));
+        cache.CheckInvariants();
+    }
+
+    [Fact]
+    public async Task Get_WhileAnotherGetOfTheKeyReadsItsFile_WaitsAndServesWhatThatOnePromoted()
+    {
+        var fromPipe = EntryFileBytes("a", "read by the first get");
+        var cache = DiskCache();
+        Assert.Null(cache.Get(Key("warm-up"))); // the disk-miss path runs once before: no start-up waits in the one that counts
+        var (first, writer) = await StartAGetReadingThePipeAsync(cache);
+        FetchResponse? secondGot = null;
+
+        var second = StartAndWaitUntilBlockedOrDone(() => secondGot = cache.Get(Key("a")));
+        // The key's file is replaced meanwhile (the first Get keeps the pipe it opened): a Get that went to the disk now, not
+        // to memory, would serve this newer file instead of what the first Get promoted.
+        var later = Path.Combine(_root, "later.json");
+        await File.WriteAllBytesAsync(later, EntryFileBytes("a", "written later"), TestContext.Current.CancellationToken);
+        File.Move(later, FileOf("a"), overwrite: true);
+        await using (writer)
+        {
+            await writer.WriteAsync(fromPipe, TestContext.Current.CancellationToken);
+        }
+        var firstGot = await first.WaitAsync(Watchdog, TestContext.Current.CancellationToken);
+        Assert.True(second.Join(Watchdog));
+
+        Assert.Equal("read by the first get", firstGot?.Content);
+        Assert.Equal("read by the first get", secondGot?.Content);
+        Assert.Equal(2, cache.GetStatistics().Hits);
+    }
+
+    [Fact]
+    public async Task StripesBrokenForTests_LetsADeleteOvertakeAGetReadingTheKey()
+    {
+        // The seam the systematic-scheduling tests use to show that they find the divergence the stripes prevent: with it,
+        // the Delete above does not wait for the Get (it finishes while the Get is still reading), and the deleted key's
+        // entry is left in memory.
+        var bytes = EntryFileBytes("a", "from disk");
+        var cache = new WebCache(new WebCacheOptions { Directory = CacheDir }, _time) { StripesBrokenForTests = true };
+        var (get, writer) = await StartAGetReadingThePipeAsync(cache);
+        var deleting = new Thread(() => cache.Delete(Key("a"))) { IsBackground = true };
+        deleting.Start();
+
+        var overtook = deleting.Join(Watchdog); // a stripe that still worked would hold the Delete until the watchdog
+        await using (writer)
+        {
+            await writer.WriteAsync(bytes, TestContext.Current.CancellationToken);
+        }
+        await get.WaitAsync(Watchdog, TestContext.Current.CancellationToken);
+        Assert.True(deleting.Join(Watchdog));
+
+        Assert.True(overtook, "The Delete waited for the Get although the stripes were broken.");
+        Assert.Equal(1, cache.Count);
+    }
+
+    // ---- CheckInvariants, the oracle of the concurrency tests: it must say which invariant broke ----
+
+    private const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
+
+    private static object FieldOf(object target, string name) => target.GetType().GetField(name, Private)!.GetValue(target)!;
+
+    private static void SetFieldOf(object target, string name, object value) => target.GetType().GetField(name, Private)!.SetValue(target, value);
+
+    private static Type EntryType => typeof(WebCache).GetNestedType("Entry", BindingFlags.NonPublic)!;
+
+    /// <summary>The most recently used node of the recency list (a <c>LinkedListNode&lt;Entry&gt;</c>).</summary>
+    private static object FirstNode(WebCache cache)
+    {
+        var recency = FieldOf(cache, "_recency");
+        return recency.GetType().GetProperty("First")!.GetValue(recency)!;
+    }
+
+    private static object ValueOf(object node) => node.GetType().GetProperty("Value")!.GetValue(node)!;
+
+    private static void SetValueOf(object node, object entry) => node.GetType().GetProperty("Value")!.SetValue(node, entry);
+
+    private static object EntryWithSize(object entry, long size)
+    {
+        var type = entry.GetType();
+        return Activator.CreateInstance(type, type.GetProperty("Key")!.GetValue(entry), type.GetProperty("Response")!.GetValue(entry), size,
+            type.GetProperty("StoredAtMs")!.GetValue(entry))!;
+    }
+
+    private static object DetachedNode(object entry) => Activator.CreateInstance(typeof(LinkedListNode<>).MakeGenericType(EntryType), entry)!;
+
+    private WebCache CacheHoldingA(long maxBytes = 1 << 20)
+    {
+        var cache = MemoryCache(maxBytes);
+        cache.Set(Key("a"), Page("a", "content"));
+        cache.CheckInvariants();
+        return cache;
+    }
+
+    private static void AssertInvariantBroken(WebCache cache, string message) =>
+        Assert.Equal(message, Assert.Throws<InvalidOperationException>(cache.CheckInvariants).Message);
+
+    [Fact]
+    public void CheckInvariants_WhenAKeyIsInTheRecencyListTwice_SaysSo()
+    {
+        var cache = CacheHoldingA();
+        var recency = FieldOf(cache, "_recency");
+        recency.GetType().GetMethod("AddLast", [EntryType])!.Invoke(recency, [ValueOf(FirstNode(cache))]);
+
+        AssertInvariantBroken(cache, $"Key {Key("a")} is in the recency list twice.");
+    }
+
+    [Fact]
+    public void CheckInvariants_WhenTheMapLacksARecencyEntry_SaysSo()
+    {
+        var cache = CacheHoldingA();
+        ((IDictionary)FieldOf(cache, "_map")).Remove(Key("a"));
+
+        AssertInvariantBroken(cache, $"Key {Key("a")} is in the recency list but its map entry is missing or different.");
+    }
+
+    [Fact]
+    public void CheckInvariants_WhenTheMapPointsToAnotherNode_SaysSo()
+    {
+        var cache = CacheHoldingA();
+        ((IDictionary)FieldOf(cache, "_map"))[Key("a")] = DetachedNode(ValueOf(FirstNode(cache)));
+
+        AssertInvariantBroken(cache, $"Key {Key("a")} is in the recency list but its map entry is missing or different.");
+    }
+
+    [Fact]
+    public void CheckInvariants_WhenAnEntryHasNoSize_SaysSo()
+    {
+        var cache = CacheHoldingA();
+        var node = FirstNode(cache);
+        SetValueOf(node, EntryWithSize(ValueOf(node), 0));
+
+        AssertInvariantBroken(cache, $"Key {Key("a")} has size 0.");
+    }
+
+    [Fact]
+    public void CheckInvariants_WhenTheMapHasAnEntryTheRecencyListLacks_SaysBothCounts()
+    {
+        var cache = CacheHoldingA();
+        ((IDictionary)FieldOf(cache, "_map")).Add(Key("b"), DetachedNode(ValueOf(FirstNode(cache))));
+
+        AssertInvariantBroken(cache, "The map has 2 entries but the recency list 1.");
+    }
+
+    [Fact]
+    public void CheckInvariants_WhenTheTrackedSizeIsWrong_SaysBothSizes()
+    {
+        var cache = CacheHoldingA();
+        var size = cache.Size;
+        SetFieldOf(cache, "_size", size + 1);
+
+        AssertInvariantBroken(cache, $"Σ entry sizes is {size} but the tracked size is {size + 1}.");
+    }
+
+    [Fact]
+    public void CheckInvariants_WhenTheSizeExceedsTheBudget_SaysBoth()
+    {
+        var cache = CacheHoldingA(maxBytes: 10_000);
+        var node = FirstNode(cache);
+        SetValueOf(node, EntryWithSize(ValueOf(node), 10_001));
+        SetFieldOf(cache, "_size", 10_001L);
+
+        AssertInvariantBroken(cache, "The size 10001 exceeds the budget 10000.");
+    }
+
+    [Fact]
+    public void CheckInvariants_WithADiskTier_ChecksItsIndexToo()
+    {
+        var cache = DiskCache();
+        cache.Set(Key("a"), Page("a", "content"));
+        var tracked = cache.DiskTier!.TrackedBytes;
+        SetFieldOf(cache.DiskTier, "_total", tracked + 1);
+
+        Assert.StartsWith($"Disk index: Σ sizes {tracked}, tracked {tracked + 1},",
+            Assert.Throws<InvalidOperationException>(cache.CheckInvariants).Message, StringComparison.Ordinal);
     }
 }
