@@ -161,4 +161,43 @@ public sealed class CommandRunnerTests
             File.Delete(pidFile);
         }
     }
+
+    [Fact]
+    public async Task RunAsync_WhenTheLauncherWritesInvalidUtf8ToStandardError_ReportsItWithReplacementChars()
+    {
+        // As bubblewrap's errors reach the side channel: the runner's own stderr, outside the command's output.
+        var runner = new CommandRunner(new StderrPrefixLauncher(@"printf 'bad \377\376 bytes\n' >&2"));
+
+        var result = await runner.RunAsync(new CommandRequest("echo fine", Path.GetTempPath()), Ct);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("fine\n", result.Output);
+        Assert.Equal("bad \uFFFD\uFFFD bytes", result.Diagnostics);
+        Assert.NotNull(result.FinalDirectory); // the marker after the bad bytes was still found
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenStandardErrorExceedsItsCap_KeepsExactlyTheFirst64KiBiChars()
+    {
+        // Reads of 1000 bytes: the cap (65,536) falls inside the 66th read, which must be cut, not appended whole.
+        var launcher = new ScriptedProcessLauncher(
+            onStart: process =>
+            {
+                process.WriteStderr(new string('e', 70_000));
+                process.Exit(0);
+            },
+            maxReadBytes: 1000);
+        var runner = new CommandRunner(launcher);
+
+        var result = await runner.RunAsync(new CommandRequest("noisy", Path.GetTempPath()), Ct);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(new string('e', 64 * 1024), result.Diagnostics);
+    }
+
+    /// <summary>The real launcher, whose command line first runs <paramref name="prefix"/> (writing to the real stderr).</summary>
+    private sealed class StderrPrefixLauncher(string prefix) : IProcessLauncher
+    {
+        public IProcessHandle Start(ProcessLaunchSpec spec) => SystemProcessLauncher.Instance.Start(spec with { Command = prefix + "; " + spec.Command });
+    }
 }
