@@ -35,9 +35,11 @@ public sealed class ProcFsTests
     {
         // A group of its own (setsid), with one member: older processes elsewhere (init, this test host) must not count.
         using var handle = SystemProcessLauncher.Instance.Start(
-            new ProcessLaunchSpec("exec sleep " + UniqueSleep(), Path.GetTempPath(), new Dictionary<string, string?>()));
+            new ProcessLaunchSpec("echo started; exec sleep " + UniqueSleep(), Path.GetTempPath(), new Dictionary<string, string?>()));
         try
         {
+            // Once sh runs, setsid has made the process leader of its own group (before, it is still in this one).
+            Assert.Equal("started", await new StreamReader(handle.StandardOutput).ReadLineAsync(TestContext.Current.CancellationToken));
             Assert.True(ProcFs.TryReadStat(handle.Pid, out var member));
             Assert.Equal(handle.Pid, member.ProcessGroup);
             Assert.True(member.StartTicks > 0);
