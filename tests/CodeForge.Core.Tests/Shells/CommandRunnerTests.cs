@@ -161,4 +161,130 @@ public sealed class CommandRunnerTests
             File.Delete(pidFile);
         }
     }
+
+    [Fact]
+    public async Task RunAsync_WhenTheLauncherWritesInvalidUtf8ToStandardError_ReportsItWithReplacementChars()
+    {
+        // As bubblewrap's errors reach the side channel: the runner's own stderr, outside the command's output.
+        var runner = new CommandRunner(new StderrPrefixLauncher(@"printf 'bad \377\376 bytes\n' >&2"));
+
+        var result = await runner.RunAsync(new CommandRequest("echo fine", Path.GetTempPath()), Ct);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("fine\n", result.Output);
+        Assert.Equal("bad \uFFFD\uFFFD bytes", result.Diagnostics);
+        Assert.NotNull(result.FinalDirectory); // the marker after the bad bytes was still found
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenStandardErrorExceedsItsCap_KeepsExactlyTheFirst64KiBiChars()
+    {
+        // Reads of 1000 bytes: the cap (65,536) falls inside the 66th read, which must be cut, not appended whole.
+        var launcher = new ScriptedProcessLauncher(
+            onStart: process =>
+            {
+                process.WriteStderr(new string('e', 70_000));
+                process.Exit(0);
+            },
+            maxReadBytes: 1000);
+        var runner = new CommandRunner(launcher);
+
+        var result = await runner.RunAsync(new CommandRequest("noisy", Path.GetTempPath()), Ct);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(new string('e', 64 * 1024), result.Diagnostics);
+    }
+
+    /// <summary>The real launcher, whose command line first runs <paramref name="prefix"/> (writing to the real stderr).</summary>
+    private sealed class StderrPrefixLauncher(string prefix) : IProcessLauncher
+    {
+        public IProcessHandle Start(ProcessLaunchSpec spec) => SystemProcessLauncher.Instance.Start(spec with { Command = prefix + "; " + spec.Command });
+    }
+
+    [Fact]
+    public async Task RunAsync_ReportsTheDirectoryTheCommandEndedIn()
+    {
+        var runner = new CommandRunner();
+        var start = Directory.CreateTempSubdirectory("forge-runner-");
+        try
+        {
+            var result = await runner.RunAsync(new CommandRequest("mkdir -p 'in here' && cd 'in here' && pwd -P", start.FullName), Ct);
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.EndsWith("/in here", result.FinalDirectory, StringComparison.Ordinal);
+            Assert.Equal(result.Output.TrimEnd('\n'), result.FinalDirectory);
+            Assert.Equal("", result.Diagnostics);
+        }
+        finally
+        {
+            start.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenTheLauncherWritesToStandardErrorAroundTheCommand_ReportsBothAndTheDirectory()
+    {
+        var runner = new CommandRunner(new StderrAroundLauncher("printf 'before\\n' >&2", "printf 'after\\n' >&2"));
+
+        var result = await runner.RunAsync(new CommandRequest("cd / && (exit 3)", Path.GetTempPath()), Ct);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("/", result.FinalDirectory);
+        Assert.Equal("before\n\nafter", result.Diagnostics); // the blank line is the side channel's own, before its marker
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \t\n")]
+    public async Task RunAsync_WithAnEmptyCommand_ThrowsSayingSo(string command)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>("request", () => new CommandRunner(new ScriptedProcessLauncher()).RunAsync(new CommandRequest(command, Path.GetTempPath()), Ct));
+
+        Assert.StartsWith("The command is empty.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_WithANulInTheCommand_ThrowsSayingSo()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>("request", () => new CommandRunner(new ScriptedProcessLauncher()).RunAsync(new CommandRequest("echo a\0b", Path.GetTempPath()), Ct));
+
+        Assert.StartsWith("The command contains a NUL character, which a shell command cannot contain.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_WithACommandOverTheByteLimit_ThrowsNamingBothLengths()
+    {
+        var launcher = new ScriptedProcessLauncher(onStart: process => process.Exit(0));
+        var runner = new CommandRunner(launcher);
+        var longest = "#" + new string('é', (CommandRunner.MaxCommandBytes - 1) / 2); // 99,999 bytes: accepted
+
+        await runner.RunAsync(new CommandRequest(longest + "x", Path.GetTempPath()), Ct); // exactly the limit
+        var error = await Assert.ThrowsAsync<ArgumentException>("request", () => runner.RunAsync(new CommandRequest(longest + "é", Path.GetTempPath()), Ct));
+
+        Assert.StartsWith("The command is 100001 bytes long; the limit is 100000. Write the script to a file and run that file instead.", error.Message, StringComparison.Ordinal);
+        Assert.Single(launcher.Started);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenTheLauncherCannotStart_ReturnsNoExitCodeAndSaysWhy()
+    {
+        var runner = new CommandRunner(new ScriptedProcessLauncher(failWith: _ => new IOException("no shell here")));
+
+        var result = await runner.RunAsync(new CommandRequest("true", Path.GetTempPath()), Ct);
+
+        Assert.Null(result.ExitCode);
+        Assert.Equal("The command could not be started: no shell here", result.Diagnostics);
+        Assert.Equal("", result.Output);
+    }
+
+    /// <summary>The real launcher, whose command line writes to the real stderr before and after the command.</summary>
+    private sealed class StderrAroundLauncher(string before, string after) : IProcessLauncher
+    {
+        public IProcessHandle Start(ProcessLaunchSpec spec)
+        {
+            Assert.StartsWith("exec ", spec.Command, StringComparison.Ordinal);
+            var command = $"{before}; {spec.Command["exec ".Length..]}; status=$?; {after}; exit $status";
+            return SystemProcessLauncher.Instance.Start(spec with { Command = command });
+        }
+    }
 }

@@ -51,4 +51,35 @@ public sealed class ShellIdGeneratorTests
 
         Assert.Equal(count, mixed.Distinct().Count());
     }
+
+    [Theory]
+    [InlineData(0u, 0x00000000u)]
+    [InlineData(1u, 0x514e28b7u)]
+    [InlineData(2u, 0x30f4c306u)]
+    [InlineData(0xdeadbeefu, 0x0de5c6a9u)]
+    [InlineData(0xffffffffu, 0x81f16f39u)]
+    [InlineData(0x80000000u, 0x6d3c65a0u)]
+    public void Mix_IsMurmurHash3sFinalizer(uint input, uint expected)
+    {
+        // fmix32 of MurmurHash3 (reference values computed independently of this code).
+        Assert.Equal(expected, ShellIdGenerator.Mix(input));
+    }
+
+    [Fact]
+    public void Next_MixesTheKeyPlusTheCounterFromZero()
+    {
+        var generator = new ShellIdGenerator(key: 5);
+
+        Assert.Equal("shell_cc0d53cd", generator.Next()); // Mix(5 + 0)
+        Assert.Equal("shell_5ceb4d08", generator.Next()); // Mix(5 + 1)
+    }
+
+    [Fact]
+    public void Next_WhenKeyPlusCounterWraps_ContinuesFromZero()
+    {
+        var generator = new ShellIdGenerator(key: uint.MaxValue);
+
+        Assert.Equal("shell_81f16f39", generator.Next());
+        Assert.Equal("shell_00000000", generator.Next());
+    }
 }

@@ -251,6 +251,29 @@ public sealed class ShellManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateAsync_WhenTheManagerIsDisposedWhileTheShellIsBeingMade_ThrowsAndStartsNothing()
+    {
+        // Disposal lands after the creation's own disposal check and before the shell is in the table: disposal's snapshot
+        // misses it, so creation must see the disposal itself and abandon the shell rather than start an orphan.
+        var launcher = new ScriptedProcessLauncher();
+        ShellManager? manager = null;
+        var disposal = ValueTask.CompletedTask;
+        manager = new ShellManager(launcher, null, WaitForDrain, () =>
+        {
+            disposal = manager!.DisposeAsync();
+            return "shell_00000001";
+        });
+
+        var error = await Assert.ThrowsAsync<ObjectDisposedException>(() => manager.CreateAsync("true", _dir.FullName, cancellationToken: Ct));
+        await disposal;
+
+        Assert.Contains("disposed while the shell was being created", error.Message, StringComparison.Ordinal);
+        Assert.Empty(launcher.Started);
+        Assert.Null(manager.Get("shell_00000001"));
+        Assert.Equal(0, manager.Count);
+    }
+
+    [Fact]
     public async Task Get_WithUnknownId_ReturnsNull_AndWithNull_Throws()
     {
         await using var manager = new ShellManager(new ScriptedProcessLauncher());

@@ -180,6 +180,39 @@ public sealed class ShellProcessTests
         Assert.False(shell.Stdout.IsCompleted);
     }
 
+    [Fact]
+    public async Task Status_WhenTheDrainTimeoutIsZero_BecomesFinalWithoutWaitingForTheUnreadOutput()
+    {
+        // Zero means "do not wait for the output", even when every writer is gone and the rest is certain to come.
+        var (manager, shell, process) = await StartAsync(options: new ShellManagerOptions { OutputDrainTimeout = TimeSpan.Zero });
+        await using var _ = manager;
+        process.HoldReads(); // the pumps are not scheduled
+        process.WriteStdout("late\n");
+        process.Exit(0);
+        try
+        {
+            // A bound on a hang (the status must come while the reads are held), not a timing expectation.
+            Assert.Equal(ShellStatus.Completed, await shell.Completion.WaitAsync(TimeSpan.FromMinutes(1), Ct));
+            Assert.False(shell.Stdout.IsCompleted, "the status waited for the pumps");
+        }
+        finally
+        {
+            process.ResumeReads();
+        }
+        // The output is still read into the buffer afterwards.
+        Assert.True(await shell.Stdout.WaitForOutputAsync(0, Ct));
+        Assert.Equal("late\n", await ReadStdoutToEndAsync(shell));
+    }
+
+    private static async Task<string> ReadStdoutToEndAsync(ShellProcess shell)
+    {
+        while (!shell.Stdout.IsCompleted)
+        {
+            await shell.Stdout.WaitForOutputAsync(shell.Stdout.EndOffset, Ct);
+        }
+        return shell.Stdout.ReadAll();
+    }
+
     private sealed class TimerSignallingTimeProvider : FakeTimeProvider
     {
         private readonly TaskCompletionSource _created = new(TaskCreationOptions.RunContinuationsAsynchronously);

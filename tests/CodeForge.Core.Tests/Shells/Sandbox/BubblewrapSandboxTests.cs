@@ -169,6 +169,101 @@ public sealed class BubblewrapSandboxTests
     }
 
     [Fact]
+    public void Arguments_BindExistingProtectedEntriesReadOnly_MaskMissingConfigFolders_AndEndWithTheDirectory()
+    {
+        var root = Path.Combine(OutsideRoot, "sandbox-protected-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(root, ".git", "hooks"));
+        File.WriteAllText(Path.Combine(root, ".git", "config"), "[core]");
+        Directory.CreateDirectory(Path.Combine(root, ".forge"));
+        try
+        {
+            var args = BubblewrapSandbox.Arguments(new SandboxPolicy([root]), root);
+            var text = string.Join(' ', args);
+
+            Assert.Equal(
+                new[] { "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--unshare-pid", "--unshare-ipc", "--cap-drop", "ALL", "--unshare-net" },
+                args.Take(14));
+            Assert.Contains($"--bind {root} {root} ", text, StringComparison.Ordinal);
+            Assert.Contains($"--ro-bind {root}/.git/hooks {root}/.git/hooks ", text, StringComparison.Ordinal);
+            Assert.Contains($"--ro-bind {root}/.git/config {root}/.git/config ", text, StringComparison.Ordinal);
+            Assert.Contains($"--ro-bind {root}/.forge {root}/.forge ", text, StringComparison.Ordinal);
+            Assert.Matches($"--ro-bind \\S+/dir {System.Text.RegularExpressions.Regex.Escape(root)}/\\.claude ", text);
+            Assert.Equal(new[] { "--setenv", "TMPDIR", "/tmp", "--chdir", root, "--" }, args.TakeLast(6));
+            Assert.DoesNotContain("--unshare-net", BubblewrapSandbox.Arguments(new SandboxPolicy([root], AllowNetwork: true), root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Probe_RunsBwrapWithTheDefaultArgumentsAndBinTrue()
+    {
+        using var fake = new FakeBwrap("printf '%s\\n' \"$@\" > \"$0.args\"\nexit 0");
+
+        var probe = await fake.ProbeAsync();
+
+        Assert.Equal(new BubblewrapProbe(fake.Path, true, null), probe);
+        Assert.Equal(
+            BubblewrapSandbox.Arguments(new SandboxPolicy([], AllowNetwork: false), "/").Append("/bin/true"),
+            (await File.ReadAllTextAsync(fake.Path + ".args", Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Probe_WhenBwrapFails_GivesTheFirstLineOfItsErrorOrItsExitCode()
+    {
+        using var loud = new FakeBwrap("echo 'bwrap: No permissions to create new namespace  ' >&2\necho second >&2\nexit 1");
+        using var silent = new FakeBwrap("exit 3");
+
+        Assert.Equal(new BubblewrapProbe(loud.Path, false, "bwrap: No permissions to create new namespace"), await loud.ProbeAsync());
+        Assert.Equal(new BubblewrapProbe(silent.Path, false, "bwrap exited with code 3"), await silent.ProbeAsync());
+    }
+
+    [Fact]
+    public async Task Probe_WithoutABwrapPath_FindsNothing()
+    {
+        Assert.Equal(new BubblewrapProbe(null, false, null), await BubblewrapSandbox.ProbeAsync(null, Ct));
+        Assert.Equal(new BubblewrapProbe(null, false, null), await BubblewrapSandbox.ProbeAsync("/no/such/bwrap", Ct));
+    }
+
+    /// <summary>A shell script standing in for bwrap, in a folder of its own.</summary>
+    private sealed class FakeBwrap : IDisposable
+    {
+        private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("forge-fake-bwrap-");
+
+        public FakeBwrap(string body)
+        {
+            Path = System.IO.Path.Join(_dir.FullName, "bwrap");
+            File.WriteAllText(Path, "#!/bin/sh\n" + body + "\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        public string Path { get; }
+
+        /// <summary>
+        /// Probes this script. A script just written can fail to start with ETXTBSY while a process forked meanwhile by
+        /// another test still holds the written file open (until its exec closes it): that start is retried.
+        /// </summary>
+        public async Task<BubblewrapProbe> ProbeAsync()
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var probe = await BubblewrapSandbox.ProbeAsync(Path, TestContext.Current.CancellationToken);
+                if (attempt == 20 || probe.FailureReason?.Contains("Text file busy", StringComparison.Ordinal) != true)
+                {
+                    return probe;
+                }
+            }
+        }
+
+        public void Dispose() => _dir.Delete(recursive: true);
+    }
+
+    [Fact]
     public async Task Sandboxed_TmpIsPrivate_AndCdThereResetsTheDirectory()
     {
         var name = "forge-private-" + Guid.NewGuid().ToString("N");
