@@ -74,7 +74,9 @@ public sealed class CommandRunner
     /// <summary>Commands longer than this (in UTF-8 bytes) are refused: Linux limits one argument to 128 KiB.</summary>
     public const int MaxCommandBytes = 100_000;
 
-    private const int StderrCap = 64 * 1024;
+    /// <summary>The side channel keeps this many characters from its start and as many from its end (where the directory
+    /// marker is), and says how many it left out between them.</summary>
+    private const int StderrHalfCap = 32 * 1024;
     private static readonly TimeSpan DyingPoll = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxDying = TimeSpan.FromSeconds(30);
     private static readonly string? Bash = new[] { "/bin/bash", "/usr/bin/bash" }.FirstOrDefault(File.Exists);
@@ -264,20 +266,32 @@ public sealed class CommandRunner
         text.Clear();
     }
 
+    /// <summary>
+    /// Reads the side channel into <paramref name="sink"/>: all of it up to twice <see cref="StderrHalfCap"/> characters;
+    /// beyond that its first and last <see cref="StderrHalfCap"/> with a note of how much was left out between them, so
+    /// the directory marker written last is never cut off however much the launcher wrote before it.
+    /// </summary>
     private static async Task PumpStderrAsync(Stream stream, StringBuilder sink, CancellationToken cancellationToken)
     {
         var decoder = new UTF8Encoding(false, false).GetDecoder();
         var buffer = new byte[4096];
         var chars = new char[4096 + 4];
+        var tail = new StringBuilder();
+        long omitted = 0;
         try
         {
             int read;
             while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 var count = decoder.GetChars(buffer, 0, read, chars, 0, flush: false);
-                if (sink.Length < StderrCap)
+                var head = Math.Min(count, StderrHalfCap - sink.Length);
+                sink.Append(chars, 0, head);
+                tail.Append(chars, head, count - head);
+                if (tail.Length > 2 * StderrHalfCap)
                 {
-                    sink.Append(chars, 0, Math.Min(count, StderrCap - sink.Length));
+                    var drop = tail.Length - StderrHalfCap;
+                    omitted += drop;
+                    tail.Remove(0, drop);
                 }
             }
         }
@@ -285,6 +299,16 @@ public sealed class CommandRunner
         {
             // Stopped, or the pipe broke.
         }
+        if (tail.Length > StderrHalfCap)
+        {
+            omitted += tail.Length - StderrHalfCap;
+            tail.Remove(0, tail.Length - StderrHalfCap);
+        }
+        if (omitted > 0)
+        {
+            sink.Append(CultureInfo.InvariantCulture, $"\n... {omitted} characters of the shell's standard error omitted ...\n");
+        }
+        sink.Append(tail);
     }
 
     /// <summary>A duration for messages: "2 s", "1.5 s", "120 ms".</summary>

@@ -177,13 +177,13 @@ public sealed class CommandRunnerTests
     }
 
     [Fact]
-    public async Task RunAsync_WhenStandardErrorExceedsItsCap_KeepsExactlyTheFirst64KiBiChars()
+    public async Task RunAsync_WhenStandardErrorExceedsItsCap_KeepsItsFirstAndLast32KiBiCharsAndSaysHowManyWereLeftOut()
     {
-        // Reads of 1000 bytes: the cap (65,536) falls inside the 66th read, which must be cut, not appended whole.
+        // Reads of 1000 bytes: the head's end (32,768) falls inside the 33rd read, which must be split, not appended whole.
         var launcher = new ScriptedProcessLauncher(
             onStart: process =>
             {
-                process.WriteStderr(new string('e', 70_000));
+                process.WriteStderr(new string('h', 40_000) + new string('t', 40_000));
                 process.Exit(0);
             },
             maxReadBytes: 1000);
@@ -192,7 +192,48 @@ public sealed class CommandRunnerTests
         var result = await runner.RunAsync(new CommandRequest("noisy", Path.GetTempPath()), Ct);
 
         Assert.Equal(0, result.ExitCode);
+        Assert.Equal(
+            new string('h', 32 * 1024) + "\n... 14464 characters of the shell's standard error omitted ...\n" + new string('t', 32 * 1024),
+            result.Diagnostics);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenStandardErrorIsUnderTwiceTheHalfCap_KeepsAllOfIt()
+    {
+        var launcher = new ScriptedProcessLauncher(
+            onStart: process =>
+            {
+                process.WriteStderr(new string('e', 64 * 1024));
+                process.Exit(0);
+            },
+            maxReadBytes: 1000);
+
+        var result = await new CommandRunner(launcher).RunAsync(new CommandRequest("noisy", Path.GetTempPath()), Ct);
+
         Assert.Equal(new string('e', 64 * 1024), result.Diagnostics);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenTheLauncherWritesMoreThanTheCapToStandardError_StillFindsTheFinalDirectory()
+    {
+        // The directory marker is written last; a cap that kept only the start lost it, and with it the cd carried over.
+        var runner = new CommandRunner(new StderrPrefixLauncher("head -c 100000 /dev/zero | tr '\\0' x >&2"));
+        var start = Directory.CreateTempSubdirectory("forge-runner-");
+        try
+        {
+            var result = await runner.RunAsync(new CommandRequest("mkdir -p sub && cd sub", start.FullName), Ct);
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.EndsWith("/sub", result.FinalDirectory, StringComparison.Ordinal);
+            Assert.StartsWith(new string('x', 32 * 1024) + "\n... ", result.Diagnostics, StringComparison.Ordinal);
+            Assert.Contains(" characters of the shell's standard error omitted ...\nxxx", result.Diagnostics, StringComparison.Ordinal);
+            Assert.EndsWith("xxx", result.Diagnostics, StringComparison.Ordinal);
+            Assert.DoesNotContain("__FORGE_CWD_", result.Diagnostics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            start.Delete(recursive: true);
+        }
     }
 
     /// <summary>The real launcher, whose command line first runs <paramref name="prefix"/> (writing to the real stderr).</summary>
