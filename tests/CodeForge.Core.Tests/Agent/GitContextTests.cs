@@ -214,9 +214,24 @@ public sealed class GitContextTests : IDisposable
             return "";
         }
         var script = Path.Combine(_dir.FullName, "logging-git");
-        File.WriteAllText(script, $"#!/bin/sh\necho \"$1\" >> '{Path.Combine(_dir.FullName, "calls.log")}'\nexec git \"$@\"\n");
+        File.WriteAllText(script, $"#!/bin/sh\n[ \"$1\" = --probe ] && exit 0\necho \"$1\" >> '{Path.Combine(_dir.FullName, "calls.log")}'\nexec git \"$@\"\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return script;
+        // A script just written can fail to start with ETXTBSY while a process another test forked meanwhile still holds
+        // it open for writing (until that process execs). Once one start succeeds no such holder is left, so every later
+        // start (forge's git calls) succeeds too.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var probe = Process.Start(script, "--probe");
+                probe.WaitForExit();
+                return script;
+            }
+            catch (System.ComponentModel.Win32Exception ex) when (attempt < 100 && ex.Message.Contains("Text file busy", StringComparison.Ordinal))
+            {
+                Thread.Yield();
+            }
+        }
     }
 
     [Fact]
