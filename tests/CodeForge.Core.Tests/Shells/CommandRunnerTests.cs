@@ -236,6 +236,19 @@ public sealed class CommandRunnerTests
         }
     }
 
+    [Fact]
+    public void CommandRequest_DefaultSpillPath_NamesANewTextFileInTheTempFolderEachTime()
+    {
+        var request = new CommandRequest("true", Path.GetTempPath());
+
+        var first = request.SpillPath();
+        var second = request.SpillPath();
+
+        Assert.Equal(Path.GetFullPath(Path.GetTempPath()).TrimEnd('/'), Path.GetDirectoryName(first));
+        Assert.Matches("^forge-output-[0-9a-f]{32}\\.txt$", Path.GetFileName(first));
+        Assert.NotEqual(first, second);
+    }
+
     /// <summary>The real launcher, whose command line first runs <paramref name="prefix"/> (writing to the real stderr).</summary>
     private sealed class StderrPrefixLauncher(string prefix) : IProcessLauncher
     {
