@@ -99,6 +99,16 @@ public sealed class BubblewrapSandboxTests
     }
 
     [Fact]
+    public async Task Configure_WhenTheNetworkIsAllowed_SaysItIsOn()
+    {
+        var works = Task.FromResult(new BubblewrapProbe("/usr/bin/bwrap", true, null));
+
+        var status = await BubblewrapSandbox.ConfigureAsync(true, new SandboxPolicy(["/tmp"], AllowNetwork: true), probe: works);
+
+        Assert.StartsWith("sandbox: bubblewrap, network on (writable: /tmp, private /tmp)", status.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sandboxed_WriteInsideTheWorkspaceSucceeds_WriteOutsideFails()
     {
         var outside = Path.Combine(OutsideRoot, "sandbox-outside-" + Guid.NewGuid().ToString("N"));
