@@ -120,4 +120,23 @@ public sealed class SystemProcessLauncherTests
         Assert.False(handle.OutputWritersRemain);
         Assert.Equal("unread\n", await new StreamReader(handle.StandardOutput).ReadToEndAsync(Ct));
     }
+    [Theory]
+    [InlineData("exec >&-; echo ready >&2; sleep 300", false)]
+    [InlineData("exec 2>&-; echo ready; sleep 300", true)]
+    public async Task OutputWritersRemain_WhileOnlyOneOfThePipesStillHasAWriter_IsTrue(string command, bool readyOnStdout)
+    {
+        using var handle = new SystemProcessLauncher(useProcessGroup: true).Start(Spec(command));
+        try
+        {
+            // "ready" comes after the other pipe's only write end was closed (the shell's), while sleep holds this one.
+            var reader = new StreamReader(readyOnStdout ? handle.StandardOutput : handle.StandardError);
+            Assert.Equal("ready", await reader.ReadLineAsync(Ct));
+
+            Assert.True(handle.OutputWritersRemain);
+        }
+        finally
+        {
+            handle.KillTree();
+        }
+    }
 }
