@@ -7,7 +7,8 @@ namespace CodeForge.Cli.Tests;
 /// <summary>
 /// <c>forge</c> ships as a Native AOT binary: this publishes it for real and fails on any trim or AOT warning, so the
 /// publish stays clean from the first line rather than as a clean-up later. The binary then runs a real tool turn
-/// against the fake model server over the Anthropic protocol (the built-in Messages client, as the SDK cannot run there).
+/// against the fake model server over the Anthropic protocol (the built-in Messages client, as the SDK cannot run there),
+/// and is checked to prefault its type data's pages in one call before main (<c>Native/prefault.c</c>).
 /// </summary>
 public sealed class NativeAotPublishTests
 {
@@ -39,6 +40,7 @@ public sealed class NativeAotPublishTests
             Assert.Equal(0, run.ExitCode);
             Assert.Equal("0.1.0+native-aot", run.StdOut.Trim());
 
+            await PrefaultsTheZeroInitialisedTypeDataInOneCallBeforeMainAsync(binary, repo);
             await RunsAToolTurnOverTheAnthropicProtocolAsync(binary);
             await CarriesReasoningAcrossAToolTurnOverTheResponsesApiAsync(binary);
         }
@@ -136,6 +138,94 @@ public sealed class NativeAotPublishTests
         {
             work.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The runtime rehydrates the binary's type data into the zero-initialised <c>.hydrated</c> section before main;
+    /// <c>Native/prefault.c</c> asks for all of that part of the writable segment in one
+    /// <c>madvise(MADV_POPULATE_WRITE)</c> (after <c>MADV_HUGEPAGE</c>) instead of a fault per page. Seen with strace on
+    /// the real binary: the call covers exactly the segment's zero-initialised pages, which hold the whole section, and
+    /// comes before the runtime starts its first thread; <c>FORGE_PREFAULT=0</c> turns it off and the binary still runs.
+    /// </summary>
+    private static async Task PrefaultsTheZeroInitialisedTypeDataInOneCallBeforeMainAsync(string binary, string cwd)
+    {
+        var (zeroStart, zeroEnd, hydratedStart, hydratedEnd) = ZeroInitialisedPagesOfTheWritableSegment(binary);
+        Assert.True(hydratedStart >= zeroStart && hydratedEnd <= zeroEnd,
+            $".hydrated [{hydratedStart:x}, {hydratedEnd:x}) lies outside the segment's zero-initialised pages [{zeroStart:x}, {zeroEnd:x})");
+        Assert.True(hydratedEnd - hydratedStart > 4_000_000, $".hydrated is only {hydratedEnd - hydratedStart} bytes");
+
+        var on = await TraceAsync(binary, cwd, prefault: null);
+        var off = await TraceAsync(binary, cwd, prefault: "0");
+
+        var length = (zeroEnd - zeroStart).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var populate = Array.FindIndex(on, l => l.StartsWith("madvise(", StringComparison.Ordinal) && l.Contains($", {length}, MADV_POPULATE_WRITE)", StringComparison.Ordinal));
+        Assert.True(populate >= 0, "no MADV_POPULATE_WRITE of " + length + " bytes in:\n" + string.Join('\n', on));
+        Assert.EndsWith("= 0", on[populate], StringComparison.Ordinal);
+        Assert.Contains(on[..populate], l => l.Contains($", {length}, MADV_HUGEPAGE) = 0", StringComparison.Ordinal));
+        var firstThread = Array.FindIndex(on, l => l.StartsWith("clone", StringComparison.Ordinal));
+        Assert.True(firstThread < 0 || populate < firstThread, "the prefault came after the runtime started a thread:\n" + string.Join('\n', on));
+        Assert.DoesNotContain(off, l => l.Contains("MADV_POPULATE_WRITE", StringComparison.Ordinal));
+    }
+
+    /// <summary><c>strace -e trace=madvise,clone,clone3</c> of <c>forge --version</c> (FORGE_PREFAULT set to
+    /// <paramref name="prefault"/> when given): the trace's lines, after checking the version still printed.</summary>
+    private static async Task<string[]> TraceAsync(string binary, string cwd, string? prefault)
+    {
+        var trace = Path.GetTempFileName();
+        try
+        {
+            var env = prefault is null ? null : new Dictionary<string, string> { ["FORGE_PREFAULT"] = prefault };
+            var run = await RunAsync("strace", ["-qq", "-e", "trace=madvise,clone,clone3", "-e", "signal=none", "-o", trace, binary, "--version"],
+                cwd, ForgeProcess.Watchdog, env);
+            Assert.True(run.ExitCode == 0, run.StdErr);
+            Assert.Equal("0.1.0+native-aot", run.StdOut.Trim());
+            return await File.ReadAllLinesAsync(trace, TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            File.Delete(trace);
+        }
+    }
+
+    /// <summary>From the ELF file's own headers: the page-aligned zero-initialised part of the writable PT_LOAD segment
+    /// (past its file bytes, up to its memory size), and the <c>.hydrated</c> section's addresses.</summary>
+    private static (ulong ZeroStart, ulong ZeroEnd, ulong HydratedStart, ulong HydratedEnd) ZeroInitialisedPagesOfTheWritableSegment(string binary)
+    {
+        var elf = File.ReadAllBytes(binary);
+        Assert.True(elf.AsSpan(0, 4).SequenceEqual("\u007fELF"u8) && elf[4] == 2 && elf[5] == 1, "not a 64-bit little-endian ELF file");
+        ulong U64(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(elf.AsSpan((int)at));
+        uint U32(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan((int)at));
+        int U16(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan((int)at));
+        static ulong PageUp(ulong address) => (address + 4095) & ~4095UL;
+
+        var (phoff, phentsize, phnum) = ((long)U64(0x20), U16(0x36), U16(0x38));
+        (ulong, ulong)? zero = null;
+        for (var i = 0; i < phnum; i++)
+        {
+            var ph = phoff + (i * phentsize);
+            const uint PtLoad = 1, PfW = 2;
+            var (vaddr, filesz, memsz) = (U64(ph + 16), U64(ph + 32), U64(ph + 40));
+            if (U32(ph) == PtLoad && (U32(ph + 4) & PfW) != 0 && memsz > filesz)
+            {
+                zero = (PageUp(vaddr + filesz), PageUp(vaddr + memsz));
+            }
+        }
+        Assert.True(zero is not null, "no writable PT_LOAD segment with zero-initialised memory");
+
+        var (shoff, shentsize, shnum, shstrndx) = ((long)U64(0x28), U16(0x3A), U16(0x3C), U16(0x3E));
+        var names = (long)U64(shoff + (shstrndx * shentsize) + 24);
+        for (var i = 0; i < shnum; i++)
+        {
+            var sh = shoff + (i * shentsize);
+            var nameAt = (int)(names + U32(sh));
+            var name = System.Text.Encoding.ASCII.GetString(elf, nameAt, Array.IndexOf(elf, (byte)0, nameAt) - nameAt);
+            if (name == ".hydrated")
+            {
+                return (zero.Value.Item1, zero.Value.Item2, U64(sh + 16), U64(sh + 16) + U64(sh + 32));
+            }
+        }
+        Assert.Fail("no .hydrated section in the binary");
+        return default;
     }
 
     private static string FindNativeCompiler()
