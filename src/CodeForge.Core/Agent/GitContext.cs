@@ -71,7 +71,8 @@ public static class GitContext
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(workingDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(gitExecutable);
-        if (!IsInsideRepository(workingDirectory))
+        // One walk up the folders finds .git for both questions: whether this is a repository, and where its refs are.
+        if (FindDotGit(workingDirectory) is not { } dotGit)
         {
             return null;
         }
@@ -83,7 +84,7 @@ public static class GitContext
             var log = RunAsync(gitExecutable, workingDirectory, ["log", "--oneline", "--no-decorate", "-n", RecentCommitCount.ToString(CultureInfo.InvariantCulture)], cts.Token);
             // The main-branch refs are read from the repository's files (one process less at every start); git is asked
             // only where the files cannot answer (reftable storage, GIT_DIR set, an unreadable layout).
-            var refs = MainBranchRefsFromFiles(workingDirectory) is { } fromFiles
+            var refs = MainBranchRefsFromDotGit(dotGit) is { } fromFiles
                 ? Task.FromResult<MainBranchRefs?>(fromFiles)
                 : MainBranchRefsFromGitAsync(gitExecutable, workingDirectory, cts.Token);
             await Task.WhenAll(new Task[] { status, log, refs }).ConfigureAwait(false);
@@ -190,7 +191,11 @@ public static class GitContext
     /// one). Null when the files cannot answer for git: <c>GIT_DIR</c> or <c>GIT_COMMON_DIR</c> is set, the refs are in
     /// reftable storage, or the layout cannot be read.
     /// </summary>
-    internal static MainBranchRefs? MainBranchRefsFromFiles(string workingDirectory)
+    internal static MainBranchRefs? MainBranchRefsFromFiles(string workingDirectory) =>
+        FindDotGit(workingDirectory) is { } dotGit ? MainBranchRefsFromDotGit(dotGit) : null;
+
+    /// <summary><see cref="MainBranchRefsFromFiles"/> for the <c>.git</c> (directory, or a worktree's file) already found.</summary>
+    private static MainBranchRefs? MainBranchRefsFromDotGit(string dotGit)
     {
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GIT_DIR"))
             || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GIT_COMMON_DIR")))
@@ -199,11 +204,6 @@ public static class GitContext
         }
         try
         {
-            var dotGit = FindDotGit(workingDirectory);
-            if (dotGit is null)
-            {
-                return null;
-            }
             var gitDir = dotGit;
             if (File.Exists(dotGit))
             {
