@@ -3,7 +3,7 @@ using CodeForge.Testing.Forge;
 
 namespace CodeForge.Cli.Tests;
 
-/// <summary>Runs the real <c>forge</c> program (the built forge.dll) as a child process.</summary>
+/// <summary>Runs the real <c>forge</c> program (the shipped build, <see cref="ForgeBinary"/>) as a child process.</summary>
 /// <remarks>Start information, watchdog and process-tree kill are <see cref="ForgeLaunch"/>'s (shared with the
 /// concurrency tests); the members here keep the names the Cli tests use. Stateless and thread-safe.</remarks>
 internal static class ForgeProcess

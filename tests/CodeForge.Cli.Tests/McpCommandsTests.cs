@@ -149,8 +149,8 @@ public sealed class McpCommandsTests() : ForgeWorkspaceTestBase("forge-mcp-cli-"
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "forge",
-            Command = "dotnet",
-            Arguments = [Path.Combine(AppContext.BaseDirectory, "forge.dll"), "mcp", "serve"],
+            Command = CodeForge.Testing.Forge.ForgeBinary.FileName,
+            Arguments = [.. CodeForge.Testing.Forge.ForgeBinary.PrefixArguments, "mcp", "serve"],
             WorkingDirectory = Repo,
             EnvironmentVariables = new Dictionary<string, string?> { ["HOME"] = Home },
         });
@@ -176,8 +176,8 @@ public sealed class McpCommandsTests() : ForgeWorkspaceTestBase("forge-mcp-cli-"
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "forge",
-            Command = "dotnet",
-            Arguments = [Path.Combine(AppContext.BaseDirectory, "forge.dll"), "mcp", "serve"],
+            Command = CodeForge.Testing.Forge.ForgeBinary.FileName,
+            Arguments = [.. CodeForge.Testing.Forge.ForgeBinary.PrefixArguments, "mcp", "serve"],
             WorkingDirectory = Repo,
             EnvironmentVariables = new Dictionary<string, string?> { ["HOME"] = Home },
         });

@@ -199,9 +199,11 @@ public sealed partial class EvalRunnerTests() : ForgeWorkspaceTestBase("forge-ev
         Assert.Empty(_server.Requests);
     }
 
-    /// <summary>The forge process (dotnet .../forge.dll) whose working directory is <paramref name="workspace"/>.</summary>
+    /// <summary>The forge process (the shipped binary, or dotnet .../forge.dll under the JIT) whose working directory is
+    /// <paramref name="workspace"/>.</summary>
     private static System.Diagnostics.Process ForgeRunningIn(string workspace)
     {
+        var program = CodeForge.Testing.Forge.ForgeBinary.PrefixArguments is [.., var dll] ? dll : CodeForge.Testing.Forge.ForgeBinary.FileName;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid))
@@ -211,7 +213,7 @@ public sealed partial class EvalRunnerTests() : ForgeWorkspaceTestBase("forge-ev
             try
             {
                 if (File.ResolveLinkTarget(Path.Combine(dir, "cwd"), returnFinalTarget: false)?.FullName == workspace
-                    && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("/forge.dll", StringComparison.Ordinal))
+                    && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(program, StringComparison.Ordinal))
                 {
                     return System.Diagnostics.Process.GetProcessById(pid);
                 }

@@ -3,7 +3,7 @@ using CodeForge.Testing;
 
 namespace CodeForge.Cli.Tests.Eval;
 
-/// <summary>Where the repository's suite is, and a runner that starts the built forge.dll against a fake model server.</summary>
+/// <summary>Where the repository's suite is, and a runner that starts the shipped forge (ForgeBinary) against a fake model server.</summary>
 internal static class EvalTestSupport
 {
     /// <summary>The repository's <c>eval/</c> folder (found from the test binaries upwards).</summary>
@@ -16,7 +16,7 @@ internal static class EvalTestSupport
         return task;
     }
 
-    /// <summary>A runner whose agent is the built forge (dotnet forge.dll) talking OpenAI to <paramref name="server"/>.</summary>
+    /// <summary>A runner whose agent is the shipped forge (ForgeBinary) talking OpenAI to <paramref name="server"/>.</summary>
     public static EvalRunner Runner(FakeModelServer server, string outputDirectory, int parallelism = 1, TimeSpan? timeout = null)
     {
         var environment = new Dictionary<string, string?>(server.EnvironmentVariables.ToDictionary(e => e.Key, e => (string?)e.Value))
@@ -26,8 +26,8 @@ internal static class EvalTestSupport
         };
         return new EvalRunner(new EvalOptions
         {
-            AgentFile = "dotnet",
-            AgentPrefixArguments = [Path.Combine(AppContext.BaseDirectory, "forge.dll")],
+            AgentFile = CodeForge.Testing.Forge.ForgeBinary.FileName,
+            AgentPrefixArguments = [.. CodeForge.Testing.Forge.ForgeBinary.PrefixArguments],
             ModelArguments = ["--provider", "openai", "--model", "gpt-4o"],
             Environment = environment,
             OutputDirectory = outputDirectory,

@@ -44,7 +44,7 @@ public sealed class HeadlessRunnerTests() : ForgeWorkspaceTestBase("forge-headle
         Assert.Contains($"forge: {settings}:2: error: permissions.defaultMode", run.StdErr, StringComparison.Ordinal);
     }
 
-    // forge.dll runs under the JIT; Anthropic goes through the built-in client there too, as in the native build.
+    // Anthropic goes through the built-in Messages client in every build (native, ReadyToRun, JIT).
     [Theory]
     [InlineData("openai", "gpt-4o")]
     [InlineData("anthropic", "sonnet")]

@@ -13,14 +13,13 @@ internal sealed class TmuxTerminal : IAsyncDisposable
 
     private TmuxTerminal(string exitFile) => _exitFile = exitFile;
 
-    /// <summary>Starts <c>dotnet forge.dll args</c> in <paramref name="workingDirectory"/> in a <paramref name="width"/>×<paramref name="height"/> terminal.</summary>
+    /// <summary>Starts the shipped <c>forge args</c> (<see cref="CodeForge.Testing.Forge.ForgeBinary"/>) in <paramref name="workingDirectory"/> in a <paramref name="width"/>×<paramref name="height"/> terminal.</summary>
     public static async Task<TmuxTerminal> StartAsync(string[] args, string workingDirectory, IReadOnlyDictionary<string, string> environment, int width = 100, int height = 50, string term = "xterm-256color")
     {
         Assert.True(File.Exists("/usr/bin/tmux") || File.Exists("/usr/local/bin/tmux"), "tmux is needed for the terminal tests: apt-get install tmux");
-        var dll = Path.Combine(AppContext.BaseDirectory, "forge.dll");
         var exitFile = Path.Combine(Path.GetTempPath(), $"forge-tmux-exit-{Guid.NewGuid():N}");
         var terminal = new TmuxTerminal(exitFile);
-        var command = "dotnet " + Quote(dll) + " " + string.Join(' ', args.Select(Quote)) + "; echo $? > " + Quote(exitFile) + "; sleep 600";
+        var command = CodeForge.Testing.Forge.ForgeBinary.ShellCommand + " " + string.Join(' ', args.Select(Quote)) + "; echo $? > " + Quote(exitFile) + "; sleep 600";
         var tmuxArgs = new List<string> { "-L", terminal._socket, "-f", "/dev/null", "new-session", "-d", "-s", "forge", "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", height.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", workingDirectory };
         foreach (var (k, v) in environment)
         {

@@ -7,7 +7,7 @@ namespace CodeForge.Cli.Tests.StreamJson;
 /// <summary>
 /// Runs a scenario of <c>tests/agent-sdk/scenario.mjs</c>: the official Claude Agent SDK (pinned by
 /// <c>tests/agent-sdk/package-lock.json</c>, installed with <see cref="InstallCommand"/>) driving the real forge (the
-/// built forge.dll, through a small launcher script, since the SDK starts an executable).
+/// shipped build, <see cref="CodeForge.Testing.Forge.ForgeBinary"/>, through a small launcher script that the SDK starts).
 /// </summary>
 internal static class AgentSdk
 {
@@ -24,13 +24,12 @@ internal static class AgentSdk
 
     private static string PackageDirectory => Path.Combine(McpTestServers.RepositoryRoot, "tests", "agent-sdk");
 
-    /// <summary>Writes an executable that starts forge.dll with its arguments (what <c>pathToClaudeCodeExecutable</c> names).</summary>
+    /// <summary>Writes an executable that starts the shipped forge with its arguments (what <c>pathToClaudeCodeExecutable</c>
+    /// names).</summary>
     public static string WriteForgeLauncher(string directory)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "forge.dll");
-        Assert.True(File.Exists(dll), $"forge.dll not found next to the tests at {dll}");
         var launcher = Path.Combine(directory, "forge");
-        File.WriteAllText(launcher, $"#!/bin/sh\nexec dotnet '{dll}' \"$@\"\n");
+        File.WriteAllText(launcher, $"#!/bin/sh\nexec {CodeForge.Testing.Forge.ForgeBinary.ShellCommand} \"$@\"\n");
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

@@ -3,7 +3,7 @@ using CodeForge.Testing.Forge;
 
 namespace CodeForge.Concurrency.Tests.Infrastructure;
 
-/// <summary>The real <c>forge</c> program (the built forge.dll, copied next to the tests) as a child process, stdin closed.</summary>
+/// <summary>The real <c>forge</c> program (the shipped build, <see cref="ForgeBinary"/>) as a child process, stdin closed.</summary>
 /// <remarks>One test drives one instance; <see cref="Exited"/> may be awaited from any thread. Start information, watchdog
 /// and process-tree kill are <see cref="ForgeLaunch"/>'s (shared with the Cli tests' <c>ForgeProcess</c>).</remarks>
 internal sealed class ForgeChild : IDisposable

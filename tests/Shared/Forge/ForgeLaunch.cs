@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace CodeForge.Testing.Forge;
 
 /// <summary>
-/// What every test that runs the real <c>forge</c> program (the built forge.dll next to the tests) as a child process
+/// What every test that runs the real <c>forge</c> program (the shipped build, <see cref="ForgeBinary"/>) as a child process
 /// shares: the start information (the model-provider variables of the test host removed, the test's environment and the
 /// test defaults applied), the hang watchdog, and killing the process tree when it expires. Linked as source into the
 /// test projects that start forge (<c>&lt;Compile Include="../Shared/Forge/*.cs"&gt;</c>).
@@ -27,26 +27,15 @@ internal static class ForgeLaunch
     private static readonly string[] ProviderVariables =
         ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OLLAMA_HOST", "FORGE_PROVIDER", "FORGE_MODEL"];
 
-    /// <summary>The path of forge.dll next to the tests (the test fails if it is missing).</summary>
-    public static string Dll
-    {
-        get
-        {
-            var dll = Path.Combine(AppContext.BaseDirectory, "forge.dll");
-            Assert.True(File.Exists(dll), $"forge.dll not found next to the tests at {dll}");
-            return dll;
-        }
-    }
-
     /// <summary>
-    /// <c>dotnet forge.dll <paramref name="args"/></c> in <paramref name="workingDirectory"/>, stdout and stderr redirected
+    /// <c>forge <paramref name="args"/></c> (<see cref="ForgeBinary"/>) in <paramref name="workingDirectory"/>, stdout and stderr redirected
     /// (and stdin when <paramref name="redirectStandardInput"/>), with the provider variables of the test host removed,
     /// <paramref name="environment"/> set and the test defaults (<see cref="ApplyTestDefaults"/>) where it set nothing.
     /// </summary>
     public static ProcessStartInfo StartInfo(IEnumerable<string> args, string workingDirectory,
         IReadOnlyDictionary<string, string>? environment, bool redirectStandardInput = false)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(ForgeBinary.FileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -63,7 +52,10 @@ internal static class ForgeLaunch
             psi.Environment[key] = value;
         }
         ApplyTestDefaults(psi);
-        psi.ArgumentList.Add(Dll);
+        foreach (var a in ForgeBinary.PrefixArguments)
+        {
+            psi.ArgumentList.Add(a);
+        }
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
