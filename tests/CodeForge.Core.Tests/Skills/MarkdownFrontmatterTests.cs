@@ -174,6 +174,7 @@ public sealed class MarkdownFrontmatterTests
     [InlineData("name: a\nargument-hint: [pr-number] [priority]", true)]
     [InlineData("name: a\ntools: [\"Read\", \"Grep\"]\ndescription: a: b", true)] // a valid flow list is kept as it is
     [InlineData("name: a\ndescription: it's a 'test: x'", true)] // ends with a quote but does not start with one: quoted whole
+    [InlineData("name: a\ndescription: 'Checks' the build: fast", true)] // starts with a quote but does not end with one: quoted whole
     public void ClaudeCodeReadsFields_IsWhetherItsOneRetryWithQuotedValuesParses(string block, bool reads)
     {
         var doc = MarkdownFrontmatter.Parse($"---\n{block}\n---\nbody", "a.md");
@@ -182,6 +183,30 @@ public sealed class MarkdownFrontmatterTests
         Assert.Equal("a", doc.GetString("name", []));
         Assert.Equal(reads, doc.ClaudeCodeReadsFields);
         Assert.Equal(reads, MarkdownFrontmatter.QuotedRetryParses(block.Split('\n')));
+    }
+
+    [Fact]
+    public void Parse_MalformedYamlWithANameButNoDescription_IsReadLeniently()
+    {
+        // The comment line keeps the block off the fast path; "sonnet: fast" makes it invalid YAML.
+        var doc = MarkdownFrontmatter.Parse("---\nname: reviewer\n# picked per task\nmodel: sonnet: fast\n---\nbody", "/p/agents/reviewer.md");
+
+        Assert.True(doc.IsValid);
+        Assert.True(doc.ReadLeniently);
+        Assert.Empty(doc.Diagnostics);
+        Assert.Equal("reviewer", doc.GetString("name", []));
+        Assert.Equal("sonnet: fast", doc.GetString("model", []));
+    }
+
+    [Fact]
+    public void Parse_ABodyWithAThematicBreak_EndsTheBlockAtTheFirstClosingLine()
+    {
+        var doc = MarkdownFrontmatter.Parse("---\nname: a\n---\nIntro\n---\nMore\n...\nEnd\n", "f.md");
+
+        Assert.True(doc.IsValid);
+        Assert.Equal(["name"], doc.Keys);
+        Assert.Equal("Intro\n---\nMore\n...\nEnd\n", doc.Body);
+        Assert.Equal(4, doc.BodyLine);
     }
 
     [Fact]
@@ -451,6 +476,10 @@ public sealed class MarkdownFrontmatterTests
     [InlineData("Read\tGrep\nGlob", new[] { "Read", "Grep", "Glob" })]
     public void SplitList_SplitsOnWhiteSpaceAndCommasOutsideParentheses(string value, string[] expected) =>
         Assert.Equal(expected, MarkdownFrontmatter.SplitList(value));
+
+    [Fact]
+    public void SplitList_OfNull_ThrowsArgumentNullException() =>
+        Assert.Equal("value", Assert.Throws<ArgumentNullException>(() => MarkdownFrontmatter.SplitList(null!)).ParamName);
 
     [Fact]
     public void Parse_ABracketArgumentHintWithAQuote_IsReadAsText()

@@ -88,6 +88,7 @@ public sealed class SimpleFrontmatterTests
     [Theory]
     [InlineData("name: skill-1\ndescription: Use when the user asks for procedure 1; it lists the steps.", false)]
     [InlineData("description: Run p000\nargument-hint: [target]", false)]
+    [InlineData("description: Use this agent. Examples: <example>Context: x</example>\nmodel: inherit", true)] // a description without a name is enough
     [InlineData("name: agent-0\ndescription: Use this agent. Examples: <example>Context: x. user: \"go\"</example>\ntools: Read, Grep\nmodel: inherit\ncolor: blue", true)]
     public void TryRead_OfOneLineFields_ReadsThemWithoutTheParser(string block, bool lenient)
     {

@@ -128,6 +128,19 @@ public sealed class SkillCatalogTests
     }
 
     [Fact]
+    public void Build_WhenEveryNameFits_ListsThemSeparatedByCommas()
+    {
+        var skeleton = Header + "<available_skills>\n</available_skills>\n";
+        const string Prefix = "More skills (name only; the Skill tool loads them): ";
+        var skills = new[] { Make("a", new string('x', 400)), Make("b", "B"), Make("c", "C") };
+
+        // Each name is added only when the longest ending (" and 3 more.") would still fit after it.
+        var text = SkillCatalog.Build(skills, skeleton.Length + (Prefix + "a, b, c and 3 more.\n").Length, new CharCounter());
+
+        Assert.Equal(skeleton + Prefix + "a, b, c.\n", text);
+    }
+
+    [Fact]
     public void Build_WhenNoNameFits_CountsTheSkillsLeftOut()
     {
         var skeleton = Header + "<available_skills>\n</available_skills>\n";

@@ -41,6 +41,15 @@ public sealed class SkillConfigTests
     }
 
     [Fact]
+    public void Constructor_WhenAChoiceIsBlank_ThrowsNamingTheOptionAndTheChoice()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new SkillConfig("mode", SkillConfigType.Choice, choices: ["fast", " "]));
+
+        Assert.Equal("choices", ex.ParamName);
+        Assert.Equal("Choice of config option 'mode'[1] must not be null or blank. (Parameter 'choices')", ex.Message);
+    }
+
+    [Fact]
     public void Constructor_WhenChoicesAreGivenForANonChoiceType_Throws()
     {
         var ex = Assert.Throws<ArgumentException>(() => new SkillConfig("mode", SkillConfigType.String, choices: ["a"]));
@@ -150,6 +159,14 @@ public sealed class SkillConfigTests
     [InlineData("Choice", SkillConfigType.Choice)]
     public void ParseType_ReadsSkillFileTypeNames(string text, SkillConfigType expected) =>
         Assert.Equal(expected, SkillConfig.ParseType(text));
+
+    [Fact]
+    public void ParseType_WhenNull_ThrowsArgumentNullException()
+    {
+        var ex = Assert.Throws<ArgumentNullException>(() => SkillConfig.ParseType(null!));
+
+        Assert.Equal("type", ex.ParamName);
+    }
 
     [Fact]
     public void ParseType_WhenUnknown_ThrowsListingTheValidTypes()

@@ -55,6 +55,21 @@ public sealed class SkillDefinitionTests
     }
 
     [Fact]
+    public void Equals_OfDefinitionsFromFiles_ComparesTheFilesWithoutReadingThem()
+    {
+        // No such files: reading a body would throw.
+        var a = SkillDefinition.FromFile(Pdf, new MarkdownBody("/missing/pdf/SKILL.md"));
+        var same = SkillDefinition.FromFile(Pdf, new MarkdownBody("/missing/pdf/SKILL.md"));
+        var other = SkillDefinition.FromFile(Pdf, new MarkdownBody("/missing/other/SKILL.md")) with { SourcePath = "/missing/pdf/SKILL.md" };
+
+        Assert.Equal(a, same);
+        Assert.Equal(a.GetHashCode(), same.GetHashCode());
+        Assert.NotEqual(a, other);
+        Assert.NotEqual(a, new SkillDefinition(Pdf, "p", sourcePath: "/missing/pdf/SKILL.md"));
+        Assert.NotEqual(new SkillDefinition(Pdf, "p", sourcePath: "/missing/pdf/SKILL.md"), a);
+    }
+
+    [Fact]
     public void With_ChangesOnlyTheSourceInformation()
     {
         var definition = new SkillDefinition(Pdf, "p", config: [new SkillConfig("mode")]);

@@ -229,6 +229,63 @@ public sealed class SkillRegistryTests
         Assert.Throws<ArgumentNullException>(() => _registry.Activate(null!));
 
     [Fact]
+    public void Activate_WhenTheSkillIsUnregisteredWhileItsConfigIsRead_ReportsItNotFoundAndActivatesNothing()
+    {
+        Add("pdf");
+        var config = new ConfigThatRunsOnFirstRead(() => _registry.Unregister("pdf"));
+
+        var result = _registry.Activate("pdf", config);
+
+        Assert.Null(result.Activation);
+        Assert.Equal(["Skill not found: pdf"], result.Errors);
+        Assert.False(_registry.IsActive("pdf"));
+        Assert.Empty(_transitions);
+    }
+
+    [Fact]
+    public void Activate_WhenTheSkillIsReplacedWhileItsConfigIsRead_ActivatesTheNewOne()
+    {
+        Add("pdf");
+        var replacement = Make("pdf", description: "new");
+        var config = new ConfigThatRunsOnFirstRead(() => _registry.Exchange(["pdf"], [replacement]));
+
+        var result = _registry.Activate("pdf", config);
+
+        Assert.Same(replacement, result.Activation?.Skill);
+        Assert.True(_registry.IsActive("pdf"));
+    }
+
+    /// <summary>An empty config that runs an action the first time <see cref="Skill.ResolveConfig"/> reads it.</summary>
+    private sealed class ConfigThatRunsOnFirstRead(Action action) : IReadOnlyDictionary<string, object?>
+    {
+        private readonly Dictionary<string, object?> _empty = [];
+        private Action? _action = action;
+
+        public int Count
+        {
+            get
+            {
+                Interlocked.Exchange(ref _action, null)?.Invoke();
+                return 0;
+            }
+        }
+
+        public object? this[string key] => _empty[key];
+
+        public IEnumerable<string> Keys => _empty.Keys;
+
+        public IEnumerable<object?> Values => _empty.Values;
+
+        public bool ContainsKey(string key) => false;
+
+        public bool TryGetValue(string key, out object? value) => _empty.TryGetValue(key, out value);
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _empty.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    [Fact]
     public void Activate_MakesTheSkillActiveAndRecordsConfigAndTime()
     {
         var pdf = Add("pdf", config: new SkillConfig("pages", SkillConfigType.Int, 10));
@@ -348,6 +405,17 @@ public sealed class SkillRegistryTests
         Assert.Null(_registry.Active);
         Assert.Empty(_registry.Snapshot.Aliases);
         Assert.Equal(["#1 Activated(pdf)", "#2 Deactivated(pdf)"], Log());
+    }
+
+    [Fact]
+    public void Clear_IsOneVersionStep()
+    {
+        Add("pdf");
+        Add("api");
+
+        _registry.Clear();
+
+        Assert.Equal(3, _registry.Snapshot.Version);
     }
 
     [Fact]

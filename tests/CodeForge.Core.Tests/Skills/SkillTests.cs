@@ -133,6 +133,14 @@ public sealed class SkillTests
     }
 
     [Fact]
+    public void RenderPrompt_AValueThatIsNull_ReplacesItsPlaceholderWithNothing()
+    {
+        var skill = Make("[{{ a }}] {{ b }}", new SkillConfig("a"), new SkillConfig("b"));
+
+        Assert.Equal("[] B", skill.RenderPrompt(new Dictionary<string, object> { ["a"] = null!, ["b"] = "B" }));
+    }
+
+    [Fact]
     public void RenderPrompt_DoesNotExpandPlaceholdersInsideValues()
     {
         var skill = Make("{{ a }} {{ b }}", new SkillConfig("a"), new SkillConfig("b"));

@@ -98,4 +98,31 @@ public sealed class TextFilesTests : IDisposable
         Assert.False(head.BodyHasText);
         Assert.Equal("---\nname: a\n---", head.Text);
     }
+
+    [Fact]
+    public void ReadFrontmatterHead_OfAFileWithAUtf8ByteOrderMark_LeavesTheMarkOut()
+    {
+        var path = _tree.Write("f.md", "\uFEFF---\nname: a\n---\nbody\n");
+
+        var head = TextFiles.ReadFrontmatterHead(path);
+
+        Assert.False(head.IsWholeFile);
+        Assert.True(head.BodyHasText);
+        Assert.Equal("---\nname: a\n---\n", head.Text);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x80 })] // the lowest non-ASCII byte, here a stray continuation byte
+    [InlineData(new byte[] { 0xC2, 0xA0 })] // U+00A0, white space
+    [InlineData(new byte[] { 0xFF })]
+    public void ReadFrontmatterHead_WhenTheBodyStartsWithANonAsciiByte_ReadsTheWholeFile(byte[] body)
+    {
+        var path = Path.Combine(_tree.Root, "f.md");
+        File.WriteAllBytes(path, [.. "---\nname: a\n---\n \n"u8, .. body, .. "\n"u8]);
+
+        var head = TextFiles.ReadFrontmatterHead(path);
+
+        Assert.True(head.IsWholeFile);
+        Assert.Equal(TextFiles.ReadAllText(path), head.Text);
+    }
 }
