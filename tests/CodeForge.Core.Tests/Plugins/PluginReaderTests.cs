@@ -642,6 +642,16 @@ public sealed class PluginReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_AListItemLeavingTheRoot_IsBrokenOnTheItemsLine()
+    {
+        var result = ReadWithManifest("{\n  \"name\": \"p\",\n  \"commands\": [\n    \"./c\",\n    \"../x\"\n  ]\n}");
+
+        var d = Assert.Single(result.Diagnostics, x => x.IsError);
+        Assert.Equal(5, d.Line);
+        Assert.Equal("\"commands[1]\": '../x' escapes the plugin root; plugin skipped", d.Message);
+    }
+
+    [Fact]
     public void Read_AComponentPathWithoutDotSlashOrThatDoesNotExist_IsAWarning()
     {
         _tree.Write("p/extra/one.md", "one");
