@@ -96,6 +96,10 @@ public sealed class PluginManagerTests : IDisposable
         var result = await _manager.LoadAsync(PluginTrees.WriteGood(_tree, "p", "p"), TestContext.Current.CancellationToken);
 
         Assert.Equal(PluginLoadOutcome.Failed, result.Outcome);
+        var d = result.Diagnostics[^1];
+        Assert.True(d.IsError);
+        Assert.StartsWith("Skill already registered: p:s1", d.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; plugin skipped", d.Message, StringComparison.Ordinal);
         Assert.False(_skills.Exists("p:s0"));
         Assert.Null(_commands.Get("p:deploy"));
         Assert.Empty(_manager.Snapshot.Plugins);

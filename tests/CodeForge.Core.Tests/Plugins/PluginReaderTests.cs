@@ -350,6 +350,21 @@ public sealed class PluginReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_AnAgentWhoseFrontmatterClaudeCodeCannotReadAndThatHasNoName_IsNamedByItsFileWithoutANote()
+    {
+        _tree.Write("ship/.claude-plugin/plugin.json", """{"name": "ship"}""");
+        var file = _tree.Write("ship/agents/project-shipper.md",
+            "---\ndescription: Use this agent near launches.\n\n<example>\nContext: a launch\nuser: \"ship it\"\n</example>\ncolor: purple\n---\n\nYou ship.\n");
+
+        var result = PluginReader.Read(_tree["ship"]);
+
+        var agent = Assert.Single(result.Plugin!.Agents);
+        Assert.Equal("ship:project-shipper", agent.Name);
+        Assert.StartsWith("Use this agent near launches.", agent.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Diagnostics, d => d.File == file);
+    }
+
+    [Fact]
     public void Read_AnAgentWhoseFileIsDeletedBeforeItIsSpawned_FailsNamingTheFile()
     {
         _tree.Write("del/.claude-plugin/plugin.json", """{"name": "del"}""");
@@ -627,6 +642,16 @@ public sealed class PluginReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_AListItemLeavingTheRoot_IsBrokenOnTheItemsLine()
+    {
+        var result = ReadWithManifest("{\n  \"name\": \"p\",\n  \"commands\": [\n    \"./c\",\n    \"../x\"\n  ]\n}");
+
+        var d = Assert.Single(result.Diagnostics, x => x.IsError);
+        Assert.Equal(5, d.Line);
+        Assert.Equal("\"commands[1]\": '../x' escapes the plugin root; plugin skipped", d.Message);
+    }
+
+    [Fact]
     public void Read_AComponentPathWithoutDotSlashOrThatDoesNotExist_IsAWarning()
     {
         _tree.Write("p/extra/one.md", "one");
@@ -791,6 +816,20 @@ public sealed class PluginReaderTests : IDisposable
         var d = Assert.Single(result.Diagnostics);
         Assert.Equal(file, d.File);
         Assert.StartsWith("invalid JSON in the hooks file: ", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_AnMcpFileThatIsNotJson_IsBrokenNamingIt()
+    {
+        var file = _tree.Write("p/.mcp.json", "{ nope");
+        _tree.Write("p/.claude-plugin/plugin.json", "{ \"name\": \"p\" }");
+
+        var result = PluginReader.Read(_tree["p"]);
+
+        Assert.Null(result.Plugin);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(file, d.File);
+        Assert.StartsWith("invalid JSON in the MCP configuration: ", d.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -85,6 +85,20 @@ public sealed class PluginStoreTests : IDisposable
     }
 
     [Fact]
+    public void InstallFrom_AMarketplace_APluginWithoutAManifestFolder_IsInstalledWithItsSavedEntry()
+    {
+        _tree.Write("market/plugins/tool/commands/hi.md", "---\ndescription: Hi\n---\nSay hi.\n");
+        _tree.Write("market/.claude-plugin/marketplace.json", """{ "name": "acme", "plugins": [ { "name": "tool", "source": "./plugins/tool" } ] }""");
+        var market = Marketplace.Read(_tree["market"], new List<LoadDiagnostic>())!;
+
+        var result = _store.InstallFrom(market, "tool");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Equal("tool@acme", result.Plugin!.Key);
+        Assert.True(File.Exists(Path.Combine(result.Plugin.Root, PluginEntryDefinition.InstalledRelativePath)));
+    }
+
+    [Fact]
     public async Task AddMarketplace_RemembersItsDirectoryByName()
     {
         _tree.Write("market/.claude-plugin/marketplace.json", """{ "name": "acme", "plugins": [] }""");
@@ -94,6 +108,14 @@ public sealed class PluginStoreTests : IDisposable
         Assert.Equal("acme", market!.Name);
         Assert.Equal(_tree["market"], _store.FindMarketplace("acme"));
         Assert.Null(_store.FindMarketplace("other"));
+    }
+
+    [Fact]
+    public void Find_WithoutANameOrKey_ThrowsArgumentNullException()
+    {
+        Directory.CreateDirectory(_tree["home/.forge/plugins/a/x"]);
+
+        Assert.Throws<ArgumentNullException>("nameOrKey", () => _store.Find(null!, out _));
     }
 
     [Fact]

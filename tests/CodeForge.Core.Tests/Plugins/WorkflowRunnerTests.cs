@@ -3,7 +3,8 @@ using CodeForge.Core.Tests.Skills;
 
 namespace CodeForge.Core.Tests.Plugins;
 
-/// <summary>Finding the Node.js runtime (running scripts is covered through <see cref="WorkflowToolTests"/>).</summary>
+/// <summary>Finding the Node.js runtime, a runtime that fails, and what a run counts (running scripts is covered through
+/// <see cref="WorkflowToolTests"/>).</summary>
 public sealed class WorkflowRunnerTests : IDisposable
 {
     private readonly TempTree _tree = new("forge-workflow-runner-");
@@ -32,6 +33,19 @@ public sealed class WorkflowRunnerTests : IDisposable
             return "";
         }
         var path = _tree.Write("bin/node", $"#!/bin/sh\nread line\nprintf '%s' '{stderr}' >&2\nexit 3\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    /// <summary>A stand-in for <c>node</c> that reads the start message, then prints <paramref name="stdout"/> and exits 0.</summary>
+    private string ScriptedNode(string stdout)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("the stand-in node is a shell script");
+            return "";
+        }
+        var path = _tree.Write("bin/node", $"#!/bin/sh\nread line\nprintf '%s' '{stdout}'\n");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
     }
@@ -76,5 +90,33 @@ public sealed class WorkflowRunnerTests : IDisposable
         Assert.StartsWith($"cannot start Node.js ({missing}): ", run.Error, StringComparison.Ordinal);
         Assert.Empty(run.Logs);
         Assert.Equal(0, run.Agents);
+    }
+
+    [Fact]
+    public async Task RunAsync_CountsEveryAgentCallOfTheScript()
+    {
+        var node = WorkflowRunner.FindNode(Environment.GetEnvironmentVariable("PATH"));
+        if (node is null)
+        {
+            Assert.Skip("node is not on PATH");
+        }
+        var script = WorkflowScript.Parse("export const meta = { name: 'a', description: 'd' }\nawait agent('one')\nawait parallel([() => agent('two'), () => agent('three')])\nreturn 1\n", out _)!;
+
+        var run = await WorkflowRunner.RunAsync(node, script, _tree["a.js"], null, _tree.Root,
+            (_, _) => Task.FromResult((true, "ok")), _ => (null, null, "none"), TestContext.Current.CancellationToken);
+
+        Assert.True(run.Succeeded, run.Error);
+        Assert.Equal("1", run.ResultJson);
+        Assert.Equal(3, run.Agents);
+    }
+
+    [Fact]
+    public async Task RunAsync_SkipsOutputLinesThatAreNotMessages()
+    {
+        var run = await RunAsync(ScriptedNode("\nDebugger listening\n{\"t\":\"log\",\"message\":\"hi\"}\n\n{\"t\":\"done\",\"result\":\"7\"}\n"));
+
+        Assert.True(run.Succeeded, run.Error);
+        Assert.Equal("7", run.ResultJson);
+        Assert.Equal(["hi"], run.Logs);
     }
 }

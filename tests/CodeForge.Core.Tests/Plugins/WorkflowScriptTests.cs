@@ -93,6 +93,9 @@ public sealed class WorkflowScriptTests
     [InlineData("export const meta = { name: 'a', description: 'b'", "expected ',' or '}'")]
     [InlineData("export const meta = { name: 'a\n', description: 'b' }", "unterminated string")]
     [InlineData("export const meta = { name: 'a\\", "unterminated string")]
+    [InlineData("export const meta = { 1a: 'x', name: 'a', description: 'b' }", "where a key was expected")]
+    [InlineData("export const meta = { name: @, description: 'b' }", "unexpected '@'")]
+    [InlineData("export const meta = {\n  name: 'a',\n  description: NAME\n}", "'NAME' is not a literal (no variables or calls in meta) (line 3)")]
     public void Parse_AScriptClaudeCodeRefuses_FailsSayingWhy(string text, string why)
     {
         var script = WorkflowScript.Parse(text, out var error);

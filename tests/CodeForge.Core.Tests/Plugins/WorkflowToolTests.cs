@@ -212,4 +212,34 @@ public sealed class WorkflowToolTests : IDisposable
         Assert.Contains("<result>null</result>", result.Output, StringComparison.Ordinal);
         Assert.Contains("- agent scout failed: the subagent died", result.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Execute_AnAgentCall_DescribesTheSubagentByItsLabelElseItsPhaseElseAsAWorkflowAgent()
+    {
+        var result = await RunAsync(Tool(), JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["script"] = "export const meta = { name: 'inline', description: 'd' }\n" +
+                "await agent('first')\nawait agent('second', { phase: 'Scan' })\nawait agent('third', { label: 'scout', phase: 'Scan', agentType: 'explorer' })\nreturn 1\n",
+        }));
+
+        Assert.True(result.Success, result.Error);
+        Assert.Equal(["workflow agent", "Scan", "scout"], _taskCalls.Select(c => c.GetProperty("description").GetString()));
+        Assert.Equal(["general-purpose", "general-purpose", "explorer"], _taskCalls.Select(c => c.GetProperty("subagent_type").GetString()));
+        Assert.StartsWith("Dynamic workflow \"d\" (inline) completed (3 agents).", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_WhenNoWayToFindNodeIsGiven_RunsTheNodeOnPath()
+    {
+        Node(); // skips where there is none
+        var tool = new WorkflowTool(n => _workflows.GetValueOrDefault(n), () => _workflows.Keys, () => null);
+
+        var result = await RunAsync(tool, JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["script"] = "export const meta = { name: 'inline', description: 'd' }\nreturn 6 * 7\n",
+        }));
+
+        Assert.True(result.Success, result.Error);
+        Assert.Contains("<result>42</result>", result.Output, StringComparison.Ordinal);
+    }
 }
