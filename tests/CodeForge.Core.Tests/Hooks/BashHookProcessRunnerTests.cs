@@ -81,25 +81,35 @@ public sealed class BashHookProcessRunnerTests : IDisposable
         Assert.False(IsAlive(int.Parse((await File.ReadAllTextAsync(pidFile, TestContext.Current.CancellationToken)).Trim())));
     }
 
+    /// <summary>
+    /// Whether <paramref name="pid"/> still lives and was not killed. Gone, a zombie, exiting (PF_EXITING in the flags of
+    /// /proc/PID/stat) or holding a pending SIGKILL all count as killed: on a loaded machine a killed process can close
+    /// its pipes (which ends the runner's wait) and still show state R or D for a moment before it turns zombie (seen once
+    /// in a clean-clone CI run), so the state letter alone would report a killed process as a survivor.
+    /// </summary>
     private static bool IsAlive(int pid)
     {
-        // A killed process may linger as a zombie until its parent reaps it; that is dead too.
-        var stat = $"/proc/{pid}/stat";
-        if (!File.Exists(stat))
-        {
-            return false;
-        }
         try
         {
-            var text = File.ReadAllText(stat);
-            var state = text[(text.LastIndexOf(')') + 2)..][0];
-            return state is not ('Z' or 'X');
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            const ulong PfExiting = 0x4;
+            if (fields[0] is "Z" or "X" || (ulong.Parse(fields[6], System.Globalization.CultureInfo.InvariantCulture) & PfExiting) != 0)
+            {
+                return false;
+            }
+            const ulong SigKillBit = 1UL << 8;
+            var pending = File.ReadAllLines($"/proc/{pid}/status")
+                .Where(l => l.StartsWith("SigPnd:", StringComparison.Ordinal) || l.StartsWith("ShdPnd:", StringComparison.Ordinal))
+                .Select(l => ulong.Parse(l[7..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture));
+            return !pending.Any(mask => (mask & SigKillBit) != 0);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return false; // gone (reaped) meanwhile
         }
     }
+
     [Fact]
     public async Task RunAsync_WhenTheOutputIsExactlyTheLimit_KeepsItAllAndDoesNotSayItWasCut()
     {
