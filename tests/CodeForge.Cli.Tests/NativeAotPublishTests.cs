@@ -180,7 +180,8 @@ public sealed class NativeAotPublishTests
         ulong U64(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(elf.AsSpan((int)at));
         uint U32(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan((int)at));
         int U16(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan((int)at));
-        static ulong PageUp(ulong address) => (address + 4095) & ~4095UL;
+        var page = (ulong)Environment.SystemPageSize;
+        ulong PageUp(ulong address) => (address + page - 1) & ~(page - 1);
 
         var (phoff, phentsize, phnum) = ((long)U64(0x20), U16(0x36), U16(0x38));
         (ulong, ulong)? zero = null;

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -32,12 +33,14 @@ static int forge_prefault_segment(struct dl_phdr_info *info, size_t size, void *
 {
     (void)size;
     int use_huge_pages = *(const int *)data;
+    /* The system's page size (4 KiB on x86-64, 4, 16 or 64 KiB on arm64): madvise refuses a start that is not on a page boundary. */
+    long page_size = sysconf(_SC_PAGESIZE);
+    uintptr_t page = page_size > 0 ? (uintptr_t)page_size : 4096;
     /* The first object is the program itself (empty name); libraries follow. */
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
         if (segment->p_type != PT_LOAD || !(segment->p_flags & PF_W) || segment->p_memsz <= segment->p_filesz)
             continue;
-        uintptr_t page = 4096;
         uintptr_t start = (info->dlpi_addr + segment->p_vaddr + segment->p_filesz + page - 1) & ~(page - 1);
         uintptr_t end = (info->dlpi_addr + segment->p_vaddr + segment->p_memsz + page - 1) & ~(page - 1);
         if (end <= start)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CodeForge.Testing.Forge;
 
 namespace CodeForge.Cli.Tests.Interactive;
 
@@ -19,7 +20,7 @@ internal sealed class TmuxTerminal : IAsyncDisposable
         Assert.True(File.Exists("/usr/bin/tmux") || File.Exists("/usr/local/bin/tmux"), "tmux is needed for the terminal tests: apt-get install tmux");
         var exitFile = Path.Combine(Path.GetTempPath(), $"forge-tmux-exit-{Guid.NewGuid():N}");
         var terminal = new TmuxTerminal(exitFile);
-        var command = CodeForge.Testing.Forge.ForgeBinary.ShellCommand + " " + string.Join(' ', args.Select(Quote)) + "; echo $? > " + Quote(exitFile) + "; sleep 600";
+        var command = ForgeBinary.ShellCommand + " " + string.Join(' ', args.Select(ForgeBinary.ShellQuote)) + "; echo $? > " + ForgeBinary.ShellQuote(exitFile) + "; sleep 600";
         var tmuxArgs = new List<string> { "-L", terminal._socket, "-f", "/dev/null", "new-session", "-d", "-s", "forge", "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", height.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", workingDirectory };
         foreach (var (k, v) in environment)
         {
@@ -107,8 +108,6 @@ internal sealed class TmuxTerminal : IAsyncDisposable
         }
         return n;
     }
-
-    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static async Task<string> RunTmuxAsync(IEnumerable<string> args)
     {
