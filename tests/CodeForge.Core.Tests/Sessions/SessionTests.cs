@@ -135,6 +135,21 @@ public sealed class SessionTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_AfterDispose_ThrowsObjectDisposedEvenWithACancelledToken()
+    {
+        var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        await session.DisposeAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        // Disposal is what the caller must learn: it is reported before a cancellation that came too.
+        await Assert.ThrowsAsync<ObjectDisposedException>(
+            () => session.AppendEventAsync("hook", cancellationToken: cancelled.Token));
+        await Assert.ThrowsAsync<ObjectDisposedException>(
+            () => session.AppendMessageAsync(new ChatMessage(ChatRole.User, "late"), cancellationToken: cancelled.Token));
+    }
+
+    [Fact]
     public async Task AppendAsync_ConcurrentAppends_AreAllRecordedInOneChainInFileAndMemoryAlike()
     {
         await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
