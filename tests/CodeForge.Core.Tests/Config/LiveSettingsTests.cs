@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using CodeForge.Core.Config;
 
 namespace CodeForge.Core.Tests.Config;
@@ -433,6 +434,33 @@ public sealed class LiveSettingsTests : IDisposable
         await using var live = new LiveSettings(store, []);
 
         await Assert.ThrowsAsync<ArgumentNullException>(() => live.ChangeUnderGateAsync(null!));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_LeavesNoHandlerOnTheStore_SoTheStoreDoesNotKeepItAlive()
+    {
+        using var store = new SettingsStore(Locations);
+        var disposed = await CreateAndDisposeAsync(store);
+
+        for (var i = 0; i < 10 && disposed.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        // The store lives on (forge keeps it for the whole run); a disposed LiveSettings must not stay reachable from it.
+        Assert.False(disposed.IsAlive);
+        GC.KeepAlive(store);
+    }
+
+    /// <summary>A LiveSettings created and disposed (never started: it has no pump or worker, and disposing it completes
+    /// at once).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<WeakReference> CreateAndDisposeAsync(SettingsStore store)
+    {
+        var live = new LiveSettings(store, []);
+        await live.DisposeAsync();
+        return new WeakReference(live);
     }
 
     [Fact]

@@ -121,4 +121,46 @@ public sealed class SettingsGateTests
         using var lease = await late.WaitAsync(TimeSpan.FromMinutes(2), ct);
         Assert.Equal(2, lease.Version);
     }
+
+    [Fact]
+    public async Task EnterAsync_WhenItWaitsForAChange_DoesNotResumeOnTheCallersSynchronizationContext()
+    {
+        var gate = new SettingsGate();
+        await gate.EnterChangeAsync();
+
+        // A decision started on a UI-like thread (a synchronization context that may be blocked) must not get the rest
+        // of its wait posted back to that context.
+        var context = new CountingContext();
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(context);
+        Task<SettingsLease> entering;
+        try
+        {
+            entering = gate.EnterAsync(CancellationToken.None).AsTask();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+        Assert.False(entering.IsCompleted);
+        gate.CompleteChange(2);
+        using var lease = await entering;
+
+        Assert.Equal(2, lease.Version);
+        Assert.Equal(0, context.Posts);
+    }
+
+    /// <summary>A synchronization context that counts the callbacks posted to it and runs them on the thread pool.</summary>
+    private sealed class CountingContext : SynchronizationContext
+    {
+        private int _posts;
+
+        public int Posts => Volatile.Read(ref _posts);
+
+        public override void Post(SendOrPostCallback d, object? state)
+        {
+            Interlocked.Increment(ref _posts);
+            ThreadPool.QueueUserWorkItem(_ => d(state));
+        }
+    }
 }

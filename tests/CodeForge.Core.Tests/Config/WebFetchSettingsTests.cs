@@ -47,6 +47,8 @@ public sealed class WebFetchSettingsTests
     [Theory]
     [InlineData("""{"webFetch": true}""", "webFetch", "expected an object, found a boolean")]
     [InlineData("""{"webFetch": {"allowedHosts": "127.0.0.1"}}""", "webFetch.allowedHosts", "expected an array of host names, found a string")]
+    [InlineData("""{"webFetch": {"allowedHosts": [8080]}}""", "webFetch.allowedHosts[0]", "expected a host name or IP address, found a number; ignored")]
+    [InlineData("""{"webFetch": {"allowedHosts": [" "]}}""", "webFetch.allowedHosts[0]", "expected a host name or IP address, found a blank string; ignored")]
     public void Parse_WrongShape_IsReported(string json, string key, string message)
     {
         var (_, diagnostics) = SettingsParser.Parse(json, Source);

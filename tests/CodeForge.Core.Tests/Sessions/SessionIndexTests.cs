@@ -297,6 +297,28 @@ public sealed class SessionIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task List_OrdersByLastUpdateThenByCreationNewestFirstThenById()
+    {
+        var manager = _root.Manager();
+        string[] ids = ["00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b",
+            "00000000-0000-4000-8000-00000000000c", "00000000-0000-4000-8000-00000000000d"];
+        foreach (var id in ids)
+        {
+            await using var session = await manager.CreateAsync(id, Ct);
+        }
+        var index = new SessionIndex(manager.ProjectDirectory);
+        var t = DateTimeOffset.UnixEpoch.AddDays(1);
+        void Times(string id, DateTimeOffset created, DateTimeOffset updated) =>
+            Assert.True(index.Upsert(new SessionSummary(id, null, created, updated, 0, new FileInfo(manager.GetTranscriptPath(id)).Length)));
+        Times(ids[0], t.AddHours(-2), t);
+        Times(ids[1], t.AddHours(-1), t);
+        Times(ids[2], t.AddHours(-1), t);
+        Times(ids[3], t.AddHours(-3), t.AddHours(1));
+
+        Assert.Equal([ids[3], ids[1], ids[2], ids[0]], index.List().Select(s => s.SessionId));
+    }
+
+    [Fact]
     public void Upsert_OfNull_ThrowsArgumentNull()
     {
         Assert.Throws<ArgumentNullException>(() => new SessionIndex(_root.Path).Upsert(null!));

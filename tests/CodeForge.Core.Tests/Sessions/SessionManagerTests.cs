@@ -71,6 +71,19 @@ public sealed class SessionManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateAsync_WithABufferingWriter_WritesTheStartEventBeforeReturning()
+    {
+        var manager = _root.Manager(writer: new SessionWriterOptions { FlushEachLine = false, BufferSize = 1 << 20 });
+
+        await using var session = await manager.CreateAsync(cancellationToken: Ct);
+
+        // Another process listing or reading the project sees the new session at once, not only after its first turn.
+        var start = Assert.Single((await SessionReader.ReadAsync(session.TranscriptPath!, Ct)).Entries);
+        Assert.Equal(SessionEntry.SessionStartSubtype, start.Subtype);
+        Assert.Equal(new FileInfo(session.TranscriptPath!).Length, Assert.Single(manager.ListSessions()).FileLength);
+    }
+
+    [Fact]
     public async Task CreateAsync_ConcurrentCallsWithoutAnId_GiveDistinctSessions()
     {
         var manager = _root.Manager();

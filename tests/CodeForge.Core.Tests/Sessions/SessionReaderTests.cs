@@ -67,6 +67,20 @@ public sealed class SessionReaderTests : IDisposable
         Assert.Single(read.Entries);
     }
 
+    [Theory]
+    [InlineData("\"sessionId\":\"s\"")]
+    [InlineData("\"uuid\":\"\",\"sessionId\":\"s\"")]
+    [InlineData("\"uuid\":\"u\"")]
+    [InlineData("\"uuid\":\"u\",\"sessionId\":\"\"")]
+    public void Parse_WhenAnEntryLacksItsUuidOrSessionId_ReportsIt(string ids)
+    {
+        var read = Parse($"{{\"type\":\"event\",{ids},\"timestamp\":\"2025-01-01T00:00:00Z\",\"subtype\":\"hook\"}}\n" + Line("ok"));
+
+        var error = Assert.Single(read.Errors);
+        Assert.Equal((1, "the entry lacks uuid or sessionId"), (error.LineNumber, error.Reason));
+        Assert.Equal(["ok"], Conversations.Texts(read.Messages));
+    }
+
     [Fact]
     public void Parse_IgnoresBlankLinesAndCarriageReturns()
     {

@@ -46,4 +46,29 @@ public sealed class SessionSummaryTests
 
         Assert.Equal("real prompt", SessionSummary.FromEntries(id, entries, 0, t0).Title);
     }
+
+    [Fact]
+    public void MakeTitle_OfExactlyEightyCharacters_KeepsItWhole()
+    {
+        var prompt = new string('w', 80);
+
+        Assert.Equal(prompt, SessionSummary.MakeTitle(prompt));
+        Assert.Equal(new string('w', 79) + "…", SessionSummary.MakeTitle(prompt + "w"));
+    }
+
+    [Fact]
+    public void FromEntries_WhenTheStartEventIsNotTheFirstEntry_TakesTheCreationTimeFromIt()
+    {
+        const string id = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        var t0 = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var entries = new[]
+        {
+            new SessionEntry(SessionEntryType.User, "u", null, id, t0.AddMinutes(5)) { Message = new ChatMessage(ChatRole.User, "p") },
+            new SessionEntry(SessionEntryType.Event, "s", null, id, t0) { Subtype = SessionEntry.SessionStartSubtype },
+        };
+
+        var summary = SessionSummary.FromEntries(id, entries, 0, DateTimeOffset.UnixEpoch);
+
+        Assert.Equal((t0, t0.AddMinutes(5)), (summary.Created, summary.Updated));
+    }
 }

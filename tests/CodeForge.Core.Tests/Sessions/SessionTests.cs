@@ -135,6 +135,21 @@ public sealed class SessionTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_AfterDispose_ThrowsObjectDisposedEvenWithACancelledToken()
+    {
+        var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
+        await session.DisposeAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        // Disposal is what the caller must learn: it is reported before a cancellation that came too.
+        await Assert.ThrowsAsync<ObjectDisposedException>(
+            () => session.AppendEventAsync("hook", cancellationToken: cancelled.Token));
+        await Assert.ThrowsAsync<ObjectDisposedException>(
+            () => session.AppendMessageAsync(new ChatMessage(ChatRole.User, "late"), cancellationToken: cancelled.Token));
+    }
+
+    [Fact]
     public async Task AppendAsync_ConcurrentAppends_AreAllRecordedInOneChainInFileAndMemoryAlike()
     {
         await using var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
@@ -324,5 +339,80 @@ public sealed class SessionTests : IDisposable
 
         Assert.Null(first.ParentUuid);
         Assert.Equal(["still works"], Conversations.Texts((await SessionReader.ReadAsync(path, Ct)).Messages));
+    }
+
+    [Fact]
+    public async Task AppendMessageAsync_WhenItWaitsForAnotherAppend_DoesNotResumeOnTheCallersSynchronizationContext()
+    {
+        using var clock = new HeldClock();
+        var manager = new SessionManager(_root.Project, new SessionManagerOptions { RootDirectory = _root.Home, TimeProvider = clock });
+        await using var session = await manager.CreateAsync(cancellationToken: Ct);
+        clock.HoldNextReading();
+        // The first append reads the clock while it holds the session's lock, and is held there.
+        var first = Task.Run(() => session.AppendMessageAsync(new ChatMessage(ChatRole.User, "a"), cancellationToken: Ct), Ct);
+        await clock.Held.WaitAsync(Ct);
+
+        // A caller on a UI-like thread (a synchronization context that may be blocked) must not get the rest of its
+        // append posted back to that context: a library awaits with ConfigureAwait(false).
+        var context = new CountingContext();
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(context);
+        Task<SessionEntry> second;
+        try
+        {
+            second = session.AppendMessageAsync(new ChatMessage(ChatRole.Assistant, "b"), cancellationToken: Ct);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+        Assert.False(second.IsCompleted);
+        clock.Release();
+        var a = await first;
+        var b = await second;
+
+        Assert.Equal(0, context.Posts);
+        Assert.Equal(a.Uuid, b.ParentUuid);
+    }
+
+    /// <summary>The system clock, except that one reading can be held: it signals <see cref="Held"/> and waits for
+    /// <see cref="Release"/>.</summary>
+    private sealed class HeldClock : TimeProvider, IDisposable
+    {
+        private readonly ManualResetEventSlim _release = new(false);
+        private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _armed;
+
+        public Task Held => _held.Task;
+
+        public void HoldNextReading() => Volatile.Write(ref _armed, 1);
+
+        public void Release() => _release.Set();
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            if (Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                _held.TrySetResult();
+                _release.Wait();
+            }
+            return base.GetUtcNow();
+        }
+
+        public void Dispose() => _release.Dispose();
+    }
+
+    /// <summary>A synchronization context that counts the callbacks posted to it and runs them on the thread pool.</summary>
+    private sealed class CountingContext : SynchronizationContext
+    {
+        private int _posts;
+
+        public int Posts => Volatile.Read(ref _posts);
+
+        public override void Post(SendOrPostCallback d, object? state)
+        {
+            Interlocked.Increment(ref _posts);
+            ThreadPool.QueueUserWorkItem(_ => d(state));
+        }
     }
 }

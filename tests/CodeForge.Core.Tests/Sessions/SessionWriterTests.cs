@@ -192,9 +192,32 @@ public sealed class SessionWriterTests : IDisposable
         {
             await writer.AppendRangeAsync(Enumerable.Range(0, 5).Select(Entry), Ct);
             await writer.AppendRangeAsync([], Ct);
+            Assert.Equal(5, writer.LinesAppended);
         }
 
         Assert.Equal(5, Encoding.UTF8.GetString(await File.ReadAllBytesAsync(path, Ct)).Count(c => c == '\n'));
+    }
+
+    [Fact]
+    public async Task OpenExisting_OfAnIntactTranscript_LeavesTheFileUntouched()
+    {
+        var path = PathOf(_id);
+        await using (var writer = SessionWriter.Create(path, _id))
+        {
+            await writer.AppendAsync(Entry(0), Ct);
+        }
+        var written = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, written);
+        var bytes = await File.ReadAllBytesAsync(path, Ct);
+
+        // Resuming a session and closing it without appending changes nothing on disk: not even the file's time.
+        await using (var writer = SessionWriter.OpenExisting(path, _id))
+        {
+            Assert.Equal((0L, (long)bytes.Length), (writer.RepairedBytes, writer.Length));
+        }
+
+        Assert.Equal(written, File.GetLastWriteTimeUtc(path));
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(path, Ct));
     }
 
     [Fact]
