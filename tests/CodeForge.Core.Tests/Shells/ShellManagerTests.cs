@@ -191,6 +191,21 @@ public sealed class ShellManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateAsync_WhenAnEnvironmentValueContainsNul_ThrowsNamingTheVariableAndStartsNothing()
+    {
+        var launcher = new ScriptedProcessLauncher();
+        await using var manager = new ShellManager(launcher);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            manager.CreateAsync("true", _dir.FullName, new Dictionary<string, string?> { ["GOOD"] = "x", ["BAD"] = "a\0b" }, cancellationToken: Ct));
+
+        Assert.Equal("environment", error.ParamName);
+        Assert.Contains("Environment variable 'BAD' has a value containing NUL.", error.Message, StringComparison.Ordinal);
+        Assert.Empty(launcher.Started);
+        Assert.Equal(0, manager.Count);
+    }
+
+    [Fact]
     public async Task CreateAsync_WithNonPositiveTimeout_Throws()
     {
         await using var manager = new ShellManager(new ScriptedProcessLauncher());
