@@ -190,6 +190,21 @@ public sealed class ShellManagerTests : IDisposable
         Assert.Contains("must be non-empty and contain neither '=' nor NUL", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \t")]
+    public async Task CreateAsync_WithABlankWorkingDirectory_ThrowsSayingSoAndStartsNothing(string workingDirectory)
+    {
+        var launcher = new ScriptedProcessLauncher();
+        await using var manager = new ShellManager(launcher);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => manager.CreateAsync("true", workingDirectory, cancellationToken: Ct));
+
+        Assert.Equal("workingDirectory", error.ParamName);
+        Assert.StartsWith("The working directory is empty.", error.Message, StringComparison.Ordinal);
+        Assert.Empty(launcher.Started);
+    }
+
     [Fact]
     public async Task CreateAsync_WhenAnEnvironmentValueContainsNul_ThrowsNamingTheVariableAndStartsNothing()
     {
