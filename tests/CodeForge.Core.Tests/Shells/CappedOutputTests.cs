@@ -71,6 +71,32 @@ public sealed class CappedOutputTests : IDisposable
     }
 
     [Fact]
+    public void Append_FarBeyondTheCap_KeepsAtMostTwiceTheTailInMemory()
+    {
+        // The tail is trimmed lazily (when it has grown to twice its size), but it is trimmed: a command that writes
+        // gigabytes must not keep them in memory. Appends much larger than the tail show it: each must be cut back.
+        var path = SpillPath();
+        using var output = new CappedOutput(30, () => path); // head 10, tail 20
+        var chunk = new string('x', 1000);
+
+        for (var i = 0; i < 50; i++)
+        {
+            output.Append(chunk);
+
+            Assert.InRange(BufferedTail(output).Length, 0, 2 * 20);
+        }
+        Assert.Equal(50_000, output.TotalChars);
+        Assert.EndsWith("\n\n" + new string('x', 20), output.Render(), StringComparison.Ordinal);
+        Assert.Equal(50_000, new FileInfo(path).Length);
+    }
+
+    /// <summary>The tail CappedOutput keeps in memory (private: only its size is of interest here).</summary>
+    private static System.Text.StringBuilder BufferedTail(CappedOutput output) =>
+        (System.Text.StringBuilder)typeof(CappedOutput)
+            .GetField("_tail", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .GetValue(output)!;
+
+    [Fact]
     public void Render_ClosesTheSpillFileWithTheWholeOutputInIt()
     {
         var path = SpillPath();

@@ -276,6 +276,32 @@ public sealed class CommandRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_WhenTheCommandIsNotFound_ReportsItUnderTheShellsNameWithExitCode127()
+    {
+        // The shell's own messages name it as in a terminal ("bash: line 1: …"): the script runs with $0 set to "bash".
+        var runner = new CommandRunner();
+
+        var result = await runner.RunAsync(new CommandRequest("forge-no-such-command-xyz", Path.GetTempPath()), Ct);
+
+        Assert.Equal(127, result.ExitCode);
+        Assert.StartsWith("bash: ", result.Output, StringComparison.Ordinal);
+        Assert.Contains("forge-no-such-command-xyz: ", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenTheCommandItselfExitsWithTheKilledCode_DoesNotReportATimeout()
+    {
+        // 137 is also what a timed-out (SIGKILLed) command exits with; only a timeout that fired makes it one.
+        var runner = new CommandRunner();
+
+        var result = await runner.RunAsync(new CommandRequest("(exit 137)", Path.GetTempPath()), Ct);
+
+        Assert.Equal(137, result.ExitCode);
+        Assert.False(result.TimedOut);
+        Assert.False(result.Cancelled);
+    }
+
+    [Fact]
     public async Task RunAsync_WhenTheLauncherWritesToStandardErrorAroundTheCommand_ReportsBothAndTheDirectory()
     {
         var runner = new CommandRunner(new StderrAroundLauncher("printf 'before\\n' >&2", "printf 'after\\n' >&2"));

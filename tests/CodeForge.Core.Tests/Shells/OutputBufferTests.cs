@@ -170,6 +170,20 @@ public sealed class OutputBufferTests
         Assert.Throws<InvalidOperationException>(() => buffer.Append("late"));
     }
 
+    [Fact]
+    public async Task WaitForOutputAsync_AfterTheStreamEnded_ReturnsFalseAtOnceAndAfterTheTextTrue()
+    {
+        var buffer = new OutputBuffer();
+        buffer.Append("ab");
+        buffer.Complete();
+
+        var atEnd = buffer.WaitForOutputAsync(2, TestContext.Current.CancellationToken);
+
+        Assert.True(atEnd.IsCompleted, "a wait at the end of an ended stream must not wait for text that cannot come");
+        Assert.False(await atEnd);
+        Assert.True(await buffer.WaitForOutputAsync(1, TestContext.Current.CancellationToken));
+    }
+
     /// <summary>
     /// Model-based: random appends (ASCII, non-BMP and empty) and reads through several cursors with random limits, against
     /// a model that keeps every char ever appended and the retained window's start.

@@ -190,6 +190,36 @@ public sealed class ShellManagerTests : IDisposable
         Assert.Contains("must be non-empty and contain neither '=' nor NUL", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \t")]
+    public async Task CreateAsync_WithABlankWorkingDirectory_ThrowsSayingSoAndStartsNothing(string workingDirectory)
+    {
+        var launcher = new ScriptedProcessLauncher();
+        await using var manager = new ShellManager(launcher);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => manager.CreateAsync("true", workingDirectory, cancellationToken: Ct));
+
+        Assert.Equal("workingDirectory", error.ParamName);
+        Assert.StartsWith("The working directory is empty.", error.Message, StringComparison.Ordinal);
+        Assert.Empty(launcher.Started);
+    }
+
+    [Fact]
+    public async Task CreateAsync_WhenAnEnvironmentValueContainsNul_ThrowsNamingTheVariableAndStartsNothing()
+    {
+        var launcher = new ScriptedProcessLauncher();
+        await using var manager = new ShellManager(launcher);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            manager.CreateAsync("true", _dir.FullName, new Dictionary<string, string?> { ["GOOD"] = "x", ["BAD"] = "a\0b" }, cancellationToken: Ct));
+
+        Assert.Equal("environment", error.ParamName);
+        Assert.Contains("Environment variable 'BAD' has a value containing NUL.", error.Message, StringComparison.Ordinal);
+        Assert.Empty(launcher.Started);
+        Assert.Equal(0, manager.Count);
+    }
+
     [Fact]
     public async Task CreateAsync_WithNonPositiveTimeout_Throws()
     {
