@@ -31,6 +31,8 @@ public sealed partial class BashInspectorTests
     [Theory]
     [InlineData("git -ccore.pager=evil log")]
     [InlineData("git -calias.st=!rm status")]
+    [InlineData("git -c core.pager=evil log --ext-diff")]
+    [InlineData("git -ccore.pager=evil diff --textconv")]
     public void GitWithAnAttachedConfigOption_AlwaysAsks(string command)
     {
         var decision = UnderBareBashAllow(command);
@@ -119,7 +121,41 @@ public sealed partial class BashInspectorTests
     [InlineData("env --chdir /tmp cat notes.txt")]
     public void EnvChangingDirectory_ReadsTheCommandsRelativeFilesThere(string command)
     {
-        Assert.Equal(PermissionBehavior.Ask, Check(command).Behavior);
-        Assert.Equal(PermissionBehavior.Allow, Check(command.Replace("/tmp", "src", StringComparison.Ordinal)).Behavior);
+        Assert.Equal(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Read(//tmp/notes.txt)").Evaluate("Bash", Command(command)).Behavior);
+        Assert.NotEqual(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Read(./notes.txt)").Evaluate("Bash", Command(command)).Behavior);
+    }
+
+    /// <summary>The same for an option's output file: the single-quoted literal name is the file written.</summary>
+    [Theory]
+    [InlineData("shuf -o '$f.txt' a.txt")]
+    [InlineData("iconv -f utf-8 -o '$f.txt' a.txt")]
+    [InlineData("sort -o '$f.txt' a.txt")]
+    [InlineData("tree -o '$f.txt' src")]
+    public void AQuotedOutputOptionValueWithADollar_IsTheLiteralFileItWrites(string command)
+    {
+        Assert.Equal(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Edit(./$f.txt)").Evaluate("Bash", Command(command)).Behavior);
+        Assert.Equal(PermissionBehavior.Allow, PolicyWith(PermissionBehavior.Allow, "Bash").Evaluate("Bash", Command(command)).Behavior);
+    }
+
+    /// <summary>busybox with only options still names no script it reads: the reason is that busybox runs the command it is given.</summary>
+    [Theory]
+    [InlineData("busybox --list")]
+    [InlineData("busybox rm -rf x")]
+    public void Busybox_AsksSayingItRunsTheCommandNamedByItsArgument(string command)
+    {
+        var decision = UnderBareBashAllow(command);
+
+        Assert.Equal(PermissionBehavior.Ask, decision.Behavior);
+        Assert.Contains("busybox runs the command named by its argument", decision.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>jq(1) <c>--rawfile NAME FILE</c>/<c>--slurpfile NAME FILE</c> written without the file: nothing is read, and no error.</summary>
+    [Theory]
+    [InlineData("jq --rawfile name")]
+    [InlineData("jq . --slurpfile name")]
+    [InlineData("jq --arg name")]
+    public void JqWithATwoValueOptionMissingItsFile_ReadsNoFile(string command)
+    {
+        Assert.Equal(PermissionBehavior.Allow, Check(command).Behavior);
     }
 }
