@@ -180,6 +180,42 @@ public sealed class BashCommandTests
         Assert.True(Denies("Bash(rm *)", $"find . -name '*.o' | {command}"));
     }
 
+    /// <summary>xargs given only options runs echo (GNU xargs manual): nothing for a deny rule to see, and no error.</summary>
+    [Theory]
+    [InlineData("xargs -0")]
+    [InlineData("xargs -r")]
+    [InlineData("xargs -n 1")]
+    public void XargsWithOnlyOptions_RunsNoCommandADenyRuleSees(string command)
+    {
+        Assert.False(Denies("Bash(rm *)", $"find . -name '*.o' | {command}"));
+    }
+
+    /// <summary>A here-document operator may be followed by blanks before its delimiter word (bash(1)).</summary>
+    [Theory]
+    [InlineData("cat << EOF\nhello\nEOF")]
+    [InlineData("cat <<  'EOF'\n$(rm -rf x)\nEOF")]
+    [InlineData("cat <<-\tEOF\n\thello\n\tEOF")]
+    public void AHereDocumentWithBlanksBeforeItsWord_IsReadLikeOneWithout(string command)
+    {
+        var policy = PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty);
+
+        Assert.Equal(PermissionBehavior.Allow, policy.Evaluate("Bash", Command(command)).Behavior);
+        var firstLine = command.IndexOf('\n', StringComparison.Ordinal);
+        var writing = command[..firstLine] + " > src/a.cs" + command[firstLine..];
+        Assert.Equal(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Edit(./src/**)").Evaluate("Bash", Command(writing)).Behavior);
+    }
+
+    /// <summary>A here-string (<c>&lt;&lt;&lt; word</c>, bash(1)) gives the word itself as input: it names no file.</summary>
+    [Theory]
+    [InlineData("cat <<< .env")]
+    [InlineData("grep KEY <<< .env")]
+    [InlineData("cat <<<.env")]
+    public void AHereStringWord_IsNotAFileTheCommandReads(string command)
+    {
+        Assert.False(Denies("Read(./.env)", command));
+        Assert.Equal(PermissionBehavior.Allow, PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty).Evaluate("Bash", Command(command)).Behavior);
+    }
+
     /// <summary>Keywords that start a command inside a compound command are not part of it.</summary>
     [Theory]
     [InlineData("if true; then rm x; fi")]

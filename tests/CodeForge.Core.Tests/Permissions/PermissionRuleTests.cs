@@ -68,6 +68,7 @@ public sealed class PermissionRuleTests
     [InlineData("mcp__*(x)", "glob cannot take a specifier")]
     [InlineData("Read(//)", "empty path pattern")]
     [InlineData("Read(!secret)", "negated path patterns")]
+    [InlineData("Read(a\0b)", "NUL character in path pattern")]
     [InlineData("Read(~bob/x)", "'~user' paths")]
     [InlineData("Bash(command:ls)", "content field")]
     [InlineData("Read(file_path:/etc/passwd)", "content field")]
@@ -122,6 +123,17 @@ public sealed class PermissionRuleTests
         Assert.True(PermissionRule.TryParse("Bash(ls)", PermissionBehavior.Ask, Project, out rule, out error));
         Assert.NotNull(rule);
         Assert.Null(error);
+    }
+
+    [Theory]
+    [InlineData("Bash(echo $(date))", "echo $(date)")]
+    [InlineData("Bash(make (all))", "make (all)")]
+    [InlineData("Read(./a(1)/b(2).txt)", "./a(1)/b(2).txt")]
+    public void Parse_WhenTheSpecifierHasBalancedParentheses_KeepsThem(string text, string specifier)
+    {
+        var rule = PermissionRule.Parse(text, PermissionBehavior.Deny, Project);
+
+        Assert.Equal(specifier, rule.Specifier);
     }
 
     // ---------------------------------------------------------------- Bash

@@ -139,6 +139,37 @@ public sealed class SandboxDenyPlanTests : IDisposable
     }
 
     [Fact]
+    public void ProgramCopies_WhenAMultiCallBinaryOnThePathServesOtherCommands_IsNotEnforceableAndSaysWhichBinary()
+    {
+        var bin = Path.Join(_root, "bin4");
+        Touch("bin4/rm");
+        var mbin = Path.Join(_root, "mbin2");
+        var busybox = Touch("mbin2/busybox");
+        File.CreateSymbolicLink(Path.Join(mbin, "ls"), busybox);
+
+        var copies = SandboxDenyPlan.ProgramCopies("rm", $"{bin}:{mbin}", out var whyNot);
+
+        Assert.Null(copies);
+        Assert.Equal($"{busybox} (busybox) can act as rm, and other commands are links to it", whyNot);
+    }
+
+    /// <summary>Bash builtins (bash(1) SHELL BUILTIN COMMANDS) run inside the shell even where a program of that name exists.</summary>
+    [Theory]
+    [InlineData("echo")]
+    [InlineData("printf")]
+    [InlineData("test")]
+    [InlineData("[")]
+    [InlineData("kill")]
+    [InlineData("pwd")]
+    public void ProgramCopies_OfAShellBuiltin_IsNotEnforceableByAMount(string program)
+    {
+        var copies = SandboxDenyPlan.ProgramCopies(program, null, out var whyNot);
+
+        Assert.Null(copies);
+        Assert.Equal($"{program} is a shell builtin, which no mount can hide", whyNot);
+    }
+
+    [Fact]
     public void ProgramCopies_AnUnusedMultiCallBinary_IsHiddenToo()
     {
         var busybox = Touch("mbin/busybox");
