@@ -362,7 +362,7 @@ internal sealed class BashCommand
     private static int SkipWrapper(List<string> words, int k, bool denyMode)
     {
         var i = k + 1;
-        switch (words[k])
+        switch (SystemProgramName(words[k]))
         {
             case "timeout":
                 i = SkipOptions(words, i, "-s", "-k", "--signal", "--kill-after");
@@ -426,9 +426,35 @@ internal sealed class BashCommand
             {
                 return i + 1;
             }
-            i += withArgument.Contains(words[i]) ? 2 : 1;
+            i += withArgument.Contains(words[i]) || ClusterEndsWithArgumentOption(words[i], withArgument) ? 2 : 1;
         }
         return i;
+    }
+
+    /// <summary>A wrapper named by its path in the system's own program folders (<c>/usr/bin/env</c>, <c>/bin/nice</c>) is
+    /// that wrapper; any other path (<c>./env</c>, a script of the workspace) is not.</summary>
+    private static string SystemProgramName(string word) =>
+        word.StartsWith("/usr/bin/", StringComparison.Ordinal) || word.StartsWith("/bin/", StringComparison.Ordinal) ||
+        word.StartsWith("/usr/sbin/", StringComparison.Ordinal) || word.StartsWith("/sbin/", StringComparison.Ordinal)
+            ? word[(word.LastIndexOf('/') + 1)..]
+            : word;
+
+    /// <summary>getopt's rule for a cluster of short options (<c>env -iC DIR</c>, <c>sudo -Eu root</c>): the first option
+    /// that takes an argument takes the rest of the word, or the next word when it is the cluster's last letter.</summary>
+    private static bool ClusterEndsWithArgumentOption(string word, string[] withArgument)
+    {
+        if (word.Length < 3 || word[1] == '-')
+        {
+            return false;
+        }
+        for (var k = 1; k < word.Length; k++)
+        {
+            if (Array.IndexOf(withArgument, "-" + word[k]) >= 0)
+            {
+                return k == word.Length - 1;
+            }
+        }
+        return false;
     }
 
     private static bool IsName(ReadOnlySpan<char> name)

@@ -201,19 +201,86 @@ internal static class BashInspector
     private static void InspectPrefixWord(List<string> words, int i, CommandFacts facts)
     {
         var w = BashWords.Unquote(words[i]);
-        if (w is "-S" or "--split-string" || w.StartsWith("--split-string=", StringComparison.Ordinal) ||
-            (w.StartsWith("-S", StringComparison.Ordinal) && i > 0 && BashWords.Unquote(words[i - 1]) == "env"))
+        var ofEnv = OptionOfEnv(words, i);
+        var (option, attached) = ofEnv ? EnvOption(w) : default;
+        if (w is "-S" or "--split-string" || w.StartsWith("--split-string=", StringComparison.Ordinal) || option == 'S')
         {
             facts.Opaque = "env -S splits a string into a command";
         }
-        if ((w is "-C" or "--chdir") && i + 1 < words.Count && i > 0 && BashWords.Unquote(words[i - 1]) == "env")
+        if (option == 'C' || (ofEnv && w.StartsWith("--chdir", StringComparison.Ordinal)))
         {
-            facts.RunsIn = words[i + 1];
+            // `env -C DIR`, `env -i -C DIR`, `env -iC DIR`, `env -CDIR`, `env --chdir DIR`, `env --chdir=DIR`
+            var value = option == 'C' ? attached : w.StartsWith("--chdir=", StringComparison.Ordinal) ? w["--chdir=".Length..] : w == "--chdir" ? "" : null;
+            if (value is { Length: > 0 })
+            {
+                facts.RunsIn = value;
+            }
+            else if (value is not null && i + 1 < words.Count)
+            {
+                facts.RunsIn = words[i + 1];
+            }
         }
         if (BashWords.IsDynamic(words[i]) && w.Contains('=', StringComparison.Ordinal) is false && i > 0)
         {
             facts.Opaque ??= $"the prefix word '{words[i]}' is computed when the command runs";
         }
+    }
+
+    /// <summary>True when prefix word <paramref name="i"/> is an option of an <c>env</c> before it: the words between are
+    /// env's own options and the values of those that take one (<c>env -i -u HOME -C DIR</c>).</summary>
+    private static bool OptionOfEnv(List<string> words, int i)
+    {
+        if (!BashWords.Unquote(words[i]).StartsWith('-'))
+        {
+            return false;
+        }
+        for (var j = i - 1; j >= 0; j--)
+        {
+            var w = BashWords.Unquote(words[j]);
+            if (w == "env" || w.EndsWith("/env", StringComparison.Ordinal))
+            {
+                return true;
+            }
+            if (j > 0)
+            {
+                // words[j] may be the value of the option before it (`-u HOME`, `--chdir DIR`, `-iC DIR`)
+                var before = BashWords.Unquote(words[j - 1]);
+                if (before is "--unset" or "--chdir" or "--split-string" || EnvOption(before) is { Option: not '\0', Attached: "" })
+                {
+                    j--;
+                    continue;
+                }
+            }
+            if (!w.StartsWith('-'))
+            {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>An <c>env</c> short-option cluster's option that takes a value (<c>u</c>, <c>C</c> or <c>S</c>) and the value
+    /// attached to it (<c>-iC/tmp</c> → ('C', "/tmp"); <c>-iC</c> → ('C', ""): the value is the next word); ('\0', null) for
+    /// anything else.</summary>
+    private static (char Option, string? Attached) EnvOption(string word)
+    {
+        if (word.Length < 2 || word[0] != '-' || word[1] == '-')
+        {
+            return ('\0', null);
+        }
+        for (var k = 1; k < word.Length; k++)
+        {
+            switch (word[k])
+            {
+                case 'i' or '0' or 'v':
+                    continue;
+                case 'u' or 'C' or 'S':
+                    return (word[k], word[(k + 1)..]);
+                default:
+                    return ('\0', null);
+            }
+        }
+        return ('\0', null);
     }
 
     private static void InspectProgram(string program, List<string> raw, List<string> args, CommandFacts facts, bool hidden)

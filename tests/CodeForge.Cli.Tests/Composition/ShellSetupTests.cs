@@ -113,6 +113,27 @@ public sealed class ShellSetupTests() : ForgeWorkspaceTestBase("forge-shells-")
     }
 
     [Fact]
+    public async Task Print_ATurnThatReadsAFile_NeverLoadsOpenSsl()
+    {
+        // Read recorded a SHA-256 of the file's bytes (for Edit's "changed since read" check), and on Linux every .NET
+        // SHA-256 goes through OpenSSL: reading a file loaded libssl and libcrypto into a run that opens no TLS connection.
+        Directory.CreateDirectory(Repo);
+        var file = Path.Combine(Repo, "notes.txt");
+        await File.WriteAllTextAsync(file, "the secret word is heron\n", TestContext.Current.CancellationToken);
+        _server.Enqueue(
+            ScriptedTurn.CallTool("Read", Call(("file_path", file)), "call_1"),
+            ScriptedTurn.Reply("Read it."));
+
+        var answer = await RunTracingAsync("openat", ["-p", "read notes.txt", "--provider", "openai", "--allowedTools", "Read"]);
+
+        Assert.True(answer.ExitCode == 0, answer.StdErr);
+        Assert.Equal("Read it.", answer.StdOut.Trim());
+        Assert.Contains("heron", _server.Requests[1].Body, StringComparison.Ordinal);
+        Assert.Contains(answer.Lines, l => l.Contains("notes.txt\"", StringComparison.Ordinal)); // the trace sees the Read
+        Assert.DoesNotContain(answer.Lines, l => l.Contains("libssl", StringComparison.Ordinal) || l.Contains("libcrypto", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Print_AOneTurnAnswerWithoutACommand_StartsNoBubblewrapProcess_WhileABashCallDoes()
     {
         _server.Enqueue(ScriptedTurn.Reply("Hello."));

@@ -1,4 +1,5 @@
 using CodeForge.Core.Config;
+using CodeForge.Testing;
 
 namespace CodeForge.Core.Tests.Config;
 
@@ -130,7 +131,7 @@ public sealed class SettingsGateTests
 
         // A decision started on a UI-like thread (a synchronization context that may be blocked) must not get the rest
         // of its wait posted back to that context.
-        var context = new CountingContext();
+        var context = new CountingSynchronizationContext();
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(context);
         Task<SettingsLease> entering;
@@ -148,19 +149,5 @@ public sealed class SettingsGateTests
 
         Assert.Equal(2, lease.Version);
         Assert.Equal(0, context.Posts);
-    }
-
-    /// <summary>A synchronization context that counts the callbacks posted to it and runs them on the thread pool.</summary>
-    private sealed class CountingContext : SynchronizationContext
-    {
-        private int _posts;
-
-        public int Posts => Volatile.Read(ref _posts);
-
-        public override void Post(SendOrPostCallback d, object? state)
-        {
-            Interlocked.Increment(ref _posts);
-            ThreadPool.QueueUserWorkItem(_ => d(state));
-        }
     }
 }

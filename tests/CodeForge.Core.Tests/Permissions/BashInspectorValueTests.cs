@@ -119,6 +119,13 @@ public sealed partial class BashInspectorTests
     [Theory]
     [InlineData("env -C /tmp cat notes.txt")]
     [InlineData("env --chdir /tmp cat notes.txt")]
+    [InlineData("env -i -C /tmp cat notes.txt")]
+    [InlineData("env -u HOME -C /tmp cat notes.txt")]
+    [InlineData("env -iC /tmp cat notes.txt")]
+    [InlineData("env -C/tmp cat notes.txt")]
+    [InlineData("env --chdir=/tmp cat notes.txt")]
+    [InlineData("/usr/bin/env -i --chdir /tmp cat notes.txt")]
+    [InlineData("sudo -Eu root env -0 -C /tmp cat notes.txt")]
     public void EnvChangingDirectory_ReadsTheCommandsRelativeFilesThere(string command)
     {
         Assert.Equal(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Read(//tmp/notes.txt)").Evaluate("Bash", Command(command)).Behavior);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CodeForge.Core.Sessions;
+using CodeForge.Testing;
 using Microsoft.Extensions.AI;
 
 namespace CodeForge.Core.Tests.Sessions;
@@ -354,7 +355,7 @@ public sealed class SessionTests : IDisposable
 
         // A caller on a UI-like thread (a synchronization context that may be blocked) must not get the rest of its
         // append posted back to that context: a library awaits with ConfigureAwait(false).
-        var context = new CountingContext();
+        var context = new CountingSynchronizationContext();
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(context);
         Task<SessionEntry> second;
@@ -400,19 +401,5 @@ public sealed class SessionTests : IDisposable
         }
 
         public void Dispose() => _release.Dispose();
-    }
-
-    /// <summary>A synchronization context that counts the callbacks posted to it and runs them on the thread pool.</summary>
-    private sealed class CountingContext : SynchronizationContext
-    {
-        private int _posts;
-
-        public int Posts => Volatile.Read(ref _posts);
-
-        public override void Post(SendOrPostCallback d, object? state)
-        {
-            Interlocked.Increment(ref _posts);
-            ThreadPool.QueueUserWorkItem(_ => d(state));
-        }
     }
 }

@@ -1,23 +1,39 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 
 namespace CodeForge.Core.Tools.BuiltIn;
 
-/// <summary>What a session knows about one file's content: its SHA-256, length and modification time when last seen.</summary>
-/// <param name="ContentHash">Lower-case hex SHA-256 of the file's bytes.</param>
+/// <summary>What a session knows about one file's content: its hash, length and modification time when last seen.</summary>
+/// <param name="ContentHash">Lower-case hex XXH128 of the file's bytes (<see cref="Hash(ReadOnlySpan{byte})"/>).</param>
 /// <param name="Length">The file's length in bytes.</param>
 /// <param name="LastWriteTimeUtc">The file's modification time as the file system reported it.</param>
-/// <remarks>Immutable; safe to share.</remarks>
+/// <remarks>
+/// Immutable; safe to share. The hash only tells whether a file changed since this session read it (it is kept in
+/// memory, never written anywhere), so it is a 128-bit non-cryptographic hash (XXH128, System.IO.Hashing) rather
+/// than SHA-256: on Linux every .NET SHA-256 call goes through OpenSSL, and a Read would load libssl and libcrypto
+/// (3.3 MiB resident, docs/benchmarks.md) into a run that otherwise never needs them. Someone who can write the file
+/// gains nothing from a collision: Edit still finds its text in the file as it is on disk.
+/// </remarks>
 public sealed record FileSnapshot(string ContentHash, long Length, DateTime LastWriteTimeUtc)
 {
     /// <summary>The snapshot of <paramref name="content"/> with the given modification time.</summary>
     public static FileSnapshot Of(ReadOnlySpan<byte> content, DateTime lastWriteTimeUtc) =>
-        new(Convert.ToHexStringLower(SHA256.HashData(content)), content.Length, lastWriteTimeUtc);
+        new(Hash(content), content.Length, lastWriteTimeUtc);
 
     /// <summary>True when <paramref name="content"/> is the content this snapshot describes (length and hash equal).</summary>
     public bool Matches(ReadOnlySpan<byte> content) =>
-        content.Length == Length && string.Equals(ContentHash, Convert.ToHexStringLower(SHA256.HashData(content)), StringComparison.Ordinal);
+        content.Length == Length && string.Equals(ContentHash, Hash(content), StringComparison.Ordinal);
+
+    /// <summary>The <see cref="ContentHash"/> of <paramref name="content"/>: lower-case hex XXH128.</summary>
+    public static string Hash(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(XxHash128.Hash(content));
+
+    /// <summary>The <see cref="ContentHash"/> of what <paramref name="hash"/> was fed (a file read in chunks).</summary>
+    public static string Hash(XxHash128 hash)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 }
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
@@ -16,7 +16,7 @@ namespace CodeForge.Core.Tools.BuiltIn;
 /// <remarks>
 /// <para>Concurrency: stateless apart from the shared tracker; any number of Reads may run at once, with each other and
 /// with Edits and Writes of the same file. Writes replace files by atomic rename, so a Read sees one complete version;
-/// the snapshot it records (SHA-256 of every byte it read, length, modification time) is of exactly that version, and
+/// the snapshot it records (a hash of every byte it read, length, modification time) is of exactly that version, and
 /// is recorded only if that version is still the current one (see <see cref="FileReadTracker"/>).</para>
 /// <para>Images (PNG, JPEG, GIF, WebP, found by their magic bytes, at most <see cref="MaxImageBytes"/>): the output says
 /// what the image is, and <see cref="ToolResult.Metadata"/> carries the bytes under <see cref="ImageMetadataKey"/> (a
@@ -156,7 +156,7 @@ public sealed class ReadTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
     {
         var (encodingKind, bomLength) = TextCodec.DetectBom(head);
         var decoder = TextCodec.DisplayEncoding(encodingKind).GetDecoder();
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = new XxHash128();
         var output = new StringBuilder();
         var lastLine = offset + limit - 1;
         long lineNumber = 1;
@@ -212,7 +212,7 @@ public sealed class ReadTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
             var flush = read == 0;
             if (read > 0)
             {
-                hash.AppendData(bytes, 0, read);
+                hash.Append(bytes.AsSpan(0, read));
                 position += read;
             }
             var start = position - read < bomLength ? (int)(bomLength - (position - read)) : 0;
@@ -256,7 +256,7 @@ public sealed class ReadTool : ITool, IToolAccessDescriber, IPermissionFactsDesc
             total++;
             EndLine();
         }
-        var snapshot = new FileSnapshot(Convert.ToHexStringLower(hash.GetHashAndReset()), position, lastWrite);
+        var snapshot = new FileSnapshot(FileSnapshot.Hash(hash), position, lastWrite);
         await FileFreshness.RecordReadAsync(_tracker, path, snapshot, cancellationToken).ConfigureAwait(false);
 
         if (total == 0)

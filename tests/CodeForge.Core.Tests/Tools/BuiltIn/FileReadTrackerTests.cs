@@ -35,7 +35,22 @@ public sealed class FileReadTrackerTests
         Assert.False(snapshot.Matches("Content"u8));
         Assert.False(snapshot.Matches("content!"u8));
         Assert.Equal(7, snapshot.Length);
-        Assert.Equal(64, snapshot.ContentHash.Length);
+        Assert.Matches("^[0-9a-f]{32}$", snapshot.ContentHash);
+    }
+
+    [Fact]
+    public void Hash_OfContentFedInChunks_EqualsTheHashOfTheWholeContent()
+    {
+        // Read hashes a file chunk by chunk as it streams it; Edit and Write hash the whole file: the two must agree.
+        var content = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 5000).Select(i => $"line {i}\n")));
+        var chunked = new System.IO.Hashing.XxHash128();
+        for (var at = 0; at < content.Length; at += 4096)
+        {
+            chunked.Append(content.AsSpan(at, Math.Min(4096, content.Length - at)));
+        }
+
+        Assert.Equal(FileSnapshot.Hash(content), FileSnapshot.Hash(chunked));
+        Assert.NotEqual(FileSnapshot.Hash(content), FileSnapshot.Hash(content.AsSpan(1)));
     }
 
     [Fact]

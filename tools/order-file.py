@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Writes src/CodeForge.Cli/forge.order: the managed methods a start-up and the first turns run, in the order they
+first run, for ILC's explicit method layout (`IlcOrderFile`, `--method-layout:explicit`). The native binary then keeps
+that code together at the start of its code section instead of spread over all 12 MB of it (docs/benchmarks.md, "Code
+layout: the methods a turn runs placed together").
+
+    tools/order-file.py [--out src/CodeForge.Cli/forge.order] [--native BINARY --symbols BINARY.dbg] [--jit forge.dll]
+
+Needs: the JIT build (`dotnet build src/CodeForge.Cli`, Debug), the native build's symbols
+(`src/CodeForge.Cli/bin/Release/net10.0/linux-x64/native/forge.dbg` and `artifacts/forge/native/forge`, as `./forge
+--version` leaves them), `nm`, `node`, the benchmark driver (`dotnet build bench/CodeForge.Benchmarks -c Release`) and,
+optionally, `perf` (without it only the JIT's list is used).
+
+Sources, merged in this order (first occurrence wins):
+1. `perf record` of the native binary (`--version`, one turn, a session of tool calls): the symbols its samples and its
+   code page faults hit. This catches what only Native AOT runs (start-up helpers, the type loader) and, for each 64 KiB
+   window the kernel maps per fault, the method that first touched it.
+2. The JIT's list of every method it compiled (`DOTNET_JitDisasmSummary`, ReadyToRun off so the framework is compiled
+   too) in the same scenarios plus `--help`, the other providers and the interactive first paint, matched to ILC's
+   mangled names: characters other than letters, digits and `_` become `_`, nested types join with `_`, type and method
+   with `__`, ILC numbers overloads (`__ctor_13`) and writes generic arguments in `<...>` (matched by their short names).
+   Methods the JIT compiled but ILC inlined have no symbol and are dropped.
+A stale file only costs locality: ILC ignores names it does not have and places unlisted methods after the listed ones.
+"""
+import argparse, bisect, collections, glob, os, re, shutil, subprocess, sys, tempfile, time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JIT_DLL = os.path.join(REPO, 'src/CodeForge.Cli/bin/Debug/net10.0/forge.dll')
+NATIVE = os.path.join(REPO, 'artifacts/forge/native/forge')
+SYMBOLS = os.path.join(REPO, 'src/CodeForge.Cli/bin/Release/net10.0/linux-x64/native/forge.dbg')
+DRIVER = os.path.join(REPO, 'bench/CodeForge.Benchmarks/bin/Release/net10.0/CodeForge.Benchmarks')
+PRIMITIVES = dict(ubyte='UInt8', byte='Int8', bool='Bool', char='Char', short='Int16', ushort='UInt16', int='Int32',
+                  uint='UInt32', long='Int64', ulong='UInt64', float='Single', double='Double', nint='IntPtr',
+                  nuint='UIntPtr')
+
+
+def sanitize(text):
+    return re.sub(r'[^A-Za-z0-9_]', '_', text)
+
+
+def split_generics(symbol):
+    """ILC symbol -> (name without `<...>` groups, the text inside them)."""
+    name, args, depth = [], [], 0
+    for ch in symbol:
+        if ch == '<':
+            depth += 1
+            args.append(' ')
+        elif ch == '>':
+            depth -= 1
+        else:
+            (args if depth else name).append(ch)
+    return ''.join(name), ''.join(args)
+
+
+def jit_method(line):
+    """A `JIT compiled Type[args]:Method[args](sig) [Tier...]` line -> (key, short names of its generic arguments)."""
+    m = re.match(r'\s*\d+: JIT compiled (.*?) \[', line)
+    if not m:
+        return None
+    full = re.sub(r'\([^()]*\)$', '', m.group(1))
+    base, args, depth = [], [], 0
+    for ch in full:
+        if ch == '[':
+            depth += 1
+            args.append(',')
+        elif ch == ']':
+            depth -= 1
+        else:
+            (args if depth else base).append(ch)
+    base = ''.join(base)
+    colon = base.rfind(':')
+    shorts = [sanitize(re.split(r'[.+]', PRIMITIVES.get(a.strip(), a.strip()))[-1])
+              for a in ''.join(args).split(',') if a.strip()]
+    return sanitize(base[:colon]) + '__' + sanitize(base[colon + 1:]), shorts
+
+
+def code_symbols():
+    out = subprocess.run(['nm', '--defined-only', SYMBOLS], check=True, capture_output=True, text=True).stdout
+    syms = []
+    for line in out.splitlines():
+        parts = line.split(' ', 2)
+        if len(parts) == 3 and parts[1] in 'tT':
+            syms.append((int(parts[0], 16), parts[2]))
+    syms.sort()
+    return syms
+
+
+def index_symbols(syms):
+    index = collections.defaultdict(list)
+    for _, s in syms:
+        name, args = split_generics(s)
+        name = re.sub(r'_\d+$', '', name)
+        index[name].append((s, args))
+        for m in re.finditer('_', name):  # every suffix: the assembly prefix (S_P_CoreLib_, CodeForge_Core_...) varies
+            index[name[m.end():]].append((s, args))
+    return index
+
+
+def match_jit(files, index):
+    order, unmatched = [], 0
+    for path in files:
+        for line in open(path, errors='replace'):
+            parsed = jit_method(line)
+            if not parsed:
+                continue
+            key, shorts = parsed
+            rest = key[len('System_'):] if key.startswith('System_') else ''
+            cands = index.get(key) or (index.get(rest) if rest and '_' not in rest.split('__')[0] else None)
+            if not cands:
+                unmatched += 1
+                continue
+            if len(cands) > 1:
+                names = [s for s, a in cands if all(sh in a for sh in shorts)] if shorts else [s for s, a in cands if not a.strip()]
+            else:
+                names = [cands[0][0]]
+            order.extend(names)
+    return order, unmatched
+
+
+class Scenarios:
+    """The runs profiled: a scratch HOME and git repository, the fake Anthropic and OpenAI servers on loopback."""
+
+    def __init__(self):
+        self.work = tempfile.mkdtemp(prefix='forge-order-')
+        self.home = os.path.join(self.work, 'home')
+        self.repo = os.path.join(self.work, 'repo')
+        os.makedirs(self.home)
+        os.makedirs(self.repo)
+        for i in range(20):
+            with open(os.path.join(self.repo, f'f{i}.txt'), 'w') as f:
+                f.write(f'line {i}\n' * 50)
+        subprocess.run(['git', 'init', '-q'], cwd=self.repo, check=True)
+        self.servers = [subprocess.Popen(['node', os.path.join(REPO, 'tests/agent-sdk/fake-anthropic.mjs'), '28961'],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+                        subprocess.Popen(['node', os.path.join(REPO, 'bench/fake-openai.mjs'), '28962'],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+        time.sleep(1)
+        self.env = dict(os.environ, HOME=self.home, ANTHROPIC_BASE_URL='http://127.0.0.1:28961', ANTHROPIC_API_KEY='sk-fake',
+                        OPENAI_BASE_URL='http://127.0.0.1:28962/v1', OPENAI_API_KEY='sk-fake')
+
+    def close(self):
+        for s in self.servers:
+            s.kill()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def run(self, command, env=None):
+        subprocess.run(command, cwd=self.repo, env=env or self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=600)
+
+    def turns(self, forge):
+        return [[*forge, '--version'], [*forge, '--help'],
+                [*forge, '-p', 'say hello', '--provider', 'anthropic', '--model', 'sonnet'],
+                [*forge, '-p', 'say hello', '--provider', 'anthropic', '--model', 'sonnet', '--output-format', 'stream-json', '--verbose'],
+                [*forge, '-p', 'say hello', '--provider', 'openai', '--model', 'gpt-4.1'],
+                [*forge, '-p', 'say hello', '--provider', 'openai', '--model', 'gpt-5.4']]
+
+    def session(self, forge, turns=20):
+        return [DRIVER, 'session-memory', '--turns', str(turns), '--provider', 'anthropic', '--', *forge]
+
+
+def jit_lists(scenarios, out):
+    env = dict(scenarios.env, DOTNET_ReadyToRun='0', DOTNET_JitDisasmSummary='1', DOTNET_TieredPGO='0')
+    forge = ['dotnet', JIT_DLL]
+    for i, command in enumerate(scenarios.turns(forge)):
+        scenarios.run(command, dict(env, DOTNET_JitStdOutFile=os.path.join(out, f'{i:02}.txt')))
+    wrapper = os.path.join(scenarios.work, 'forge-jit')
+    with open(wrapper, 'w') as f:
+        f.write(f'#!/bin/sh\nexec dotnet {JIT_DLL} "$@"\n')
+    os.chmod(wrapper, 0o755)
+    scenarios.run(['python3', os.path.join(REPO, 'bench/forge-first-paint.py'), wrapper, '1'],
+                  dict(env, DOTNET_JitStdOutFile=os.path.join(out, '10-paint.txt')))
+    scenarios.run(scenarios.session(['env', f'DOTNET_JitStdOutFile={out}/11-session.txt', *forge]),
+                  dict(scenarios.env, DOTNET_ReadyToRun='0', DOTNET_JitDisasmSummary='1'))
+    return sorted(glob.glob(os.path.join(out, '*.txt')))
+
+
+def perf_symbols(scenarios, out, syms):
+    """Symbols hit by perf's samples and by the code page faults of the native binary, in first-seen order."""
+    if not shutil.which('perf'):
+        print('order-file: no perf; using the JIT list only', file=sys.stderr)
+        return []
+    addrs = [a for a, _ in syms]
+    found = []
+    runs = [[NATIVE, '--version']] + scenarios.turns([NATIVE])[2:] + [scenarios.session([NATIVE])]
+    for i, command in enumerate(runs):
+        # page faults: `PID page-faults: ADDR IP` (the faulting address); samples: `PID cpu-clock: IP`
+        for event, columns in ((['-e', 'page-faults', '-c', '1', '-d'], 'pid,event,addr,ip'), (['-F', '20000'], 'pid,event,ip')):
+            data = os.path.join(out, f'perf-{i}.data')
+            scenarios.run(['perf', 'record', '-q', '-o', data, *event, '--', *command])
+            script = subprocess.run(['perf', 'script', '-i', data, '--show-mmap-events', '-F', columns],
+                                    capture_output=True, text=True).stdout
+            bases = {}
+            for line in script.splitlines():
+                m = re.search(r'PERF_RECORD_MMAP2 (\d+)/\d+: \[(0x[0-9a-f]+)\((0x[0-9a-f]+)\) @ (0x[0-9a-f]+|0) .*?\]: r-xp (\S+)$', line)
+                if m and os.path.realpath(m.group(5)) == os.path.realpath(NATIVE):
+                    bases[m.group(1)] = int(m.group(2), 16) - int(m.group(4), 16)
+                    continue
+                fields = line.split()
+                if len(fields) < 3 or fields[0] not in bases:
+                    continue
+                value = fields[-2] if 'page-faults' in line else fields[-1]
+                try:
+                    offset = int(value, 16) - bases[fields[0]]
+                except ValueError:
+                    continue
+                at = bisect.bisect_right(addrs, offset) - 1
+                if at >= 0 and offset - addrs[at] < 1 << 16:
+                    found.append(syms[at][1])
+    return found
+
+
+def main():
+    global NATIVE, SYMBOLS, JIT_DLL
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--out', default=os.path.join(REPO, 'src/CodeForge.Cli/forge.order'))
+    parser.add_argument('--native', default=NATIVE, help='the native binary to profile (default: the one ./forge built)')
+    parser.add_argument('--symbols', default=SYMBOLS, help="that binary's symbols (ILC's .dbg file)")
+    parser.add_argument('--jit', default=JIT_DLL, help='the JIT build of forge.dll')
+    args = parser.parse_args()
+    NATIVE, SYMBOLS, JIT_DLL = os.path.abspath(args.native), os.path.abspath(args.symbols), os.path.abspath(args.jit)
+    for need in (JIT_DLL, NATIVE, SYMBOLS, DRIVER):
+        if not os.path.exists(need):
+            sys.exit(f'order-file: {need} is missing (see the docstring: build it first)')
+    syms = code_symbols()
+    scenarios = Scenarios()
+    out = tempfile.mkdtemp(prefix='forge-order-lists-')
+    try:
+        sampled = perf_symbols(scenarios, out, syms)
+        jit, unmatched = match_jit(jit_lists(scenarios, out), index_symbols(syms))
+    finally:
+        scenarios.close()
+    order = list(dict.fromkeys(sampled + jit))
+    with open(args.out, 'w') as f:
+        f.write('\n'.join(order) + '\n')
+    print(f'order-file: {len(order)} methods ({len(set(sampled))} from perf, {len(set(jit))} from the JIT list, '
+          f'{unmatched} JIT entries without a symbol) -> {args.out}', file=sys.stderr)
+    shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()
