@@ -38,18 +38,23 @@ def sanitize(text):
     return re.sub(r'[^A-Za-z0-9_]', '_', text)
 
 
-def split_generics(symbol):
-    """ILC symbol -> (name without `<...>` groups, the text inside them)."""
-    name, args, depth = [], [], 0
-    for ch in symbol:
-        if ch == '<':
+def split_brackets(text, opening, closing, separator):
+    """Text -> (text outside the bracket groups, the text inside them, each group started with `separator`)."""
+    outside, inside, depth = [], [], 0
+    for ch in text:
+        if ch == opening:
             depth += 1
-            args.append(' ')
-        elif ch == '>':
+            inside.append(separator)
+        elif ch == closing:
             depth -= 1
         else:
-            (args if depth else name).append(ch)
-    return ''.join(name), ''.join(args)
+            (inside if depth else outside).append(ch)
+    return ''.join(outside), ''.join(inside)
+
+
+def split_generics(symbol):
+    """ILC symbol -> (name without `<...>` groups, the text inside them)."""
+    return split_brackets(symbol, '<', '>', ' ')
 
 
 def jit_method(line):
@@ -58,19 +63,10 @@ def jit_method(line):
     if not m:
         return None
     full = re.sub(r'\([^()]*\)$', '', m.group(1))
-    base, args, depth = [], [], 0
-    for ch in full:
-        if ch == '[':
-            depth += 1
-            args.append(',')
-        elif ch == ']':
-            depth -= 1
-        else:
-            (args if depth else base).append(ch)
-    base = ''.join(base)
+    base, args = split_brackets(full, '[', ']', ',')
     colon = base.rfind(':')
     shorts = [sanitize(re.split(r'[.+]', PRIMITIVES.get(a.strip(), a.strip()))[-1])
-              for a in ''.join(args).split(',') if a.strip()]
+              for a in args.split(',') if a.strip()]
     return sanitize(base[:colon]) + '__' + sanitize(base[colon + 1:]), shorts
 
 
