@@ -488,13 +488,29 @@ internal sealed class StreamJsonSession
         };
         var printer = new TurnPrinter(_channel, new StreamJsonWriter(_stdout, sessionId), sessionId, runtime.Provider.Model, _args.IncludePartialMessages);
         var budgetExceeded = false;
+        if (_args.MaxBudgetUsd is { } maxBudget)
+        {
+            // Decided by the loop before its next model call; the check on the events below comes after the loop has
+            // run ahead (a tool call and the next request may already be under way).
+            options = options with
+            {
+                BeforeModelCall = () =>
+                {
+                    if (runtime.Usage.Snapshot.Cost >= maxBudget && !Volatile.Read(ref budgetExceeded))
+                    {
+                        Volatile.Write(ref budgetExceeded, true);
+                        cts.Cancel();
+                    }
+                },
+            };
+        }
         var clock = Stopwatch.StartNew();
         await foreach (var e in runtime.RunTurnAsync(prompt, options, cts.Token).ConfigureAwait(false))
         {
             printer.Print(e);
-            if (e is AssistantMessage && _args.MaxBudgetUsd is { } budget && runtime.Usage.Snapshot.Cost >= budget && !budgetExceeded)
+            if (e is AssistantMessage && _args.MaxBudgetUsd is { } budget && runtime.Usage.Snapshot.Cost >= budget && !Volatile.Read(ref budgetExceeded))
             {
-                budgetExceeded = true;
+                Volatile.Write(ref budgetExceeded, true);
                 await cts.CancelAsync().ConfigureAwait(false);
             }
         }

@@ -102,6 +102,10 @@ public sealed class AgentLoop
                     reason = AgentStopReason.MaxTurns;
                     break;
                 }
+                if (modelCalls > 0)
+                {
+                    options.BeforeModelCall?.Invoke();
+                }
                 ct.ThrowIfCancellationRequested();
                 if (budget is not null)
                 {

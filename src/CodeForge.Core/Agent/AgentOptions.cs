@@ -29,6 +29,14 @@ public sealed record AgentOptions
     /// offered to the model, and a call to one is refused without running.
     /// </summary>
     public ImmutableHashSet<string>? AllowedTools { get; init; }
+
+    /// <summary>
+    /// Called on the loop's own task before every model call after the run's first, so a caller can stop the run there
+    /// by cancelling its token (the SDK's <c>--max-budget-usd</c>: the cost of the calls so far is known at that point).
+    /// A check made by the consumer of the run's events comes too late for this: the loop runs ahead of its consumer
+    /// and may already have sent the next request. Null for none.
+    /// </summary>
+    public Action? BeforeModelCall { get; init; }
 }
 
 /// <summary>
