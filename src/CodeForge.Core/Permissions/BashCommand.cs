@@ -384,7 +384,7 @@ internal sealed class BashCommand
             case "xargs":
                 return i < words.Count && !words[i].StartsWith('-') ? i : k;
             case "env" when denyMode:
-                return SkipOptions(words, i, "-u", "--unset", "-C", "--chdir", "-S", "--split-string");
+                return SkipOptions(words, i, EnvOptionsWithArgument);
             case "env":
                 // For allow rules env is looked through when it only clears or unsets variables; its assignments
                 // are then judged like leading assignments (known-safe names only).
@@ -426,35 +426,43 @@ internal sealed class BashCommand
             {
                 return i + 1;
             }
-            i += withArgument.Contains(words[i]) || ClusterEndsWithArgumentOption(words[i], withArgument) ? 2 : 1;
+            i += withArgument.Contains(words[i]) || ShortOptionWithArgument(words[i], withArgument) is { Attached: "" } ? 2 : 1;
         }
         return i;
     }
 
+    /// <summary>The options of <c>env</c> that take a value (the next word, or the rest of a short-option cluster).</summary>
+    internal static readonly string[] EnvOptionsWithArgument = ["-u", "--unset", "-C", "--chdir", "-S", "--split-string"];
+
     /// <summary>A wrapper named by its path in the system's own program folders (<c>/usr/bin/env</c>, <c>/bin/nice</c>) is
     /// that wrapper; any other path (<c>./env</c>, a script of the workspace) is not.</summary>
-    private static string SystemProgramName(string word) =>
+    internal static string SystemProgramName(string word) =>
         word.StartsWith("/usr/bin/", StringComparison.Ordinal) || word.StartsWith("/bin/", StringComparison.Ordinal) ||
         word.StartsWith("/usr/sbin/", StringComparison.Ordinal) || word.StartsWith("/sbin/", StringComparison.Ordinal)
             ? word[(word.LastIndexOf('/') + 1)..]
             : word;
 
     /// <summary>getopt's rule for a cluster of short options (<c>env -iC DIR</c>, <c>sudo -Eu root</c>): the first option
-    /// that takes an argument takes the rest of the word, or the next word when it is the cluster's last letter.</summary>
-    private static bool ClusterEndsWithArgumentOption(string word, string[] withArgument)
+    /// of <paramref name="word"/> that is one of <paramref name="withArgument"/> takes the rest of the word as its value,
+    /// or the next word when nothing follows it (<c>-iC/tmp</c> → ('C', "/tmp"); <c>-iC</c> → ('C', "")). Null when
+    /// <paramref name="word"/> is no short-option cluster or none of its options takes a value.</summary>
+    internal static (char Option, string Attached)? ShortOptionWithArgument(string word, string[] withArgument)
     {
-        if (word.Length < 3 || word[1] == '-')
+        if (word.Length < 2 || word[0] != '-' || word[1] == '-')
         {
-            return false;
+            return null;
         }
         for (var k = 1; k < word.Length; k++)
         {
-            if (Array.IndexOf(withArgument, "-" + word[k]) >= 0)
+            foreach (var option in withArgument)
             {
-                return k == word.Length - 1;
+                if (option.Length == 2 && option[1] == word[k])
+                {
+                    return (word[k], word[(k + 1)..]);
+                }
             }
         }
-        return false;
+        return null;
     }
 
     private static bool IsName(ReadOnlySpan<char> name)

@@ -202,7 +202,7 @@ internal static class BashInspector
     {
         var w = BashWords.Unquote(words[i]);
         var ofEnv = OptionOfEnv(words, i);
-        var (option, attached) = ofEnv ? EnvOption(w) : default;
+        var (option, attached) = (ofEnv ? BashCommand.ShortOptionWithArgument(w, BashCommand.EnvOptionsWithArgument) : null) ?? default;
         if (w is "-S" or "--split-string" || w.StartsWith("--split-string=", StringComparison.Ordinal) || option == 'S')
         {
             facts.Opaque = "env -S splits a string into a command";
@@ -237,7 +237,7 @@ internal static class BashInspector
         for (var j = i - 1; j >= 0; j--)
         {
             var w = BashWords.Unquote(words[j]);
-            if (w == "env" || w.EndsWith("/env", StringComparison.Ordinal))
+            if (BashCommand.SystemProgramName(w) == "env")
             {
                 return true;
             }
@@ -245,7 +245,8 @@ internal static class BashInspector
             {
                 // words[j] may be the value of the option before it (`-u HOME`, `--chdir DIR`, `-iC DIR`)
                 var before = BashWords.Unquote(words[j - 1]);
-                if (before is "--unset" or "--chdir" or "--split-string" || EnvOption(before) is { Option: not '\0', Attached: "" })
+                if (before is "--unset" or "--chdir" or "--split-string" ||
+                    BashCommand.ShortOptionWithArgument(before, BashCommand.EnvOptionsWithArgument) is { Attached: "" })
                 {
                     j--;
                     continue;
@@ -257,30 +258,6 @@ internal static class BashInspector
             }
         }
         return false;
-    }
-
-    /// <summary>An <c>env</c> short-option cluster's option that takes a value (<c>u</c>, <c>C</c> or <c>S</c>) and the value
-    /// attached to it (<c>-iC/tmp</c> → ('C', "/tmp"); <c>-iC</c> → ('C', ""): the value is the next word); ('\0', null) for
-    /// anything else.</summary>
-    private static (char Option, string? Attached) EnvOption(string word)
-    {
-        if (word.Length < 2 || word[0] != '-' || word[1] == '-')
-        {
-            return ('\0', null);
-        }
-        for (var k = 1; k < word.Length; k++)
-        {
-            switch (word[k])
-            {
-                case 'i' or '0' or 'v':
-                    continue;
-                case 'u' or 'C' or 'S':
-                    return (word[k], word[(k + 1)..]);
-                default:
-                    return ('\0', null);
-            }
-        }
-        return ('\0', null);
     }
 
     private static void InspectProgram(string program, List<string> raw, List<string> args, CommandFacts facts, bool hidden)
