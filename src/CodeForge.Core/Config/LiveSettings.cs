@@ -137,7 +137,8 @@ public sealed class LiveSettings : IAsyncDisposable
         _store.StartWatching(debounce);
         if (_store.UnwatchedDirectories is { IsEmpty: false } unwatched)
         {
-            ApplyFailed?.Invoke(new IOException($"settings changes in {string.Join(", ", unwatched)} are not watched (no file watch available); they apply after a restart"));
+            ApplyFailed?.Invoke(new IOException(
+                $"settings changes in {string.Join(", ", unwatched)} are not watched ({_store.UnwatchedReason}); they apply after a restart"));
         }
     }
 

@@ -30,6 +30,7 @@ public sealed class SettingsStore : IDisposable
     private readonly Func<SettingsFileContent, SettingsFileContent>? _filter;
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly List<string> _unwatched = [];
+    private string? _unwatchedReason;
     private readonly Dictionary<string, SettingsFileContent> _lastGood = new(StringComparer.Ordinal);
     private SettingsSnapshot _current;
     private ITimer? _debounce;
@@ -101,6 +102,13 @@ public sealed class SettingsStore : IDisposable
     internal bool ReadOutsideLockForTests { get; set; }
 
     /// <summary>
+    /// Test seam: called with a directory just before its watcher is created, so a test can make the creation fail the
+    /// way an exhausted inotify limit does (an <see cref="IOException"/>). Set once, before
+    /// <see cref="StartWatching"/>; never set in the product.
+    /// </summary>
+    internal Action<string>? BeforeWatchForTests { get; set; }
+
+    /// <summary>
     /// Watches the settings directories and reloads after a change, once the files have been quiet for
     /// <paramref name="debounce"/> (zero reloads at once). A settings directory that does not exist yet (a project with
     /// no <c>.forge/</c>) is watched for from its parent: when it appears it is watched too, and the settings reloaded.
@@ -130,12 +138,11 @@ public sealed class SettingsStore : IDisposable
             // One watcher per parent for the settings directories that do not exist yet.
             foreach (var parent in missing.Select(Path.GetDirectoryName).OfType<string>().Distinct(StringComparer.Ordinal).Where(Directory.Exists))
             {
-                TryWatch(() =>
+                TryWatch(parent, () =>
                 {
                     var parentWatcher = new FileSystemWatcher(parent) { NotifyFilter = NotifyFilters.DirectoryName };
                     parentWatcher.Created += (_, e) => OnDirectoryCreated(e.FullPath, debounce);
                     parentWatcher.Renamed += (_, e) => OnDirectoryCreated(e.FullPath, debounce);
-                    parentWatcher.EnableRaisingEvents = true;
                     return parentWatcher;
                 });
             }
@@ -143,7 +150,7 @@ public sealed class SettingsStore : IDisposable
     }
 
     /// <summary>Directories that could not be watched (e.g. the system's limit on file watches was reached); their
-    /// changes are picked up by the next <see cref="Reload"/> only.</summary>
+    /// changes are picked up by the next <see cref="Reload"/> only. <see cref="UnwatchedReason"/> says why.</summary>
     public ImmutableArray<string> UnwatchedDirectories
     {
         get
@@ -155,6 +162,18 @@ public sealed class SettingsStore : IDisposable
         }
     }
 
+    /// <summary>The error of the first watch that could not be created; null while every watch could.</summary>
+    public string? UnwatchedReason
+    {
+        get
+        {
+            lock (_reloadGate)
+            {
+                return _unwatchedReason;
+            }
+        }
+    }
+
     private IEnumerable<string> WatchedDirectories() =>
         WatchedFiles().Select(f => Path.GetDirectoryName(f)!).Distinct(StringComparer.Ordinal);
 
@@ -162,19 +181,23 @@ public sealed class SettingsStore : IDisposable
     private IEnumerable<string> WatchedFiles() =>
         _locations.FilesBeforeCommandLine.Add(_locations.Managed).Select(f => f.Path).Concat(_locations.AlsoWatched);
 
-    /// <summary>Creates a watcher; one that cannot be created is recorded and skipped. Called under the reload lock.</summary>
-    private void TryWatch(Func<FileSystemWatcher> create)
+    /// <summary>Creates and starts the watcher of <paramref name="directory"/>; one that cannot be created or started is
+    /// disposed, and the directory recorded as unwatched. Called under the reload lock.</summary>
+    private void TryWatch(string directory, Func<FileSystemWatcher> create)
     {
         FileSystemWatcher? watcher = null;
         try
         {
+            BeforeWatchForTests?.Invoke(directory);
             watcher = create();
+            watcher.EnableRaisingEvents = true;
             _watchers.Add(watcher);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or PlatformNotSupportedException)
         {
-            _unwatched.Add(watcher?.Path ?? ex.Message);
             watcher?.Dispose();
+            _unwatched.Add(directory);
+            _unwatchedReason ??= ex.Message;
         }
     }
 
@@ -185,7 +208,7 @@ public sealed class SettingsStore : IDisposable
         {
             return;
         }
-        TryWatch(() =>
+        TryWatch(directory, () =>
         {
             var watcher = new FileSystemWatcher(directory, "*.json")
             {
@@ -196,7 +219,6 @@ public sealed class SettingsStore : IDisposable
             watcher.Created += onChange;
             watcher.Deleted += onChange;
             watcher.Renamed += (_, e) => OnFileEvent(e.FullPath, debounce);
-            watcher.EnableRaisingEvents = true;
             return watcher;
         });
     }

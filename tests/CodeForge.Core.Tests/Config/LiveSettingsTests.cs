@@ -110,6 +110,37 @@ public sealed class LiveSettingsTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_WhenSettingsDirectoriesCannotBeWatched_ReportsEachOfThemAndWhy()
+    {
+        Write("""{"model": "a"}""");
+        var user = Path.Combine(_root.FullName, "home", ".forge");
+        Directory.CreateDirectory(user);
+        using var store = new SettingsStore(Locations);
+        const string Limit = "The configured user limit (128) on the number of inotify instances has been reached.";
+        var refused = new[] { user, Path.GetDirectoryName(SettingsPath)! };
+        store.BeforeWatchForTests = directory =>
+        {
+            if (refused.Contains(directory))
+            {
+                throw new IOException(Limit);
+            }
+        };
+        var (applier, _) = ModelApplier();
+        await using var live = new LiveSettings(store, [applier]);
+        var failures = new List<Exception>();
+        live.ApplyFailed += failures.Add;
+
+        live.Start(TimeSpan.FromMinutes(10));
+
+        var unwatched = store.UnwatchedDirectories;
+        Assert.Equal(refused.Order(StringComparer.Ordinal), unwatched.Order(StringComparer.Ordinal));
+        var failure = Assert.IsType<IOException>(Assert.Single(failures));
+        Assert.Equal(
+            $"settings changes in {unwatched[0]}, {unwatched[1]} are not watched ({Limit}); they apply after a restart",
+            failure.Message);
+    }
+
+    [Fact]
     public async Task Reload_WhenAnApplierThrows_ReportsItAndAppliesTheOthers()
     {
         Write("""{"model": "a"}""");

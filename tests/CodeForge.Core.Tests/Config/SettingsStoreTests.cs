@@ -125,6 +125,54 @@ public sealed class SettingsStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task StartWatching_WhenOneDirectoryCannotBeWatched_RecordsItAndWhyAndStillWatchesTheOthers()
+    {
+        var user = Path.Combine(Home, ".forge", "settings.json");
+        var project = Path.Combine(Project, ".forge", "settings.json");
+        Write(user, """{"model": "before"}""");
+        Write(project, "{}");
+        using var store = new SettingsStore(Locations);
+        const string Limit = "The configured user limit (128) on the number of inotify instances has been reached.";
+        var projectDirectory = Path.GetDirectoryName(project)!;
+        store.BeforeWatchForTests = directory =>
+        {
+            if (directory == projectDirectory)
+            {
+                throw new IOException(Limit);
+            }
+        };
+        var changed = new TaskCompletionSource<SettingsSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Changed += s =>
+        {
+            if (s.Settings.Model == "after")
+            {
+                changed.TrySetResult(s);
+            }
+        };
+
+        store.StartWatching(TimeSpan.Zero);
+
+        Assert.Equal([projectDirectory], store.UnwatchedDirectories);
+        Assert.Equal(Limit, store.UnwatchedReason);
+        await SettingsWriter.UpdateAsync(user, root => { root["model"] = "after"; return true; },
+            cancellationToken: TestContext.Current.CancellationToken);
+        await changed.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+        Assert.Equal("after", store.Current.Settings.Model);
+    }
+
+    [Fact]
+    public void StartWatching_WhenEveryWatchCanBeCreated_RecordsNoUnwatchedDirectory()
+    {
+        Write(Path.Combine(Project, ".forge", "settings.json"), "{}");
+        using var store = new SettingsStore(Locations);
+
+        store.StartWatching(TimeSpan.Zero);
+
+        Assert.Empty(store.UnwatchedDirectories);
+        Assert.Null(store.UnwatchedReason);
+    }
+
+    [Fact]
     public void Reload_WhenAFileBreaks_KeepsItsLastGoodContentAndSaysWhere()
     {
         var path = Path.Combine(Project, ".forge", "settings.json");
