@@ -17,6 +17,8 @@ internal static class Program
             Console.Out.WriteLine(InformationalVersion);
             return 0;
         }
+        // The runtime read the binary's dehydrated type data once, before Main; its ~5 MB of pages need not stay resident.
+        Native.StartupPages.Release();
         CodeForge.Core.Diagnostics.StartupTrace.Mark("main");
         var root = BuildRootCommand();
         return Agents.AgentSelf.Finish(root.Parse(args).Invoke());

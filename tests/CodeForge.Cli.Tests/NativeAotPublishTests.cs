@@ -10,8 +10,8 @@ namespace CodeForge.Cli.Tests;
 /// without any trim or AOT warning (warnings are errors in the build, so a warning would have left the ReadyToRun
 /// fallback instead), so the publish stays clean from the first line rather than as a clean-up later. The binary then
 /// runs a real tool turn against the fake model server over the Anthropic protocol (the built-in Messages client) and a
-/// reasoning turn over the Responses API, and is checked to prefault its type data's pages in one call before main
-/// (<c>Native/prefault.c</c>).
+/// reasoning turn over the Responses API, and is checked to prefault its type data's pages in one call before main, and
+/// to release the pages start-up read from its read-only data once main runs (<c>Native/prefault.c</c>).
 /// </summary>
 public sealed class NativeAotPublishTests
 {
@@ -30,6 +30,7 @@ public sealed class NativeAotPublishTests
         Assert.Equal("0.1.0+native-aot", run.StdOut.Trim());
 
         await PrefaultsTheZeroInitialisedTypeDataInOneCallBeforeMainAsync(binary, repo);
+        await ReleasesTheReadOnlyDataPagesOnceMainRunsAsync(binary, repo);
         await RunsAToolTurnOverTheAnthropicProtocolAsync(binary);
         await CarriesReasoningAcrossAToolTurnOverTheResponsesApiAsync(binary);
     }
@@ -151,24 +152,81 @@ public sealed class NativeAotPublishTests
         Assert.DoesNotContain(off, l => l.Contains("MADV_POPULATE_WRITE", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The runtime reads the binary's dehydrated type data (in <c>.rodata</c>) once before main and never again;
+    /// <c>Native/prefault.c</c>'s <c>forge_release_read_only_pages</c>, called by <c>Program.Main</c>, drops this
+    /// process's pages of every read-only, non-executable segment with <c>madvise(MADV_DONTNEED)</c>. Seen with strace on
+    /// the real binary running <c>--help</c>: one call per such segment, covering exactly its whole pages, after the
+    /// prefault; none with <c>FORGE_RELEASE_PAGES=0</c>. That the pages come back when used is shown by the tool turns
+    /// the same binary then completes.
+    /// </summary>
+    private static async Task ReleasesTheReadOnlyDataPagesOnceMainRunsAsync(string binary, string cwd)
+    {
+        var segments = ReadOnlyDataPages(binary);
+        Assert.Contains(segments, s => s.End - s.Start > 4_000_000); // the segment with .rodata
+
+        var on = await TraceAsync(binary, cwd, ["--help"], "Usage:", null);
+        var off = await TraceAsync(binary, cwd, ["--help"], "Usage:", new Dictionary<string, string> { ["FORGE_RELEASE_PAGES"] = "0" });
+
+        var populate = Array.FindIndex(on, l => l.Contains("MADV_POPULATE_WRITE) = 0", StringComparison.Ordinal));
+        foreach (var (start, end) in segments)
+        {
+            var call = $", {(end - start).ToString(System.Globalization.CultureInfo.InvariantCulture)}, MADV_DONTNEED) = 0";
+            var release = Array.FindIndex(on, l => l.StartsWith("madvise(", StringComparison.Ordinal) && l.EndsWith(call, StringComparison.Ordinal));
+            Assert.True(release >= 0, $"no MADV_DONTNEED of the read-only segment's {end - start} bytes in:\n" + string.Join('\n', on));
+            Assert.True(release > populate, "the release came before the prefault:\n" + string.Join('\n', on));
+            Assert.DoesNotContain(off, l => l.EndsWith(call, StringComparison.Ordinal));
+        }
+    }
+
     /// <summary><c>strace -e trace=madvise,clone,clone3</c> of <c>forge --version</c> (FORGE_PREFAULT set to
     /// <paramref name="prefault"/> when given): the trace's lines, after checking the version still printed.</summary>
-    private static async Task<string[]> TraceAsync(string binary, string cwd, string? prefault)
+    private static Task<string[]> TraceAsync(string binary, string cwd, string? prefault) =>
+        TraceAsync(binary, cwd, ["--version"], "0.1.0+native-aot",
+            prefault is null ? null : new Dictionary<string, string> { ["FORGE_PREFAULT"] = prefault });
+
+    /// <summary><c>strace -e trace=madvise,clone,clone3</c> of <c>forge</c> with <paramref name="args"/>: the trace's
+    /// lines, after checking the run succeeded and printed <paramref name="expected"/>.</summary>
+    private static async Task<string[]> TraceAsync(string binary, string cwd, string[] args, string expected, Dictionary<string, string>? env)
     {
         var trace = Path.GetTempFileName();
         try
         {
-            var env = prefault is null ? null : new Dictionary<string, string> { ["FORGE_PREFAULT"] = prefault };
-            var run = await RunAsync("strace", ["-qq", "-e", "trace=madvise,clone,clone3", "-e", "signal=none", "-o", trace, binary, "--version"],
+            var run = await RunAsync("strace", ["-qq", "-e", "trace=madvise,clone,clone3", "-e", "signal=none", "-o", trace, binary, .. args],
                 cwd, ForgeProcess.Watchdog, env);
             Assert.True(run.ExitCode == 0, run.StdErr);
-            Assert.Equal("0.1.0+native-aot", run.StdOut.Trim());
+            Assert.Contains(expected, run.StdOut, StringComparison.Ordinal);
             return await File.ReadAllLinesAsync(trace, TestContext.Current.CancellationToken);
         }
         finally
         {
             File.Delete(trace);
         }
+    }
+
+    /// <summary>From the ELF file's program headers: the whole pages of every read-only, non-executable PT_LOAD segment
+    /// (its file bytes, the start rounded up and the end down to a page).</summary>
+    private static List<(ulong Start, ulong End)> ReadOnlyDataPages(string binary)
+    {
+        var elf = File.ReadAllBytes(binary);
+        ulong U64(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(elf.AsSpan((int)at));
+        uint U32(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan((int)at));
+        int U16(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan((int)at));
+        var page = (ulong)Environment.SystemPageSize;
+        var (phoff, phentsize, phnum) = ((long)U64(0x20), U16(0x36), U16(0x38));
+        var segments = new List<(ulong, ulong)>();
+        for (var i = 0; i < phnum; i++)
+        {
+            var ph = phoff + (i * phentsize);
+            const uint PtLoad = 1, PfX = 1, PfW = 2;
+            var (vaddr, filesz) = (U64(ph + 16), U64(ph + 32));
+            var (start, end) = ((vaddr + page - 1) & ~(page - 1), (vaddr + filesz) & ~(page - 1));
+            if (U32(ph) == PtLoad && (U32(ph + 4) & (PfW | PfX)) == 0 && end > start)
+            {
+                segments.Add((start, end));
+            }
+        }
+        return segments;
     }
 
     /// <summary>From the ELF file's own headers: the page-aligned zero-initialised part of the writable PT_LOAD segment

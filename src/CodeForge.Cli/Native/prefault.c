@@ -16,8 +16,12 @@
  * FORGE_PREFAULT=small prefaults without the huge-page advice.
  *
  * Single-threaded by construction: constructors run on the main thread before the runtime starts any thread.
+ *
+ * forge_release_read_only_pages, called by Program.Main once the runtime is up, drops the pages start-up read from the
+ * program's read-only data segment (see there).
  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <link.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,4 +63,60 @@ __attribute__((constructor)) static void forge_prefault(void)
         return;
     int use_huge_pages = !(setting != NULL && strcmp(setting, "small") == 0);
     (void)dl_iterate_phdr(forge_prefault_segment, &use_huge_pages);
+}
+
+/* True when the program's dynamic section asks for text relocations: the loader then writes into segments that are
+ * mapped read-only afterwards, and their pages no longer equal the file's. */
+static int forge_has_text_relocations(struct dl_phdr_info *info)
+{
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
+        if (segment->p_type != PT_DYNAMIC)
+            continue;
+        for (const ElfW(Dyn) *d = (const ElfW(Dyn) *)(info->dlpi_addr + segment->p_vaddr); d->d_tag != DT_NULL; d++) {
+            if (d->d_tag == DT_TEXTREL || (d->d_tag == DT_FLAGS && (d->d_un.d_val & DF_TEXTREL)))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int forge_release_segment(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    (void)data;
+    long page_size = sysconf(_SC_PAGESIZE);
+    uintptr_t page = page_size > 0 ? (uintptr_t)page_size : 4096;
+    if (forge_has_text_relocations(info))
+        return 1;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
+        /* Read-only data only: never the code, never a writable segment (its relocated and RELRO pages differ from
+         * the file and would be lost). */
+        if (segment->p_type != PT_LOAD || (segment->p_flags & (PF_W | PF_X)) != 0)
+            continue;
+        uintptr_t start = (info->dlpi_addr + segment->p_vaddr + page - 1) & ~(page - 1);
+        uintptr_t end = (info->dlpi_addr + segment->p_vaddr + segment->p_filesz) & ~(page - 1);
+        if (end > start)
+            (void)madvise((void *)start, end - start, MADV_DONTNEED);
+    }
+    return 1; /* the program only */
+}
+
+/*
+ * Before main the runtime reads the binary's dehydrated type data (about 5 MB of .rodata) once, to expand it into
+ * .hydrated; it never reads it again, yet its pages stay mapped, and count in the process's resident memory, for the
+ * whole run. Program.Main calls this once the runtime is up: it drops this process's mapping of every page of the
+ * program's read-only, non-executable segments (.rodata, the EH tables). Those segments are mapped without write
+ * permission and the program has no text relocations, so every page still equals the file: a page used later (a type's
+ * hash table, a string literal, an EH table) comes back from the page cache on first touch, with its neighbours, as on
+ * the first run. Advice only; FORGE_RELEASE_PAGES=0 turns it off. Safe from any thread at any time: a dropped page
+ * reads back the same bytes, so a thread reading it meanwhile sees no difference.
+ */
+void forge_release_read_only_pages(void)
+{
+    const char *setting = getenv("FORGE_RELEASE_PAGES");
+    if (setting != NULL && strcmp(setting, "0") == 0)
+        return;
+    (void)dl_iterate_phdr(forge_release_segment, NULL);
 }
