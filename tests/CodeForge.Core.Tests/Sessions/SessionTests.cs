@@ -136,6 +136,28 @@ public sealed class SessionTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_WhileADisposeWaitsForItsWriter_ThrowsObjectDisposedEvenWithACancelledToken()
+    {
+        var path = Path.Combine(_root.Path, "held.jsonl");
+        var id = Guid.NewGuid().ToString("D");
+        var writer = SessionWriter.Create(path, id);
+        var session = new Session(id, _root.Project, writer, null, [], _root.Time);
+        var held = AppendHeldInItsWrite.Start(
+            writer, new SessionEntry(SessionEntryType.Event, Guid.NewGuid().ToString("D"), null, id, _root.Time.GetUtcNow()) { Subtype = "hook" }, _root.Path);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        // The dispose takes the session's lock, marks it disposed and waits for the writer's lock, which the held write has.
+        var disposing = session.DisposeAsync().AsTask();
+        var late = session.AppendEventAsync("hook", cancellationToken: cancelled.Token);
+        held.Release();
+
+        await held.Appended;
+        await disposing;
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => late);
+    }
+
+    [Fact]
     public async Task AppendAsync_AfterDispose_ThrowsObjectDisposedEvenWithACancelledToken()
     {
         var session = await _root.Manager().CreateAsync(cancellationToken: Ct);

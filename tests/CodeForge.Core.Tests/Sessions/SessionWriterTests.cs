@@ -401,6 +401,25 @@ public sealed class SessionWriterTests : IDisposable
         Assert.Equal([(byte)'\n', .. line], tail);
     }
 
+    [Fact]
+    public async Task CommitTurnAsync_QueuedBehindADispose_ThrowsObjectDisposed()
+    {
+        var path = PathOf(_id);
+        var writer = SessionWriter.Create(path, _id);
+        var held = AppendHeldInItsWrite.Start(writer, Entry(0), _root.Path);
+
+        // Both wait for the writer's lock, which the held append has: the dispose first, then a commit that found the
+        // writer still open.
+        var disposing = writer.DisposeAsync().AsTask();
+        var commit = writer.CommitTurnAsync(Ct);
+        held.Release();
+
+        await held.Appended;
+        await disposing;
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => commit);
+        Assert.Single((await SessionReader.ReadAsync(path, Ct)).Entries);
+    }
+
     private static string Prlimit(params string[] arguments)
     {
         var info = new ProcessStartInfo("/usr/bin/prlimit") { RedirectStandardOutput = true, UseShellExecute = false };

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using CodeForge.Core.Sessions;
 
 namespace CodeForge.Core.Tests.Sessions;
 
@@ -33,24 +35,42 @@ internal sealed class SystemCallTrace
     public static SystemCallTrace Start(string calls, string folder, bool timed = false)
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "strace attaches to a Linux thread");
+        var output = Path.Combine(folder, $"strace-{Guid.NewGuid():N}.txt");
+        string[] options = timed ? ["-T", "-e", "trace=" + calls] : ["-e", "trace=" + calls];
+        return Attach(CurrentThreadId(), options, output);
+    }
+
+    /// <summary>
+    /// Attaches strace to another thread of this process, <paramref name="tid"/>, with the given strace options (e.g. an
+    /// <c>-e inject=</c>). That thread must be blocked in a wait the test ends after this returns: the wait returns to it
+    /// only after tracing has begun.
+    /// </summary>
+    public static SystemCallTrace AttachTo(string tid, string[] options, string folder)
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "strace attaches to a Linux thread");
+        return Attach(tid, options, Path.Combine(folder, $"strace-{Guid.NewGuid():N}.txt"));
+    }
+
+    /// <summary>The calling thread's id in the kernel (what strace's <c>-p</c> and <c>/proc/self/task</c> take).</summary>
+    public static string CurrentThreadId()
+    {
+        var thread = new DirectoryInfo("/proc/thread-self").LinkTarget!;
+        return thread[(thread.LastIndexOf('/') + 1)..];
+    }
+
+    private static SystemCallTrace Attach(string tid, string[] options, string output)
+    {
         var strace = Executable("strace");
         Assert.SkipWhen(strace is null, "strace is not installed: apt-get install strace");
-        var thread = new DirectoryInfo("/proc/thread-self").LinkTarget!;
-        var tid = thread[(thread.LastIndexOf('/') + 1)..];
-        var output = Path.Combine(folder, $"strace-{Guid.NewGuid():N}.txt");
         var info = new ProcessStartInfo(strace!)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "-p", tid, "-e", "trace=" + calls, "-o", output })
+        foreach (var argument in options.Concat(["-p", tid, "-o", output]))
         {
             info.ArgumentList.Add(argument);
-        }
-        if (timed)
-        {
-            info.ArgumentList.Add("-T");
         }
         var process = Process.Start(info)!;
         var said = new List<string>();
@@ -63,7 +83,7 @@ internal sealed class SystemCallTrace
             }
         }
         process.WaitForExit();
-        Assert.Skip("strace could not attach to this thread: " + string.Join(" / ", said));
+        Assert.Skip("strace could not attach to the thread: " + string.Join(" / ", said));
         return null!;
     }
 
@@ -85,4 +105,59 @@ internal sealed class SystemCallTrace
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
+}
+
+/// <summary>
+/// An append to a <see cref="SessionWriter"/> from a thread of its own, held inside its write (strace delays the
+/// <c>pwrite64</c> by ten minutes) until <see cref="Release"/>: meanwhile the append holds the writer's lock, as a slow
+/// disk would, but for as long as the test needs and not one moment longer.
+/// </summary>
+/// <remarks>Not thread-safe: one test drives it. x86-64 and arm64 Linux only (the test is skipped elsewhere).</remarks>
+internal sealed class AppendHeldInItsWrite
+{
+    private readonly SystemCallTrace _strace;
+
+    private AppendHeldInItsWrite(SystemCallTrace strace, Task appended)
+    {
+        _strace = strace;
+        Appended = appended;
+    }
+
+    /// <summary>The append: completes once released.</summary>
+    public Task Appended { get; }
+
+    /// <summary>Starts the append and returns once its thread is stopped at the entry of its write, holding the lock.</summary>
+    public static AppendHeldInItsWrite Start(SessionWriter writer, SessionEntry entry, string folder)
+    {
+        var pwrite64 = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => "18",
+            Architecture.Arm64 => "68",
+            _ => null,
+        };
+        Assert.SkipUnless(OperatingSystem.IsLinux() && pwrite64 is not null, "the number of pwrite64 on this machine");
+        using var named = new ManualResetEventSlim();
+        using var go = new ManualResetEventSlim();
+        var tid = "";
+        var appended = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            tid = SystemCallTrace.CurrentThreadId();
+            named.Set();
+            go.Wait();
+            // The writer's lock is free, so the append runs synchronously on this thread, through its write.
+            appended.SetResult(writer.AppendAsync(entry));
+        }) { IsBackground = true };
+        thread.Start();
+        named.Wait();
+        var strace = SystemCallTrace.AttachTo(tid, ["-e", "trace=pwrite64", "-e", "inject=pwrite64:delay_enter=600000000"], folder);
+        go.Set();
+        // The kernel shows the system call a stopped thread is in: "18 0x…" for pwrite64 on x86-64.
+        var syscall = $"/proc/self/task/{tid}/syscall";
+        SpinWait.SpinUntil(() => File.ReadAllText(syscall).StartsWith(pwrite64 + " ", StringComparison.Ordinal));
+        return new AppendHeldInItsWrite(strace, appended.Task.Unwrap());
+    }
+
+    /// <summary>Lets the write go on (strace detaches).</summary>
+    public void Release() => _strace.Stop();
 }
