@@ -365,6 +365,28 @@ public sealed class SessionTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendMessageAsync_QueuedBehindADispose_ThrowsObjectDisposedAndRecordsNothing()
+    {
+        using var clock = new HeldClock();
+        var manager = new SessionManager(_root.Project, new SessionManagerOptions { RootDirectory = _root.Home, TimeProvider = clock, PersistSessions = false });
+        var session = await manager.CreateAsync(cancellationToken: Ct);
+        clock.HoldNextReading();
+        // The first append reads the clock while it holds the session's lock, and is held there.
+        var first = Task.Run(() => session.AppendMessageAsync(new ChatMessage(ChatRole.User, "a"), cancellationToken: Ct), Ct);
+        await clock.Held.WaitAsync(Ct);
+
+        // Both wait for the session's lock: the dispose first, then an append that found the session still open.
+        var disposing = session.DisposeAsync().AsTask();
+        var late = session.AppendMessageAsync(new ChatMessage(ChatRole.User, "late"), cancellationToken: Ct);
+        clock.Release();
+        await first;
+        await disposing;
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => late);
+        Assert.Equal(["a"], Conversations.Texts(session.Messages));
+    }
+
+    [Fact]
     public async Task AppendMessageAsync_WhenItWaitsForAnotherAppend_DoesNotResumeOnTheCallersSynchronizationContext()
     {
         using var clock = new HeldClock();
