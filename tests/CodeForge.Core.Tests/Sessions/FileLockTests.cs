@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using CodeForge.Core.Sessions;
 
 namespace CodeForge.Core.Tests.Sessions;
@@ -67,5 +69,30 @@ public sealed class FileLockTests : IDisposable
         Assert.Equal(Environment.ProcessId, FileLock.ReadOwner(owner));
         File.WriteAllText(owner, "not a pid");
         Assert.Null(FileLock.ReadOwner(owner));
+    }
+
+    [Fact]
+    public void Acquire_WhileAnotherHolderKeepsTheLock_PausesLongerAfterEachAttemptUpTo20Ms()
+    {
+        using var holder = FileLock.TryAcquire(LockPath);
+        Assert.NotNull(holder);
+
+        var trace = SystemCallTrace.Start("futex,nanosleep,clock_nanosleep,openat", _root.Path, timed: true);
+        var failure = Record.Exception(() => FileLock.Acquire(LockPath, TimeSpan.FromMilliseconds(250), TestContext.Current.CancellationToken));
+        var calls = trace.Stop();
+
+        Assert.IsType<IOException>(failure);
+        // Thread.Sleep waits in a futex (or nanosleep) until its time is up. The pauses grow 1, 2, 4, 8, 16 ms, then stay
+        // at 20 ms: 250 ms hold several pauses of 20 ms; a back-off that did not grow would pause 1 ms or spin.
+        var attempts = calls.Count(line => line.StartsWith("openat(", StringComparison.Ordinal) && line.Contains(LockPath, StringComparison.Ordinal));
+        var pauses = calls
+            .Where(line => line.Contains("ETIMEDOUT", StringComparison.Ordinal) || line.Contains("nanosleep(", StringComparison.Ordinal))
+            .Select(line => Regex.Match(line, @"<(\d+\.\d+)>$"))
+            .Where(m => m.Success)
+            .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
+            .ToList();
+        var trail = string.Join(" | ", calls.TakeLast(40));
+        Assert.True(attempts >= 3, $"{attempts} attempts: {trail}");
+        Assert.True(pauses.Count(seconds => seconds >= 0.015) >= 3, $"{attempts} attempts, pauses {string.Join(", ", pauses)}: {trail}");
     }
 }

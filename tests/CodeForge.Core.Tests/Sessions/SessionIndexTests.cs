@@ -324,4 +324,44 @@ public sealed class SessionIndexTests : IDisposable
         Assert.Throws<ArgumentNullException>(() => new SessionIndex(_root.Path).Upsert(null!));
         Assert.Throws<ArgumentException>(() => new SessionIndex(" "));
     }
+
+    [Fact]
+    public async Task Rebuild_WhenTheNewIndexCannotReplaceTheOldOne_ThrowsAndLeavesNoTemporaryFile()
+    {
+        var manager = _root.Manager();
+        await using (await manager.CreateAsync(cancellationToken: Ct))
+        {
+        }
+        var indexPath = Path.Combine(manager.ProjectDirectory, SessionPaths.IndexFileName);
+        // Read while the index is rebuilt, after the old index was read and before the new one is written: the clock
+        // puts a folder where the index goes, so the rename of the new index fails.
+        var clock = new ClockThatActsOnce(() =>
+        {
+            File.Delete(indexPath);
+            Directory.CreateDirectory(indexPath);
+        });
+        var index = new SessionIndex(manager.ProjectDirectory, clock);
+
+        var failure = Record.Exception(() => index.Rebuild());
+
+        Assert.True(failure is IOException or UnauthorizedAccessException, failure?.ToString());
+
+        Assert.True(clock.Acted);
+        Assert.Empty(Directory.GetFiles(manager.ProjectDirectory, "." + SessionPaths.IndexFileName + ".*.tmp"));
+    }
+
+    private sealed class ClockThatActsOnce(Action act) : TimeProvider
+    {
+        public bool Acted { get; private set; }
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            if (!Acted)
+            {
+                Acted = true;
+                act();
+            }
+            return base.GetUtcNow();
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using CodeForge.Core.Sessions;
 using Microsoft.Extensions.AI;
@@ -149,5 +150,25 @@ public sealed class SessionReaderTests : IDisposable
 
         Assert.Equal("s", Parse(content).StartEvent?.Uuid);
         Assert.Null(Parse(Encoding.UTF8.GetString(SessionJson.ToLine(hook))).StartEvent);
+    }
+
+    [Fact]
+    public void Read_GivesItsBufferBackToTheSharedPool()
+    {
+        var path = Path.Combine(_root.Path, _id + ".jsonl");
+        // About 20 KiB: read into a pooled buffer of 32 KiB, a size nothing else rents on this thread meanwhile.
+        File.WriteAllText(path, string.Concat(Enumerable.Range(0, 40).Select(i => Line(new string('x', 400) + i) + "\n")));
+        Assert.InRange(new FileInfo(path).Length, 16 * 1024 - 4096 + 1, 32 * 1024 - 4096);
+
+        // The shared pool keeps one buffer per size for each thread: the one given back below is the one Read rents,
+        // and it is there again afterwards only if Read gave it back.
+        var pooled = ArrayPool<byte>.Shared.Rent(32 * 1024);
+        ArrayPool<byte>.Shared.Return(pooled);
+        var transcript = SessionReader.Read(path);
+        var after = ArrayPool<byte>.Shared.Rent(32 * 1024);
+        ArrayPool<byte>.Shared.Return(after);
+
+        Assert.Equal(40, transcript.Entries.Count);
+        Assert.Same(pooled, after);
     }
 }

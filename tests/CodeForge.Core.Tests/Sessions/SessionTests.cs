@@ -136,6 +136,28 @@ public sealed class SessionTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_WhileADisposeWaitsForItsWriter_ThrowsObjectDisposedEvenWithACancelledToken()
+    {
+        var path = Path.Combine(_root.Path, "held.jsonl");
+        var id = Guid.NewGuid().ToString("D");
+        var writer = SessionWriter.Create(path, id);
+        var session = new Session(id, _root.Project, writer, null, [], _root.Time);
+        var held = AppendHeldInItsWrite.Start(
+            writer, new SessionEntry(SessionEntryType.Event, Guid.NewGuid().ToString("D"), null, id, _root.Time.GetUtcNow()) { Subtype = "hook" }, _root.Path);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        // The dispose takes the session's lock, marks it disposed and waits for the writer's lock, which the held write has.
+        var disposing = session.DisposeAsync().AsTask();
+        var late = session.AppendEventAsync("hook", cancellationToken: cancelled.Token);
+        held.Release();
+
+        await held.Appended;
+        await disposing;
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => late);
+    }
+
+    [Fact]
     public async Task AppendAsync_AfterDispose_ThrowsObjectDisposedEvenWithACancelledToken()
     {
         var session = await _root.Manager().CreateAsync(cancellationToken: Ct);
@@ -340,6 +362,28 @@ public sealed class SessionTests : IDisposable
 
         Assert.Null(first.ParentUuid);
         Assert.Equal(["still works"], Conversations.Texts((await SessionReader.ReadAsync(path, Ct)).Messages));
+    }
+
+    [Fact]
+    public async Task AppendMessageAsync_QueuedBehindADispose_ThrowsObjectDisposedAndRecordsNothing()
+    {
+        using var clock = new HeldClock();
+        var manager = new SessionManager(_root.Project, new SessionManagerOptions { RootDirectory = _root.Home, TimeProvider = clock, PersistSessions = false });
+        var session = await manager.CreateAsync(cancellationToken: Ct);
+        clock.HoldNextReading();
+        // The first append reads the clock while it holds the session's lock, and is held there.
+        var first = Task.Run(() => session.AppendMessageAsync(new ChatMessage(ChatRole.User, "a"), cancellationToken: Ct), Ct);
+        await clock.Held.WaitAsync(Ct);
+
+        // Both wait for the session's lock: the dispose first, then an append that found the session still open.
+        var disposing = session.DisposeAsync().AsTask();
+        var late = session.AppendMessageAsync(new ChatMessage(ChatRole.User, "late"), cancellationToken: Ct);
+        clock.Release();
+        await first;
+        await disposing;
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => late);
+        Assert.Equal(["a"], Conversations.Texts(session.Messages));
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using CodeForge.Core.Sessions;
 using Microsoft.Extensions.AI;
@@ -315,5 +318,121 @@ public sealed class SessionWriterTests : IDisposable
 
         using var reopened = SessionWriter.OpenExisting(path, _id);
         Assert.Equal(0, reopened.Length);
+    }
+
+    [Fact]
+    public async Task CommitTurnAsync_FsyncsOnceAfterAppendsAndNeverWhenNothingWasWritten()
+    {
+        var path = PathOf(_id);
+        await using (var first = SessionWriter.Create(path, _id))
+        {
+            await first.AppendAsync(Entry(0), Ct);
+        }
+        await using var writer = SessionWriter.OpenExisting(path, _id);
+
+        // Every call below completes on this thread (the writer's lock is free), so the trace sees all it does.
+        var trace = SystemCallTrace.Start("fsync,fdatasync", _root.Path);
+        var steps = new[]
+        {
+            writer.CommitTurnAsync(Ct), // an intact transcript opened: nothing to make durable
+            writer.AppendAsync(Entry(1), Ct),
+            writer.CommitTurnAsync(Ct), // the appended line: one fsync
+            writer.CommitTurnAsync(Ct), // nothing since: none
+        };
+        var calls = trace.Stop();
+
+        Assert.All(steps, step => Assert.True(step.IsCompletedSuccessfully));
+        Assert.Single(calls, line => line.StartsWith("fsync(", StringComparison.Ordinal) || line.StartsWith("fdatasync(", StringComparison.Ordinal));
+        await Task.WhenAll(steps);
+    }
+
+    [Fact]
+    public async Task AppendAsync_WhenTheDiskTakesOnlyPartOfTheLine_CutsTheFileBackToItsLastWholeLine()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the file size limit of a Linux process (RLIMIT_FSIZE)");
+        Assert.SkipUnless(File.Exists("/usr/bin/prlimit"), "prlimit (util-linux) is not installed");
+        var path = PathOf(_id);
+        await using (var first = SessionWriter.Create(path, _id))
+        {
+            await first.AppendAsync(Entry(0), Ct);
+        }
+        // A sparse transcript of 1 GiB ending in a whole line: the limit set below, just past its end, is far beyond any
+        // other file this test process writes meanwhile.
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            file.SetLength((1L << 30) - 1);
+            file.Seek(0, SeekOrigin.End);
+            file.WriteByte((byte)'\n');
+        }
+        var whole = new FileInfo(path).Length;
+        await using var writer = SessionWriter.OpenExisting(path, _id);
+        Assert.Equal(whole, writer.Length);
+
+        // The kernel writes up to the limit (a short write), then refuses the rest (EFBIG) and sends SIGXFSZ, whose
+        // default action would end the process: it is caught for the test's duration.
+        Exception? failure;
+        using (PosixSignalRegistration.Create((PosixSignal)25 /* SIGXFSZ */, context => context.Cancel = true))
+        {
+            var limit = Prlimit("--fsize", "--raw", "--noheadings", "--output=SOFT,HARD").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Prlimit($"--fsize={whole + 10}:{limit[1]}");
+            try
+            {
+                failure = await Record.ExceptionAsync(() => writer.AppendAsync(Entry(1), Ct));
+            }
+            finally
+            {
+                Prlimit($"--fsize={limit[0]}:{limit[1]}");
+            }
+        }
+
+        // .NET reports EFBIG ("file too large") as an ArgumentOutOfRangeException.
+        Assert.True(failure is IOException or ArgumentOutOfRangeException, failure?.ToString());
+        Assert.Equal(whole, new FileInfo(path).Length); // the 10 bytes that got through are gone again
+        Assert.Equal(whole, writer.Length);
+        var next = Entry(2);
+        await writer.AppendAsync(next, Ct);
+        var line = SessionJson.ToLine(next);
+        var tail = new byte[line.Length + 1];
+        using (var read = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            Assert.Equal(whole + line.Length, RandomAccess.GetLength(read));
+            Assert.Equal(tail.Length, await RandomAccess.ReadAsync(read, tail, whole - 1, Ct));
+        }
+        Assert.Equal([(byte)'\n', .. line], tail);
+    }
+
+    [Fact]
+    public async Task CommitTurnAsync_QueuedBehindADispose_ThrowsObjectDisposed()
+    {
+        var path = PathOf(_id);
+        var writer = SessionWriter.Create(path, _id);
+        var held = AppendHeldInItsWrite.Start(writer, Entry(0), _root.Path);
+
+        // Both wait for the writer's lock, which the held append has: the dispose first, then a commit that found the
+        // writer still open.
+        var disposing = writer.DisposeAsync().AsTask();
+        var commit = writer.CommitTurnAsync(Ct);
+        held.Release();
+
+        await held.Appended;
+        await disposing;
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => commit);
+        Assert.Single((await SessionReader.ReadAsync(path, Ct)).Entries);
+    }
+
+    private static string Prlimit(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("/usr/bin/prlimit") { RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add("--pid");
+        info.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
+        return output.Trim();
     }
 }
