@@ -119,6 +119,17 @@ public sealed partial class BashInspectorTests
     [Theory]
     [InlineData("env -C /tmp cat notes.txt")]
     [InlineData("env --chdir /tmp cat notes.txt")]
+    public void EnvChangingDirectory_ReadsTheCommandsRelativeFilesThere(string command)
+    {
+        Assert.Equal(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Read(//tmp/notes.txt)").Evaluate("Bash", Command(command)).Behavior);
+        Assert.NotEqual(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Read(./notes.txt)").Evaluate("Bash", Command(command)).Behavior);
+    }
+
+    /// <summary>
+    /// The same when other env options stand before the directory, when the option is a getopt cluster or carries its
+    /// value attached, and when env is named by its path in a system program folder or follows another wrapper.
+    /// </summary>
+    [Theory]
     [InlineData("env -i -C /tmp cat notes.txt")]
     [InlineData("env -u HOME -C /tmp cat notes.txt")]
     [InlineData("env -iC /tmp cat notes.txt")]
@@ -126,7 +137,7 @@ public sealed partial class BashInspectorTests
     [InlineData("env --chdir=/tmp cat notes.txt")]
     [InlineData("/usr/bin/env -i --chdir /tmp cat notes.txt")]
     [InlineData("sudo -Eu root env -0 -C /tmp cat notes.txt")]
-    public void EnvChangingDirectory_ReadsTheCommandsRelativeFilesThere(string command)
+    public void EnvChangingDirectoryInAnyOptionForm_ReadsTheCommandsRelativeFilesThere(string command)
     {
         Assert.Equal(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Read(//tmp/notes.txt)").Evaluate("Bash", Command(command)).Behavior);
         Assert.NotEqual(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Read(./notes.txt)").Evaluate("Bash", Command(command)).Behavior);
