@@ -220,6 +220,15 @@ public sealed class BashCommandTests
         Assert.Equal(PermissionBehavior.Allow, PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty).Evaluate("Bash", Command(body)).Behavior);
     }
 
+    /// <summary>A here-document operator whose word is a lone backslash ending the command has no body: the command is incomplete.</summary>
+    [Theory]
+    [InlineData("cat <<\\")]
+    [InlineData("cat << \\")]
+    public void AHereDocumentWhoseWordIsATrailingBackslash_IsIncomplete(string command)
+    {
+        Assert.True(BashCommand.Parse(command).Incomplete);
+    }
+
     /// <summary>RedirectTargets lists the files output redirections write, unquoted; devices and input files are not among them.</summary>
     [Fact]
     public void Parse_RedirectTargets_AreTheFilesOutputIsWrittenTo()
