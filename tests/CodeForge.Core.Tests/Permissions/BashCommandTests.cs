@@ -205,6 +205,50 @@ public sealed class BashCommandTests
         Assert.Equal(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Edit(./src/**)").Evaluate("Bash", Command(writing)).Behavior);
     }
 
+    /// <summary>
+    /// A here-document's delimiter may be quoted with a backslash (<c>&lt;&lt;\EOF</c>, bash(1)): the body ends at the
+    /// line that is the unescaped word, and the commands after it are commands again.
+    /// </summary>
+    [Theory]
+    [InlineData("cat <<\\EOF\nhello\nEOF\nrm -rf x")]
+    [InlineData("cat << \\EOF\n$(date)\nEOF\nrm -rf x")]
+    [InlineData("cat <<-\\EOF\n\thello\n\tEOF\nrm -rf x")]
+    public void AHereDocumentWithABackslashQuotedDelimiter_EndsAtTheUnquotedWord(string command)
+    {
+        Assert.True(Denies("Bash(rm *)", command));
+        var body = command[..command.LastIndexOf('\n')];
+        Assert.Equal(PermissionBehavior.Allow, PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty).Evaluate("Bash", Command(body)).Behavior);
+    }
+
+    /// <summary>A here-document operator whose word is a lone backslash ending the command has no body: the command is incomplete.</summary>
+    [Theory]
+    [InlineData("cat <<\\")]
+    [InlineData("cat << \\")]
+    public void AHereDocumentWhoseWordIsATrailingBackslash_IsIncomplete(string command)
+    {
+        Assert.True(BashCommand.Parse(command).Incomplete);
+    }
+
+    /// <summary>RedirectTargets lists the files output redirections write, unquoted; devices and input files are not among them.</summary>
+    [Fact]
+    public void Parse_RedirectTargets_AreTheFilesOutputIsWrittenTo()
+    {
+        var bash = BashCommand.Parse("echo a > out.txt; cat b >> 'log file.txt' 2>/dev/null < in.txt");
+
+        Assert.Equal(["out.txt", "log file.txt"], bash.RedirectTargets);
+    }
+
+    /// <summary>git's global options that take the next word as their value (git(1)): the subcommand comes after it.</summary>
+    [Theory]
+    [InlineData("git -C src push origin main")]
+    [InlineData("git --git-dir .git push origin main")]
+    [InlineData("git --work-tree . push origin main")]
+    [InlineData("git --namespace other push origin main")]
+    public void GitGlobalOptionsWithASeparateValue_LeaveTheSubcommandToADenyRule(string command)
+    {
+        Assert.True(Denies("Bash(git push *)", command));
+    }
+
     /// <summary>A here-string (<c>&lt;&lt;&lt; word</c>, bash(1)) gives the word itself as input: it names no file.</summary>
     [Theory]
     [InlineData("cat <<< .env")]

@@ -345,6 +345,7 @@ public sealed partial class BashInspectorTests
     [InlineData("set -u")]
     [InlineData("shopt -s expand_aliases")]
     [InlineData("shopt -s extdebug")]
+    [InlineData("shopt -s extglob")]
     [InlineData("setopt -o x")]
     [InlineData("export PATH=/tmp/evil")]
     [InlineData("declare -x LD_PRELOAD=/tmp/x.so")]

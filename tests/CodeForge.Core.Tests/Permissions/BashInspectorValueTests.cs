@@ -119,6 +119,39 @@ public sealed partial class BashInspectorTests
     [Theory]
     [InlineData("env -C /tmp cat notes.txt")]
     [InlineData("env --chdir /tmp cat notes.txt")]
+    public void EnvChangingDirectory_ReadsTheCommandsRelativeFilesThere(string command)
+    {
+        Assert.Equal(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Read(//tmp/notes.txt)").Evaluate("Bash", Command(command)).Behavior);
+        Assert.NotEqual(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Read(./notes.txt)").Evaluate("Bash", Command(command)).Behavior);
+    }
+
+    /// <summary>cat(1)'s options take no value (GNU coreutils): the word after any of them is a file cat reads.</summary>
+    [Theory]
+    [InlineData("cat -s .env")]
+    [InlineData("cat -e .env")]
+    [InlineData("cat -t .env")]
+    [InlineData("cat -A .env")]
+    [InlineData("cat -n .env")]
+    public void CatsOptions_TakeNoValue_TheNextWordIsAFileItReads(string command)
+    {
+        Assert.True(Denies("Read(./.env)", command));
+    }
+
+    /// <summary>env's <c>-C</c>/<c>--chdir</c> as its last word, without the directory: the check ends and does not allow it.</summary>
+    [Theory]
+    [InlineData("env -C")]
+    [InlineData("env --chdir")]
+    [InlineData("env -i -C")]
+    public void EnvWithAChdirOptionMissingItsDirectory_IsNotAllowedUnasked(string command)
+    {
+        Assert.NotEqual(PermissionBehavior.Allow, Check(command).Behavior);
+    }
+
+    /// <summary>
+    /// The same when other env options stand before the directory, when the option is a getopt cluster or carries its
+    /// value attached, and when env is named by its path in a system program folder or follows another wrapper.
+    /// </summary>
+    [Theory]
     [InlineData("env -i -C /tmp cat notes.txt")]
     [InlineData("env -u HOME -C /tmp cat notes.txt")]
     [InlineData("env -iC /tmp cat notes.txt")]
@@ -126,7 +159,7 @@ public sealed partial class BashInspectorTests
     [InlineData("env --chdir=/tmp cat notes.txt")]
     [InlineData("/usr/bin/env -i --chdir /tmp cat notes.txt")]
     [InlineData("sudo -Eu root env -0 -C /tmp cat notes.txt")]
-    public void EnvChangingDirectory_ReadsTheCommandsRelativeFilesThere(string command)
+    public void EnvChangingDirectoryInAnyOptionForm_ReadsTheCommandsRelativeFilesThere(string command)
     {
         Assert.Equal(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Read(//tmp/notes.txt)").Evaluate("Bash", Command(command)).Behavior);
         Assert.NotEqual(PermissionBehavior.Deny, PolicyWith(PermissionBehavior.Deny, "Read(./notes.txt)").Evaluate("Bash", Command(command)).Behavior);
@@ -164,5 +197,49 @@ public sealed partial class BashInspectorTests
     public void JqWithATwoValueOptionMissingItsFile_ReadsNoFile(string command)
     {
         Assert.Equal(PermissionBehavior.Allow, Check(command).Behavior);
+    }
+
+    /// <summary>
+    /// A word of a prefix (sudo's or env's options and their values) that is computed when the command runs may be any
+    /// option: the command asks even under a bare <c>Bash</c> allow rule, and says which word it was.
+    /// </summary>
+    [Theory]
+    [InlineData("sudo -u $U cat a.txt", "$U")]
+    [InlineData("sudo -g $G cat a.txt", "$G")]
+    public void AComputedPrefixWord_AlwaysAsksNamingIt(string command, string word)
+    {
+        var decision = UnderBareBashAllow(command);
+
+        Assert.Equal(PermissionBehavior.Ask, decision.Behavior);
+        Assert.Contains($"the prefix word '{word}' is computed when the command runs", decision.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>truncate(1) <c>--reference FILE</c> takes the size from FILE: the file it changes is the next word.</summary>
+    [Theory]
+    [InlineData("truncate --reference .env out.txt")]
+    [InlineData("truncate -r .env out.txt")]
+    [InlineData("truncate --reference=.env out.txt")]
+    public void TruncateReferenceFile_IsNotAFileItWrites(string command)
+    {
+        Assert.False(Denies("Edit(./.env)", command));
+        Assert.True(Denies("Edit(./out.txt)", command));
+    }
+
+    /// <summary>
+    /// find(1) with an expression that starts with <c>!</c> or <c>\(</c> has no start point and searches <c>.</c>: a
+    /// <c>-delete</c> there may remove anything in the workspace, which an Edit deny rule on a part of it makes a question,
+    /// exactly as with <c>.</c> written out.
+    /// </summary>
+    [Theory]
+    [InlineData("find ! -name '*.keep' -delete", "find . ! -name '*.keep' -delete")]
+    [InlineData("find \\( -name '*.o' -o -name '*.a' \\) -delete", "find . \\( -name '*.o' -o -name '*.a' \\) -delete")]
+    public void FindWithoutAStartPoint_DeletesInTheWorkingDirectory(string command, string withDot)
+    {
+        var policy = PolicyWith(PermissionBehavior.Deny, "Edit(./src/**)");
+        var decision = policy.Evaluate("Bash", Command(command));
+
+        Assert.Equal(PermissionBehavior.Ask, decision.Behavior);
+        Assert.Contains($"everything under {Cwd}", decision.Reason, StringComparison.Ordinal);
+        Assert.Equal(policy.Evaluate("Bash", Command(withDot)).Reason, decision.Reason);
     }
 }

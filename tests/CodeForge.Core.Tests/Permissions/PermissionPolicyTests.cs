@@ -152,4 +152,22 @@ public sealed class PermissionPolicyTests
         Assert.Null(policy.ToLexicalWorkspace(Cwd + "/a.txt"));
         Assert.Null(policy.ToLexicalWorkspace("/etc/passwd-and-more"));
     }
+
+    /// <summary>
+    /// A Bash command that writes outside the workspace, with no rule about it, asks saying what it writes (and dontAsk
+    /// mode refuses it saying so), rather than with the plain "no rule matches" question.
+    /// </summary>
+    [Fact]
+    public void Evaluate_ABashWriteOutsideTheWorkspace_NamesTheFileItWrites()
+    {
+        var policy = PermissionPolicy.Create(Cwd, Home, PermissionRuleSet.Empty);
+
+        var asked = Bash(policy, "echo x > /tmp/out.txt");
+        var refused = Bash(policy.WithMode(PermissionMode.DontAsk), "echo x > /tmp/out.txt");
+
+        Assert.Equal(PermissionBehavior.Ask, asked.Behavior);
+        Assert.Contains("the command writes /tmp/out.txt, outside the working directory", asked.Reason, StringComparison.Ordinal);
+        Assert.Equal(PermissionBehavior.Deny, refused.Behavior);
+        Assert.Contains("the command writes /tmp/out.txt, outside the working directory", refused.Reason, StringComparison.Ordinal);
+    }
 }

@@ -205,4 +205,21 @@ public sealed class SandboxDenyPlanTests : IDisposable
     {
         Assert.Equal(expected, SandboxDenyPlan.WholeProgram(pattern));
     }
+
+    /// <summary>
+    /// /proc, /sys and /dev are the kernel's views, not files a mount can hide: the sandbox mounts nothing over them,
+    /// whether the rule names the directory or a file below it.
+    /// </summary>
+    [Theory]
+    [InlineData("Read(//proc)", "Edit(//sys)")]
+    [InlineData("Read(//proc/self/environ)", "Edit(//proc/self/oom_score_adj)")]
+    [InlineData("Read(//sys/kernel)", "Edit(//dev/null)")]
+    [InlineData("Read(//dev)", "Edit(//proc/sys/kernel)")]
+    public void Resolve_ARuleOnAKernelFileSystem_MountsNothingThere(string read, string edit)
+    {
+        var mounts = SandboxDenyPlan.Compile(Policy(read, edit)).Resolve(null);
+
+        Assert.Empty(mounts.Unreadable);
+        Assert.Empty(mounts.ReadOnly);
+    }
 }

@@ -78,12 +78,13 @@ public sealed class FileLockTests : IDisposable
         Assert.NotNull(holder);
 
         var trace = SystemCallTrace.Start("futex,nanosleep,clock_nanosleep,openat", _root.Path, timed: true);
-        var failure = Record.Exception(() => FileLock.Acquire(LockPath, TimeSpan.FromMilliseconds(250), TestContext.Current.CancellationToken));
+        var failure = Record.Exception(() => FileLock.Acquire(LockPath, TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken));
         var calls = trace.Stop();
 
         Assert.IsType<IOException>(failure);
         // Thread.Sleep waits in a futex (or nanosleep) until its time is up. The pauses grow 1, 2, 4, 8, 16 ms, then stay
-        // at 20 ms: 250 ms hold several pauses of 20 ms; a back-off that did not grow would pause 1 ms or spin.
+        // at 20 ms: 2 s hold dozens of pauses of 20 ms, so even a thread starved by a loaded machine makes the three counted
+        // here; a back-off that did not grow would pause 1 ms or spin. (A slow machine only makes a pause longer.)
         var attempts = calls.Count(line => line.StartsWith("openat(", StringComparison.Ordinal) && line.Contains(LockPath, StringComparison.Ordinal));
         var pauses = calls
             .Where(line => line.Contains("ETIMEDOUT", StringComparison.Ordinal) || line.Contains("nanosleep(", StringComparison.Ordinal))
