@@ -8,7 +8,7 @@ namespace CodeForge.Core.Tools;
 
 /// <summary>
 /// The JSON Schema of a tool's arguments object (<see cref="JsonSchema"/>) and the check of a model's arguments against
-/// it (<see cref="Validate"/>). A built-in tool's schema is its arguments record's precomputed schema (<see cref="For{T}"/>),
+/// it (<see cref="Validate"/>). A built-in tool's schema is generated from its arguments record (<see cref="For{T}"/>),
 /// and the tool reads the record with <see cref="TryRead{T}"/>; an MCP or plugin tool's schema is taken as its server
 /// gives it (<see cref="FromJsonSchema"/>).
 /// </summary>
@@ -38,42 +38,22 @@ public sealed class ToolSchema
     }
 
     /// <summary>
-    /// The schema of the built-in arguments record <typeparamref name="T"/> (a contract of
-    /// <see cref="ToolArgsJsonContext.Default"/>), taken from <see cref="PrecomputedToolSchemas"/> — the output of
-    /// <see cref="ToolSchemaGenerator"/> kept as text, which <c>PrecomputedToolSchemasTests</c> keeps equal to the generator —
-    /// then changed by <paramref name="amend"/> (for what only the running tool knows, such as the agent types of Task).
+    /// The schema of the arguments record <typeparamref name="T"/>, generated from its source-generated contract
+    /// (property names, <see cref="System.ComponentModel.DescriptionAttribute"/>, data annotations; see
+    /// <see cref="ToolSchemaGenerator"/>), then changed by <paramref name="amend"/> (for what only the running tool knows,
+    /// such as the agent types of Task) and validated in full. A built-in record's schema is taken from
+    /// <see cref="PrecomputedToolSchemas"/>, the generator's own output kept as text, so no start-up pays the reflection.
     /// </summary>
-    /// <remarks>
-    /// The generator is not called here: it is reached only through <see cref="Generate{T}"/>, which nothing in the product
-    /// calls, so the Native AOT binary carries neither it nor the JSON-schema exporter, the data-annotation readers and the
-    /// attribute metadata it needs (docs/benchmarks.md, "Binary size: what roots the JSON contracts").
-    /// </remarks>
-    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> has no precomputed schema (a record not in
-    /// <see cref="ToolArgsJsonContext"/>, or one added without running <c>PrecomputedToolSchemasTests</c>).</exception>
     public static ToolSchema For<T>(JsonTypeInfo<T> typeInfo, Action<JsonObject>? amend = null)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        var precomputed = PrecomputedToolSchemas.Find(typeInfo)
-            ?? throw new InvalidOperationException($"{typeof(T).Name} has no precomputed schema: add it to ToolArgsJsonContext and PrecomputedToolSchemasTests, whose first test writes PrecomputedToolSchemas.cs.");
-        if (amend is null)
+        // The built-in records' schemas are kept as text (the generator's reflection is slow under Native AOT).
+        var precomputed = PrecomputedToolSchemas.Find(typeInfo);
+        if (precomputed is not null && amend is null)
         {
             return new ToolSchema(JsonElement.Parse(precomputed), null);
         }
-        var schema = JsonNode.Parse(precomputed)!.AsObject();
-        amend(schema);
-        return new ToolSchema(JsonElement.Parse(schema.ToJsonString()), null);
-    }
-
-    /// <summary>
-    /// The schema of any arguments record <typeparamref name="T"/>, generated from its source-generated contract
-    /// (property names, <see cref="System.ComponentModel.DescriptionAttribute"/>, data annotations; see
-    /// <see cref="ToolSchemaGenerator"/>), then changed by <paramref name="amend"/>. For tests and for writing
-    /// <see cref="PrecomputedToolSchemas"/>; the product uses <see cref="For{T}"/>.
-    /// </summary>
-    internal static ToolSchema Generate<T>(JsonTypeInfo<T> typeInfo, Action<JsonObject>? amend = null)
-    {
-        ArgumentNullException.ThrowIfNull(typeInfo);
-        var schema = ToolSchemaGenerator.Generate(typeInfo);
+        var schema = precomputed is not null ? JsonNode.Parse(precomputed)!.AsObject() : ToolSchemaGenerator.Generate(typeInfo);
         amend?.Invoke(schema);
         return new ToolSchema(JsonElement.Parse(schema.ToJsonString()), null);
     }

@@ -62,24 +62,6 @@ public sealed class PrecomputedToolSchemasTests
         Assert.Equal(Generated(ToolArgsJsonContext.Default.GrepArgs), schema.JsonSchema.GetRawText());
     }
 
-    [Fact]
-    public void For_WithAPrecomputedRecordAndAnAmendment_AmendsTheGeneratorsSchema()
-    {
-        var schema = ToolSchema.For(ToolArgsJsonContext.Default.GlobArgs, s => s["properties"]!["pattern"]!["enum"] = new System.Text.Json.Nodes.JsonArray("*.cs"));
-
-        var expected = Generate(ToolArgsJsonContext.Default.GlobArgs);
-        expected["properties"]!["pattern"]!["enum"] = new System.Text.Json.Nodes.JsonArray("*.cs");
-        Assert.Equal(expected.ToJsonString(), schema.JsonSchema.GetRawText());
-    }
-
-    [Fact]
-    public void For_WithARecordThatHasNoPrecomputedSchema_ThrowsNamingTheRecordInsteadOfGenerating()
-    {
-        var ex = Assert.Throws<InvalidOperationException>(() => ToolSchema.For(TestToolArgsJsonContext.Default.SampleArgs));
-
-        Assert.Contains("SampleArgs has no precomputed schema", ex.Message, StringComparison.Ordinal);
-    }
-
     private static string Generated(JsonTypeInfo record) => Generate(record).ToJsonString();
 
     private static System.Text.Json.Nodes.JsonObject Generate(JsonTypeInfo record) =>

@@ -8,7 +8,7 @@ namespace CodeForge.Core.Tests.Tools;
 [Collection(SharedToolRegistryCollection.Name)]
 public sealed class ToolExecutorTests
 {
-    private static readonly ToolSchema ReadSchema = ToolSchema.Generate(TestToolArgsJsonContext.Default.LimitedReadArgs);
+    private static readonly ToolSchema ReadSchema = ToolSchema.For(TestToolArgsJsonContext.Default.LimitedReadArgs);
 
     private readonly ToolRegistry _registry = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));

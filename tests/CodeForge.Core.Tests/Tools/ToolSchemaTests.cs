@@ -6,12 +6,12 @@ namespace CodeForge.Core.Tests.Tools;
 
 public sealed class ToolSchemaTests
 {
-    private static readonly ToolSchema Sample = ToolSchema.Generate(TestToolArgsJsonContext.Default.SampleArgs);
+    private static readonly ToolSchema Sample = ToolSchema.For(TestToolArgsJsonContext.Default.SampleArgs);
 
     private static JsonElement Json(string json) => JsonElement.Parse(json);
 
     [Fact]
-    public void Generate_RendersTypesDescriptionsRequiredEnumsDefaultsAndBoundsFromTheRecord()
+    public void For_RendersTypesDescriptionsRequiredEnumsDefaultsAndBoundsFromTheRecord()
     {
         var expected = JsonNode.Parse("""
             {
@@ -147,9 +147,9 @@ public sealed class ToolSchemaTests
     }
 
     [Fact]
-    public void Generate_WithAnAmendment_SendsAndValidatesTheAmendedSchema()
+    public void For_WithAnAmendment_SendsAndValidatesTheAmendedSchema()
     {
-        var schema = ToolSchema.Generate(TestToolArgsJsonContext.Default.SampleArgs,
+        var schema = ToolSchema.For(TestToolArgsJsonContext.Default.SampleArgs,
             s => s["properties"]!["tag"]!["enum"] = new JsonArray("x", "y"));
 
         Assert.Equal(["x", "y"], schema.JsonSchema.GetProperty("properties").GetProperty("tag").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));

@@ -5,8 +5,7 @@ using System.Text.Json.Serialization;
 namespace CodeForge.Core.Tools.BuiltIn;
 
 // The arguments of the built-in tools, one record per tool, under Claude Code's parameter names. Their JSON schema is
-// generated from these declarations (ToolSchemaGenerator) and kept as text in PrecomputedToolSchemas, which ToolSchema.For
-// reads (PrecomputedToolSchemasTests rewrites it); tests/CodeForge.Core.Tests/Tools/Schemas holds what each must give.
+// generated from these declarations (ToolSchema.For); tests/CodeForge.Core.Tests/Tools/Schemas holds what each must give.
 // Optional arguments are nullable with a null default: absent and null mean the same. Integers are long (as the
 // validation accepts any 64-bit whole number). Descriptions are written for the model.
 
