@@ -71,7 +71,7 @@ public sealed class ForgeRuntimeTests() : ForgeWorkspaceTestBase("forge-live-")
         await using var forge = StartTwoWrites(first, second, edited.Task);
 
         await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
-        await File.WriteAllTextAsync(ProjectSettings, """{"permissions": {"deny": ["Write"]}}""", ct);
+        await EditorSave.ReplaceAsync(ProjectSettings, """{"permissions": {"deny": ["Write"]}}""", ct);
         var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsSettingsChanged, ct)).RootElement;
         edited.SetResult();
         var (exitCode, stdout, stderr) = await forge.WaitForExitAsync(ct);
@@ -97,7 +97,7 @@ public sealed class ForgeRuntimeTests() : ForgeWorkspaceTestBase("forge-live-")
         await using var forge = StartTwoWrites(first, second, edited.Task);
 
         await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
-        await File.WriteAllTextAsync(ProjectSettings, "{\n  \"permissions\": {\n    \"allow\": [\"Write\",, ]\n  }\n}\n", ct);
+        await EditorSave.ReplaceAsync(ProjectSettings, "{\n  \"permissions\": {\n    \"allow\": [\"Write\",, ]\n  }\n}\n", ct);
         var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsSettingsChanged, ct)).RootElement;
         edited.SetResult();
         var (exitCode, _, stderr) = await forge.WaitForExitAsync(ct);
@@ -129,7 +129,7 @@ public sealed class ForgeRuntimeTests() : ForgeWorkspaceTestBase("forge-live-")
         await using var forge = LiveForgeProcess.Start(["-p", "touch two files", "--output-format", "stream-json", "--provider", "openai", "--trust-workspace"], Repo, Env());
 
         await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
-        await File.WriteAllTextAsync(ProjectSettings, """
+        await EditorSave.ReplaceAsync(ProjectSettings, """
             {"permissions": {"allow": ["Bash"]},
              "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "echo 'hooks changed' >&2; exit 2"}]}]}}
             """, ct);
@@ -157,7 +157,7 @@ public sealed class ForgeRuntimeTests() : ForgeWorkspaceTestBase("forge-live-")
         await using var forge = LiveForgeProcess.Start(["-p", "echo twice", "--output-format", "stream-json", "--provider", "openai", "--trust-workspace"], Repo, Env());
 
         var firstResult = await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
-        await File.WriteAllTextAsync(ProjectSettings, """{"permissions": {"allow": ["Bash"]}, "env": {"FORGE_LIVE_VALUE": "after"}}""", ct);
+        await EditorSave.ReplaceAsync(ProjectSettings, """{"permissions": {"allow": ["Bash"]}, "env": {"FORGE_LIVE_VALUE": "after"}}""", ct);
         var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsSettingsChanged, ct)).RootElement;
         edited.SetResult();
         var secondResult = await forge.WaitForLineAsync(l => IsToolResult(l, "call_2"), ct);
@@ -184,7 +184,7 @@ public sealed class ForgeRuntimeTests() : ForgeWorkspaceTestBase("forge-live-")
         await using var forge = LiveForgeProcess.Start(["-p", "use the new server", "--output-format", "stream-json", "--provider", "openai", "--trust-workspace"], Repo, Env());
 
         await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
-        await File.WriteAllTextAsync(userSettings, JsonSerializer.Serialize(new Dictionary<string, object>
+        await EditorSave.ReplaceAsync(userSettings, JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["permissions"] = new Dictionary<string, string[]> { ["allow"] = ["Bash", "mcp__everything__echo"] },
             ["mcpServers"] = new Dictionary<string, object> { ["everything"] = new Dictionary<string, object> { ["command"] = "node", ["args"] = new[] { McpTestServers.Everything, "stdio" } } },
@@ -228,7 +228,7 @@ public sealed class ForgeRuntimeTests() : ForgeWorkspaceTestBase("forge-live-")
         await using var forge = LiveForgeProcess.Start(["-p", "use the new server", "--output-format", "stream-json", "--provider", "openai", "--trust-workspace"], Repo, Env());
 
         await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
-        await File.WriteAllTextAsync(ProjectMcpJson, EverythingMcpJson(), ct);
+        await EditorSave.ReplaceAsync(ProjectMcpJson, EverythingMcpJson(), ct);
         var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsSettingsChanged, ct)).RootElement;
         edited.SetResult();
         var result = await forge.WaitForLineAsync(l => IsToolResult(l, "call_2"), ct);
@@ -256,7 +256,7 @@ public sealed class ForgeRuntimeTests() : ForgeWorkspaceTestBase("forge-live-")
         await using var forge = LiveForgeProcess.Start(["-p", "use the server", "--output-format", "stream-json", "--provider", "openai", "--trust-workspace"], Repo, Env());
 
         await forge.WaitForLineAsync(l => IsToolResult(l, "call_1"), ct);
-        await File.WriteAllTextAsync(ProjectMcpJson, "{\n  \"mcpServers\": {\n    \"everything\": \n}", ct);
+        await EditorSave.ReplaceAsync(ProjectMcpJson, "{\n  \"mcpServers\": {\n    \"everything\": \n}", ct);
         var changed = JsonDocument.Parse(await forge.WaitForLineAsync(IsSettingsChanged, ct)).RootElement;
         edited.SetResult();
         var result = await forge.WaitForLineAsync(l => IsToolResult(l, "call_2"), ct);

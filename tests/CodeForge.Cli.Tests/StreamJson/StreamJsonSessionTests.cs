@@ -83,7 +83,7 @@ public sealed class StreamJsonSessionTests() : ForgeWorkspaceTestBase("forge-str
 
         await process.StandardInput.WriteLineAsync(User("write the first file").AsMemory(), timeout.Token);
         await WaitFor(l => Is(l, "result"));
-        await File.WriteAllTextAsync(settings, """{"permissions": {"deny": ["Write"]}}""", ct);
+        await EditorSave.ReplaceAsync(settings, """{"permissions": {"deny": ["Write"]}}""", ct);
         var changed = await WaitFor(l => Is(l, "system", "settings_changed"));
         await process.StandardInput.WriteLineAsync(User("write the second file").AsMemory(), timeout.Token);
         var result = await WaitFor(l => Is(l, "result"));
@@ -131,7 +131,7 @@ public sealed class StreamJsonSessionTests() : ForgeWorkspaceTestBase("forge-str
 
         await process.StandardInput.WriteLineAsync(User("one").AsMemory(), timeout.Token);
         await WaitFor("result");
-        await File.WriteAllTextAsync(settings, """{"model": "gpt-after"}""", ct);
+        await EditorSave.ReplaceAsync(settings, """{"model": "gpt-after"}""", ct);
         var changed = await WaitFor("system", "settings_changed");
         await process.StandardInput.WriteLineAsync(User("two").AsMemory(), timeout.Token);
         var second = await WaitFor("result");
@@ -177,7 +177,7 @@ public sealed class StreamJsonSessionTests() : ForgeWorkspaceTestBase("forge-str
 
         await process.StandardInput.WriteLineAsync(User("one").AsMemory(), timeout.Token);
         await WaitFor("result");
-        await File.WriteAllTextAsync(mcpJson, JsonSerializer.Serialize(new Dictionary<string, object>
+        await EditorSave.ReplaceAsync(mcpJson, JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["mcpServers"] = new Dictionary<string, object> { ["everything"] = new Dictionary<string, object> { ["command"] = "node", ["args"] = new[] { McpTestServers.Everything, "stdio" } } },
         }), ct);
