@@ -5,6 +5,7 @@ that code together at the start of its code section instead of spread over all 1
 layout: the methods a turn runs placed together").
 
     tools/order-file.py [--out src/CodeForge.Cli/forge.order] [--native BINARY --symbols BINARY.dbg] [--jit forge.dll]
+    tools/order-file.py --reuse src/CodeForge.Cli/forge.order     # the page pass only, then the existing list
 
 Needs: the JIT build (`dotnet build src/CodeForge.Cli`, Debug), the native build's symbols
 (`src/CodeForge.Cli/bin/Release/net10.0/linux-x64/native/forge.dbg` and `artifacts/forge/native/forge`, as `./forge
@@ -12,6 +13,13 @@ Needs: the JIT build (`dotnet build src/CodeForge.Cli`, Debug), the native build
 optionally, `perf` (without it only the JIT's list is used).
 
 Sources, merged in this order (first occurrence wins):
+0. The code pages each run reads from a cold page cache with readahead off (a copy of the binary on a loop-mounted ext4
+   image whose device has `blockdev --setra 0`, evicted with `posix_fadvise(DONTNEED)` before each run, its resident
+   pages read with `mincore` after): every method on a page a run touched, in tiers — `--version`, then one turn per
+   provider API and stream-json, then `--help`, the interactive first paint and a 20-turn tool session — each tier in
+   address order. Unlike the sources below this is exact at page granularity: a turn touches about 900 code pages, which
+   the kernel's 64 KiB fault-around turns into ~10 MiB resident when they are spread out and ~4 MiB when they are
+   together. Needs root (mount, blockdev); without it this pass is skipped with a message.
 1. `perf record` of the native binary (`--version`, one turn, a session of tool calls): the symbols its samples and its
    code page faults hit. This catches what only Native AOT runs (start-up helpers, the type loader) and, for each 64 KiB
    window the kernel maps per fault, the method that first touched it.
@@ -205,6 +213,105 @@ def perf_symbols(scenarios, out, syms):
     return found
 
 
+def segments(binary):
+    """The binary's PT_LOAD segments: (file offset, virtual address, file size, flags) from `readelf -lW`."""
+    out = subprocess.run(['readelf', '-lW', binary], check=True, capture_output=True, text=True).stdout
+    found = []
+    for line in out.splitlines():
+        f = line.split()
+        if f and f[0] == 'LOAD':
+            found.append((int(f[1], 16), int(f[2], 16), int(f[4], 16), ''.join(f[6:-1])))
+    return found
+
+
+def resident_pages(path):
+    """Indexes of the file's 4 KiB pages in the page cache (mincore on a shared read-only mapping)."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    size = os.path.getsize(path)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        addr = libc.mmap(None, size, 1, 1, fd, 0)  # PROT_READ, MAP_SHARED
+    finally:
+        os.close(fd)
+    if addr in (None, ctypes.c_void_p(-1).value):
+        raise OSError(ctypes.get_errno(), 'mmap')
+    pages = (size + 4095) // 4096
+    vec = (ctypes.c_ubyte * pages)()
+    try:
+        if libc.mincore(addr, size, vec) != 0:
+            raise OSError(ctypes.get_errno(), 'mincore')
+    finally:
+        libc.munmap(addr, size)
+    return {i for i in range(pages) if vec[i] & 1}
+
+
+def evict(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def page_tiers(scenarios, syms, work):
+    """Methods on the code pages each tier of runs reads (source 0 of the docstring), tier by tier, in address order."""
+    image, mount = os.path.join(work, 'pages.ext4'), os.path.join(work, 'pages')
+    os.makedirs(mount)
+    try:
+        subprocess.run(['truncate', '-s', f'{os.path.getsize(NATIVE) * 2 + (32 << 20)}', image], check=True)
+        subprocess.run(['mkfs.ext4', '-q', '-F', image], check=True, capture_output=True)
+        subprocess.run(['mount', '-o', 'loop', image, mount], check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f'order-file: no loop-mounted image ({e}); skipping the page pass', file=sys.stderr)
+        return []
+    try:
+        device = subprocess.run(['findmnt', '-n', '-o', 'SOURCE', mount], check=True, capture_output=True, text=True).stdout.strip()
+        subprocess.run(['blockdev', '--setra', '0', device], check=True)
+        binary = os.path.join(mount, 'forge')
+        shutil.copy2(NATIVE, binary)
+        os.sync()
+        code = [(off, vaddr, size) for off, vaddr, size, flags in segments(binary) if 'E' in flags]
+        addrs = [a for a, _ in syms]
+
+        def methods_on(pages):
+            names = []
+            for off, vaddr, size in code:
+                for page in sorted(p for p in pages if off // 4096 <= p <= (off + size - 1) // 4096):
+                    lo, hi = vaddr + page * 4096 - off, vaddr + (page + 1) * 4096 - off
+                    at = max(bisect.bisect_right(addrs, lo) - 1, 0)
+                    while at < len(syms) and syms[at][0] < hi:
+                        names.append(syms[at][1])
+                        at += 1
+            return names
+
+        tiers = [[[binary, '--version']],
+                 scenarios.turns([binary])[2:],
+                 [[binary, '--help'], ['python3', os.path.join(REPO, 'bench/forge-first-paint.py'), binary, '1'],
+                  scenarios.session([binary])]]
+        order, seen = [], set()
+        for number, tier in enumerate(tiers, 1):
+            touched = set()
+            for command in tier:
+                evict(binary)
+                if resident_pages(binary):
+                    print('order-file: the page cache kept pages of the binary; the page pass is approximate', file=sys.stderr)
+                scenarios.run(command)
+                touched |= resident_pages(binary)
+            names = methods_on(touched - seen)
+            code_pages = sum(1 for p in touched - seen for off, _, size in code if off // 4096 <= p <= (off + size - 1) // 4096)
+            print(f'order-file: page tier {number}: {code_pages} more code pages, {len(names)} methods on them', file=sys.stderr)
+            seen |= touched
+            order.extend(names)
+        return order
+    finally:
+        subprocess.run(['umount', mount], check=False)
+
+
 def main():
     global NATIVE, SYMBOLS, JIT_DLL
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -212,24 +319,31 @@ def main():
     parser.add_argument('--native', default=NATIVE, help='the native binary to profile (default: the one ./forge built)')
     parser.add_argument('--symbols', default=SYMBOLS, help="that binary's symbols (ILC's .dbg file)")
     parser.add_argument('--jit', default=JIT_DLL, help='the JIT build of forge.dll')
+    parser.add_argument('--reuse', help='skip the perf and JIT passes: after the page tiers, the names of this order file')
     args = parser.parse_args()
     NATIVE, SYMBOLS, JIT_DLL = os.path.abspath(args.native), os.path.abspath(args.symbols), os.path.abspath(args.jit)
-    for need in (JIT_DLL, NATIVE, SYMBOLS, DRIVER):
+    for need in (NATIVE, SYMBOLS, DRIVER) + (() if args.reuse else (JIT_DLL,)):
         if not os.path.exists(need):
             sys.exit(f'order-file: {need} is missing (see the docstring: build it first)')
     syms = code_symbols()
     scenarios = Scenarios()
     out = tempfile.mkdtemp(prefix='forge-order-lists-')
     try:
-        sampled = perf_symbols(scenarios, out, syms)
-        jit, unmatched = match_jit(jit_lists(scenarios, out), index_symbols(syms))
+        paged = page_tiers(scenarios, syms, out)
+        if args.reuse:
+            known = {name for _, name in syms}
+            sampled, jit, unmatched = [], [n for n in open(args.reuse).read().split() if n in known], 0
+        else:
+            sampled = perf_symbols(scenarios, out, syms)
+            jit, unmatched = match_jit(jit_lists(scenarios, out), index_symbols(syms))
     finally:
         scenarios.close()
-    order = list(dict.fromkeys(sampled + jit))
+    order = list(dict.fromkeys(paged + sampled + jit))
     with open(args.out, 'w') as f:
         f.write('\n'.join(order) + '\n')
-    print(f'order-file: {len(order)} methods ({len(set(sampled))} from perf, {len(set(jit))} from the JIT list, '
-          f'{unmatched} JIT entries without a symbol) -> {args.out}', file=sys.stderr)
+    print(f'order-file: {len(order)} methods ({len(set(paged))} from the page tiers, {len(set(sampled))} from perf, '
+          f'{len(set(jit))} from the JIT list or --reuse, {unmatched} JIT entries without a symbol) -> {args.out}',
+          file=sys.stderr)
     shutil.rmtree(out, ignore_errors=True)
 
 
