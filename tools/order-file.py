@@ -15,8 +15,8 @@ optionally, `perf` (without it only the JIT's list is used).
 Sources, merged in this order (first occurrence wins):
 0. The code pages each run reads from a cold page cache with readahead off (a copy of the binary on a loop-mounted ext4
    image whose device has `blockdev --setra 0`, evicted with `posix_fadvise(DONTNEED)` before each run, its resident
-   pages read with `mincore` after): every method on a page a run touched, in tiers — `--version`, then one turn per
-   provider API and stream-json, then `--help`, the interactive first paint and a 20-turn tool session — each tier in
+   pages read with `mincore` after): every method on a page a run touched, in tiers — `--help`, then one turn per
+   provider API and stream-json, then the interactive first paint and a 20-turn tool session — each tier in
    address order. Unlike the sources below this is exact at page granularity: a turn touches about 900 code pages, which
    the kernel's 64 KiB fault-around turns into ~10 MiB resident when they are spread out and ~4 MiB when they are
    together. Needs root (mount, blockdev); without it this pass is skipped with a message.
@@ -289,9 +289,10 @@ def page_tiers(scenarios, syms, work):
                         at += 1
             return names
 
-        tiers = [[[binary, '--version']],
+        # --version is answered before the runtime starts (Native/prefault.c); --help is the smallest full start-up.
+        tiers = [[[binary, '--help']],
                  scenarios.turns([binary])[2:],
-                 [[binary, '--help'], ['python3', os.path.join(REPO, 'bench/forge-first-paint.py'), binary, '1'],
+                 [['python3', os.path.join(REPO, 'bench/forge-first-paint.py'), binary, '1'],
                   scenarios.session([binary])]]
         order, seen = [], set()
         for number, tier in enumerate(tiers, 1):

@@ -29,6 +29,7 @@ public sealed class NativeAotPublishTests
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("0.1.0+native-aot", run.StdOut.Trim());
 
+        await AnswersTheVersionBeforeTheRuntimeStartsAsync(binary, repo);
         await PrefaultsTheZeroInitialisedTypeDataInOneCallBeforeMainAsync(binary, repo);
         await ReleasesTheReadOnlyDataPagesOnceMainRunsAsync(binary, repo);
         await RunsAToolTurnOverTheAnthropicProtocolAsync(binary);
@@ -179,11 +180,27 @@ public sealed class NativeAotPublishTests
         }
     }
 
-    /// <summary><c>strace -e trace=madvise,clone,clone3</c> of <c>forge --version</c> (FORGE_PREFAULT set to
-    /// <paramref name="prefault"/> when given): the trace's lines, after checking the version still printed.</summary>
+    /// <summary><c>strace -e trace=madvise,clone,clone3</c> of <c>forge --help</c> (FORGE_PREFAULT set to
+    /// <paramref name="prefault"/> when given): the trace's lines, after checking the help still printed.</summary>
     private static Task<string[]> TraceAsync(string binary, string cwd, string? prefault) =>
-        TraceAsync(binary, cwd, ["--version"], "0.1.0+native-aot",
+        TraceAsync(binary, cwd, ["--help"], "Usage:",
             prefault is null ? null : new Dictionary<string, string> { ["FORGE_PREFAULT"] = prefault });
+
+    /// <summary>
+    /// <c>forge --version</c> is answered by <c>Native/prefault.c</c>'s first constructor, before the runtime starts:
+    /// under strace the real binary prints the version and exits with no thread started and no <c>madvise</c> (neither
+    /// the runtime's threads nor the prefault, which every other command line has — <c>--help</c>'s trace, taken the
+    /// same way, shows both).
+    /// </summary>
+    private static async Task AnswersTheVersionBeforeTheRuntimeStartsAsync(string binary, string cwd)
+    {
+        var version = await TraceAsync(binary, cwd, ["--version"], "0.1.0+native-aot", null);
+        var help = await TraceAsync(binary, cwd, null);
+
+        Assert.DoesNotContain(version, l => l.StartsWith("clone", StringComparison.Ordinal) || l.StartsWith("madvise(", StringComparison.Ordinal));
+        Assert.Contains(help, l => l.StartsWith("clone", StringComparison.Ordinal));
+        Assert.Contains(help, l => l.StartsWith("madvise(", StringComparison.Ordinal));
+    }
 
     /// <summary><c>strace -e trace=madvise,clone,clone3</c> of <c>forge</c> with <paramref name="args"/>: the trace's
     /// lines, after checking the run succeeded and printed <paramref name="expected"/>.</summary>

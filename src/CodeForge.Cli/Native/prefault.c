@@ -19,6 +19,8 @@
  *
  * forge_release_read_only_pages, called by Program.Main once the runtime is up, drops the pages start-up read from the
  * program's read-only data segment (see there).
+ *
+ * forge_version_fast_path answers `forge --version` before any of that (see there).
  */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -27,7 +29,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <errno.h>
 #include <unistd.h>
+
+/*
+ * `forge --version` (exactly that one argument) is answered here, before the runtime starts: the build defines
+ * FORGE_INFORMATIONAL_VERSION as the same version+build kind the managed code has as ForgeBuildVersion.Informational,
+ * and this constructor runs first (priority 101, before the prefault's), writes it and ends the process. The .NET runtime's
+ * own start (rehydrating ~11 MB of type data, its threads, the GC heap) is most of what a version query cost, and
+ * scripts and installers call it the most. Every other command line returns from here at once and starts as before;
+ * Program.Main keeps its own --version answer for the JIT and ReadyToRun builds, which do not link this file.
+ *
+ * glibc passes argc/argv to the program's constructors; elsewhere (musl) they are not given, so the fast path is compiled
+ * only for glibc. _exit, not exit: constructors of lower priority (libraries', the prefault's) have not run, so no
+ * destructor may.
+ */
+#if defined(__GLIBC__) && defined(FORGE_INFORMATIONAL_VERSION)
+__attribute__((constructor(101))) static void forge_version_fast_path(int argc, char **argv, char **envp)
+{
+    (void)envp;
+    if (argc != 2 || argv == NULL || argv[1] == NULL || strcmp(argv[1], "--version") != 0)
+        return;
+    static const char text[] = FORGE_INFORMATIONAL_VERSION "\n";
+    size_t written = 0;
+    while (written < sizeof text - 1) {
+        ssize_t n = write(STDOUT_FILENO, text + written, sizeof text - 1 - written);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; /* as Console.Out does for a closed or broken stdout: nothing more to say, still a success */
+        written += (size_t)n;
+    }
+    _exit(0);
+}
+#endif
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
