@@ -1,8 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using Polly;
-using Polly.Retry;
 
 namespace CodeForge.Providers;
 
@@ -35,7 +33,7 @@ public sealed record RetryOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttempts, 1, nameof(MaxAttempts));
         ArgumentOutOfRangeException.ThrowIfLessThan(BaseDelay, TimeSpan.Zero, nameof(BaseDelay));
-        // Polly's own bound on the retry delay, checked here because the pipeline is built on first use.
+        // A backoff that starts above a day is a unit mistake, not a policy (the bound Polly used to enforce here).
         ArgumentOutOfRangeException.ThrowIfGreaterThan(BaseDelay, TimeSpan.FromDays(1), nameof(BaseDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDelay, BaseDelay, nameof(MaxDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryAfter, TimeSpan.Zero, nameof(MaxRetryAfter));
@@ -47,68 +45,89 @@ public sealed record RetryOptions
 public readonly record struct RetryEvent(int Attempt, TimeSpan Delay, Exception Error);
 
 /// <summary>
-/// Retries transient failures of the inner client with exponential backoff and jitter (a Polly.Core retry pipeline),
-/// honouring the server's <c>Retry-After</c> (seconds or HTTP date, via <see cref="ProviderException.RetryAfter"/>)
-/// up to <see cref="RetryOptions.MaxRetryAfter"/>. All waiting goes through the given <see cref="TimeProvider"/>.
+/// Retries transient failures of the inner client with exponential backoff and jitter, honouring the server's
+/// <c>Retry-After</c> (seconds or HTTP date, via <see cref="ProviderException.RetryAfter"/>) up to
+/// <see cref="RetryOptions.MaxRetryAfter"/>. All waiting goes through the given <see cref="TimeProvider"/>.
 /// </summary>
 /// <remarks>
 /// <para>Transient: a <see cref="ProviderException"/> with <see cref="ProviderException.IsTransient"/> (429 rate
 /// limits, 5xx and 529, dropped or refused connections, timeouts, streams cut short), and, for inner clients without
 /// error mapping, <see cref="HttpRequestException"/> with no status or 408/429/5xx and <see cref="IOException"/>.
-/// Cancellation through the caller's token is never retried. When every attempt fails the last
-/// <see cref="ProviderException"/> is rethrown with <see cref="ProviderException.Attempts"/> set and the count in its message.</para>
+/// Cancellation through the caller's token is never retried, and cancels a backoff wait at once. When every attempt
+/// fails the last <see cref="ProviderException"/> is rethrown with <see cref="ProviderException.Attempts"/> set and the
+/// count in its message.</para>
+/// <para>Delays: without <c>Retry-After</c>, retry <em>n</em> waits <c>BaseDelay · 2^(n-1)</c> capped at
+/// <see cref="RetryOptions.MaxDelay"/>; with jitter, a decorrelated one — a random delay between
+/// <see cref="RetryOptions.BaseDelay"/> and three times the previous delay, capped the same — so that clients that
+/// failed together do not retry together. A <c>Retry-After</c> replaces the computed delay (cut to
+/// <see cref="RetryOptions.MaxRetryAfter"/>).</para>
 /// <para>Streaming: a stream is retried only until it has produced visible output. Updates are held back until the
 /// first one that carries text, reasoning or a tool call (updates with only usage or empty text are buffered); a
 /// failure before that point starts a new attempt and the buffer of the failed one is dropped, so the caller sees
 /// one clean stream. Once output has been yielded, a failure propagates: replaying would duplicate what the caller
 /// already showed.</para>
-/// <para>Concurrency: the pipeline is built once, by the first call (a <see cref="Lazy{T}"/> in
-/// <see cref="LazyThreadSafetyMode.ExecutionAndPublication"/> mode: concurrent first calls wait for the one build), not by
-/// the constructor — Polly validates the retry options with DataAnnotations, which reads their attributes by reflection
-/// (about 2 ms under Native AOT), and the client is built before the interactive first paint. The pipeline is
-/// thread-safe; each call keeps its own attempt state, so concurrent calls retry independently. Messages are materialised once and sent unchanged on every attempt.</para>
+/// <para>Concurrency: the client holds only its immutable options; each call keeps its own attempt count and delay in
+/// locals of its own loop, so concurrent calls retry independently, and jitter draws from <see cref="Random.Shared"/>
+/// (thread-safe). Messages are materialised once and sent unchanged on every attempt. The loop is our own rather than
+/// a Polly pipeline: Polly validates its options with DataAnnotations, which under Native AOT kept attribute
+/// reflection and System.ComponentModel in the binary (1.1 MB of it) and ran them before every run's first request
+/// (docs/benchmarks.md, "The retry loop without Polly").</para>
 /// </remarks>
 public sealed class RetryingChatClient : DelegatingChatClient
 {
-    private readonly Lazy<ResiliencePipeline> _pipeline;
+    private readonly RetryOptions _options;
+    private readonly TimeProvider _time;
 
     /// <summary>Wraps <paramref name="innerClient"/> with the given policy (defaults: 4 attempts, 1 s base delay).</summary>
     public RetryingChatClient(IChatClient innerClient, RetryOptions? options = null, TimeProvider? timeProvider = null)
         : base(innerClient)
     {
-        options ??= new RetryOptions();
-        options.Validate();
-        if (options.MaxAttempts == 1)
+        _options = options ?? new RetryOptions();
+        _options.Validate();
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Runs <paramref name="attempt"/> until it succeeds, fails for good, or the attempts run out.</summary>
+    private async Task<T> RetryAsync<T>(Func<Call, CancellationToken, ValueTask<T>> attempt, Call call, CancellationToken cancellationToken)
+    {
+        var previous = _options.BaseDelay;
+        for (var number = 1; ; number++)
         {
-            _pipeline = new Lazy<ResiliencePipeline>(ResiliencePipeline.Empty);
-            return;
-        }
-        var onRetry = options.OnRetry;
-        var maxRetryAfter = options.MaxRetryAfter;
-        var time = timeProvider ?? TimeProvider.System;
-        // The options' values as given now (the pipeline is built later, on first use).
-        var (maxRetries, useJitter, baseDelay, maxDelay) = (options.MaxAttempts - 1, options.UseJitter, options.BaseDelay, options.MaxDelay);
-        _pipeline = new Lazy<ResiliencePipeline>(() => new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
+            try
             {
-                MaxRetryAttempts = maxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = useJitter,
-                Delay = baseDelay,
-                MaxDelay = maxDelay,
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is { } e && IsTransient(e, args.Context.CancellationToken)),
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is ProviderException { RetryAfter: { } after }
-                        ? (TimeSpan?)(after < maxRetryAfter ? after : maxRetryAfter)
-                        : null),
-                OnRetry = args =>
+                return await attempt(call, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (number < _options.MaxAttempts && IsTransient(error, cancellationToken))
+            {
+                var delay = Delay(number, error, ref previous);
+                _options.OnRetry?.Invoke(new RetryEvent(number, delay, error));
+                if (delay > TimeSpan.Zero)
                 {
-                    onRetry?.Invoke(new RetryEvent(args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception!));
-                    return default;
-                },
-            })
-            .Build(), LazyThreadSafetyMode.ExecutionAndPublication);
+                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    /// <summary>The wait before the retry that follows failed attempt <paramref name="number"/> (1-based).</summary>
+    private TimeSpan Delay(int number, Exception error, ref TimeSpan previous)
+    {
+        if (error is ProviderException { RetryAfter: { } after })
+        {
+            return after < _options.MaxRetryAfter ? after : _options.MaxRetryAfter;
+        }
+        var (baseDelay, maxDelay) = (_options.BaseDelay, _options.MaxDelay);
+        if (!_options.UseJitter)
+        {
+            // BaseDelay · 2^(number-1), in doubles so that a long run of attempts saturates at the cap, not overflows.
+            var ticks = baseDelay.Ticks * Math.Pow(2, number - 1);
+            return ticks >= maxDelay.Ticks ? maxDelay : TimeSpan.FromTicks((long)ticks);
+        }
+        var upper = Math.Min(previous.Ticks * 3.0, maxDelay.Ticks);
+        var jittered = upper <= baseDelay.Ticks ? baseDelay.Ticks : baseDelay.Ticks + (Random.Shared.NextDouble() * (upper - baseDelay.Ticks));
+        previous = TimeSpan.FromTicks((long)Math.Min(jittered, maxDelay.Ticks));
+        return previous;
     }
 
     /// <inheritdoc/>
@@ -118,7 +137,7 @@ public sealed class RetryingChatClient : DelegatingChatClient
         var call = new Call(this, Materialize(messages), options);
         try
         {
-            return await _pipeline.Value.ExecuteAsync(
+            return await RetryAsync(
                 static async (call, ct) =>
                 {
                     call.Attempts++;
@@ -141,7 +160,7 @@ public sealed class RetryingChatClient : DelegatingChatClient
         OpenedStream opened;
         try
         {
-            opened = await _pipeline.Value.ExecuteAsync(static (call, ct) => call.Owner.OpenAsync(call, ct), call, cancellationToken)
+            opened = await RetryAsync(static (call, ct) => call.Owner.OpenAsync(call, ct), call, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (ProviderException e) when (call.Attempts > 1)

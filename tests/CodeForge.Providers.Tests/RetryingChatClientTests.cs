@@ -151,7 +151,28 @@ public sealed class RetryingChatClientTests
         await Assert.ThrowsAsync<ProviderException>(() => call);
 
         Assert.Equal(4, retries.Count);
-        Assert.All(retries, r => Assert.InRange(r.Delay, TimeSpan.Zero, TimeSpan.FromSeconds(3)));
+        Assert.All(retries, r => Assert.InRange(r.Delay, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)));
+        Assert.Equal([1, 2, 3, 4], retries.Select(r => r.Attempt));
+    }
+
+    [Fact]
+    public async Task ManyAttemptsWithoutJitter_SaturateAtTheMaximumInsteadOfOverflowing()
+    {
+        var retries = new List<RetryEvent>();
+        var time = new ObservedTimeProvider();
+        var inner = new TestChatClient { Response = (_, _, _, _) => throw Transient() };
+        var options = new RetryOptions { MaxAttempts = 80, BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(5), UseJitter = false, OnRetry = retries.Add };
+        using var client = new RetryingChatClient(inner, options, time);
+
+        var call = client.GetResponseAsync("hi", cancellationToken: Ct);
+        for (var i = 0; i < 79; i++)
+        {
+            await time.ElapseNextTimerAsync(Ct);
+        }
+        var error = await Assert.ThrowsAsync<ProviderException>(() => call);
+
+        Assert.Equal(80, error.Attempts);
+        Assert.All(retries.Skip(3), r => Assert.Equal(TimeSpan.FromSeconds(5), r.Delay));
     }
 
     [Fact]
