@@ -20,7 +20,7 @@ Sources, merged in this order (first occurrence wins):
    address order. Unlike the sources below this is exact at page granularity: a turn touches about 900 code pages, which
    the kernel's 64 KiB fault-around turns into ~10 MiB resident when they are spread out and ~4 MiB when they are
    together. Needs root (mount, blockdev); without it this pass is skipped with a message.
-1. `perf record` of the native binary (`--version`, one turn, a session of tool calls): the symbols its samples and its
+1. `perf record` of the native binary (`--help`, one turn, a session of tool calls): the symbols its samples and its
    code page faults hit. This catches what only Native AOT runs (start-up helpers, the type loader) and, for each 64 KiB
    window the kernel maps per fault, the method that first touched it.
 2. The JIT's list of every method it compiled (`DOTNET_JitDisasmSummary`, ReadyToRun off so the framework is compiled
@@ -185,7 +185,7 @@ def perf_symbols(scenarios, out, syms):
         return []
     addrs = [a for a, _ in syms]
     found = []
-    runs = [[NATIVE, '--version']] + scenarios.turns([NATIVE])[2:] + [scenarios.session([NATIVE])]
+    runs = [[NATIVE, '--help']] + scenarios.turns([NATIVE])[2:] + [scenarios.session([NATIVE])]
     for i, command in enumerate(runs):
         # page faults: `PID page-faults: ADDR IP` (the faulting address); samples: `PID cpu-clock: IP`
         for event, columns in ((['-e', 'page-faults', '-c', '1', '-d'], 'pid,event,addr,ip'), (['-F', '20000'], 'pid,event,ip')):
