@@ -221,29 +221,45 @@ public sealed class NativeAotPublishTests
         }
     }
 
+    /// <summary>A PT_LOAD entry of an ELF file's program headers.</summary>
+    private readonly record struct LoadSegment(uint Flags, ulong Address, ulong FileSize, ulong MemorySize)
+    {
+        public const uint Executable = 1, Writable = 2;
+    }
+
+    private static ulong U64(byte[] elf, long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(elf.AsSpan((int)at));
+
+    private static uint U32(byte[] elf, long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan((int)at));
+
+    private static int U16(byte[] elf, long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan((int)at));
+
+    /// <summary>The PT_LOAD segments of a 64-bit little-endian ELF file, from its own program headers.</summary>
+    private static List<LoadSegment> LoadSegments(byte[] elf)
+    {
+        Assert.True(elf.AsSpan(0, 4).SequenceEqual("\u007fELF"u8) && elf[4] == 2 && elf[5] == 1, "not a 64-bit little-endian ELF file");
+        var (phoff, phentsize, phnum) = ((long)U64(elf, 0x20), U16(elf, 0x36), U16(elf, 0x38));
+        var segments = new List<LoadSegment>();
+        for (var i = 0; i < phnum; i++)
+        {
+            var ph = phoff + (i * phentsize);
+            const uint PtLoad = 1;
+            if (U32(elf, ph) == PtLoad)
+            {
+                segments.Add(new LoadSegment(U32(elf, ph + 4), U64(elf, ph + 16), U64(elf, ph + 32), U64(elf, ph + 40)));
+            }
+        }
+        return segments;
+    }
+
     /// <summary>From the ELF file's program headers: the whole pages of every read-only, non-executable PT_LOAD segment
     /// (its file bytes, the start rounded up and the end down to a page).</summary>
     private static List<(ulong Start, ulong End)> ReadOnlyDataPages(string binary)
     {
-        var elf = File.ReadAllBytes(binary);
-        ulong U64(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(elf.AsSpan((int)at));
-        uint U32(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan((int)at));
-        int U16(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan((int)at));
         var page = (ulong)Environment.SystemPageSize;
-        var (phoff, phentsize, phnum) = ((long)U64(0x20), U16(0x36), U16(0x38));
-        var segments = new List<(ulong, ulong)>();
-        for (var i = 0; i < phnum; i++)
-        {
-            var ph = phoff + (i * phentsize);
-            const uint PtLoad = 1, PfX = 1, PfW = 2;
-            var (vaddr, filesz) = (U64(ph + 16), U64(ph + 32));
-            var (start, end) = ((vaddr + page - 1) & ~(page - 1), (vaddr + filesz) & ~(page - 1));
-            if (U32(ph) == PtLoad && (U32(ph + 4) & (PfW | PfX)) == 0 && end > start)
-            {
-                segments.Add((start, end));
-            }
-        }
-        return segments;
+        return [.. LoadSegments(File.ReadAllBytes(binary))
+            .Where(s => (s.Flags & (LoadSegment.Writable | LoadSegment.Executable)) == 0)
+            .Select(s => ((s.Address + page - 1) & ~(page - 1), (s.Address + s.FileSize) & ~(page - 1)))
+            .Where(p => p.Item2 > p.Item1)];
     }
 
     /// <summary>From the ELF file's own headers: the page-aligned zero-initialised part of the writable PT_LOAD segment
@@ -251,37 +267,22 @@ public sealed class NativeAotPublishTests
     private static (ulong ZeroStart, ulong ZeroEnd, ulong HydratedStart, ulong HydratedEnd) ZeroInitialisedPagesOfTheWritableSegment(string binary)
     {
         var elf = File.ReadAllBytes(binary);
-        Assert.True(elf.AsSpan(0, 4).SequenceEqual("\u007fELF"u8) && elf[4] == 2 && elf[5] == 1, "not a 64-bit little-endian ELF file");
-        ulong U64(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(elf.AsSpan((int)at));
-        uint U32(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan((int)at));
-        int U16(long at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan((int)at));
         var page = (ulong)Environment.SystemPageSize;
         ulong PageUp(ulong address) => (address + page - 1) & ~(page - 1);
+        var writable = LoadSegments(elf).LastOrDefault(s => (s.Flags & LoadSegment.Writable) != 0 && s.MemorySize > s.FileSize);
+        Assert.True(writable != default, "no writable PT_LOAD segment with zero-initialised memory");
+        var zero = (PageUp(writable.Address + writable.FileSize), PageUp(writable.Address + writable.MemorySize));
 
-        var (phoff, phentsize, phnum) = ((long)U64(0x20), U16(0x36), U16(0x38));
-        (ulong, ulong)? zero = null;
-        for (var i = 0; i < phnum; i++)
-        {
-            var ph = phoff + (i * phentsize);
-            const uint PtLoad = 1, PfW = 2;
-            var (vaddr, filesz, memsz) = (U64(ph + 16), U64(ph + 32), U64(ph + 40));
-            if (U32(ph) == PtLoad && (U32(ph + 4) & PfW) != 0 && memsz > filesz)
-            {
-                zero = (PageUp(vaddr + filesz), PageUp(vaddr + memsz));
-            }
-        }
-        Assert.True(zero is not null, "no writable PT_LOAD segment with zero-initialised memory");
-
-        var (shoff, shentsize, shnum, shstrndx) = ((long)U64(0x28), U16(0x3A), U16(0x3C), U16(0x3E));
-        var names = (long)U64(shoff + (shstrndx * shentsize) + 24);
+        var (shoff, shentsize, shnum, shstrndx) = ((long)U64(elf, 0x28), U16(elf, 0x3A), U16(elf, 0x3C), U16(elf, 0x3E));
+        var names = (long)U64(elf, shoff + (shstrndx * shentsize) + 24);
         for (var i = 0; i < shnum; i++)
         {
             var sh = shoff + (i * shentsize);
-            var nameAt = (int)(names + U32(sh));
+            var nameAt = (int)(names + U32(elf, sh));
             var name = System.Text.Encoding.ASCII.GetString(elf, nameAt, Array.IndexOf(elf, (byte)0, nameAt) - nameAt);
             if (name == ".hydrated")
             {
-                return (zero.Value.Item1, zero.Value.Item2, U64(sh + 16), U64(sh + 16) + U64(sh + 32));
+                return (zero.Item1, zero.Item2, U64(elf, sh + 16), U64(elf, sh + 16) + U64(elf, sh + 32));
             }
         }
         Assert.Fail("no .hydrated section in the binary");
